@@ -1,0 +1,161 @@
+"""Read streets, POIs and study areas from local files.
+
+* Streets: an OSMnx GraphML file (``.graphml``), or any OGR line layer (GeoPackage,
+  GeoJSON, Shapefile, ...), e.g. OSMnx edges saved to a GeoPackage; or an OSM extract
+  (``.osm``/``.osm.pbf``), see :mod:`wijkkracht.data_sources.osm_extract`.
+* POIs: any OGR point (or polygon) layer, in one of the forms :func:`normalize_pois` accepts,
+  or an OSM extract.
+* Study area: any polygon layer; all polygons are dissolved into one area.
+
+Every reader returns data in EPSG:28992 following :mod:`wijkkracht.data_sources.schema`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import shapely
+
+from ..core.errors import InputError, NoDataError
+from .schema import RD_NEW, normalize_pois, normalize_streets, to_rd_new
+
+__all__ = ["read_streets", "read_pois", "read_area", "list_layers"]
+
+_STREET_LAYER_NAMES = ("streets", "edges", "walk_edges", "lines", "wide_walk_edges")
+_POI_LAYER_NAMES = ("pois", "poi", "points", "osm_features", "features")
+_AREA_LAYER_NAMES = ("study_area", "area", "areas", "buurten", "wijken")
+
+
+def _is_osm_extract(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith((".osm", ".osm.pbf", ".pbf", ".osm.xml"))
+
+
+def _check_file(path: str | Path) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise InputError(p, "file not found")
+    if p.is_file() and p.stat().st_size == 0:
+        raise NoDataError(p, "the file is empty (0 bytes)")
+    return p
+
+
+def list_layers(path: str | Path) -> list[str]:
+    """Names of the vector layers in ``path`` (raises :class:`InputError` if unreadable)."""
+    p = _check_file(path)
+    try:
+        return [str(name) for name, _ in pyogrio.list_layers(p)]
+    except Exception as exc:  # pyogrio raises DataSourceError and friends
+        raise InputError(p, f"not a readable vector file ({_short(exc)})") from exc
+
+
+def _choose_layer(path: Path, layer: str | None, preferred: tuple[str, ...], what: str) -> str:
+    layers = list_layers(path)
+    if not layers:
+        raise NoDataError(path, "the file holds no vector layers")
+    if layer is not None:
+        if layer not in layers:
+            close = difflib.get_close_matches(layer, layers, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise InputError(path, f"layer {layer!r} not found (layers: {', '.join(layers)}){hint}")
+        return layer
+    if len(layers) == 1:
+        return layers[0]
+    for name in preferred:
+        if name in layers:
+            return name
+    raise InputError(
+        path,
+        f"the file has several layers ({', '.join(layers)}); name the {what} layer "
+        "(--streets-layer/--pois-layer/--area-layer)",
+    )
+
+
+def _read_layer(path: Path, layer: str) -> gpd.GeoDataFrame:
+    try:
+        return pyogrio.read_dataframe(path, layer=layer)
+    except Exception as exc:
+        raise InputError(path, f"cannot read layer {layer!r} ({_short(exc)})") from exc
+
+
+def read_streets(
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    name_column: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read a walking network as street lines in EPSG:28992 (see the street schema).
+
+    ``.graphml`` files are read with OSMnx (both directions of a two-way street are kept
+    here; :func:`wijkkracht.core.network.build_network` merges them).
+    """
+    p = _check_file(path)
+    if p.suffix.lower() == ".graphml":
+        edges = _graphml_edges(p)
+        return normalize_streets(edges, p, name_column=name_column)
+    if _is_osm_extract(p):
+        from .osm_extract import read_osm_extract_streets
+
+        return read_osm_extract_streets(p)
+    lyr = _choose_layer(p, layer, _STREET_LAYER_NAMES, "street")
+    return normalize_streets(_read_layer(p, lyr), f"{p} (layer {lyr})", name_column=name_column)
+
+
+def _graphml_edges(p: Path) -> gpd.GeoDataFrame:
+    import networkx as nx
+    import osmnx as ox
+
+    try:
+        graph = ox.io.load_graphml(p)
+    except Exception as exc:
+        raise InputError(p, f"not a readable OSMnx GraphML file ({_short(exc)})") from exc
+    if graph.number_of_edges() == 0:
+        raise NoDataError(p, "the graph has no edges")
+    if "crs" not in graph.graph:
+        raise InputError(p, "the graph has no 'crs' attribute; save it with osmnx.save_graphml")
+    if not isinstance(graph, nx.MultiDiGraph):  # pragma: no cover - osmnx always returns one
+        graph = nx.MultiDiGraph(graph)
+    return ox.convert.graph_to_gdfs(graph, nodes=False, fill_edge_geometry=True).reset_index()
+
+
+def read_pois(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
+    """Read POIs (and building points) in EPSG:28992 (see the POI schema)."""
+    p = _check_file(path)
+    if _is_osm_extract(p):
+        from .osm_extract import read_osm_extract_pois
+
+        return read_osm_extract_pois(p)
+    lyr = _choose_layer(p, layer, _POI_LAYER_NAMES, "POI")
+    return normalize_pois(_read_layer(p, lyr), f"{p} (layer {lyr})")
+
+
+def read_area(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
+    """Read a study area: the polygons of the layer dissolved into one, in EPSG:28992.
+
+    Returns a one-row GeoDataFrame with ``name`` (from a ``name``/``naam``/``buurtnaam``
+    column when there is one) and the geometry.
+    """
+    p = _check_file(path)
+    lyr = _choose_layer(p, layer, _AREA_LAYER_NAMES, "area")
+    src = f"{p} (layer {lyr})"
+    gdf = _read_layer(p, lyr)
+    if len(gdf) == 0:
+        raise NoDataError(src, "the area layer is empty")
+    gdf = to_rd_new(gdf, src)
+    types = set(gdf.geometry.geom_type.dropna().unique())
+    if not types <= {"Polygon", "MultiPolygon"}:
+        raise InputError(src, f"expected polygons for the study area, found {sorted(types)}")
+    geom = shapely.make_valid(shapely.union_all(gdf.geometry.values))
+    if geom.is_empty or geom.area <= 0:
+        raise NoDataError(src, "the study area has no surface")
+    name_col = next((c for c in ("name", "naam", "buurtnaam", "wijknaam") if c in gdf), None)
+    name = " / ".join(str(v) for v in gdf[name_col].dropna().unique()) if name_col else p.stem
+    return gpd.GeoDataFrame({"name": [name]}, geometry=[geom], crs=RD_NEW)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__

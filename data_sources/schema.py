@@ -1,0 +1,331 @@
+"""The two schemas every data source returns, and their validation.
+
+Every reader in :mod:`wijkkracht.data_sources` returns GeoDataFrames in EPSG:28992 (RD New)
+with these columns; extra columns are kept but not relied on.
+
+Streets (``STREET_COLUMNS``), one row per line of the walking network:
+
+==============  ========  ==========================================================
+column          dtype     meaning
+==============  ========  ==========================================================
+``osm_id``      str       OSM way id(s) (``"123"`` or ``"123;456"``); ``""`` if unknown
+``street_name`` str       street name(s), ``" / "``-joined; ``""`` for unnamed paths
+``highway``     str       OSM ``highway`` value (first one for merged edges)
+``geometry``    LineString in EPSG:28992; lines that meet at an endpoint are connected
+==============  ========  ==========================================================
+
+POIs (``POI_COLUMNS``), one row per (OSM object, tag) pair, as points:
+
+==============  ========  ==========================================================
+column          dtype     meaning
+==============  ========  ==========================================================
+``osm_id``      str       ``N123``, ``W456`` or ``R789`` (type letter + OSM id)
+``tag``         str       ``"key=value"``, e.g. ``"shop=bakery"``, ``"building=house"``
+``geometry``    Point in EPSG:28992 (polygons are reduced to a representative point)
+==============  ========  ==========================================================
+
+Optional POI columns that readers fill where the source has them: ``name``,
+``opening_hours``.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from ..core.errors import InputError, NoDataError
+
+__all__ = [
+    "RD_NEW",
+    "STREET_COLUMNS",
+    "POI_COLUMNS",
+    "OSM_POI_KEYS",
+    "to_rd_new",
+    "normalize_streets",
+    "normalize_pois",
+    "validate_streets",
+    "validate_pois",
+    "join_osm_values",
+]
+
+RD_NEW = CRS.from_epsg(28992)
+STREET_COLUMNS = ("osm_id", "street_name", "highway", "geometry")
+POI_COLUMNS = ("osm_id", "tag", "geometry")
+
+#: OSM keys that make a feature a POI (or a building) for wijkkracht. Order matters when a
+#: ``<key>_<value>`` string is split: longer keys with an underscore come first.
+OSM_POI_KEYS = (
+    "public_transport",
+    "disused:shop",
+    "vacant:shop",
+    "healthcare",
+    "amenity",
+    "shop",
+    "office",
+    "craft",
+    "leisure",
+    "tourism",
+    "building",
+    "historic",
+    "natural",
+    "railway",
+    "highway",
+)
+
+# Plausible bounds of RD New coordinates for the Netherlands (with a margin for the sea).
+_RD_BOUNDS = (-7000.0, 289000.0, 300000.0, 629000.0)
+
+
+def to_rd_new(gdf: gpd.GeoDataFrame, source: str | Path) -> gpd.GeoDataFrame:
+    """Return ``gdf`` in EPSG:28992, or raise :class:`InputError` naming ``source``.
+
+    A layer without a CRS is refused rather than guessed: a wrong guess silently moves every
+    street. A CRS that cannot be transformed to RD New is refused too.
+    """
+    if gdf.crs is None:
+        raise InputError(
+            source,
+            "the layer has no coordinate reference system (CRS); set one (e.g. EPSG:28992 "
+            "or EPSG:4326) in QGIS or with ogr2ogr -a_srs",
+        )
+    try:
+        crs = CRS.from_user_input(gdf.crs)
+    except CRSError as exc:  # pragma: no cover - geopandas validates on assignment
+        raise InputError(source, f"unknown coordinate reference system: {exc}") from exc
+    if crs.is_engineering or (not crs.is_geographic and not crs.is_projected):
+        raise InputError(
+            source,
+            f"coordinate reference system {crs.name!r} is local/unknown and cannot be "
+            "transformed to EPSG:28992 (RD New)",
+        )
+    out = gdf if crs.equals(RD_NEW) else gdf.to_crs(RD_NEW)
+    if len(out):
+        minx, miny, maxx, maxy = out.total_bounds
+        if np.isfinite([minx, miny, maxx, maxy]).all() and (
+            maxx < _RD_BOUNDS[0] or minx > _RD_BOUNDS[2] or maxy < _RD_BOUNDS[1]
+            or miny > _RD_BOUNDS[3]
+        ):
+            raise InputError(
+                source,
+                f"the data lies outside the Netherlands after transforming from {crs.name} "
+                "to RD New; is the stated CRS right?",
+            )
+    return out
+
+
+def join_osm_values(value: object) -> str:
+    """Normalise an OSM/OSMnx attribute that may be a list (or its string form) to ``a / b``.
+
+    ``"['Trumanlaan', 'Attleeplantsoen']"`` becomes ``"Trumanlaan / Attleeplantsoen"``;
+    missing values become ``""``.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and np.isnan(value):
+        return ""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        items = [str(v) for v in value if v is not None and str(v) != "nan"]
+    else:
+        text = str(value).strip()
+        if text.startswith("[") and text.endswith("]"):
+            try:
+                parsed = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                parsed = None
+            if isinstance(parsed, (list, tuple)):
+                return join_osm_values(list(parsed))
+        items = [text] if text and text.lower() != "nan" else []
+    seen: list[str] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return " / ".join(seen)
+
+
+def _first_value(value: object) -> str:
+    joined = join_osm_values(value)
+    return joined.split(" / ")[0] if joined else ""
+
+
+def normalize_streets(
+    gdf: gpd.GeoDataFrame,
+    source: str | Path,
+    *,
+    name_column: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Bring a line layer (OSMnx edges, a GeoPackage of edges, GDAL OSM ``lines``) to the
+    street schema in EPSG:28992 and validate it.
+
+    Recognised source columns: ``name`` (or ``name_column``), ``highway``, ``osmid``/``osm_id``.
+    Multi-part lines are split into their parts; null and empty geometries are dropped.
+    """
+    if gdf is None or len(gdf) == 0:
+        raise NoDataError(source, "the street layer is empty")
+    gdf = to_rd_new(gdf, source)
+    geom_types = set(gdf.geometry.geom_type.dropna().unique())
+    if not geom_types <= {"LineString", "MultiLineString"}:
+        raise InputError(
+            source,
+            f"expected a line layer of streets, found geometry types {sorted(geom_types)}",
+        )
+    name_col = name_column or next(
+        (c for c in ("street_name", "name", "straatnaam", "openbare_ruimte_naam") if c in gdf),
+        None,
+    )
+    if name_column and name_column not in gdf:
+        raise InputError(source, f"street-name column {name_column!r} not found; columns are "
+                         f"{sorted(c for c in gdf.columns if c != 'geometry')}")
+    id_col = next((c for c in ("osm_id", "osmid") if c in gdf), None)
+    out = gpd.GeoDataFrame(
+        {
+            "osm_id": [join_osm_values(v).replace(" / ", ";") for v in gdf[id_col]]
+            if id_col
+            else [""] * len(gdf),
+            "street_name": [join_osm_values(v) for v in gdf[name_col]]
+            if name_col
+            else [""] * len(gdf),
+            "highway": [_first_value(v) for v in gdf["highway"]]
+            if "highway" in gdf
+            else [""] * len(gdf),
+        },
+        geometry=gdf.geometry.values,
+        crs=RD_NEW,
+    )
+    out = out[~(out.geometry.isna() | out.geometry.is_empty)]
+    out = out.explode(index_parts=False, ignore_index=True)
+    out = out[out.geometry.length > 0].reset_index(drop=True)
+    validate_streets(out, source)
+    return out
+
+
+def _split_key_value(text: str) -> str | None:
+    """``"shop_supermarket"`` -> ``"shop=supermarket"``; ``"shop=bakery"`` stays."""
+    text = str(text).strip()
+    if "=" in text:
+        key, _, value = text.partition("=")
+        return f"{key.strip()}={value.strip()}" if key and value else None
+    for key in OSM_POI_KEYS:
+        prefix = key + "_"
+        if text.startswith(prefix) and len(text) > len(prefix):
+            return f"{key}={text[len(prefix):]}"
+    return None
+
+
+def normalize_pois(
+    gdf: gpd.GeoDataFrame,
+    source: str | Path,
+) -> gpd.GeoDataFrame:
+    """Bring a point layer of OSM features to the POI schema in EPSG:28992 and validate it.
+
+    Accepted forms:
+
+    * a ``tag`` column with ``key=value`` strings (wijkkracht's own schema);
+    * a ``building_type`` column with ``<key>_<value>`` strings (OSM point extracts such as
+      the bundled Utrecht layer);
+    * one column per OSM key (``shop``, ``amenity``, ...), as OSMnx's ``features_from_*`` and
+      GDAL's OSM driver give: one row per non-empty key.
+
+    Polygons are reduced to a representative point. Rows repeating the same (``osm_id``,
+    ``tag``) pair are removed: they describe one object.
+    """
+    if gdf is None or len(gdf) == 0:
+        raise NoDataError(source, "the POI layer is empty")
+    gdf = to_rd_new(gdf, source)
+    gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
+    geom = gdf.geometry
+    if not set(geom.geom_type.unique()) <= {"Point"}:
+        geom = geom.representative_point()
+    ids = _osm_ids(gdf)
+    extra = [c for c in ("name", "opening_hours") if c in gdf]
+    if "tag" in gdf or "building_type" in gdf:
+        col = "tag" if "tag" in gdf else "building_type"
+        tags = [_split_key_value(v) if v is not None else None for v in gdf[col]]
+        frame = pd.DataFrame({"osm_id": ids, "tag": tags})
+        for c in extra:
+            frame[c] = gdf[c].to_numpy()
+        frame["geometry"] = geom.to_numpy()
+    else:
+        keys = [k for k in OSM_POI_KEYS if k in gdf]
+        if not keys:
+            raise InputError(
+                source,
+                "no POI columns found: expected 'tag' (key=value), 'building_type' "
+                f"(key_value) or OSM key columns such as {', '.join(OSM_POI_KEYS[3:7])}",
+            )
+        parts = []
+        for key in keys:
+            vals = gdf[key]
+            mask = vals.notna().to_numpy() & (vals.astype(str).str.len() > 0).to_numpy()
+            if not mask.any():
+                continue
+            part = pd.DataFrame(
+                {
+                    "osm_id": np.asarray(ids, dtype=object)[mask],
+                    "tag": [f"{key}={v}" for v in vals[mask]],
+                }
+            )
+            for c in extra:
+                part[c] = gdf[c].to_numpy()[mask]
+            part["geometry"] = geom.to_numpy()[mask]
+            parts.append(part)
+        frame = (
+            pd.concat(parts, ignore_index=True)
+            if parts
+            else pd.DataFrame({"osm_id": [], "tag": [], "geometry": []})
+        )
+    frame = frame[frame["tag"].notna()]
+    frame = frame.drop_duplicates(subset=["osm_id", "tag"]).reset_index(drop=True)
+    out = gpd.GeoDataFrame(frame, geometry="geometry", crs=RD_NEW)
+    out["osm_id"] = out["osm_id"].astype(str)
+    out["tag"] = out["tag"].astype(str)
+    validate_pois(out, source)
+    return out
+
+
+def _osm_ids(gdf: gpd.GeoDataFrame) -> list[str]:
+    if "osm_id" in gdf:
+        return [str(v) for v in gdf["osm_id"]]
+    if isinstance(gdf.index, pd.MultiIndex) and "element" in gdf.index.names:
+        # OSMnx features: index (element, id) with element in node/way/relation
+        letters = {"node": "N", "way": "W", "relation": "R"}
+        return [f"{letters.get(str(e), '?')}{i}" for e, i in gdf.index]
+    if "osmid" in gdf:
+        return [str(v) for v in gdf["osmid"]]
+    return [str(i) for i in gdf.index]
+
+
+def validate_streets(gdf: gpd.GeoDataFrame, source: str | Path) -> None:
+    """Raise :class:`InputError` unless ``gdf`` follows the street schema."""
+    _require_columns(gdf, STREET_COLUMNS, source, "street")
+    if len(gdf) == 0:
+        raise NoDataError(source, "the street layer holds no usable lines")
+    if not CRS.from_user_input(gdf.crs).equals(RD_NEW):
+        raise InputError(source, "streets must be in EPSG:28992")
+    if not bool(np.all(shapely.get_type_id(gdf.geometry.values) == 1)):
+        raise InputError(source, "streets must be single LineStrings")
+
+
+def validate_pois(gdf: gpd.GeoDataFrame, source: str | Path) -> None:
+    """Raise :class:`InputError` unless ``gdf`` follows the POI schema."""
+    _require_columns(gdf, POI_COLUMNS, source, "POI")
+    if gdf.crs is None or not CRS.from_user_input(gdf.crs).equals(RD_NEW):
+        raise InputError(source, "POIs must be in EPSG:28992")
+    if len(gdf) and not bool(np.all(shapely.get_type_id(gdf.geometry.values) == 0)):
+        raise InputError(source, "POIs must be points")
+
+
+def _require_columns(gdf, columns, source, what) -> None:
+    missing = [c for c in columns if c not in gdf.columns]
+    if missing:
+        raise InputError(
+            source,
+            f"the {what} layer lacks column(s) {', '.join(missing)}; it has "
+            f"{', '.join(sorted(str(c) for c in gdf.columns)) or 'none'}",
+        )
