@@ -1,0 +1,229 @@
+"""Street units: the walking network as undirected street segments and a sparse graph.
+
+Topology is taken from line endpoints: lines that meet at an endpoint (to 1 cm) are
+connected; lines that cross without sharing an endpoint (bridges, tunnels) are not. Both
+directions of a two-way OSMnx edge become one segment.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from ..data_sources.schema import RD_NEW, validate_streets
+from .errors import NoDataError
+
+__all__ = ["StreetNetwork", "build_network", "locate_points"]
+
+
+@dataclass(frozen=True)
+class StreetNetwork:
+    """A walking network ready for network distances.
+
+    Attributes
+    ----------
+    segments
+        One row per undirected street segment, index ``segment_id`` (0..n-1), EPSG:28992:
+        ``osm_id``, ``street_name``, ``highway``, ``length_m``, ``node_a``, ``node_b`` (node
+        numbers of the geometry's start and end) and ``in_study_area`` (the segment's midpoint
+        lies in the study area; indicators are reported for these only).
+    node_xy
+        ``(n_nodes, 2)`` RD New coordinates of the nodes.
+    graph
+        Symmetric CSR adjacency matrix of node-to-node lengths in metres (the shortest of
+        parallel segments; self-loops left out).
+    dropped_segments
+        Number of input lines left out because they were not connected to the main network.
+    """
+
+    segments: gpd.GeoDataFrame
+    node_xy: np.ndarray
+    graph: sparse.csr_matrix
+    dropped_segments: int = 0
+
+    @property
+    def n_nodes(self) -> int:
+        return int(self.node_xy.shape[0])
+
+    @property
+    def n_segments(self) -> int:
+        return int(len(self.segments))
+
+    @property
+    def length(self) -> np.ndarray:
+        return self.segments["length_m"].to_numpy(dtype=np.float64)
+
+    @property
+    def node_a(self) -> np.ndarray:
+        return self.segments["node_a"].to_numpy(dtype=np.int64)
+
+    @property
+    def node_b(self) -> np.ndarray:
+        return self.segments["node_b"].to_numpy(dtype=np.int64)
+
+
+def _node_ids(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Number the distinct points of ``xy`` (rounded to 1 cm); returns (ids, unique_xy)."""
+    keys = np.round(xy * 100.0).astype(np.int64)
+    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    return inverse.reshape(-1), uniq.astype(np.float64) / 100.0
+
+
+def build_network(
+    streets: gpd.GeoDataFrame,
+    study_area: shapely.Geometry | None = None,
+    *,
+    keep_all_components: bool = False,
+    source: str = "streets",
+) -> StreetNetwork:
+    """Build the segment network from street lines (street schema, EPSG:28992).
+
+    Parameters
+    ----------
+    streets
+        Lines of the *buffered* walking network (see
+        :mod:`wijkkracht.data_sources.schema`).
+    study_area
+        The area indicators are reported for (EPSG:28992). ``None``: the whole network,
+        which makes values near its edge too low (nothing is seen beyond it).
+    keep_all_components
+        Keep lines not connected to the largest connected part of the network. By default
+        they are dropped (as OSMnx does), because nothing beyond them can be reached.
+    source
+        Name of the input used in error messages.
+
+    Returns
+    -------
+    StreetNetwork
+    """
+    validate_streets(streets, source)
+    geoms = streets.geometry.values
+    start = shapely.get_coordinates(shapely.get_point(geoms, 0))
+    end = shapely.get_coordinates(shapely.get_point(geoms, -1))
+    n = len(geoms)
+    ids, node_xy = _node_ids(np.vstack([start, end]))
+    node_a, node_b = ids[:n], ids[n:]
+    length = shapely.length(geoms)
+    mid = shapely.get_coordinates(shapely.line_interpolate_point(geoms, 0.5, normalized=True))
+
+    # One segment per undirected edge: both directions of a two-way street share endpoints
+    # and midpoint.
+    lo, hi = np.minimum(node_a, node_b), np.maximum(node_a, node_b)
+    key = pd.DataFrame({"lo": lo, "hi": hi, "mx": np.round(mid[:, 0], 1), "my": np.round(mid[:, 1], 1)})
+    keep = ~key.duplicated().to_numpy()
+
+    # Largest connected component.
+    adj = sparse.coo_matrix(
+        (np.ones(int(keep.sum())), (node_a[keep], node_b[keep])), shape=(len(node_xy),) * 2
+    )
+    n_comp, comp = csgraph.connected_components(adj, directed=False)
+    dropped = 0
+    if n_comp > 1 and not keep_all_components:
+        sizes = np.bincount(comp[node_a[keep]], minlength=n_comp)
+        main = int(np.argmax(sizes))
+        in_main = comp[node_a] == main
+        dropped = int((keep & ~in_main).sum())
+        keep &= in_main
+
+    if not keep.any():
+        raise NoDataError(source, "no street segments left after building the network")
+
+    seg = gpd.GeoDataFrame(
+        {
+            "osm_id": streets["osm_id"].to_numpy()[keep],
+            "street_name": streets["street_name"].to_numpy()[keep],
+            "highway": streets["highway"].to_numpy()[keep],
+            "length_m": length[keep],
+            "node_a": node_a[keep],
+            "node_b": node_b[keep],
+        },
+        geometry=geoms[keep],
+        crs=RD_NEW,
+    )
+    # Renumber nodes densely.
+    used, inv = np.unique(np.concatenate([seg["node_a"], seg["node_b"]]), return_inverse=True)
+    m = len(seg)
+    seg["node_a"] = inv[:m]
+    seg["node_b"] = inv[m:]
+    node_xy = node_xy[used]
+    if study_area is not None:
+        smid = mid[keep]
+        seg["in_study_area"] = shapely.contains_xy(study_area, smid[:, 0], smid[:, 1])
+        if not seg["in_study_area"].any():
+            raise NoDataError(source, "no street segment lies inside the study area")
+    else:
+        seg["in_study_area"] = True
+    seg.index = pd.RangeIndex(m, name="segment_id")
+
+    graph = _graph(seg["node_a"].to_numpy(), seg["node_b"].to_numpy(), seg["length_m"].to_numpy(),
+                   len(node_xy))
+    return StreetNetwork(segments=seg, node_xy=node_xy, graph=graph, dropped_segments=dropped)
+
+
+def _graph(a: np.ndarray, b: np.ndarray, w: np.ndarray, n: int) -> sparse.csr_matrix:
+    """Symmetric CSR graph, minimum weight over parallel edges, without self-loops."""
+    ok = a != b
+    rows = np.concatenate([a[ok], b[ok]])
+    cols = np.concatenate([b[ok], a[ok]])
+    wts = np.concatenate([w[ok], w[ok]])
+    order = np.lexsort((wts, cols, rows))
+    rows, cols, wts = rows[order], cols[order], wts[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    # Explicit zero-length edges would vanish in a sparse matrix; keep them connected.
+    wts = np.maximum(wts[first], 1e-9)
+    return sparse.csr_matrix((wts, (rows[first], cols[first])), shape=(n, n))
+
+
+def locate_points(
+    network: StreetNetwork,
+    points: gpd.GeoSeries | np.ndarray,
+    *,
+    max_distance: float = 150.0,
+) -> pd.DataFrame:
+    """Put points on their nearest street segment.
+
+    Parameters
+    ----------
+    network
+        The street network.
+    points
+        Point geometries in EPSG:28992 (a GeoSeries, or an array of shapely points).
+    max_distance
+        Points farther than this (m, straight line) from every segment are not placed:
+        they lie beyond the network (``segment_id`` -1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned to ``points``: ``segment_id`` (int, -1 if not placed), ``offset_m`` (position
+        along the segment from its start node ``node_a``) and ``snap_distance_m``.
+    """
+    geoms = points.values if isinstance(points, gpd.GeoSeries) else np.asarray(points)
+    index = points.index if isinstance(points, gpd.GeoSeries) else pd.RangeIndex(len(geoms))
+    seg_geoms = network.segments.geometry.values
+    tree = shapely.STRtree(seg_geoms)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        (pi, si), dist = tree.query_nearest(
+            geoms, max_distance=max_distance, return_distance=True, all_matches=False
+        )
+    seg_id = np.full(len(geoms), -1, dtype=np.int64)
+    offset = np.full(len(geoms), np.nan)
+    snap = np.full(len(geoms), np.nan)
+    seg_id[pi] = si
+    snap[pi] = dist
+    offset[pi] = shapely.line_locate_point(seg_geoms[si], geoms[pi])
+    # line_locate_point works on the line; clip tiny numeric excursions.
+    length = network.length
+    offset[pi] = np.clip(offset[pi], 0.0, length[si])
+    return pd.DataFrame(
+        {"segment_id": seg_id, "offset_m": offset, "snap_distance_m": snap}, index=index
+    )

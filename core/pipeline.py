@@ -1,0 +1,323 @@
+"""The analysis pipeline: streets + POIs (+ study area) in, an :class:`AnalysisResult` out.
+
+Steps: build the segment network of the *buffered* walking network, classify the POIs and
+place them on their nearest segment, compute every indicator on the whole buffered network,
+keep the segments of the study area, and classify those into opportunity types.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .._version import __version__
+from .categories import CategoryTable, classify_pois, load_category_table
+from .errors import NoDataError
+from .indicators import ALL_INDICATORS
+from .network import StreetNetwork, build_network, locate_points
+from .result import OSM_ATTRIBUTION, OSM_LICENCE, AnalysisResult
+from .typology import classify_streets
+
+__all__ = [
+    "analyse",
+    "analyse_demo",
+    "prepare",
+    "prepare_demo",
+    "prepare_pois",
+    "demo_data_path",
+    "ProgressCallback",
+]
+
+#: ``progress(step_description, fraction_done)``; fraction in [0, 1].
+ProgressCallback = Callable[[str, float], None]
+
+DEMO_ATTRIBUTION = (
+    f"Data {OSM_ATTRIBUTION}, {OSM_LICENCE}; Kanaleneiland extract via OSMnx"
+)
+
+
+def demo_data_path() -> Path:
+    """Path of the bundled demo GeoPackage (real OSM data of Kanaleneiland, Utrecht)."""
+    return Path(str(resources.files("wijkkracht") / "data" / "kanaleneiland.gpkg"))
+
+
+def prepare_pois(
+    network: StreetNetwork,
+    pois: gpd.GeoDataFrame,
+    *,
+    categories: CategoryTable | None = None,
+    snap_distance: float = 150.0,
+    study_area: shapely.Geometry | None = None,
+) -> gpd.GeoDataFrame:
+    """Classify POIs and place them on their nearest street segment.
+
+    Returns the POIs with the classification columns of
+    :func:`~wijkkracht.core.categories.classify_pois`, ``segment_id``/``offset_m``/
+    ``snap_distance_m`` from :func:`~wijkkracht.core.network.locate_points`, and
+    ``in_study_area``. POIs beyond ``snap_distance`` of every street keep ``segment_id``
+    -1 and take no part in network measures.
+    """
+    out = classify_pois(pois, categories)
+    loc = locate_points(network, out.geometry, max_distance=snap_distance)
+    out["segment_id"] = loc["segment_id"].to_numpy()
+    out["offset_m"] = loc["offset_m"].to_numpy()
+    out["snap_distance_m"] = loc["snap_distance_m"].to_numpy()
+    if study_area is not None:
+        xy = shapely.get_coordinates(out.geometry.values)
+        out["in_study_area"] = shapely.contains_xy(study_area, xy[:, 0], xy[:, 1])
+    else:
+        out["in_study_area"] = True
+    return out
+
+
+def prepare(
+    streets: gpd.GeoDataFrame,
+    pois: gpd.GeoDataFrame,
+    area: gpd.GeoDataFrame | None = None,
+    *,
+    categories: CategoryTable | None = None,
+    snap_distance: float = 150.0,
+    keep_all_components: bool = False,
+) -> tuple[StreetNetwork, gpd.GeoDataFrame]:
+    """Build the network and prepare the POIs (the first two pipeline steps)."""
+    geom = area.geometry.union_all() if area is not None and len(area) else None
+    network = build_network(streets, geom, keep_all_components=keep_all_components)
+    prepared = prepare_pois(network, pois, categories=categories, snap_distance=snap_distance,
+                            study_area=geom)
+    return network, prepared
+
+
+def prepare_demo() -> tuple[StreetNetwork, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Network, prepared POIs and study area of the bundled Kanaleneiland data."""
+    from ..data_sources.files import read_area, read_pois, read_streets
+
+    path = demo_data_path()
+    area = read_area(path, layer="study_area")
+    area["name"] = "Kanaleneiland"
+    network, pois = prepare(read_streets(path, layer="streets"), read_pois(path, layer="pois"), area)
+    return network, pois, area
+
+
+def analyse(
+    streets: gpd.GeoDataFrame,
+    pois: gpd.GeoDataFrame,
+    area: gpd.GeoDataFrame | None = None,
+    *,
+    categories: CategoryTable | str | Path | None = None,
+    snap_distance: float = 150.0,
+    k: int | None = None,
+    k_range: tuple[int, int] = (3, 8),
+    contiguous: bool = False,
+    random_state: int = 0,
+    keep_all_components: bool = False,
+    sources: list[dict[str, Any]] | None = None,
+    progress: ProgressCallback | None = None,
+) -> AnalysisResult:
+    """Run the whole analysis.
+
+    Parameters
+    ----------
+    streets
+        The walking network, buffered beyond the study area (street schema, EPSG:28992).
+    pois
+        POIs and building points (POI schema, EPSG:28992).
+    area
+        The study area (polygons, EPSG:28992). ``None``: the whole network is the study
+        area, and values near its edge are too low (a warning is recorded).
+    categories
+        The tag classification table (or its path); default: the bundled table.
+    snap_distance
+        POIs farther than this (m) from every street are left out of network measures.
+    k, k_range, contiguous, random_state
+        Typology options, see :func:`~wijkkracht.core.typology.classify_streets`.
+    keep_all_components
+        Keep street parts not connected to the main network.
+    sources
+        Descriptions of the input data for the provenance metadata (name, path, licence,
+        attribution, date).
+    progress
+        Called as ``progress(step, fraction)`` at each step.
+
+    Returns
+    -------
+    AnalysisResult
+    """
+    report = progress or (lambda _step, _frac: None)
+    timings: dict[str, float] = {}
+    warnings_: list[str] = []
+    t0 = time.perf_counter()
+
+    def step(name: str, frac: float) -> None:
+        timings_key = name
+        timings[timings_key] = time.perf_counter()
+        report(name, frac)
+
+    table = categories if isinstance(categories, CategoryTable) else load_category_table(categories)
+    step("network", 0.0)
+    network, prepared = prepare(streets, pois, area, categories=table,
+                                snap_distance=snap_distance,
+                                keep_all_components=keep_all_components)
+    if area is None:
+        warnings_.append(
+            "no study area given: the whole network is the study area, so values near its "
+            "edge miss what lies beyond it"
+        )
+    if network.dropped_segments:
+        warnings_.append(
+            f"{network.dropped_segments} street segment(s) not connected to the main network "
+            "were left out"
+        )
+    placed = prepared["segment_id"] >= 0
+    relevant = (prepared["function"] != "") | (prepared["everyday"] != "") | prepared["shopfront"]
+    if not (placed & relevant).any():
+        raise NoDataError(
+            "pois",
+            "no POIs (shops, amenities, offices, ...) lie on the street network of the area",
+        )
+    unplaced = int((~placed & relevant).sum())
+    if unplaced:
+        warnings_.append(
+            f"{unplaced} POI(s) lie more than {snap_distance:g} m from every street and were "
+            "left out of the network measures"
+        )
+
+    parts = []
+    n_ind = len(ALL_INDICATORS)
+    for i, func in enumerate(ALL_INDICATORS):
+        step(f"indicators: {func.__name__}", 0.1 + 0.7 * i / n_ind)
+        parts.append(func(network, prepared))
+    indicators = pd.concat(parts, axis=1)
+
+    study = network.segments["in_study_area"].to_numpy()
+    study_ind = indicators.loc[study]
+    step("typology", 0.8)
+    typ = classify_streets(study_ind, network=network, k=k, k_range=k_range,
+                           contiguous=contiguous, random_state=random_state)
+    step("assemble", 0.95)
+    seg = network.segments.loc[study, ["osm_id", "street_name", "highway", "length_m", "geometry"]]
+    streets_out = pd.concat([seg, study_ind, typ.labels], axis=1)
+    streets_out = gpd.GeoDataFrame(streets_out, geometry="geometry", crs=network.segments.crs)
+
+    area_geom = (area.geometry.union_all() if area is not None and len(area)
+                 else shapely.concave_hull(shapely.MultiPoint(network.node_xy), ratio=0.2))
+    area_name = str(area["name"].iloc[0]) if area is not None and "name" in area and len(area) \
+        else "study area"
+    area_out = _area_summary(area_name, area_geom, streets_out, prepared)
+
+    timings_out = _durations(timings, time.perf_counter())
+    metadata: dict[str, Any] = {
+        "tool": "wijkkracht",
+        "version": __version__,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "attribution": DEMO_ATTRIBUTION if sources is None else _attribution(sources),
+        "sources": sources or [],
+        "parameters": {
+            "snap_distance_m": snap_distance,
+            "k": typ.k,
+            "k_requested": k,
+            "k_range": list(k_range),
+            "method": typ.method,
+            "random_state": random_state,
+            "categories": table.source,
+            "keep_all_components": keep_all_components,
+            "missing_value_fills": typ.profile.attrs.get("fills", {}),
+        },
+        "silhouette": typ.silhouette,
+        "network": {
+            "segments_buffered": network.n_segments,
+            "segments_study_area": int(study.sum()),
+            "nodes": network.n_nodes,
+            "dropped_segments": network.dropped_segments,
+        },
+        "pois": {
+            "total": int(len(prepared)),
+            "relevant": int(relevant.sum()),
+            "placed": int((placed & relevant).sum()),
+            "unplaced": unplaced,
+        },
+        "warnings": warnings_,
+        "timings_s": timings_out,
+        "total_s": round(time.perf_counter() - t0, 3),
+    }
+    report("done", 1.0)
+    return AnalysisResult(streets=streets_out, pois=prepared, area=area_out,
+                          profile=typ.profile, metadata=metadata)
+
+
+def _durations(marks: dict[str, float], end: float) -> dict[str, float]:
+    names = list(marks)
+    out = {}
+    for i, name in enumerate(names):
+        stop = marks[names[i + 1]] if i + 1 < len(names) else end
+        out[name] = round(stop - marks[name], 4)
+    return out
+
+
+def _attribution(sources: list[dict[str, Any]]) -> str:
+    texts = []
+    for s in sources:
+        text = s.get("attribution")
+        if text and text not in texts:
+            texts.append(text)
+    return "; ".join(texts) or f"Data {OSM_ATTRIBUTION}, {OSM_LICENCE}"
+
+
+def _area_summary(name: str, geom: shapely.Geometry, streets: gpd.GeoDataFrame,
+                  pois: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    inside = pois[pois["in_study_area"]]
+    length = streets["length_m"].to_numpy()
+    n_n = int((inside["no_class"] == "N").sum())
+    n_o = int((inside["no_class"] == "O").sum())
+    fronts = int(inside["shopfront"].sum())
+    vacant = int((inside["shopfront"] & inside["vacant"]).sum())
+    row = {
+        "name": name,
+        "area_km2": round(geom.area / 1e6, 3),
+        "segments": int(len(streets)),
+        "street_km": round(float(length.sum()) / 1000, 2),
+        "functions": int((inside["function"] != "").sum()),
+        "n_count": n_n,
+        "o_count": n_o,
+        "shopfronts": fronts,
+        "vacant_shopfronts": vacant,
+        "vacancy_share": round(vacant / fronts, 4) if fronts else np.nan,
+        "mean_everyday_800": round(float(streets["everyday_800"].mean()), 2),
+        "mean_hill1_400": round(float(streets["hill1_400"].mean()), 2),
+        "median_dist_supermarket_m": round(float(streets["dist_supermarket_m"].median()), 1),
+        "main_type_nl": streets["type_name_nl"].value_counts().index[0],
+        "main_type_en": streets["type_name_en"].value_counts().index[0],
+    }
+    return gpd.GeoDataFrame([row], geometry=[geom], crs=streets.crs)
+
+
+def analyse_demo(**kwargs: Any) -> AnalysisResult:
+    """Run :func:`analyse` on the bundled real OSM data of Kanaleneiland (Utrecht).
+
+    Examples
+    --------
+    >>> result = analyse_demo()
+    >>> sorted(result.streets["type_key"].unique())[:1] != []
+    True
+    """
+    from ..data_sources.files import read_area, read_pois, read_streets
+
+    path = demo_data_path()
+    area = read_area(path, layer="study_area")
+    area["name"] = "Kanaleneiland"
+    sources = [{
+        "name": "OpenStreetMap, Kanaleneiland (Utrecht): walking network and POI/building points",
+        "path": str(path),
+        "licence": OSM_LICENCE,
+        "attribution": DEMO_ATTRIBUTION,
+        "date": "2025-11 (OSMnx extraction)",
+    }]
+    return analyse(read_streets(path, layer="streets"), read_pois(path, layer="pois"), area,
+                   sources=sources, **kwargs)

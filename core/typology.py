@@ -1,0 +1,330 @@
+"""Typology: cluster street segments into opportunity types with readable names.
+
+Indicators are transformed (counts as ``log1p``), standardised (z-scores) and clustered
+with scikit-learn: k-means by default, or Ward clustering constrained by the street
+adjacency graph for spatially contiguous types. The number of types is chosen by the
+silhouette score within a range unless given. Each cluster gets the name of the archetype
+its profile matches best (one archetype per cluster, an optimal assignment), so names read
+as opportunities ("Straat van de dagelijkse boodschappen"), not as numbers.
+
+Determinism: a fixed ``random_state``, a fixed number of k-means initialisations, a
+canonical cluster order (largest first) and a deterministic name assignment give the same
+types and names for the same input every run.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import linear_sum_assignment
+
+from .categories import Label
+from .errors import InputError
+from .network import StreetNetwork
+
+__all__ = [
+    "Archetype",
+    "ARCHETYPES",
+    "TYPOLOGY_FEATURES",
+    "Typology",
+    "classify_streets",
+    "segment_adjacency",
+]
+
+
+@dataclass(frozen=True)
+class Archetype:
+    """A named opportunity type; clusters are matched to archetypes by their profile.
+
+    ``weights`` gives the expected z-score direction of each typology feature.
+    """
+
+    key: str
+    name: Label
+    description: Label
+    weights: dict[str, float]
+
+
+def _arch(key, nl, en, dnl, den, **weights) -> Archetype:
+    return Archetype(key, Label(nl, en), Label(dnl, den), weights)
+
+
+ARCHETYPES: dict[str, Archetype] = {a.key: a for a in (
+    _arch("lively_centre", "Levendig gemengd centrum", "Lively mixed centre",
+          "Veel en veelsoortige functies, N en O samen: een kern om te koesteren en te versterken.",
+          "Many and varied functions, N and O together: a core to cherish and strengthen.",
+          functions_400=1.5, hill1_400=0.8, n_count_400=1.0, o_count_400=1.0, everyday_800=0.4),
+    _arch("everyday_street", "Straat van de dagelijkse boodschappen", "Everyday shopping street",
+          "Sterk in noodzakelijke voorzieningen; kans om onderscheidende ondernemers toe te voegen.",
+          "Strong in everyday necessities; room to add distinctive businesses.",
+          n_count_400=1.0, everyday_800=0.6, functions_400=0.3, o_count_400=-0.6),
+    _arch("distinctive_street", "Onderscheidende ondernemersstraat", "Distinctive business street",
+          "Speciaalzaken, ambachten en horeca geven identiteit; kans om dagelijkse voorzieningen te binden.",
+          "Specialty shops, crafts and food give identity; room to anchor everyday services.",
+          o_count_400=1.0, hill1_400=0.3, n_count_400=-0.3),
+    _arch("work_street", "Werk- en bedrijvenstraat", "Work and business street",
+          "Veel niet-woongebouwen: werkgelegenheid en ruimte voor bedrijvigheid.",
+          "Many non-residential buildings: jobs and room for enterprise.",
+          nonres_share_400=1.2, functions_400=0.2, everyday_800=-0.3, n_count_400=-0.3),
+    _arch("vacancy_opportunity", "Kans: leegstand om te vullen", "Opportunity: vacant shop fronts to fill",
+          "Leegstaande winkelpanden tussen bestaande bedrijvigheid: ruimte voor nieuwe ondernemers.",
+          "Vacant shop fronts among existing business: space for new entrepreneurs.",
+          vacancy_share_400=1.2, functions_400=-0.3),
+    _arch("residential_near_amenities", "Woonstraat met voorzieningen op loopafstand",
+          "Residential street with amenities within walking distance",
+          "Rustig wonen met de dagelijkse voorzieningen binnen tien minuten lopen.",
+          "Quiet living with everyday amenities within a ten-minute walk.",
+          everyday_800=0.8, functions_400=-0.5, nonres_share_400=-0.5),
+    _arch("mixed_residential", "Gemengde woonstraat", "Mixed residential street",
+          "Wonen met hier en daar een functie: de fijnmazige menging waarop te bouwen is.",
+          "Homes with a function here and there: the fine-grained mix to build on.",
+          hill1_400=0.8, nonres_share_400=-0.3, everyday_800=0.3, functions_400=0.3),
+    _arch("quiet_residential", "Rustige woonstraat, voorzieningen verder weg",
+          "Quiet residential street, amenities further away",
+          "Woonstraat op afstand van voorzieningen: kans voor kleinschalige bedrijvigheid aan huis.",
+          "Residential street at a distance from amenities: room for small home-based business.",
+          everyday_800=-1.0, functions_400=-1.0, hill1_400=-0.7, n_count_400=-0.5,
+          o_count_400=-0.5),
+)}
+
+#: Typology features and their transformation before standardisation.
+TYPOLOGY_FEATURES: dict[str, str] = {
+    "everyday_800": "identity",
+    "functions_400": "log1p",
+    "hill1_400": "identity",
+    "n_count_400": "log1p",
+    "o_count_400": "log1p",
+    "nonres_share_400": "identity",
+    "vacancy_share_400": "identity",
+}
+
+# How missing values are filled before clustering (documented in the profile metadata).
+_FILL = {"nonres_share_400": "median", "vacancy_share_400": 0.0}
+
+
+@dataclass(frozen=True)
+class Typology:
+    """Result of :func:`classify_streets`.
+
+    Attributes
+    ----------
+    labels
+        Per segment (aligned to the input index): ``type_id``, ``type_key``,
+        ``type_name_nl`` and ``type_name_en``.
+    profile
+        One row per type: ids, names, description, ``segments``, ``share`` and the mean of
+        every feature in its own unit, plus ``z_<feature>`` (the standardised centroid).
+    k
+        The number of types.
+    method
+        ``"kmeans"`` or ``"contiguous"``.
+    silhouette
+        Silhouette score per candidate k (for the chosen method).
+    """
+
+    labels: pd.DataFrame
+    profile: pd.DataFrame
+    k: int
+    method: str
+    silhouette: dict[int, float]
+
+
+def segment_adjacency(network: StreetNetwork, mask: np.ndarray | None = None) -> sparse.csr_matrix:
+    """Segment-by-segment adjacency (segments sharing a node), optionally for a subset."""
+    m = network.n_segments
+    inc = sparse.csr_matrix(
+        (np.ones(2 * m), (np.concatenate([network.node_a, network.node_b]),
+                          np.tile(np.arange(m), 2))),
+        shape=(network.n_nodes, m),
+    )
+    adj = (inc.T @ inc).tocsr()
+    adj.setdiag(0)
+    adj.eliminate_zeros()
+    adj.data[:] = 1.0
+    if mask is not None:
+        idx = np.flatnonzero(mask)
+        adj = adj[idx][:, idx]
+    return adj
+
+
+def _feature_matrix(indicators: pd.DataFrame, features: dict[str, str]) -> tuple[np.ndarray, dict]:
+    missing = [f for f in features if f not in indicators]
+    if missing:
+        raise InputError("typology", f"indicator column(s) missing: {', '.join(missing)}")
+    cols = []
+    fills: dict[str, float] = {}
+    for name, transform in features.items():
+        values = indicators[name].to_numpy(dtype=np.float64)
+        if np.isnan(values).any():
+            rule = _FILL.get(name, "median")
+            fill = float(np.nanmedian(values)) if rule == "median" else float(rule)
+            if np.isnan(fill):
+                fill = 0.0
+            values = np.where(np.isnan(values), fill, values)
+            fills[name] = fill
+        if transform == "log1p":
+            values = np.log1p(np.maximum(values, 0.0))
+        cols.append(values)
+    return np.column_stack(cols), fills
+
+
+def classify_streets(
+    indicators: pd.DataFrame,
+    *,
+    network: StreetNetwork | None = None,
+    k: int | None = None,
+    k_range: tuple[int, int] = (3, 8),
+    contiguous: bool = False,
+    random_state: int = 0,
+    features: dict[str, str] | None = None,
+) -> Typology:
+    """Cluster street segments into named opportunity types.
+
+    Parameters
+    ----------
+    indicators
+        Indicator columns for the segments to classify (at least the typology features).
+    network
+        The network the segments belong to; needed for ``contiguous=True`` (the index of
+        ``indicators`` must be segment ids of this network).
+    k
+        Number of types; ``None`` chooses k in ``k_range`` by the silhouette score.
+    k_range
+        Inclusive range of k tried when ``k`` is None (at most the number of archetypes).
+    contiguous
+        Spatially contiguous types: Ward clustering with the street-adjacency graph as
+        connectivity, so that types form connected stretches of street.
+    random_state
+        Seed for k-means and silhouette sampling.
+    features
+        Feature columns and transforms; defaults to :data:`TYPOLOGY_FEATURES`.
+
+    Returns
+    -------
+    Typology
+    """
+    from sklearn.cluster import AgglomerativeClustering, KMeans
+    from sklearn.metrics import silhouette_score
+    from sklearn.preprocessing import StandardScaler
+
+    features = dict(features or TYPOLOGY_FEATURES)
+    x_raw, fills = _feature_matrix(indicators, features)
+    n = len(x_raw)
+    max_k = len(ARCHETYPES)
+    if n < 3:
+        raise InputError("typology", f"only {n} street segment(s) in the study area; need at least 3")
+    x = StandardScaler().fit_transform(x_raw)
+    x = np.nan_to_num(x)  # a constant feature standardises to nan -> 0
+    if k is not None:
+        if not 2 <= k <= max_k:
+            raise InputError("typology", f"k must be between 2 and {max_k}, got {k}")
+        candidates = [min(k, n - 1)]
+    else:
+        lo, hi = k_range
+        if not 2 <= lo <= hi:
+            raise InputError("typology", f"invalid k range {k_range}")
+        candidates = list(range(lo, min(hi, max_k, n - 1) + 1)) or [min(lo, n - 1)]
+
+    connectivity = None
+    if contiguous:
+        if network is None:
+            raise InputError("typology", "contiguous types need the street network")
+        mask = np.zeros(network.n_segments, dtype=bool)
+        ids = indicators.index.to_numpy(dtype=np.int64)
+        mask[ids] = True
+        connectivity = segment_adjacency(network, mask)
+        # segment_adjacency orders by segment id; align to the indicators' order.
+        order = np.argsort(np.argsort(ids))
+        connectivity = connectivity[order][:, order]
+
+    def fit(kk: int) -> np.ndarray:
+        if contiguous:
+            model = AgglomerativeClustering(n_clusters=kk, linkage="ward", connectivity=connectivity)
+            with warnings.catch_warnings():
+                # A study area split by a canal has several street components; sklearn
+                # then completes the graph, which is what we want.
+                warnings.filterwarnings("ignore", message=".*connected components.*")
+                return model.fit_predict(x)
+        return KMeans(n_clusters=kk, n_init=10, random_state=random_state).fit_predict(x)
+
+    from threadpoolctl import threadpool_limits
+
+    scores: dict[int, float] = {}
+    best: tuple[float, int, np.ndarray] | None = None
+    sample = min(n, 2000)
+    # One thread: small problems run faster without OpenMP start-up and contention, and the
+    # summation order (hence the labels) does not depend on the machine's core count.
+    with threadpool_limits(1):
+        for kk in candidates:
+            lab = fit(kk)
+            if len(np.unique(lab)) < 2:
+                score = -1.0
+            else:
+                score = float(silhouette_score(x, lab, sample_size=sample,
+                                               random_state=random_state))
+            scores[kk] = round(score, 6)
+            if best is None or score > best[0] + 1e-12:
+                best = (score, kk, lab)
+    assert best is not None
+    _, k_best, raw = best
+
+    # Canonical order: largest cluster first (ties by the centroid's first features).
+    uniq = np.unique(raw)
+    centroids = np.array([x[raw == c].mean(axis=0) for c in uniq])
+    sizes = np.array([(raw == c).sum() for c in uniq])
+    order = sorted(range(len(uniq)), key=lambda i: (-sizes[i], *np.round(centroids[i], 9)))
+    relabel = np.empty(raw.max() + 1, dtype=np.int64)
+    for new, i in enumerate(order):
+        relabel[uniq[i]] = new
+    type_id = relabel[raw]
+    centroids = centroids[order]
+
+    keys = _assign_archetypes(centroids, list(features))
+    names = [ARCHETYPES[kk] for kk in keys]
+    labels = pd.DataFrame(
+        {
+            "type_id": type_id,
+            "type_key": [keys[t] for t in type_id],
+            "type_name_nl": [names[t].name.nl for t in type_id],
+            "type_name_en": [names[t].name.en for t in type_id],
+        },
+        index=indicators.index,
+    )
+    rows = []
+    for t, arch in enumerate(names):
+        sel = type_id == t
+        row = {
+            "type_id": t,
+            "type_key": arch.key,
+            "type_name_nl": arch.name.nl,
+            "type_name_en": arch.name.en,
+            "description_nl": arch.description.nl,
+            "description_en": arch.description.en,
+            "segments": int(sel.sum()),
+            "share": float(sel.mean()),
+        }
+        for j, f in enumerate(features):
+            row[f] = float(np.nanmean(indicators[f].to_numpy(dtype=np.float64)[sel])) \
+                if np.isfinite(indicators[f].to_numpy(dtype=np.float64)[sel]).any() else np.nan
+            row[f"z_{f}"] = float(centroids[t, j])
+        rows.append(row)
+    profile = pd.DataFrame(rows)
+    profile.attrs["fills"] = fills
+    return Typology(labels=labels, profile=profile, k=int(k_best),
+                    method="contiguous" if contiguous else "kmeans", silhouette=scores)
+
+
+def _assign_archetypes(centroids: np.ndarray, feature_names: list[str]) -> list[str]:
+    """One archetype per cluster, maximising the summed match (Hungarian algorithm)."""
+    keys = list(ARCHETYPES)
+    weights = np.array([[ARCHETYPES[k].weights.get(f, 0.0) for f in feature_names] for k in keys])
+    score = centroids @ weights.T  # (clusters, archetypes)
+    rows, cols = linear_sum_assignment(-score)
+    out = [""] * len(centroids)
+    for r, c in zip(rows, cols):
+        out[r] = keys[c]
+    return out
