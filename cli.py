@@ -1,0 +1,287 @@
+"""Command-line interface: ``wijkkracht demo`` and ``wijkkracht run``.
+
+Exit codes: 0 success; 1 a problem with the input or output (one line on stderr saying
+which file and what is wrong); 2 wrong command-line usage; 3 an unexpected internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ._version import __version__
+
+__all__ = ["main", "build_parser"]
+
+log = logging.getLogger("wijkkracht")
+
+_STEP_LABELS = {
+    "network": ("Netwerk en POI's voorbereiden", "Preparing network and POIs"),
+    "indicators: proximity": ("Nabijheid berekenen", "Computing proximity"),
+    "indicators: mixed_use": ("Functiemenging berekenen", "Computing mixed use"),
+    "indicators: nonres_building_share": ("Aandeel niet-wonen berekenen", "Computing non-residential share"),
+    "indicators: no_mix": ("N/O-mix berekenen", "Computing N/O mix"),
+    "indicators: vacancy": ("Leegstand berekenen", "Computing vacancy"),
+    "typology": ("Kansentypen bepalen", "Classifying opportunity types"),
+    "assemble": ("Resultaat samenstellen", "Assembling the result"),
+}
+
+
+class _Progress:
+    """A compact step display on stderr: ``[3/8] Computing mixed use ... 0.12 s``."""
+
+    def __init__(self, quiet: bool, lang: str) -> None:
+        self.quiet = quiet
+        self.lang = lang
+        self.t0 = time.perf_counter()
+        self.current: str | None = None
+        self.started = self.t0
+        self.n = 0
+        self.total = len(_STEP_LABELS) + 1
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=sys.stderr, flush=True)
+
+    def _close(self) -> None:
+        if self.current is not None and not self.quiet:
+            print(f" {time.perf_counter() - self.started:.2f} s", file=sys.stderr, flush=True)
+        self.current = None
+
+    def __call__(self, step: str, fraction: float) -> None:
+        self._close()
+        if step == "done":
+            return
+        self.n += 1
+        nl, en = _STEP_LABELS.get(step, (step, step))
+        self.current = step
+        self.started = time.perf_counter()
+        if not self.quiet:
+            print(f"[{self.n}/{self.total}] {nl if self.lang == 'nl' else en} ...", end="",
+                  file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        self._close()
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", "-o", required=True, type=Path, metavar="DIR",
+                   help="output folder (created if missing); gets NAME.gpkg and NAME.html")
+    p.add_argument("--name", default="wijkkracht", metavar="NAME",
+                   help="base name of the output files (default: wijkkracht)")
+    p.add_argument("--lang", choices=("nl", "en"), default="nl",
+                   help="language of map labels and legends (default: nl)")
+    p.add_argument("-k", "--types", type=int, default=None, metavar="K",
+                   help="number of opportunity types (default: chosen by silhouette in --k-range)")
+    p.add_argument("--k-range", default="3-8", metavar="MIN-MAX",
+                   help="range of type counts tried when -k is not given (default: 3-8)")
+    p.add_argument("--contiguous", action="store_true",
+                   help="spatially contiguous types (clustering along the street-adjacency graph)")
+    p.add_argument("--seed", type=int, default=0, help="random seed of the clustering (default: 0)")
+    p.add_argument("--categories", type=Path, default=None, metavar="CSV",
+                   help="your own tag classification table (default: the bundled "
+                        "data/poi_categories.csv)")
+    p.add_argument("--snap-distance", type=float, default=150.0, metavar="M",
+                   help="POIs farther than M metres from every street are left out (default: 150)")
+    verbosity = p.add_mutually_exclusive_group()
+    verbosity.add_argument("-v", "--verbose", action="count", default=0,
+                           help="more output (repeat for debug); tracebacks on errors")
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="only errors")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="wijkkracht",
+        description=(
+            "Where are the economic opportunities in this neighbourhood, street by street? "
+            "Computes proximity to everyday amenities, mixed use, the N/O mix and vacancy per "
+            "street segment along the walking network, clusters streets into opportunity "
+            "types, and writes a styled GeoPackage and an interactive map."
+        ),
+        epilog="Data from OpenStreetMap: © OpenStreetMap contributors, ODbL 1.0.",
+    )
+    parser.add_argument("--version", action="version", version=f"wijkkracht {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    demo = sub.add_parser(
+        "demo",
+        help="run the whole analysis on the bundled real OSM data of Kanaleneiland (Utrecht)",
+        description="Run the whole analysis on the bundled real OpenStreetMap data of "
+                    "Kanaleneiland (Utrecht) and write the map and the GeoPackage.",
+    )
+    _add_common(demo)
+
+    run = sub.add_parser(
+        "run",
+        help="run the analysis on your own network/POI files, a place name or a bbox",
+        description=(
+            "Run the analysis on your own data: a walking network (OSMnx GraphML, a line layer "
+            "such as a GeoPackage of edges, or an .osm/.osm.pbf extract) with POIs (a point "
+            "layer or the same extract) and a study-area polygon; or fetch OpenStreetMap live "
+            "for a place name or bbox (cached, so a repeated run works offline). Give the "
+            "network buffered beyond the study area: proximity near the edge needs what lies "
+            "across it."
+        ),
+    )
+    src = run.add_argument_group("input (files)")
+    src.add_argument("--streets", type=Path, metavar="FILE",
+                     help="walking network: .graphml, vector line layer, or .osm/.osm.pbf")
+    src.add_argument("--streets-layer", metavar="LAYER", help="layer name in --streets")
+    src.add_argument("--pois", type=Path, metavar="FILE",
+                     help="POI/building points (default: --streets when it is an OSM extract)")
+    src.add_argument("--pois-layer", metavar="LAYER", help="layer name in --pois")
+    src.add_argument("--area", type=Path, metavar="FILE", help="study-area polygon layer")
+    src.add_argument("--area-layer", metavar="LAYER", help="layer name in --area")
+    live = run.add_argument_group("input (live OpenStreetMap through Overpass)")
+    live.add_argument("--place", metavar="NAME",
+                      help='place name to geocode, e.g. "Kanaleneiland, Utrecht"')
+    live.add_argument("--bbox", metavar="W,S,E,N", help="bounding box in degrees (EPSG:4326)")
+    live.add_argument("--buffer", type=float, default=800.0, metavar="M",
+                      help="network buffer beyond the study area in metres (default: 800)")
+    live.add_argument("--cache-dir", type=Path, metavar="DIR",
+                      help="cache folder for OpenStreetMap responses (default: per-user cache)")
+    _add_common(run)
+    return parser
+
+
+def _k_range(text: str) -> tuple[int, int]:
+    try:
+        lo, hi = (int(v) for v in text.split("-", 1))
+    except ValueError:
+        raise SystemExit(f"wijkkracht: error: --k-range must look like 3-8, got {text!r}") from None
+    return lo, hi
+
+
+def _analysis_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "k": args.types,
+        "k_range": _k_range(args.k_range),
+        "contiguous": args.contiguous,
+        "random_state": args.seed,
+        "categories": args.categories,
+        "snap_distance": args.snap_distance,
+    }
+
+
+def _run_demo(args: argparse.Namespace, progress: _Progress) -> Any:
+    from .core.pipeline import analyse_demo
+
+    return analyse_demo(progress=progress, **_analysis_options(args))
+
+
+def _run_user(args: argparse.Namespace, progress: _Progress) -> Any:
+    from .core.errors import InputError
+    from .core.pipeline import analyse
+
+    live = [x for x in (args.place, args.bbox) if x]
+    if live and args.streets:
+        raise InputError(None, "give either --streets/--pois files or --place/--bbox, not both")
+    if len(live) > 1:
+        raise InputError(None, "give --place or --bbox, not both")
+    if live:
+        from .data_sources.osm_live import fetch_osm
+
+        bbox = None
+        if args.bbox:
+            try:
+                bbox = tuple(float(v) for v in args.bbox.split(","))
+            except ValueError:
+                bbox = ()
+            if len(bbox) != 4:
+                raise InputError(None, f"--bbox must be W,S,E,N in degrees, got {args.bbox!r}")
+        progress.say("OpenStreetMap ophalen / fetching OpenStreetMap ...")
+        fetched = fetch_osm(place=args.place, bbox=bbox, buffer_m=args.buffer,
+                            cache_dir=args.cache_dir)
+        sources = [{
+            "name": f"OpenStreetMap via Overpass ({args.place or args.bbox})",
+            "licence": "ODbL 1.0",
+            "attribution": "Data © OpenStreetMap contributors, ODbL 1.0",
+            "date": time.strftime("%Y-%m-%d"),
+        }]
+        return analyse(fetched.streets, fetched.pois, fetched.area, sources=sources,
+                       progress=progress, **_analysis_options(args))
+    if not args.streets:
+        raise InputError(None, "no input: give --streets (and --pois, --area), or --place, or --bbox")
+    from .data_sources.files import read_area, read_pois, read_streets
+
+    streets = read_streets(args.streets, layer=args.streets_layer)
+    pois_path = args.pois or args.streets
+    pois = read_pois(pois_path, layer=args.pois_layer)
+    area = read_area(args.area, layer=args.area_layer) if args.area else None
+    sources = [{
+        "name": f"street network: {args.streets.name}", "path": str(args.streets),
+        "attribution": "© OpenStreetMap contributors, ODbL 1.0 (if from OpenStreetMap)",
+    }, {
+        "name": f"POIs: {Path(pois_path).name}", "path": str(pois_path),
+        "attribution": "© OpenStreetMap contributors, ODbL 1.0 (if from OpenStreetMap)",
+    }]
+    if area is None:
+        log.warning("no --area given: the whole network is the study area; values near its "
+                    "edge miss what lies beyond it")
+    return analyse(streets, pois, area, sources=sources, progress=progress,
+                   **_analysis_options(args))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``wijkkracht`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.WARNING
+    if args.quiet:
+        level = logging.ERROR
+    elif args.verbose >= 2:
+        level = logging.DEBUG
+    elif args.verbose == 1:
+        level = logging.INFO
+    logging.basicConfig(level=level, format="wijkkracht: %(levelname)s: %(message)s")
+    progress = _Progress(quiet=args.quiet, lang=args.lang)
+    from .core.errors import WijkkrachtError
+
+    try:
+        result = _run_demo(args, progress) if args.command == "demo" else _run_user(args, progress)
+        progress.finish()
+        from .output.writer import write_outputs
+
+        progress.say("Kaart en GeoPackage schrijven / writing map and GeoPackage ...")
+        paths = write_outputs(result, args.out, lang=args.lang, basename=args.name)
+    except WijkkrachtError as exc:
+        progress.finish()
+        if args.verbose:
+            log.exception("details")
+        print(f"wijkkracht: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        progress.finish()
+        print("wijkkracht: interrupted; no output written", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, not a traceback
+        progress.finish()
+        if args.verbose:
+            log.exception("internal error")
+        print(f"wijkkracht: internal error: {type(exc).__name__}: {exc} (run with -v for "
+              "details and please report it)", file=sys.stderr)
+        return 3
+    for warning in result.metadata.get("warnings", []):
+        log.warning(warning)
+    if not args.quiet:
+        total = time.perf_counter() - progress.t0
+        st = result.streets
+        print(
+            f"{len(st)} straatsegmenten / street segments, "
+            f"{st['type_id'].nunique()} kansentypen / opportunity types, {total:.1f} s",
+            file=sys.stderr,
+        )
+        for kind, path in paths.items():
+            print(f"  {kind}: {path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,45 @@
+import pandas as pd
+import pytest
+
+from wijkkracht.core.categories import EVERYDAY, FUNCTIONS, classify_pois, load_category_table
+from wijkkracht.core.errors import InputError
+
+
+def test_bundled_table_is_valid_and_covers_everyday_categories():
+    table = load_category_table().table
+    assert set(EVERYDAY) <= set(table["everyday"])
+    assert set(table["function"]) - {""} <= set(FUNCTIONS)
+
+
+def test_exact_tags_win_over_key_wildcards():
+    t = load_category_table()
+    res = t.lookup(pd.Series(["shop=bakery", "shop=books", "craft=shoemaker", "amenity=parking",
+                              "building=house", "disused:shop=butcher", "nonsense"]))
+    assert res["everyday"].tolist()[:2] == ["bakery", ""]
+    assert res["no_class"].tolist()[:3] == ["N", "O", "O"]  # shop=* and craft=* are distinctive
+    assert res["function"].iloc[3] == ""  # parking is no function
+    assert res["building_use"].iloc[4] == "residential"
+    assert bool(res["vacant"].iloc[5]) and bool(res["shopfront"].iloc[5])
+    assert res.iloc[6][["function", "no_class", "everyday"]].tolist() == ["", "", ""]
+
+
+def test_user_table_errors_name_the_row(tmp_path):
+    bad = tmp_path / "cats.csv"
+    bad.write_text("tag,function,no_class,everyday,shopfront,vacant,building_use\n"
+                   "shop=bakery,bread,N,,1,0,\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"cats.csv: invalid category table: row 1 \(shop=bakery\): unknown function 'bread'"):
+        load_category_table(bad)
+    with pytest.raises(InputError, match="category table not found"):
+        load_category_table(tmp_path / "missing.csv")
+    short = tmp_path / "short.csv"
+    short.write_text("tag,function\nshop=bakery,daily_goods\n", encoding="utf-8")
+    with pytest.raises(InputError, match="lacks column"):
+        load_category_table(short)
+
+
+def test_classify_keeps_index(demo_prepared):
+    _, pois, _ = demo_prepared
+    sub = pois.iloc[::7][["osm_id", "tag", "geometry"]]
+    out = classify_pois(sub)
+    assert out.index.equals(sub.index)
+    assert (out.loc[out["tag"] == "shop=supermarket", "everyday"] == "supermarket").all()
