@@ -1,0 +1,494 @@
+"""The one style specification of wijkkracht, and its accessors.
+
+Every colour, class break and line width of every output comes from ``spec.json`` beside this
+module: the QGIS styles (:mod:`wijkkracht.styles.qml`, stored in the GeoPackage) and the web map
+(:mod:`wijkkracht.output.webmap`) both read it through the functions here, so a street has the
+same colour in QGIS as in the browser.
+
+* Opportunity types: one colour per archetype key (:func:`type_color`), a colour-blind-friendly
+  qualitative palette.
+* Indicators: fixed, meaningful classes per indicator (:func:`indicator_style`), e.g. walking
+  distances 200/400/800/1200 m. Colour ramps run from weak to strong; for distances
+  (``Indicator.higher_is == "further"``) the ramp is reversed, so that *near* gets the strong
+  colour.
+* POIs: N / O / other / vacant (:func:`poi_style`); the study-area outline (:func:`area_style`).
+
+Labels come from the registries: indicator labels and units from
+:mod:`wijkkracht.core.indicators.registry`, N/O classes from
+:data:`wijkkracht.core.categories.NO_CLASSES`, type names from
+:data:`wijkkracht.core.typology.ARCHETYPES` (or from the result's ``type_name_*`` columns).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from ..core.categories import NO_CLASSES, Label
+from ..core.indicators.registry import INDICATORS, Indicator, indicator
+
+__all__ = [
+    "SPEC_FILE",
+    "GraduatedClass",
+    "GraduatedStyle",
+    "PoiStyle",
+    "AreaStyle",
+    "load_spec",
+    "type_keys",
+    "type_color",
+    "type_colors",
+    "unknown_type_color",
+    "type_line_width",
+    "type_label",
+    "indicator_style",
+    "key_indicators",
+    "poi_classes",
+    "poi_class_of",
+    "poi_style",
+    "poi_label",
+    "area_style",
+    "format_number",
+    "format_value",
+    "decimals",
+    "hex_to_rgb",
+    "qgis_color",
+]
+
+SPEC_FILE = "spec.json"
+
+_LANGS = ("nl", "en")
+
+
+@lru_cache(maxsize=1)
+def load_spec() -> dict[str, Any]:
+    """Return the parsed style specification (``styles/spec.json``).
+
+    Returns
+    -------
+    dict
+        The specification; cached, so treat it as read-only.
+    """
+    text = resources.files(__package__).joinpath(SPEC_FILE).read_text(encoding="utf-8")
+    spec: dict[str, Any] = json.loads(text)
+    return spec
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in _LANGS:
+        raise ValueError(f"lang must be 'nl' or 'en', not {lang!r}")
+    return lang
+
+
+def hex_to_rgb(color: str) -> tuple[int, int, int]:
+    """Convert ``#rrggbb`` to an ``(r, g, b)`` tuple of ints.
+
+    Parameters
+    ----------
+    color
+        A colour as ``#rrggbb`` (case-insensitive).
+
+    Returns
+    -------
+    tuple of int
+        Red, green and blue, 0–255.
+    """
+    c = color.lstrip("#")
+    if len(c) != 6:
+        raise ValueError(f"expected a #rrggbb colour, got {color!r}")
+    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+
+
+def qgis_color(color: str, alpha: int = 255) -> str:
+    """Convert ``#rrggbb`` to QGIS's ``"r,g,b,a"`` notation.
+
+    Parameters
+    ----------
+    color
+        A colour as ``#rrggbb``.
+    alpha
+        Opacity, 0–255.
+
+    Returns
+    -------
+    str
+        E.g. ``"204,102,119,255"``.
+    """
+    r, g, b = hex_to_rgb(color)
+    return f"{r},{g},{b},{alpha}"
+
+
+# --- opportunity types ---------------------------------------------------------------------
+
+
+def type_keys() -> tuple[str, ...]:
+    """The archetype keys that have a colour, in legend order."""
+    return tuple(load_spec()["types"]["colors"])
+
+
+def type_colors() -> dict[str, str]:
+    """Colour (``#rrggbb``) per archetype key, in legend order."""
+    return dict(load_spec()["types"]["colors"])
+
+
+def type_color(key: str) -> str:
+    """The colour of an opportunity type.
+
+    Parameters
+    ----------
+    key
+        An archetype key, e.g. ``"lively_centre"``.
+
+    Returns
+    -------
+    str
+        ``#rrggbb``; :func:`unknown_type_color` for a key the spec does not know.
+    """
+    return str(load_spec()["types"]["colors"].get(key, unknown_type_color()))
+
+
+def unknown_type_color() -> str:
+    """Colour for a street without (or with an unknown) opportunity type."""
+    return str(load_spec()["types"]["unknown_color"])
+
+
+def type_line_width(unit: str = "px") -> float:
+    """Line width of the type-coloured streets, in ``"px"`` (web) or ``"mm"`` (QGIS)."""
+    return float(load_spec()["types"][f"line_width_{unit}"])
+
+
+def type_label(key: str, lang: str = "nl", names: Mapping[str, str] | None = None) -> str:
+    """The display name of an opportunity type.
+
+    Parameters
+    ----------
+    key
+        An archetype key.
+    lang
+        ``"nl"`` or ``"en"``.
+    names
+        Names found in the data (``type_key -> type_name_<lang>``); they win when given.
+
+    Returns
+    -------
+    str
+        The name from ``names``, else from :data:`wijkkracht.core.typology.ARCHETYPES`, else the
+        key with underscores as spaces.
+    """
+    _check_lang(lang)
+    if names and names.get(key):
+        return str(names[key])
+    from ..core import typology  # late: the typology module imports scikit-learn
+
+    arch = getattr(typology, "ARCHETYPES", {}).get(key)
+    if arch is not None:
+        return str(arch.name(lang))
+    return key.replace("_", " ").capitalize()
+
+
+# --- graduated indicator styles --------------------------------------------------------------
+
+
+def decimals(unit: str) -> int:
+    """Number of decimals shown for values of ``unit`` (a key of the registry's ``UNITS``)."""
+    return int(load_spec()["graduated"]["decimals"].get(unit, 2))
+
+
+def format_number(value: float, ndigits: int, lang: str = "nl") -> str:
+    """Format a number with ``ndigits`` decimals; Dutch uses a decimal comma.
+
+    Parameters
+    ----------
+    value
+        The number.
+    ndigits
+        Decimals to show.
+    lang
+        ``"nl"`` (decimal comma) or ``"en"`` (decimal point).
+
+    Returns
+    -------
+    str
+        E.g. ``"0,25"`` (nl) or ``"0.25"`` (en).
+    """
+    text = f"{value:.{ndigits}f}"
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    return text.replace(".", ",") if _check_lang(lang) == "nl" else text
+
+
+def format_value(name: str, value: float | None, lang: str = "nl", *, with_unit: bool = True) -> str:
+    """Format an indicator value for people: rounded, with unit, null as its meaning.
+
+    Parameters
+    ----------
+    name
+        A registered indicator.
+    value
+        The value; ``None``/NaN is shown as the indicator's ``null_meaning`` (or "–").
+    lang
+        ``"nl"`` or ``"en"``.
+    with_unit
+        Append the unit for metres (``"350 m"``); other units are in the label's title.
+
+    Returns
+    -------
+    str
+        The formatted value.
+    """
+    ind = indicator(name)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ind.null_meaning(lang) if ind.null_meaning is not None else "–"
+    text = format_number(float(value), decimals(ind.unit), lang)
+    return f"{text} m" if with_unit and ind.unit == "m" else text
+
+
+@dataclass(frozen=True)
+class GraduatedClass:
+    """One class of a graduated style: values in ``(lower, upper]`` (the first: ``[lower, upper]``).
+
+    Attributes
+    ----------
+    lower, upper
+        Class limits; ``upper`` is ``None`` for the open top class ("above ...").
+    color
+        ``#rrggbb``.
+    first
+        Whether this is the first class (its lower limit is included).
+    """
+
+    lower: float
+    upper: float | None
+    color: str
+    first: bool
+    unit: str
+    integer: bool
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` falls in this class (QGIS's rule)."""
+        above = value >= self.lower if self.first else value > self.lower
+        return above and (self.upper is None or value <= self.upper)
+
+    def label(self, lang: str = "nl") -> str:
+        """Legend label, e.g. ``"200–400 m"``, ``"3–9"``, ``"> 1200 m"``."""
+        nd = decimals(self.unit)
+        suffix = " m" if self.unit == "m" else ""
+        if self.integer:
+            lo = int(math.floor(self.lower)) if self.first else int(math.floor(self.lower)) + 1
+            if self.upper is None:
+                return f"≥ {lo}{suffix}"
+            hi = int(math.floor(self.upper))
+            return f"{lo}{suffix}" if lo == hi else f"{lo}–{hi}{suffix}"
+        lo_s = format_number(self.lower, nd, lang)
+        if self.upper is None:
+            return f"> {lo_s}{suffix}"
+        hi_s = format_number(self.upper, nd, lang)
+        if self.first and self.lower == 0:
+            return f"≤ {hi_s}{suffix}"
+        return f"{lo_s}–{hi_s}{suffix}"
+
+
+@dataclass(frozen=True)
+class GraduatedStyle:
+    """The graduated style of one indicator: its classes, colours and null colour."""
+
+    indicator: Indicator
+    classes: tuple[GraduatedClass, ...]
+    null_color: str
+    line_width_px: float
+    line_width_mm: float
+
+    @property
+    def name(self) -> str:
+        """The indicator column."""
+        return self.indicator.name
+
+    @property
+    def breaks(self) -> tuple[float, ...]:
+        """Upper limits of the closed classes."""
+        return tuple(c.upper for c in self.classes if c.upper is not None)
+
+    @property
+    def colors(self) -> tuple[str, ...]:
+        """Class colours from the lowest to the highest values."""
+        return tuple(c.color for c in self.classes)
+
+    def color_for(self, value: float | None) -> str:
+        """The colour of a value (``null_color`` for None/NaN)."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return self.null_color
+        for cls in self.classes:
+            if cls.contains(float(value)):
+                return cls.color
+        # below the minimum: the first class; above a closed top: the last class
+        return self.classes[0].color if value < self.classes[0].lower else self.classes[-1].color
+
+    def title(self, lang: str = "nl") -> str:
+        """``label (unit)`` from the registry."""
+        return self.indicator.title(lang)
+
+    def null_label(self, lang: str = "nl") -> str | None:
+        """Legend label for null values, or None when the indicator is never null."""
+        nm = self.indicator.null_meaning
+        return nm(lang) if nm is not None else None
+
+    def legend(self, lang: str = "nl") -> list[tuple[str, str]]:
+        """``(label, colour)`` per class, lowest first, plus the null entry when it exists."""
+        items = [(c.label(lang), c.color) for c in self.classes]
+        nl = self.null_label(lang)
+        if nl is not None:
+            items.append((nl, self.null_color))
+        return items
+
+
+def _indicator_entry(name: str) -> dict[str, Any]:
+    grad = load_spec()["graduated"]
+    entries: dict[str, Any] = {k: v for k, v in grad["indicators"].items() if not k.startswith("_")}
+    if name in entries:
+        return dict(entries[name])
+    for pattern, entry in entries.items():
+        if any(ch in pattern for ch in "*?[") and fnmatch.fnmatchcase(name, pattern):
+            return dict(entry)
+    unit = indicator(name).unit
+    return dict(grad["unit_defaults"][unit])
+
+
+def _sample(ramp: list[str], k: int) -> list[str]:
+    if k > len(ramp):
+        raise ValueError(f"a ramp of {len(ramp)} colours cannot colour {k} classes")
+    if k == 1:
+        return [ramp[-1]]
+    return [ramp[round(i * (len(ramp) - 1) / (k - 1))] for i in range(k)]
+
+
+@lru_cache(maxsize=None)
+def indicator_style(name: str) -> GraduatedStyle:
+    """The graduated style of an indicator, from the spec.
+
+    Parameters
+    ----------
+    name
+        A registered indicator column, e.g. ``"dist_supermarket_m"``.
+
+    Returns
+    -------
+    GraduatedStyle
+        Classes with colours from lowest to highest value. For ``higher_is == "further"``
+        (distances) the lowest values get the strongest colour.
+
+    Raises
+    ------
+    KeyError
+        If ``name`` is not a registered indicator.
+    """
+    ind = indicator(name)
+    spec = load_spec()
+    grad = spec["graduated"]
+    entry = _indicator_entry(name)
+    breaks = [float(b) for b in entry["breaks"]]
+    if breaks != sorted(breaks) or len(set(breaks)) != len(breaks):
+        raise ValueError(f"breaks of {name!r} must increase strictly: {breaks}")
+    minimum = float(entry.get("min", 0))
+    maximum = entry.get("max")
+    ramp = list(spec["ramps"][entry.get("ramp", ind.group)])
+    colors = _sample(ramp, len(breaks) + 1)
+    if ind.higher_is == "further":
+        colors.reverse()
+    integer = ind.unit in grad["integer_units"]
+    lowers = [minimum, *breaks]
+    uppers: list[float | None] = [*breaks, None if maximum is None else float(maximum)]
+    classes = tuple(
+        GraduatedClass(lower=lo, upper=up, color=col, first=(i == 0), unit=ind.unit, integer=integer)
+        for i, (lo, up, col) in enumerate(zip(lowers, uppers, colors))
+    )
+    return GraduatedStyle(
+        indicator=ind,
+        classes=classes,
+        null_color=str(grad["null_color"]),
+        line_width_px=float(grad["line_width_px"]),
+        line_width_mm=float(grad["line_width_mm"]),
+    )
+
+
+def key_indicators() -> tuple[str, ...]:
+    """Registered indicators tagged ``"key"``, in registry order."""
+    return tuple(name for name, ind in INDICATORS.items() if "key" in ind.tags)
+
+
+# --- POIs and study area ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PoiStyle:
+    """Marker style of a POI class."""
+
+    key: str
+    fill: str
+    stroke: str
+    radius_px: float
+    size_mm: float
+
+
+@dataclass(frozen=True)
+class AreaStyle:
+    """Outline style of the study area (no fill)."""
+
+    color: str
+    width_px: float
+    width_mm: float
+    dash_px: tuple[float, ...]
+    label: Label
+
+
+def poi_classes() -> tuple[str, ...]:
+    """The POI classes in legend order: ``N``, ``O``, ``other``, ``vacant``."""
+    return tuple(load_spec()["pois"]["order"])
+
+
+def poi_class_of(no_class: str | None, vacant: bool | None) -> str | None:
+    """The map class of a POI: ``vacant`` wins, else its N/O class; None when it has none."""
+    if bool(vacant):
+        return "vacant"
+    if no_class in ("N", "O", "other"):
+        return str(no_class)
+    return None
+
+
+def poi_style(cls: str) -> PoiStyle:
+    """Marker style of a POI class (``N``, ``O``, ``other`` or ``vacant``)."""
+    p = load_spec()["pois"]
+    if cls not in p["colors"]:
+        raise KeyError(f"unknown POI class {cls!r}; known: {', '.join(p['order'])}")
+    return PoiStyle(
+        key=cls,
+        fill=str(p["colors"][cls]),
+        stroke=str(p["stroke_color"]),
+        radius_px=float(p["radius_px"]),
+        size_mm=float(p["size_mm"]),
+    )
+
+
+def poi_label(cls: str, lang: str = "nl") -> str:
+    """Display name of a POI class (N/O/other from the category registry)."""
+    _check_lang(lang)
+    if cls == "vacant":
+        return str(load_spec()["pois"]["vacant_label"][lang])
+    return NO_CLASSES[cls](lang)
+
+
+def area_style() -> AreaStyle:
+    """Outline style of the study area."""
+    a = load_spec()["area"]
+    return AreaStyle(
+        color=str(a["outline_color"]),
+        width_px=float(a["outline_width_px"]),
+        width_mm=float(a["outline_width_mm"]),
+        dash_px=tuple(float(d) for d in a["dash_px"]),
+        label=Label(str(a["label"]["nl"]), str(a["label"]["en"])),
+    )
+

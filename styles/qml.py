@@ -1,0 +1,302 @@
+"""QGIS layer styles (QML) generated from the one style specification.
+
+The QML written here is what QGIS 3.22 itself writes for these renderers (symbol-layer
+properties both as ``<Option type="Map">`` and as legacy ``<prop k= v=>``), trimmed to the
+symbology and the field aliases:
+
+* :func:`types_qml`: streets, categorized renderer on ``type_key`` (the opportunity types);
+* :func:`indicator_qml`: streets, graduated renderer on one indicator column;
+* :func:`pois_qml`: POIs, categorized renderer on N / O / other / vacant;
+* :func:`area_qml`: the study area as an outline.
+
+Colours, class limits and widths come from :mod:`wijkkracht.styles`; labels from the registries,
+in Dutch (``lang="nl"``) or English (``lang="en"``).
+
+Note that a graduated renderer does not draw features whose value is null (e.g. an amenity that
+cannot be reached); the web map shows those in grey.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+
+from ..core.indicators.registry import INDICATORS
+from . import (
+    area_style,
+    indicator_style,
+    poi_classes,
+    poi_label,
+    poi_style,
+    qgis_color,
+    type_colors,
+    type_label,
+    type_line_width,
+)
+
+__all__ = [
+    "QGIS_VERSION",
+    "POI_CLASS_EXPRESSION",
+    "types_qml",
+    "indicator_qml",
+    "pois_qml",
+    "area_qml",
+    "street_aliases",
+]
+
+#: The QGIS version the QML claims to come from (the oldest QGIS wijkkracht supports).
+QGIS_VERSION = "3.22.16-Białowieża"
+
+#: Expression for the POI class: a vacant shop front wins over its N/O class.
+POI_CLASS_EXPRESSION = (
+    "CASE WHEN \"vacant\" THEN 'vacant' "
+    "WHEN \"no_class\" IN ('N', 'O', 'other') THEN \"no_class\" END"
+)
+
+#: Upper limit written for an open top class ("above the last break").
+_OPEN_TOP = 999999999.0
+
+_DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+_UNIT_SCALE = "3x:0,0,0,0,0,0"
+_GEOMETRY_TYPE = {"point": "0", "line": "1", "polygon": "2"}
+
+
+def _data_defined(parent: ET.Element) -> None:
+    ddp = ET.SubElement(parent, "data_defined_properties")
+    opt = ET.SubElement(ddp, "Option", type="Map")
+    ET.SubElement(opt, "Option", type="QString", name="name", value="")
+    ET.SubElement(opt, "Option", name="properties")
+    ET.SubElement(opt, "Option", type="QString", name="type", value="collection")
+
+
+def _symbol_layer(symbol: ET.Element, cls: str, props: Mapping[str, str]) -> None:
+    layer = ET.SubElement(symbol, "layer", {"class": cls, "enabled": "1", "pass": "0", "locked": "0"})
+    opt = ET.SubElement(layer, "Option", type="Map")
+    for key in sorted(props):
+        ET.SubElement(opt, "Option", type="QString", name=key, value=props[key])
+    for key in sorted(props):  # QGIS 3.22 writes the legacy form too
+        ET.SubElement(layer, "prop", k=key, v=props[key])
+    _data_defined(layer)
+
+
+def _symbol(parent: ET.Element, name: str, kind: str) -> ET.Element:
+    symbol = ET.SubElement(
+        parent, "symbol",
+        {"type": kind, "name": name, "alpha": "1", "clip_to_extent": "1", "force_rhr": "0"},
+    )
+    _data_defined(symbol)
+    return symbol
+
+
+def _line_props(color: str, width_mm: float, dash_mm: Iterable[float] | None = None) -> dict[str, str]:
+    dash = list(dash_mm or [])
+    return {
+        "align_dash_pattern": "0",
+        "capstyle": "round",
+        "customdash": ";".join(f"{d:g}" for d in dash) or "5;2",
+        "customdash_map_unit_scale": _UNIT_SCALE,
+        "customdash_unit": "MM",
+        "dash_pattern_offset": "0",
+        "dash_pattern_offset_map_unit_scale": _UNIT_SCALE,
+        "dash_pattern_offset_unit": "MM",
+        "draw_inside_polygon": "0",
+        "joinstyle": "round",
+        "line_color": qgis_color(color),
+        "line_style": "solid",
+        "line_width": f"{width_mm:g}",
+        "line_width_unit": "MM",
+        "offset": "0",
+        "offset_map_unit_scale": _UNIT_SCALE,
+        "offset_unit": "MM",
+        "ring_filter": "0",
+        "tweak_dash_pattern_on_corners": "0",
+        "use_custom_dash": "1" if dash else "0",
+        "width_map_unit_scale": _UNIT_SCALE,
+    }
+
+
+def _line_symbol(parent: ET.Element, name: str, color: str, width_mm: float) -> None:
+    _symbol_layer(_symbol(parent, name, "line"), "SimpleLine", _line_props(color, width_mm))
+
+
+def _marker_symbol(parent: ET.Element, name: str, fill: str, stroke: str, size_mm: float) -> None:
+    props = {
+        "angle": "0",
+        "cap_style": "square",
+        "color": qgis_color(fill),
+        "horizontal_anchor_point": "1",
+        "joinstyle": "bevel",
+        "name": "circle",
+        "offset": "0,0",
+        "offset_map_unit_scale": _UNIT_SCALE,
+        "offset_unit": "MM",
+        "outline_color": qgis_color(stroke),
+        "outline_style": "solid",
+        "outline_width": "0.3",
+        "outline_width_map_unit_scale": _UNIT_SCALE,
+        "outline_width_unit": "MM",
+        "scale_method": "diameter",
+        "size": f"{size_mm:g}",
+        "size_map_unit_scale": _UNIT_SCALE,
+        "size_unit": "MM",
+        "vertical_anchor_point": "1",
+    }
+    _symbol_layer(_symbol(parent, name, "marker"), "SimpleMarker", props)
+
+
+def _root(categories: str = "Symbology") -> ET.Element:
+    return ET.Element("qgis", {"version": QGIS_VERSION, "styleCategories": categories})
+
+
+def _renderer(root: ET.Element, kind: str, **attrs: str) -> ET.Element:
+    base = {"type": kind, "symbollevels": "0", "forceraster": "0", "enableorderby": "0",
+            "referencescale": "-1"}
+    base.update(attrs)
+    return ET.SubElement(root, "renderer-v2", base)
+
+
+def _finish(root: ET.Element, geometry: str) -> str:
+    ET.SubElement(root, "blendMode").text = "0"
+    ET.SubElement(root, "featureBlendMode").text = "0"
+    ET.SubElement(root, "layerGeometryType").text = _GEOMETRY_TYPE[geometry]
+    ET.indent(root, space="  ")
+    return _DOCTYPE + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def street_aliases(lang: str = "nl") -> dict[str, str]:
+    """Field aliases for the streets layer: registry titles of every indicator, and type names.
+
+    Parameters
+    ----------
+    lang
+        ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    dict
+        Column name -> alias, e.g. ``"dist_supermarket_m" -> "Loopafstand supermarkt (m)"``.
+    """
+    nl = lang == "nl"
+    aliases = {
+        "street_name": "Straatnaam" if nl else "Street name",
+        "length_m": "Lengte (m)" if nl else "Length (m)",
+        "type_key": "Kansentype (sleutel)" if nl else "Opportunity type (key)",
+        "type_name_nl": "Kansentype" if nl else "Opportunity type (Dutch)",
+        "type_name_en": "Kansentype (Engels)" if nl else "Opportunity type",
+    }
+    aliases.update({name: ind.title(lang) for name, ind in INDICATORS.items()})
+    return aliases
+
+
+def _aliases(root: ET.Element, aliases: Mapping[str, str]) -> None:
+    el = ET.SubElement(root, "aliases")
+    for i, (field, alias) in enumerate(aliases.items()):
+        ET.SubElement(el, "alias", field=field, index=str(i), name=alias)
+
+
+def types_qml(*, lang: str = "nl", names: Mapping[str, str] | None = None) -> str:
+    """QML for the streets layer coloured by opportunity type (categorized on ``type_key``).
+
+    Parameters
+    ----------
+    lang
+        Language of the category labels and field aliases, ``"nl"`` or ``"en"``.
+    names
+        Type names found in the data (``type_key -> name``); they win over the archetype names.
+
+    Returns
+    -------
+    str
+        The QML document, one category per archetype in :func:`wijkkracht.styles.type_keys`.
+    """
+    root = _root("Symbology|Fields")
+    renderer = _renderer(root, "categorizedSymbol", attr="type_key")
+    cats = ET.SubElement(renderer, "categories")
+    symbols = ET.SubElement(renderer, "symbols")
+    width = type_line_width("mm")
+    for i, (key, color) in enumerate(type_colors().items()):
+        ET.SubElement(cats, "category", symbol=str(i), value=key,
+                      label=type_label(key, lang, names), render="true")
+        _line_symbol(symbols, str(i), color, width)
+    _aliases(root, street_aliases(lang))
+    return _finish(root, "line")
+
+
+def indicator_qml(name: str, *, lang: str = "nl") -> str:
+    """QML for the streets layer coloured by one indicator (graduated renderer).
+
+    Parameters
+    ----------
+    name
+        A registered indicator column, e.g. ``"dist_supermarket_m"``.
+    lang
+        Language of the class labels and field aliases, ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The QML document with the spec's fixed classes and colours.
+    """
+    style = indicator_style(name)
+    root = _root("Symbology|Fields")
+    renderer = _renderer(root, "graduatedSymbol", attr=name, graduatedMethod="GraduatedColor")
+    ranges = ET.SubElement(renderer, "ranges")
+    symbols = ET.SubElement(renderer, "symbols")
+    for i, cls in enumerate(style.classes):
+        upper = _OPEN_TOP if cls.upper is None else cls.upper
+        ET.SubElement(ranges, "range", symbol=str(i), lower=f"{cls.lower:.15f}",
+                      upper=f"{upper:.15f}", label=cls.label(lang), render="true")
+        _line_symbol(symbols, str(i), cls.color, style.line_width_mm)
+    _aliases(root, street_aliases(lang))
+    return _finish(root, "line")
+
+
+def pois_qml(*, lang: str = "nl") -> str:
+    """QML for the POI layer: circles coloured N / O / other / vacant.
+
+    POIs without a class (e.g. building points) are not drawn.
+
+    Parameters
+    ----------
+    lang
+        Language of the category labels, ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The QML document, categorized on :data:`POI_CLASS_EXPRESSION`.
+    """
+    root = _root()
+    renderer = _renderer(root, "categorizedSymbol", attr=POI_CLASS_EXPRESSION)
+    cats = ET.SubElement(renderer, "categories")
+    symbols = ET.SubElement(renderer, "symbols")
+    for i, cls in enumerate(poi_classes()):
+        st = poi_style(cls)
+        ET.SubElement(cats, "category", symbol=str(i), value=cls, label=poi_label(cls, lang),
+                      render="true")
+        _marker_symbol(symbols, str(i), st.fill, st.stroke, st.size_mm)
+    return _finish(root, "point")
+
+
+def area_qml(*, lang: str = "nl") -> str:
+    """QML for the study area: a dashed outline without fill.
+
+    Parameters
+    ----------
+    lang
+        Unused today (the single symbol has no label); kept for a uniform signature.
+
+    Returns
+    -------
+    str
+        The QML document (single-symbol renderer, fill symbol with a dashed line layer).
+    """
+    st = area_style()
+    root = _root()
+    renderer = _renderer(root, "singleSymbol")
+    symbols = ET.SubElement(renderer, "symbols")
+    symbol = _symbol(symbols, "0", "fill")
+    px_to_mm = st.width_mm / st.width_px
+    _symbol_layer(symbol, "SimpleLine",
+                  _line_props(st.color, st.width_mm, [d * px_to_mm for d in st.dash_px]))
+    return _finish(root, "polygon")

@@ -1,0 +1,76 @@
+"""Fixtures for the output tests: an analysis result, web assets and headless Chromium.
+
+``result`` is the real pipeline run on the bundled Kanaleneiland data
+(:func:`wijkkracht.core.pipeline.analyse_demo`), once per session.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from wijkkracht.core.pipeline import analyse_demo
+from wijkkracht.core.result import AnalysisResult
+
+REPO = Path(__file__).resolve().parents[2]
+
+#: Where scripts/fetch_web_assets.sh puts the npm packages (override with WIJKKRACHT_WEB_ASSETS).
+ASSETS_DIR = Path(os.environ.get("WIJKKRACHT_WEB_ASSETS", REPO / ".cache" / "web-assets"))
+#: Debian's Chromium (override with WIJKKRACHT_CHROMIUM).
+CHROMIUM = Path(os.environ.get("WIJKKRACHT_CHROMIUM", "/usr/bin/chromium"))
+#: Where the browser test leaves its screenshots (override with WIJKKRACHT_SCREENSHOTS).
+SCREENSHOTS = Path(os.environ.get("WIJKKRACHT_SCREENSHOTS", REPO / ".cache" / "screenshots"))
+
+
+@pytest.fixture(scope="session")
+def result() -> AnalysisResult:
+    """The analysis result of the bundled Kanaleneiland data."""
+    return analyse_demo()
+
+
+@pytest.fixture(scope="session")
+def hostile_result(result: AnalysisResult) -> AnalysisResult:
+    """``result`` with OSM names that try to break out of HTML and JavaScript."""
+    streets = result.streets.copy()
+    first = streets.index[0]
+    streets.loc[first, "street_name"] = '</script><script>alert("x")</script> & <b>Co</b>'
+    second = streets.index[1]
+    streets.loc[second, "street_name"] = "<img src=x onerror=alert(1)> 'quote' \"dq\" `tick` ${x}"
+    area = result.area.copy()
+    area["name"] = "Kanaleneiland <i>&amp;</i> </script>"
+    return AnalysisResult(streets=streets, pois=result.pois, area=area, profile=result.profile,
+                          metadata=dict(result.metadata))
+
+
+#: The CDN prefix whose npm layout scripts/fetch_web_assets.sh mirrors.
+CDN_NPM = "https://cdn.jsdelivr.net/npm/"
+
+
+def local_asset(url: str, root: Path = ASSETS_DIR) -> Path | None:
+    """The local copy of a CDN asset URL, or None when the URL is not an npm CDN URL."""
+    if not url.startswith(CDN_NPM):
+        return None
+    return root / url[len(CDN_NPM):].split("?")[0].split("#")[0]
+
+
+@pytest.fixture(scope="session")
+def web_assets() -> Path:
+    """The folder filled by ``scripts/fetch_web_assets.sh``; skip when an asset is missing."""
+    from wijkkracht.output.webmap import ASSET_URLS
+
+    for _, url in ASSET_URLS:
+        path = local_asset(url)
+        if path is None or not path.is_file():
+            pytest.skip(f"web asset {url} missing (expected {path}); run "
+                        "scripts/fetch_web_assets.sh")
+    return ASSETS_DIR
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """Debian's Chromium; skip when it is not installed."""
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} not found; apt-get install chromium (scripts/test.sh does)")
+    return CHROMIUM

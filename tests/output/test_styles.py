@@ -1,0 +1,199 @@
+"""The style spec and the QML made from it: complete, well-formed, one source of colours."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from wijkkracht import styles
+from wijkkracht.core.categories import NO_CLASSES
+from wijkkracht.core.indicators.registry import INDICATORS
+from wijkkracht.core.typology import ARCHETYPES
+from wijkkracht.styles import qml
+
+ARCHETYPE_KEYS = (
+    "lively_centre", "everyday_street", "distinctive_street", "work_street",
+    "vacancy_opportunity", "residential_near_amenities", "mixed_residential", "quiet_residential",
+)
+HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def _parse(text: str) -> ET.Element:
+    assert text.startswith("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>")
+    root = ET.fromstring(text)
+    assert root.tag == "qgis"
+    assert root.get("version", "").startswith("3.22")
+    return root
+
+
+def _symbol_colors(renderer: ET.Element, prop: str = "line_color") -> dict[str, str]:
+    """Symbol name -> colour from the Option map, checked against the legacy <prop>."""
+    out = {}
+    for symbol in renderer.find("symbols"):
+        layer = symbol.find("layer")
+        option = layer.find(f"Option/Option[@name='{prop}']").get("value")
+        legacy = layer.find(f"prop[@k='{prop}']").get("v")
+        assert option == legacy
+        out[symbol.get("name")] = option
+    return out
+
+
+def _rgba_to_hex(rgba: str) -> str:
+    r, g, b, a = (int(x) for x in rgba.split(","))
+    assert a == 255
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def test_every_archetype_has_a_distinct_colour() -> None:
+    colors = styles.type_colors()
+    assert set(ARCHETYPE_KEYS) <= set(colors)
+    assert set(ARCHETYPES) <= set(colors), "a typology archetype has no colour in styles/spec.json"
+    assert all(HEX.match(c) for c in colors.values())
+    assert len({c.lower() for c in colors.values()}) == len(colors)
+    assert styles.type_color("no_such_type") == styles.unknown_type_color()
+
+
+def test_type_labels_come_from_the_typology() -> None:
+    for key, arch in ARCHETYPES.items():
+        assert styles.type_label(key, "nl") == arch.name.nl
+        assert styles.type_label(key, "en") == arch.name.en
+    assert styles.type_label("lively_centre", "en", {"lively_centre": "From data"}) == "From data"
+    with pytest.raises(ValueError):
+        styles.type_label("lively_centre", "de")
+
+
+@pytest.mark.parametrize("name", list(INDICATORS))
+def test_every_indicator_has_a_graduated_style(name: str) -> None:
+    st = styles.indicator_style(name)
+    assert len(st.classes) >= 3
+    assert all(HEX.match(c) for c in st.colors)
+    assert len(set(st.colors)) == len(st.colors)
+    lowers = [c.lower for c in st.classes]
+    assert lowers == sorted(lowers) and lowers[0] == 0
+    for prev, nxt in zip(st.classes, st.classes[1:]):
+        assert prev.upper == nxt.lower
+    # darker = stronger; near (distances) or more (everything else) gets the strong colour
+    lum = [sum(styles.hex_to_rgb(c)) for c in st.colors]
+    if st.indicator.higher_is == "further":
+        assert lum == sorted(lum), f"{name}: near must be the strongest (darkest) colour"
+    else:
+        assert lum == sorted(lum, reverse=True), f"{name}: more must be the darkest colour"
+
+
+def test_key_indicators_have_their_own_classes() -> None:
+    spec = styles.load_spec()["graduated"]["indicators"]
+    keys = styles.key_indicators()
+    assert keys, "the registry tags no indicator as 'key'"
+    for name in keys:
+        explicit = name in spec or any(
+            re.fullmatch(p.replace("*", ".*"), name) for p in spec if "*" in p)
+        assert explicit, f"key indicator {name} falls back to its unit's default classes"
+
+
+def test_distance_classes_are_the_walking_thresholds() -> None:
+    st = styles.indicator_style("dist_supermarket_m")
+    assert st.breaks == (200, 400, 800, 1200)
+    assert [label for label, _ in st.legend("nl")][:5] == [
+        "≤ 200 m", "200–400 m", "400–800 m", "800–1200 m", "> 1200 m"]
+    assert st.color_for(200) == st.colors[0]
+    assert st.color_for(200.1) == st.colors[1]
+    assert st.color_for(5000) == st.colors[-1]
+    assert st.color_for(None) == st.null_color == st.color_for(float("nan"))
+    assert st.legend("en")[-1] == (st.indicator.null_meaning.en, st.null_color)
+
+
+def test_count_classes_have_integer_labels() -> None:
+    st = styles.indicator_style("n_count_400")
+    labels = [c.label("nl") for c in st.classes]
+    assert labels == ["0–2", "3–9", "10–24", "25–49", "≥ 50"]
+    assert st.color_for(0) == st.colors[0] and st.color_for(3) == st.colors[1]
+
+
+def test_values_are_formatted_per_language() -> None:
+    assert styles.format_value("dist_supermarket_m", 351.6, "nl") == "352 m"
+    assert styles.format_value("shannon_400", 1.234, "nl") == "1,23"
+    assert styles.format_value("shannon_400", 1.234, "en") == "1.23"
+    meaning = INDICATORS["dist_supermarket_m"].null_meaning
+    assert styles.format_value("dist_supermarket_m", None, "en") == meaning.en
+
+
+def test_poi_classes() -> None:
+    assert styles.poi_classes() == ("N", "O", "other", "vacant")
+    assert styles.poi_class_of("N", True) == "vacant"
+    assert styles.poi_class_of("O", False) == "O"
+    assert styles.poi_class_of("", False) is None
+    for cls in ("N", "O", "other"):
+        assert styles.poi_label(cls, "en") == NO_CLASSES[cls].en
+    fills = [styles.poi_style(c).fill for c in styles.poi_classes()]
+    assert len(set(fills)) == 4
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_types_qml(lang: str) -> None:
+    root = _parse(qml.types_qml(lang=lang))
+    renderer = root.find("renderer-v2")
+    assert renderer.get("type") == "categorizedSymbol"
+    assert renderer.get("attr") == "type_key"
+    cats = renderer.findall("categories/category")
+    assert [c.get("value") for c in cats] == list(styles.type_colors())
+    assert len(cats) == len(ARCHETYPE_KEYS)
+    colors = _symbol_colors(renderer)
+    for cat in cats:
+        assert _rgba_to_hex(colors[cat.get("symbol")]) == styles.type_color(cat.get("value")).lower()
+        assert cat.get("label") == ARCHETYPES[cat.get("value")].name(lang)
+    aliases = {a.get("field"): a.get("name") for a in root.findall("aliases/alias")}
+    assert aliases["dist_supermarket_m"] == INDICATORS["dist_supermarket_m"].title(lang)
+    assert root.find("layerGeometryType").text == "1"
+
+
+@pytest.mark.parametrize("name", list(INDICATORS))
+def test_indicator_qml(name: str) -> None:
+    st = styles.indicator_style(name)
+    renderer = _parse(qml.indicator_qml(name, lang="en")).find("renderer-v2")
+    assert renderer.get("type") == "graduatedSymbol"
+    assert renderer.get("attr") == name
+    ranges = renderer.findall("ranges/range")
+    assert len(ranges) == len(st.classes)
+    colors = _symbol_colors(renderer)
+    for rng, cls in zip(ranges, st.classes):
+        assert float(rng.get("lower")) == cls.lower
+        if cls.upper is not None:
+            assert float(rng.get("upper")) == cls.upper
+        else:
+            assert float(rng.get("upper")) > 1e6
+        assert rng.get("label") == cls.label("en")
+        assert _rgba_to_hex(colors[rng.get("symbol")]) == cls.color.lower()
+
+
+def test_pois_and_area_qml() -> None:
+    renderer = _parse(qml.pois_qml(lang="nl")).find("renderer-v2")
+    assert renderer.get("type") == "categorizedSymbol"
+    assert renderer.get("attr") == qml.POI_CLASS_EXPRESSION
+    cats = renderer.findall("categories/category")
+    assert [c.get("value") for c in cats] == ["N", "O", "other", "vacant"]
+    colors = _symbol_colors(renderer, "color")
+    for cat in cats:
+        assert _rgba_to_hex(colors[cat.get("symbol")]) == styles.poi_style(cat.get("value")).fill.lower()
+
+    root = _parse(qml.area_qml())
+    renderer = root.find("renderer-v2")
+    assert renderer.get("type") == "singleSymbol"
+    symbol = renderer.find("symbols/symbol")
+    assert symbol.get("type") == "fill"
+    assert _rgba_to_hex(_symbol_colors(renderer)["0"]) == styles.area_style().color.lower()
+    assert root.find("layerGeometryType").text == "2"
+
+
+def test_qml_escapes_labels() -> None:
+    text = qml.types_qml(names={"lively_centre": 'A "quoted" <name> & more'})
+    cat = _parse(text).find("renderer-v2/categories/category[@value='lively_centre']")
+    assert cat.get("label") == 'A "quoted" <name> & more'
+
+
+def test_spec_ships_with_the_package() -> None:
+    text = (resources.files("wijkkracht.styles") / styles.SPEC_FILE).read_text("utf-8")
+    assert json.loads(text) == styles.load_spec()
