@@ -1,0 +1,319 @@
+"""Write an analysis result to one GeoPackage that QGIS opens styled.
+
+Layers (EPSG:28992):
+
+``streets``
+    One row per street segment with every indicator and the opportunity type.
+``pois``
+    The classified POIs.
+``area``
+    The study area with its summary figures.
+``typology_profile``
+    Non-spatial table: one row per opportunity type.
+``layer_styles``
+    QGIS's style table (the schema QGIS itself creates, registered in ``gpkg_contents`` as
+    ``attributes``): the default style of ``streets`` colours the opportunity types, and one
+    extra style per key indicator can be picked in QGIS (Layer Properties > Style > Load Style >
+    From Database); ``pois`` and ``area`` have a default style each.
+
+The OSM attribution and licence go into every layer's description (``gpkg_contents``, which
+QGIS shows as the layer's abstract) and into its GDAL metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Mapping
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from .._version import __version__
+from ..core.errors import OutputError
+from ..core.indicators.registry import indicator
+from ..core.result import OSM_ATTRIBUTION, OSM_LICENCE, AnalysisResult
+from ..styles import key_indicators
+from ..styles.qml import area_qml, indicator_qml, pois_qml, types_qml
+from .atomic import atomic_path
+
+__all__ = [
+    "LAYERS",
+    "PROFILE_TABLE",
+    "STYLE_TABLE",
+    "write_gpkg",
+    "write_gpkg_file",
+    "add_layer_styles",
+    "type_names",
+]
+
+#: Spatial layers, in the order they are written.
+LAYERS = ("streets", "pois", "area")
+PROFILE_TABLE = "typology_profile"
+STYLE_TABLE = "layer_styles"
+
+_TITLES = {
+    "streets": ("Straatsegmenten met indicatoren en kansentype",
+                "Street segments with indicators and opportunity type"),
+    "pois": ("Voorzieningen (POI's) met N/O-klasse", "Amenities (POIs) with N/O class"),
+    "area": ("Onderzoeksgebied", "Study area"),
+    PROFILE_TABLE: ("Profiel van de kansentypen", "Profile of the opportunity types"),
+}
+
+# What QGIS creates through OGR (QgsOgrProviderMetadata::saveStyle), as the GPKG driver writes it.
+_STYLE_TABLE_DDL = f"""
+CREATE TABLE "{STYLE_TABLE}" (
+  "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  "f_table_catalog" TEXT(256),
+  "f_table_schema" TEXT(256),
+  "f_table_name" TEXT(256),
+  "f_geometry_column" TEXT(256),
+  "styleName" TEXT(30),
+  "styleQML" TEXT,
+  "styleSLD" TEXT,
+  "useAsDefault" BOOLEAN,
+  "description" TEXT,
+  "owner" TEXT(30),
+  "ui" TEXT(30),
+  "update_time" DATETIME DEFAULT CURRENT_TIMESTAMP
+)
+"""
+
+
+def type_names(streets: pd.DataFrame, lang: str = "nl") -> dict[str, str]:
+    """Type names as found in the data: ``type_key -> type_name_<lang>``.
+
+    Parameters
+    ----------
+    streets
+        The streets table with ``type_key`` and ``type_name_nl``/``type_name_en``.
+    lang
+        ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    dict
+        Empty when the columns are missing.
+    """
+    col = f"type_name_{lang}"
+    if "type_key" not in streets or col not in streets:
+        return {}
+    pairs = streets[["type_key", col]].dropna().drop_duplicates("type_key")
+    return {str(k): str(v) for k, v in zip(pairs["type_key"], pairs[col]) if str(v)}
+
+
+def _description(layer: str, lang: str, attribution: str) -> str:
+    title = _TITLES[layer][0 if lang == "nl" else 1]
+    return f"{title}. wijkkracht {__version__}. {attribution}"
+
+
+def _layer_metadata(attribution: str) -> dict[str, str]:
+    return {
+        "ATTRIBUTION": attribution,
+        "DATA_SOURCE": f"OpenStreetMap ({OSM_ATTRIBUTION})",
+        "LICENCE": OSM_LICENCE,
+        "PRODUCER": f"wijkkracht {__version__}",
+    }
+
+
+def _plain_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Make columns writable by OGR: categoricals to strings, nested objects to JSON text."""
+    out = df.copy()
+    for col in out.columns:
+        if col == getattr(out, "_geometry_column_name", None):
+            continue
+        s = out[col]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            out[col] = s.astype(object).where(s.notna(), None)
+        elif s.dtype == object:
+            nested = s.map(lambda v: isinstance(v, (list, tuple, dict, set)))
+            if nested.any():
+                out[col] = s.map(
+                    lambda v: json.dumps(sorted(v) if isinstance(v, set) else v, default=str)
+                    if isinstance(v, (list, tuple, dict, set)) else v
+                )
+    return out
+
+
+def _short(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__
+
+
+def _write_layer(frame: pd.DataFrame, path: Path, layer: str, lang: str, attribution: str,
+                 **kwargs: Any) -> None:
+    try:
+        pyogrio.write_dataframe(
+            frame,
+            path,
+            layer=layer,
+            driver="GPKG",
+            layer_options={
+                "DESCRIPTION": _description(layer, lang, attribution),
+                "IDENTIFIER": _TITLES[layer][0 if lang == "nl" else 1],
+            },
+            layer_metadata=_layer_metadata(attribution),
+            **kwargs,
+        )
+    except Exception as exc:  # pyogrio raises DataSourceError, FieldError, NotImplementedError...
+        raise OutputError(f"cannot write the {layer!r} layer ({_short(exc)})") from exc
+
+
+def write_gpkg_file(result: AnalysisResult, path: str | os.PathLike[str], *,
+                    lang: str = "nl") -> Path:
+    """Write the GeoPackage to ``path`` directly (not atomic; see :func:`write_gpkg`).
+
+    Parameters
+    ----------
+    result
+        The analysis result.
+    path
+        A ``.gpkg`` path that does not exist yet.
+    lang
+        Language of layer descriptions, style labels and field aliases (``"nl"``/``"en"``).
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    p = Path(path)
+    attribution = result.attribution
+    streets = result.streets
+    index_name = streets.index.name or "segment_id"
+    streets = _plain_columns(streets.reset_index(names=index_name)
+                             if index_name not in streets.columns else streets)
+    dataset_metadata = {
+        "TITLE": f"wijkkracht: {_area_name(result.area)}",
+        "ATTRIBUTION": attribution,
+        "LICENCE": OSM_LICENCE,
+        "PRODUCER": f"wijkkracht {__version__}",
+        "WIJKKRACHT_METADATA": json.dumps(result.metadata, default=str, ensure_ascii=False),
+    }
+    _write_layer(streets, p, "streets", lang, attribution, dataset_metadata=dataset_metadata)
+    _write_layer(_plain_columns(result.pois), p, "pois", lang, attribution)
+    _write_layer(_plain_columns(result.area), p, "area", lang, attribution)
+    profile = _plain_columns(pd.DataFrame(result.profile))
+    _write_layer(profile, p, PROFILE_TABLE, lang, attribution)
+    add_layer_styles(p, lang=lang, names=type_names(result.streets, lang), attribution=attribution)
+    return p
+
+
+def _area_name(area: gpd.GeoDataFrame) -> str:
+    if "name" in area and len(area):
+        return str(area["name"].iloc[0])
+    return "?"
+
+
+def add_layer_styles(path: str | os.PathLike[str], *, lang: str = "nl",
+                     names: Mapping[str, str] | None = None, attribution: str = "") -> int:
+    """Add QGIS's ``layer_styles`` table with the wijkkracht styles to a GeoPackage.
+
+    Parameters
+    ----------
+    path
+        A GeoPackage with the layers ``streets``, ``pois`` and ``area``.
+    lang
+        Language of the style labels (``"nl"``/``"en"``).
+    names
+        Opportunity-type names found in the data (``type_key -> name``).
+    attribution
+        Text stored in each style's description.
+
+    Returns
+    -------
+    int
+        The number of styles written.
+
+    Raises
+    ------
+    ValueError
+        If a layer is missing.
+    OutputError
+        If SQLite cannot write the table.
+    """
+    rows: list[tuple[str, str, str, bool, str]] = [
+        # (table, styleName (<= 30 chars, QGIS's field width), QML, useAsDefault, description)
+        ("streets", "kansentypen" if lang == "nl" else "opportunity_types",
+         types_qml(lang=lang, names=names), True,
+         "Kansentypen" if lang == "nl" else "Opportunity types"),
+    ]
+    for name in key_indicators():
+        rows.append(("streets", name[:30], indicator_qml(name, lang=lang), False,
+                     indicator(name).title(lang)))
+    rows.append(("pois", "voorzieningen" if lang == "nl" else "amenities", pois_qml(lang=lang),
+                 True, "N / O / overig / leegstand" if lang == "nl" else "N / O / other / vacant"))
+    rows.append(("area", "gebied" if lang == "nl" else "area", area_qml(lang=lang), True,
+                 _TITLES["area"][0 if lang == "nl" else 1]))
+
+    try:
+        _insert_styles(os.fspath(path), rows, attribution)
+    except sqlite3.Error as exc:
+        raise OutputError(f"cannot add the QGIS styles ({_short(exc)})") from exc
+    return len(rows)
+
+
+def _insert_styles(path: str, rows: list[tuple[str, str, str, bool, str]],
+                   attribution: str) -> None:
+    with closing(sqlite3.connect(path)) as con, con:
+        geom_cols = dict(con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"))
+        missing = [t for t in LAYERS if t not in geom_cols]
+        if missing:
+            raise ValueError(f"{path} lacks the layer(s) {', '.join(missing)}")
+        con.execute(_STYLE_TABLE_DDL)
+        con.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
+            "last_change, srs_id) VALUES (?, 'attributes', ?, ?, "
+            "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 0)",
+            (STYLE_TABLE, STYLE_TABLE, "QGIS layer styles (wijkkracht)"),
+        )
+        con.executemany(
+            f'INSERT INTO "{STYLE_TABLE}" (f_table_catalog, f_table_schema, f_table_name, '
+            "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, "
+            "owner, ui, update_time) VALUES ('', '', ?, ?, ?, ?, '', ?, ?, ?, NULL, "
+            "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+            [
+                (table, geom_cols[table], style_name, qml, use, f"{desc}. {attribution}".strip(),
+                 "wijkkracht")
+                for table, style_name, qml, use, desc in rows
+            ],
+        )
+
+
+def write_gpkg(result: AnalysisResult, path: str | os.PathLike[str], *,
+               lang: str = "nl") -> Path:
+    """Write the GeoPackage atomically: ``path`` is complete or untouched.
+
+    Parameters
+    ----------
+    result
+        The analysis result.
+    path
+        Destination ``.gpkg``; replaced if it exists. Its folder must exist.
+    lang
+        Language of layer descriptions, style labels and field aliases (``"nl"``/``"en"``).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    OutputError
+        If the file cannot be written; ``path`` is then left as it was.
+    """
+    dest = Path(path)
+    try:
+        with atomic_path(dest) as tmp:
+            write_gpkg_file(result, tmp, lang=lang)
+    except OutputError as exc:
+        raise OutputError(f"{dest}: {exc}") from exc
+    except OSError as exc:
+        raise OutputError(f"{dest}: {exc.strerror or _short(exc)}") from exc
+    return dest
