@@ -42,7 +42,7 @@ class _Progress:
         self.current: str | None = None
         self.started = self.t0
         self.n = 0
-        self.total = len(_STEP_LABELS) + 1
+        self.total = len(_STEP_LABELS)
 
     def say(self, text: str) -> None:
         if not self.quiet:

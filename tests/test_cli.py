@@ -1,0 +1,182 @@
+"""The command line as a user meets it: real runs, real files, exit codes and messages."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from wijkkracht.cli import main
+from wijkkracht.core.pipeline import demo_data_path
+
+DEMO = demo_data_path()
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "out"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    proc = subprocess.run([sys.executable, "-m", "wijkkracht", "demo", "--out", str(out)],
+                          capture_output=True, text=True, env=env, timeout=300)
+    return proc, out
+
+
+def test_demo_writes_map_and_geopackage(demo_out):
+    proc, out = demo_out
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["wijkkracht.gpkg", "wijkkracht.html"]
+    streets = gpd.read_file(out / "wijkkracht.gpkg", layer="streets")
+    assert len(streets) == 2217
+    from wijkkracht.core.indicators import INDICATORS
+
+    for col in INDICATORS:
+        assert streets[col].notna().all(), col
+    assert streets["type_id"].notna().all() and (streets["type_name_nl"].str.len() > 0).all()
+    with sqlite3.connect(out / "wijkkracht.gpkg") as con:
+        styled = {r[0] for r in con.execute("SELECT f_table_name FROM layer_styles")}
+    assert {"streets", "pois", "area"} <= styled
+    html = (out / "wijkkracht.html").read_text(encoding="utf-8")
+    assert "OpenStreetMap" in html
+    # Progress went to stderr, step by step.
+    assert "[1/8]" in proc.stderr and "kansentypen / opportunity types" in proc.stderr
+
+
+def test_help_on_every_command(capsys):
+    for argv in (["--help"], ["demo", "--help"], ["run", "--help"]):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 0
+    assert "--out" in capsys.readouterr().out
+
+
+def _streets_file(tmp_path, **kw):
+    from wijkkracht.data_sources import read_streets
+
+    streets = read_streets(DEMO, layer="streets")
+    path = tmp_path / "streets.gpkg"
+    streets.to_file(path, layer="streets", **kw)
+    return path
+
+
+def _run(argv, capsys):
+    code = main(argv)
+    err = capsys.readouterr().err
+    return code, err
+
+
+def _assert_failed_cleanly(code, err, out: Path, *expected):
+    assert code == 1
+    last = [ln for ln in err.strip().splitlines() if ln.startswith("wijkkracht: error:")]
+    assert len(last) == 1, err
+    for text in expected:
+        assert text in last[0], last[0]
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_missing_network_file(tmp_path, capsys):
+    out = tmp_path / "out"
+    code, err = _run(["run", "--streets", str(tmp_path / "nope.gpkg"), "--pois", str(DEMO),
+                      "--out", str(out), "-q"], capsys)
+    _assert_failed_cleanly(code, err, out, "nope.gpkg", "file not found")
+
+
+def test_empty_network_file(tmp_path, capsys):
+    empty = tmp_path / "empty.gpkg"
+    empty.write_bytes(b"")
+    out = tmp_path / "out"
+    code, err = _run(["run", "--streets", str(empty), "--pois", str(DEMO), "--out", str(out)],
+                     capsys)
+    _assert_failed_cleanly(code, err, out, "empty.gpkg", "empty")
+
+
+def test_empty_layer(tmp_path, capsys):
+    path = tmp_path / "nolines.gpkg"
+    gpd.GeoDataFrame({"name": []}, geometry=gpd.GeoSeries([], crs=28992)).to_file(path, layer="streets")
+    out = tmp_path / "out"
+    code, err = _run(["run", "--streets", str(path), "--pois", str(DEMO), "--out", str(out)], capsys)
+    _assert_failed_cleanly(code, err, out, "nolines.gpkg", "empty")
+
+
+def test_network_without_crs(tmp_path, capsys):
+    from wijkkracht.data_sources import read_streets
+
+    streets = read_streets(DEMO, layer="streets").set_crs(None, allow_override=True)
+    path = tmp_path / "nocrs.gpkg"
+    with pytest.warns(UserWarning, match="'crs' was not provided"):
+        streets.to_file(path, layer="streets")
+    out = tmp_path / "out"
+    code, err = _run(["run", "--streets", str(path), "--pois", str(DEMO), "--pois-layer", "pois",
+                      "--out", str(out)], capsys)
+    _assert_failed_cleanly(code, err, out, "nocrs.gpkg", "no coordinate reference system")
+
+
+def test_network_in_unknown_local_crs(tmp_path, capsys):
+    from wijkkracht.data_sources import read_streets
+
+    streets = read_streets(DEMO, layer="streets")
+    local = 'LOCAL_CS["site grid",UNIT["metre",1],AXIS["X",EAST],AXIS["Y",NORTH]]'
+    streets = streets.set_crs(local, allow_override=True)
+    path = tmp_path / "local.gpkg"
+    streets.to_file(path, layer="streets")
+    out = tmp_path / "out"
+    code, err = _run(["run", "--streets", str(path), "--pois", str(DEMO), "--pois-layer", "pois",
+                      "--out", str(out)], capsys)
+    _assert_failed_cleanly(code, err, out, "local.gpkg", "cannot be transformed")
+
+
+def test_pois_without_needed_columns(tmp_path, capsys):
+    path = tmp_path / "pois.gpkg"
+    gpd.GeoDataFrame({"colour": ["red"]}, geometry=[shapely.Point(135000, 453500)],
+                     crs=28992).to_file(path, layer="pois")
+    out = tmp_path / "out"
+    code, err = _run(["run", "--streets", str(DEMO), "--streets-layer", "streets", "--pois",
+                      str(path), "--out", str(out)], capsys)
+    _assert_failed_cleanly(code, err, out, "pois.gpkg", "no POI columns found")
+
+
+def test_no_pois_in_the_area(tmp_path, capsys):
+    # Real POI tags, but in Maastricht: nothing on the Kanaleneiland network.
+    path = tmp_path / "far.gpkg"
+    gpd.GeoDataFrame({"osm_id": ["N1", "N2"], "tag": ["shop=bakery", "amenity=cafe"]},
+                     geometry=[shapely.Point(176000, 317000), shapely.Point(176100, 317000)],
+                     crs=28992).to_file(path, layer="pois")
+    out = tmp_path / "out"
+    code, err = _run(["run", "--streets", str(DEMO), "--streets-layer", "streets", "--pois",
+                      str(path), "--area", str(DEMO), "--area-layer", "study_area",
+                      "--out", str(out)], capsys)
+    _assert_failed_cleanly(code, err, out, "no POIs", "on the street network")
+
+
+def test_points_given_as_network(tmp_path, capsys):
+    out = tmp_path / "out"
+    code, err = _run(["run", "--streets", str(DEMO), "--streets-layer", "pois", "--pois", str(DEMO),
+                      "--pois-layer", "pois", "--out", str(out)], capsys)
+    _assert_failed_cleanly(code, err, out, "layer pois", "expected a line layer")
+
+
+def test_misspelled_layer_suggests_the_right_one(tmp_path, capsys):
+    out = tmp_path / "out"
+    code, err = _run(["run", "--streets", str(DEMO), "--streets-layer", "street", "--pois",
+                      str(DEMO), "--pois-layer", "pois", "--out", str(out)], capsys)
+    _assert_failed_cleanly(code, err, out, "layer 'street' not found", "did you mean 'streets'")
+
+
+def test_user_files_run_end_to_end(tmp_path, capsys):
+    out = tmp_path / "out"
+    code, err = _run(["run", "--streets", str(DEMO), "--streets-layer", "streets", "--pois",
+                      str(DEMO), "--pois-layer", "pois", "--area", str(DEMO), "--area-layer",
+                      "study_area", "--out", str(out), "--name", "kanaleneiland", "-k", "4",
+                      "--lang", "en"], capsys)
+    assert code == 0, err
+    streets = gpd.read_file(out / "kanaleneiland.gpkg", layer="streets")
+    assert streets["type_id"].nunique() == 4
+
+
+def test_unusable_usage_exits_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "--lang", "fr", "--out", "x"])
+    assert exc.value.code == 2
