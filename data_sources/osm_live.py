@@ -1,0 +1,347 @@
+"""Fetch streets and POIs live from OpenStreetMap (Nominatim and Overpass, through OSMnx).
+
+:func:`fetch_osm` takes a study area (a place name, a polygon or a bounding box), buffers it
+(proximity near the edge of the area is computed on a network that extends beyond it, or the
+edge streets would look badly served) and downloads, for the buffered area,
+
+* the walking network: ``osmnx.graph_from_polygon(..., network_type="walk",
+  retain_all=False)``, one line per street segment (both directions merged), and
+* the POIs: ``osmnx.features_from_polygon`` for the tags in
+  :data:`wijkkracht.data_sources.osm_extract.OSM_POI_TAGS`, reduced to points.
+
+OSMnx keeps its settings in module globals. wijkkracht sets the ones it depends on in one place
+only, :func:`_osmnx_settings`, a context manager that restores every value afterwards (also the
+``socket.getaddrinfo`` function that OSMnx replaces before each Overpass request) and lets one
+fetch run at a time within the process. Responses are cached by OSMnx in ``cache_dir`` (default
+``$XDG_CACHE_HOME/wijkkracht/osmnx``, i.e. ``~/.cache/wijkkracht/osmnx``): a repeated fetch of
+the same area works offline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import requests
+import shapely
+from pyproj import CRS
+from shapely.geometry.base import BaseGeometry
+
+from ..core.errors import InputError, NoDataError
+from .osm_extract import OSM_POI_TAGS, _keep_poi_tags
+from .schema import RD_NEW, normalize_pois, normalize_streets, to_rd_new
+
+__all__ = [
+    "OsmFetch",
+    "fetch_osm",
+    "default_cache_dir",
+    "DEFAULT_OVERPASS_URL",
+    "DEFAULT_NOMINATIM_URL",
+]
+
+#: The public Overpass API (OSMnx's default). Mind its usage policy for large areas.
+DEFAULT_OVERPASS_URL = "https://overpass-api.de/api"
+#: The public Nominatim geocoder (OSMnx's default): at most one request per second.
+DEFAULT_NOMINATIM_URL = "https://nominatim.openstreetmap.org/"
+
+_WGS84 = CRS.from_epsg(4326)
+_SETTINGS_LOCK = threading.RLock()
+
+
+@dataclass(frozen=True, eq=False)
+class OsmFetch:
+    """What :func:`fetch_osm` returns.
+
+    Attributes
+    ----------
+    area
+        The study area (not buffered): a one-row GeoDataFrame in EPSG:28992 with ``name``.
+    streets
+        The walking network of the buffered area, street schema, EPSG:28992.
+    pois
+        The POIs of the buffered area, POI schema (plus ``name``, ``opening_hours`` where
+        OSM has them), EPSG:28992.
+    """
+
+    area: gpd.GeoDataFrame
+    streets: gpd.GeoDataFrame
+    pois: gpd.GeoDataFrame
+
+
+def default_cache_dir() -> Path:
+    """Per-user folder for OSMnx's HTTP cache: ``$XDG_CACHE_HOME/wijkkracht/osmnx``.
+
+    Falls back to ``~/.cache`` when ``XDG_CACHE_HOME`` is unset, and to ``%LOCALAPPDATA%`` on
+    Windows.
+    """
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base and sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+    root = Path(base) if base else Path.home() / ".cache"
+    return root / "wijkkracht" / "osmnx"
+
+
+def fetch_osm(
+    *,
+    place: str | None = None,
+    polygon: BaseGeometry | gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+    bbox: Sequence[float] | None = None,
+    buffer_m: float = 800.0,
+    cache_dir: str | Path | None = None,
+    overpass_url: str | None = None,
+    nominatim_url: str | None = None,
+    timeout: float = 180,
+) -> OsmFetch:
+    """Download the study area, its walking network and its POIs from OpenStreetMap.
+
+    Give exactly one of ``place``, ``polygon`` and ``bbox``.
+
+    Parameters
+    ----------
+    place
+        A place name that Nominatim geocodes to a polygon, e.g. ``"Kanaleneiland, Utrecht"``.
+    polygon
+        The study area: a shapely (Multi)Polygon in EPSG:4326 (longitude, latitude), or a
+        GeoDataFrame/GeoSeries in any CRS (all its polygons are merged).
+    bbox
+        ``(west, south, east, north)`` in EPSG:4326 degrees.
+    buffer_m
+        Streets and POIs are fetched for the area grown by this many metres, so that walking
+        distances near the edge of the area are right.
+    cache_dir
+        OSMnx's response cache; default :func:`default_cache_dir`. A repeated fetch with the
+        same arguments and cache is served from it, without network.
+    overpass_url, nominatim_url
+        Other Overpass / Nominatim servers (e.g. your own); default the public ones
+        (:data:`DEFAULT_OVERPASS_URL`, :data:`DEFAULT_NOMINATIM_URL`).
+    timeout
+        Seconds for each HTTP request and for the Overpass server's query.
+
+    Returns
+    -------
+    OsmFetch
+        ``area`` (unbuffered), ``streets`` and ``pois`` (buffered area), all EPSG:28992.
+
+    Raises
+    ------
+    InputError
+        No area or more than one kind of area given; a bad polygon/bbox; a place Nominatim does
+        not know (or that is not an area); a server that cannot be reached or answers with an
+        error (the message names its URL).
+    NoDataError
+        The area holds no walkable streets or no POIs.
+    """
+    given = [name for name, value in (("place", place), ("polygon", polygon), ("bbox", bbox))
+             if value is not None]
+    if len(given) != 1:
+        raise InputError(
+            None,
+            "give exactly one study area: place=, polygon= or bbox= "
+            f"({'none' if not given else ' and '.join(given)} given)",
+        )
+    if not (np.isfinite(buffer_m) and buffer_m >= 0):
+        raise InputError(None, f"buffer_m must be a distance >= 0 in metres, got {buffer_m!r}")
+    overpass = overpass_url or DEFAULT_OVERPASS_URL
+    nominatim = nominatim_url or DEFAULT_NOMINATIM_URL
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+
+    with _osmnx_settings(cache_folder=cache, overpass_url=overpass, nominatim_url=nominatim,
+                         timeout=timeout) as ox:
+        if place is not None:
+            source = f"place {place!r}"
+            geom, name = _geocode(ox, place, nominatim)
+            area = gpd.GeoDataFrame({"name": [name]}, geometry=[geom], crs=_WGS84)
+        elif polygon is not None:
+            source = "polygon"
+            area = _polygon_area(polygon)
+        else:
+            source = f"bbox {tuple(bbox)}"  # type: ignore[arg-type]
+            geom, name = _bbox_area(bbox)
+            area = gpd.GeoDataFrame({"name": [name]}, geometry=[geom], crs=_WGS84)
+        area = to_rd_new(area, source)
+        buffered_rd = area.geometry.iloc[0].buffer(buffer_m)
+        buffered = gpd.GeoSeries([buffered_rd], crs=RD_NEW).to_crs(_WGS84).iloc[0]
+        streets = _fetch_streets(ox, buffered, source, overpass)
+        pois = _fetch_pois(ox, buffered, source, overpass)
+    return OsmFetch(area=area, streets=streets, pois=pois)
+
+
+@contextlib.contextmanager
+def _osmnx_settings(
+    *,
+    cache_folder: Path,
+    overpass_url: str,
+    nominatim_url: str,
+    timeout: float,
+) -> Iterator[Any]:
+    """Set OSMnx's global settings for one fetch, and restore them (and ``socket.getaddrinfo``,
+    which OSMnx replaces to pin the Overpass host) afterwards.
+
+    The only place where wijkkracht touches ``osmnx.settings``. Holding a lock, so concurrent
+    fetches in threads of one process run one after the other instead of mixing settings.
+    Yields the ``osmnx`` module.
+    """
+    import osmnx as ox
+
+    wanted: dict[str, Any] = {
+        "use_cache": True,
+        "cache_only_mode": False,
+        "cache_folder": str(cache_folder),
+        "overpass_url": overpass_url.rstrip("/"),
+        "nominatim_url": nominatim_url,
+        "requests_timeout": timeout,
+        # what the walk filter and the CRS handling below rely on (OSMnx's defaults)
+        "default_access": '["access"!~"private"]',
+        "default_crs": "epsg:4326",
+        "overpass_settings": "[out:json][timeout:{timeout}]{maxsize}",
+    }
+    with _SETTINGS_LOCK:
+        saved = {name: getattr(ox.settings, name) for name in wanted}
+        saved_getaddrinfo = socket.getaddrinfo
+        try:
+            for name, value in wanted.items():
+                setattr(ox.settings, name, value)
+            yield ox
+        finally:
+            for name, value in saved.items():
+                setattr(ox.settings, name, value)
+            socket.getaddrinfo = saved_getaddrinfo
+
+
+def _osmnx_errors() -> tuple[type[Exception], type[Exception]]:
+    from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
+
+    return InsufficientResponseError, ResponseStatusCodeError
+
+
+def _server_error(url: str, what: str, exc: BaseException) -> InputError:
+    if isinstance(exc, requests.exceptions.Timeout):
+        problem = f"the {what} server did not answer in time ({_short(exc)}); try again later " \
+                  "or raise timeout="
+    elif isinstance(exc, requests.exceptions.RequestException):
+        problem = (f"cannot reach the {what} server ({type(exc).__name__}); check the internet "
+                   "connection or proxy, or give another server URL")
+    else:
+        problem = f"the {what} server answered with an error: {_short(exc)}"
+    return InputError(url, problem)
+
+
+def _geocode(ox: Any, place: str, nominatim_url: str) -> tuple[BaseGeometry, str]:
+    insufficient, status_error = _osmnx_errors()
+    source = f"place {place!r}"
+    if not isinstance(place, str) or not place.strip():
+        raise InputError(None, f"place must be a non-empty name, got {place!r}")
+    try:
+        gdf = ox.geocode_to_gdf(place)
+    except requests.exceptions.RequestException as exc:
+        raise _server_error(nominatim_url, "Nominatim", exc) from exc
+    except status_error as exc:
+        raise _server_error(nominatim_url, "Nominatim", exc) from exc
+    except insufficient as exc:
+        raise InputError(source, f"Nominatim ({nominatim_url}) cannot geocode it; check the "
+                         "spelling (e.g. 'Kanaleneiland, Utrecht') or give polygon= or bbox=") \
+            from exc
+    except TypeError as exc:  # OSMnx: the place geocodes to a point, not a polygon
+        raise InputError(source, "Nominatim geocodes it to a point, not an area; give a "
+                         "neighbourhood or municipality name, or polygon= or bbox=") from exc
+    geom = shapely.make_valid(gdf.geometry.iloc[0])
+    name = str(gdf["name"].iloc[0]) if "name" in gdf and str(gdf["name"].iloc[0]).strip() else \
+        place
+    return _polygonal(geom, source), name
+
+
+def _polygon_area(polygon: Any) -> gpd.GeoDataFrame:
+    """The study area of ``polygon=`` as a one-row GeoDataFrame (in the input's CRS)."""
+    if isinstance(polygon, (gpd.GeoDataFrame, gpd.GeoSeries)):
+        if len(polygon) == 0:
+            raise InputError("polygon", "the GeoDataFrame is empty")
+        frame = polygon if isinstance(polygon, gpd.GeoDataFrame) else polygon.to_frame("geometry")
+        rd = to_rd_new(frame, "polygon")
+        geom = _polygonal(shapely.union_all(rd.geometry.to_numpy()), "polygon")
+        name_col = next((c for c in ("name", "naam", "buurtnaam", "wijknaam") if c in frame),
+                        None)
+        name = (" / ".join(str(v) for v in frame[name_col].dropna().unique())
+                if name_col else "") or "polygon"
+        return gpd.GeoDataFrame({"name": [name]}, geometry=[geom], crs=RD_NEW)
+    if not isinstance(polygon, BaseGeometry):
+        raise InputError("polygon", f"expected a shapely polygon in EPSG:4326 or a "
+                         f"GeoDataFrame, got {type(polygon).__name__}")
+    geom = _polygonal(polygon, "polygon")
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise InputError("polygon", "the coordinates are not longitude/latitude (EPSG:4326); "
+                         "for RD New (EPSG:28992) pass a GeoDataFrame with its CRS")
+    return gpd.GeoDataFrame({"name": ["polygon"]}, geometry=[geom], crs=_WGS84)
+
+
+def _bbox_area(bbox: Sequence[float] | None) -> tuple[BaseGeometry, str]:
+    try:
+        west, south, east, north = (float(v) for v in bbox)  # type: ignore[union-attr]
+    except (TypeError, ValueError) as exc:
+        raise InputError("bbox", f"expected (west, south, east, north) in EPSG:4326 degrees, "
+                         f"got {bbox!r}") from exc
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise InputError("bbox", f"{(west, south, east, north)} is not (west, south, east, "
+                         "north) in degrees with west < east and south < north")
+    return shapely.box(west, south, east, north), f"bbox {west}, {south}, {east}, {north}"
+
+
+def _polygonal(geom: BaseGeometry, source: str) -> BaseGeometry:
+    geom = shapely.make_valid(geom)
+    if geom.geom_type == "GeometryCollection":
+        geom = shapely.union_all(
+            [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
+        )
+    if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon") or geom.area <= 0:
+        raise InputError(source, f"the study area must be a polygon with a surface, got "
+                         f"{geom.geom_type}")
+    return geom
+
+
+def _fetch_streets(ox: Any, polygon: BaseGeometry, source: str, url: str) -> gpd.GeoDataFrame:
+    insufficient, status_error = _osmnx_errors()
+    try:
+        graph = ox.graph_from_polygon(polygon, network_type="walk", retain_all=False)
+    except (requests.exceptions.RequestException, status_error) as exc:
+        raise _server_error(url, "Overpass", exc) from exc
+    except ValueError as exc:
+        # InsufficientResponseError (a ValueError) for an empty answer; a plain ValueError
+        # "Found no graph nodes within the requested polygon" when nothing lies inside
+        if not isinstance(exc, insufficient) and "no graph nodes" not in str(exc):
+            raise
+        raise NoDataError(source, f"OpenStreetMap has no walkable streets here (Overpass: "
+                          f"{url}); check the area, or enlarge buffer_m") from exc
+    if graph.number_of_edges() == 0:
+        raise NoDataError(source, "OpenStreetMap has no walkable streets here")
+    edges = ox.convert.graph_to_gdfs(ox.convert.to_undirected(graph), nodes=False)
+    return normalize_streets(edges.reset_index(drop=True), source, name_column="name"
+                             if "name" in edges else None)
+
+
+def _fetch_pois(ox: Any, polygon: BaseGeometry, source: str, url: str) -> gpd.GeoDataFrame:
+    insufficient, status_error = _osmnx_errors()
+    tags = {k: (v if v is True else list(v)) for k, v in OSM_POI_TAGS.items()}
+    try:
+        features = ox.features_from_polygon(polygon, tags=tags)
+    except (requests.exceptions.RequestException, status_error) as exc:
+        raise _server_error(url, "Overpass", exc) from exc
+    except insufficient as exc:
+        raise NoDataError(source, f"OpenStreetMap has no POIs here (Overpass: {url})") from exc
+    features = _keep_poi_tags(features)
+    if len(features) == 0:
+        raise NoDataError(source, f"OpenStreetMap has no POIs here (Overpass: {url})")
+    return normalize_pois(features, source)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__

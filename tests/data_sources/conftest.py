@@ -1,0 +1,245 @@
+"""Fixtures for the data-source tests.
+
+* Paths of the small real-data fixtures in ``tests/data/`` (see ``tests/data/README.md``).
+* ``osm_xml_oracle``: an independent reading of the fixture's OSM XML with the standard library,
+  from which the tests derive what the readers must return (street pieces, POI tags).
+* ``osm_server``: a local HTTP server (127.0.0.1, free port, stdlib ``http.server`` in a thread)
+  that answers OSMnx's Nominatim and Overpass requests with the stored responses. Nothing in
+  these tests reaches the internet.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+BUNDLED_GPKG = Path(__file__).resolve().parents[2] / "data" / "kanaleneiland.gpkg"
+#: The query string the stored Nominatim answer belongs to (see make_test_fixtures.py).
+PLACE_QUERY = "Kanaleneiland testvenster, Utrecht"
+#: The fixture window in EPSG:28992 (see make_test_fixtures.py).
+WINDOW_RD = (134600.0, 453850.0, 135000.0, 454250.0)
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def bundled_gpkg() -> Path:
+    return BUNDLED_GPKG
+
+
+@pytest.fixture(scope="session")
+def window_rd() -> tuple[float, float, float, float]:
+    return WINDOW_RD
+
+
+@pytest.fixture(scope="session")
+def place_query() -> str:
+    return PLACE_QUERY
+
+
+# --------------------------------------------------------------------------------------------
+# an independent reading of an OSM XML file
+
+
+@dataclass
+class OsmXml:
+    """Nodes, ways and relations of an OSM XML file, read with ElementTree."""
+
+    nodes: dict[int, tuple[float, float, dict[str, str]]]  # id -> (lon, lat, tags)
+    ways: dict[int, tuple[list[int], dict[str, str]]]  # id -> (node refs, tags)
+    relations: dict[int, tuple[list[tuple[str, int, str]], dict[str, str]]] = field(
+        default_factory=dict
+    )
+
+    def street_pieces(self, way_ids: set[int] | None = None) -> list[tuple[int, list[int]]]:
+        """The highway ways (or ``way_ids``) split at nodes they share: what noding must give.
+
+        A node splits a way when it occurs more than once among the chosen ways (a closed
+        way's repeated end node counts once).
+        """
+        chosen = {w: v for w, v in self.ways.items()
+                  if "highway" in v[1] and (way_ids is None or w in way_ids)}
+        uses: Counter[int] = Counter()
+        for refs, _ in chosen.values():
+            uses.update(refs[:-1] if refs[0] == refs[-1] else refs)
+        pieces = []
+        for wid, (refs, _) in sorted(chosen.items()):
+            start = 0
+            for i in range(1, len(refs) - 1):
+                if uses[refs[i]] >= 2:
+                    pieces.append((wid, refs[start:i + 1]))
+                    start = i
+            pieces.append((wid, refs[start:]))
+        return pieces
+
+    def poi_pairs(self, poi_tags: dict[str, object]) -> set[tuple[str, str]]:
+        """(``N/W/R<id>``, ``key=value``) for every POI tag of every object."""
+
+        def wanted(key: str, value: str) -> bool:
+            rule = poi_tags.get(key)
+            return rule is True or (isinstance(rule, tuple) and value in rule)
+
+        pairs = set()
+        for letter, objects in (("N", self.nodes), ("W", self.ways), ("R", self.relations)):
+            for oid, obj in objects.items():
+                tags = obj[-1]
+                pairs |= {(f"{letter}{oid}", f"{k}={v}") for k, v in tags.items() if wanted(k, v)}
+        return pairs
+
+
+def read_osm_xml(path: Path) -> OsmXml:
+    root = ET.parse(path).getroot()
+
+    def tags(el: ET.Element) -> dict[str, str]:
+        return {t.get("k"): t.get("v") for t in el.findall("tag")}
+
+    nodes = {int(n.get("id")): (float(n.get("lon")), float(n.get("lat")), tags(n))
+             for n in root.findall("node")}
+    ways = {int(w.get("id")): ([int(nd.get("ref")) for nd in w.findall("nd")], tags(w))
+            for w in root.findall("way")}
+    relations = {
+        int(r.get("id")): (
+            [(m.get("type"), int(m.get("ref")), m.get("role")) for m in r.findall("member")],
+            tags(r),
+        )
+        for r in root.findall("relation")
+    }
+    return OsmXml(nodes, ways, relations)
+
+
+@pytest.fixture(scope="session")
+def osm_xml_oracle(data_dir: Path) -> OsmXml:
+    return read_osm_xml(data_dir / "kanaleneiland_window.osm")
+
+
+@pytest.fixture(scope="session")
+def read_osm_xml_file() -> Callable[[Path], OsmXml]:
+    return read_osm_xml
+
+
+# --------------------------------------------------------------------------------------------
+# a local stand-in for Nominatim and Overpass
+
+#: The first lines of an Overpass ``/api/status`` answer; line 5 tells OSMnx that a slot is free.
+_STATUS = (
+    "Connected as: 2130706433\n"
+    "Current time: 2025-11-03T12:00:00Z\n"
+    "Announced endpoint: none\n"
+    "Rate limit: 2\n"
+    "2 slots available now.\n"
+    "Currently running queries (pid, space limit, time limit, start time):\n"
+)
+
+
+class LocalOsmServer:
+    """Serve the stored Nominatim and Overpass answers on ``http://127.0.0.1:<port>``.
+
+    ``nominatim_url`` and ``overpass_url`` are the base URLs to hand to ``fetch_osm``.
+    ``requests`` lists ``(method, path, query-or-form)`` of every request received.
+    ``overpass_error`` makes ``/api/interpreter`` answer with Overpass's HTML error page.
+    """
+
+    def __init__(self, data_dir: Path, *, overpass_error: bool = False) -> None:
+        self.network = (data_dir / "overpass_network.json").read_bytes()
+        self.features = (data_dir / "overpass_features.json").read_bytes()
+        self.search = (data_dir / "nominatim_search.json").read_bytes()
+        self.overpass_error = overpass_error
+        self.requests: list[tuple[str, str, str]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+            def _send(self, status: int, body: bytes, content_type: str) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:  # noqa: N802
+                url = urlparse(self.path)
+                server.requests.append(("GET", url.path, url.query))
+                if url.path == "/nominatim/search":
+                    query = parse_qs(url.query)
+                    found = query.get("q") == [PLACE_QUERY]
+                    self._send(200, server.search if found else b"[]", "application/json")
+                elif url.path == "/api/status":
+                    self._send(200, _STATUS.encode(), "text/plain")
+                else:
+                    self._send(404, b"not found", "text/plain")
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length", 0))
+                form = parse_qs(self.rfile.read(length).decode())
+                query = form.get("data", [""])[0]
+                server.requests.append(("POST", self.path, query))
+                if self.path != "/api/interpreter":
+                    self._send(404, b"not found", "text/plain")
+                elif server.overpass_error:
+                    body = (b'<?xml version="1.0" encoding="UTF-8"?>\n<html><body><p><strong '
+                            b'style="color:#FF0000">Error</strong>: line 1: parse error: '
+                            b"unknown query</p></body></html>")
+                    self._send(400, body, "text/html")
+                elif 'way["highway"]' in query:
+                    self._send(200, server.network, "application/json")
+                else:
+                    self._send(200, server.features, "application/json")
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self._httpd.server_address[1]
+        self.nominatim_url = f"http://127.0.0.1:{self.port}/nominatim/"
+        self.overpass_url = f"http://127.0.0.1:{self.port}/api"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+        self.running = True
+
+    def stop(self) -> None:
+        if self.running:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._thread.join()
+            self.running = False
+
+
+@pytest.fixture
+def osm_server(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., LocalOsmServer]]:
+    """Factory: ``osm_server()`` starts a :class:`LocalOsmServer`; all are stopped at the end."""
+    # a proxy from the environment must not catch requests to the local server
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    started: list[LocalOsmServer] = []
+
+    def start(**kwargs: bool) -> LocalOsmServer:
+        server = LocalOsmServer(data_dir, **kwargs)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def overpass_elements(data_dir: Path) -> dict[str, list[dict]]:
+    """The stored Overpass answers' elements: ``{"network": [...], "features": [...]}``."""
+    return {
+        name: json.loads((data_dir / f"overpass_{name}.json").read_text("utf-8"))["elements"]
+        for name in ("network", "features")
+    }
