@@ -192,6 +192,10 @@ def reach_counts(
     xs = xy[x_order, 0]
     graph = network.graph
     node_loc = np.full(network.n_nodes, -1, dtype=np.int64)
+    # Scratch maps, -1 between uses: segment -> position in a block, node -> reached column
+    # (index -1 of node_pos, i.e. "no node", stays -1 and selects the inf row).
+    seg_pos = np.full(m, -1, dtype=np.int64)
+    node_pos = np.full(network.n_nodes + 1, -1, dtype=np.int64)
     # Each point is searched only as far as its largest radius: a point counted within 400 m
     # only never pays for an 800 m search.
     need = np.zeros(len(seg))
@@ -211,7 +215,7 @@ def reach_counts(
             gsub = _subgraph(graph, sub, node_loc)
             _count_block(
                 members, seg, off, cod, wts, length, half, a, b, node_loc, sub, inc,
-                gsub, float(r_group), radii, result,
+                gsub, float(r_group), radii, result, seg_pos, node_pos,
             )
             node_loc[sub] = -1
     return result
@@ -266,7 +270,7 @@ def _kd_leaves(xy: np.ndarray, idx: np.ndarray, max_points: int) -> list[np.ndar
 
 
 def _count_block(pm, seg, off, cod, wts, length, half, a, b, node_loc, sub, inc,
-                 gsub, r_max, radii, result) -> None:
+                 gsub, r_max, radii, result, seg_pos, node_pos) -> None:
     """Count the points ``pm`` of one leaf for the segments within reach of them."""
     ps = seg[pm]
     po = off[pm]
@@ -294,14 +298,19 @@ def _count_block(pm, seg, off, cod, wts, length, half, a, b, node_loc, sub, inc,
     dpt = np.empty((n_r + 1, n_p))
     dpt[n_r] = np.inf
     np.minimum(po[:, None] + d[ra], (length[ps] - po)[:, None] + d[rb], out=dpt[:n_r].T)
-    # Segments with a reached end, plus the points' own segments.
+    # Segments with a reached end, plus the points' own segments (deduplicated in linear
+    # time with the scratch array seg_pos, which is all -1 between calls).
     glob = sub[reached]
-    segs = np.union1d(_gather_rows(inc[0], inc[1], glob), ps)
-    node_pos = np.full(len(node_loc) + 1, n_r, dtype=np.int64)
+    cand = np.concatenate([_gather_rows(inc[0], inc[1], glob), ps])
+    seg_pos[cand] = np.arange(len(cand))
+    segs = cand[seg_pos[cand] == np.arange(len(cand))]
+    seg_pos[segs] = np.arange(len(segs))
     node_pos[glob] = np.arange(n_r)
     dst = np.minimum(dpt[node_pos[a[segs]]], dpt[node_pos[b[segs]]])  # (n_segs, n_p)
+    node_pos[glob] = -1
     dst += half[segs][:, None]
-    own = np.searchsorted(segs, ps)
+    own = seg_pos[ps]
+    seg_pos[segs] = -1
     cols = np.arange(n_p)
     dst[own, cols] = np.minimum(dst[own, cols], np.abs(half[ps] - po))
     sj, pi = np.nonzero(dst <= r_max)
