@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,12 @@ def local_asset(url: str, root: Path = ASSETS_DIR) -> Path | None:
 
 
 @pytest.fixture(scope="session")
+def asset_for() -> Callable[[str], Path | None]:
+    """:func:`local_asset` as a fixture (test modules cannot import conftest)."""
+    return local_asset
+
+
+@pytest.fixture(scope="session")
 def web_assets() -> Path:
     """The folder filled by ``scripts/fetch_web_assets.sh``; skip when an asset is missing."""
     from wijkkracht.output.webmap import ASSET_URLS
@@ -66,6 +73,13 @@ def web_assets() -> Path:
             pytest.skip(f"web asset {url} missing (expected {path}); run "
                         "scripts/fetch_web_assets.sh")
     return ASSETS_DIR
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    """Folder for the browser test's screenshots (kept after the run, for people to look at)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
 
 
 @pytest.fixture(scope="session")

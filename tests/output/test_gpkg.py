@@ -1,0 +1,189 @@
+"""The GeoPackage: layers, CRS, rows, QGIS styles, attribution, and atomic writing."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import xml.etree.ElementTree as ET
+from contextlib import closing
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+
+from wijkkracht.core.errors import OutputError
+from wijkkracht.core.result import AnalysisResult
+from wijkkracht.output import writer as writer_module
+from wijkkracht.output.atomic import atomic_path
+from wijkkracht.output.gpkg import write_gpkg
+from wijkkracht.output.writer import write_outputs
+from wijkkracht.styles import key_indicators
+
+QGIS_STYLE_COLUMNS = [
+    "id", "f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName",
+    "styleQML", "styleSLD", "useAsDefault", "description", "owner", "ui", "update_time",
+]
+
+
+@pytest.fixture(scope="module")
+def outputs(result: AnalysisResult, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return write_outputs(result, tmp_path_factory.mktemp("out") / "nested" / "dir", lang="nl")
+
+
+def _query(path: Path, sql: str, *args: object) -> list[tuple]:
+    with closing(sqlite3.connect(path)) as con:
+        return con.execute(sql, args).fetchall()
+
+
+def test_write_outputs_returns_both_files(outputs: dict[str, Path]) -> None:
+    assert set(outputs) == {"gpkg", "html"}
+    assert outputs["gpkg"].name == "wijkkracht.gpkg" and outputs["html"].name == "wijkkracht.html"
+    assert sorted(p.name for p in outputs["gpkg"].parent.iterdir()) == [
+        "wijkkracht.gpkg", "wijkkracht.html"]
+
+
+def test_layers_crs_and_rows(outputs: dict[str, Path], result: AnalysisResult) -> None:
+    layers = {name: geom for name, geom in pyogrio.list_layers(outputs["gpkg"])}
+    assert layers == {"streets": "LineString", "pois": "Point", "area": "Polygon",
+                      "typology_profile": None, "layer_styles": None}
+    expected = {"streets": result.streets, "pois": result.pois, "area": result.area,
+                "typology_profile": result.profile}
+    for layer, frame in expected.items():
+        info = pyogrio.read_info(outputs["gpkg"], layer=layer)
+        assert info["features"] == len(frame), layer
+        if layer != "typology_profile":
+            assert info["crs"] == "EPSG:28992", layer
+    kinds = dict(_query(outputs["gpkg"], "SELECT table_name, data_type FROM gpkg_contents"))
+    assert kinds == {"streets": "features", "pois": "features", "area": "features",
+                     "typology_profile": "attributes", "layer_styles": "attributes"}
+
+
+def test_streets_round_trip(outputs: dict[str, Path], result: AnalysisResult) -> None:
+    back = pyogrio.read_dataframe(outputs["gpkg"], layer="streets")
+    assert list(back["segment_id"]) == list(result.streets.index)
+    for col in ("type_key", "type_name_nl", *key_indicators()):
+        np.testing.assert_array_equal(back[col].to_numpy(), result.streets[col].to_numpy())
+    assert back.geometry.length.sum() == pytest.approx(result.streets.geometry.length.sum())
+
+
+def test_layer_styles_as_qgis_makes_them(outputs: dict[str, Path]) -> None:
+    gpkg = outputs["gpkg"]
+    columns = [row[1] for row in _query(gpkg, 'PRAGMA table_info("layer_styles")')]
+    assert columns == QGIS_STYLE_COLUMNS
+    geom_cols = dict(_query(gpkg, "SELECT table_name, column_name FROM gpkg_geometry_columns"))
+    rows = _query(gpkg, "SELECT f_table_catalog, f_table_schema, f_table_name, "
+                        "f_geometry_column, styleName, styleQML, useAsDefault FROM layer_styles")
+    defaults = {}
+    for catalog, schema, table, geom_col, name, qml_text, use in rows:
+        assert (catalog, schema) == ("", ""), "QGIS looks styles up with f_table_schema=''"
+        assert geom_col == geom_cols[table]
+        assert len(name) <= 30, "QGIS's styleName field is 30 characters wide"
+        ET.fromstring(qml_text)
+        if use:
+            assert table not in defaults, f"two default styles for {table}"
+            defaults[table] = ET.fromstring(qml_text).find("renderer-v2").get("type")
+    assert defaults == {"streets": "categorizedSymbol", "pois": "categorizedSymbol",
+                        "area": "singleSymbol"}
+    extra = {name for _, _, table, _, name, _, use in rows if table == "streets" and not use}
+    assert extra == set(key_indicators())
+
+
+def test_attribution_in_descriptions_and_metadata(outputs: dict[str, Path],
+                                                  result: AnalysisResult) -> None:
+    assert "OpenStreetMap" in result.attribution
+    descriptions = dict(_query(outputs["gpkg"], "SELECT table_name, description FROM gpkg_contents"))
+    for layer in ("streets", "pois", "area", "typology_profile"):
+        assert result.attribution in descriptions[layer], layer
+        meta = pyogrio.read_info(outputs["gpkg"], layer=layer)["layer_metadata"]
+        assert meta["ATTRIBUTION"] == result.attribution
+        assert "ODbL" in meta["LICENCE"]
+
+
+def test_english_labels(result: AnalysisResult, tmp_path: Path) -> None:
+    path = write_gpkg(result, tmp_path / "en.gpkg", lang="en")
+    qml_text = _query(path, "SELECT styleQML FROM layer_styles WHERE f_table_name='streets' "
+                            "AND useAsDefault")[0][0]
+    labels = {c.get("value"): c.get("label")
+              for c in ET.fromstring(qml_text).iter("category")}
+    present = result.streets.drop_duplicates("type_key").set_index("type_key")["type_name_en"]
+    for key, name in present.items():
+        assert labels[key] == name
+
+
+# --- atomicity ---------------------------------------------------------------------------
+
+
+def _unwritable(result: AnalysisResult) -> AnalysisResult:
+    """A result whose POIs (the second layer) cannot be written: complex numbers."""
+    pois = result.pois.copy()
+    pois["impedance"] = np.full(len(pois), 1 + 2j)
+    return AnalysisResult(streets=result.streets, pois=pois, area=result.area,
+                          profile=result.profile, metadata=result.metadata)
+
+
+def test_failed_gpkg_leaves_no_file(result: AnalysisResult, tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="pois"):
+        write_gpkg(_unwritable(result), tmp_path / "x.gpkg")
+    assert os.listdir(tmp_path) == []
+
+
+def test_failed_gpkg_keeps_the_previous_file(result: AnalysisResult, tmp_path: Path) -> None:
+    old = tmp_path / "wijkkracht.gpkg"
+    old.write_bytes(b"previous run")
+    with pytest.raises(OutputError):
+        write_outputs(_unwritable(result), tmp_path)
+    assert os.listdir(tmp_path) == ["wijkkracht.gpkg"]
+    assert old.read_bytes() == b"previous run"
+
+
+def test_failed_map_leaves_no_gpkg_either(result: AnalysisResult, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(result: AnalysisResult, path: Path, *, lang: str = "nl") -> Path:
+        Path(path).write_text("<html>half", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer_module, "write_webmap_file", broken)
+    with pytest.raises(OutputError, match="No space left"):
+        write_outputs(result, tmp_path / "out")
+    assert os.listdir(tmp_path / "out") == []
+
+
+def test_output_folder_that_is_a_file(result: AnalysisResult, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(OutputError, match="output folder"):
+        write_outputs(result, blocker / "out")
+
+
+@pytest.mark.parametrize("kwargs", [{"lang": "de"}, {"basename": "../x"}, {"basename": ""}])
+def test_bad_arguments(result: AnalysisResult, tmp_path: Path, kwargs: dict) -> None:
+    with pytest.raises(ValueError):
+        write_outputs(result, tmp_path, **kwargs)
+    assert os.listdir(tmp_path) == []
+
+
+def test_atomic_path(tmp_path: Path) -> None:
+    dest = tmp_path / "a.txt"
+    with atomic_path(dest) as tmp:
+        assert tmp.parent == tmp_path and tmp.suffix == ".txt" and not tmp.exists()
+        tmp.write_text("one")
+    assert dest.read_text() == "one"
+
+    with pytest.raises(RuntimeError), atomic_path(dest) as tmp:
+        tmp.write_text("half")
+        Path(f"{tmp}-journal").write_text("side file")
+        raise RuntimeError("boom")
+    assert dest.read_text() == "one"
+    assert os.listdir(tmp_path) == ["a.txt"]
+
+    with pytest.raises(FileNotFoundError), atomic_path(tmp_path / "never.txt"):
+        pass
+    assert os.listdir(tmp_path) == ["a.txt"]
+
+
+def test_profile_round_trip(outputs: dict[str, Path], result: AnalysisResult) -> None:
+    back = pyogrio.read_dataframe(outputs["gpkg"], layer="typology_profile")
+    pd.testing.assert_series_equal(back["type_key"], result.profile["type_key"].reset_index(drop=True),
+                                   check_dtype=False, check_names=False)

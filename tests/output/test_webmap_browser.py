@@ -1,0 +1,201 @@
+"""The web map in a real headless Chromium (Debian's), offline.
+
+CDN assets are served from the folder scripts/fetch_web_assets.sh fills, map tiles as a blank
+PNG; any other request fails the test, as do page errors and console errors. Screenshots are
+left in ``.cache/screenshots`` (``WIJKKRACHT_SCREENSHOTS``) for people to look at.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from wijkkracht.core.result import AnalysisResult
+from wijkkracht.output.writer import write_outputs
+from wijkkracht.styles import hex_to_rgb, indicator_style, key_indicators, type_colors
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = pytest.mark.browser
+
+VIEWPORT = {"width": 1200, "height": 800}
+TILE_HOSTS = ("tile.openstreetmap.org",)
+CONTENT_TYPES = {".js": "application/javascript", ".css": "text/css", ".png": "image/png",
+                 ".svg": "image/svg+xml"}
+
+
+def _blank_png() -> bytes:
+    """A 1x1 white PNG (the tiles: the map must render without the network)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b""))
+
+
+class Page:
+    """A Playwright page that records every error and routes every request offline."""
+
+    def __init__(self, browser: Any, asset_for: Callable[[str], Path | None],
+                 screenshots: Path) -> None:
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.asset_for = asset_for
+        self.screenshots = screenshots
+        self.blank = _blank_png()
+        self.page = browser.new_page(viewport=VIEWPORT)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        self.page.on("console", self._console)
+        self.page.on("requestfailed",
+                     lambda req: self.errors.append(f"request failed: {req.url} {req.failure}"))
+        self.page.on("dialog", self._dialog)
+        self.page.route("**/*", self._route)
+
+    def _console(self, msg: Any) -> None:
+        if msg.type == "error":
+            self.errors.append(f"console error: {msg.text}")
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith("file://"):
+            route.continue_()
+            return
+        local = self.asset_for(url)
+        if local is not None and local.is_file():
+            route.fulfill(path=str(local),
+                          content_type=CONTENT_TYPES.get(local.suffix, "application/octet-stream"))
+            return
+        if any(host in url for host in TILE_HOSTS):
+            route.fulfill(body=self.blank, content_type="image/png")
+            return
+        self.errors.append(f"unexpected request: {url}")
+        route.abort()
+
+    def open(self, html: Path) -> None:
+        self.page.goto(html.resolve().as_uri())
+        self.page.wait_for_selector("path.leaflet-interactive", state="attached")
+        self.page.wait_for_selector(".wk-legend h4")
+        self.page.wait_for_timeout(200)
+
+    def screenshot(self, name: str) -> np.ndarray:
+        path = self.screenshots / name
+        self.page.screenshot(path=str(path))
+        with Image.open(path) as img:
+            return np.asarray(img.convert("RGB"))
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: Path) -> Iterator[Any]:
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(chromium_path),
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def map_page(browser: Any, web_assets: Path, asset_for: Callable[[str], Path | None],
+             screenshot_dir: Path, result: AnalysisResult,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
+    html = write_outputs(result, tmp_path_factory.mktemp("browser"), lang="nl")["html"]
+    page = Page(browser, asset_for, screenshot_dir)
+    page.open(html)
+    yield page
+    page.page.close()
+
+
+def _pixels_of(shot: np.ndarray, color: str, tol: int = 3) -> int:
+    rgb = np.array(hex_to_rgb(color))
+    return int((np.abs(shot.astype(int) - rgb).max(axis=2) <= tol).sum())
+
+
+def test_map_renders_streets_in_type_colours(map_page: Page, result: AnalysisResult) -> None:
+    shot = map_page.screenshot("webmap_nl.png")
+    assert map_page.errors == []
+    assert len(np.unique(shot.reshape(-1, 3), axis=0)) > 50, "the page looks blank"
+    present = set(result.streets["type_key"])
+    counts = {key: _pixels_of(shot, color) for key, color in type_colors().items()}
+    seen = {key for key, n in counts.items() if n >= 30}
+    assert seen >= {k for k in present
+                    if (result.streets["type_key"] == k).sum() >= 20}, counts
+    assert sum(counts.values()) > 5000, counts
+
+
+def test_svg_strokes_are_the_spec_colours(map_page: Page) -> None:
+    strokes = map_page.page.eval_on_selector_all(
+        "path.leaflet-interactive[fill='none']", "els => els.map(e => e.getAttribute('stroke'))")
+    assert strokes
+    allowed = {c.lower() for c in type_colors().values()}
+    assert {s.lower() for s in strokes} <= allowed
+
+
+def test_legend_and_layer_toggle(map_page: Page) -> None:
+    legend = map_page.page.locator(".wk-legend")
+    assert legend.is_visible()
+    assert "Kansentypen" in legend.inner_text()
+
+    name = key_indicators()[0]
+    style = indicator_style(name)
+    label = style.indicator.label("nl")
+    assert style.title("nl") not in legend.inner_text()
+    map_page.page.locator(".leaflet-control-layers-overlays label", has_text=label).first.click()
+    map_page.page.wait_for_timeout(300)
+    assert style.title("nl") in legend.inner_text()
+    assert legend.locator(f"[data-legend='{name}'] .wk-row").count() == len(style.legend("nl"))
+    shot = map_page.screenshot(f"webmap_nl_{name}.png")
+    assert sum(_pixels_of(shot, c) for c in style.colors) > 3000
+    assert map_page.errors == []
+
+    map_page.page.locator(".leaflet-control-layers-overlays label", has_text=label).first.click()
+    map_page.page.wait_for_timeout(100)
+    assert style.title("nl") not in legend.inner_text()
+
+
+def test_tooltip_shows_rounded_values(map_page: Page) -> None:
+    box = map_page.page.locator("path.leaflet-interactive[fill='none']").nth(200).bounding_box()
+    assert box is not None
+    found = False
+    for dx, dy in ((0.5, 0.5), (0.25, 0.25), (0.75, 0.75), (0.5, 0.25), (0.25, 0.5)):
+        map_page.page.mouse.move(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
+        map_page.page.wait_for_timeout(100)
+        tip = map_page.page.locator(".wk-tooltip")
+        if tip.count() and tip.first.is_visible():
+            found = True
+            break
+    if not found:
+        pytest.skip("could not hover a street segment at this zoom")
+    map_page.screenshot("webmap_nl_tooltip.png")
+    text = tip.first.inner_text()
+    assert indicator_style("dist_supermarket_m").title("nl") in text
+    assert map_page.errors == []
+
+
+def test_hostile_names_do_not_run(browser: Any, web_assets: Path,
+                                  asset_for: Callable[[str], Path | None], screenshot_dir: Path,
+                                  hostile_result: AnalysisResult, tmp_path: Path) -> None:
+    html = write_outputs(hostile_result, tmp_path, lang="en")["html"]
+    page = Page(browser, asset_for, screenshot_dir)
+    try:
+        page.open(html)
+        assert page.dialogs == []
+        assert page.errors == []
+        assert page.page.locator("img[src='x']").count() == 0
+        assert "Kanaleneiland <i>&amp;</i>" in page.page.locator(".wk-title").inner_text()
+    finally:
+        page.page.close()
