@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import NoReturn
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,13 @@ def hostile_result(result: AnalysisResult) -> AnalysisResult:
 CDN_NPM = "https://cdn.jsdelivr.net/npm/"
 
 
+def _unavailable(reason: str) -> NoReturn:
+    """Skip, or fail where the browser tests must run (``WIJKKRACHT_REQUIRE_BROWSER=1``)."""
+    if os.environ.get("WIJKKRACHT_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser test required but {reason}")
+    pytest.skip(reason)
+
+
 def local_asset(url: str, root: Path = ASSETS_DIR) -> Path | None:
     """The local copy of a CDN asset URL, or None when the URL is not an npm CDN URL."""
     if not url.startswith(CDN_NPM):
@@ -70,8 +78,8 @@ def web_assets() -> Path:
     for _, url in ASSET_URLS:
         path = local_asset(url)
         if path is None or not path.is_file():
-            pytest.skip(f"web asset {url} missing (expected {path}); run "
-                        "scripts/fetch_web_assets.sh")
+            _unavailable(f"web asset {url} is missing (expected {path}); run "
+                         "scripts/fetch_web_assets.sh")
     return ASSETS_DIR
 
 
@@ -86,5 +94,6 @@ def screenshot_dir() -> Path:
 def chromium_path() -> Path:
     """Debian's Chromium; skip when it is not installed."""
     if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} not found; apt-get install chromium (scripts/test.sh does)")
+        _unavailable(f"{CHROMIUM} is not installed; apt-get install chromium "
+                     "(scripts/test.sh does)")
     return CHROMIUM
