@@ -257,19 +257,35 @@ def _check_osm_file(path: str | Path) -> Path:
         raise NoDataError(p, "the file is empty (0 bytes)")
     if not _OSMCONF.is_file():  # pragma: no cover - packaging error
         raise InputError(_OSMCONF, "wijkkracht's GDAL OSM configuration is missing; reinstall")
-    try:
-        info = pyogrio.read_info(p, layer=0, CONFIG_FILE=str(_OSMCONF))
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise InputError(
-            p, f"not an OpenStreetMap extract (.osm XML or .osm.pbf): GDAL cannot open it "
-            f"({_short(exc)})"
-        ) from exc
-    if str(info.get("driver", "")).upper() != "OSM":
-        raise InputError(
-            p, f"not an OpenStreetMap extract: GDAL reads it as {info.get('driver')}; give an "
-            ".osm (XML) or .osm.pbf file"
-        )
+    with p.open("rb") as fh:
+        head = fh.read(65536)
+    problem = _not_osm(head)
+    if problem:
+        raise InputError(p, f"not an OpenStreetMap extract (.osm XML or .osm.pbf): {problem}")
     return p
+
+
+def _not_osm(head: bytes) -> str | None:
+    """Why the first bytes of a file are not those of an OSM XML or PBF file (None if they are).
+
+    Checked before GDAL opens the file, so that another vector format (GDAL would open it with
+    its own driver) or a compressed download gets a clear message.
+    """
+    # PBF: a 4-byte length, then a BlobHeader whose type string is "OSMHeader"
+    if len(head) > 8 and b"OSMHeader" in head[4:32]:
+        return None
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"<") and b"<osm" in head:
+        return None
+    if head.startswith(b"\x1f\x8b"):
+        return "it is gzip-compressed; decompress it first"
+    if head.startswith(b"BZh"):
+        return "it is bzip2-compressed; decompress it first (e.g. bunzip2)"
+    if head.startswith(b"SQLite format 3"):
+        return "it is an SQLite/GeoPackage file; read it as a GeoPackage instead"
+    start = head[:24].decode("utf-8", errors="replace")
+    shown = "".join(c if c.isprintable() else "." for c in start)
+    return f"it starts with {shown!r}"
 
 
 def _read_osm_layer(
@@ -299,7 +315,9 @@ def _read_osm_layer(
             if attempt == 0 and "OSM_USE_CUSTOM_INDEXING" in str(exc):
                 options["USE_CUSTOM_INDEXING"] = "NO"
                 continue
-            raise InputError(path, f"cannot read the OSM {layer} ({_short(exc)})") from exc
+            raise InputError(
+                path, f"cannot read the OSM {layer} ({_short(exc)}); is the file complete?"
+            ) from exc
         break
     if gdf.crs is None:  # pragma: no cover - GDAL's OSM driver always sets EPSG:4326
         gdf = gdf.set_crs(_WGS84)

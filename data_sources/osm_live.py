@@ -164,8 +164,8 @@ def fetch_osm(
             source = "polygon"
             area = _polygon_area(polygon)
         else:
-            source = f"bbox {tuple(bbox)}"  # type: ignore[arg-type]
             geom, name = _bbox_area(bbox)
+            source = name
             area = gpd.GeoDataFrame({"name": [name]}, geometry=[geom], crs=_WGS84)
         area = to_rd_new(area, source)
         buffered_rd = area.geometry.iloc[0].buffer(buffer_m)

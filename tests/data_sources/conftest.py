@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -28,6 +29,21 @@ BUNDLED_GPKG = Path(__file__).resolve().parents[2] / "data" / "kanaleneiland.gpk
 PLACE_QUERY = "Kanaleneiland testvenster, Utrecht"
 #: The fixture window in EPSG:28992 (see make_test_fixtures.py).
 WINDOW_RD = (134600.0, 453850.0, 135000.0, 454250.0)
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any attempt to open a network connection other than to this machine."""
+    real_connect = socket.socket.connect
+
+    def connect(self: socket.socket, address: object) -> None:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0]  # type: ignore[index]
+            if host not in ("127.0.0.1", "::1", "localhost"):
+                raise OSError(f"a test tried to connect to {address}; tests must stay offline")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
 
 
 @pytest.fixture(scope="session")
