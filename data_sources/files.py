@@ -76,9 +76,12 @@ def _choose_layer(path: Path, layer: str | None, preferred: tuple[str, ...], wha
 
 def _read_layer(path: Path, layer: str) -> gpd.GeoDataFrame:
     try:
-        return pyogrio.read_dataframe(path, layer=layer)
+        gdf = pyogrio.read_dataframe(path, layer=layer)
     except Exception as exc:
         raise InputError(path, f"cannot read layer {layer!r} ({_short(exc)})") from exc
+    if not isinstance(gdf, gpd.GeoDataFrame):  # pyogrio returns a DataFrame for a table
+        raise InputError(path, f"layer {layer!r} has no geometry (a table, not a map layer)")
+    return gdf
 
 
 def read_streets(
