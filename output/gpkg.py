@@ -200,7 +200,7 @@ def write_gpkg_file(result: AnalysisResult, path: str | os.PathLike[str], *,
     _write_layer(_plain_columns(result.area), p, "area", lang, attribution)
     profile = _plain_columns(pd.DataFrame(result.profile))
     _write_layer(profile, p, PROFILE_TABLE, lang, attribution)
-    add_layer_styles(p, lang=lang, names=type_names(result.streets, lang), attribution=attribution)
+    add_layer_styles(p, lang=lang, names=type_names(result.streets, lang))
     return p
 
 
@@ -211,7 +211,7 @@ def _area_name(area: gpd.GeoDataFrame) -> str:
 
 
 def add_layer_styles(path: str | os.PathLike[str], *, lang: str = "nl",
-                     names: Mapping[str, str] | None = None, attribution: str = "") -> int:
+                     names: Mapping[str, str] | None = None) -> int:
     """Add QGIS's ``layer_styles`` table with the wijkkracht styles to a GeoPackage.
 
     Parameters
@@ -222,8 +222,6 @@ def add_layer_styles(path: str | os.PathLike[str], *, lang: str = "nl",
         Language of the style labels (``"nl"``/``"en"``).
     names
         Opportunity-type names found in the data (``type_key -> name``).
-    attribution
-        Text stored in each style's description.
 
     Returns
     -------
@@ -252,14 +250,13 @@ def add_layer_styles(path: str | os.PathLike[str], *, lang: str = "nl",
                  _TITLES["area"][0 if lang == "nl" else 1]))
 
     try:
-        _insert_styles(os.fspath(path), rows, attribution)
+        _insert_styles(os.fspath(path), rows)
     except sqlite3.Error as exc:
         raise OutputError(f"cannot add the QGIS styles ({_short(exc)})") from exc
     return len(rows)
 
 
-def _insert_styles(path: str, rows: list[tuple[str, str, str, bool, str]],
-                   attribution: str) -> None:
+def _insert_styles(path: str, rows: list[tuple[str, str, str, bool, str]]) -> None:
     with closing(sqlite3.connect(path)) as con, con:
         geom_cols = dict(con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"))
         missing = [t for t in LAYERS if t not in geom_cols]
@@ -278,8 +275,7 @@ def _insert_styles(path: str, rows: list[tuple[str, str, str, bool, str]],
             "owner, ui, update_time) VALUES ('', '', ?, ?, ?, ?, '', ?, ?, ?, NULL, "
             "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
             [
-                (table, geom_cols[table], style_name, qml, use, f"{desc}. {attribution}".strip(),
-                 "wijkkracht")
+                (table, geom_cols[table], style_name, qml, use, desc, "wijkkracht")
                 for table, style_name, qml, use, desc in rows
             ],
         )
