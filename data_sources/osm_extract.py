@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -102,9 +102,8 @@ WALK_EXCLUDE: tuple[tuple[str, str], ...] = (
 
 _OSMCONF = Path(__file__).with_name("osmconf.ini")
 _WGS84 = CRS.from_epsg(4326)
-_OSM_SUFFIXES = (".osm", ".osm.pbf", ".pbf", ".osm.xml")
 
-Mask = BaseGeometry | gpd.GeoDataFrame | gpd.GeoSeries
+Mask: TypeAlias = BaseGeometry | gpd.GeoDataFrame | gpd.GeoSeries
 
 
 def read_osm_extract_streets(

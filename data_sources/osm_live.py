@@ -329,7 +329,7 @@ def _fetch_streets(ox: Any, polygon: BaseGeometry, source: str, url: str) -> gpd
 
 def _fetch_pois(ox: Any, polygon: BaseGeometry, source: str, url: str) -> gpd.GeoDataFrame:
     insufficient, status_error = _osmnx_errors()
-    tags = {k: (v if v is True else list(v)) for k, v in OSM_POI_TAGS.items()}
+    tags = {k: (list(v) if isinstance(v, tuple) else v) for k, v in OSM_POI_TAGS.items()}
     try:
         features = ox.features_from_polygon(polygon, tags=tags)
     except (requests.exceptions.RequestException, status_error) as exc:

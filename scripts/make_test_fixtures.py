@@ -56,7 +56,6 @@ from typing import Any
 
 import geopandas as gpd
 import networkx as nx
-import numpy as np
 import osmnx as ox
 import shapely
 from pyproj import Transformer

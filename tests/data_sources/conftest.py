@@ -177,7 +177,7 @@ class LocalOsmServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
             def _send(self, status: int, body: bytes, content_type: str) -> None:
@@ -187,7 +187,7 @@ class LocalOsmServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 url = urlparse(self.path)
                 server.requests.append(("GET", url.path, url.query))
                 if url.path == "/nominatim/search":
@@ -199,7 +199,7 @@ class LocalOsmServer:
                 else:
                     self._send(404, b"not found", "text/plain")
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 form = parse_qs(self.rfile.read(length).decode())
                 query = form.get("data", [""])[0]

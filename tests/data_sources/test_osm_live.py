@@ -252,7 +252,7 @@ def test_default_cache_dir_follows_xdg(
 
 
 def test_exactly_one_area_required(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="give exactly one study area.*none given"):
+    with pytest.raises(InputError, match=r"give exactly one study area.*none given"):
         fetch_osm(cache_dir=tmp_path)
     with pytest.raises(InputError, match="place and bbox given"):
         fetch_osm(place="Utrecht", bbox=(5.0, 52.0, 5.1, 52.1), cache_dir=tmp_path)
