@@ -66,7 +66,8 @@ class OsmFetch:
     area
         The study area (not buffered): a one-row GeoDataFrame in EPSG:28992 with ``name``.
     streets
-        The walking network of the buffered area, street schema, EPSG:28992.
+        The walking network of the buffered area, street schema, EPSG:28992: one line per
+        street segment between intersections (OSMnx's two directions merged into one line).
     pois
         The POIs of the buffered area, POI schema (plus ``name``, ``opening_hours`` where
         OSM has them), EPSG:28992.
