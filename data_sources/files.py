@@ -67,10 +67,10 @@ def _choose_layer(path: Path, layer: str | None, preferred: tuple[str, ...], wha
     for name in preferred:
         if name in layers:
             return name
+    option = {"street": "--streets-layer", "POI": "--pois-layer", "area": "--area-layer"}[what]
     raise InputError(
         path,
-        f"the file has several layers ({', '.join(layers)}); name the {what} layer "
-        "(--streets-layer/--pois-layer/--area-layer)",
+        f"the file has several layers ({', '.join(layers)}); name the {what} layer ({option})",
     )
 
 
