@@ -104,7 +104,7 @@ def type_names(streets: pd.DataFrame, lang: str = "nl") -> dict[str, str]:
     if "type_key" not in streets or col not in streets:
         return {}
     pairs = streets[["type_key", col]].dropna().drop_duplicates("type_key")
-    return {str(k): str(v) for k, v in zip(pairs["type_key"], pairs[col]) if str(v)}
+    return {str(k): str(v) for k, v in zip(pairs["type_key"], pairs[col], strict=True) if str(v)}
 
 
 def _description(layer: str, lang: str, attribution: str) -> str:

@@ -31,14 +31,14 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from ..core.errors import OutputError
@@ -182,14 +182,15 @@ def _pois_data(pois: gpd.GeoDataFrame) -> dict[str, Any]:
     no_class = pois["no_class"] if "no_class" in pois else pd.Series("", pois.index)
     vacant = pois["vacant"] if "vacant" in pois else pd.Series(False, pois.index)
     classes = [poi_class_of(c if isinstance(c, str) else None, bool(v) if pd.notna(v) else False)
-               for c, v in zip(no_class, vacant)]
+               for c, v in zip(no_class, vacant, strict=True)]
     keep = np.array([c is not None for c in classes])
     sub = pois[keep]
     sub_classes = [c for c in classes if c is not None]
     names = sub["name"] if "name" in sub else pd.Series("", sub.index)
     tags = sub["tag"] if "tag" in sub else pd.Series("", sub.index)
     features = []
-    for geom, cls, name, tag in zip(_geometries(sub, simplify_m=0), sub_classes, names, tags):
+    for geom, cls, name, tag in zip(_geometries(sub, simplify_m=0), sub_classes, names, tags,
+                                     strict=True):
         if geom is None:
             continue
         features.append({
@@ -217,7 +218,7 @@ def _config(result: AnalysisResult, lang: str, indicators: Sequence[str],
     names: dict[str, str] = {}
     if names_col in result.streets and "type_key" in result.streets:
         pairs = result.streets[["type_key", names_col]].dropna().drop_duplicates("type_key")
-        names = {str(k): str(v) for k, v in zip(pairs["type_key"], pairs[names_col])}
+        names = {str(k): str(v) for k, v in zip(pairs["type_key"], pairs[names_col], strict=True)}
     colors = type_colors()
     present = set(result.streets["type_key"].astype(str)) if "type_key" in result.streets else set()
     types = [
@@ -328,14 +329,20 @@ function (map, cfg, streets, pois, area) {
     }
     return L.geoJSON(streets, {style: style, onEachFeature: bindTip});
   }
+  function poiStyle(key) {
+    for (var i = 0; i < cfg.pois.length; i++) {
+      if (cfg.pois[i].key === key) { return cfg.pois[i]; }
+    }
+    return null;
+  }
   function poiLayer(key) {
-    var ps = null;
-    for (var i = 0; i < cfg.pois.length; i++) { if (cfg.pois[i].key === key) { ps = cfg.pois[i]; } }
+    var ps = poiStyle(key);
     return L.geoJSON(pois, {
       filter: function (f) { return f.properties.c === key; },
       pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, {pane: poiPane, radius: ps.radius, color: ps.stroke, weight: 1,
-                                       fillColor: ps.fill, fillOpacity: 1, opacity: 1});
+        return L.circleMarker(latlng, {pane: poiPane, radius: ps.radius, color: ps.stroke,
+                                       weight: 1, fillColor: ps.fill, fillOpacity: 1,
+                                       opacity: 1});
       },
       onEachFeature: function (f, layer) {
         var p = f.properties;
@@ -432,9 +439,8 @@ function (map, cfg, streets, pois, area) {
       return layer;
     },
     poiLayer: function (key) {
-      var layer = poiLayer(key), ps = null;
-      for (var i = 0; i < cfg.pois.length; i++) { if (cfg.pois[i].key === key) { ps = cfg.pois[i]; } }
-      legends.push({kind: "poi", poi: ps, layer: layer});
+      var layer = poiLayer(key);
+      legends.push({kind: "poi", poi: poiStyle(key), layer: layer});
       return layer;
     },
     areaLayer: areaLayer,
@@ -482,7 +488,8 @@ class _Runtime(MacroElement):
             var {{ this.get_name() }} = ({{ this.runtime }})(
                 {{ this._parent.get_name() }},
                 {%- for block in this.blocks %}
-                JSON.parse(document.getElementById({{ block|tojson }}).textContent){{ "," if not loop.last }}
+                JSON.parse(document.getElementById({{ block|tojson }}).textContent)
+                {{- "," if not loop.last }}
                 {%- endfor %}
             );
         {% endmacro %}
@@ -557,8 +564,9 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl") -> folium.Map:
     fmap.default_css = [ASSET_URLS[1]]
     area_name = _area_name(result)
     page_title = f"wijkkracht · {area_name}" if area_name else "wijkkracht"
-    fmap.get_root().header.add_child(Element(f"<title>{_esc(page_title)}</title>"))
-    fmap.get_root().header.add_child(Element(_CSS))
+    figure = cast(Figure, fmap.get_root())
+    figure.header.add_child(Element(f"<title>{_esc(page_title)}</title>"))
+    figure.header.add_child(Element(_CSS))
     folium.TileLayer("OpenStreetMap", name=text["basemap"], opacity=0.55).add_to(fmap)
 
     blocks = {
@@ -568,7 +576,7 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl") -> folium.Map:
         DATA_BLOCK_IDS["area"]: _area_data(result.area),
     }
     for block_id, data in blocks.items():
-        fmap.get_root().html.add_child(_json_block(block_id, data))
+        figure.html.add_child(_json_block(block_id, data))
     runtime = _Runtime(list(blocks))
     fmap.add_child(runtime)
     _RuntimeLayer(runtime, "areaLayer()", text["area"], show=True).add_to(fmap)

@@ -26,7 +26,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, cache
 from importlib import resources
 from typing import Any
 
@@ -222,7 +222,8 @@ def format_number(value: float, ndigits: int, lang: str = "nl") -> str:
     return text.replace(".", ",") if _check_lang(lang) == "nl" else text
 
 
-def format_value(name: str, value: float | None, lang: str = "nl", *, with_unit: bool = True) -> str:
+def format_value(name: str, value: float | None, lang: str = "nl", *,
+                 with_unit: bool = True) -> str:
     """Format an indicator value for people: rounded, with unit, null as its meaning.
 
     Parameters
@@ -366,7 +367,7 @@ def _sample(ramp: list[str], k: int) -> list[str]:
     return [ramp[round(i * (len(ramp) - 1) / (k - 1))] for i in range(k)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def indicator_style(name: str) -> GraduatedStyle:
     """The graduated style of an indicator, from the spec.
 
@@ -403,8 +404,9 @@ def indicator_style(name: str) -> GraduatedStyle:
     lowers = [minimum, *breaks]
     uppers: list[float | None] = [*breaks, None if maximum is None else float(maximum)]
     classes = tuple(
-        GraduatedClass(lower=lo, upper=up, color=col, first=(i == 0), unit=ind.unit, integer=integer)
-        for i, (lo, up, col) in enumerate(zip(lowers, uppers, colors))
+        GraduatedClass(lower=lo, upper=up, color=col, first=(i == 0), unit=ind.unit,
+                       integer=integer)
+        for i, (lo, up, col) in enumerate(zip(lowers, uppers, colors, strict=True))
     )
     return GraduatedStyle(
         indicator=ind,

@@ -70,7 +70,8 @@ def _data_defined(parent: ET.Element) -> None:
 
 
 def _symbol_layer(symbol: ET.Element, cls: str, props: Mapping[str, str]) -> None:
-    layer = ET.SubElement(symbol, "layer", {"class": cls, "enabled": "1", "pass": "0", "locked": "0"})
+    layer = ET.SubElement(symbol, "layer",
+                          {"class": cls, "enabled": "1", "pass": "0", "locked": "0"})
     opt = ET.SubElement(layer, "Option", type="Map")
     for key in sorted(props):
         ET.SubElement(opt, "Option", type="QString", name=key, value=props[key])
@@ -88,7 +89,8 @@ def _symbol(parent: ET.Element, name: str, kind: str) -> ET.Element:
     return symbol
 
 
-def _line_props(color: str, width_mm: float, dash_mm: Iterable[float] | None = None) -> dict[str, str]:
+def _line_props(color: str, width_mm: float,
+                dash_mm: Iterable[float] | None = None) -> dict[str, str]:
     dash = list(dash_mm or [])
     return {
         "align_dash_pattern": "0",
@@ -284,13 +286,14 @@ def area_qml(*, lang: str = "nl") -> str:
     Parameters
     ----------
     lang
-        Unused today (the single symbol has no label); kept for a uniform signature.
+        Accepted for a signature like the other styles'; the outline has no label.
 
     Returns
     -------
     str
         The QML document (single-symbol renderer, fill symbol with a dashed line layer).
     """
+    del lang  # the single symbol has no label
     st = area_style()
     root = _root()
     renderer = _renderer(root, "singleSymbol")

@@ -93,7 +93,8 @@ def test_layer_styles_as_qgis_makes_them(outputs: dict[str, Path]) -> None:
 def test_attribution_in_descriptions_and_metadata(outputs: dict[str, Path],
                                                   result: AnalysisResult) -> None:
     assert "OpenStreetMap" in result.attribution
-    descriptions = dict(_query(outputs["gpkg"], "SELECT table_name, description FROM gpkg_contents"))
+    descriptions = dict(_query(outputs["gpkg"],
+                               "SELECT table_name, description FROM gpkg_contents"))
     for layer in ("streets", "pois", "area", "typology_profile"):
         assert result.attribution in descriptions[layer], layer
         meta = pyogrio.read_info(outputs["gpkg"], layer=layer)["layer_metadata"]
@@ -140,7 +141,8 @@ def test_failed_gpkg_keeps_the_previous_file(result: AnalysisResult, tmp_path: P
 
 def test_failed_map_leaves_no_gpkg_either(result: AnalysisResult, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(result: AnalysisResult, path: Path, *, lang: str = "nl") -> Path:
+    def broken(_result: AnalysisResult, path: Path, *, lang: str = "nl") -> Path:
+        assert lang == "nl"
         Path(path).write_text("<html>half", encoding="utf-8")
         raise OSError(28, "No space left on device")
 
@@ -185,5 +187,6 @@ def test_atomic_path(tmp_path: Path) -> None:
 
 def test_profile_round_trip(outputs: dict[str, Path], result: AnalysisResult) -> None:
     back = pyogrio.read_dataframe(outputs["gpkg"], layer="typology_profile")
-    pd.testing.assert_series_equal(back["type_key"], result.profile["type_key"].reset_index(drop=True),
-                                   check_dtype=False, check_names=False)
+    expected = result.profile["type_key"].reset_index(drop=True)
+    pd.testing.assert_series_equal(back["type_key"], expected, check_dtype=False,
+                                   check_names=False)

@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import textwrap
-from pathlib import Path
 
 import pytest
 

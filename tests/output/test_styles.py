@@ -74,7 +74,7 @@ def test_every_indicator_has_a_graduated_style(name: str) -> None:
     assert len(set(st.colors)) == len(st.colors)
     lowers = [c.lower for c in st.classes]
     assert lowers == sorted(lowers) and lowers[0] == 0
-    for prev, nxt in zip(st.classes, st.classes[1:]):
+    for prev, nxt in zip(st.classes, st.classes[1:], strict=False):
         assert prev.upper == nxt.lower
     # darker = stronger; near (distances) or more (everything else) gets the strong colour
     lum = [sum(styles.hex_to_rgb(c)) for c in st.colors]
@@ -143,7 +143,8 @@ def test_types_qml(lang: str) -> None:
     assert len(cats) == len(ARCHETYPE_KEYS)
     colors = _symbol_colors(renderer)
     for cat in cats:
-        assert _rgba_to_hex(colors[cat.get("symbol")]) == styles.type_color(cat.get("value")).lower()
+        expected = styles.type_color(cat.get("value")).lower()
+        assert _rgba_to_hex(colors[cat.get("symbol")]) == expected
         assert cat.get("label") == ARCHETYPES[cat.get("value")].name(lang)
     aliases = {a.get("field"): a.get("name") for a in root.findall("aliases/alias")}
     assert aliases["dist_supermarket_m"] == INDICATORS["dist_supermarket_m"].title(lang)
@@ -159,7 +160,7 @@ def test_indicator_qml(name: str) -> None:
     ranges = renderer.findall("ranges/range")
     assert len(ranges) == len(st.classes)
     colors = _symbol_colors(renderer)
-    for rng, cls in zip(ranges, st.classes):
+    for rng, cls in zip(ranges, st.classes, strict=True):
         assert float(rng.get("lower")) == cls.lower
         if cls.upper is not None:
             assert float(rng.get("upper")) == cls.upper
@@ -177,7 +178,8 @@ def test_pois_and_area_qml() -> None:
     assert [c.get("value") for c in cats] == ["N", "O", "other", "vacant"]
     colors = _symbol_colors(renderer, "color")
     for cat in cats:
-        assert _rgba_to_hex(colors[cat.get("symbol")]) == styles.poi_style(cat.get("value")).fill.lower()
+        expected = styles.poi_style(cat.get("value")).fill.lower()
+        assert _rgba_to_hex(colors[cat.get("symbol")]) == expected
 
     root = _parse(qml.area_qml())
     renderer = root.find("renderer-v2")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -68,7 +69,8 @@ def test_config_matches_the_qml(page_nl: str) -> None:
     root = ET.fromstring(qml.types_qml(lang="nl"))
     colors = {}
     for symbol in root.iter("symbol"):
-        r, g, b, _ = (int(x) for x in symbol.find("layer/prop[@k='line_color']").get("v").split(","))
+        rgba = symbol.find("layer/prop[@k='line_color']").get("v")
+        r, g, b, _ = (int(x) for x in rgba.split(","))
         colors[symbol.get("name")] = f"#{r:02x}{g:02x}{b:02x}"
     qml_types = {c.get("value"): colors[c.get("symbol")] for c in root.iter("category")}
     assert qml_types == {k: v for k, v in map_types.items() if k in qml_types}
@@ -88,7 +90,8 @@ def test_labels_follow_the_language(page_nl: str, page_en: str) -> None:
 
 
 def test_attribution(page_nl: str, result: AnalysisResult) -> None:
-    assert "OpenStreetMap" in block(page_nl, "config")["attribution"]
+    assert block(page_nl, "config")["attribution"] == html.escape(result.attribution)
+    assert "OpenStreetMap" in result.attribution
     assert "openstreetmap.org/copyright" in page_nl  # the tile layer's own attribution
 
 
@@ -103,7 +106,8 @@ def test_osm_names_are_escaped(hostile_result: AnalysisResult) -> None:
     assert names[0] == ("&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; "
                         "&amp; &lt;b&gt;Co&lt;/b&gt;")
     assert "&lt;img src=x onerror=alert(1)&gt;" in names[1]
-    assert "<title>wijkkracht · Kanaleneiland &lt;i&gt;&amp;amp;&lt;/i&gt; &lt;/script&gt;</title>" in page
+    title = "wijkkracht · Kanaleneiland &lt;i&gt;&amp;amp;&lt;/i&gt; &lt;/script&gt;"
+    assert f"<title>{title}</title>" in page
 
 
 def test_size_stays_small(page_nl: str) -> None:
