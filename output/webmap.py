@@ -102,7 +102,6 @@ _TEXT = {
         "area": "Onderzoeksgebied",
         "title": "Kansen per straat",
         "basemap": "OpenStreetMap",
-        "legend": "Legenda",
     },
     "en": {
         "types": "Opportunity types",
@@ -112,7 +111,6 @@ _TEXT = {
         "area": "Study area",
         "title": "Opportunities street by street",
         "basemap": "OpenStreetMap",
-        "legend": "Legend",
     },
 }
 
