@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything the tests need on a fresh Debian 12 machine, then run them.
 #   bash scripts/test.sh [pytest arguments]
-# apt: Chromium (browser tests) and npm (to fetch the map's JS/CSS for offline tests).
+# apt: Chromium (browser tests), npm (to fetch the map's JS/CSS for offline tests) and QGIS
+# (the GeoPackage is opened in a real QGIS to check its styles).
 # pip: the package and its test extras, in a virtual environment (default .venv, or
 # $WIJKKRACHT_VENV).
 set -euo pipefail
@@ -13,6 +14,7 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need_apt+=(python3-venv)
+/usr/bin/python3 -c "import qgis.core" >/dev/null 2>&1 || need_apt+=(qgis python3-qgis qgis-providers)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "test.sh: apt-get install ${need_apt[*]}" >&2
     $SUDO apt-get update -qq
