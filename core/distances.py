@@ -22,12 +22,14 @@ Two engines, both on :mod:`scipy.sparse.csgraph`:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
+from threadpoolctl import ThreadpoolController
 
 from .network import StreetNetwork
 
@@ -91,20 +93,22 @@ def nearest_distances(
     grp = groups[ok].astype(np.int64)
     length = network.length
     a, b = network.node_a, network.node_b
-    # Virtual source node n+g joins each point of group g to both ends of its segment.
-    src = np.concatenate([n + grp, n + grp])
-    dst = np.concatenate([a[seg], b[seg]])
-    wts = np.maximum(np.concatenate([off, length[seg] - off]), 1e-9)
-    g = network.graph.tocoo()
-    rows = np.concatenate([g.row, src])
-    cols = np.concatenate([g.col, dst])
-    vals = np.concatenate([g.data, wts])
-    # Keep the minimum of duplicate (source, node) pairs; csr would add them up.
-    order = np.lexsort((vals, cols, rows))
-    rows, cols, vals = rows[order], cols[order], vals[order]
-    first = np.ones(len(rows), dtype=bool)
-    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-    aug = sparse.csr_matrix((vals[first], (rows[first], cols[first])), shape=(n + n_groups,) * 2)
+    # Virtual source node n+g joins each point of group g to both ends of its segment: the
+    # graph's CSR arrays with G extra rows appended (minimum weight per (group, node)).
+    links = np.full((n_groups, n), np.inf)
+    np.minimum.at(links, (grp, a[seg]), off)
+    np.minimum.at(links, (grp, b[seg]), length[seg] - off)
+    g_rows, g_cols = np.nonzero(np.isfinite(links))
+    g = network.graph
+    indptr = np.concatenate([
+        g.indptr,
+        g.indptr[-1] + np.cumsum(np.bincount(g_rows, minlength=n_groups)),
+    ])
+    aug = sparse.csr_matrix(
+        (np.concatenate([g.data, np.maximum(links[g_rows, g_cols], 1e-9)]),
+         np.concatenate([g.indices, g_cols]), indptr),
+        shape=(n + n_groups,) * 2,
+    )
     present = np.unique(grp)
     dist = csgraph.dijkstra(aug, directed=True, indices=n + present)[:, :n]  # (G', n)
     half = length / 2.0
@@ -126,6 +130,7 @@ def reach_counts(
     *,
     weights: np.ndarray | None = None,
     leaf_points: int = 64,
+    global_cells: int = 8_000_000,
 ) -> list[dict[float, np.ndarray]]:
     """Count points per code within network radii of every segment.
 
@@ -147,6 +152,9 @@ def reach_counts(
     leaf_points
         Points are processed in spatially compact groups of at most this many (k-d tree
         leaves); each group runs its searches on the sub-network within ``max(radii)`` of it.
+    global_cells
+        When (number of search sources) x (number of nodes) is at most this, all searches of
+        a radius run once on the whole network instead of per group (small networks).
 
     Returns
     -------
@@ -182,13 +190,8 @@ def reach_counts(
 
     pxy = shapely.get_coordinates(shapely.line_interpolate_point(geoms[seg], off))
 
-    # Node -> incident segments (CSR), and nodes sorted by x for fast box queries.
-    inc = sparse.csr_matrix(
-        (np.ones(2 * m, dtype=np.int8), (np.concatenate([a, b]), np.tile(np.arange(m), 2))),
-        shape=(network.n_nodes, m),
-    )
-    inc = (inc.indptr, inc.indices)
-    x_order = np.argsort(xy[:, 0], kind="stable")
+    inc = network.incidence
+    x_order = network.node_x_order
     xs = xy[x_order, 0]
     graph = network.graph
     node_loc = np.full(network.n_nodes, -1, dtype=np.int64)
@@ -202,23 +205,50 @@ def reach_counts(
     for k, rset in enumerate(radii):
         if len(rset):
             need = np.where(cod[:, k] >= 0, np.maximum(need, max(rset)), need)
-    for r_group in np.unique(need[need > 0]):
-        margin = float(r_group) + 1.0
-        group = np.flatnonzero(need == r_group)
-        for members in _kd_leaves(pxy, group, leaf_points):
-            lo = pxy[members].min(axis=0) - margin
-            hi = pxy[members].max(axis=0) + margin
-            i0, i1 = np.searchsorted(xs, [lo[0], hi[0]])
-            cand = x_order[i0:i1]
-            sub = np.sort(cand[(xy[cand, 1] >= lo[1]) & (xy[cand, 1] <= hi[1])])
-            node_loc[sub] = np.arange(len(sub))
-            gsub = _subgraph(graph, sub, node_loc)
-            _count_block(
-                members, seg, off, cod, wts, length, half, a, b, node_loc, sub, inc,
-                gsub, float(r_group), radii, result, seg_pos, node_pos,
-            )
-            node_loc[sub] = -1
+    n_nodes = network.n_nodes
+    # The blocks' matrix products are small: BLAS threads cost far more than they give.
+    with _blas_controller().limit(limits=1, user_api="blas"):
+        for r_group in np.unique(need[need > 0]):
+            margin = float(r_group) + 1.0
+            group = np.flatnonzero(need == r_group)
+            leaves = _kd_leaves(pxy, group, leaf_points)
+            src_all = np.unique(np.concatenate([a[seg[group]], b[seg[group]]]))
+            if len(src_all) * n_nodes <= global_cells:
+                # Small network: one bounded search per source on the whole graph; each leaf
+                # then takes its rows. Saves the per-leaf sub-network and search set-up.
+                d_all = csgraph.dijkstra(graph, directed=True, indices=src_all, limit=float(r_group))
+                row_of = np.full(n_nodes, -1, dtype=np.int64)
+                row_of[src_all] = np.arange(len(src_all))
+                everything = np.arange(n_nodes)
+                node_loc[:] = everything
+                for members in leaves:
+                    _count_block(
+                        members, seg, off, cod, wts, length, half, a, b, node_loc, everything, inc,
+                        graph, float(r_group), radii, result, seg_pos, node_pos,
+                        precomputed=(d_all, row_of),
+                    )
+                node_loc[:] = -1
+                continue
+            for members in leaves:
+                lo = pxy[members].min(axis=0) - margin
+                hi = pxy[members].max(axis=0) + margin
+                i0, i1 = np.searchsorted(xs, [lo[0], hi[0]])
+                cand = x_order[i0:i1]
+                sub = np.sort(cand[(xy[cand, 1] >= lo[1]) & (xy[cand, 1] <= hi[1])])
+                node_loc[sub] = np.arange(len(sub))
+                gsub = _subgraph(graph, sub, node_loc)
+                _count_block(
+                    members, seg, off, cod, wts, length, half, a, b, node_loc, sub, inc,
+                    gsub, float(r_group), radii, result, seg_pos, node_pos,
+                )
+                node_loc[sub] = -1
     return result
+
+
+@functools.lru_cache(maxsize=1)
+def _blas_controller() -> ThreadpoolController:
+    """One controller per process (inspecting the loaded libraries takes milliseconds)."""
+    return ThreadpoolController()
 
 
 def _gather_rows(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -270,7 +300,7 @@ def _kd_leaves(xy: np.ndarray, idx: np.ndarray, max_points: int) -> list[np.ndar
 
 
 def _count_block(pm, seg, off, cod, wts, length, half, a, b, node_loc, sub, inc,
-                 gsub, r_max, radii, result, seg_pos, node_pos) -> None:
+                 gsub, r_max, radii, result, seg_pos, node_pos, precomputed=None) -> None:
     """Count the points ``pm`` of one leaf for the segments within reach of them."""
     ps = seg[pm]
     po = off[pm]
@@ -278,7 +308,11 @@ def _count_block(pm, seg, off, cod, wts, length, half, a, b, node_loc, sub, inc,
     ua = node_loc[a[ps]]
     ub = node_loc[b[ps]]
     src = np.unique(np.concatenate([ua[ua >= 0], ub[ub >= 0]]))
-    if len(src):
+    if len(src) and precomputed is not None:
+        d_all, row_of_src = precomputed
+        d_full = d_all[row_of_src[src]]
+        reached = np.flatnonzero(np.isfinite(d_full).any(axis=0))
+    elif len(src):
         d_full = csgraph.dijkstra(gsub, directed=True, indices=src, limit=r_max)
         reached = np.flatnonzero(np.isfinite(d_full).any(axis=0))
     else:
@@ -313,21 +347,18 @@ def _count_block(pm, seg, off, cod, wts, length, half, a, b, node_loc, sub, inc,
     seg_pos[segs] = -1
     cols = np.arange(n_p)
     dst[own, cols] = np.minimum(dst[own, cols], np.abs(half[ps] - po))
-    sj, pi = np.nonzero(dst <= r_max)
-    dv = dst[sj, pi]
+    # Count by matrix products: (segments x points within r) @ (points x codes weights).
+    w_p = wts[pm]
     for k, rset in enumerate(radii):
         if not rset:
             continue
-        code = cod[pm, k][pi]
+        code = cod[pm, k]
         valid = code >= 0
         if not valid.any():
             continue
         n_k = result[k][float(rset[0])].shape[1]
+        onehot = np.zeros((n_p, n_k))
+        onehot[np.flatnonzero(valid), code[valid]] = w_p[valid]
         for r in rset:
-            sel = valid & (dv <= r)
-            if not sel.any():
-                continue
-            flat = sj[sel] * n_k + code[sel]
-            w = wts[pm][pi[sel]]
-            counts = np.bincount(flat, weights=w, minlength=len(segs) * n_k)
-            result[k][float(r)][segs] += counts.reshape(len(segs), n_k)
+            within = (dst <= r).astype(np.float64)
+            result[k][float(r)][segs] += within @ onehot

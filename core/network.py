@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
@@ -67,6 +68,22 @@ class StreetNetwork:
     @property
     def node_b(self) -> np.ndarray:
         return self.segments["node_b"].to_numpy(dtype=np.int64)
+
+    @cached_property
+    def incidence(self) -> tuple[np.ndarray, np.ndarray]:
+        """Node -> incident segments as CSR arrays ``(indptr, segment_ids)``."""
+        m = self.n_segments
+        inc = sparse.csr_matrix(
+            (np.ones(2 * m, dtype=np.int8),
+             (np.concatenate([self.node_a, self.node_b]), np.tile(np.arange(m), 2))),
+            shape=(self.n_nodes, m),
+        )
+        return inc.indptr, inc.indices
+
+    @cached_property
+    def node_x_order(self) -> np.ndarray:
+        """Node numbers sorted by x coordinate (for box queries)."""
+        return np.argsort(self.node_xy[:, 0], kind="stable")
 
 
 def _node_ids(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

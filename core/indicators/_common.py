@@ -32,9 +32,7 @@ def placed(network: StreetNetwork, pois: gpd.GeoDataFrame | pd.DataFrame,
 
 def codes_for(values: pd.Series, names: list[str] | tuple[str, ...]) -> np.ndarray:
     """Integer code of each value in ``names`` (-1 for anything else)."""
-    lookup = {n: i for i, n in enumerate(names)}
-    return np.fromiter((lookup.get(v, -1) for v in values.astype(str)), dtype=np.int64,
-                       count=len(values))
+    return pd.Index(list(names)).get_indexer(values.astype(str)).astype(np.int64)
 
 
 def frame(network: StreetNetwork, columns: dict[str, np.ndarray]) -> pd.DataFrame:
