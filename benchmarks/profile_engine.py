@@ -209,7 +209,7 @@ def line_profile(network, pois) -> None:
     p = pois[["everyday", "function"]].copy()
     p["segment_id"] = loc["segment_id"].to_numpy()
     p["offset_m"] = loc["offset_m"].to_numpy()
-    lp = LineProfiler(distances.reach_counts, distances._count_block,
+    lp = LineProfiler(distances.reach_counts, distances._count_block, distances._count_global, distances._accumulate,
                       distances.nearest_distances)
     n = 10 if network.n_nodes < 20_000 else 1
     lp.enable()

@@ -185,10 +185,10 @@ def reach_counts(
     half = length / 2.0
     a, b = network.node_a, network.node_b
     xy = network.node_xy
-    geoms = network.segments.geometry.values
-    import shapely
-
-    pxy = shapely.get_coordinates(shapely.line_interpolate_point(geoms[seg], off))
+    # Points are grouped by the middle of their segment; a point lies within half the
+    # segment's length of it (straight line), which the search boxes below allow for.
+    pxy = network.midpoints[seg]
+    slack = half[seg]
 
     inc = network.incidence
     x_order = network.node_x_order
@@ -214,24 +214,13 @@ def reach_counts(
             leaves = _kd_leaves(pxy, group, leaf_points)
             src_all = np.unique(np.concatenate([a[seg[group]], b[seg[group]]]))
             if len(src_all) * n_nodes <= global_cells:
-                # Small network: one bounded search per source on the whole graph; each leaf
-                # then takes its rows. Saves the per-leaf sub-network and search set-up.
-                d_all = csgraph.dijkstra(graph, directed=True, indices=src_all, limit=float(r_group))
-                row_of = np.full(n_nodes, -1, dtype=np.int64)
-                row_of[src_all] = np.arange(len(src_all))
-                everything = np.arange(n_nodes)
-                node_loc[:] = everything
-                for members in leaves:
-                    _count_block(
-                        members, seg, off, cod, wts, length, half, a, b, node_loc, everything, inc,
-                        graph, float(r_group), radii, result, seg_pos, node_pos,
-                        precomputed=(d_all, row_of),
-                    )
-                node_loc[:] = -1
+                _count_global(group, leaves, seg, off, cod, wts, length, half, a, b, graph,
+                              inc, float(r_group), radii, result, seg_pos, node_pos)
                 continue
             for members in leaves:
-                lo = pxy[members].min(axis=0) - margin
-                hi = pxy[members].max(axis=0) + margin
+                extra = margin + slack[members].max()
+                lo = pxy[members].min(axis=0) - extra
+                hi = pxy[members].max(axis=0) + extra
                 i0, i1 = np.searchsorted(xs, [lo[0], hi[0]])
                 cand = x_order[i0:i1]
                 sub = np.sort(cand[(xy[cand, 1] >= lo[1]) & (xy[cand, 1] <= hi[1])])
@@ -249,6 +238,72 @@ def reach_counts(
 def _blas_controller() -> ThreadpoolController:
     """One controller per process (inspecting the loaded libraries takes milliseconds)."""
     return ThreadpoolController()
+
+
+def _count_global(group, leaves, seg, off, cod, wts, length, half, a, b, graph, inc, r_max,
+                  radii, result, seg_pos, node_pos) -> None:
+    """Counts for a small network: one bounded search per source on the whole graph.
+
+    A point alone on its segment is searched from itself (a virtual node joined to both
+    ends of its segment): one search instead of two. Points sharing a segment are
+    searched from the segment's ends, which serve them all.
+    """
+    n = graph.shape[0]
+    gseg = seg[group]
+    uniq, inverse, counts = np.unique(gseg, return_inverse=True, return_counts=True)
+    alone = counts[inverse] == 1
+    lone = group[alone]
+    shared = group[~alone]
+    ends = np.unique(np.concatenate([a[seg[shared]], b[seg[shared]]]))
+    # Virtual node n + i for lone point i: edges to both ends of its segment.
+    n_v = len(lone)
+    ls, lo_ = seg[lone], off[lone]
+    v_rows = np.repeat(np.arange(n_v), 2)
+    v_cols = np.column_stack([a[ls], b[ls]]).ravel()
+    v_wts = np.maximum(np.column_stack([lo_, length[ls] - lo_]).ravel(), 1e-9)
+    indptr = np.concatenate([graph.indptr, graph.indptr[-1] + 2 * np.arange(1, n_v + 1)])
+    aug = sparse.csr_matrix(
+        (np.concatenate([graph.data, v_wts]), np.concatenate([graph.indices, v_cols]), indptr),
+        shape=(n + n_v, n + n_v),
+    )
+    sources = np.concatenate([ends, n + np.arange(n_v)])
+    d_all = csgraph.dijkstra(aug, directed=True, indices=sources, limit=r_max)
+    finite = np.isfinite(d_all[:, :n])
+    no_row = len(sources)  # "no source": the last row of each block, all inf
+    row_of_end = np.full(n, no_row, dtype=np.int64)
+    row_of_end[ends] = np.arange(len(ends))
+    # Per point: two (row, offset) pairs whose minimum is the point-to-node distance.
+    ra = row_of_end[a[seg]]
+    rb = row_of_end[b[seg]]
+    ta = off.copy()
+    tb = length[seg] - off
+    lone_row = np.full(len(seg), -1, dtype=np.int64)
+    lone_row[lone] = len(ends) + np.arange(n_v)
+    is_lone = lone_row >= 0
+    ra = np.where(is_lone, lone_row, ra)
+    rb = np.where(is_lone, lone_row, rb)
+    ta = np.where(is_lone, 0.0, ta)
+    tb = np.where(is_lone, 0.0, tb)
+    for pm in leaves:
+        rows = np.unique(np.concatenate([ra[pm], rb[pm]]))
+        rows = rows[rows < no_row]
+        reached = np.flatnonzero(finite[rows].any(axis=0))
+        n_r = len(reached)
+        local = np.full(no_row + 1, len(rows), dtype=np.int64)
+        local[rows] = np.arange(len(rows))
+        block = np.empty((len(rows) + 1, n_r))  # (rows + 1, n_r)
+        block[:-1] = d_all[np.ix_(rows, reached)]
+        block[-1] = np.inf
+        dp = block[local[ra[pm]]]
+        dp += ta[pm][:, None]
+        other = block[local[rb[pm]]]
+        other += tb[pm][:, None]
+        np.minimum(dp, other, out=dp)
+        dpt = np.empty((n_r + 1, len(pm)))
+        dpt[:n_r] = dp.T
+        dpt[n_r] = np.inf
+        _accumulate(pm, dpt, reached, seg, off, cod, wts, half, a, b, inc, radii, result,
+                    seg_pos, node_pos)
 
 
 def _gather_rows(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -332,9 +387,23 @@ def _count_block(pm, seg, off, cod, wts, length, half, a, b, node_loc, sub, inc,
     dpt = np.empty((n_r + 1, n_p))
     dpt[n_r] = np.inf
     np.minimum(po[:, None] + d[ra], (length[ps] - po)[:, None] + d[rb], out=dpt[:n_r].T)
+    _accumulate(pm, dpt, sub[reached], seg, off, cod, wts, half, a, b, inc, radii, result,
+                seg_pos, node_pos)
+
+
+def _accumulate(pm, dpt, glob, seg, off, cod, wts, half, a, b, inc, radii, result, seg_pos,
+                node_pos) -> None:
+    """Add the points ``pm`` to the counts of the segments within reach.
+
+    ``dpt`` holds point-to-node distances, one row per node of ``glob`` (global node
+    numbers) plus a last all-inf row.
+    """
+    ps = seg[pm]
+    po = off[pm]
+    n_p = len(pm)
+    n_r = len(glob)
     # Segments with a reached end, plus the points' own segments (deduplicated in linear
     # time with the scratch array seg_pos, which is all -1 between calls).
-    glob = sub[reached]
     cand = np.concatenate([_gather_rows(inc[0], inc[1], glob), ps])
     seg_pos[cand] = np.arange(len(cand))
     segs = cand[seg_pos[cand] == np.arange(len(cand))]

@@ -81,6 +81,12 @@ class StreetNetwork:
         return inc.indptr, inc.indices
 
     @cached_property
+    def midpoints(self) -> np.ndarray:
+        """``(n_segments, 2)`` coordinates of the middle of each segment (along the line)."""
+        return shapely.get_coordinates(
+            shapely.line_interpolate_point(self.segments.geometry.values, 0.5, normalized=True))
+
+    @cached_property
     def node_x_order(self) -> np.ndarray:
         """Node numbers sorted by x coordinate (for box queries)."""
         return np.argsort(self.node_xy[:, 0], kind="stable")

@@ -46,12 +46,14 @@ def demo_everyday(demo_prepared):
     return network, pois, pts, codes
 
 
-def test_nearest_and_counts_match_networkx_on_real_network(demo_everyday):
+@pytest.mark.parametrize("global_cells", [8_000_000, 0], ids=["whole-network", "tiled"])
+def test_nearest_and_counts_match_networkx_on_real_network(demo_everyday, global_cells):
     network, pois, pts, codes = demo_everyday
     rng = np.random.default_rng(7)
     seg_ids = rng.choice(network.n_segments, 12, replace=False)
     nearest = nearest_distances(network, pts, codes, len(EVERYDAY))
-    counts = reach_counts(network, pts, codes, [len(EVERYDAY)], [[400, 800]])[0]
+    counts = reach_counts(network, pts, codes, [len(EVERYDAY)], [[400, 800]],
+                          global_cells=global_cells)[0]
     for cat in ("supermarket", "bakery", "gp"):
         c = list(EVERYDAY).index(cat)
         ids = np.flatnonzero((codes == c) & pts.on_network)
@@ -108,9 +110,11 @@ def test_counts_are_invariant_to_point_order(demo_prepared):
     shuffled = reach_counts(network, PlacedPoints(pts.segment[perm], pts.offset[perm]),
                             codes[perm], [len(FUNCTIONS)], [[400]])[0][400.0]
     np.testing.assert_array_equal(ref, shuffled)
-    # Leaf size is a performance knob only.
+    # Leaf size and the small-network mode are performance knobs only.
     small = reach_counts(network, pts, codes, [len(FUNCTIONS)], [[400]], leaf_points=7)[0][400.0]
     np.testing.assert_array_equal(ref, small)
+    tiled = reach_counts(network, pts, codes, [len(FUNCTIONS)], [[400]], global_cells=0)[0][400.0]
+    np.testing.assert_array_equal(ref, tiled)
 
 
 def test_counts_grow_with_radius(demo_everyday):
