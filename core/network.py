@@ -87,6 +87,11 @@ class StreetNetwork:
             shapely.line_interpolate_point(self.segments.geometry.values, 0.5, normalized=True))
 
     @cached_property
+    def segment_tree(self) -> shapely.STRtree:
+        """Spatial index of the segment geometries (for placing points)."""
+        return shapely.STRtree(self.segments.geometry.values)
+
+    @cached_property
     def node_x_order(self) -> np.ndarray:
         """Node numbers sorted by x coordinate (for box queries)."""
         return np.argsort(self.node_xy[:, 0], kind="stable")
@@ -232,7 +237,7 @@ def locate_points(
     geoms = points.values if isinstance(points, gpd.GeoSeries) else np.asarray(points)
     index = points.index if isinstance(points, gpd.GeoSeries) else pd.RangeIndex(len(geoms))
     seg_geoms = network.segments.geometry.values
-    tree = shapely.STRtree(seg_geoms)
+    tree = network.segment_tree
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         (pi, si), dist = tree.query_nearest(
