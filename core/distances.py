@@ -258,7 +258,6 @@ def _count_global(group, leaves, seg, off, cod, wts, length, half, a, b, graph, 
     # Virtual node n + i for lone point i: edges to both ends of its segment.
     n_v = len(lone)
     ls, lo_ = seg[lone], off[lone]
-    v_rows = np.repeat(np.arange(n_v), 2)
     v_cols = np.column_stack([a[ls], b[ls]]).ravel()
     v_wts = np.maximum(np.column_stack([lo_, length[ls] - lo_]).ravel(), 1e-9)
     indptr = np.concatenate([graph.indptr, graph.indptr[-1] + 2 * np.arange(1, n_v + 1)])

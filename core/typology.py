@@ -325,6 +325,6 @@ def _assign_archetypes(centroids: np.ndarray, feature_names: list[str]) -> list[
     score = centroids @ weights.T  # (clusters, archetypes)
     rows, cols = linear_sum_assignment(-score)
     out = [""] * len(centroids)
-    for r, c in zip(rows, cols):
+    for r, c in zip(rows, cols, strict=True):
         out[r] = keys[c]
     return out

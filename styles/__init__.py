@@ -26,7 +26,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache, cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
