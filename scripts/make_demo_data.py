@@ -60,7 +60,8 @@ def main() -> None:
     pois = pois.loc[inside, ["osm_id", "building_type", "geometry"]].reset_index(drop=True)
     if OUT.exists():
         OUT.unlink()
-    area.to_file(OUT, layer="study_area", driver="GPKG")
+    # GeoPackage 1.2: what GDAL 3.6 (QGIS 3.22 on Debian 12) reads without a version warning
+    area.to_file(OUT, layer="study_area", driver="GPKG", VERSION="1.2")
     wide.to_file(OUT, layer="streets", driver="GPKG")
     pois.to_file(OUT, layer="pois", driver="GPKG")
     print(f"{OUT}: study_area 1, streets {len(wide)}, pois {len(pois)}")
