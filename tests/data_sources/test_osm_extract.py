@@ -447,8 +447,9 @@ def test_walk_rule_is_osmnx_walk_filter() -> None:
 def test_osmconf_lists_every_tag_read() -> None:
     from wijkkracht.data_sources import osm_extract
 
-    sections: dict[str, dict[str, str]] = {}
-    current = ""
+    # the general settings come before the first section (no [general] header: GDAL < 3.10)
+    sections: dict[str, dict[str, str]] = {"general": {}}
+    current = "general"
     for line in osm_extract._OSMCONF.read_text("utf-8").splitlines():
         if line.startswith("["):
             current = line.strip("[]")
