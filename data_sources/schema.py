@@ -79,6 +79,10 @@ OSM_POI_KEYS = (
     "highway",
 )
 
+# The names GDAL gives GeoPackage's placeholders for "no CRS" (srs_id -1 and 0); GDAL before
+# 3.8 (e.g. 3.6 in QGIS 3.22 on Debian 12) reads them back as a CRS rather than as none.
+_UNDEFINED_CRS_NAMES = ("Undefined Cartesian SRS", "Undefined geographic SRS")
+
 # Plausible bounds of RD New coordinates for the Netherlands (with a margin for the sea).
 _RD_BOUNDS = (-7000.0, 289000.0, 300000.0, 629000.0)
 
@@ -89,7 +93,7 @@ def to_rd_new(gdf: gpd.GeoDataFrame, source: str | Path) -> gpd.GeoDataFrame:
     A layer without a CRS is refused rather than guessed: a wrong guess silently moves every
     street. A CRS that cannot be transformed to RD New is refused too.
     """
-    if gdf.crs is None:
+    if gdf.crs is None or str(getattr(gdf.crs, "name", "")) in _UNDEFINED_CRS_NAMES:
         raise InputError(
             source,
             "the layer has no coordinate reference system (CRS); set one (e.g. EPSG:28992 "
@@ -106,9 +110,17 @@ def to_rd_new(gdf: gpd.GeoDataFrame, source: str | Path) -> gpd.GeoDataFrame:
             "transformed to EPSG:28992 (RD New)",
         )
     out = gdf if crs.equals(RD_NEW) else gdf.to_crs(RD_NEW)
-    if len(out):
-        minx, miny, maxx, maxy = out.total_bounds
-        if np.isfinite([minx, miny, maxx, maxy]).all() and (
+    geoms = out.geometry.to_numpy()
+    geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    if len(geoms):
+        minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+        if not np.isfinite([minx, miny, maxx, maxy]).all():
+            raise InputError(
+                source,
+                f"the coordinates cannot be transformed from {crs.name} to RD New "
+                "(EPSG:28992); is the stated CRS right?",
+            )
+        if (
             maxx < _RD_BOUNDS[0] or minx > _RD_BOUNDS[2] or maxy < _RD_BOUNDS[1]
             or miny > _RD_BOUNDS[3]
         ):

@@ -152,6 +152,33 @@ def test_layer_without_crs(tmp_path: Path) -> None:
     assert "EPSG:28992" in message and "\n" not in message
 
 
+@pytest.mark.parametrize("placeholder", ["Undefined geographic SRS", "Undefined Cartesian SRS"])
+def test_gdal_placeholder_crs_is_no_crs(placeholder: str) -> None:
+    """GDAL < 3.8 reads a GeoPackage layer without CRS back with a placeholder CRS."""
+    from pyproj import CRS
+
+    from wijkkracht.data_sources.schema import to_rd_new
+
+    geographic = placeholder.startswith("Undefined geographic")
+    wkt = (f'GEOGCS["{placeholder}",DATUM["unknown",SPHEROID["unknown",6378137,298.257223563]],'
+           'PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]]' if geographic else
+           f'LOCAL_CS["{placeholder}",UNIT["metre",1]]')
+    line = shapely.LineString([(134000, 454000), (134100, 454000)])
+    gdf = gpd.GeoDataFrame(geometry=[line], crs=CRS.from_wkt(wkt))
+    with pytest.raises(InputError, match=r"^lijnen: the layer has no coordinate reference"):
+        to_rd_new(gdf, "lijnen")
+
+
+def test_coordinates_that_cannot_be_transformed() -> None:
+    from wijkkracht.data_sources.schema import to_rd_new
+
+    line = shapely.LineString([(134000, 454000), (134100, 454000)])  # RD New, stated as degrees
+    gdf = gpd.GeoDataFrame(geometry=[line], crs=4326)
+    with pytest.raises(InputError, match=r"^lijnen: the coordinates cannot be transformed from "
+                                         r"WGS 84 to RD New"):
+        to_rd_new(gdf, "lijnen")
+
+
 def test_poi_layer_without_usable_columns(tmp_path: Path) -> None:
     path = tmp_path / "punten.gpkg"
     point = shapely.Point(134800, 454000)
