@@ -21,7 +21,13 @@ from scipy.sparse import csgraph
 from ..data_sources.schema import RD_NEW, validate_streets
 from .errors import NoDataError
 
-__all__ = ["StreetNetwork", "build_network", "locate_points"]
+__all__ = ["StreetNetwork", "build_network", "locate_points", "in_area", "AREA_EDGE_TOLERANCE_M"]
+
+#: Points this close (m) to the study area count as inside it. Streets often run along the edge
+#: of an area (neighbourhood boundaries follow street centre lines, and a hull of the network
+#: runs through its nodes), so the middle of such a segment lies on the edge, where an exact
+#: point-in-polygon test is decided by rounding noise and differs between GEOS versions.
+AREA_EDGE_TOLERANCE_M = 0.001
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,38 @@ class StreetNetwork:
     def node_x_order(self) -> np.ndarray:
         """Node numbers sorted by x coordinate (for box queries)."""
         return np.argsort(self.node_xy[:, 0], kind="stable")
+
+
+def in_area(area: shapely.Geometry, xy: np.ndarray,
+            tolerance: float = AREA_EDGE_TOLERANCE_M) -> np.ndarray:
+    """Whether each point lies in ``area`` or on its edge (within ``tolerance`` metres).
+
+    Parameters
+    ----------
+    area
+        A (multi)polygon in EPSG:28992.
+    xy
+        ``(n, 2)`` point coordinates.
+    tolerance
+        Points at most this far outside the area count as inside.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean, one per point.
+
+    Examples
+    --------
+    >>> square = shapely.box(0, 0, 10, 10)
+    >>> in_area(square, np.array([[5.0, 5.0], [10.0, 5.0], [10.0005, 5.0], [11.0, 5.0]])).tolist()
+    [True, True, True, False]
+    """
+    xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    inside = shapely.contains_xy(area, xy[:, 0], xy[:, 1])
+    rest = np.flatnonzero(~inside)
+    if len(rest):
+        inside[rest] = shapely.dwithin(area, shapely.points(xy[rest]), tolerance)
+    return inside
 
 
 def _node_ids(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -183,7 +221,7 @@ def build_network(
     node_xy = node_xy[used]
     if study_area is not None:
         smid = mid[keep]
-        seg["in_study_area"] = shapely.contains_xy(study_area, smid[:, 0], smid[:, 1])
+        seg["in_study_area"] = in_area(study_area, smid)
         if not seg["in_study_area"].any():
             raise NoDataError(source, "no street segment lies inside the study area")
     else:

@@ -22,7 +22,7 @@ from .._version import __version__
 from .categories import CategoryTable, classify_pois, load_category_table
 from .errors import NoDataError
 from .indicators import ALL_INDICATORS
-from .network import StreetNetwork, build_network, locate_points
+from .network import StreetNetwork, build_network, in_area, locate_points
 from .result import OSM_ATTRIBUTION, OSM_LICENCE, AnalysisResult
 from .typology import classify_streets
 
@@ -71,8 +71,7 @@ def prepare_pois(
     out["offset_m"] = loc["offset_m"].to_numpy()
     out["snap_distance_m"] = loc["snap_distance_m"].to_numpy()
     if study_area is not None:
-        xy = shapely.get_coordinates(out.geometry.values)
-        out["in_study_area"] = shapely.contains_xy(study_area, xy[:, 0], xy[:, 1])
+        out["in_study_area"] = in_area(study_area, shapely.get_coordinates(out.geometry.values))
     else:
         out["in_study_area"] = True
     return out

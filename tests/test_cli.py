@@ -30,7 +30,7 @@ def test_demo_writes_map_and_geopackage(demo_out):
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["wijkkracht.gpkg", "wijkkracht.html"]
     streets = gpd.read_file(out / "wijkkracht.gpkg", layer="streets")
-    assert len(streets) == 2217
+    assert len(streets) == 2229
     from wijkkracht.core.indicators import INDICATORS
 
     for col in INDICATORS:

@@ -7,7 +7,7 @@ from wijkkracht.core.indicators import INDICATORS
 def test_demo_result_has_every_indicator_for_every_study_segment(demo_result, demo_prepared):
     network, _, _ = demo_prepared
     st_ = demo_result.streets
-    assert len(st_) == int(network.segments["in_study_area"].sum()) == 2217
+    assert len(st_) == int(network.segments["in_study_area"].sum()) == 2229
     for col in INDICATORS:
         assert col in st_.columns
         assert st_[col].notna().all(), f"{col} has nulls on Kanaleneiland"
