@@ -40,7 +40,8 @@ class StreetNetwork:
         One row per undirected street segment, index ``segment_id`` (0..n-1), EPSG:28992:
         ``osm_id``, ``street_name``, ``highway``, ``length_m``, ``node_a``, ``node_b`` (node
         numbers of the geometry's start and end) and ``in_study_area`` (the segment's midpoint
-        lies in the study area; indicators are reported for these only).
+        lies in the study area or on its edge, see :func:`in_area`; indicators are reported
+        for these only).
     node_xy
         ``(n_nodes, 2)`` RD New coordinates of the nodes.
     graph
