@@ -2,10 +2,15 @@
 
 All readers return GeoDataFrames in EPSG:28992 that follow the schemas documented in
 :mod:`wijkkracht.data_sources.schema`.
+
+The names below are imported on first use: importing :mod:`wijkkracht.data_sources.schema`
+(as the core does) does not import the file readers and their pyogrio, which the QGIS plugin
+never needs (QGIS reads the files itself).
 """
 
-from .files import list_layers, read_area, read_pois, read_streets
-from .schema import POI_COLUMNS, STREET_COLUMNS, normalize_pois, normalize_streets
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "read_streets",
@@ -14,6 +19,31 @@ __all__ = [
     "list_layers",
     "normalize_streets",
     "normalize_pois",
+    "normalize_area",
     "STREET_COLUMNS",
     "POI_COLUMNS",
 ]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .files import list_layers, read_area, read_pois, read_streets
+    from .schema import (
+        POI_COLUMNS,
+        STREET_COLUMNS,
+        normalize_area,
+        normalize_pois,
+        normalize_streets,
+    )
+
+_FROM_FILES = ("read_streets", "read_pois", "read_area", "list_layers")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_FILES:
+        from . import files
+
+        return getattr(files, name)
+    if name in __all__:
+        from . import schema
+
+        return getattr(schema, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -39,8 +39,6 @@ from typing import Any, TypeAlias
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
-import pyogrio.errors
 import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
@@ -296,6 +294,10 @@ def _read_osm_layer(
     mask: BaseGeometry | None,
 ) -> gpd.GeoDataFrame:
     """Read one layer of GDAL's OSM driver with wijkkracht's configuration (EPSG:4326)."""
+    # imported here: osm_live uses this module's tag rules without reading files (in QGIS)
+    import pyogrio
+    import pyogrio.errors
+
     options: dict[str, Any] = {"CONFIG_FILE": str(_OSMCONF)}
     for attempt in range(2):
         try:
