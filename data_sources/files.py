@@ -17,10 +17,9 @@ from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
-import shapely
 
 from ..core.errors import InputError, NoDataError
-from .schema import RD_NEW, normalize_pois, normalize_streets, to_rd_new
+from .schema import normalize_area, normalize_pois, normalize_streets
 
 __all__ = ["read_streets", "read_pois", "read_area", "list_layers"]
 
@@ -143,20 +142,7 @@ def read_area(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame
     """
     p = _check_file(path)
     lyr = _choose_layer(p, layer, _AREA_LAYER_NAMES, "area")
-    src = f"{p} (layer {lyr})"
-    gdf = _read_layer(p, lyr)
-    if len(gdf) == 0:
-        raise NoDataError(src, "the area layer is empty")
-    gdf = to_rd_new(gdf, src)
-    types = set(gdf.geometry.geom_type.dropna().unique())
-    if not types <= {"Polygon", "MultiPolygon"}:
-        raise InputError(src, f"expected polygons for the study area, found {sorted(types)}")
-    geom = shapely.make_valid(shapely.union_all(gdf.geometry.values))
-    if geom.is_empty or geom.area <= 0:
-        raise NoDataError(src, "the study area has no surface")
-    name_col = next((c for c in ("name", "naam", "buurtnaam", "wijknaam") if c in gdf), None)
-    name = " / ".join(str(v) for v in gdf[name_col].dropna().unique()) if name_col else p.stem
-    return gpd.GeoDataFrame({"name": [name]}, geometry=[geom], crs=RD_NEW)
+    return normalize_area(_read_layer(p, lyr), f"{p} (layer {lyr})", default_name=p.stem)
 
 
 def _short(exc: BaseException) -> str:

@@ -50,6 +50,7 @@ __all__ = [
     "to_rd_new",
     "normalize_streets",
     "normalize_pois",
+    "normalize_area",
     "validate_streets",
     "validate_pois",
     "join_osm_values",
@@ -299,6 +300,44 @@ def normalize_pois(
     out["tag"] = out["tag"].astype(str)
     validate_pois(out, source)
     return out
+
+
+def normalize_area(
+    gdf: gpd.GeoDataFrame,
+    source: str | Path,
+    *,
+    default_name: str = "study area",
+) -> gpd.GeoDataFrame:
+    """Dissolve the polygons of a layer into one study area in EPSG:28992.
+
+    Parameters
+    ----------
+    gdf
+        Polygons in any CRS.
+    source
+        The file or layer, named in error messages.
+    default_name
+        The area's name when the layer has no ``name``/``naam``/``buurtnaam``/``wijknaam``
+        column.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row: ``name`` (the distinct names joined with " / ") and the geometry.
+    """
+    if gdf is None or len(gdf) == 0:
+        raise NoDataError(source, "the area layer is empty")
+    gdf = to_rd_new(gdf, source)
+    types = set(gdf.geometry.geom_type.dropna().unique())
+    if not types <= {"Polygon", "MultiPolygon"}:
+        raise InputError(source, f"expected polygons for the study area, found {sorted(types)}")
+    geom = shapely.make_valid(shapely.union_all(gdf.geometry.values))
+    if geom.is_empty or geom.area <= 0:
+        raise NoDataError(source, "the study area has no surface")
+    name_col = next((c for c in ("name", "naam", "buurtnaam", "wijknaam") if c in gdf), None)
+    name = (" / ".join(str(v) for v in gdf[name_col].dropna().unique()) if name_col else "") \
+        or default_name
+    return gpd.GeoDataFrame({"name": [name]}, geometry=[geom], crs=RD_NEW)
 
 
 def _osm_ids(gdf: gpd.GeoDataFrame) -> list[str]:
