@@ -8,7 +8,8 @@ keep the segments of the study area, and classify those into opportunity types.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,23 @@ import shapely
 from .._version import __version__
 from .categories import CategoryTable, classify_pois, load_category_table
 from .errors import NoDataError
-from .indicators import ALL_INDICATORS
+from .indicators import (
+    ALL_INDICATORS,
+    mixed_use,
+    no_mix,
+    nonres_building_share,
+    proximity,
+    vacancy,
+)
 from .network import StreetNetwork, build_network, in_area, locate_points
 from .result import OSM_ATTRIBUTION, OSM_LICENCE, AnalysisResult
 from .typology import classify_streets
 
 __all__ = [
+    "INDICATOR_GROUPS",
+    "SEGMENT_COLUMNS",
+    "StreetIndicators",
+    "street_indicators",
     "analyse",
     "analyse_demo",
     "prepare",
@@ -38,6 +50,8 @@ __all__ = [
 
 #: ``progress(step_description, fraction_done)``; fraction in [0, 1].
 ProgressCallback = Callable[[str, float], None]
+#: An indicator function: ``f(network, prepared_pois) -> DataFrame`` aligned to the segments.
+IndicatorFunction = Callable[[StreetNetwork, gpd.GeoDataFrame], pd.DataFrame]
 
 DEMO_ATTRIBUTION = (
     f"Data {OSM_ATTRIBUTION}, {OSM_LICENCE}; Kanaleneiland extract via OSMnx"
@@ -105,6 +119,98 @@ def prepare_demo() -> tuple[StreetNetwork, gpd.GeoDataFrame, gpd.GeoDataFrame]:
     return network, pois, area
 
 
+#: The indicator groups computed one at a time (one QGIS algorithm each): group -> functions.
+#: The group names are those of the registry (:attr:`Indicator.group`).
+INDICATOR_GROUPS: dict[str, tuple[IndicatorFunction, ...]] = {
+    "proximity": (proximity,),
+    "mixed_use": (mixed_use, nonres_building_share),
+    "no_mix": (no_mix,),
+    "vacancy": (vacancy,),
+}
+
+#: Segment attributes that come first in every streets output, before the indicators.
+SEGMENT_COLUMNS = ("osm_id", "street_name", "highway", "length_m", "geometry")
+
+
+@dataclass(frozen=True)
+class StreetIndicators:
+    """What :func:`street_indicators` returns.
+
+    Attributes
+    ----------
+    streets
+        One row per street segment of the study area (index ``segment_id``, EPSG:28992):
+        ``osm_id``, ``street_name``, ``highway``, ``length_m``, the indicator columns of the
+        groups asked for, and the geometry.
+    warnings
+        What the user should know about the inputs (no study area, left-out streets or POIs).
+    """
+
+    streets: gpd.GeoDataFrame
+    warnings: list[str]
+
+
+def street_indicators(
+    streets: gpd.GeoDataFrame,
+    pois: gpd.GeoDataFrame,
+    area: gpd.GeoDataFrame | None = None,
+    *,
+    groups: Sequence[str] = tuple(INDICATOR_GROUPS),
+    categories: CategoryTable | str | Path | None = None,
+    snap_distance: float = 150.0,
+    keep_all_components: bool = False,
+    progress: ProgressCallback | None = None,
+) -> StreetIndicators:
+    """Compute some indicator groups for the street segments of the study area.
+
+    The same steps and functions as :func:`analyse` (whose values are identical), without the
+    typology: build the network of the *buffered* streets, prepare the POIs, run the
+    indicator functions of ``groups`` on the whole network, keep the study-area segments.
+
+    Parameters
+    ----------
+    streets, pois, area
+        As for :func:`analyse` (street and POI schema, study-area polygons; EPSG:28992).
+    groups
+        Keys of :data:`INDICATOR_GROUPS`, e.g. ``["proximity"]``; default all.
+    categories, snap_distance, keep_all_components
+        As for :func:`analyse`.
+    progress
+        Called as ``progress(step, fraction)``.
+
+    Returns
+    -------
+    StreetIndicators
+
+    Examples
+    --------
+    >>> from wijkkracht.data_sources.files import read_area, read_pois, read_streets
+    >>> path = demo_data_path()
+    >>> run = street_indicators(read_streets(path, layer="streets"),
+    ...                         read_pois(path, layer="pois"),
+    ...                         read_area(path, layer="study_area"), groups=["vacancy"])
+    >>> list(run.streets.columns[-4:])
+    ['geometry', 'shopfronts_400', 'vacant_400', 'vacancy_share_400']
+    """
+    unknown = [g for g in groups if g not in INDICATOR_GROUPS]
+    if unknown or not groups:
+        raise ValueError(f"groups must be some of {', '.join(INDICATOR_GROUPS)}, got {groups!r}")
+    report = progress or (lambda _step, _frac: None)
+    table = categories if isinstance(categories, CategoryTable) else load_category_table(categories)
+    report("network", 0.0)
+    network, prepared = prepare(streets, pois, area, categories=table,
+                                snap_distance=snap_distance,
+                                keep_all_components=keep_all_components)
+    warnings_ = _input_warnings(area, network, prepared, snap_distance)
+    funcs = [f for g in groups for f in INDICATOR_GROUPS[g]]
+    parts = []
+    for i, func in enumerate(funcs):
+        report(f"indicators: {func.__name__}", 0.2 + 0.75 * i / len(funcs))
+        parts.append(func(network, prepared))
+    report("done", 1.0)
+    return StreetIndicators(streets=_study_segments(network, parts), warnings=warnings_)
+
+
 def analyse(
     streets: gpd.GeoDataFrame,
     pois: gpd.GeoDataFrame,
@@ -164,29 +270,10 @@ def analyse(
     network, prepared = prepare(streets, pois, area, categories=table,
                                 snap_distance=snap_distance,
                                 keep_all_components=keep_all_components)
-    if area is None:
-        warnings_.append(
-            "no study area given: the whole network is the study area, so values near its "
-            "edge miss what lies beyond it"
-        )
-    if network.dropped_segments:
-        warnings_.append(
-            f"{network.dropped_segments} street segment(s) not connected to the main network "
-            "were left out"
-        )
+    warnings_.extend(_input_warnings(area, network, prepared, snap_distance))
     placed = prepared["segment_id"] >= 0
-    relevant = (prepared["function"] != "") | (prepared["everyday"] != "") | prepared["shopfront"]
-    if not (placed & relevant).any():
-        raise NoDataError(
-            "pois",
-            "no POIs (shops, amenities, offices, ...) lie on the street network of the area",
-        )
+    relevant = _relevant(prepared)
     unplaced = int((~placed & relevant).sum())
-    if unplaced:
-        warnings_.append(
-            f"{unplaced} POI(s) lie more than {snap_distance:g} m from every street and were "
-            "left out of the network measures"
-        )
 
     parts = []
     n_ind = len(ALL_INDICATORS)
@@ -201,9 +288,7 @@ def analyse(
     typ = classify_streets(study_ind, network=network, k=k, k_range=k_range,
                            contiguous=contiguous, random_state=random_state)
     step("assemble", 0.95)
-    seg = network.segments.loc[study, ["osm_id", "street_name", "highway", "length_m", "geometry"]]
-    streets_out = pd.concat([seg, study_ind, typ.labels], axis=1)
-    streets_out = gpd.GeoDataFrame(streets_out, geometry="geometry", crs=network.segments.crs)
+    streets_out = _study_segments(network, [indicators, typ.labels])
 
     area_geom = (area.geometry.union_all() if area is not None and len(area)
                  else shapely.concave_hull(shapely.MultiPoint(network.node_xy), ratio=0.2))
@@ -249,6 +334,50 @@ def analyse(
     report("done", 1.0)
     return AnalysisResult(streets=streets_out, pois=prepared, area=area_out,
                           profile=typ.profile, metadata=metadata)
+
+
+def _relevant(prepared: gpd.GeoDataFrame) -> pd.Series:
+    """POIs that take part in some indicator (a function, an everyday category, a shop front)."""
+    return (prepared["function"] != "") | (prepared["everyday"] != "") | prepared["shopfront"]
+
+
+def _input_warnings(area: gpd.GeoDataFrame | None, network: StreetNetwork,
+                    prepared: gpd.GeoDataFrame, snap_distance: float) -> list[str]:
+    """What the user should know about the inputs; :class:`NoDataError` when no POI counts."""
+    out = []
+    if area is None:
+        out.append(
+            "no study area given: the whole network is the study area, so values near its "
+            "edge miss what lies beyond it"
+        )
+    if network.dropped_segments:
+        out.append(
+            f"{network.dropped_segments} street segment(s) not connected to the main network "
+            "were left out"
+        )
+    placed = prepared["segment_id"] >= 0
+    relevant = _relevant(prepared)
+    if not (placed & relevant).any():
+        raise NoDataError(
+            "pois",
+            "no POIs (shops, amenities, offices, ...) lie on the street network of the area",
+        )
+    unplaced = int((~placed & relevant).sum())
+    if unplaced:
+        out.append(
+            f"{unplaced} POI(s) lie more than {snap_distance:g} m from every street and were "
+            "left out of the network measures"
+        )
+    return out
+
+
+def _study_segments(network: StreetNetwork, columns: list[pd.DataFrame]) -> gpd.GeoDataFrame:
+    """The study-area segments with their attributes and ``columns`` (aligned to segments)."""
+    study = network.segments["in_study_area"].to_numpy()
+    seg = network.segments.loc[study, list(SEGMENT_COLUMNS)]
+    parts = [part.loc[part.index.isin(seg.index)] for part in columns]
+    out = pd.concat([seg, *parts], axis=1)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=network.segments.crs)
 
 
 def _durations(marks: dict[str, float], end: float) -> dict[str, float]:
