@@ -15,23 +15,29 @@ types and names for the same input every run.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 from .categories import Label
 from .errors import InputError
-from .network import StreetNetwork
+from .network import StreetNetwork, build_network
+from .typology_features import TYPOLOGY_FEATURES
 
 __all__ = [
     "Archetype",
     "ARCHETYPES",
     "TYPOLOGY_FEATURES",
+    "TYPE_COLUMNS",
     "Typology",
     "classify_streets",
+    "classify_street_layer",
     "segment_adjacency",
 ]
 
@@ -91,16 +97,9 @@ ARCHETYPES: dict[str, Archetype] = {a.key: a for a in (
           o_count_400=-0.5),
 )}
 
-#: Typology features and their transformation before standardisation.
-TYPOLOGY_FEATURES: dict[str, str] = {
-    "everyday_800": "identity",
-    "functions_400": "log1p",
-    "hill1_400": "identity",
-    "n_count_400": "log1p",
-    "o_count_400": "log1p",
-    "nonres_share_400": "identity",
-    "vacancy_share_400": "identity",
-}
+
+#: The typology columns of a classified streets table.
+TYPE_COLUMNS = ("type_id", "type_key", "type_name_nl", "type_name_en")
 
 # How missing values are filled before clustering (documented in the profile metadata).
 _FILL = {"nonres_share_400": "median", "vacancy_share_400": 0.0}
@@ -316,6 +315,87 @@ def classify_streets(
     profile.attrs["fills"] = fills
     return Typology(labels=labels, profile=profile, k=int(k_best),
                     method="contiguous" if contiguous else "kmeans", silhouette=scores)
+
+
+def classify_street_layer(
+    streets: gpd.GeoDataFrame,
+    *,
+    features: Sequence[str] | None = None,
+    k: int | None = None,
+    k_range: tuple[int, int] = (3, 8),
+    contiguous: bool = False,
+    random_state: int = 0,
+    source: str = "streets",
+) -> tuple[gpd.GeoDataFrame, Typology]:
+    """Classify the segments of a street layer that already carries the indicator columns.
+
+    For a table with one row per street segment: the ``streets`` of an analysis, or what the
+    indicator steps write (see :func:`wijkkracht.core.pipeline.street_indicators`). For
+    spatially contiguous types the street adjacency comes from the layer's own lines
+    (segments sharing an end point), which for the study-area segments of an analysis is the
+    adjacency :func:`wijkkracht.core.pipeline.analyse` uses.
+
+    Parameters
+    ----------
+    streets
+        One row per street segment, with the feature columns.
+    features
+        Feature columns; default the keys of :data:`TYPOLOGY_FEATURES`. Features of
+        :data:`TYPOLOGY_FEATURES` keep their transform, others are used as they are.
+    k, k_range, contiguous, random_state
+        As for :func:`classify_streets`.
+    source
+        Name of the layer in error messages.
+
+    Returns
+    -------
+    tuple of (geopandas.GeoDataFrame, Typology)
+        ``streets`` (same rows, order and index) with the :data:`TYPE_COLUMNS` replaced or
+        appended, and the typology (its profile is the profile table).
+    """
+    names = list(features) if features is not None else list(TYPOLOGY_FEATURES)
+    if not names:
+        raise InputError(source, "choose at least one typology feature")
+    feats = {name: TYPOLOGY_FEATURES.get(name, "identity") for name in names}
+    network = _layer_network(streets, source) if contiguous else None
+    columns = {name: streets[name].to_numpy() for name in names if name in streets.columns}
+    table = pd.DataFrame(columns, index=pd.RangeIndex(len(streets), name="segment_id"))
+    typ = classify_streets(table, network=network, k=k, k_range=k_range,
+                           contiguous=contiguous, random_state=random_state, features=feats)
+    labels = typ.labels.set_axis(streets.index)
+    kept = streets.drop(columns=[c for c in TYPE_COLUMNS if c in streets.columns])
+    out = pd.concat([pd.DataFrame(kept), labels], axis=1)
+    typed = gpd.GeoDataFrame(out, geometry=streets.geometry.name, crs=streets.crs)
+    return typed, typ
+
+
+def _layer_network(streets: gpd.GeoDataFrame, source: str) -> StreetNetwork:
+    """The network of a layer's own lines, one segment per row (for contiguous types)."""
+    from ..data_sources.schema import RD_NEW, to_rd_new
+
+    rd = to_rd_new(gpd.GeoDataFrame(geometry=streets.geometry.to_numpy(), crs=streets.crs),
+                   source)
+    geoms = rd.geometry.to_numpy()
+    missing = int((shapely.is_missing(geoms) | shapely.is_empty(geoms)).sum())
+    if missing:
+        raise InputError(source, f"{missing} segment(s) without geometry; contiguous types need "
+                         "the street lines")
+    multi = shapely.get_type_id(geoms) == 5
+    if multi.any():  # e.g. lines saved to a multi-line layer: merge the parts where they touch
+        geoms = geoms.copy()
+        geoms[multi] = shapely.line_merge(geoms[multi])
+    if not bool((shapely.get_type_id(geoms) == 1).all()):
+        raise InputError(source, "contiguous types need one line per segment; some segments "
+                         "are lines in several pieces")
+    blank = [""] * len(geoms)
+    lines = gpd.GeoDataFrame({"osm_id": blank, "street_name": blank, "highway": blank},
+                             geometry=geoms, crs=RD_NEW)
+    network = build_network(lines, keep_all_components=True, source=source)
+    if network.n_segments != len(streets):
+        raise InputError(source, f"{len(streets) - network.n_segments} segment(s) repeat "
+                         "another one (same ends and middle); contiguous types need one row "
+                         "per street segment")
+    return network
 
 
 def _assign_archetypes(centroids: np.ndarray, feature_names: list[str]) -> list[str]:
