@@ -38,7 +38,7 @@ from .._version import __version__
 from ..core.errors import OutputError
 from ..core.indicators.registry import indicator
 from ..core.result import OSM_ATTRIBUTION, OSM_LICENCE, AnalysisResult
-from ..styles import key_indicators
+from ..styles import key_indicators, type_names
 from ..styles.qml import area_qml, indicator_qml, pois_qml, types_qml
 from .atomic import atomic_path
 
@@ -83,28 +83,6 @@ CREATE TABLE "{STYLE_TABLE}" (
   "update_time" DATETIME DEFAULT CURRENT_TIMESTAMP
 )
 """
-
-
-def type_names(streets: pd.DataFrame, lang: str = "nl") -> dict[str, str]:
-    """Type names as found in the data: ``type_key -> type_name_<lang>``.
-
-    Parameters
-    ----------
-    streets
-        The streets table with ``type_key`` and ``type_name_nl``/``type_name_en``.
-    lang
-        ``"nl"`` or ``"en"``.
-
-    Returns
-    -------
-    dict
-        Empty when the columns are missing.
-    """
-    col = f"type_name_{lang}"
-    if "type_key" not in streets or col not in streets:
-        return {}
-    pairs = streets[["type_key", col]].dropna().drop_duplicates("type_key")
-    return {str(k): str(v) for k, v in zip(pairs["type_key"], pairs[col], strict=True) if str(v)}
 
 
 def _description(layer: str, lang: str, attribution: str) -> str:

@@ -64,6 +64,8 @@ __all__ = [
     "COORDINATE_DECIMALS",
     "DATA_BLOCK_IDS",
     "build_webmap",
+    "result_for_map",
+    "write_layers_map",
     "webmap_html",
     "write_webmap",
     "write_webmap_file",
@@ -529,6 +531,67 @@ def _area_data(area: gpd.GeoDataFrame) -> dict[str, Any]:
     ]}
 
 
+def result_for_map(
+    streets: gpd.GeoDataFrame,
+    pois: gpd.GeoDataFrame | None = None,
+    area: gpd.GeoDataFrame | None = None,
+    *,
+    attribution: str | None = None,
+    source: str = "streets",
+) -> AnalysisResult:
+    """An :class:`AnalysisResult` holding just what the map shows, made from separate layers.
+
+    Parameters
+    ----------
+    streets
+        Street segments with the opportunity type (``type_key``, ``type_name_nl``,
+        ``type_name_en``) and any indicator columns (missing ones show as empty).
+    pois
+        POIs; classified ones (``no_class``, ``vacant``, as the analysis writes them) or raw
+        ones in the POI schema (``tag``), which are classified with the bundled table.
+    area
+        The study area (polygons); default none (the map fits the streets).
+    attribution
+        Data attribution shown on the map; default OpenStreetMap's.
+    source
+        Name of the streets layer in error messages.
+
+    Returns
+    -------
+    AnalysisResult
+        With an empty profile; ``metadata`` holds only the attribution.
+
+    Raises
+    ------
+    InputError
+        Streets without opportunity types or without CRS; POIs that are neither classified
+        nor in the POI schema.
+    """
+    from ..core.categories import classify_pois
+    from ..core.errors import InputError
+    from ..core.result import OSM_ATTRIBUTION, OSM_LICENCE
+    from ..data_sources.schema import to_rd_new
+
+    if "type_key" not in streets.columns:
+        raise InputError(source, "no opportunity types (column type_key); classify the streets "
+                         "into opportunity types first")
+    streets_rd = to_rd_new(streets, source)
+    if pois is None:
+        pois_rd = gpd.GeoDataFrame({"no_class": [], "vacant": []}, geometry=[], crs=_WGS84)
+    elif "no_class" in pois.columns:
+        pois_rd = to_rd_new(pois, "pois")
+    elif "tag" in pois.columns:
+        pois_rd = classify_pois(to_rd_new(pois, "pois"))
+    else:
+        raise InputError("pois", "neither classified POIs (column no_class) nor POIs with OSM "
+                         "tags (column tag)")
+    area_rd = (to_rd_new(area, "area") if area is not None and len(area)
+               else gpd.GeoDataFrame({"name": []}, geometry=[], crs=streets_rd.crs))
+    text = attribution or f"Data {OSM_ATTRIBUTION}, {OSM_LICENCE}"
+    return AnalysisResult(streets=streets_rd, pois=pois_rd, area=area_rd,
+                          profile=pd.DataFrame(), metadata={"attribution": text})
+
+
 def build_webmap(result: AnalysisResult, *, lang: str = "nl") -> folium.Map:
     """Build the Folium map of a result.
 
@@ -635,3 +698,27 @@ def write_webmap(result: AnalysisResult, path: str | os.PathLike[str], *,
     except OSError as exc:
         raise OutputError(f"{dest}: {exc.strerror or exc}") from exc
     return dest
+
+
+def write_layers_map(path: str | os.PathLike[str], streets: gpd.GeoDataFrame,
+                     pois: gpd.GeoDataFrame | None = None, area: gpd.GeoDataFrame | None = None,
+                     *, lang: str = "nl", attribution: str | None = None,
+                     source: str = "streets") -> Path:
+    """Write the map of separate layers (see :func:`result_for_map`) atomically to ``path``.
+
+    Parameters
+    ----------
+    path
+        Destination ``.html``.
+    streets, pois, area, attribution, source
+        As for :func:`result_for_map`.
+    lang
+        ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    result = result_for_map(streets, pois, area, attribution=attribution, source=source)
+    return write_webmap(result, path, lang=lang)

@@ -46,6 +46,7 @@ __all__ = [
     "unknown_type_color",
     "type_line_width",
     "type_label",
+    "type_names",
     "indicator_style",
     "key_indicators",
     "poi_classes",
@@ -189,6 +190,29 @@ def type_label(key: str, lang: str = "nl", names: Mapping[str, str] | None = Non
     if arch is not None:
         return str(arch.name(lang))
     return key.replace("_", " ").capitalize()
+
+
+def type_names(streets: Any, lang: str = "nl") -> dict[str, str]:
+    """Type names as found in the data: ``type_key -> type_name_<lang>``.
+
+    Parameters
+    ----------
+    streets
+        The streets table (a pandas DataFrame) with ``type_key`` and
+        ``type_name_nl``/``type_name_en``.
+    lang
+        ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    dict
+        Empty when the columns are missing.
+    """
+    col = f"type_name_{lang}"
+    if "type_key" not in streets or col not in streets:
+        return {}
+    pairs = streets[["type_key", col]].dropna().drop_duplicates("type_key")
+    return {str(k): str(v) for k, v in zip(pairs["type_key"], pairs[col], strict=True) if str(v)}
 
 
 # --- graduated indicator styles --------------------------------------------------------------
