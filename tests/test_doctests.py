@@ -8,6 +8,7 @@ import pytest
 MODULES = [
     "wijkkracht.core.indicators.mixed_use",
     "wijkkracht.core.indicators.proximity",
+    "wijkkracht.core.network",
     "wijkkracht.core.pipeline",
     "wijkkracht.data_sources.schema",
 ]
