@@ -1,0 +1,66 @@
+"""Dutch for the QGIS plugin, from a dictionary: no Qt Linguist files, no build step.
+
+How it works: every user-facing English text of the plugin and the Processing provider goes
+through :func:`tr`. When QGIS runs in Dutch (:func:`language` is ``"nl"``), :func:`tr` returns
+the text's entry in :data:`DUTCH`; otherwise (or when an entry is missing) the English text.
+QGIS's language is its user locale (*Settings > Options > General > User interface
+translation*, stored as ``locale/userLocale``), else the system locale.
+
+Labels that come from the library (indicator names and units, opportunity types, POI classes)
+are already in Dutch and English in their registries; the plugin picks the language with
+:func:`language` and asks the registries, it does not translate them here.
+
+To add a text: write it in English in the code as ``tr("...")`` (a literal, so the test can
+find it) and add its Dutch to :data:`DUTCH`; ``tests/qgis/test_i18n.py`` fails for a literal
+without a translation. Texts with values use ``{}`` fields and ``.format()`` after ``tr()``.
+"""
+
+from __future__ import annotations
+
+__all__ = ["DUTCH", "language", "tr"]
+
+
+def language() -> str:
+    """The language of the QGIS user interface: ``"nl"`` for Dutch, else ``"en"``.
+
+    Returns
+    -------
+    str
+        From the setting ``locale/userLocale`` (e.g. ``nl_NL``), or the system locale when
+        that is empty.
+    """
+    from qgis.core import QgsSettings  # type: ignore[import-not-found]
+    from qgis.PyQt.QtCore import QLocale  # type: ignore[import-not-found]
+
+    locale = str(QgsSettings().value("locale/userLocale", "") or "") or QLocale().name()
+    return "nl" if locale.lower().startswith("nl") else "en"
+
+
+def tr(text: str) -> str:
+    """``text`` in the QGIS language (Dutch from :data:`DUTCH`, else as written).
+
+    Parameters
+    ----------
+    text
+        The English text.
+
+    Returns
+    -------
+    str
+    """
+    if language() == "nl":
+        return DUTCH.get(text, text)
+    return text
+
+
+#: English -> Dutch.
+DUTCH: dict[str, str] = {
+    # provider and groups
+    "wijkkracht": "wijkkracht",
+    "wijkkracht: economic opportunities per street": "wijkkracht: economische kansen per straat",
+    "Data": "Gegevens",
+    "Indicators": "Indicatoren",
+    "Typology": "Typologie",
+    "Output": "Uitvoer",
+    "Analysis": "Analyse",
+}
