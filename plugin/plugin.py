@@ -1,55 +1,101 @@
 """The QGIS plugin class QGIS instantiates through :func:`wijkkracht.classFactory`.
 
-This first version offers one menu action that runs the analysis on the bundled Kanaleneiland
-data and adds the styled GeoPackage layers to the project. The Processing provider with the
-full set of algorithms is built on top of this class.
+* :meth:`WijkkrachtPlugin.initProcessing` registers the Processing provider (QGIS calls it
+  also without a GUI, e.g. in ``qgis_process``);
+* :meth:`WijkkrachtPlugin.initGui` does that too, adds the menu entry *wijkkracht > Demo:
+  Kanaleneiland*, and shows in the message bar which algorithms are missing Python packages,
+  and how to install them.
+
+Starting the plugin imports no geo library: the provider checks for packages without importing
+them, so a missing or broken package cannot stop QGIS from starting.
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from qgis.core import Qgis, QgsMessageLog, QgsProject, QgsVectorLayer  # type: ignore[import-not-found]
+from qgis.core import (  # type: ignore[import-not-found]
+    Qgis,
+    QgsApplication,
+    QgsMessageLog,
+    QgsProject,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtGui import QIcon  # type: ignore[import-not-found]
 from qgis.PyQt.QtWidgets import QAction  # type: ignore[import-not-found]
 
+from ..processing.base import ICON
+from ..processing.i18n import tr
+from ..processing.provider import LOG_TAG, PROVIDER_ID, WijkkrachtProvider
+
+__all__ = ["WijkkrachtPlugin", "DEMO_GPKG", "MENU"]
+
 MENU = "&wijkkracht"
+#: The bundled demo data (real OpenStreetMap data of Kanaleneiland, Utrecht).
+DEMO_GPKG = Path(__file__).resolve().parents[1] / "data" / "kanaleneiland.gpkg"
+#: Demo layers: GeoPackage layer -> parameter of the neighbourhood analysis.
+DEMO_LAYERS = {"streets": "STREETS", "pois": "POIS", "study_area": "AREA"}
 
 
 class WijkkrachtPlugin:
-    """Menu entry *wijkkracht → Demo: Kanaleneiland*."""
+    """The wijkkracht plugin: Processing provider, demo menu entry, dependency message."""
 
     def __init__(self, iface: Any) -> None:
         self.iface = iface
+        self.provider: WijkkrachtProvider | None = None
         self.action: QAction | None = None
 
+    def initProcessing(self) -> None:  # noqa: N802 (QGIS's name)
+        """Register the Processing provider (once)."""
+        if self.provider is None:
+            self.provider = WijkkrachtProvider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
     def initGui(self) -> None:  # noqa: N802 (QGIS's name)
-        self.action = QAction("Demo: Kanaleneiland (OpenStreetMap)", self.iface.mainWindow())
+        """Provider, menu entry, and the message about missing packages."""
+        self.initProcessing()
+        self.action = QAction(QIcon(str(ICON)), tr("Demo: Kanaleneiland (OpenStreetMap)"),
+                              self.iface.mainWindow())
         self.action.triggered.connect(self.run_demo)
         self.iface.addPluginToMenu(MENU, self.action)
+        self.report_missing()
+
+    def report_missing(self) -> str | None:
+        """Show in the message bar which algorithms miss packages (also in the QGIS log)."""
+        message = self.provider.missing_message() if self.provider is not None else None
+        if message and self.iface is not None:
+            self.iface.messageBar().pushMessage("wijkkracht", message, level=Qgis.Warning,
+                                                duration=0)
+        return message
 
     def unload(self) -> None:
+        """Remove the provider and the menu entry."""
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
         if self.action is not None:
             self.iface.removePluginMenu(MENU, self.action)
             self.action = None
 
     def run_demo(self) -> None:
-        """Run the demo analysis and add its layers (styled from the GeoPackage)."""
-        from ..core.errors import WijkkrachtError
-        from ..core.pipeline import analyse_demo
-        from ..output.writer import write_outputs
+        """Add the demo layers and open the neighbourhood analysis with them filled in."""
+        from qgis import processing  # QGIS's Processing (run, execAlgorithmDialog, ...)
 
-        try:
-            result = analyse_demo()
-            out = Path(tempfile.mkdtemp(prefix="wijkkracht-"))
-            paths = write_outputs(result, out)
-        except WijkkrachtError as exc:
-            self.iface.messageBar().pushMessage("wijkkracht", str(exc), level=Qgis.Critical)
+        alg_id = f"{PROVIDER_ID}:neighbourhoodanalysis"
+        if QgsApplication.processingRegistry().algorithmById(alg_id) is None:
+            message = self.report_missing() or tr("The neighbourhood analysis is not available.")
+            QgsMessageLog.logMessage(message, LOG_TAG, Qgis.Warning)
             return
-        gpkg = str(paths["gpkg"])
-        for layer_name in ("area", "streets", "pois"):
-            layer = QgsVectorLayer(f"{gpkg}|layername={layer_name}", layer_name, "ogr")
-            if layer.isValid():
-                QgsProject.instance().addMapLayer(layer)
-        QgsMessageLog.logMessage(f"wijkkracht demo written to {out}", "wijkkracht", Qgis.Info)
+        parameters = {}
+        for layer_name, key in DEMO_LAYERS.items():
+            layer = QgsVectorLayer(f"{DEMO_GPKG}|layername={layer_name}",
+                                   f"Kanaleneiland {layer_name}", "ogr")
+            if not layer.isValid():
+                self.iface.messageBar().pushMessage(
+                    "wijkkracht", tr("Cannot open the demo data: {}").format(DEMO_GPKG),
+                    level=Qgis.Critical)
+                return
+            QgsProject.instance().addMapLayer(layer)
+            parameters[key] = layer
+        processing.execAlgorithmDialog(alg_id, parameters)

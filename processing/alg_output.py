@@ -1,0 +1,85 @@
+"""Output: the interactive web map (HTML) of classified streets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import (  # type: ignore[import-not-found]
+    QgsProcessing,
+    QgsProcessingContext,
+    QgsProcessingFeedback,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFileDestination,
+)
+
+from .base import WijkkrachtAlgorithm
+from .i18n import language, tr
+
+__all__ = ["ExportWebmapAlgorithm", "LANGUAGES", "add_language"]
+
+#: Map languages: (code, English label); the index is the parameter value.
+LANGUAGES = (("nl", "Dutch"), ("en", "English"))
+
+
+def add_language(alg: WijkkrachtAlgorithm, key: str, *, advanced: bool = False) -> None:
+    """A language choice for the map, defaulting to the QGIS language."""
+    codes = [code for code, _ in LANGUAGES]
+    alg.add_enum(key, "Map language", [label for _, label in LANGUAGES],
+                 codes.index(language()), "Language of the map's labels, legends and tooltips.",
+                 advanced=advanced)
+
+
+def language_code(alg: WijkkrachtAlgorithm, parameters: dict[str, Any], key: str,
+                  context: QgsProcessingContext) -> str:
+    """The language code chosen with :func:`add_language`."""
+    return LANGUAGES[alg.parameterAsEnum(parameters, key, context)][0]
+
+
+class ExportWebmapAlgorithm(WijkkrachtAlgorithm):
+    """Classified streets (and POIs, study area) as one self-contained HTML map."""
+
+    NAME = "exportwebmap"
+    DISPLAY_NAME = "Export interactive map (HTML)"
+    GROUP = "output"
+    REQUIRES = ("core", "webmap")
+    DESCRIPTION = "Writes an interactive map of the opportunity types and key indicators."
+    HELP = ("Writes one HTML page (Leaflet, made with Folium) to open in any browser: the "
+            "streets coloured by opportunity type with a legend, one layer per key indicator "
+            "with a graduated legend, a tooltip per street with its key indicators, the POIs "
+            "as N / O / other / vacant, the study area, and the OpenStreetMap attribution. "
+            "Colours and classes are those of the QGIS styles. The streets need the type "
+            "fields (type_key, type_name_nl, type_name_en); POIs may be classified (the "
+            "neighbourhood analysis' POIs) or raw with a tag column.")
+
+    LANGUAGE = "LANGUAGE"
+    OUTPUT = "OUTPUT"
+
+    def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
+        self.add(QgsProcessingParameterFeatureSource(
+            self.STREETS, tr("Streets with opportunity types"), [QgsProcessing.TypeVectorLine]),
+            "Street segments with the type fields and, where present, the key indicators.")
+        self.add_pois(optional=True)
+        self.add_area(optional=True)
+        add_language(self, self.LANGUAGE)
+        self.add(QgsProcessingParameterFileDestination(
+            self.OUTPUT, tr("Interactive map"), tr("HTML files (*.html)")),
+            "The HTML file to write.")
+
+    def processAlgorithm(self, parameters: dict[str, Any], context: QgsProcessingContext,  # noqa: N802
+                         feedback: QgsProcessingFeedback) -> dict[str, Any]:
+        from ..output.webmap import write_layers_map
+
+        steps = self.steps(feedback, 2)
+        streets = self.read_layer(parameters, self.STREETS, context, steps)
+        assert streets is not None
+        pois = self.read_layer(parameters, self.POIS, context, steps)
+        area = self.read_layer(parameters, self.AREA, context, steps)
+        if steps.isCanceled():
+            return {}
+        steps.setCurrentStep(1)
+        steps.setProgressText(tr("Writing the map"))
+        path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        written = self.run_core(write_layers_map, path, streets, pois, area,
+                                lang=language_code(self, parameters, self.LANGUAGE, context),
+                                source=streets.attrs.get("source", "streets"))
+        return {self.OUTPUT: str(written)}

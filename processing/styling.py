@@ -1,0 +1,144 @@
+"""Styles and metadata for the layers the algorithms add to the project.
+
+The QML comes from :mod:`wijkkracht.styles.qml` (the one style specification, the same as the
+GeoPackage's styles and the web map's colours): opportunity types categorized, indicators
+graduated, POIs categorized N / O / other / vacant, the study area as an outline. Labels are in
+the QGIS language (:func:`wijkkracht.processing.i18n.language`). Every layer gets the data
+attribution in its metadata (abstract and rights), as the GeoPackage layers do.
+
+An algorithm calls :func:`style_on_load` for an output; QGIS then calls the post-processor when
+it loads the layer, after the algorithm (and the copy of it that ran) is gone, so the
+post-processors are kept alive here (:data:`_ALIVE`), the usual PyQGIS pattern.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from qgis.core import (  # type: ignore[import-not-found]
+    QgsMapLayer,
+    QgsProcessingContext,
+    QgsProcessingFeedback,
+    QgsProcessingLayerPostProcessorInterface,
+)
+from qgis.PyQt.QtXml import QDomDocument  # type: ignore[import-not-found]
+
+from .i18n import language, tr
+
+__all__ = ["LayerStyle", "StylePostProcessor", "style_on_load", "layer_qml"]
+
+#: The post-processors handed to QGIS, kept alive until QGIS has used them (QGIS does not own
+#: them). Bounded: a long session does not keep them all.
+_ALIVE: deque[StylePostProcessor] = deque(maxlen=256)
+
+
+@dataclass(frozen=True)
+class LayerStyle:
+    """How an output layer looks and what its metadata says.
+
+    Attributes
+    ----------
+    kind
+        ``"types"`` (streets by opportunity type), ``"indicator"`` (streets graduated on
+        ``indicator``), ``"pois"``, ``"area"``, or ``None`` (metadata only).
+    title
+        English title of the layer (translated), the first sentence of its abstract.
+    attribution
+        The data attribution for the abstract and the rights.
+    indicator
+        For ``kind="indicator"``: the indicator column.
+    names
+        For ``kind="types"``: type names found in the data, ``type_key -> name`` in the
+        current language.
+    """
+
+    kind: str | None
+    title: str
+    attribution: str
+    indicator: str | None = None
+    names: Mapping[str, str] | None = None
+
+
+def layer_qml(style: LayerStyle, lang: str) -> str | None:
+    """The QML document of ``style`` in ``lang`` (None when it has no symbology).
+
+    Parameters
+    ----------
+    style
+        The layer style.
+    lang
+        ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    str or None
+    """
+    from ..styles.qml import area_qml, indicator_qml, pois_qml, types_qml
+
+    if style.kind == "types":
+        return types_qml(lang=lang, names=style.names)
+    if style.kind == "indicator":
+        if style.indicator is None:
+            raise ValueError("an indicator style needs the indicator column")
+        return indicator_qml(style.indicator, lang=lang)
+    if style.kind == "pois":
+        return pois_qml(lang=lang)
+    if style.kind == "area":
+        return area_qml(lang=lang)
+    if style.kind is None:
+        return None
+    raise ValueError(f"unknown layer style {style.kind!r}")
+
+
+class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
+    """Applies a QML style and sets the attribution when QGIS loads an output layer."""
+
+    def __init__(self, qml: str | None, abstract: str, attribution: str) -> None:
+        super().__init__()
+        self.qml = qml
+        self.abstract = abstract
+        self.attribution = attribution
+
+    def postProcessLayer(self, layer: QgsMapLayer, context: QgsProcessingContext,  # noqa: N802
+                         feedback: QgsProcessingFeedback) -> None:
+        """Style ``layer`` and write the attribution into its metadata."""
+        if self.qml is not None:
+            doc = QDomDocument()
+            doc.setContent(self.qml)
+            ok, message = layer.importNamedStyle(doc)
+            if not ok:
+                feedback.reportError(f"wijkkracht: {tr('could not apply the style')}: {message}")
+        metadata = layer.metadata()
+        metadata.setAbstract(self.abstract)
+        metadata.setRights([self.attribution])
+        layer.setMetadata(metadata)
+        layer.triggerRepaint()
+
+
+def style_on_load(context: QgsProcessingContext, dest_id: str, style: LayerStyle) -> bool:
+    """Have QGIS style the output ``dest_id`` when it loads it into the project.
+
+    Parameters
+    ----------
+    context
+        The algorithm's context.
+    dest_id
+        The destination id ``parameterAsSink`` returned.
+    style
+        What the layer should look like.
+
+    Returns
+    -------
+    bool
+        False when the layer is not going to be loaded (nothing to do then).
+    """
+    if not context.willLoadLayerOnCompletion(dest_id):
+        return False
+    lang = language()
+    processor = StylePostProcessor(layer_qml(style, lang), f"{tr(style.title)}. {style.attribution}",
+                                   style.attribution)
+    _ALIVE.append(processor)
+    context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(processor)
+    return True
