@@ -106,4 +106,6 @@ bash scripts/fetch_web_assets.sh "$WIJKKRACHT_WEB_ASSETS"
 # Browser and QGIS tests must run here, not skip.
 export WIJKKRACHT_REQUIRE_BROWSER=1
 export WIJKKRACHT_REQUIRE_QGIS=1
-exec "$VENV/bin/python" -m pytest "$@"
+# bin/pytest, not python -m pytest: that would put the repository root on sys.path, where
+# our processing/ shadows QGIS's.
+exec "$VENV/bin/pytest" "$@"

@@ -1,0 +1,222 @@
+"""Fixtures for tests that run inside a real QGIS (3.22+), in the pytest process itself.
+
+How QGIS is started (once per session, by the first test that needs it):
+
+1. ``QT_QPA_PLATFORM=offscreen`` and ``XDG_RUNTIME_DIR`` (a fresh 0700 folder) are set, so Qt
+   needs no display;
+2. ``QgsApplication([], False, <temporary profile folder>)`` and ``initQgis()``: headless, with
+   its own settings, so the tests never touch a user's QGIS profile;
+3. QGIS's own Processing (``/usr/share/qgis/python/plugins``, override with
+   ``WIJKKRACHT_QGIS_PLUGINS``) is put on ``sys.path`` and initialised, which also fills
+   ``qgis.processing`` (``run``, ``runAndLoadResults``, ...);
+4. the plugin is loaded the way QGIS loads it: a temporary plugin folder holds a symlink
+   ``wijkkracht`` -> the repository root, and ``qgis.utils`` finds it
+   (``plugin_paths``, ``updateAvailablePlugins``), imports it (``loadPlugin``) and starts its
+   Processing part (``startProcessingPlugin``, which calls ``classFactory`` and
+   ``initProcessing``).
+
+References to the application, the plugin and its provider are kept for the whole session
+(:data:`_KEEP`): a provider whose Python object is collected disappears ("Algorithm ... not
+found"). ``exitQgis()`` is never called: QGIS 3.22 crashes in it when layers are still alive,
+which would fail the run after the tests passed.
+
+Where ``qgis`` cannot be imported the tests are skipped, unless ``WIJKKRACHT_REQUIRE_QGIS=1``
+(set by ``scripts/test.sh``): then they fail.
+
+Fixtures for other tests (session-scoped unless noted):
+
+``qgis_app``
+    The running ``QgsApplication``.
+``qgis_processing``
+    QGIS's ``processing`` module (``processing.run(...)``), after ``Processing.initialize()``.
+``wijkkracht_plugin``
+    The plugin instance QGIS made (``qgis.utils.plugins["wijkkracht"]``).
+``wijkkracht_provider``
+    The ``QgsProcessingProvider`` with id ``wijkkracht``.
+``demo_gpkg``
+    A copy of ``data/kanaleneiland.gpkg`` in a temporary folder (QGIS may write beside a
+    GeoPackage it opens; the repository's copy stays untouched).
+``demo_layers``
+    ``{"streets", "pois", "study_area"}`` -> ``QgsVectorLayer`` of ``demo_gpkg``, read by QGIS.
+``qgis_language`` (function scope)
+    ``qgis_language("nl")`` sets QGIS's user locale for one test (restored afterwards).
+``fake_iface`` (function scope)
+    A stand-in for ``qgis.utils.iface`` that records message-bar messages and menu entries.
+
+Helpers importable from test modules are not possible (``--import-mode=importlib``); use the
+fixtures.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PLUGIN_NAME = "wijkkracht"
+QGIS_PLUGINS = Path(os.environ.get("WIJKKRACHT_QGIS_PLUGINS", "/usr/share/qgis/python/plugins"))
+
+#: Objects that must live as long as the session (see the module documentation).
+_KEEP: list[Any] = []
+
+
+def qgis_unavailable(reason: str) -> NoReturn:
+    """Skip, or fail where the QGIS tests must run (``WIJKKRACHT_REQUIRE_QGIS=1``)."""
+    if os.environ.get("WIJKKRACHT_REQUIRE_QGIS") == "1":
+        pytest.fail(f"QGIS test required but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def qgis_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The headless ``QgsApplication`` (started once, never exited)."""
+    if importlib.util.find_spec("qgis") is None:
+        qgis_unavailable(f"{sys.executable} cannot import qgis; run the tests in the QGIS "
+                         "environment that scripts/test.sh builds")
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    runtime = Path(tempfile.mkdtemp(prefix="wijkkracht-xdg-"))
+    runtime.chmod(0o700)
+    os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+    from qgis.core import QgsApplication
+
+    existing = QgsApplication.instance()
+    if existing is not None:  # started by another plugin or fixture in this process
+        _KEEP.append(existing)
+        return existing
+    profile = tmp_path_factory.mktemp("qgis-profile")
+    app = QgsApplication([], False, str(profile))
+    app.initQgis()
+    _KEEP.append(app)
+    return app
+
+
+@pytest.fixture(scope="session")
+def qgis_processing(qgis_app: Any) -> Any:
+    """QGIS's ``processing`` module, initialised (``processing.run`` works)."""
+    if not (QGIS_PLUGINS / "processing").is_dir():
+        qgis_unavailable(f"QGIS's Processing plugin is not in {QGIS_PLUGINS}")
+    # First on sys.path, as in QGIS: `python -m pytest` puts the repository root (with our own
+    # processing/) on sys.path too.
+    if sys.path[:1] != [str(QGIS_PLUGINS)]:
+        sys.path.insert(0, str(QGIS_PLUGINS))
+    if "processing" in sys.modules and not hasattr(sys.modules["processing"], "run"):
+        del sys.modules["processing"]  # the repository's processing/, imported as top level
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    import processing
+
+    return processing
+
+
+@pytest.fixture(scope="session")
+def wijkkracht_plugin(qgis_processing: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The plugin, found, loaded and started by ``qgis.utils`` from a plugin folder."""
+    import qgis.utils
+
+    folder = tmp_path_factory.mktemp("plugins")
+    (folder / PLUGIN_NAME).symlink_to(REPO, target_is_directory=True)
+    sys.path.insert(0, str(folder))  # what QGIS does with its plugin folders
+    qgis.utils.plugin_paths.insert(0, str(folder))
+    qgis.utils.updateAvailablePlugins()
+    assert PLUGIN_NAME in qgis.utils.available_plugins, qgis.utils.available_plugins
+    assert qgis.utils.loadPlugin(PLUGIN_NAME)
+    if PLUGIN_NAME not in qgis.utils.plugins:
+        assert qgis.utils.startProcessingPlugin(PLUGIN_NAME)
+    plugin = qgis.utils.plugins[PLUGIN_NAME]
+    _KEEP.append(plugin)
+    return plugin
+
+
+@pytest.fixture(scope="session")
+def wijkkracht_provider(wijkkracht_plugin: Any) -> Any:
+    """The ``wijkkracht`` Processing provider the plugin registered."""
+    from qgis.core import QgsApplication
+
+    provider = QgsApplication.processingRegistry().providerById(PLUGIN_NAME)
+    assert provider is not None, "the plugin did not register its provider"
+    _KEEP.append(provider)
+    return provider
+
+
+@pytest.fixture(scope="session")
+def demo_gpkg(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the bundled demo GeoPackage."""
+    path = tmp_path_factory.mktemp("demo") / "kanaleneiland.gpkg"
+    shutil.copyfile(REPO / "data" / "kanaleneiland.gpkg", path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_layers(qgis_app: Any, demo_gpkg: Path) -> dict[str, Any]:
+    """The demo layers as QGIS reads them (QGIS's own OGR provider)."""
+    from qgis.core import QgsVectorLayer
+
+    layers = {}
+    for name in ("streets", "pois", "study_area"):
+        layer = QgsVectorLayer(f"{demo_gpkg}|layername={name}", name, "ogr")
+        assert layer.isValid(), name
+        layers[name] = layer
+    _KEEP.append(layers)
+    return layers
+
+
+@pytest.fixture
+def qgis_language(qgis_app: Any) -> Iterator[Callable[[str], None]]:
+    """``qgis_language("nl")``: QGIS's user locale for this test (restored afterwards)."""
+    from qgis.core import QgsSettings
+
+    settings = QgsSettings()
+    before = settings.value("locale/userLocale", None)
+
+    def set_language(code: str) -> None:
+        QgsSettings().setValue("locale/userLocale", {"nl": "nl_NL", "en": "en_US"}[code])
+
+    yield set_language
+    if before is None:
+        settings.remove("locale/userLocale")
+    else:
+        settings.setValue("locale/userLocale", before)
+
+
+class _MessageBar:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, str, Any]] = []
+
+    def pushMessage(self, title: str, text: str, level: Any = None,  # noqa: N802
+                    duration: int = -1) -> None:
+        self.messages.append((title, text, level))
+
+
+class FakeIface:
+    """Records what a plugin asks of ``iface``: message-bar messages and menu entries."""
+
+    def __init__(self) -> None:
+        self.bar = _MessageBar()
+        self.menus: list[tuple[str, Any]] = []
+
+    def messageBar(self) -> _MessageBar:  # noqa: N802
+        return self.bar
+
+    def mainWindow(self) -> None:  # noqa: N802
+        return None
+
+    def addPluginToMenu(self, menu: str, action: Any) -> None:  # noqa: N802
+        self.menus.append((menu, action))
+
+    def removePluginMenu(self, menu: str, action: Any) -> None:  # noqa: N802
+        self.menus.remove((menu, action))
+
+
+@pytest.fixture
+def fake_iface() -> FakeIface:
+    """A stand-in for ``qgis.utils.iface`` (see :class:`FakeIface`)."""
+    return FakeIface()
