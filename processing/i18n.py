@@ -11,11 +11,13 @@ are already in Dutch and English in their registries; the plugin picks the langu
 :func:`language` and asks the registries, it does not translate them here.
 
 To add a text: write it in English in the code as ``tr("...")`` (a literal, so the test can
-find it) and add its Dutch to :data:`DUTCH`; ``tests/qgis/test_i18n.py`` fails for a literal
+find it) and add its Dutch to :data:`DUTCH` (in :mod:`.i18n_nl`); ``tests/qgis/test_i18n.py`` fails for a literal
 without a translation. Texts with values use ``{}`` fields and ``.format()`` after ``tr()``.
 """
 
 from __future__ import annotations
+
+from .i18n_nl import DUTCH
 
 __all__ = ["DUTCH", "language", "tr"]
 
@@ -51,16 +53,3 @@ def tr(text: str) -> str:
     if language() == "nl":
         return DUTCH.get(text, text)
     return text
-
-
-#: English -> Dutch.
-DUTCH: dict[str, str] = {
-    # provider and groups
-    "wijkkracht": "wijkkracht",
-    "wijkkracht: economic opportunities per street": "wijkkracht: economische kansen per straat",
-    "Data": "Gegevens",
-    "Indicators": "Indicatoren",
-    "Typology": "Typologie",
-    "Output": "Uitvoer",
-    "Analysis": "Analyse",
-}
