@@ -210,8 +210,12 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
     # --- running -----------------------------------------------------------------------------
 
     def steps(self, feedback: QgsProcessingFeedback, count: int) -> QgsProcessingMultiStepFeedback:
-        """Multi-step feedback over ``count`` steps."""
-        return QgsProcessingMultiStepFeedback(count, feedback)
+        """Multi-step feedback over ``count`` steps (cancelled already if ``feedback`` is:
+        QGIS passes on only the cancels that come later)."""
+        steps = QgsProcessingMultiStepFeedback(count, feedback)
+        if feedback.isCanceled():
+            steps.cancel()
+        return steps
 
     def read_layer(self, parameters: dict[str, Any], key: str, context: QgsProcessingContext,
                    feedback: QgsProcessingFeedback) -> gpd.GeoDataFrame | None:

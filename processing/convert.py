@@ -38,6 +38,8 @@ from qgis.core import (  # type: ignore[import-not-found]
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime, QVariant  # type: ignore[import-not-found]
 
+from .i18n import tr
+
 __all__ = [
     "source_to_gdf",
     "gdf_to_features",
@@ -143,7 +145,7 @@ def source_to_gdf(
     request = QgsFeatureRequest()
     for i, feature in enumerate(source.getFeatures(request)):
         if feedback is not None and i % 1000 == 0 and feedback.isCanceled():
-            raise QgsProcessingException("cancelled")
+            raise QgsProcessingException(tr("Cancelled"))
         rows.append([python_value(v) for v in feature.attributes()])
         wkbs.append(_wkb(feature.geometry()))
         if progress is not None and i % 1000 == 0:
@@ -351,7 +353,7 @@ def gdf_to_sink(
     total = max(len(features), 1)
     for start in range(0, len(features), _CHUNK):
         if feedback is not None and feedback.isCanceled():
-            raise QgsProcessingException("cancelled")
+            raise QgsProcessingException(tr("Cancelled"))
         if not sink.addFeatures(features[start:start + _CHUNK], QgsFeatureSink.FastInsert):
             error = sink.lastError() if hasattr(sink, "lastError") else ""
             raise QgsProcessingException(f"could not write to the output layer: {error}")
