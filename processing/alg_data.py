@@ -9,7 +9,6 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsProcessing,
     QgsProcessingContext,
     QgsProcessingFeedback,
-    QgsProcessingParameterDistance,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
@@ -69,8 +68,9 @@ class FetchOsmAlgorithm(WijkkrachtAlgorithm):
                                               optional=True),
                  "A neighbourhood or municipality that Nominatim knows as an area, e.g. "
                  "'Kanaleneiland, Utrecht'; give this, an extent or a study-area layer.")
-        self.add(QgsProcessingParameterDistance(self.BUFFER, tr("Buffer around the study area"),
-                                                800.0, minValue=0.0),
+        self.add(QgsProcessingParameterNumber(self.BUFFER, tr("Buffer around the study area (m)"),
+                                              QgsProcessingParameterNumber.Double, 800.0,
+                                              minValue=0.0),
                  "Streets and POIs are fetched this far (metres) beyond the study area.")
         self.add(QgsProcessingParameterFile(
             self.CACHE_DIR, tr("Cache folder for OpenStreetMap responses"),

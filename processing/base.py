@@ -34,11 +34,11 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsProcessingMultiStepFeedback,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
-    QgsProcessingParameterDistance,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
 )
 from qgis.PyQt.QtGui import QIcon  # type: ignore[import-not-found]
 
@@ -171,8 +171,10 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
             optional=True),
             "Your own version of data/poi_categories.csv: which OSM tags are functions, N or O, "
             "everyday amenities, shop fronts. Empty: the bundled table.", advanced=True)
-        self.add(QgsProcessingParameterDistance(
-            self.SNAP_DISTANCE, tr("Snap distance for POIs"), 150.0, self.STREETS, minValue=0.0),
+        # a number, not a distance parameter: metres whatever the layer's CRS
+        self.add(QgsProcessingParameterNumber(
+            self.SNAP_DISTANCE, tr("Snap distance for POIs (m)"),
+            QgsProcessingParameterNumber.Double, 150.0, minValue=0.0),
             "POIs farther than this from every street (in metres) are left out of the network "
             "measures.", advanced=True)
         self.add(QgsProcessingParameterBoolean(

@@ -79,7 +79,7 @@ DUTCH: dict[str, str] = {
     "everyday amenities, shop fronts. Empty: the bundled table.":
         "Je eigen versie van data/poi_categories.csv: welke OSM-tags functies zijn, N of O, "
         "dagelijkse voorzieningen, winkelpanden. Leeg: de meegeleverde tabel.",
-    "Snap distance for POIs": "Koppelafstand voor POI's",
+    "Snap distance for POIs (m)": "Koppelafstand voor POI's (m)",
     "POIs farther than this from every street (in metres) are left out of the network "
     "measures.":
         "POI's die verder dan deze afstand (in meters) van elke straat liggen, tellen niet mee "
@@ -157,7 +157,7 @@ DUTCH: dict[str, str] = {
     "Utrecht'; give this, an extent or a study-area layer.":
         "Een buurt of gemeente die Nominatim als gebied kent, bv. 'Kanaleneiland, Utrecht'; "
         "geef dit, een kaartuitsnede of een laag met het onderzoeksgebied.",
-    "Buffer around the study area": "Buffer rond het onderzoeksgebied",
+    "Buffer around the study area (m)": "Buffer rond het onderzoeksgebied (m)",
     "Streets and POIs are fetched this far (metres) beyond the study area.":
         "Straten en POI's worden tot zo ver (meters) buiten het onderzoeksgebied opgehaald.",
     "Cache folder for OpenStreetMap responses": "Cachemap voor antwoorden van OpenStreetMap",
