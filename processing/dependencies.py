@@ -47,7 +47,6 @@ PACKAGES: dict[str, Package] = {p.module: p for p in (
     Package("shapely", "shapely"),
     Package("pyproj", "pyproj"),
     Package("geopandas", "geopandas"),
-    Package("pyogrio", "pyogrio"),
     Package("scipy", "scipy"),
     Package("threadpoolctl", "threadpoolctl"),
     Package("sklearn", "scikit-learn"),
@@ -60,14 +59,12 @@ PACKAGES: dict[str, Package] = {p.module: p for p in (
 
 #: What each feature of wijkkracht needs (import names).
 #:
-#: * ``core``: networks, POIs and indicators (pyogrio: ``wijkkracht.data_sources`` imports it,
-#:   although the QGIS algorithms never read files with it);
+#: * ``core``: networks, POIs and indicators (not pyogrio: inside QGIS, QGIS reads the files);
 #: * ``typology``: the clustering into opportunity types;
 #: * ``fetch``: downloading from OpenStreetMap (Nominatim, Overpass);
 #: * ``webmap``: the interactive HTML map.
 FEATURES: dict[str, tuple[str, ...]] = {
-    "core": ("numpy", "pandas", "shapely", "pyproj", "geopandas", "pyogrio", "scipy",
-             "threadpoolctl"),
+    "core": ("numpy", "pandas", "shapely", "pyproj", "geopandas", "scipy", "threadpoolctl"),
     "typology": ("sklearn",),
     "fetch": ("networkx", "requests", "osmnx"),
     "webmap": ("folium", "branca"),

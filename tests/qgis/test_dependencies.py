@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from wijkkracht.processing import dependencies
 
 REPO = Path(__file__).resolve().parents[2]
@@ -76,8 +75,9 @@ def test_missing_package_withholds_algorithms(hide: Any, hidden: tuple[str, ...]
         assert tr(cls.DISPLAY_NAME) in message
 
 
-def test_nothing_missing_nothing_logged(hide: Any) -> None:
-    offered, log = hide()
+@pytest.mark.parametrize("hidden", [(), ("pyogrio", "rasterio")])
+def test_nothing_missing_nothing_logged(hide: Any, hidden: tuple[str, ...]) -> None:
+    offered, log = hide(*hidden)
     assert offered == EVERY and not [m for tag, m, _ in log if tag == "wijkkracht"]
 
 
@@ -99,16 +99,17 @@ def test_broken_lookup_counts_as_missing(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 # ------------------------------------------------------------------------------------------
-# A fresh QGIS process in which scikit-learn cannot be imported at all (a meta-path finder
-# refuses it), with a stand-in for the QGIS window: the plugin starts as in the desktop
-# (classFactory, initGui), withholds, tells, and imports no geo library on the way.
+# A fresh QGIS process in which scikit-learn (and pyogrio, rasterio) cannot be imported at all (a
+# meta-path finder refuses them), with a stand-in for the QGIS window: the plugin starts as in
+# the desktop (classFactory, initGui), withholds, tells, imports no geo library on the way, runs
+# an algorithm, and unloads.
 
 _START = textwrap.dedent("""
     import importlib.abc, json, os, sys
     class Block(importlib.abc.MetaPathFinder):
         def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] == "sklearn":
-                raise ModuleNotFoundError("No module named 'sklearn' (hidden by the test)")
+            if name.split(".")[0] in ("sklearn", "pyogrio", "rasterio", "fiona"):
+                raise ModuleNotFoundError(f"No module named {name!r} (hidden by the test)")
     sys.meta_path.insert(0, Block())
     plugins_dir, qgis_plugins = sys.argv[1], sys.argv[2]
     sys.path[:0] = [plugins_dir, qgis_plugins]
@@ -148,6 +149,15 @@ _START = textwrap.dedent("""
     out["heavy"] = sorted(m for m in ("numpy", "pandas", "geopandas", "scipy", "sklearn",
                                       "osmnx", "folium", "pyogrio", "shapely")
                           if m in sys.modules)
+    # an algorithm runs on layers QGIS read; pyogrio/rasterio are not even importable
+    from qgis.core import QgsVectorLayer
+    import processing
+    layers = {name: QgsVectorLayer(f"{sys.argv[4]}|layername={name}", name, "ogr")
+              for name in ("streets", "pois", "study_area")}
+    result = processing.run("wijkkracht:vacancy", {
+        "STREETS": layers["streets"], "POIS": layers["pois"], "AREA": layers["study_area"],
+        "OUTPUT": "TEMPORARY_OUTPUT"})
+    out["vacancy_segments"] = result["OUTPUT"].featureCount()
     out["unloaded"] = qgis.utils.unloadPlugin("wijkkracht")
     out["provider_after_unload"] = registry.providerById("wijkkracht") is not None
     out["menus_after_unload"] = list(qgis.utils.iface.menus)
@@ -157,8 +167,8 @@ _START = textwrap.dedent("""
 
 
 @pytest.fixture(scope="module")
-def started_without_sklearn(tmp_path_factory: pytest.TempPathFactory, qgis_app: Any
-                            ) -> dict[str, Any]:
+def started_without_sklearn(tmp_path_factory: pytest.TempPathFactory, qgis_app: Any,
+                            demo_gpkg: Path) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("start")
     plugins = folder / "plugins"
     plugins.mkdir()
@@ -170,7 +180,8 @@ def started_without_sklearn(tmp_path_factory: pytest.TempPathFactory, qgis_app: 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(runtime)}
     qgis_plugins = os.environ.get("WIJKKRACHT_QGIS_PLUGINS", "/usr/share/qgis/python/plugins")
     done = subprocess.run([sys.executable, str(script), str(plugins), qgis_plugins,
-                           str(folder / "profile")], capture_output=True, text=True,
+                           str(folder / "profile"), str(demo_gpkg)], capture_output=True,
+                          text=True,
                           timeout=180, check=False, env=env, cwd=folder)
     lines = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]
     assert lines, f"QGIS crashed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
@@ -191,6 +202,12 @@ def test_plugin_starts_without_sklearn(started_without_sklearn: dict[str, Any]) 
 
 def test_plugin_start_imports_no_geo_library(started_without_sklearn: dict[str, Any]) -> None:
     assert started_without_sklearn["heavy"] == []
+
+
+def test_algorithms_run_without_pyogrio_or_rasterio(
+        started_without_sklearn: dict[str, Any]) -> None:
+    """Inside QGIS the layers come from QGIS: the file readers' libraries are never needed."""
+    assert started_without_sklearn["vacancy_segments"] == 2229
 
 
 def test_plugin_unloads_cleanly(started_without_sklearn: dict[str, Any]) -> None:
