@@ -11,8 +11,10 @@ are already in Dutch and English in their registries; the plugin picks the langu
 :func:`language` and asks the registries, it does not translate them here.
 
 To add a text: write it in English in the code as ``tr("...")`` (a literal, so the test can
-find it) and add its Dutch to :data:`DUTCH` (in :mod:`.i18n_nl`); ``tests/qgis/test_i18n.py`` fails for a literal
-without a translation. Texts with values use ``{}`` fields and ``.format()`` after ``tr()``.
+find it) and add its Dutch to :data:`DUTCH` (in :mod:`.i18n_nl`); ``tests/qgis/test_i18n.py``
+fails for a literal without a translation, for an algorithm text that is not translated, and
+for a Dutch entry nothing uses any more. Texts with values use ``{}`` fields and ``.format()``
+after ``tr()``.
 """
 
 from __future__ import annotations

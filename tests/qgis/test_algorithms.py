@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-
 from wijkkracht.core.indicators import INDICATORS
 from wijkkracht.core.pipeline import analyse_demo
 from wijkkracht.core.result import AnalysisResult
@@ -174,9 +173,8 @@ def test_neighbourhood_analysis_equals_the_library(analysis: dict[str, Any],
 
 def test_neighbourhood_analysis_writes_the_map(analysis: dict[str, Any],
                                                core_result: AnalysisResult) -> None:
-    from wijkkracht.output.webmap import webmap_html
-
     from wijkkracht.core.layers import LAYER_ATTRIBUTION
+    from wijkkracht.output.webmap import webmap_html
 
     html = Path(analysis["HTML"]).read_text(encoding="utf-8")
     # the layers' origin is unknown to QGIS: the general attribution instead of the demo's
