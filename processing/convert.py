@@ -15,7 +15,6 @@ their own GDAL/PROJ, and two copies in one process can crash QGIS.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -226,8 +225,7 @@ def _python_column(series: pd.Series, field: QgsField) -> list[Any]:
     kind = field.type()
     values = series.tolist()
     if kind == QVariant.Double:
-        return [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
-                for v in values]
+        return [None if v is None or pd.isna(v) else float(v) for v in values]
     if kind == QVariant.LongLong:
         return [None if pd.isna(v) else int(v) for v in values]
     if kind == QVariant.Bool:

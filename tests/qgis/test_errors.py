@@ -123,3 +123,19 @@ def test_cancel_stops_between_steps(wijkkracht_provider: Any, qgis_processing: A
 
 def test_input_error_is_a_wijkkracht_error() -> None:
     assert issubclass(InputError, WijkkrachtError)
+
+
+def test_layer_without_crs(fails: Any, demo_layers: dict[str, Any]) -> None:
+    from qgis.core import QgsCoordinateReferenceSystem, QgsFeature, QgsGeometry, QgsVectorLayer
+
+    layer = QgsVectorLayer("LineString?field=name:string", "zonder crs", "memory")
+    feature = QgsFeature(layer.fields())
+    feature.setAttributes(["Europalaan"])
+    feature.setGeometry(QgsGeometry.fromWkt("LINESTRING(134000 454000, 134100 454000)"))
+    layer.dataProvider().addFeatures([feature])
+    layer.setCrs(QgsCoordinateReferenceSystem())
+    message = fails("proximity", STREETS=layer, POIS=demo_layers["pois"])
+    lines = gpd.GeoDataFrame({"name": ["Europalaan"]}, geometry=[shapely.LineString(
+        [(134000, 454000), (134100, 454000)])])
+    assert message == _core_message(normalize_streets, lines, "zonder crs")
+    assert message.startswith("zonder crs: the layer has no coordinate reference system")
