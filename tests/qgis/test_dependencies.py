@@ -215,3 +215,22 @@ def test_plugin_unloads_cleanly(started_without_sklearn: dict[str, Any]) -> None
     out = started_without_sklearn
     assert out["unloaded"] and not out["provider_after_unload"]
     assert out["menus_after_unload"] == []
+
+
+def test_map_of_the_analysis_without_folium(wijkkracht_provider: Any, qgis_processing: Any,
+                                            demo_layers: dict[str, Any], tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The analysis is offered without folium; asking it for the map says what to install."""
+    from qgis.core import QgsProcessingException
+
+    real = dependencies.find_spec
+    monkeypatch.setattr(dependencies, "find_spec",
+                        lambda name: None if name == "folium" else real(name))
+    with pytest.raises(QgsProcessingException) as info:
+        qgis_processing.run("wijkkracht:neighbourhoodanalysis", {
+            "STREETS": demo_layers["streets"], "POIS": demo_layers["pois"],
+            "STREETS_OUT": "TEMPORARY_OUTPUT", "POIS_OUT": "TEMPORARY_OUTPUT",
+            "AREA_OUT": "TEMPORARY_OUTPUT", "PROFILE": "TEMPORARY_OUTPUT",
+            "HTML": str(tmp_path / "kaart.html")})
+    assert "folium" in str(info.value) and "pip install" in str(info.value)
+    assert not (tmp_path / "kaart.html").exists()
