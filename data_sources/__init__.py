@@ -1,4 +1,5 @@
-"""Data sources: streets and POIs from files, OSM extracts and live OpenStreetMap (Overpass).
+"""Data sources: streets and POIs from files, OSM extracts and live OpenStreetMap (Overpass);
+BAG verblijfsobjecten (:mod:`wijkkracht.data_sources.bag`).
 
 All readers return GeoDataFrames in EPSG:28992 that follow the schemas documented in
 :mod:`wijkkracht.data_sources.schema`.
@@ -22,9 +23,23 @@ __all__ = [
     "normalize_area",
     "STREET_COLUMNS",
     "POI_COLUMNS",
+    "read_bag_gpkg",
+    "read_bag_lv",
+    "fetch_bag_ogc",
+    "parse_gebruiksdoel",
+    "validate_bag",
+    "BAG_COLUMNS",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .bag import (
+        BAG_COLUMNS,
+        fetch_bag_ogc,
+        parse_gebruiksdoel,
+        read_bag_gpkg,
+        read_bag_lv,
+        validate_bag,
+    )
     from .files import list_layers, read_area, read_pois, read_streets
     from .schema import (
         POI_COLUMNS,
@@ -35,6 +50,8 @@ if TYPE_CHECKING:  # pragma: no cover
     )
 
 _FROM_FILES = ("read_streets", "read_pois", "read_area", "list_layers")
+_FROM_BAG = ("read_bag_gpkg", "read_bag_lv", "fetch_bag_ogc", "parse_gebruiksdoel",
+             "validate_bag", "BAG_COLUMNS")
 
 
 def __getattr__(name: str) -> Any:
@@ -42,6 +59,10 @@ def __getattr__(name: str) -> Any:
         from . import files
 
         return getattr(files, name)
+    if name in _FROM_BAG:
+        from . import bag
+
+        return getattr(bag, name)
     if name in __all__:
         from . import schema
 

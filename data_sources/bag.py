@@ -1,0 +1,842 @@
+"""BAG verblijfsobjecten (addressable units) from a PDOK GeoPackage, LV BAG 2.0 XML or PDOK's
+OGC API Features, in one schema.
+
+Every reader returns a GeoDataFrame in EPSG:28992 (RD New) with these columns
+(``BAG_COLUMNS``), one row per verblijfsobject:
+
+=========================  ========  =====================================================
+column                     dtype     meaning
+=========================  ========  =====================================================
+``identificatie``          str       the 16-digit BAG id (``"0221010000330226"``)
+``gebruiksdoel``           str       BAG use(s), comma separated in BAG order, e.g.
+                                     ``"woonfunctie,winkelfunctie"`` (see
+                                     :data:`GEBRUIKSDOELEN`)
+``oppervlakte``            float     usable floor area in m²; NaN when unknown
+``status``                 str       BAG status text, e.g. ``"Verblijfsobject in gebruik"``
+``openbare_ruimte_naam``   str       street name of the main address; None when unknown
+``huisnummer``             Int64     house number; <NA> when unknown
+``huisletter``             str       house letter; None when there is none
+``toevoeging``             str       house-number addition; None when there is none
+``postcode``               str       ``"6981CH"``; None when unknown
+``pand_identificatie``     str       16-digit id(s) of the building(s), comma separated
+``bouwjaar``               Int64     construction year of the building; <NA> when unknown
+                                     (BAG's placeholder 9999 becomes <NA>)
+``geometry``               Point in EPSG:28992
+=========================  ========  =====================================================
+
+``gdf.attrs["bag"]`` records where the rows come from::
+
+    {"source": "<file, folder or URL>", "snapshot_date": "YYYY-MM-DD" or None,
+     "status_filter": [...statuses kept...] or None (all kept),
+     "dropped_by_status": {"<status>": <count>, ...}, "synthetic": False, ...}
+
+Rows are never dropped silently: rows whose status is not in ``statuses`` are counted in
+``dropped_by_status``; LV BAG history (voorkomens that are no longer valid) in
+``history_dropped``.
+
+Status filter. ``DEFAULT_STATUSES`` keeps the units that exist: ``"Verblijfsobject in
+gebruik"``, ``"Verblijfsobject in gebruik (niet ingemeten)"``, ``"Verblijfsobject buiten
+gebruik"`` and ``"Verbouwing verblijfsobject"``. Not kept by default: ``"Verblijfsobject
+gevormd"`` (planned, not built), ``"Niet gerealiseerd verblijfsobject"``, ``"Verblijfsobject
+ingetrokken"`` and ``"Verblijfsobject ten onrechte opgevoerd"``. Pass ``statuses=None`` to keep
+every status.
+
+Bad input raises a one-line :class:`~wijkkracht.core.errors.InputError` naming the file (or
+request) and the row: a ``gebruiksdoel`` outside the BAG list, an identificatie that is not 16
+digits, the same identificatie twice, a CRS that cannot be transformed to RD New. Layers in
+another CRS are transformed to EPSG:28992.
+
+Readers:
+
+* :func:`read_bag_gpkg`: the BAG GeoPackage as PDOK distributes it (layer
+  ``verblijfsobject``); reads only the features in ``bbox``/``mask`` through GDAL's spatial
+  filter (the national file is never loaded whole).
+* :func:`read_bag_lv`: LV BAG 2.0 XML extracts (GDAL's LVBAG driver): files, a folder or a zip;
+  joins the main address when the nummeraanduiding (``NUM``) and openbare ruimte (``OPR``)
+  files are given.
+* :func:`fetch_bag_ogc`: PDOK's BAG OGC API Features, paged, with retries and an on-disk cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+import warnings
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import requests
+import shapely
+from pyproj import CRS, Transformer
+from shapely.geometry.base import BaseGeometry
+
+from ..core.errors import InputError
+from .schema import RD_NEW, to_rd_new
+
+__all__ = [
+    "BAG_COLUMNS",
+    "GEBRUIKSDOELEN",
+    "DEFAULT_STATUSES",
+    "DEFAULT_OGC_URL",
+    "parse_gebruiksdoel",
+    "validate_bag",
+    "read_bag_gpkg",
+    "read_bag_lv",
+    "fetch_bag_ogc",
+]
+
+BAG_COLUMNS = (
+    "identificatie",
+    "gebruiksdoel",
+    "oppervlakte",
+    "status",
+    "openbare_ruimte_naam",
+    "huisnummer",
+    "huisletter",
+    "toevoeging",
+    "postcode",
+    "pand_identificatie",
+    "bouwjaar",
+    "geometry",
+)
+
+#: The BAG gebruiksdoelen (uses) of a verblijfsobject, in the order of the BAG catalogue.
+GEBRUIKSDOELEN = (
+    "woonfunctie",
+    "bijeenkomstfunctie",
+    "celfunctie",
+    "gezondheidszorgfunctie",
+    "industriefunctie",
+    "kantoorfunctie",
+    "logiesfunctie",
+    "onderwijsfunctie",
+    "sportfunctie",
+    "winkelfunctie",
+    "overige gebruiksfunctie",
+)
+
+#: Statuses of verblijfsobjecten that exist (built, in use or not, or being rebuilt).
+DEFAULT_STATUSES = (
+    "Verblijfsobject in gebruik",
+    "Verblijfsobject in gebruik (niet ingemeten)",
+    "Verblijfsobject buiten gebruik",
+    "Verbouwing verblijfsobject",
+)
+
+#: PDOK's BAG OGC API Features (v2).
+DEFAULT_OGC_URL = "https://api.pdok.nl/kadaster/bag/ogc/v2"
+
+_RD_URI = "http://www.opengis.net/def/crs/EPSG/0/28992"
+_ID_RE = re.compile(r"^\d{16}$")
+_STR_COLUMNS = ("openbare_ruimte_naam", "huisletter", "toevoeging", "postcode")
+
+
+# --------------------------------------------------------------------------------------------
+# pure helpers
+
+
+def parse_gebruiksdoel(text: object) -> tuple[str, ...]:
+    """Split a BAG ``gebruiksdoel`` value into its uses.
+
+    Parameters
+    ----------
+    text
+        ``"woonfunctie,winkelfunctie"`` (GeoPackage, OGC API), a list of uses (LVBAG driver),
+        or None/NaN/``""`` (no use given).
+
+    Returns
+    -------
+    tuple of str
+        The uses, lower case, stripped, in the order given, each once.
+
+    Raises
+    ------
+    ValueError
+        If a use is not one of :data:`GEBRUIKSDOELEN`; the message names it.
+
+    Examples
+    --------
+    >>> parse_gebruiksdoel(" Woonfunctie, winkelfunctie,woonfunctie")
+    ('woonfunctie', 'winkelfunctie')
+    >>> parse_gebruiksdoel(None)
+    ()
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ()
+    if isinstance(text, (list, tuple, np.ndarray)):
+        parts = [p for item in text for p in str(item).split(",")]
+    else:
+        parts = str(text).split(",")
+    out: list[str] = []
+    for part in parts:
+        use = " ".join(part.split()).lower()
+        if not use:
+            continue
+        if use not in GEBRUIKSDOELEN:
+            raise ValueError(f"unknown gebruiksdoel {part.strip()!r}")
+        if use not in out:
+            out.append(use)
+    return tuple(out)
+
+
+def _bag_id(value: object) -> str | None:
+    """``"NL.IMBAG.Verblijfsobject.0221010000330226"`` or ``221010000330226`` -> 16 digits."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip().rsplit(".", 1)[-1] if not isinstance(value, (int, np.integer)) \
+        else str(int(value))
+    if text.isdigit() and len(text) < 16:
+        text = text.zfill(16)
+    return text or None
+
+
+def _bag_ids(value: object) -> str | None:
+    """One id or several (list or comma separated) -> comma-separated 16-digit ids."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    items = list(value) if isinstance(value, (list, tuple, np.ndarray)) else str(value).split(",")
+    ids = [i for i in (_bag_id(v) for v in items) if i]
+    return ",".join(dict.fromkeys(ids)) or None
+
+
+def _text(value: object) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+# --------------------------------------------------------------------------------------------
+# the schema
+
+
+def _normalize(
+    frame: pd.DataFrame,
+    geometry: Any,
+    crs: Any,
+    source: str,
+    *,
+    statuses: Sequence[str] | None,
+    meta: dict[str, Any],
+) -> gpd.GeoDataFrame:
+    """Bring source columns (already renamed to the schema's names) to :data:`BAG_COLUMNS`."""
+    n = len(frame)
+
+    def col(name: str) -> pd.Series:
+        return frame[name] if name in frame else pd.Series([None] * n, index=frame.index)
+
+    ids = [_bag_id(v) for v in col("identificatie")]
+    for i, ident in enumerate(ids):
+        if ident is None or not _ID_RE.match(ident):
+            raise InputError(source, f"row {i + 1}: identificatie {ident!r} is not a 16-digit "
+                             "BAG id")
+    uses = []
+    for i, (ident, value) in enumerate(zip(ids, col("gebruiksdoel"))):
+        try:
+            uses.append(",".join(parse_gebruiksdoel(value)))
+        except ValueError as exc:
+            raise InputError(source, f"row {i + 1} (verblijfsobject {ident}): {exc}; BAG uses "
+                             f"are {', '.join(GEBRUIKSDOELEN)}") from None
+    bouwjaar = pd.to_numeric(col("bouwjaar"), errors="coerce").to_numpy(dtype=float, copy=True)
+    bouwjaar[(bouwjaar == 9999) | (bouwjaar <= 0)] = np.nan
+    out = gpd.GeoDataFrame(
+        {
+            "identificatie": ids,
+            "gebruiksdoel": uses,
+            "oppervlakte": pd.to_numeric(col("oppervlakte"), errors="coerce").astype(float)
+            .to_numpy(),
+            "status": [_text(v) or "" for v in col("status")],
+            "openbare_ruimte_naam": [_text(v) for v in col("openbare_ruimte_naam")],
+            "huisnummer": pd.array(
+                pd.to_numeric(col("huisnummer"), errors="coerce").round(), dtype="Int64"
+            ),
+            "huisletter": [_text(v) for v in col("huisletter")],
+            "toevoeging": [_text(v) for v in col("toevoeging")],
+            "postcode": [
+                (_text(v) or "").replace(" ", "").upper() or None for v in col("postcode")
+            ],
+            "pand_identificatie": [_bag_ids(v) for v in col("pand_identificatie")],
+            "bouwjaar": pd.array(bouwjaar, dtype="Int64"),
+        },
+        geometry=gpd.GeoSeries(np.asarray(geometry, dtype=object), crs=crs).values,
+        crs=crs,
+    )
+    for name in _STR_COLUMNS + ("pand_identificatie",):
+        out[name] = pd.Series(np.array(list(out[name]), dtype=object), index=out.index,
+                              dtype=object).where(out[name].notna(), None)
+    if len(out):
+        out = to_rd_new(out, source)
+    else:
+        out = out.set_crs(RD_NEW, allow_override=True)
+    types = set(out.geometry.geom_type.dropna().unique())
+    if not types <= {"Point"}:
+        if types <= {"Point", "MultiPoint", "Polygon", "MultiPolygon"}:
+            out["geometry"] = out.geometry.representative_point()
+        else:
+            raise InputError(source, f"expected points for verblijfsobjecten, found "
+                             f"{sorted(types)}")
+    dropped: dict[str, int] = {}
+    if statuses is not None:
+        keep = out["status"].isin(list(statuses)).to_numpy()
+        dropped = {str(k): int(v) for k, v in out.loc[~keep, "status"].value_counts().items()}
+        out = out[keep].reset_index(drop=True)
+    dup = out["identificatie"].duplicated(keep=False)
+    if dup.any():
+        first = out.loc[dup, "identificatie"].iloc[0]
+        rows = ", ".join(str(i + 1) for i in np.flatnonzero(out["identificatie"] == first))
+        count = int((out["identificatie"] == first).sum())
+        raise InputError(source, f"identificatie {first} occurs {count} times (rows {rows} "
+                         "after the status filter); each verblijfsobject must occur once")
+    out.attrs["bag"] = {
+        "source": source,
+        "snapshot_date": meta.pop("snapshot_date", None),
+        "status_filter": list(statuses) if statuses is not None else None,
+        "dropped_by_status": dropped,
+        "synthetic": False,
+        **meta,
+    }
+    validate_bag(out, source)
+    return out
+
+
+def validate_bag(gdf: gpd.GeoDataFrame, source: str | Path) -> None:
+    """Raise :class:`InputError` unless ``gdf`` follows the BAG schema (``BAG_COLUMNS``).
+
+    Checks the columns, the CRS (EPSG:28992), point geometries, 16-digit unique
+    ``identificatie`` and ``gebruiksdoel`` values from :data:`GEBRUIKSDOELEN`.
+    """
+    missing = [c for c in BAG_COLUMNS if c not in gdf.columns]
+    if missing:
+        raise InputError(source, f"the BAG layer lacks column(s) {', '.join(missing)}")
+    if gdf.crs is None or not CRS.from_user_input(gdf.crs).equals(RD_NEW):
+        raise InputError(source, "BAG verblijfsobjecten must be in EPSG:28992")
+    if len(gdf) and not bool(np.all(shapely.get_type_id(gdf.geometry.values) == 0)):
+        raise InputError(source, "BAG verblijfsobjecten must be points")
+    ids = gdf["identificatie"].astype(str)
+    bad = ~ids.str.fullmatch(r"\d{16}")
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(source, f"row {i + 1}: identificatie {ids.iloc[i]!r} is not 16 digits")
+    if ids.duplicated().any():
+        raise InputError(source, f"identificatie {ids[ids.duplicated()].iloc[0]} occurs more "
+                         "than once")
+    for i, value in enumerate(gdf["gebruiksdoel"]):
+        try:
+            parse_gebruiksdoel(value)
+        except ValueError as exc:
+            raise InputError(source, f"row {i + 1}: {exc}") from None
+    if str(gdf["huisnummer"].dtype) != "Int64" or str(gdf["bouwjaar"].dtype) != "Int64":
+        raise InputError(source, "huisnummer and bouwjaar must be Int64")
+
+
+# --------------------------------------------------------------------------------------------
+# (a) the PDOK GeoPackage
+
+#: PDOK GeoPackage field names that differ from the schema's.
+_GPKG_ALIASES = {
+    "huisnummertoevoeging": "toevoeging",
+    "huisnummer_toevoeging": "toevoeging",
+    "pand_id": "pand_identificatie",
+    "oorspronkelijkbouwjaar": "bouwjaar",
+}
+
+
+def _area_in_layer_crs(
+    bbox: Sequence[float] | None, mask: BaseGeometry | None, layer_crs: Any, source: str
+) -> tuple[tuple[float, float, float, float] | None, BaseGeometry | None]:
+    """``bbox``/``mask`` are in EPSG:28992; GDAL's filters need the layer's CRS."""
+    if layer_crs is None:
+        raise InputError(source, "the verblijfsobject layer has no coordinate reference system")
+    crs = CRS.from_user_input(layer_crs)
+    if crs.equals(RD_NEW):
+        return (tuple(bbox) if bbox is not None else None), mask  # type: ignore[return-value]
+    tr = Transformer.from_crs(RD_NEW, crs, always_xy=True)
+    if bbox is not None:
+        bbox = tr.transform_bounds(*bbox)
+    if mask is not None:
+        mask = shapely.transform(mask, lambda xy: np.column_stack(tr.transform(xy[:, 0],
+                                                                               xy[:, 1])))
+    return (tuple(bbox) if bbox is not None else None), mask  # type: ignore[return-value]
+
+
+def read_bag_gpkg(
+    path: str | Path,
+    *,
+    bbox: Sequence[float] | None = None,
+    mask: BaseGeometry | None = None,
+    statuses: Sequence[str] | None = DEFAULT_STATUSES,
+    layer: str = "verblijfsobject",
+    snapshot_date: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read verblijfsobjecten from a BAG GeoPackage in PDOK's layout.
+
+    Only the features that intersect ``bbox``/``mask`` are read (GDAL's spatial filter on the
+    GeoPackage's R-tree), so a neighbourhood is read from the national file without loading it.
+
+    Parameters
+    ----------
+    path
+        The GeoPackage.
+    bbox
+        ``(xmin, ymin, xmax, ymax)`` in EPSG:28992.
+    mask
+        A shapely polygon in EPSG:28992; give ``bbox`` or ``mask``, not both.
+    statuses
+        The BAG statuses to keep (default :data:`DEFAULT_STATUSES`); None keeps all. Dropped
+        rows are counted in ``attrs["bag"]["dropped_by_status"]``.
+    layer
+        The layer name (PDOK: ``verblijfsobject``).
+    snapshot_date
+        The date of the BAG extract (``YYYY-MM-DD``), recorded in the metadata; PDOK's
+        GeoPackage does not state it in a field.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The BAG schema (module docstring), EPSG:28992.
+    """
+    import pyogrio
+    from pyogrio.errors import DataSourceError, DataLayerError
+
+    source = str(path)
+    if bbox is not None and mask is not None:
+        raise InputError(source, "give bbox or mask, not both")
+    if not Path(path).exists():
+        raise InputError(source, "file not found")
+    try:
+        layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+    except DataSourceError as exc:
+        raise InputError(source, f"cannot open as a GeoPackage: {exc}") from None
+    if layer not in layers:
+        raise InputError(source, f"no layer {layer!r}; layers are {', '.join(layers)}")
+    info = pyogrio.read_info(path, layer=layer)
+    fbbox, fmask = _area_in_layer_crs(bbox, mask, info.get("crs"), source)
+    try:
+        gdf = pyogrio.read_dataframe(path, layer=layer, bbox=fbbox, mask=fmask)
+    except (DataSourceError, DataLayerError) as exc:
+        raise InputError(source, f"cannot read layer {layer!r}: {exc}") from None
+    gdf = gdf.rename(columns={c: _GPKG_ALIASES.get(c.lower(), c.lower()) for c in gdf.columns
+                              if c != "geometry"})
+    if "identificatie" not in gdf:
+        raise InputError(source, f"layer {layer!r} has no identificatie field; is this a BAG "
+                         "verblijfsobject layer?")
+    if mask is not None and len(gdf):
+        gdf = gdf[gdf.geometry.intersects(fmask)]
+    return _normalize(gdf, gdf.geometry.values, gdf.crs, source, statuses=statuses,
+                      meta={"snapshot_date": snapshot_date, "layer": layer})
+
+
+# --------------------------------------------------------------------------------------------
+# (b) LV BAG 2.0 XML
+
+_LV_TYPES = ("VBO", "NUM", "OPR")
+_LV_NAME = re.compile(r"^\d{4}(VBO|NUM|OPR|PND|LIG|STA|WPL)\d", re.IGNORECASE)
+_SNAPSHOT_RE = re.compile(rb"StandTechnischeDatum>(\d{4}-\d{2}-\d{2})<")
+
+
+def _lv_files(paths: str | Path | Iterable[str | Path]) -> tuple[dict[str, list[str]], list[str]]:
+    """GDAL paths of the VBO/NUM/OPR XML files among files, folders and zips."""
+    items = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    found: dict[str, list[str]] = {t: [] for t in _LV_TYPES}
+    ignored: list[str] = []
+
+    def add(name: str, gdal_path: str) -> None:
+        m = _LV_NAME.match(Path(name).name)
+        kind = m.group(1).upper() if m else None
+        if kind in found and name.lower().endswith(".xml"):
+            found[kind].append(gdal_path)
+        else:
+            ignored.append(gdal_path)
+
+    def add_zip(zpath: Path) -> None:
+        try:
+            with zipfile.ZipFile(zpath) as zf:
+                names = [n for n in zf.namelist() if not n.endswith("/")]
+        except zipfile.BadZipFile:
+            raise InputError(zpath, "not a readable zip file") from None
+        for name in names:
+            m = _LV_NAME.match(Path(name).name)
+            if m and m.group(1).upper() in _LV_TYPES:
+                add(name, f"/vsizip/{zpath.resolve()}/{name}")
+            elif not name.lower().endswith(".zip"):
+                ignored.append(f"{zpath}/{name}")
+        # PDOK's national file nests zips per object type; only matching ones are needed
+        for name in names:
+            m = _LV_NAME.match(Path(name).name)
+            if name.lower().endswith(".zip") and m and m.group(1).upper() in _LV_TYPES:
+                raise InputError(zpath, f"holds a nested zip {name!r}; unpack it and pass the "
+                                 "inner zip files")
+
+    for item in items:
+        p = Path(item)
+        if not p.exists():
+            raise InputError(p, "file or folder not found")
+        if p.is_dir():
+            for child in sorted(p.iterdir()):
+                if child.suffix.lower() == ".zip":
+                    add_zip(child)
+                elif child.is_file():
+                    add(child.name, str(child))
+        elif p.suffix.lower() == ".zip":
+            add_zip(p)
+        else:
+            add(p.name, str(p))
+    return found, ignored
+
+
+def _snapshot_date(gdal_path: str) -> str | None:
+    """``StandTechnischeDatum`` from the head of an LV BAG XML file."""
+    try:
+        if gdal_path.startswith("/vsizip/"):
+            rest = gdal_path[len("/vsizip/"):]
+            zpath, member = re.split(r"(?<=\.zip)/", rest, maxsplit=1, flags=re.IGNORECASE)
+            with zipfile.ZipFile(zpath) as zf, zf.open(member) as fh:
+                head = fh.read(8192)
+        else:
+            with open(gdal_path, "rb") as fh:
+                head = fh.read(8192)
+    except (OSError, ValueError, KeyError):
+        return None
+    m = _SNAPSHOT_RE.search(head)
+    return m.group(1).decode() if m else None
+
+
+def _current(frame: pd.DataFrame, snapshot: str | None) -> tuple[pd.DataFrame, int]:
+    """The voorkomen of each object valid at the snapshot (no end of validity, not
+    inactive), the highest voorkomenIdentificatie first; and the number of history rows."""
+    if frame.empty:
+        return frame, 0
+    valid = pd.Series(True, index=frame.index)
+    # as of a date: valid on that date (begin <= date < end); registration ends are ignored
+    # then, since a voorkomen that was valid is closed in registration once it ends
+    columns = ("eindGeldigheid", "tijdstipInactief") if snapshot is not None else (
+        "eindGeldigheid", "eindRegistratie", "tijdstipInactief")
+    for column in columns:
+        if column in frame:
+            end = pd.to_datetime(frame[column], errors="coerce")
+            if snapshot is not None and column == "eindGeldigheid":
+                valid &= end.isna() | (end > pd.Timestamp(snapshot))
+            else:
+                valid &= end.isna()
+    if snapshot is not None and "beginGeldigheid" in frame:
+        valid &= pd.to_datetime(frame["beginGeldigheid"], errors="coerce") <= pd.Timestamp(
+            snapshot
+        )
+    kept = frame[valid.to_numpy()]
+    if "voorkomenIdentificatie" in kept:
+        kept = kept.sort_values("voorkomenIdentificatie", ascending=False)
+    kept = kept.drop_duplicates(subset="identificatie", keep="first").sort_index()
+    return kept, len(frame) - len(kept)
+
+
+def _read_lv(paths: list[str], bbox: Sequence[float] | None, geometry: bool) -> pd.DataFrame:
+    import pyogrio
+    from pyogrio.errors import DataSourceError, DataLayerError
+
+    frames = []
+    for path in paths:
+        try:
+            frames.append(pyogrio.read_dataframe(path, bbox=bbox if geometry else None,
+                                                 read_geometry=geometry))
+        except (DataSourceError, DataLayerError) as exc:
+            raise InputError(path, f"cannot read as LV BAG 2.0 XML: {exc}") from None
+    if not frames:
+        return pd.DataFrame()
+    frames = [f for f in frames if len(f)] or frames[:1]
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return out
+
+
+def read_bag_lv(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    bbox: Sequence[float] | None = None,
+    statuses: Sequence[str] | None = DEFAULT_STATUSES,
+    snapshot_date: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read verblijfsobjecten from LV BAG 2.0 XML extracts with GDAL's LVBAG driver.
+
+    Parameters
+    ----------
+    paths
+        XML files, folders holding them, or zip files (e.g. ``9999VBO08012021.zip``), or a
+        list of these. Files are recognised by Kadaster's names: ``<gemeente>VBO<date>...xml``
+        (verblijfsobjecten, required), ``...NUM...`` (nummeraanduidingen) and ``...OPR...``
+        (openbare ruimten). Other object types (``PND``, ...) are ignored and listed in
+        ``attrs["bag"]["ignored_files"]``.
+    bbox
+        ``(xmin, ymin, xmax, ymax)`` in EPSG:28992.
+    statuses
+        The BAG statuses to keep (default :data:`DEFAULT_STATUSES`); None keeps all.
+    snapshot_date
+        Read the BAG as it was on this date (``YYYY-MM-DD``). Default: the extract's
+        ``StandTechnischeDatum``, and the current voorkomens (no end of validity).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The BAG schema, one row per verblijfsobject (its current voorkomen). The main address
+        (``hoofdadres``) fills huisnummer, huisletter, toevoeging, postcode (from the NUM files)
+        and openbare_ruimte_naam (from the OPR files); without those files they stay empty.
+        ``bouwjaar`` is a pand attribute and stays empty.
+    """
+    files, ignored = _lv_files(paths)
+    source = ", ".join(str(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths))
+    if not files["VBO"]:
+        raise InputError(source, "no verblijfsobject file (<gemeente>VBO<date>...xml) found")
+    extract_date = _snapshot_date(files["VBO"][0])
+    vbo = _read_lv(files["VBO"], bbox, geometry=True)
+    vbo, history = _current(vbo, snapshot_date)
+    frame = pd.DataFrame(
+        {
+            "identificatie": vbo["identificatie"].to_numpy(),
+            "gebruiksdoel": vbo["gebruiksdoel"].to_numpy(),
+            "oppervlakte": vbo["oppervlakte"].to_numpy(),
+            "status": vbo["status"].to_numpy(),
+            "pand_identificatie": vbo["pandRef"].to_numpy() if "pandRef" in vbo else None,
+        }
+    )
+    refs = [_bag_id(v) for v in vbo.get("hoofdadresNummeraanduidingRef", [None] * len(vbo))]
+    meta: dict[str, Any] = {
+        "snapshot_date": snapshot_date or extract_date,
+        "history_dropped": int(history),
+        "ignored_files": ignored,
+        "address_join": None,
+    }
+    if files["NUM"]:
+        num, _ = _current(_read_lv(files["NUM"], None, geometry=False), snapshot_date)
+        num = num.assign(_id=[_bag_id(v) for v in num["identificatie"]]).set_index("_id")
+        found = [r in num.index for r in refs]
+        frame["huisnummer"] = [num.at[r, "huisnummer"] if ok else None
+                               for r, ok in zip(refs, found)]
+        frame["huisletter"] = [num.at[r, "huisletter"] if ok else None
+                               for r, ok in zip(refs, found)]
+        frame["toevoeging"] = [num.at[r, "huisnummerToevoeging"] if ok else None
+                               for r, ok in zip(refs, found)]
+        frame["postcode"] = [num.at[r, "postcode"] if ok else None for r, ok in zip(refs, found)]
+        opr_refs = [_bag_id(num.at[r, "openbareruimteRef"]) if ok else None
+                    for r, ok in zip(refs, found)]
+        meta["address_join"] = {"hoofdadres_found": int(sum(found)),
+                                "hoofdadres_missing": int(len(found) - sum(found))}
+        if files["OPR"]:
+            opr, _ = _current(_read_lv(files["OPR"], None, geometry=False), snapshot_date)
+            names = {_bag_id(i): n for i, n in zip(opr["identificatie"], opr["naam"])}
+            frame["openbare_ruimte_naam"] = [names.get(r) if r else None for r in opr_refs]
+            meta["address_join"]["openbare_ruimte_missing"] = int(
+                sum(1 for r in opr_refs if r and r not in names)
+            )
+        missing = meta["address_join"]["hoofdadres_missing"]
+        if missing:
+            warnings.warn(f"{source}: {missing} verblijfsobject(en) have a hoofdadres that is "
+                          "not in the nummeraanduiding files; their address stays empty",
+                          UserWarning, stacklevel=2)
+    crs = vbo.crs if isinstance(vbo, gpd.GeoDataFrame) else RD_NEW
+    geometry = vbo.geometry.values if isinstance(vbo, gpd.GeoDataFrame) else []
+    return _normalize(frame, geometry, crs, source, statuses=statuses, meta=meta)
+
+
+# --------------------------------------------------------------------------------------------
+# (c) PDOK OGC API Features
+
+
+def _default_cache_dir() -> Path:
+    from .osm_live import default_cache_dir
+
+    return default_cache_dir().parent / "bag_ogc"
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _parse_page(body: bytes, url: str) -> dict[str, Any]:
+    try:
+        page = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(url, f"the answer is not valid JSON (cut short?): {exc}") from None
+    if not isinstance(page, dict) or not isinstance(page.get("features"), list):
+        raise InputError(url, "the answer is no GeoJSON FeatureCollection (no 'features' list)")
+    return page
+
+
+def _get_page(
+    session: requests.Session, url: str, *, retries: int, timeout: float, backoff: float
+) -> bytes:
+    """GET ``url`` and return a body that parses as a FeatureCollection; retry on 429 (after
+    Retry-After), 5xx, connection errors and bodies cut short."""
+    problem = ""
+    for attempt in range(retries + 1):
+        wait = backoff * 2**attempt
+        try:
+            resp = session.get(url, timeout=timeout,
+                               headers={"Accept": "application/geo+json"})
+        except requests.RequestException as exc:
+            problem = f"request failed: {exc.__class__.__name__}: {exc}"
+        else:
+            if resp.status_code == 200:
+                try:
+                    _parse_page(resp.content, url)
+                    return resp.content
+                except InputError as exc:
+                    problem = exc.problem
+            elif resp.status_code == 429 or resp.status_code >= 500:
+                problem = f"HTTP {resp.status_code} {resp.reason}"
+                after = resp.headers.get("Retry-After", "")
+                if resp.status_code == 429 and after.strip().isdigit():
+                    wait = min(float(after), 300.0)
+            else:
+                raise InputError(url, f"HTTP {resp.status_code} {resp.reason}: "
+                                 f"{resp.text[:200]!r}")
+        if attempt < retries:
+            time.sleep(wait)
+    raise InputError(url, f"{problem} (after {retries + 1} attempts)")
+
+
+def _area_bbox(
+    area: Sequence[float] | BaseGeometry | gpd.GeoDataFrame | gpd.GeoSeries,
+) -> tuple[tuple[float, float, float, float], BaseGeometry | None]:
+    if isinstance(area, (gpd.GeoDataFrame, gpd.GeoSeries)):
+        series = area.geometry if isinstance(area, gpd.GeoDataFrame) else area
+        if series.crs is None:
+            raise InputError("area", "the area layer has no CRS")
+        geom = shapely.union_all(series.to_crs(RD_NEW).values)
+        return tuple(geom.bounds), geom  # type: ignore[return-value]
+    if isinstance(area, BaseGeometry):
+        return tuple(area.bounds), area  # type: ignore[return-value]
+    box = tuple(float(v) for v in area)
+    if len(box) != 4 or not (box[0] < box[2] and box[1] < box[3]):
+        raise InputError("bbox", f"expected (xmin, ymin, xmax, ymax) in EPSG:28992, got {area}")
+    return box, None  # type: ignore[return-value]
+
+
+def fetch_bag_ogc(
+    area: Sequence[float] | BaseGeometry | gpd.GeoDataFrame | gpd.GeoSeries,
+    *,
+    base_url: str = DEFAULT_OGC_URL,
+    cache_dir: str | Path | None = None,
+    page_size: int = 1000,
+    retries: int = 3,
+    timeout: float = 60,
+    statuses: Sequence[str] | None = DEFAULT_STATUSES,
+    backoff: float = 1.0,
+    use_cache: bool = True,
+) -> gpd.GeoDataFrame:
+    """Download verblijfsobjecten from PDOK's BAG OGC API Features.
+
+    Requests ``{base_url}/collections/verblijfsobject/items?bbox=...&bbox-crs=<RD>&crs=<RD>
+    &limit=<page_size>&f=json`` and follows ``links[rel=next]`` until there is none.
+
+    Parameters
+    ----------
+    area
+        ``(xmin, ymin, xmax, ymax)`` in EPSG:28992, a shapely polygon in EPSG:28992, or a
+        GeoDataFrame/GeoSeries in any CRS. For a polygon, its bounding box is requested and the
+        points outside the polygon are dropped (counted in ``attrs["bag"]["outside_area"]``).
+    base_url
+        The API root (PDOK's by default).
+    cache_dir
+        Where each page is stored (one file per URL, written atomically once the page is
+        complete and valid); a second run over the same area works offline. Default
+        ``$XDG_CACHE_HOME/wijkkracht/bag_ogc``.
+    page_size
+        Features per page (``limit``).
+    retries
+        Further attempts after a 429 (waiting ``Retry-After`` seconds), a 5xx, a connection
+        error or a page cut short, with exponential backoff (``backoff`` x 1, 2, 4, ...
+        seconds). After the last one: :class:`InputError` naming the request.
+    timeout
+        Seconds per request.
+    statuses
+        The BAG statuses to keep (default :data:`DEFAULT_STATUSES`); None keeps all.
+    backoff
+        Base of the waiting time between attempts, in seconds.
+    use_cache
+        False ignores (and does not write) the cache.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The BAG schema, EPSG:28992. ``attrs["bag"]`` holds the first request's URL, the number
+        of pages and the ``timeStamp`` of the first page as ``snapshot_date`` (the date the
+        answer was made; PDOK's API serves the current BAG).
+    """
+    bbox, polygon = _area_bbox(area)
+    cache = Path(cache_dir) if cache_dir is not None else _default_cache_dir()
+    base = base_url.rstrip("/")
+    url: str | None = (
+        f"{base}/collections/verblijfsobject/items?bbox={','.join(repr(v) for v in bbox)}"
+        f"&bbox-crs={_RD_URI}&crs={_RD_URI}&limit={int(page_size)}&f=json"
+    )
+    first_url = url
+    features: list[dict[str, Any]] = []
+    pages = 0
+    time_stamp = None
+    seen: set[str] = set()
+    with requests.Session() as session:
+        while url:
+            if url in seen:
+                raise InputError(url, "the 'next' links loop back to a page already read")
+            seen.add(url)
+            entry = cache / (hashlib.sha256(url.encode()).hexdigest() + ".json")
+            if use_cache and entry.is_file():
+                body = entry.read_bytes()
+            else:
+                body = _get_page(session, url, retries=retries, timeout=timeout,
+                                 backoff=backoff)
+                if use_cache:
+                    _atomic_write(entry, body)
+            page = _parse_page(body, url)
+            if pages == 0:
+                time_stamp = page.get("timeStamp")
+            pages += 1
+            features.extend(page["features"])
+            url = next((link.get("href") for link in page.get("links", [])
+                        if isinstance(link, dict) and link.get("rel") == "next"), None)
+    source = str(first_url)
+    rows = []
+    geoms = []
+    for i, feat in enumerate(features):
+        if not isinstance(feat, dict) or not isinstance(feat.get("properties"), dict):
+            raise InputError(source, f"feature {i + 1} has no properties")
+        props = {_GPKG_ALIASES.get(k.lower(), k.lower()): v
+                 for k, v in feat["properties"].items()}
+        rows.append(props)
+        try:
+            geoms.append(shapely.geometry.shape(feat["geometry"]) if feat.get("geometry")
+                         else None)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise InputError(source, f"feature {i + 1}: invalid geometry: {exc}") from None
+    frame = pd.DataFrame(rows)
+    if len(frame) and "identificatie" not in frame:
+        raise InputError(source, "the features have no 'identificatie' property")
+    outside = 0
+    if polygon is not None and len(frame):
+        inside = np.array([g is not None and polygon.intersects(g) for g in geoms])
+        outside = int((~inside).sum())
+        frame = frame[inside].reset_index(drop=True)
+        geoms = [g for g, ok in zip(geoms, inside) if ok]
+    snapshot = str(time_stamp)[:10] if time_stamp else None
+    meta = {"snapshot_date": snapshot, "pages": pages, "outside_area": outside}
+    if not len(frame):
+        frame = pd.DataFrame({"identificatie": []})
+    out = _normalize(frame, geoms, RD_NEW, source, statuses=statuses, meta=meta)
+    return out

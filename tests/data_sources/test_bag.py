@@ -1,0 +1,257 @@
+"""BAG readers: the PDOK-layout GeoPackage, the real Doesburg LV BAG 2.0 XML, bad input and
+:func:`parse_gebruiksdoel` (see ``tests/data/README.md`` for the fixtures)."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from shapely.geometry import Point, box
+
+from wijkkracht.core.errors import InputError
+from wijkkracht.data_sources import bag as bagmod
+from wijkkracht.data_sources.bag import (
+    BAG_COLUMNS,
+    DEFAULT_STATUSES,
+    GEBRUIKSDOELEN,
+    parse_gebruiksdoel,
+    read_bag_gpkg,
+    read_bag_lv,
+    validate_bag,
+)
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+GPKG = DATA / "bag_verblijfsobject.gpkg"
+LV = DATA / "bag_lv"
+VBO = LV / "0221VBO15092020-000001.xml"
+
+
+# --------------------------------------------------------------------------------------------
+# parse_gebruiksdoel
+
+
+@given(st.lists(st.sampled_from(GEBRUIKSDOELEN), max_size=8),
+       st.lists(st.sampled_from(["", " ", "  "]), min_size=16, max_size=16),
+       st.booleans())
+def test_parse_gebruiksdoel_round_trip(uses: list[str], pads: list[str], upper: bool) -> None:
+    text = ",".join(pads[i % 16] + (u.upper() if upper else u) + pads[(i + 1) % 16]
+                    for i, u in enumerate(uses))
+    assert parse_gebruiksdoel(text) == tuple(dict.fromkeys(uses))
+    assert parse_gebruiksdoel(uses) == tuple(dict.fromkeys(uses))
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters=","), min_size=1))
+def test_parse_gebruiksdoel_refuses_unknown(word: str) -> None:
+    norm = " ".join(word.split()).lower()
+    if not norm or norm in GEBRUIKSDOELEN:
+        return
+    with pytest.raises(ValueError, match="unknown gebruiksdoel"):
+        parse_gebruiksdoel(f"woonfunctie,{word}")
+
+
+@pytest.mark.parametrize("empty", [None, float("nan"), "", " , ", []])
+def test_parse_gebruiksdoel_empty(empty: object) -> None:
+    assert parse_gebruiksdoel(empty) == ()
+
+
+# --------------------------------------------------------------------------------------------
+# LV BAG 2.0 XML (real Doesburg files)
+
+
+def test_lv_current_voorkomens_with_address() -> None:
+    gdf = read_bag_lv(LV, statuses=None)
+    assert tuple(gdf.columns) == BAG_COLUMNS
+    assert gdf.crs.to_epsg() == 28992
+    rows = gdf.set_index("identificatie")
+    # 0221010000330226 has 4 voorkomens; the current (4th) one has 223 m2 and is being rebuilt
+    a = rows.loc["0221010000330226"]
+    assert (a["status"], a["oppervlakte"], a["gebruiksdoel"]) == (
+        "Verbouwing verblijfsobject", 223.0, "woonfunctie")
+    assert (a["openbare_ruimte_naam"], a["huisnummer"], a["postcode"]) == (
+        "Kosterstraat", 4, "6981CH")
+    assert a["huisletter"] is None and a["toevoeging"] is None
+    assert a["pand_identificatie"] == "0221100000312938"
+    assert a.geometry.equals(Point(206335.699, 447529.842))
+    b = rows.loc["0221010000330999"]
+    assert (b["gebruiksdoel"], b["oppervlakte"], b["huisnummer"], b["huisletter"]) == (
+        "overige gebruiksfunctie", 18.0, 9, "l")
+    # the current voorkomen of nummeraanduiding 0221200000330229 has no postcode
+    assert b["postcode"] is None
+    assert b["openbare_ruimte_naam"] == "Schout bij Nacht Doormansingel"
+    assert gdf["bouwjaar"].isna().all() and str(gdf["bouwjaar"].dtype) == "Int64"
+    meta = gdf.attrs["bag"]
+    assert meta["snapshot_date"] == "2020-09-15"
+    assert meta["history_dropped"] == 3
+    assert meta["synthetic"] is False and meta["status_filter"] is None
+    validate_bag(gdf, "x")
+
+
+def test_lv_as_of_a_date_reads_history() -> None:
+    gdf = read_bag_lv(VBO, statuses=None, snapshot_date="2019-02-01")
+    a = gdf.set_index("identificatie").loc["0221010000330226"]
+    assert (a["oppervlakte"], a["status"]) == (315.0, "Verblijfsobject in gebruik")
+
+
+def test_lv_default_status_filter_keeps_both() -> None:
+    gdf = read_bag_lv(LV)
+    assert len(gdf) == 2
+    assert gdf.attrs["bag"]["status_filter"] == list(DEFAULT_STATUSES)
+    assert gdf.attrs["bag"]["dropped_by_status"] == {}
+
+
+def test_lv_status_filter_counts_drops() -> None:
+    gdf = read_bag_lv(VBO, statuses=["Verblijfsobject in gebruik"])
+    assert list(gdf["identificatie"]) == ["0221010000330999"]
+    assert gdf.attrs["bag"]["dropped_by_status"] == {"Verbouwing verblijfsobject": 1}
+
+
+def test_lv_without_address_files() -> None:
+    gdf = read_bag_lv(VBO)
+    assert gdf["huisnummer"].isna().all() and gdf["postcode"].isna().all()
+    assert gdf.attrs["bag"]["address_join"] is None
+
+
+def test_lv_bbox_and_zip(tmp_path: Path) -> None:
+    z = tmp_path / "0221VBO15092020.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.write(VBO, VBO.name)
+    gdf = read_bag_lv([z, LV / "0221NUM15092020-000001.xml"],
+                      bbox=(206300, 447500, 206400, 447600))
+    assert list(gdf["identificatie"]) == ["0221010000330226"]
+    assert gdf["huisnummer"].tolist() == [4]
+
+
+def test_lv_folder_without_vbo(tmp_path: Path) -> None:
+    shutil.copy(LV / "0221NUM15092020-000001.xml", tmp_path)
+    with pytest.raises(InputError, match="no verblijfsobject file"):
+        read_bag_lv(tmp_path)
+
+
+def test_lv_unknown_gebruiksdoel_names_row(tmp_path: Path) -> None:
+    text = VBO.read_text("utf-8").replace("overige gebruiksfunctie", "ruimtevaartfunctie")
+    bad = tmp_path / VBO.name
+    bad.write_text(text, "utf-8")
+    with pytest.raises(InputError) as err:
+        read_bag_lv(bad, statuses=None)
+    msg = str(err.value)
+    assert "\n" not in msg and str(bad) in msg
+    assert "0221010000330999" in msg and "ruimtevaartfunctie" in msg
+
+
+# --------------------------------------------------------------------------------------------
+# the PDOK-layout GeoPackage
+
+
+def test_gpkg_reads_schema_and_filters_status() -> None:
+    gdf = read_bag_gpkg(GPKG)
+    assert tuple(gdf.columns) == BAG_COLUMNS
+    assert len(gdf) == 4
+    meta = gdf.attrs["bag"]
+    assert meta["dropped_by_status"] == {"Verblijfsobject gevormd": 1}
+    assert meta["snapshot_date"] is None and meta["source"] == str(GPKG)
+    rows = gdf.set_index("identificatie")
+    assert rows.loc["0221019999000001", "gebruiksdoel"] == "woonfunctie,winkelfunctie"
+    assert rows.loc["0221019999000001", "bouwjaar"] == 1905
+    assert pd.isna(rows.loc["0221019999000002", "bouwjaar"])  # 9999 = unknown
+    assert rows.loc["0221019999000002", "toevoeging"] == "2"
+    assert len(read_bag_gpkg(GPKG, statuses=None)) == 5
+
+
+def test_gpkg_bbox_and_mask_use_gdal_filter(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[dict] = []
+    real = pyogrio.read_dataframe
+
+    def spy(*args: object, **kwargs: object) -> gpd.GeoDataFrame:
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pyogrio, "read_dataframe", spy)
+    near = read_bag_gpkg(GPKG, bbox=(206280, 447350, 206300, 447370))
+    assert list(near["identificatie"]) == ["0221010000330999"]
+    assert calls[-1]["bbox"] == (206280, 447350, 206300, 447370)
+    poly = box(206330, 447500, 206350, 447540)
+    got = read_bag_gpkg(GPKG, mask=poly, snapshot_date="2020-09-15")
+    assert calls[-1]["mask"] is poly
+    assert set(got["identificatie"]) == {"0221010000330226", "0221019999000001",
+                                        "0221019999000002"}
+    assert got.attrs["bag"]["snapshot_date"] == "2020-09-15"
+
+
+def test_gpkg_in_wgs84_is_transformed(tmp_path: Path) -> None:
+    src = gpd.read_file(GPKG, layer="verblijfsobject", engine="pyogrio")
+    path = tmp_path / "bag_4326.gpkg"
+    src.to_crs(4326).to_file(path, layer="verblijfsobject", engine="pyogrio")
+    gdf = read_bag_gpkg(path, bbox=(206280, 447350, 206300, 447370))
+    assert list(gdf["identificatie"]) == ["0221010000330999"]
+    assert gdf.crs.to_epsg() == 28992
+    assert gdf.geometry.iloc[0].distance(Point(206289.487, 447359.374)) < 0.01
+
+
+def _write(tmp_path: Path, change: dict, crs: str | None = "EPSG:28992") -> Path:
+    src = gpd.read_file(GPKG, layer="verblijfsobject", engine="pyogrio")
+    for (row, column), value in change.items():
+        src.loc[row, column] = value
+    if crs is None:
+        src = src.set_crs(None, allow_override=True)
+    path = tmp_path / "bad.gpkg"
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="'crs' was not provided")
+        src.to_file(path, layer="verblijfsobject", engine="pyogrio")
+    return path
+
+
+def test_gpkg_duplicate_identificatie(tmp_path: Path) -> None:
+    path = _write(tmp_path, {(2, "identificatie"): "0221010000330226"})
+    with pytest.raises(InputError, match=r"identificatie 0221010000330226 occurs 2 times") as err:
+        read_bag_gpkg(path)
+    assert str(path) in str(err.value) and "\n" not in str(err.value)
+
+
+def test_gpkg_bad_identificatie(tmp_path: Path) -> None:
+    path = _write(tmp_path, {(1, "identificatie"): "12AB"})
+    with pytest.raises(InputError, match=r"row 2: identificatie '12AB' is not a 16-digit"):
+        read_bag_gpkg(path)
+
+
+def test_gpkg_unknown_gebruiksdoel(tmp_path: Path) -> None:
+    path = _write(tmp_path, {(2, "gebruiksdoel"): "woonfunctie,horecafunctie"})
+    with pytest.raises(InputError, match=r"row 3 \(verblijfsobject 0221019999000001\): "
+                       r"unknown gebruiksdoel 'horecafunctie'"):
+        read_bag_gpkg(path)
+
+
+def test_gpkg_without_crs_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, {}, crs=None)
+    with pytest.raises(InputError, match="coordinate reference system"):
+        read_bag_gpkg(path)
+
+
+def test_gpkg_missing_layer_and_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no layer 'pand'"):
+        read_bag_gpkg(GPKG, layer="pand")
+    with pytest.raises(InputError, match="file not found"):
+        read_bag_gpkg(tmp_path / "nope.gpkg")
+    with pytest.raises(InputError, match="bbox or mask, not both"):
+        read_bag_gpkg(GPKG, bbox=(0, 0, 1, 1), mask=box(0, 0, 1, 1))
+
+
+def test_validate_bag_refuses_wrong_frames() -> None:
+    gdf = read_bag_gpkg(GPKG)
+    with pytest.raises(InputError, match="lacks column"):
+        validate_bag(gdf.drop(columns="status"), "x")
+    with pytest.raises(InputError, match="EPSG:28992"):
+        validate_bag(gdf.to_crs(4326), "x")
+    bad = gdf.copy()
+    bad["huisnummer"] = bad["huisnummer"].astype(float)
+    with pytest.raises(InputError, match="Int64"):
+        validate_bag(bad, "x")
+    assert bagmod.__all__ and np.isin(["read_bag_gpkg", "fetch_bag_ogc"], bagmod.__all__).all()
