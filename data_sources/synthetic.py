@@ -364,8 +364,8 @@ def _verblijfsobjecten(base: SyntheticBase, rng: np.random.Generator, scale: flo
     )
     gdf.attrs["bag"] = {"source": f"{SYNTHETIC_NOTICE} (wijkkracht.data_sources.synthetic)",
                         "snapshot_date": snapshot.date().isoformat(),
-                        "status_filter": ("Verblijfsobject in gebruik",
-                                          "Verblijfsobject buiten gebruik"),
+                        "status_filter": None,  # the bag.py convention: None = all kept
+                        "dropped_by_status": {},
                         "synthetic": True}
     gdf.attrs["synthetic"] = True
     return gdf

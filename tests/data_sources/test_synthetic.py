@@ -130,8 +130,17 @@ def test_every_row_and_frame_is_flagged_synthetic(data):
     assert data.verblijfsobjecten.attrs["synthetic"] is True
     assert data.establishments.attrs["synthetic"] is True
     assert SYNTHETIC_NOTICE in data.verblijfsobjecten.attrs["bag"]["source"]
-    assert set(data.verblijfsobjecten.attrs["bag"]) == {"source", "snapshot_date",
+    assert set(data.verblijfsobjecten.attrs["bag"]) >= {"source", "snapshot_date",
                                                         "status_filter", "synthetic"}
+
+
+def test_vbo_frame_passes_the_bag_schema_validation(data):
+    from wijkkracht.data_sources import bag
+
+    bag.validate_bag(data.verblijfsobjecten, "synthetic")
+    assert set(GEBRUIKSDOELEN) == set(bag.GEBRUIKSDOELEN)
+    assert [c for c in bag.BAG_COLUMNS if c != "geometry"] == \
+        [c for c in data.verblijfsobjecten.columns if c not in ("synthetic", "geometry")]
 
 
 def test_locations_are_the_real_building_points_and_streets(base, data):
