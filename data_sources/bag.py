@@ -43,8 +43,15 @@ every status.
 
 Bad input raises a one-line :class:`~wijkkracht.core.errors.InputError` naming the file (or
 request) and the row: a ``gebruiksdoel`` outside the BAG list, an identificatie that is not 16
-digits, the same identificatie twice, a CRS that cannot be transformed to RD New. Layers in
-another CRS are transformed to EPSG:28992.
+digits, the same identificatie twice (after the status filter), a row without geometry, a
+layer without CRS or with one that cannot be transformed to RD New. Repairs, each with a
+``UserWarning``: layers in another CRS are transformed to EPSG:28992 (silently: that is no
+loss); (multi)polygons and multipoints become a point inside them (warning); an LV hoofdadres
+missing from the NUM files leaves the address empty (warning, and counted in
+``attrs["bag"]["address_join"]``). Identificaties are normalised without warning: the LV prefix
+``NL.IMBAG.Verblijfsobject.`` is removed and integers are zero-padded to 16 digits; the
+gebruiksdoel is lower-cased, stripped and de-duplicated; postcodes lose spaces and are
+upper-cased.
 
 Readers:
 
@@ -277,9 +284,18 @@ def _normalize(
         out = to_rd_new(out, source)
     else:
         out = out.set_crs(RD_NEW, allow_override=True)
+    no_geom = out.geometry.isna().to_numpy() | out.geometry.is_empty.to_numpy()
+    if no_geom.any():
+        i = int(np.flatnonzero(no_geom)[0])
+        raise InputError(source, f"row {i + 1} (verblijfsobject {out['identificatie'].iloc[i]})"
+                         f": no geometry ({int(no_geom.sum())} row(s) without a point)")
     types = set(out.geometry.geom_type.dropna().unique())
     if not types <= {"Point"}:
         if types <= {"Point", "MultiPoint", "Polygon", "MultiPolygon"}:
+            n_other = int((out.geometry.geom_type != "Point").sum())
+            warnings.warn(f"{source}: {n_other} verblijfsobject(en) are not points "
+                          f"({', '.join(sorted(types - {'Point'}))}); each is replaced by a "
+                          "point inside it", UserWarning, stacklevel=3)
             out["geometry"] = out.geometry.representative_point()
         else:
             raise InputError(source, f"expected points for verblijfsobjecten, found "

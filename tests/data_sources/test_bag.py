@@ -255,3 +255,37 @@ def test_validate_bag_refuses_wrong_frames() -> None:
     with pytest.raises(InputError, match="Int64"):
         validate_bag(bad, "x")
     assert bagmod.__all__ and np.isin(["read_bag_gpkg", "fetch_bag_ogc"], bagmod.__all__).all()
+
+
+def test_gpkg_polygons_become_points_with_warning(tmp_path: Path) -> None:
+    src = gpd.read_file(GPKG, layer="verblijfsobject", engine="pyogrio")
+    src["geometry"] = src.geometry.buffer(2.0)
+    path = tmp_path / "poly.gpkg"
+    src.to_file(path, layer="verblijfsobject", engine="pyogrio")
+    with pytest.warns(UserWarning, match="5 verblijfsobject"):
+        gdf = read_bag_gpkg(path, statuses=None)
+    assert (gdf.geom_type == "Point").all()
+    real = read_bag_gpkg(GPKG, statuses=None)
+    assert (gdf.geometry.distance(real.geometry) < 2.0).all()
+
+
+def test_gpkg_row_without_geometry(tmp_path: Path) -> None:
+    src = gpd.read_file(GPKG, layer="verblijfsobject", engine="pyogrio")
+    src.loc[3, "geometry"] = None
+    path = tmp_path / "nogeom.gpkg"
+    src.to_file(path, layer="verblijfsobject", engine="pyogrio")
+    with pytest.raises(InputError, match=r"row 4 \(verblijfsobject 0221019999000002\): no "
+                       "geometry"):
+        read_bag_gpkg(path, statuses=None)
+
+
+def test_lv_missing_hoofdadres_warns_and_counts(tmp_path: Path) -> None:
+    num = (LV / "0221NUM15092020-000001.xml").read_text("utf-8")
+    cut = num.replace("0221200000330229", "0221200000339999")
+    (tmp_path / "0221NUM15092020-000001.xml").write_text(cut, "utf-8")
+    shutil.copy(VBO, tmp_path)
+    with pytest.warns(UserWarning, match="1 verblijfsobject"):
+        gdf = read_bag_lv(tmp_path)
+    assert gdf.attrs["bag"]["address_join"]["hoofdadres_missing"] == 1
+    row = gdf.set_index("identificatie").loc["0221010000330999"]
+    assert pd.isna(row["huisnummer"]) and row["postcode"] is None
