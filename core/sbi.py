@@ -65,12 +65,14 @@ SBI_NO_CLASSES = ("N", "O", "other")
 
 # 2 digits, then optionally 1-2 digits (group/class), then optionally 1 digit (subclass); the
 # dots are optional but, when used, sit between these parts.
-_CODE = re.compile(r"^(\d{2})(?:\.?(\d{1,2}))?(?:\.?(\d))?$")
-_STRICT_FIVE = re.compile(r"^\d{2}\.\d\.\d$")  # "47.1.1" is not a valid notation
+_CODE = re.compile(r"^(\d{2})(?:\.?(\d{1,2}))?(?:\.?(\d))?$", re.ASCII)
+_STRICT_FIVE = re.compile(r"^\d{2}\.\d\.\d$", re.ASCII)  # "47.1.1" is not a valid notation
 
 
 def _problem(value: object) -> str | None:
     """Why ``value`` is not an SBI 2008 code, or None when it is one."""
+    if value is None:
+        return "missing SBI code"
     if not isinstance(value, str):
         return (f"SBI code {value!r} is not text; read the column as text (numbers lose "
                 "leading zeros, e.g. 0111 becomes 111)")
@@ -126,8 +128,7 @@ def parse_sbi_series(codes: pd.Series) -> tuple[pd.Series, pd.Series]:
         the problem message (``pd.NA`` where the code is fine).
     """
     uniq = pd.unique(codes.to_numpy(dtype=object))
-    probs = {u: _problem(None if (u is None or (isinstance(u, float) and np.isnan(u))) else u)
-             for u in uniq}
+    probs = {u: _problem(None if pd.isna(u) else u) for u in uniq}
     problems = codes.map(lambda v: probs[v]).astype("string")
     good = problems.isna()
     normal = pd.Series(pd.NA, index=codes.index, dtype="string")

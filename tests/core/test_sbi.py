@@ -54,7 +54,7 @@ def test_normalise_either_returns_digits_or_raises_input_error(text):
         assert "SBI" in str(exc)
         assert not is_valid_sbi(text)
     else:
-        assert (out.isdigit() and 2 <= len(out) <= 5) or out in SECTIONS
+        assert (out.isascii() and out.isdigit() and 2 <= len(out) <= 5) or out in SECTIONS
         assert normalise_sbi(out) == out  # idempotent
 
 
@@ -69,7 +69,7 @@ def test_more_than_five_digits_is_rejected(digits):
     ("4", "malformed"), ("4.711", "malformed"), ("47.1.1", "malformed"), ("471.1", "class"),
     ("47..11", "malformed"), ("47-11", "malformed"), ("V", "A-U"), ("", "empty"),
     ("04.11", "does not exist"), ("89", "does not exist"), (4711, "not text"),
-    ("47.11a", "malformed"),
+    ("47.11a", "malformed"), ("\u0664\u0667\u0661\u0661", "malformed"),  # Arabic-Indic digits
 ])
 def test_malformed_codes_get_a_clear_message(bad, message):
     with pytest.raises(InputError, match=message) as info:
@@ -93,6 +93,7 @@ def test_parse_series_keeps_going_and_names_each_problem():
     assert norm.tolist() == ["4711", pd.NA, pd.NA, "5610", pd.NA]
     assert problems.isna().tolist() == [True, False, False, True, False]
     assert "'x'" in problems[11] and "does not exist" in problems[14]
+    assert problems[12] == "missing SBI code"
     assert list(norm.index) == [10, 11, 12, 13, 14]
 
 
@@ -185,3 +186,14 @@ def test_sbi2025_crosswalk_bad_rows(tmp_path):
         load_sbi2025_crosswalk(p)
     with pytest.raises(InputError, match="not found"):
         load_sbi2025_crosswalk(tmp_path / "none.csv")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(codes(), st.text(max_size=6)), max_size=20))
+def test_series_parse_agrees_with_normalise(values):
+    norm, problems = parse_sbi_series(pd.Series(values, dtype=object))
+    for value, n, p in zip(values, norm, problems):
+        if is_valid_sbi(value):
+            assert n == normalise_sbi(value) and p is pd.NA
+        else:
+            assert n is pd.NA and isinstance(p, str) and p
