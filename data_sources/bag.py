@@ -66,6 +66,8 @@ Readers:
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import hashlib
 import json
 import os
@@ -694,6 +696,23 @@ def _parse_page(body: bytes, url: str) -> dict[str, Any]:
     return page
 
 
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), at most 300."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), 300.0)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    delta = (when - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+    return min(max(delta, 0.0), 300.0)
+
+
 def _get_page(
     session: requests.Session, url: str, *, retries: int, timeout: float, backoff: float
 ) -> bytes:
@@ -716,9 +735,9 @@ def _get_page(
                     problem = exc.problem
             elif resp.status_code == 429 or resp.status_code >= 500:
                 problem = f"HTTP {resp.status_code} {resp.reason}"
-                after = resp.headers.get("Retry-After", "")
-                if resp.status_code == 429 and after.strip().isdigit():
-                    wait = min(float(after), 300.0)
+                after = _retry_after(resp.headers.get("Retry-After"))
+                if resp.status_code == 429 and after is not None:
+                    wait = after
             else:
                 raise InputError(url, f"HTTP {resp.status_code} {resp.reason}: "
                                  f"{resp.text[:200]!r}")
@@ -772,13 +791,15 @@ def fetch_bag_ogc(
     cache_dir
         Where each page is stored (one file per URL, written atomically once the page is
         complete and valid); a second run over the same area works offline. Default
-        ``$XDG_CACHE_HOME/wijkkracht/bag_ogc``.
+        ``$XDG_CACHE_HOME/wijkkracht/bag_ogc``. Entries never expire: delete the folder (or
+        pass ``use_cache=False``) for a fresh copy of the BAG.
     page_size
         Features per page (``limit``).
     retries
-        Further attempts after a 429 (waiting ``Retry-After`` seconds), a 5xx, a connection
-        error or a page cut short, with exponential backoff (``backoff`` x 1, 2, 4, ...
-        seconds). After the last one: :class:`InputError` naming the request.
+        Further attempts after a 429 (waiting ``Retry-After``, seconds or HTTP date, at most
+        300 s), a 5xx, a connection error or a page cut short, with exponential backoff
+        (``backoff`` x 1, 2, 4, ... seconds). After the last one: :class:`InputError` naming
+        the request. Other HTTP errors (4xx) fail at once.
     timeout
         Seconds per request.
     statuses

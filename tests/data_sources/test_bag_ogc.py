@@ -197,3 +197,15 @@ def test_polygon_area_clips_and_counts(pdok: PdokStandIn, tmp_path: Path) -> Non
 def test_bad_bbox() -> None:
     with pytest.raises(InputError, match="expected"):
         fetch_bag_ogc((5, 4, 3, 2))
+
+
+def test_retry_after_forms() -> None:
+    assert bagmod._retry_after("12") == 12.0
+    assert bagmod._retry_after("100000") == 300.0
+    assert bagmod._retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
+    assert bagmod._retry_after("soon") is None and bagmod._retry_after(None) is None
+
+
+def test_use_cache_false_writes_nothing(pdok: PdokStandIn, tmp_path: Path) -> None:
+    gdf = fetch_bag_ogc(AREA, base_url=pdok.base_url, cache_dir=tmp_path, use_cache=False)
+    assert len(gdf) == 4 and not any(tmp_path.iterdir())
