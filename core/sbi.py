@@ -59,7 +59,8 @@ SECTIONS: dict[str, tuple[int, int]] = {
 }
 #: Divisions that exist in SBI 2008 (NACE Rev. 2 has no 04, 34, 40, 44, 48, 54, 57, 67, 76,
 #: 83, 89).
-_DIVISIONS = frozenset(d for lo, hi in SECTIONS.values() for d in range(lo, hi + 1)) - {4, 34, 40, 44, 48, 54, 57, 67, 76, 83, 89}  # noqa: E501
+_DIVISIONS = frozenset(d for lo, hi in SECTIONS.values() for d in range(lo, hi + 1)) - {
+    4, 34, 40, 44, 48, 54, 57, 67, 76, 83, 89}
 
 SBI_NO_CLASSES = ("N", "O", "other")
 

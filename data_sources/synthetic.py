@@ -54,6 +54,7 @@ __all__ = [
     "GEBRUIKSDOELEN",
     "SyntheticBase",
     "SyntheticData",
+    "base_from_layers",
     "demo_base",
     "generate_synthetic",
     "write_synthetic",
@@ -159,7 +160,21 @@ class SyntheticBase:
 
 
 def base_from_layers(pois: gpd.GeoDataFrame, streets: gpd.GeoDataFrame) -> SyntheticBase:
-    """Build the base from classified POIs (with ``tag``, ``building_use``) and streets."""
+    """Build the base from classified POIs and street segments.
+
+    Parameters
+    ----------
+    pois
+        POIs with ``tag`` and ``building_use`` (as :func:`~wijkkracht.core.categories.
+        classify_pois` gives them), EPSG:28992.
+    streets
+        Street segments with ``osm_id``, ``street_name``, ``highway``, EPSG:28992.
+
+    Raises
+    ------
+    InputError
+        When there are no building points or no named streets.
+    """
     b = pois[pois["building_use"].isin(["residential", "non_residential"])
              & ~pois["tag"].isin(_LEFT_OUT_TAGS)]
     named = streets[streets["street_name"].fillna("").astype(str).str.len() > 0]
@@ -202,6 +217,8 @@ class SyntheticData:
         The real street segments, tiled like the buildings, with a ``tile`` column.
     seed, scale
         The parameters used.
+    notes
+        ``{"notice": SYNTHETIC_NOTICE}``.
     """
 
     verblijfsobjecten: gpd.GeoDataFrame
@@ -518,10 +535,15 @@ def write_synthetic(out_dir: str | Path, data: SyntheticData | None = None, *,
 
     Files (every name contains "synthetic"):
 
-    * ``bag_synthetic.gpkg``: layer ``verblijfsobject_synthetic`` and ``streets_synthetic``,
-      each with the description "SYNTHETIC — generated, not real BAG/KvK data";
+    * ``bag_synthetic.gpkg``: layer ``verblijfsobject_synthetic``;
+    * ``streets_synthetic.gpkg``: layer ``streets_synthetic`` (the tiled real streets);
     * ``establishments_synthetic.csv`` (UTF-8, comma separated, ``synthetic`` column) and
       ``establishments_synthetic.README.txt`` with the same notice.
+
+    Both GeoPackage layers carry the description, and both datasets a NOTICE item,
+    "SYNTHETIC — generated, not real BAG/KvK data". Two files rather than two layers in one: appending a layer to a
+    GeoPackage just written with millions of points failed with "database is locked"
+    (GDAL's background R-tree build).
 
     Returns
     -------
@@ -534,29 +556,29 @@ def write_synthetic(out_dir: str | Path, data: SyntheticData | None = None, *,
         When the folder cannot be created or written.
     """
     import pyogrio
+    from pyogrio.errors import DataLayerError, DataSourceError
 
     data = data if data is not None else generate_synthetic(seed, scale)
     out = Path(out_dir)
+    meta = {"DESCRIPTION": SYNTHETIC_NOTICE, "NOTICE": SYNTHETIC_NOTICE,
+            "SYNTHETIC": "true", "SEED": str(data.seed), "SCALE": str(data.scale)}
+    files = [out / "bag_synthetic.gpkg", out / "streets_synthetic.gpkg",
+             out / "establishments_synthetic.csv", out / "establishments_synthetic.README.txt"]
     try:
         out.mkdir(parents=True, exist_ok=True)
-        gpkg = out / "bag_synthetic.gpkg"
-        if gpkg.exists():
-            gpkg.unlink()
-        meta = {"DESCRIPTION": SYNTHETIC_NOTICE,
-                "SYNTHETIC": "true", "SEED": str(data.seed), "SCALE": str(data.scale)}
-        for layer, frame in (("verblijfsobject_synthetic", data.verblijfsobjecten),
-                             ("streets_synthetic", data.streets)):
-            pyogrio.write_dataframe(frame, gpkg, layer=layer, driver="GPKG",
-                                    layer_metadata=meta, dataset_metadata=meta,
-                                    append=layer != "verblijfsobject_synthetic")
-        csv_path = out / "establishments_synthetic.csv"
-        data.establishments.to_csv(csv_path, index=False, encoding="utf-8",
+        for path, layer, frame in ((files[0], "verblijfsobject_synthetic",
+                                    data.verblijfsobjecten),
+                                   (files[1], "streets_synthetic", data.streets)):
+            if path.exists():
+                path.unlink()
+            pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG",
+                                    layer_metadata=meta, dataset_metadata=meta)
+        data.establishments.to_csv(files[2], index=False, encoding="utf-8",
                                    date_format="%Y-%m-%d")
-        readme = out / "establishments_synthetic.README.txt"
-        readme.write_text(f"{SYNTHETIC_NOTICE}\nestablishments_synthetic.csv and "
-                          f"bag_synthetic.gpkg were made by wijkkracht.data_sources.synthetic "
-                          f"(seed {data.seed}, scale {data.scale}). No row describes a real "
-                          f"address, business or person.\n", encoding="utf-8")
-    except OSError as exc:
+        files[3].write_text(f"{SYNTHETIC_NOTICE}\n{', '.join(f.name for f in files[:3])} were "
+                            f"made by wijkkracht.data_sources.synthetic (seed {data.seed}, "
+                            f"scale {data.scale}). No row describes a real address, business "
+                            f"or person.\n", encoding="utf-8")
+    except (OSError, DataSourceError, DataLayerError) as exc:
         raise OutputError(f"{out}: cannot write the synthetic data ({exc})") from exc
-    return [gpkg, csv_path, readme]
+    return files

@@ -190,12 +190,15 @@ def test_write_synthetic_files_say_synthetic(tmp_path, base):
     d = generate_synthetic(seed=2, scale=0.1, base=base)
     files = write_synthetic(tmp_path / "out", d)
     assert all("synthetic" in f.name for f in files) and all(f.exists() for f in files)
-    gpkg = next(f for f in files if f.suffix == ".gpkg")
-    layers = [name for name, _ in pyogrio.list_layers(gpkg)]
+    layers = {}
+    for gpkg in (f for f in files if f.suffix == ".gpkg"):
+        for name, _ in pyogrio.list_layers(gpkg):
+            layers[name] = gpkg
+            info = pyogrio.read_info(gpkg, layer=name)
+            assert info["layer_metadata"]["DESCRIPTION"] == SYNTHETIC_NOTICE
+            assert info["dataset_metadata"]["NOTICE"] == SYNTHETIC_NOTICE
     assert set(layers) == {"verblijfsobject_synthetic", "streets_synthetic"}
-    for layer in layers:
-        info = pyogrio.read_info(gpkg, layer=layer)
-        assert info["layer_metadata"]["DESCRIPTION"] == SYNTHETIC_NOTICE
+    gpkg = layers["verblijfsobject_synthetic"]
     back = pyogrio.read_dataframe(gpkg, layer="verblijfsobject_synthetic")
     assert len(back) == len(d.verblijfsobjecten) and back["synthetic"].all()
     csv = pd.read_csv(next(f for f in files if f.suffix == ".csv"), dtype=str)
@@ -205,3 +208,12 @@ def test_write_synthetic_files_say_synthetic(tmp_path, base):
     assert SYNTHETIC_NOTICE in readme.read_text(encoding="utf-8")
     # writing again replaces the files
     assert write_synthetic(tmp_path / "out", d) == files
+
+
+def test_write_synthetic_unwritable_folder(tmp_path, base):
+    from wijkkracht.core.errors import OutputError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="cannot write the synthetic data"):
+        write_synthetic(blocker / "out", generate_synthetic(seed=2, scale=0.05, base=base))
