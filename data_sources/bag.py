@@ -456,7 +456,7 @@ def read_bag_gpkg(
 # --------------------------------------------------------------------------------------------
 # (b) LV BAG 2.0 XML
 
-_LV_TYPES = ("VBO", "NUM", "OPR")
+_LV_TYPES = ("VBO", "NUM", "OPR", "PND")
 _LV_NAME = re.compile(r"^\d{4}(VBO|NUM|OPR|PND|LIG|STA|WPL)\d", re.IGNORECASE)
 _SNAPSHOT_RE = re.compile(rb"StandTechnischeDatum>(\d{4}-\d{2}-\d{2})<")
 
@@ -588,9 +588,9 @@ def read_bag_lv(
     paths
         XML files, folders holding them, or zip files (e.g. ``9999VBO08012021.zip``), or a
         list of these. Files are recognised by Kadaster's names: ``<gemeente>VBO<date>...xml``
-        (verblijfsobjecten, required), ``...NUM...`` (nummeraanduidingen) and ``...OPR...``
-        (openbare ruimten). Other object types (``PND``, ...) are ignored and listed in
-        ``attrs["bag"]["ignored_files"]``.
+        (verblijfsobjecten, required), ``...NUM...`` (nummeraanduidingen), ``...OPR...``
+        (openbare ruimten) and ``...PND...`` (panden). Other object types (``LIG``, ``STA``,
+        ``WPL``) and other files are ignored and listed in ``attrs["bag"]["ignored_files"]``.
     bbox
         ``(xmin, ymin, xmax, ymax)`` in EPSG:28992.
     statuses
@@ -605,7 +605,9 @@ def read_bag_lv(
         The BAG schema, one row per verblijfsobject (its current voorkomen). The main address
         (``hoofdadres``) fills huisnummer, huisletter, toevoeging, postcode (from the NUM files)
         and openbare_ruimte_naam (from the OPR files); without those files they stay empty.
-        ``bouwjaar`` is a pand attribute and stays empty.
+        ``bouwjaar`` is the ``oorspronkelijkBouwjaar`` of the first pand the verblijfsobject
+        lies in (from the PND files; empty without them). Found/missing counts are in
+        ``attrs["bag"]["address_join"]`` and ``["pand_join"]``; missing ones warn.
     """
     files, ignored = _lv_files(paths)
     source = ", ".join(str(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths))
@@ -629,6 +631,7 @@ def read_bag_lv(
         "history_dropped": int(history),
         "ignored_files": ignored,
         "address_join": None,
+        "pand_join": None,
     }
     if files["NUM"]:
         num, _ = _current(_read_lv(files["NUM"], None, geometry=False), snapshot_date)
@@ -657,6 +660,18 @@ def read_bag_lv(
             warnings.warn(f"{source}: {missing} verblijfsobject(en) have a hoofdadres that is "
                           "not in the nummeraanduiding files; their address stays empty",
                           UserWarning, stacklevel=2)
+    if files["PND"]:
+        pnd, _ = _current(_read_lv(files["PND"], None, geometry=False), snapshot_date)
+        years = {_bag_id(i): y for i, y in zip(pnd["identificatie"], pnd["oorspronkelijkBouwjaar"])}
+        firsts = [(_bag_ids(v) or "").split(",")[0] or None for v in frame["pand_identificatie"]]
+        frame["bouwjaar"] = [years.get(f) if f else None for f in firsts]
+        missing_pand = sum(1 for f in firsts if f not in years)
+        meta["pand_join"] = {"pand_found": len(firsts) - missing_pand,
+                             "pand_missing": missing_pand}
+        if missing_pand:
+            warnings.warn(f"{source}: the pand of {missing_pand} verblijfsobject(en) is not in "
+                          "the pand files; their bouwjaar stays empty", UserWarning,
+                          stacklevel=2)
     crs = vbo.crs if isinstance(vbo, gpd.GeoDataFrame) else RD_NEW
     geometry = vbo.geometry.values if isinstance(vbo, gpd.GeoDataFrame) else []
     return _normalize(frame, geometry, crs, source, statuses=statuses, meta=meta)

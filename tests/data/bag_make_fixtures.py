@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,18 +26,35 @@ LV = HERE / "bag_lv"
 OPR_KEEP = ("0221300000311333", "0221300000311195", "0221300000311239", "0221300000311236")
 
 
+#: The panden the VBO file refers to (the PND file is cut to them).
+PND_KEEP = ("0221100000312938", "0221100000311191")
+
+
 def copy_lv() -> None:
     LV.mkdir(exist_ok=True)
     for name in ("0221VBO15092020-000001.xml", "0221NUM15092020-000001.xml"):
         shutil.copyfile(DOESBURG / name, LV / name)
-    text = (DOESBURG / "0221OPR15092020-000001.xml").read_text("utf-8")
-    head, _, rest = text.partition("            <sl-bag-extract:bagObject>")
-    body, _, tail = ("            <sl-bag-extract:bagObject>" + rest).rpartition(
-        "</sl-bag-extract:bagObject>\n")
-    objects = re.findall(r"            <sl-bag-extract:bagObject>.*?</sl-bag-extract:bagObject>\n",
-                         body + "</sl-bag-extract:bagObject>\n", flags=re.S)
-    kept = [o for o in objects if any(f">{i}<" in o for i in OPR_KEEP)]
-    (LV / "0221OPR15092020-000001.xml").write_text(head + "".join(kept) + tail, "utf-8")
+    cut((DOESBURG / "0221OPR15092020-000001.xml").read_text("utf-8"), OPR_KEEP,
+        LV / "0221OPR15092020-000001.xml")
+    with zipfile.ZipFile(DOESBURG / "0221PND15092020.zip") as zf:
+        text = zf.read("0221PND15092020-000001.xml").decode("utf-8")
+    cut(text, PND_KEEP, LV / "0221PND15092020-000001.xml")
+
+
+def cut(text: str, keep: tuple[str, ...], out: Path) -> None:
+    """Write the LV file ``text`` with only the bagObjects whose identificatie is in ``keep``
+    (everything else in the file, and the kept objects' XML, unchanged)."""
+
+    def one(m: re.Match[str]) -> str:
+        obj = m.group(0)
+        ident = re.search(r"<Objecten:identificatie[^>]*>(\d+)<", obj)
+        return obj if ident and ident.group(1) in keep else ""
+
+    text = re.sub(r"\n?[ \t]*<sl-bag-extract:bagObject>.*?</sl-bag-extract:bagObject>", one,
+                  text, flags=re.S)
+    text = re.sub(r"<sl:stand>\s*</sl:stand>", "", text)
+    text = re.sub(r"\n[ \t]*(?=\n)", "", text)  # lines left empty by the cut
+    out.write_text(text, "utf-8")
 
 
 def pdok_rows() -> gpd.GeoDataFrame:
@@ -55,7 +73,7 @@ def pdok_rows() -> gpd.GeoDataFrame:
             "toevoeging": list(real["toevoeging"]),
             "postcode": list(real["postcode"]),
             "woonplaats_naam": ["Doesburg"] * len(real),
-            "bouwjaar": [None] * len(real),
+            "bouwjaar": list(real["bouwjaar"]),
             "pand_identificatie": list(real["pand_identificatie"]),
             "rdf_seealso": [f"http://bag.basisregistraties.overheid.nl/bag/id/verblijfsobject/{i}"
                             for i in real["identificatie"]],

@@ -87,12 +87,39 @@ def test_lv_current_voorkomens_with_address() -> None:
     # the current voorkomen of nummeraanduiding 0221200000330229 has no postcode
     assert b["postcode"] is None
     assert b["openbare_ruimte_naam"] == "Schout bij Nacht Doormansingel"
-    assert gdf["bouwjaar"].isna().all() and str(gdf["bouwjaar"].dtype) == "Int64"
+    # bouwjaar from the (current voorkomen of the) pand; pand 0221100000311191 had 9999 first
+    assert gdf.set_index("identificatie")["bouwjaar"].to_dict() == {
+        "0221010000330226": 1585, "0221010000330999": 1992}
+    assert str(gdf["bouwjaar"].dtype) == "Int64"
+    assert meta_pand(gdf) == {"pand_found": 2, "pand_missing": 0}
     meta = gdf.attrs["bag"]
     assert meta["snapshot_date"] == "2020-09-15"
     assert meta["history_dropped"] == 3
     assert meta["synthetic"] is False and meta["status_filter"] is None
     validate_bag(gdf, "x")
+
+
+def meta_pand(gdf: gpd.GeoDataFrame) -> dict:
+    return gdf.attrs["bag"]["pand_join"]
+
+
+def test_lv_before_the_first_voorkomen_is_empty_but_valid() -> None:
+    gdf = read_bag_lv([VBO, LV / "0221PND15092020-000001.xml"], statuses=None,
+                      snapshot_date="2011-01-01")
+    # both verblijfsobjecten begin later (2011-09-06 and 2011-10-05)
+    assert len(gdf) == 0 and tuple(gdf.columns) == BAG_COLUMNS
+    assert gdf.crs.to_epsg() == 28992 and gdf.attrs["bag"]["history_dropped"] == 5
+    validate_bag(gdf, "x")
+
+
+def test_lv_missing_pand_warns(tmp_path: Path) -> None:
+    pnd = (LV / "0221PND15092020-000001.xml").read_text("utf-8")
+    (tmp_path / "0221PND15092020-000001.xml").write_text(
+        pnd.replace("0221100000311191", "0221100000319999"), "utf-8")
+    shutil.copy(VBO, tmp_path)
+    with pytest.warns(UserWarning, match="the pand of 1 verblijfsobject"):
+        gdf = read_bag_lv(tmp_path)
+    assert meta_pand(gdf) == {"pand_found": 1, "pand_missing": 1}
 
 
 def test_lv_as_of_a_date_reads_history() -> None:
@@ -161,6 +188,7 @@ def test_gpkg_reads_schema_and_filters_status() -> None:
     rows = gdf.set_index("identificatie")
     assert rows.loc["0221019999000001", "gebruiksdoel"] == "woonfunctie,winkelfunctie"
     assert rows.loc["0221019999000001", "bouwjaar"] == 1905
+    assert rows.loc["0221010000330999", "bouwjaar"] == 1992
     assert pd.isna(rows.loc["0221019999000002", "bouwjaar"])  # 9999 = unknown
     assert rows.loc["0221019999000002", "toevoeging"] == "2"
     assert len(read_bag_gpkg(GPKG, statuses=None)) == 5
