@@ -201,6 +201,8 @@ def _bag_id(value: object) -> str | None:
     """``"NL.IMBAG.Verblijfsobject.0221010000330226"`` or ``221010000330226`` -> 16 digits."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        value = int(value)  # an id column read as float (because of empty values)
     text = str(value).strip().rsplit(".", 1)[-1] if not isinstance(value, (int, np.integer)) \
         else str(int(value))
     if text.isdigit() and len(text) < 16:

@@ -317,3 +317,10 @@ def test_lv_missing_hoofdadres_warns_and_counts(tmp_path: Path) -> None:
     assert gdf.attrs["bag"]["address_join"]["hoofdadres_missing"] == 1
     row = gdf.set_index("identificatie").loc["0221010000330999"]
     assert pd.isna(row["huisnummer"]) and row["postcode"] is None
+
+
+@pytest.mark.parametrize("value", ["NL.IMBAG.Verblijfsobject.0221010000330226",
+                                   "0221010000330226", 221010000330226, 221010000330226.0,
+                                   np.int64(221010000330226)])
+def test_identificatie_forms(value: object) -> None:
+    assert bagmod._bag_id(value) == "0221010000330226"

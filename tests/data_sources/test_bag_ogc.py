@@ -209,3 +209,13 @@ def test_retry_after_forms() -> None:
 def test_use_cache_false_writes_nothing(pdok: PdokStandIn, tmp_path: Path) -> None:
     gdf = fetch_bag_ogc(AREA, base_url=pdok.base_url, cache_dir=tmp_path, use_cache=False)
     assert len(gdf) == 4 and not any(tmp_path.iterdir())
+
+
+def test_area_as_wgs84_geoseries(pdok: PdokStandIn, tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    area = gpd.GeoSeries([box(*AREA)], crs=28992).to_crs(4326)
+    gdf = fetch_bag_ogc(area, base_url=pdok.base_url, cache_dir=tmp_path)
+    assert len(gdf) == 4 and gdf.attrs["bag"]["outside_area"] == 0
+    bbox = parse_qs(urlparse(pdok.requests[0]).query)["bbox"][0].split(",")
+    assert [round(float(v)) for v in bbox] == [round(v) for v in AREA]
