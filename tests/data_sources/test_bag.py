@@ -324,3 +324,32 @@ def test_lv_missing_hoofdadres_warns_and_counts(tmp_path: Path) -> None:
                                    np.int64(221010000330226)])
 def test_identificatie_forms(value: object) -> None:
     assert bagmod._bag_id(value) == "0221010000330226"
+
+
+SHARED_DOESBURG = Path(__file__).resolve().parents[3] / "shared" / "data" / "doesburg"
+
+
+@pytest.mark.skipif(not SHARED_DOESBURG.is_dir(), reason="../shared/data/doesburg not present")
+def test_lv_full_shared_doesburg_folder() -> None:
+    """The original folder: the full PND zip (13,098 pand voorkomens) and a GeoPackage that is
+    ignored and listed."""
+    gdf = read_bag_lv(SHARED_DOESBURG)
+    assert gdf.set_index("identificatie")["bouwjaar"].to_dict() == {
+        "0221010000330226": 1585, "0221010000330999": 1992}
+    ignored = gdf.attrs["bag"]["ignored_files"]
+    assert any(p.endswith("bag_panden_doesburg_actueel.gpkg") for p in ignored)
+
+
+def test_lv_nested_zip_and_bad_zip(tmp_path: Path) -> None:
+    inner = tmp_path / "0221VBO15092020.zip"
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.write(VBO, VBO.name)
+    outer = tmp_path / "lvbag-extract-nl.zip"
+    with zipfile.ZipFile(outer, "w") as zf:
+        zf.write(inner, inner.name)
+    with pytest.raises(InputError, match="nested zip '0221VBO15092020.zip'; unpack it"):
+        read_bag_lv(outer)
+    bad = tmp_path / "broken.zip"
+    bad.write_bytes(b"PK not really")
+    with pytest.raises(InputError, match="not a readable zip file"):
+        read_bag_lv(bad)
