@@ -541,8 +541,8 @@ def write_synthetic(out_dir: str | Path, data: SyntheticData | None = None, *,
       ``establishments_synthetic.README.txt`` with the same notice.
 
     Both GeoPackage layers carry the description, and both datasets a NOTICE item,
-    "SYNTHETIC — generated, not real BAG/KvK data". Two files rather than two layers in one: appending a layer to a
-    GeoPackage just written with millions of points failed with "database is locked"
+    "SYNTHETIC — generated, not real BAG/KvK data". Two files rather than two layers in one:
+    appending a layer to a GeoPackage just written with millions of points failed with "database is locked"
     (GDAL's background R-tree build).
 
     Returns
