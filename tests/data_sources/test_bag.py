@@ -353,3 +353,10 @@ def test_lv_nested_zip_and_bad_zip(tmp_path: Path) -> None:
     bad.write_bytes(b"PK not really")
     with pytest.raises(InputError, match="not a readable zip file"):
         read_bag_lv(bad)
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    result = doctest.testmod(bagmod)
+    assert result.attempted >= 2 and result.failed == 0

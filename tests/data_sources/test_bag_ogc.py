@@ -219,3 +219,11 @@ def test_area_as_wgs84_geoseries(pdok: PdokStandIn, tmp_path: Path) -> None:
     assert len(gdf) == 4 and gdf.attrs["bag"]["outside_area"] == 0
     bbox = parse_qs(urlparse(pdok.requests[0]).query)["bbox"][0].split(",")
     assert [round(float(v)) for v in bbox] == [round(v) for v in AREA]
+
+
+def test_server_gone_without_cache(pdok: PdokStandIn, tmp_path: Path,
+                                   sleeps: list[float]) -> None:
+    pdok.stop()
+    with pytest.raises(InputError, match=r"request failed: ConnectionError.*after 2 attempts"):
+        fetch_bag_ogc(AREA, base_url=pdok.base_url, cache_dir=tmp_path, retries=1)
+    assert sleeps == [1.0] and not any(tmp_path.iterdir())
