@@ -419,6 +419,11 @@ def read_bag_gpkg(
         The date of the BAG extract (``YYYY-MM-DD``), recorded in the metadata; PDOK's
         GeoPackage does not state it in a field.
 
+    Notes
+    -----
+    A layer with a true ``synthetic`` field (as synthetic generators write) gives
+    ``attrs["bag"]["synthetic"] = True``.
+
     Returns
     -------
     geopandas.GeoDataFrame
@@ -451,8 +456,10 @@ def read_bag_gpkg(
                          "verblijfsobject layer?")
     if mask is not None and len(gdf):
         gdf = gdf[gdf.geometry.intersects(fmask)]
-    return _normalize(gdf, gdf.geometry.values, gdf.crs, source, statuses=statuses,
-                      meta={"snapshot_date": snapshot_date, "layer": layer})
+    meta: dict[str, Any] = {"snapshot_date": snapshot_date, "layer": layer}
+    if "synthetic" in gdf and bool(gdf["synthetic"].fillna(False).astype(bool).any()):
+        meta["synthetic"] = True  # a file from a synthetic generator says so in this field
+    return _normalize(gdf, gdf.geometry.values, gdf.crs, source, statuses=statuses, meta=meta)
 
 
 # --------------------------------------------------------------------------------------------

@@ -360,3 +360,12 @@ def test_docstring_examples() -> None:
 
     result = doctest.testmod(bagmod)
     assert result.attempted >= 2 and result.failed == 0
+
+
+def test_gpkg_synthetic_field_is_reported(tmp_path: Path) -> None:
+    src = gpd.read_file(GPKG, layer="verblijfsobject", engine="pyogrio")
+    src["synthetic"] = True
+    path = tmp_path / "synthetic.gpkg"
+    src.to_file(path, layer="verblijfsobject", engine="pyogrio")
+    assert read_bag_gpkg(path).attrs["bag"]["synthetic"] is True
+    assert read_bag_gpkg(GPKG).attrs["bag"]["synthetic"] is False
