@@ -38,8 +38,9 @@ Status filter. ``DEFAULT_STATUSES`` keeps the units that exist: ``"Verblijfsobje
 gebruik"``, ``"Verblijfsobject in gebruik (niet ingemeten)"``, ``"Verblijfsobject buiten
 gebruik"`` and ``"Verbouwing verblijfsobject"``. Not kept by default: ``"Verblijfsobject
 gevormd"`` (planned, not built), ``"Niet gerealiseerd verblijfsobject"``, ``"Verblijfsobject
-ingetrokken"`` and ``"Verblijfsobject ten onrechte opgevoerd"``. Pass ``statuses=None`` to keep
-every status.
+ingetrokken"`` and ``"Verblijfsobject ten onrechte opgevoerd"`` (all eight:
+``BAG_STATUSES``). Pass ``statuses=None`` to keep every status; a status outside
+``BAG_STATUSES`` in the filter (a typo would drop everything) raises :class:`InputError`.
 
 Bad input raises a one-line :class:`~wijkkracht.core.errors.InputError` naming the file (or
 request) and the row: a ``gebruiksdoel`` outside the BAG list, an identificatie that is not 16
@@ -95,6 +96,7 @@ __all__ = [
     "BAG_COLUMNS",
     "GEBRUIKSDOELEN",
     "DEFAULT_STATUSES",
+    "BAG_STATUSES",
     "DEFAULT_OGC_URL",
     "parse_gebruiksdoel",
     "validate_bag",
@@ -139,6 +141,14 @@ DEFAULT_STATUSES = (
     "Verblijfsobject in gebruik (niet ingemeten)",
     "Verblijfsobject buiten gebruik",
     "Verbouwing verblijfsobject",
+)
+
+#: All statuses of a BAG verblijfsobject.
+BAG_STATUSES = DEFAULT_STATUSES + (
+    "Verblijfsobject gevormd",
+    "Niet gerealiseerd verblijfsobject",
+    "Verblijfsobject ingetrokken",
+    "Verblijfsobject ten onrechte opgevoerd",
 )
 
 #: PDOK's BAG OGC API Features (v2).
@@ -241,6 +251,13 @@ def _normalize(
 ) -> gpd.GeoDataFrame:
     """Bring source columns (already renamed to the schema's names) to :data:`BAG_COLUMNS`."""
     n = len(frame)
+    if isinstance(statuses, str):
+        statuses = (statuses,)
+    if statuses is not None:
+        unknown = [st for st in statuses if st not in BAG_STATUSES]
+        if unknown:
+            raise InputError(source, f"unknown status {unknown[0]!r} in the status filter; "
+                             f"BAG statuses are {', '.join(BAG_STATUSES)}")
 
     def col(name: str) -> pd.Series:
         return frame[name] if name in frame else pd.Series([None] * n, index=frame.index)

@@ -369,3 +369,11 @@ def test_gpkg_synthetic_field_is_reported(tmp_path: Path) -> None:
     src.to_file(path, layer="verblijfsobject", engine="pyogrio")
     assert read_bag_gpkg(path).attrs["bag"]["synthetic"] is True
     assert read_bag_gpkg(GPKG).attrs["bag"]["synthetic"] is False
+
+
+def test_status_filter_refuses_unknown_status_and_takes_one_string() -> None:
+    with pytest.raises(InputError, match="unknown status 'in gebruik' in the status filter"):
+        read_bag_gpkg(GPKG, statuses=["in gebruik"])
+    gdf = read_bag_gpkg(GPKG, statuses="Verblijfsobject gevormd")
+    assert list(gdf["identificatie"]) == ["0221019999000003"]
+    assert sum(gdf.attrs["bag"]["dropped_by_status"].values()) == 4
