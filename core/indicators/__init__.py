@@ -1,6 +1,15 @@
 """Indicators: pure functions ``f(network, pois) -> DataFrame`` aligned to the network's
 segments, with units and Dutch/English labels in :mod:`.registry`."""
 
+from .bag import (
+    bag_indicators,
+    bag_mixed_use,
+    bag_vacancy,
+    building_age_diversity,
+    business_dynamics,
+    hidden_economy,
+    sbi_no_mix,
+)
 from .mixed_use import diversity, mixed_use, nonres_building_share
 from .no_mix import no_mix
 from .proximity import proximity
@@ -17,6 +26,13 @@ __all__ = [
     "INDICATORS",
     "Indicator",
     "indicator",
+    "bag_mixed_use",
+    "bag_vacancy",
+    "hidden_economy",
+    "business_dynamics",
+    "sbi_no_mix",
+    "building_age_diversity",
+    "bag_indicators",
 ]
 
 #: The indicator functions the pipeline runs, in order.

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from ..categories import EVERYDAY, Label
 
-__all__ = ["Indicator", "INDICATORS", "register", "indicator", "label", "unit_label", "UNITS"]
+__all__ = ["Indicator", "INDICATORS", "register", "indicator", "label", "unit_label", "UNITS",
+           "BAG_INDICATORS", "register_bag", "any_indicator", "SENSITIVE"]
 
 
 #: Units and their display labels.
@@ -284,3 +285,213 @@ register(Indicator(
     ),
     tags=("key",),
 ))
+
+# --- BAG and establishments (core/indicators/bag.py) ----------------------------------------
+UNITS["m2"] = Label("m²", "m²")
+UNITS["per_100m"] = Label("per 100 m straat", "per 100 m of street")
+UNITS["m2_per_100m"] = Label("m² per 100 m straat", "m² per 100 m of street")
+UNITS["years"] = Label("jaar", "years")
+
+#: Tag of columns that count establishments (personal data at low numbers: sole traders,
+#: home-based businesses); :mod:`wijkkracht.core.privacy` suppresses small values of these.
+SENSITIVE = "sensitive"
+
+_NO_UNITS = Label("geen BAG-verblijfsobjecten aan dit segment",
+                  "no BAG units on this segment")
+_NO_EST = Label("geen actieve vestigingen aan dit segment (of onderdrukt)",
+                "no active establishments on this segment (or suppressed)")
+_SUPPRESSED = Label("onderdrukt (te kleine aantallen) of geen gegevens",
+                    "suppressed (small numbers) or no data")
+_INDICATION = ("Een indicatie, niet de CBS-leegstandsstatistiek.",
+               "An indication, not the CBS vacancy statistic.")
+
+
+#: Columns of :mod:`wijkkracht.core.indicators.bag`. Kept apart from :data:`INDICATORS` until
+#: the pipeline computes them: everything that reads :data:`INDICATORS` (map, styles, CLI,
+#: QGIS help) treats it as the list of columns every run produces. When the BAG layers are
+#: wired in, merge with ``INDICATORS.update(BAG_INDICATORS)``.
+BAG_INDICATORS: dict[str, Indicator] = {}
+
+
+def register_bag(ind: Indicator) -> Indicator:
+    """Add a BAG/establishment indicator to :data:`BAG_INDICATORS` (unique in both registries)."""
+    if ind.name in INDICATORS or ind.name in BAG_INDICATORS:
+        raise ValueError(f"indicator {ind.name!r} registered twice")
+    if ind.unit not in UNITS:
+        raise ValueError(f"unknown unit {ind.unit!r} for {ind.name!r}")
+    BAG_INDICATORS[ind.name] = ind
+    return ind
+
+
+def any_indicator(name: str) -> Indicator:
+    """Look up an indicator in :data:`INDICATORS` or :data:`BAG_INDICATORS`."""
+    found = INDICATORS.get(name) or BAG_INDICATORS.get(name)
+    if found is None:
+        raise KeyError(f"unknown indicator {name!r}")
+    return found
+
+
+def _bag(name: str, unit: str, nl: str, en: str, dnl: str, den: str,
+         null: Label | None = None, tags: tuple[str, ...] = ()) -> None:
+    register_bag(Indicator(name=name, group="bag", unit=unit, label=Label(nl, en),
+                           description=Label(dnl, den), null_meaning=null, tags=tags))
+
+
+_SPLIT = ("; de oppervlakte van een object met meerdere gebruiksdoelen is gelijk over die "
+          "doelen verdeeld",
+          "; the area of a unit with several uses is split equally over them")
+_bag("bag_units", "count", "BAG-verblijfsobjecten", "BAG units",
+     "Aantal bestaande verblijfsobjecten (in/buiten gebruik, verbouwing) waarvan dit segment "
+     "de dichtstbijzijnde straat is; 0: geen.",
+     "Number of existing BAG units (in or out of use, being rebuilt) whose nearest street is "
+     "this segment; 0: none.")
+_bag("bag_floor_area_m2", "m2", "Gebruiksoppervlakte", "Floor area",
+     "Som van de gebruiksoppervlakte (BAG oppervlakte) van de verblijfsobjecten; 0: geen.",
+     "Sum of the floor area (BAG oppervlakte) of the units; 0: none.")
+_bag("bag_housing_area_m2", "m2", "Woonoppervlakte", "Housing floor area",
+     "Oppervlakte met woonfunctie" + _SPLIT[0] + "; 0: geen wonen.",
+     "Floor area with woonfunctie" + _SPLIT[1] + "; 0: no housing.")
+_bag("mxi", "share", "Mixed-use Index (MXI, wonen)", "Mixed-use Index (MXI, housing)",
+     "Woonoppervlakte gedeeld door alle oppervlakte (van den Hoek)" + _SPLIT[0] + ". 1: "
+     "alleen wonen, 0: geen wonen.",
+     "Housing floor area divided by all floor area (van den Hoek)" + _SPLIT[1] + ". 1: only "
+     "housing, 0: no housing.",
+     null=Label("geen verblijfsobjecten met oppervlakte", "no units with a floor area"),
+     tags=("key",))
+_bag("bag_use_richness", "categories", "Gebruiksdoelen (BAG)", "BAG uses",
+     "Aantal verschillende BAG-gebruiksdoelen met oppervlakte (0–11); 0: geen.",
+     "Number of distinct BAG uses with floor area (0–11); 0: none.")
+_bag("bag_use_shannon", "index", "Shannon-diversiteit gebruiksdoelen",
+     "Shannon diversity of uses",
+     "Shannon-entropie over de BAG-gebruiksdoelen, gewogen naar oppervlakte; 0: één of geen.",
+     "Shannon entropy over the BAG uses, weighted by floor area; 0: one use or none.")
+_bag("bag_use_hill1", "species", "Functiemenging naar oppervlakte (Hill q=1)",
+     "Mixed use by floor area (Hill q=1)",
+     "exp(Shannon) over de BAG-gebruiksdoelen gewogen naar oppervlakte: het effectieve aantal "
+     "gebruiksdoelen; 0: geen oppervlakte.",
+     "exp(Shannon) over the BAG uses weighted by floor area: the effective number of uses; "
+     "0: no floor area.", tags=("key",))
+_bag("bag_use_hill2", "species", "Functiemenging naar oppervlakte (Hill q=2)",
+     "Mixed use by floor area (Hill q=2)",
+     "1/Σ p² over de BAG-gebruiksdoelen gewogen naar oppervlakte; 0: geen oppervlakte.",
+     "1/Σ p² over the BAG uses weighted by floor area; 0: no floor area.")
+_bag("nonres_units", "count", "Niet-woonobjecten", "Non-residential units",
+     "Verblijfsobjecten met minstens één ander gebruiksdoel dan wonen; 0: geen.",
+     "Units with at least one use other than housing; 0: none.")
+_bag("nonres_area_m2", "m2", "Niet-woonoppervlakte", "Non-residential floor area",
+     "Oppervlakte met een ander gebruiksdoel dan wonen" + _SPLIT[0] + "; 0: geen.",
+     "Floor area with a use other than housing" + _SPLIT[1] + "; 0: none.")
+_bag("nonres_units_per_100m", "per_100m", "Intensiteit: niet-woonobjecten",
+     "Intensity: non-residential units",
+     "Niet-woonobjecten per 100 m straatsegment; 0: geen.",
+     "Non-residential units per 100 m of street segment; 0: none.", tags=("key",))
+_bag("nonres_area_per_100m", "m2_per_100m", "Intensiteit: niet-woonoppervlakte",
+     "Intensity: non-residential floor area",
+     "Niet-woonoppervlakte per 100 m straatsegment; 0: geen.",
+     "Non-residential floor area per 100 m of street segment; 0: none.")
+_bag("nonres_in_use_units", "count", "Niet-woonobjecten in gebruik",
+     "Non-residential units in use",
+     "Objecten zonder woonfunctie met status in gebruik: de noemer van de leegstandsindicatie; "
+     "0: geen.",
+     "Units without woonfunctie with status in use: the denominator of the vacancy "
+     "indication; 0: none.")
+_bag("bag_vacant_units", "count", "Leegstandsindicatie: objecten",
+     "Vacancy indication: units",
+     "Niet-woonobjecten in gebruik zonder actieve vestiging op dat adres. " + _INDICATION[0]
+     + " 0: geen.",
+     "Non-residential units in use without an active establishment at that address. "
+     + _INDICATION[1] + " 0: none.")
+_bag("bag_vacant_area_m2", "m2", "Leegstandsindicatie: oppervlakte",
+     "Vacancy indication: floor area",
+     "Oppervlakte van die objecten. " + _INDICATION[0] + " 0: geen.",
+     "Floor area of those units. " + _INDICATION[1] + " 0: none.")
+_bag("bag_vacant_share", "share", "Leegstandsindicatie (aandeel)", "Vacancy indication (share)",
+     "Objecten zonder actieve vestiging gedeeld door niet-woonobjecten in gebruik. "
+     + _INDICATION[0],
+     "Units without an active establishment divided by non-residential units in use. "
+     + _INDICATION[1],
+     null=Label("geen niet-woonobjecten in gebruik", "no non-residential units in use"),
+     tags=("key",))
+_bag("bag_out_of_use_units", "count", "Objecten buiten gebruik", "Units out of use",
+     "Verblijfsobjecten met status 'buiten gebruik'; 0: geen.",
+     "Units with status 'buiten gebruik' (out of use); 0: none.")
+_bag("bag_out_of_use_area_m2", "m2", "Oppervlakte buiten gebruik", "Floor area out of use",
+     "Oppervlakte van objecten buiten gebruik; 0: geen.",
+     "Floor area of units out of use; 0: none.")
+_bag("bag_out_of_use_share", "share", "Aandeel buiten gebruik", "Share out of use",
+     "Objecten buiten gebruik gedeeld door alle bestaande objecten. " + _INDICATION[0],
+     "Units out of use divided by all existing units. " + _INDICATION[1], null=_NO_UNITS)
+_bag("active_est", "count", "Actieve vestigingen", "Active establishments",
+     "Vestigingen (KvK/LISA) actief op de peildatum; 0: geen; leeg: onderdrukt.",
+     "Establishments (KvK/LISA) active on the reference date; 0: none; empty: suppressed.",
+     null=_SUPPRESSED, tags=(SENSITIVE,))
+_bag("home_based_est", "count", "Bedrijven aan huis", "Home-based businesses",
+     "Actieve vestigingen op adressen met alleen woonfunctie (verborgen economie); 0: geen; "
+     "leeg: onderdrukt.",
+     "Active establishments at addresses whose only use is housing (hidden economy); 0: none; "
+     "empty: suppressed.", null=_SUPPRESSED, tags=(SENSITIVE,))
+_bag("home_based_share", "share", "Aandeel bedrijven aan huis", "Share of home-based businesses",
+     "Bedrijven aan huis gedeeld door actieve vestigingen.",
+     "Home-based businesses divided by active establishments.", null=_NO_EST,
+     tags=(SENSITIVE, "key"))
+_bag("est_with_employees", "count", "Vestigingen met bekend aantal werkzame personen",
+     "Establishments with known employees",
+     "Actieve vestigingen met een bekend aantal werkzame personen; 0: geen; leeg: onderdrukt.",
+     "Active establishments with a known number of employees; 0: none; empty: suppressed.",
+     null=_SUPPRESSED, tags=(SENSITIVE,))
+_bag("solo_est", "count", "Eenpersoonsbedrijven (zzp)", "One-person firms (ZZP)",
+     "Actieve vestigingen met precies 1 werkzame persoon; 0: geen; leeg: onderdrukt.",
+     "Active establishments with exactly 1 employee; 0: none; empty: suppressed.",
+     null=_SUPPRESSED, tags=(SENSITIVE,))
+_bag("solo_share", "share", "Aandeel eenpersoonsbedrijven", "Share of one-person firms",
+     "Eenpersoonsbedrijven gedeeld door vestigingen met bekend aantal werkzame personen.",
+     "One-person firms divided by establishments with a known number of employees.",
+     null=_NO_EST, tags=(SENSITIVE,))
+_bag("est_starters", "count", "Starters", "Starters",
+     "Vestigingen gestart in de laatste N jaar (standaard 5) voor de peildatum; 0: geen; "
+     "leeg: onderdrukt.",
+     "Establishments started in the last N years (default 5) before the reference date; "
+     "0: none; empty: suppressed.", null=_SUPPRESSED, tags=(SENSITIVE,))
+_bag("est_closures", "count", "Opheffingen", "Closures",
+     "Vestigingen beëindigd in de laatste N jaar (standaard 5) voor de peildatum; 0: geen; "
+     "leeg: onderdrukt.",
+     "Establishments closed in the last N years (default 5) before the reference date; "
+     "0: none; empty: suppressed.", null=_SUPPRESSED, tags=(SENSITIVE,))
+_bag("est_net_change", "count", "Netto groei vestigingen", "Net change of establishments",
+     "Starters min opheffingen in de laatste N jaar; 0: gelijk gebleven; leeg: onderdrukt.",
+     "Starters minus closures in the last N years; 0: unchanged; empty: suppressed.",
+     null=_SUPPRESSED, tags=(SENSITIVE,))
+_bag("est_mean_age_years", "years", "Gemiddelde leeftijd vestigingen",
+     "Mean age of establishments",
+     "Gemiddelde tijd sinds de start van de actieve vestigingen.",
+     "Mean time since the start of the active establishments.", null=_NO_EST,
+     tags=(SENSITIVE,))
+_bag("sbi_n_count", "count", "Noodzakelijke vestigingen (N, SBI)",
+     "Necessary establishments (N, SBI)",
+     "Actieve vestigingen met een N-klasse volgens hun SBI-code; 0: geen; leeg: onderdrukt.",
+     "Active establishments whose SBI code maps to N; 0: none; empty: suppressed.",
+     null=_SUPPRESSED, tags=(SENSITIVE,))
+_bag("sbi_o_count", "count", "Onderscheidende vestigingen (O, SBI)",
+     "Distinctive establishments (O, SBI)",
+     "Actieve vestigingen met een O-klasse volgens hun SBI-code; 0: geen; leeg: onderdrukt.",
+     "Active establishments whose SBI code maps to O; 0: none; empty: suppressed.",
+     null=_SUPPRESSED, tags=(SENSITIVE,))
+_bag("sbi_no_balance", "index", "Balans N en O (SBI)", "Balance of N and O (SBI)",
+     "1 − |N − O| / (N + O) over de SBI-codes; 0 bij alleen N, alleen O of geen van beide.",
+     "1 − |N − O| / (N + O) over the SBI codes; 0 with only N, only O or neither.",
+     null=_SUPPRESSED, tags=(SENSITIVE,))
+_bag("age_buildings", "count", "Panden met bouwjaar", "Buildings with a construction year",
+     "Aantal panden (met bouwjaar) aan dit segment; 0: geen.",
+     "Number of buildings (with a construction year) on this segment; 0: none.")
+_bag("age_richness", "categories", "Bouwperioden", "Construction periods",
+     "Aantal verschillende bouwperioden (decennia; vóór 1900 één klasse); 0: geen panden.",
+     "Number of distinct construction periods (decades; before 1900 one class); 0: no "
+     "buildings.")
+_bag("age_shannon", "index", "Shannon-diversiteit bouwjaren", "Shannon diversity of ages",
+     "Shannon-entropie over de bouwperioden van de panden; 0: één periode of geen panden.",
+     "Shannon entropy over the construction periods of the buildings; 0: one period or none.")
+_bag("age_hill1", "species", "Diversiteit bouwjaren (Hill q=1)", "Age diversity (Hill q=1)",
+     "exp(Shannon) over de bouwperioden: het effectieve aantal bouwperioden (Jacobs' oude "
+     "gebouwen); 0: geen panden.",
+     "exp(Shannon) over the construction periods: the effective number of periods (Jacobs' "
+     "aged buildings); 0: no buildings.", tags=("key",))
