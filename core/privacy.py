@@ -152,7 +152,7 @@ def _residential(frame: pd.DataFrame, units: pd.DataFrame | None, unit_id: str) 
     """Rows of ``frame`` at an address whose only use is woonfunctie (True when unknown)."""
     for flag in _HOME_FLAGS:
         if flag in frame.columns:
-            return frame[flag].fillna(True).astype(bool).to_numpy()
+            return frame[flag].astype("boolean").fillna(True).to_numpy(dtype=bool)
     if "gebruiksdoel" in frame.columns:
         doel = frame["gebruiksdoel"].astype("string").str.replace(" ", "").str.lower()
         return (doel.isna() | (doel == "woonfunctie")).to_numpy(dtype=bool)

@@ -132,8 +132,18 @@ def use_area_matrix(units: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return has, has * per_use[:, None]
 
 
+def _unique_ids(units: pd.DataFrame) -> None:
+    if "identificatie" in units.columns:
+        dup = units["identificatie"].dropna().astype(str)
+        dup = dup[dup.duplicated()]
+        if len(dup):
+            raise InputError("units", f"{len(dup)} duplicate identificatie value(s), e.g. "
+                             f"{dup.iloc[0]!r}; a verblijfsobject may appear only once")
+
+
 def _existing(units: pd.DataFrame) -> np.ndarray:
     _need(units, "units", ("status", "segment_id"))
+    _unique_ids(units)
     return units["status"].isin(DEFAULT_STATUSES).to_numpy()
 
 
@@ -264,6 +274,7 @@ def hidden_economy(network: StreetNetwork, units: pd.DataFrame, establishments: 
     n = network.n_segments
     _need(units, "units", ("identificatie",))
     _need(establishments, "establishments", (unit_id, "employees"))
+    _unique_ids(units)
     seg = _segments(network, establishments, "establishments")
     act = active_mask(establishments, reference_date)
     has, _ = use_area_matrix(units)

@@ -223,6 +223,16 @@ def test_synthetic_kanaleneiland_plausible(demo_prepared):
     assert 0 < out["est_mean_age_years"].median() < 30
     assert out["age_hill1"].max() >= 2
     assert out["est_starters"].sum() > out["est_closures"].sum() > 0
+    # published per street: small counts suppressed, and then it passes the check
+    from wijkkracht.core.privacy import PrivacyError, check_publishable, suppress_small_counts
+
+    with pytest.raises(PrivacyError):
+        check_publishable(out)
+    pub = suppress_small_counts(out)
+    check_publishable(pub)
+    assert 0 < pub["suppressed"].mean() < 1
+    assert pub.loc[pub["home_based_est"].isna(), "home_based_share"].isna().all()
+    assert pub["mxi"].equals(out["mxi"])
 
 
 def test_registered_apart_from_the_demo_indicators():
@@ -237,3 +247,31 @@ def test_registered_apart_from_the_demo_indicators():
     for ind in INDICATORS.values():
         assert ind.label("nl") and ind.label("en") and ind.description("nl")
         assert ind.description("en") and ind.title("en")
+
+
+def test_duplicate_units_refused(street):
+    network, units, est, _ = street
+    dup = pd.concat([units, units.iloc[[0]]])
+    with pytest.raises(InputError, match="duplicate identificatie"):
+        bag_mixed_use(network, dup)
+    with pytest.raises(InputError, match="duplicate identificatie"):
+        hidden_economy(network, dup, est, reference_date=REF)
+
+
+def test_future_start_is_not_active(street):
+    network, units, est, s = street
+    later = est.copy()
+    later.loc[later["vestigingsnummer"] == "e5", "start_date"] = pd.Timestamp("2027-01-01")
+    out = bag_vacancy(network, units, later, reference_date=REF)
+    assert out.loc[s["A"], "bag_vacant_units"] == 1  # u4 has no active establishment yet
+
+
+def test_docstring_examples():
+    import doctest
+
+    import wijkkracht.core.indicators.bag as bag_module
+    import wijkkracht.core.privacy as privacy_module
+
+    for mod in (bag_module, privacy_module):
+        res = doctest.testmod(mod)
+        assert res.failed == 0 and res.attempted > 0

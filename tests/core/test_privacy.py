@@ -90,3 +90,9 @@ def test_check_refuses_individual_establishments_at_home():
     check_publishable(with_use)
     with pytest.raises(PrivacyError):
         check_publishable(with_use.assign(gebruiksdoel=["woonfunctie", None]))
+
+
+def test_home_flag_with_missing_values_counts_as_residential():
+    est = pd.DataFrame({"vestigingsnummer": ["1", "2"], "home_based": [False, None]})
+    with pytest.raises(PrivacyError, match="1 individual"):
+        check_publishable(est)
