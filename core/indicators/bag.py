@@ -72,7 +72,11 @@ def _segments(network: StreetNetwork, df: pd.DataFrame, what: str) -> np.ndarray
     if "segment_id" not in df.columns:
         raise InputError(what, "missing column segment_id; place the rows on the network with "
                          "wijkkracht.core.network.locate_points first")
-    seg = pd.to_numeric(df["segment_id"], errors="raise").to_numpy(dtype=np.int64)
+    raw = pd.to_numeric(df["segment_id"], errors="coerce")
+    if raw.isna().any():
+        raise InputError(what, f"{int(raw.isna().sum())} row(s) without a numeric segment_id "
+                         "(use -1 for rows not on the network)")
+    seg = raw.to_numpy(dtype=np.int64)
     if len(seg) and seg.max() >= network.n_segments:
         raise InputError(what, "segment_id refers to a segment not in this network")
     return seg

@@ -275,3 +275,14 @@ def test_docstring_examples():
     for mod in (bag_module, privacy_module):
         res = doctest.testmod(mod)
         assert res.failed == 0 and res.attempted > 0
+
+
+def test_empty_inputs_and_missing_segment(street):
+    network, units, est, _ = street
+    out = bag_indicators(network, units.iloc[:0], est.iloc[:0], reference_date=REF)
+    assert len(out) == 3 and (out["bag_units"] == 0).all() and out["mxi"].isna().all()
+    assert (out["active_est"] == 0).all() and (out["age_hill1"] == 0).all()
+    off = units.assign(segment_id=-1)
+    assert (bag_mixed_use(network, off)["bag_units"] == 0).all()
+    with pytest.raises(InputError, match="without a numeric segment_id"):
+        hidden_economy(network, units, est.assign(segment_id=np.nan), reference_date=REF)
