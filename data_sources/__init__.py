@@ -1,5 +1,6 @@
 """Data sources: streets and POIs from files, OSM extracts and live OpenStreetMap (Overpass);
-BAG verblijfsobjecten (:mod:`wijkkracht.data_sources.bag`).
+BAG verblijfsobjecten (:mod:`wijkkracht.data_sources.bag`); KvK-style establishments and their
+geolocation on the BAG (:mod:`wijkkracht.data_sources.establishments`).
 
 All readers return GeoDataFrames in EPSG:28992 that follow the schemas documented in
 :mod:`wijkkracht.data_sources.schema`.
@@ -29,6 +30,11 @@ __all__ = [
     "parse_gebruiksdoel",
     "validate_bag",
     "BAG_COLUMNS",
+    "read_establishments",
+    "normalise_establishments",
+    "load_mapping",
+    "geolocate",
+    "ESTABLISHMENT_COLUMNS",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,6 +45,13 @@ if TYPE_CHECKING:  # pragma: no cover
         read_bag_gpkg,
         read_bag_lv,
         validate_bag,
+    )
+    from .establishments import (
+        ESTABLISHMENT_COLUMNS,
+        geolocate,
+        load_mapping,
+        normalise_establishments,
+        read_establishments,
     )
     from .files import list_layers, read_area, read_pois, read_streets
     from .schema import (
@@ -52,6 +65,8 @@ if TYPE_CHECKING:  # pragma: no cover
 _FROM_FILES = ("read_streets", "read_pois", "read_area", "list_layers")
 _FROM_BAG = ("read_bag_gpkg", "read_bag_lv", "fetch_bag_ogc", "parse_gebruiksdoel",
              "validate_bag", "BAG_COLUMNS")
+_FROM_ESTABLISHMENTS = ("read_establishments", "normalise_establishments", "load_mapping",
+                        "geolocate", "ESTABLISHMENT_COLUMNS")
 
 
 def __getattr__(name: str) -> Any:
@@ -63,6 +78,10 @@ def __getattr__(name: str) -> Any:
         from . import bag
 
         return getattr(bag, name)
+    if name in _FROM_ESTABLISHMENTS:
+        from . import establishments
+
+        return getattr(establishments, name)
     if name in __all__:
         from . import schema
 

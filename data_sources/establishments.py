@@ -1,0 +1,758 @@
+"""KvK-style establishment exports (CSV or GeoPackage) and their geolocation on the BAG.
+
+Business registers (KvK Handelsregister extracts, LISA) are not open: every municipality has
+its own export with its own headers. :func:`read_establishments` reads such an export with a
+column mapping (given, loaded from a small TOML/JSON file with :func:`load_mapping`, or
+found from the default header names below) and returns one schema; :func:`geolocate` joins
+the establishments to BAG verblijfsobjecten (:mod:`wijkkracht.data_sources.bag`).
+
+Output schema (``ESTABLISHMENT_COLUMNS``), one row per establishment:
+
+====================  ==============  ====================================================
+column                dtype           meaning
+====================  ==============  ====================================================
+``row``               int             1-based data row in the source (the header is row 0)
+``vestigingsnummer``  str             establishment id (KvK: 12 digits), unique
+``sbi``               str             SBI code, digits only (``"4711"``) or a section letter
+``sbi_version``       str             ``"2008"`` or ``"2025"``
+``start_date``        datetime64      start date (NaT when unknown)
+``end_date``          datetime64      end date; NaT while the establishment is open
+``employees``         Int64           number of working persons (``<NA>`` when unknown)
+``legal_form``        str             legal form as written in the export (``""`` unknown)
+``postcode``          str             ``"1234AB"`` (normalised: upper case, no space)
+``huisnummer``        Int64           house number
+``huisletter``        str             house letter (``""`` if none)
+``toevoeging``        str             addition (``""`` if none)
+``vbo_id``            str             BAG verblijfsobject id (``""`` if not given)
+``x``, ``y``          float           coordinates in EPSG:28992 (NaN if not given)
+====================  ==============  ====================================================
+
+Columns of the source that are not mapped are kept after these. A row needs a
+``vbo_id``, or both coordinates, or a postcode and a huisnummer.
+
+Bad rows never vanish: they go to the ``rejected`` frame of :class:`ReadResult` with the
+source columns, ``row`` and ``reason`` (every problem of the row, ``"; "``-joined, each
+naming the row and the value). Problems: missing id, duplicate id (the first occurrence is
+kept), missing or malformed SBI code, unparseable start/end date, a date in the future, an end
+before the start, a non-numeric or negative number of employees, missing address parts
+(no vbo_id, no x/y and no valid postcode + huisnummer), a malformed postcode.
+
+Default header names (**assumptions**: no KvK or LISA specification was at hand; they
+follow common Handelsregister extract and LISA export headers; matching ignores case and
+surrounding spaces; pass a mapping when your export differs). See ``KVK_COLUMNS`` and
+``LISA_COLUMNS``:
+
+* KvK: ``Vestigingsnummer``, ``SBI-code hoofdactiviteit``, ``Datum vestiging``,
+  ``Datum opheffing``, ``Aantal werkzame personen``, ``Rechtsvorm``, ``Postcode``,
+  ``Huisnummer``, ``Huisletter``, ``Huisnummertoevoeging``, ``Verblijfsobject-id``,
+  ``X-coordinaat``, ``Y-coordinaat``;
+* LISA: ``vestigingsnummer``, ``SBI``/``sbi2008``, ``oprichtingsjaar``... LISA writes
+  ``Postcode``, ``Huisnummer``, ``Huisletter``, ``Toevoeging``, ``Werkzame personen``
+  (``wp_totaal``), ``Rechtsvorm``, ``Datum oprichting``, ``Datum opheffing``, ``X``, ``Y``.
+
+Dates are read as ISO ``YYYY-MM-DD``, ``DD-MM-YYYY``, ``DD/MM/YYYY`` or ``YYYYMMDD``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..core.errors import InputError
+from ..core.sbi import parse_sbi_series
+
+__all__ = [
+    "ESTABLISHMENT_COLUMNS",
+    "KVK_COLUMNS",
+    "LISA_COLUMNS",
+    "ENCODINGS",
+    "DELIMITERS",
+    "MATCH_QUALITIES",
+    "ReadResult",
+    "GeolocateResult",
+    "load_mapping",
+    "read_establishments",
+    "normalise_establishments",
+    "geolocate",
+]
+
+ESTABLISHMENT_COLUMNS = ("row", "vestigingsnummer", "sbi", "sbi_version", "start_date",
+                         "end_date", "employees", "legal_form", "postcode", "huisnummer",
+                         "huisletter", "toevoeging", "vbo_id", "x", "y")
+_TARGETS = ESTABLISHMENT_COLUMNS[1:]
+
+#: Default KvK Handelsregister export headers per output column (assumed, see module doc).
+KVK_COLUMNS: dict[str, tuple[str, ...]] = {
+    "vestigingsnummer": ("Vestigingsnummer",),
+    "sbi": ("SBI-code hoofdactiviteit", "SBI-code", "SBI code hoofdactiviteit"),
+    "sbi_version": ("SBI-versie",),
+    "start_date": ("Datum vestiging", "Datum aanvang", "Datum oprichting"),
+    "end_date": ("Datum opheffing", "Datum einde"),
+    "employees": ("Aantal werkzame personen", "Werkzame personen"),
+    "legal_form": ("Rechtsvorm",),
+    "postcode": ("Postcode", "Postcode vestigingsadres"),
+    "huisnummer": ("Huisnummer",),
+    "huisletter": ("Huisletter",),
+    "toevoeging": ("Huisnummertoevoeging", "Toevoeging huisnummer"),
+    "vbo_id": ("Verblijfsobject-id", "Verblijfsobjectidentificatie", "BAG-id"),
+    "x": ("X-coordinaat", "X-coördinaat"),
+    "y": ("Y-coordinaat", "Y-coördinaat"),
+}
+#: Default LISA export headers per output column (assumed, see module doc); also the
+#: snake_case names of this schema and of the synthetic generator.
+LISA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "vestigingsnummer": ("vestigingsnummer", "vestnr", "lisa_id"),
+    "sbi": ("sbi", "sbi2008", "sbi_code", "sbi08", "activiteit"),
+    "sbi_version": ("sbi_version", "sbi_versie"),
+    "start_date": ("start_date", "datum_oprichting", "datum oprichting", "oprichtingsdatum"),
+    "end_date": ("end_date", "datum_opheffing", "opheffingsdatum"),
+    "employees": ("employees", "wp_totaal", "werkzame personen", "wp"),
+    "legal_form": ("legal_form", "rechtsvorm"),
+    "postcode": ("postcode",),
+    "huisnummer": ("huisnummer", "huisnr"),
+    "huisletter": ("huisletter",),
+    "toevoeging": ("toevoeging", "huisnummertoevoeging"),
+    "vbo_id": ("vbo_id", "verblijfsobject_id", "bag_vbo_id", "adresseerbaarobject_id"),
+    "x": ("x", "x_coord", "xcoord"),
+    "y": ("y", "y_coord", "ycoord"),
+}
+#: Encodings tried in this order when none is given (latin-1 always decodes).
+ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+#: Delimiters sniffed.
+DELIMITERS = ",;\t|"
+#: ``match_quality`` values of :func:`geolocate`, best first.
+MATCH_QUALITIES = ("vbo_id", "exact", "normalised", "number_only", "coordinates")
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y%m%d", "%Y-%m-%d %H:%M:%S")
+_POSTCODE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
+
+
+@dataclass
+class ReadResult:
+    """What :func:`read_establishments` returns.
+
+    Attributes
+    ----------
+    establishments
+        The usable rows in the schema of this module.
+    rejected
+        The unusable rows: source columns, ``row`` and ``reason``.
+    counts
+        ``{"read": n, "valid": n, "rejected": n, "<problem>": n, ...}``.
+    mapping
+        Output column -> source column actually used.
+    source
+        File name (or description) for messages.
+    """
+
+    establishments: pd.DataFrame
+    rejected: pd.DataFrame
+    counts: dict[str, int]
+    mapping: dict[str, str]
+    source: str = ""
+
+
+@dataclass
+class GeolocateResult:
+    """What :func:`geolocate` returns.
+
+    Attributes
+    ----------
+    matched
+        Establishments placed on a BAG unit: the establishment columns plus ``vbo_id``,
+        ``gebruiksdoel``, ``match_quality`` (see ``MATCH_QUALITIES``) and the BAG point
+        (EPSG:28992).
+    unmatched
+        The establishments not placed, with ``reason``.
+    match_rate
+        ``len(matched) / (len(matched) + len(unmatched))`` (0.0 for no input).
+    counts
+        Matched per ``match_quality``, unmatched per reason, and totals.
+    """
+
+    matched: gpd.GeoDataFrame
+    unmatched: pd.DataFrame
+    match_rate: float
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def load_mapping(path: str | Path) -> dict[str, str]:
+    """Read a column mapping (output column -> source header) from TOML or JSON.
+
+    The file holds a flat table, e.g. ``vestigingsnummer = "Vestnr"`` (TOML) or
+    ``{"vestigingsnummer": "Vestnr"}`` (JSON); a TOML table ``[columns]`` is also accepted.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read or parsed, or names an unknown output column.
+    """
+    p = Path(path)
+    try:
+        import tomllib
+    except ModuleNotFoundError as exc:  # pragma: no cover - Python 3.10
+        if p.suffix.lower() != ".json":
+            raise InputError(p, "TOML mappings need Python 3.11+; use a JSON file") from exc
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+        data = json.loads(text) if p.suffix.lower() == ".json" else \
+            tomllib.loads(text)  # type: ignore[possibly-undefined]
+    except (OSError, ValueError) as exc:  # JSONDecodeError, TOMLDecodeError are ValueErrors
+        raise InputError(p, f"cannot read the column mapping ({exc})") from exc
+    if isinstance(data, dict) and isinstance(data.get("columns"), dict):
+        data = data["columns"]
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise InputError(p, "the column mapping must be a flat table of text values")
+    _check_mapping(data, p)
+    return {str(k): v for k, v in data.items()}
+
+
+def _check_mapping(mapping: dict[str, str], source: object) -> None:
+    unknown = sorted(set(mapping) - set(_TARGETS))
+    if unknown:
+        raise InputError(str(source), f"column mapping names unknown output column(s) "
+                                      f"{unknown}; known: {list(_TARGETS)}")
+
+
+def _decode(raw: bytes, encoding: str | None, source: Path) -> tuple[str, str]:
+    if encoding is not None:
+        try:
+            return raw.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(source, f"cannot decode as {encoding} ({exc}); leave the "
+                                     "encoding out to detect it") from exc
+    for enc in ENCODINGS:
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    raise InputError(source, "cannot decode the file")  # pragma: no cover - latin-1 decodes
+
+
+def _sniff(text: str, delimiter: str | None) -> str:
+    if delimiter is not None:
+        return delimiter
+    sample = text[:65536]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        header = sample.splitlines()[0] if sample else ""
+        counts = {d: header.count(d) for d in DELIMITERS}
+        return max(counts, key=lambda d: counts[d])
+
+
+def read_establishments(
+    path: str | Path,
+    *,
+    mapping: dict[str, str] | str | Path | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    layer: str | None = None,
+    sbi_version: str = "2008",
+    today: str | pd.Timestamp | None = None,
+) -> ReadResult:
+    """Read a KvK-style establishments export (CSV or GeoPackage).
+
+    Parameters
+    ----------
+    path
+        A ``.csv``/``.txt`` file or a GeoPackage (``.gpkg``).
+    mapping
+        Output column -> source header, or the path of a TOML/JSON file with it. Columns not
+        mapped are found from ``KVK_COLUMNS`` and ``LISA_COLUMNS`` (case-insensitive).
+    encoding
+        CSV encoding; detected among ``ENCODINGS`` when not given.
+    delimiter
+        CSV delimiter; sniffed among ``DELIMITERS`` when not given.
+    layer
+        GeoPackage layer (default: the first).
+    sbi_version
+        ``"2008"`` or ``"2025"``, used when the export has no SBI version column.
+    today
+        Dates after this are rejected as future dates (default: today).
+
+    Returns
+    -------
+    ReadResult
+
+    Raises
+    ------
+    InputError
+        Unreadable file, or no id or SBI column found.
+    """
+    p = Path(path)
+    if isinstance(mapping, (str, Path)):
+        mapping = load_mapping(mapping)
+    if p.suffix.lower() == ".gpkg":
+        import pyogrio
+        from pyogrio.errors import DataLayerError, DataSourceError
+
+        try:
+            gdf = pyogrio.read_dataframe(p, layer=layer)
+        except (DataSourceError, DataLayerError, OSError) as exc:
+            raise InputError(p, f"cannot read the GeoPackage ({exc})") from exc
+        frame = pd.DataFrame(gdf.drop(columns="geometry", errors="ignore"))
+        mapping = dict(mapping or {})
+        if isinstance(gdf, gpd.GeoDataFrame) and gdf.geometry.notna().any() and \
+                "x" not in mapping and "y" not in mapping:
+            from .schema import to_rd_new
+
+            pts = shapely.centroid(to_rd_new(gdf, str(p)).geometry.values)
+            frame["geometry_x"], frame["geometry_y"] = shapely.get_x(pts), shapely.get_y(pts)
+            mapping.update({"x": "geometry_x", "y": "geometry_y"})
+        result = normalise_establishments(frame, mapping, source=str(p),
+                                          sbi_version=sbi_version, today=today)
+        return result
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(p, f"cannot read the file ({exc})") from exc
+    text, enc = _decode(raw, encoding, p)
+    sep = _sniff(text, delimiter)
+    import io
+
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                            na_filter=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(p, f"cannot parse the CSV ({exc})") from exc
+    result = normalise_establishments(frame, mapping, source=str(p), sbi_version=sbi_version,
+                                      today=today)
+    result.establishments.attrs["establishments"] = {"source": str(p), "encoding": enc,
+                                                     "delimiter": sep}
+    return result
+
+
+def _resolve(columns: list[str], mapping: dict[str, str] | None, source: str) -> dict[str, str]:
+    mapping = dict(mapping or {})
+    _check_mapping(mapping, source)
+    missing = [f"{k} -> {v!r}" for k, v in mapping.items() if v not in columns]
+    if missing:
+        raise InputError(source, f"mapped column(s) not in the file: {missing}; the file has "
+                                 f"{columns}")
+    lower = {c.strip().lower(): c for c in columns}
+    out = dict(mapping)
+    used = set(mapping.values())
+    for target in _TARGETS:
+        if target in out:
+            continue
+        for cand in KVK_COLUMNS.get(target, ()) + LISA_COLUMNS.get(target, ()):
+            col = lower.get(cand.lower())
+            if col is not None and col not in used:
+                out[target] = col
+                used.add(col)
+                break
+    for need in ("vestigingsnummer", "sbi"):
+        if need not in out:
+            raise InputError(source, f"no column for {need!r} found (tried "
+                                     f"{list(KVK_COLUMNS[need] + LISA_COLUMNS[need])}); "
+                                     f"pass a mapping, e.g. {{{need!r}: 'your header'}}")
+    return out
+
+
+def _text(s: pd.Series | None, n: int) -> pd.Series:
+    """Stripped text, ``""`` for missing (object dtype)."""
+    if s is None:
+        return pd.Series(np.full(n, "", dtype=object))
+    t = s.astype(object).where(s.notna(), "")
+    return t.astype(str).str.strip().astype(object).reset_index(drop=True)
+
+
+def _dates(s: pd.Series | None, n: int) -> tuple[pd.Series, np.ndarray, pd.Series]:
+    """Parsed dates, a mask of unparseable non-empty values, and the raw text."""
+    if s is None:
+        return (pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]"), np.zeros(n, bool),
+                pd.Series([""] * n, dtype=object))
+    s = s.reset_index(drop=True)
+    if pd.api.types.is_datetime64_any_dtype(s):
+        d = pd.Series(s.to_numpy().astype("datetime64[ns]"))
+        return d, np.zeros(n, bool), d
+    text = _text(s, n)
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    todo = text != ""
+    for fmt in _DATE_FORMATS:
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        ok = parsed.notna()
+        out[ok[ok].index] = parsed[ok].to_numpy().astype("datetime64[ns]")
+        todo[ok[ok].index] = False
+    return out, todo.to_numpy(), text
+
+
+def _number(s: pd.Series | None, n: int) -> tuple[pd.Series, np.ndarray, pd.Series]:
+    """Numbers (float), a mask of non-numeric non-empty values, and the raw text."""
+    if s is None:
+        return pd.Series(np.full(n, np.nan)), np.zeros(n, bool), pd.Series([""] * n, dtype=object)
+    s = s.reset_index(drop=True)
+    if pd.api.types.is_numeric_dtype(s):
+        v = pd.Series(s.astype("Float64").to_numpy(dtype=float, na_value=np.nan))
+        return v, np.zeros(n, bool), v
+    text = _text(s, n)
+    v = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    bad = ((text != "") & v.isna()).to_numpy()
+    return pd.Series(v.to_numpy(dtype=float)), bad, text
+
+
+def normalise_establishments(
+    frame: pd.DataFrame,
+    mapping: dict[str, str] | None = None,
+    *,
+    source: str = "establishments",
+    sbi_version: str = "2008",
+    today: str | pd.Timestamp | None = None,
+) -> ReadResult:
+    """Bring a table of establishments to the schema of this module (see the module doc).
+
+    Parameters
+    ----------
+    frame
+        The source table (text or typed columns).
+    mapping
+        Output column -> source column; the rest is found from the default headers.
+    source
+        Name used in messages.
+    sbi_version
+        ``"2008"`` or ``"2025"`` when there is no SBI version column.
+    today
+        Dates after this are rejected (default: today).
+
+    Returns
+    -------
+    ReadResult
+    """
+    if sbi_version not in ("2008", "2025"):
+        raise InputError(source, f"sbi_version must be '2008' or '2025', not {sbi_version!r}")
+    cols = _resolve([str(c) for c in frame.columns], mapping, source)
+    frame = frame.reset_index(drop=True)
+    n = len(frame)
+    today_ts = pd.Timestamp(today) if today is not None else pd.Timestamp.today()
+    today_ts = today_ts.normalize()
+
+    def col(name: str) -> pd.Series | None:
+        return frame[cols[name]] if name in cols else None
+
+    row = np.arange(1, n + 1)
+    # (kind, mask, message maker): messages are built only when a row has the problem
+    problems: list[tuple[str, np.ndarray, Callable[[], pd.Series]]] = []
+
+    def W() -> pd.Series:  # noqa: N802 - "row i" for every row
+        return pd.Series("row " + pd.Series(row).astype(str), dtype=object)
+
+    vnr = _text(col("vestigingsnummer"), n)
+    m = (vnr == "").to_numpy()
+    problems.append(("missing_id", m, lambda: W() + ": missing vestigingsnummer"))
+    dup = (vnr.duplicated(keep="first") & (vnr != "")).to_numpy()
+    problems.append(("duplicate_id", dup,
+                     lambda: W() + ": duplicate vestigingsnummer " + vnr + " (first kept)"))
+
+    raw_sbi = col("sbi")
+    sbi_in = _text(raw_sbi, n).where(_text(raw_sbi, n) != "", None)
+    sbi, sbi_prob = parse_sbi_series(pd.Series(sbi_in.to_numpy(), dtype=object))
+    m = sbi_prob.notna().to_numpy()
+    problems.append(("bad_sbi", m, lambda: W() + ": " + sbi_prob.fillna("").astype(object)))
+    version = _text(col("sbi_version"), n).replace("", sbi_version)
+    bad_version = ~version.isin(["2008", "2025"]).to_numpy()
+    problems.append(("bad_sbi_version", bad_version,
+                     lambda: W() + ": SBI version " + version + " is not 2008 or 2025"))
+
+    start, bad_start, start_txt = _dates(col("start_date"), n)
+    end, bad_end, end_txt = _dates(col("end_date"), n)
+    problems.append(("bad_date", bad_start,
+                     lambda: W() + ": unparseable start_date '" + start_txt.astype(str) + "'"))
+    problems.append(("bad_date", bad_end,
+                     lambda: W() + ": unparseable end_date '" + end_txt.astype(str) + "'"))
+    fut_s = (start > today_ts).to_numpy()
+    fut_e = (end > today_ts).to_numpy()
+    problems.append(("future_date", fut_s,
+                     lambda: W() + ": start_date " + start.astype(str) + " lies in the future"))
+    problems.append(("future_date", fut_e,
+                     lambda: W() + ": end_date " + end.astype(str) + " lies in the future"))
+    before = (end < start).to_numpy()
+    problems.append(("end_before_start", before,
+                     lambda: W() + ": end_date " + end.astype(str) + " before start_date "
+                     + start.astype(str)))
+
+    emp, bad_emp, emp_txt = _number(col("employees"), n)
+    bad_emp = bad_emp | (emp < 0).to_numpy() | ((emp % 1) > 0).to_numpy()
+    problems.append(("bad_employees", bad_emp,
+                     lambda: W() + ": number of employees '" + emp_txt.astype(str)
+                     + "' is not a whole number"))
+
+    pc_raw = _text(col("postcode"), n)
+    pc = pc_raw.str.upper().str.replace(r"\s+", "", regex=True)
+    pc_ok = pc.str.match(_POSTCODE.pattern).to_numpy(dtype=bool)
+    hn, bad_hn, hn_txt = _number(col("huisnummer"), n)
+    hn_ok = (hn > 0).to_numpy() & ((hn % 1) == 0).to_numpy() & ~bad_hn
+    vbo = _text(col("vbo_id"), n)
+    x, bad_x, _ = _number(col("x"), n)
+    y, bad_y, _ = _number(col("y"), n)
+    xy_ok = np.isfinite(x.to_numpy()) & np.isfinite(y.to_numpy())
+    addr_ok = (pc_ok & hn_ok) | (vbo != "").to_numpy() | xy_ok
+    bad_pc = ~addr_ok & (pc != "").to_numpy() & ~pc_ok
+    problems.append(("bad_postcode", bad_pc,
+                     lambda: W() + ": malformed postcode '" + pc_raw + "' (expected 1234AB)"))
+    missing = ~addr_ok & ~bad_pc
+    parts = np.char.add(np.where(pc == "", "postcode ", ""), np.where(~hn_ok, "huisnummer", ""))
+    problems.append(("missing_address", missing,
+                     lambda: W() + ": missing address parts (" + pd.Series(parts, dtype=object)
+                     .str.strip().str.replace(" ", ", ", regex=False)
+                     + "; no vbo_id or x/y either)"))
+
+    bad_any = np.zeros(n, bool)
+    reason = pd.Series(np.full(n, "", dtype=object))
+    counts: dict[str, int] = {"read": n}
+    for kind, mask, make in problems:
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            continue
+        msg = make()
+        counts[kind] = counts.get(kind, 0) + int(mask.sum())
+        reason[mask] = np.where(reason[mask] == "", msg[mask],
+                                reason[mask] + "; " + msg[mask])
+        bad_any |= mask
+
+    out = pd.DataFrame({
+        "row": row,
+        "vestigingsnummer": vnr.astype(object),
+        "sbi": sbi.astype(object),
+        "sbi_version": version.astype(object),
+        "start_date": start,
+        "end_date": end,
+        "employees": pd.array(np.where(np.isnan(emp) | bad_emp, 0, emp).astype(np.int64),
+                              dtype="Int64"),
+        "legal_form": _text(col("legal_form"), n),
+        "postcode": pc.where(pc_ok, "").astype(object),
+        "huisnummer": pd.array(np.where(hn_ok, hn.fillna(0), 0).astype(np.int64),
+                               dtype="Int64"),
+        "huisletter": _text(col("huisletter"), n),
+        "toevoeging": _text(col("toevoeging"), n),
+        "vbo_id": vbo,
+        "x": x.where(xy_ok),
+        "y": y.where(xy_ok),
+    })
+    out.loc[np.isnan(emp.to_numpy()) | bad_emp, "employees"] = pd.NA
+    out.loc[~hn_ok, "huisnummer"] = pd.NA
+    used = set(cols.values())
+    extra = [c for c in frame.columns if c not in used and c not in out.columns]
+    for c in extra:
+        out[c] = frame[c].to_numpy()
+
+    good = ~bad_any
+    rejected = frame[~good].copy()
+    rejected.insert(0, "row", row[~good])
+    rejected["reason"] = reason[~good].str.replace(r"; row \d+: ", "; ", regex=True) \
+        .to_numpy()
+    rejected = rejected.reset_index(drop=True)
+    est = out[good].reset_index(drop=True)
+    counts["valid"] = int(good.sum())
+    counts["rejected"] = int(bad_any.sum())
+    est.attrs["establishments"] = {"source": source, "counts": dict(counts)}
+    return ReadResult(establishments=est, rejected=rejected, counts=counts, mapping=cols,
+                      source=source)
+
+
+# --------------------------------------------------------------------------- geolocation
+
+_LETTERS = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", dtype=np.uint8)
+
+
+def _pc_number(postcode: pd.Series, huisnummer: pd.Series) -> np.ndarray:
+    """Integer key of postcode + huisnummer (-1 where either is missing or malformed)."""
+    pc = postcode.astype(object).where(postcode.notna(), "").astype(str) \
+        .str.upper().str.replace(" ", "", regex=False)
+    ok = pc.str.match(_POSTCODE.pattern).to_numpy(dtype=bool).copy()
+    fixed = pc.where(ok, "1000AA").to_numpy(dtype="U6")
+    b = fixed.view(np.uint32).reshape(-1, 6)  # UCS-4 code points
+    digits = ((b[:, 0] - 48) * 1000 + (b[:, 1] - 48) * 100 + (b[:, 2] - 48) * 10
+              + (b[:, 3] - 48)).astype(np.int64)
+    letters = (b[:, 4] - 65).astype(np.int64) * 26 + (b[:, 5] - 65).astype(np.int64)
+    hn = pd.to_numeric(huisnummer, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    ok &= np.isfinite(hn) & (hn > 0) & (hn < 100_000)
+    key = (digits * 676 + letters) * 100_000 + np.where(ok, hn, 0).astype(np.int64)
+    return np.where(ok, key, -1)
+
+
+def _suffix(letter: pd.Series, toev: pd.Series, normalised: bool) -> pd.Series:
+    lt = letter.astype(object).where(letter.notna(), "").astype(str).str.strip()
+    tv = toev.astype(object).where(toev.notna(), "").astype(str).str.strip()
+    if not normalised:
+        return lt + "|" + tv
+    s = (lt + tv).str.upper()
+    return s.str.replace(r"[\s\-_./]+", "", regex=True)
+
+
+def _join(left_key: np.ndarray, left_suf: pd.Series, right_key: np.ndarray,
+          right_suf: pd.Series) -> np.ndarray:
+    """For each left row, the index of the right row with the same (key, suffix), else -1.
+
+    Right rows are made unique on (key, suffix) first (the first one wins).
+    """
+    codes, _ = pd.factorize(pd.concat([left_suf, right_suf], ignore_index=True), sort=False)
+    lc, rc = codes[:len(left_suf)].astype(np.int64), codes[len(left_suf):].astype(np.int64)
+    r = pd.DataFrame({"k": right_key, "s": rc, "i": np.arange(len(right_key))})
+    r = r[r["k"] >= 0].drop_duplicates(["k", "s"], keep="first")
+    idx = pd.MultiIndex.from_arrays([r["k"].to_numpy(), r["s"].to_numpy()])
+    pos = idx.get_indexer(pd.MultiIndex.from_arrays([left_key, lc]))
+    out = np.where(pos >= 0, r["i"].to_numpy()[np.maximum(pos, 0)], -1)
+    return np.where(left_key >= 0, out, -1)
+
+
+def geolocate(
+    establishments: pd.DataFrame,
+    bag: gpd.GeoDataFrame,
+    *,
+    fallback: bool = True,
+    max_distance: float = 25.0,
+) -> GeolocateResult:
+    """Place establishments on BAG verblijfsobjecten (vectorised; no loop per row).
+
+    Order of matching, each step only for rows not matched yet (``match_quality``):
+
+    1. ``vbo_id``: the establishment's ``vbo_id`` equals the BAG ``identificatie``.
+    2. ``exact``: postcode + huisnummer + huisletter + toevoeging, as written (postcodes
+       normalised to ``1234AB``, surrounding spaces ignored).
+    3. ``normalised`` (``fallback``): huisletter and toevoeging joined, upper case, without
+       spaces, hyphens, dots, slashes and underscores, on both sides: ``12 a`` / ``12A``,
+       letter ``A`` toevoeging ``1`` / toevoeging ``a-1`` all match.
+    4. ``number_only`` (``fallback``): postcode + huisnummer alone, when the establishment
+       has no huisletter/toevoeging and the BAG has exactly one unit at that number.
+    5. ``coordinates``: rows with x/y and no address match go to the nearest BAG unit
+       within ``max_distance`` m.
+
+    Parameters
+    ----------
+    establishments
+        The schema of :func:`read_establishments` (``establishments`` of its result).
+    bag
+        BAG verblijfsobjecten (:data:`~wijkkracht.data_sources.bag.BAG_COLUMNS`,
+        EPSG:28992). Several units at the same address: the first one wins.
+    fallback
+        Use steps 3 and 4.
+    max_distance
+        Step 5 search radius (m).
+
+    Returns
+    -------
+    GeolocateResult
+        No establishment is dropped: each is in ``matched`` or in ``unmatched``.
+
+    Raises
+    ------
+    InputError
+        When the BAG lacks the columns needed or is not in EPSG:28992.
+    """
+    need = ["identificatie", "postcode", "huisnummer", "huisletter", "toevoeging",
+            "gebruiksdoel"]
+    missing = [c for c in need if c not in bag.columns]
+    if missing:
+        raise InputError("BAG", f"missing column(s) {missing} needed to geolocate")
+    if bag.crs is not None and bag.crs.to_epsg() != 28992:
+        raise InputError("BAG", f"must be in EPSG:28992, not {bag.crs}")
+    est = establishments.reset_index(drop=True)
+    n = len(est)
+    match = np.full(n, -1, np.int64)
+    quality = np.full(n, "", dtype=object)
+    ids = bag["identificatie"].astype(object).where(bag["identificatie"].notna(), "") \
+        .astype(str).to_numpy()
+
+    def take(found: np.ndarray, q: str) -> None:
+        new = (match < 0) & (found >= 0)
+        match[new] = found[new]
+        quality[new] = q
+
+    vbo = est["vbo_id"] if "vbo_id" in est.columns else pd.Series([""] * n, dtype=object)
+    vbo = vbo.astype(object).where(vbo.notna(), "").astype(str).str.strip()
+    has_vbo = (vbo != "").to_numpy()
+    if has_vbo.any():
+        pos = pd.Index(ids).get_indexer(vbo.to_numpy()) if pd.Index(ids).is_unique else \
+            pd.Index(ids).drop_duplicates().get_indexer(vbo.to_numpy())
+        take(np.where(has_vbo, pos, -1), "vbo_id")
+
+    lkey = _pc_number(est["postcode"], est["huisnummer"]) if "postcode" in est.columns \
+        else np.full(n, -1, np.int64)
+    has_addr = lkey >= 0
+    if has_addr.any() and len(bag):
+        rkey = _pc_number(bag["postcode"], bag["huisnummer"])
+        todo = (match < 0) & has_addr
+        if todo.any():
+            sub = np.flatnonzero(todo)
+            e_l = est["huisletter"].iloc[sub] if "huisletter" in est else pd.Series([""] * n)
+            e_t = est["toevoeging"].iloc[sub] if "toevoeging" in est else pd.Series([""] * n)
+            found = _join(lkey[sub], _suffix(e_l, e_t, False).reset_index(drop=True),
+                          rkey, _suffix(bag["huisletter"], bag["toevoeging"], False)
+                          .reset_index(drop=True))
+            f = np.full(n, -1, np.int64)
+            f[sub] = found
+            take(f, "exact")
+        todo = (match < 0) & has_addr
+        if fallback and todo.any():
+            sub = np.flatnonzero(todo)
+            e_suf = _suffix(est["huisletter"].iloc[sub], est["toevoeging"].iloc[sub], True) \
+                .reset_index(drop=True)
+            r_suf = _suffix(bag["huisletter"], bag["toevoeging"], True).reset_index(drop=True)
+            found = _join(lkey[sub], e_suf, rkey, r_suf)
+            f = np.full(n, -1, np.int64)
+            f[sub] = found
+            take(f, "normalised")
+            # number only: establishment without suffix, one BAG unit at the number
+            todo2 = (match[sub] < 0) & (e_suf == "").to_numpy()
+            if todo2.any():
+                valid = np.flatnonzero(rkey >= 0)
+                dupl = pd.Series(rkey[valid]).duplicated(keep=False).to_numpy()
+                single, single_pos = rkey[valid][~dupl], valid[~dupl]
+                pos = pd.Index(single).get_indexer(lkey[sub][todo2])
+                g = np.full(n, -1, np.int64)
+                g[sub[todo2]] = np.where(pos >= 0, single_pos[np.maximum(pos, 0)], -1) \
+                    if len(single) else -1
+                take(g, "number_only")
+
+    xy = np.zeros(n, bool)
+    if "x" in est.columns and "y" in est.columns:
+        ex = pd.to_numeric(est["x"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        ey = pd.to_numeric(est["y"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        xy = np.isfinite(ex) & np.isfinite(ey)
+        todo = (match < 0) & xy
+        if todo.any() and len(bag):
+            tree = shapely.STRtree(bag.geometry.values)
+            sub = np.flatnonzero(todo)
+            (pi, bi), _ = tree.query_nearest(shapely.points(ex[sub], ey[sub]),
+                                             max_distance=max_distance, return_distance=True,
+                                             all_matches=False)
+            f = np.full(n, -1, np.int64)
+            f[sub[pi]] = bi
+            take(f, "coordinates")
+
+    ok = match >= 0
+    cols = [c for c in est.columns if c not in ("vbo_id",)]
+    mi = match[ok]
+    matched = est.loc[ok, cols].reset_index(drop=True)
+    matched.insert(1, "vbo_id", ids[mi])
+    matched["gebruiksdoel"] = bag["gebruiksdoel"].to_numpy()[mi]
+    matched["match_quality"] = quality[ok]
+    matched = gpd.GeoDataFrame(matched, geometry=bag.geometry.values[mi], crs=28992)
+
+    reason = np.where(has_vbo, "vbo_id not in the BAG",
+                      np.where(has_addr, "address not in the BAG",
+                               np.where(xy, f"no BAG unit within {max_distance:g} m",
+                                        "no usable address")))
+    unmatched = est.loc[~ok].reset_index(drop=True)
+    unmatched["reason"] = reason[~ok]
+    counts: dict[str, int] = {"total": n, "matched": int(ok.sum()),
+                              "unmatched": int((~ok).sum())}
+    for q in MATCH_QUALITIES:
+        counts[f"matched_{q}"] = int((quality[ok] == q).sum())
+    for r, c in unmatched["reason"].value_counts().items():
+        counts[f"unmatched: {r}"] = int(c)
+    rate = float(ok.mean()) if n else 0.0
+    return GeolocateResult(matched=matched, unmatched=unmatched, match_rate=rate,
+                           counts=counts)
