@@ -432,7 +432,31 @@ def bag_indicators(network: StreetNetwork, units: pd.DataFrame,
                    reference_date: str | pd.Timestamp, unit_id: str = "vbo_id",
                    years: int = DYNAMICS_YEARS, mapping: SbiMapping | None = None
                    ) -> pd.DataFrame:
-    """All BAG/establishment indicators side by side (establishment ones only when given)."""
+    """All BAG/establishment indicators side by side.
+
+    Parameters
+    ----------
+    network
+        The street network.
+    units
+        BAG verblijfsobjecten with ``segment_id`` (see the module docstring).
+    establishments
+        Establishments with ``segment_id`` and ``unit_id``; None gives only the BAG columns
+        (MXI, diversity, intensity, building ages).
+    reference_date
+        The date establishments must be active on, and the end of the dynamics window.
+    unit_id
+        Column of ``establishments`` holding the BAG verblijfsobject ``identificatie``.
+    years
+        Window of :func:`business_dynamics`.
+    mapping
+        SBI N/O mapping (default: the bundled table).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of every function of this module, aligned to ``network.segments.index``.
+    """
     parts = [bag_mixed_use(network, units), building_age_diversity(network, units)]
     if establishments is not None:
         parts += [
