@@ -660,6 +660,9 @@ def geolocate(
         raise InputError("BAG", f"must be in EPSG:28992, not {bag.crs}")
     est = establishments.reset_index(drop=True)
     n = len(est)
+    added = [c for c in ("huisletter", "toevoeging") if c not in est.columns]
+    if added:
+        est = est.assign(**{c: "" for c in added})
     match = np.full(n, -1, np.int64)
     quality = np.full(n, "", dtype=object)
     ids = bag["identificatie"].astype(object).where(bag["identificatie"].notna(), "") \
@@ -686,8 +689,7 @@ def geolocate(
         todo = (match < 0) & has_addr
         if todo.any():
             sub = np.flatnonzero(todo)
-            e_l = est["huisletter"].iloc[sub] if "huisletter" in est else pd.Series([""] * n)
-            e_t = est["toevoeging"].iloc[sub] if "toevoeging" in est else pd.Series([""] * n)
+            e_l, e_t = est["huisletter"].iloc[sub], est["toevoeging"].iloc[sub]
             found = _join(lkey[sub], _suffix(e_l, e_t, False).reset_index(drop=True),
                           rkey, _suffix(bag["huisletter"], bag["toevoeging"], False)
                           .reset_index(drop=True))
@@ -733,6 +735,7 @@ def geolocate(
             take(f, "coordinates")
 
     ok = match >= 0
+    est = est.drop(columns=added)
     cols = [c for c in est.columns if c not in ("vbo_id",)]
     mi = match[ok]
     matched = est.loc[ok, cols].reset_index(drop=True)

@@ -311,3 +311,16 @@ def test_geopackage_with_points_gives_coordinates(tmp_path: Path) -> None:
     assert list(res.establishments["y"]) == [454000.0]
     assert res.rejected["row"].tolist() == [2]
     assert "malformed SBI code 'xx'" in res.rejected["reason"].iloc[0]
+
+
+def test_establishments_without_letter_columns() -> None:
+    est = pd.DataFrame({"vestigingsnummer": ["a", "b"], "postcode": ["3521 ab", "3521AC"],
+                        "huisnummer": pd.array([1, 99], dtype="Int64")})
+    geo = geolocate(est, _tiny_bag())
+    assert list(geo.matched["vbo_id"]) == ["V1"]
+    assert list(geo.unmatched.columns) == ["vestigingsnummer", "postcode", "huisnummer",
+                                           "reason"]
+    assert geo.counts == {"total": 2, "matched": 1, "unmatched": 1, "matched_vbo_id": 0,
+                          "matched_exact": 1, "matched_normalised": 0,
+                          "matched_number_only": 0, "matched_coordinates": 0,
+                          "unmatched: address not in the BAG": 1}
