@@ -35,6 +35,7 @@ __all__ = [
     "load_mapping",
     "geolocate",
     "ESTABLISHMENT_COLUMNS",
+    "write_problems",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,6 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
         load_mapping,
         normalise_establishments,
         read_establishments,
+        write_problems,
     )
     from .files import list_layers, read_area, read_pois, read_streets
     from .schema import (
@@ -66,7 +68,7 @@ _FROM_FILES = ("read_streets", "read_pois", "read_area", "list_layers")
 _FROM_BAG = ("read_bag_gpkg", "read_bag_lv", "fetch_bag_ogc", "parse_gebruiksdoel",
              "validate_bag", "BAG_COLUMNS")
 _FROM_ESTABLISHMENTS = ("read_establishments", "normalise_establishments", "load_mapping",
-                        "geolocate", "ESTABLISHMENT_COLUMNS")
+                        "geolocate", "ESTABLISHMENT_COLUMNS", "write_problems")
 
 
 def __getattr__(name: str) -> Any:

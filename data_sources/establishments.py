@@ -46,9 +46,12 @@ surrounding spaces; pass a mapping when your export differs). See ``KVK_COLUMNS`
   ``Datum opheffing``, ``Aantal werkzame personen``, ``Rechtsvorm``, ``Postcode``,
   ``Huisnummer``, ``Huisletter``, ``Huisnummertoevoeging``, ``Verblijfsobject-id``,
   ``X-coordinaat``, ``Y-coordinaat``;
-* LISA: ``vestigingsnummer``, ``SBI``/``sbi2008``, ``oprichtingsjaar``... LISA writes
-  ``Postcode``, ``Huisnummer``, ``Huisletter``, ``Toevoeging``, ``Werkzame personen``
-  (``wp_totaal``), ``Rechtsvorm``, ``Datum oprichting``, ``Datum opheffing``, ``X``, ``Y``.
+* LISA: ``vestigingsnummer``/``vestnr``, ``sbi``/``sbi2008``, ``datum_oprichting``,
+  ``datum_opheffing``, ``wp_totaal``/``werkzame personen``, ``rechtsvorm``, ``postcode``,
+  ``huisnummer``/``huisnr``, ``huisletter``, ``toevoeging``, ``x``, ``y`` (LISA exports
+  differ per region and year; these are guesses);
+* the snake_case names of this schema itself (and of the synthetic generator, whose
+  ``sbi_code`` column is found too).
 
 Dates are read as ISO ``YYYY-MM-DD``, ``DD-MM-YYYY``, ``DD/MM/YYYY`` or ``YYYYMMDD``.
 """
@@ -67,7 +70,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..core.errors import InputError
+from ..core.errors import InputError, OutputError
 from ..core.sbi import parse_sbi_series
 
 __all__ = [
@@ -83,6 +86,7 @@ __all__ = [
     "read_establishments",
     "normalise_establishments",
     "geolocate",
+    "write_problems",
 ]
 
 ESTABLISHMENT_COLUMNS = ("row", "vestigingsnummer", "sbi", "sbi_version", "start_date",
@@ -759,3 +763,44 @@ def geolocate(
     rate = float(ok.mean()) if n else 0.0
     return GeolocateResult(matched=matched, unmatched=unmatched, match_rate=rate,
                            counts=counts)
+
+
+def write_problems(path: str | Path, *, rejected: pd.DataFrame | None = None,
+                   unmatched: pd.DataFrame | None = None) -> Path:
+    """Write the rows that could not be used to one CSV file (UTF-8, comma separated).
+
+    Each row keeps its columns and gets ``stage``: ``"rejected"`` (a row of
+    :attr:`ReadResult.rejected`, not usable) or ``"unmatched"`` (a valid establishment
+    :func:`geolocate` could not place); ``reason`` says why. Dates are written ISO.
+
+    Parameters
+    ----------
+    path
+        The CSV file to write (replaced if it exists).
+    rejected, unmatched
+        The frames to write; either may be None or empty.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    OutputError
+        When the file cannot be written.
+    """
+    parts = []
+    for stage, frame in (("rejected", rejected), ("unmatched", unmatched)):
+        if frame is not None:
+            parts.append(pd.DataFrame(frame).assign(stage=stage))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["row", "stage", "reason"])
+    first = [c for c in ("row", "stage", "vestigingsnummer", "reason") if c in out.columns]
+    out = out[first + [c for c in out.columns if c not in first]]
+    p = Path(path)
+    try:
+        out.to_csv(p, index=False, encoding="utf-8", date_format="%Y-%m-%d")
+    except OSError as exc:
+        raise OutputError(f"{p}: cannot write the establishment problems ({exc})") from exc
+    return p

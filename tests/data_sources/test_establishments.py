@@ -324,3 +324,23 @@ def test_establishments_without_letter_columns() -> None:
                           "matched_exact": 1, "matched_normalised": 0,
                           "matched_number_only": 0, "matched_coordinates": 0,
                           "unmatched: address not in the BAG": 1}
+
+
+def test_rejected_and_unmatched_rows_are_written(tmp_path: Path) -> None:
+    from wijkkracht.core.errors import OutputError
+    from wijkkracht.data_sources.establishments import write_problems
+
+    rows = [GOOD_ROWS[0], GOOD_ROWS[2], BAD_ROWS[2][0]]
+    res = read_establishments(write_csv(tmp_path / "k.csv", KVK_HEADER, rows, ",", "utf-8"),
+                              today=TODAY)
+    geo = geolocate(res.establishments, _tiny_bag())  # 3521AB 10 and 3522CD 3 do not exist
+    out = write_problems(tmp_path / "problems.csv", rejected=res.rejected,
+                         unmatched=geo.unmatched)
+    back = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(back["stage"]) == ["rejected", "unmatched", "unmatched"]
+    assert list(back["row"]) == ["3", "1", "2"]
+    assert back["reason"].iloc[0].startswith("row 3: malformed SBI code")
+    assert list(back["reason"].iloc[1:]) == ["address not in the BAG"] * 2
+    assert back["start_date"].iloc[1] == "2010-05-01"
+    with pytest.raises(OutputError):
+        write_problems(tmp_path / "missing" / "p.csv", rejected=res.rejected)
