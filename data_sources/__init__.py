@@ -1,6 +1,7 @@
 """Data sources: streets and POIs from files, OSM extracts and live OpenStreetMap (Overpass);
 BAG verblijfsobjecten (:mod:`wijkkracht.data_sources.bag`); KvK-style establishments and their
-geolocation on the BAG (:mod:`wijkkracht.data_sources.establishments`).
+geolocation on the BAG (:mod:`wijkkracht.data_sources.establishments`); study areas from
+the CBS wijk- en buurtkaart or any polygon layer (:mod:`wijkkracht.data_sources.areas`).
 
 All readers return GeoDataFrames in EPSG:28992 that follow the schemas documented in
 :mod:`wijkkracht.data_sources.schema`.
@@ -36,9 +37,12 @@ __all__ = [
     "geolocate",
     "ESTABLISHMENT_COLUMNS",
     "write_problems",
+    "read_areas",
+    "AREA_COLUMNS",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .areas import AREA_COLUMNS, read_areas
     from .bag import (
         BAG_COLUMNS,
         fetch_bag_ogc,
@@ -64,6 +68,7 @@ if TYPE_CHECKING:  # pragma: no cover
         normalize_streets,
     )
 
+_FROM_AREAS = ("read_areas", "AREA_COLUMNS")
 _FROM_FILES = ("read_streets", "read_pois", "read_area", "list_layers")
 _FROM_BAG = ("read_bag_gpkg", "read_bag_lv", "fetch_bag_ogc", "parse_gebruiksdoel",
              "validate_bag", "BAG_COLUMNS")
@@ -72,6 +77,10 @@ _FROM_ESTABLISHMENTS = ("read_establishments", "normalise_establishments", "load
 
 
 def __getattr__(name: str) -> Any:
+    if name in _FROM_AREAS:
+        from . import areas
+
+        return getattr(areas, name)
     if name in _FROM_FILES:
         from . import files
 

@@ -1,0 +1,158 @@
+"""Indicators summarised per area (buurt, wijk, gemeente or any polygon).
+
+A street segment belongs to the area that contains its midpoint (the point halfway along the
+line); a segment whose midpoint lies in no area is counted in ``attrs["segments_outside"]``
+and never silently dropped. Where areas overlap, the first area (in the order given) wins.
+
+Aggregates per unit of the indicator registry (:mod:`wijkkracht.core.indicators.registry`),
+weights = segment length (``length_m``):
+
+=============  ==================================================================
+unit           columns
+=============  ==================================================================
+``count``      ``<name>_mean``: length-weighted mean per segment. Counts within a
+               walking radius (``_400``, ``_800``) overlap between neighbouring
+               segments, so they are *not* summed. Counts of the segment itself
+               (no radius suffix, e.g. ``functions_on_segment``) are additive and
+               also get ``<name>_sum``.
+``share``      ``<name>_mean``: length-weighted mean.
+``index``      ``<name>_mean``: length-weighted mean.
+``species``    ``<name>_mean``: length-weighted mean.
+``categories`` ``<name>_mean``: length-weighted mean.
+``m``          ``<name>_median``: median over segments (distances are skewed, and
+               unreachable segments (null) are left out).
+=============  ==================================================================
+
+Null values are left out of each aggregate (their weight too); an area without any non-null
+value gets null.
+"""
+
+from __future__ import annotations
+
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .errors import InputError
+from .indicators.registry import BAG_INDICATORS, INDICATORS, UNITS, Indicator
+
+__all__ = ["summarise_by_area", "aggregate_columns", "assign_segments"]
+
+_RADIUS = re.compile(r"_\d+$")
+
+
+def _aggregates(ind: Indicator) -> list[str]:
+    if ind.unit == "m":
+        return ["median"]
+    if ind.unit == "count" and not _RADIUS.search(ind.name):
+        return ["mean", "sum"]
+    return ["mean"]
+
+
+def aggregate_columns(names: list[str] | None = None) -> dict[str, tuple[str, str]]:
+    """Output column -> (indicator, aggregate) for the registered indicators in ``names``.
+
+    Parameters
+    ----------
+    names
+        Indicator names; ``None``: all of :data:`INDICATORS` and :data:`BAG_INDICATORS`.
+    """
+    reg = {**INDICATORS, **BAG_INDICATORS}
+    out: dict[str, tuple[str, str]] = {}
+    for name in (names if names is not None else list(reg)):
+        for agg in _aggregates(reg[name]):
+            out[f"{name}_{agg}"] = (name, agg)
+    return out
+
+
+def assign_segments(streets: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> np.ndarray:
+    """Position (0-based row) in ``areas`` of the area containing each segment's midpoint; -1
+    for none."""
+    mids = shapely.line_interpolate_point(streets.geometry.values, 0.5, normalized=True)
+    out = np.full(len(streets), -1, dtype=np.int64)
+    tree = shapely.STRtree(areas.geometry.values)
+    pts, polys = tree.query(mids, predicate="intersects")  # on the border: still inside
+    if len(pts):
+        order = np.lexsort((polys, pts))  # first area (lowest position) per point wins
+        pts, polys = pts[order], polys[order]
+        first = np.r_[True, pts[1:] != pts[:-1]]
+        out[pts[first]] = polys[first]
+    return out
+
+
+def _wmean(values: np.ndarray, weights: np.ndarray) -> float:
+    ok = ~np.isnan(values)
+    w = weights[ok]
+    if not ok.any() or w.sum() <= 0:
+        return float("nan")
+    return float(np.sum(values[ok] * w) / w.sum())
+
+
+def summarise_by_area(streets: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Summarise per-segment indicators per area.
+
+    Parameters
+    ----------
+    streets
+        The per-segment frame (e.g. ``AnalysisResult.streets``): line geometries, ``length_m``
+        and any registered indicator columns, EPSG:28992.
+    areas
+        Areas as from :func:`wijkkracht.data_sources.areas.read_areas` (``area_code``,
+        ``area_name``, ``level``, polygons in EPSG:28992); other columns are kept.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per area with its columns, ``segments`` (number of segments), ``street_m``
+        (their total length) and the aggregates of every registered indicator present in
+        ``streets`` (see the module docstring for the aggregate per unit). ``attrs`` holds
+        ``segments_outside`` (segments in no area), ``street_m_outside``, and ``labels``:
+        output column -> ``{"nl": ..., "en": ..., "unit_nl": ..., "unit_en": ...,
+        "indicator": ..., "aggregate": ...}`` from the registry.
+
+    Raises
+    ------
+    InputError
+        ``streets`` lacks ``length_m``, or the two frames are in different CRSs.
+    """
+    if "length_m" not in streets:
+        raise InputError("streets", "no 'length_m' column (expected the per-segment indicators)")
+    if streets.crs is not None and areas.crs is not None and streets.crs != areas.crs:
+        raise InputError("areas", f"CRS {areas.crs} differs from the streets' {streets.crs}")
+    reg = {**INDICATORS, **BAG_INDICATORS}
+    present = [n for n in reg if n in streets.columns]
+    columns = aggregate_columns(present)
+    pos = assign_segments(streets, areas) if len(streets) and len(areas) else \
+        np.full(len(streets), -1, dtype=np.int64)
+    length = streets["length_m"].to_numpy(dtype=float)
+    data: dict[str, list[float]] = {c: [] for c in ("segments", "street_m", *columns)}
+    for k in range(len(areas)):
+        sel = pos == k
+        w = length[sel]
+        data["segments"].append(int(sel.sum()))
+        data["street_m"].append(float(w.sum()))
+        for col, (name, agg) in columns.items():
+            vals = pd.to_numeric(streets[name], errors="coerce").to_numpy(dtype=float)[sel]
+            if agg == "mean":
+                data[col].append(_wmean(vals, w))
+            elif agg == "sum":
+                data[col].append(float(np.nansum(vals)) if (~np.isnan(vals)).any() else np.nan)
+            else:
+                ok = vals[~np.isnan(vals)]
+                data[col].append(float(np.median(ok)) if len(ok) else np.nan)
+    out = gpd.GeoDataFrame(
+        pd.concat([areas.drop(columns=areas.geometry.name).reset_index(drop=True),
+                   pd.DataFrame(data).astype({"segments": "int64"})], axis=1),
+        geometry=list(areas.geometry.values), crs=areas.crs)
+    outside = pos < 0
+    out.attrs["segments_outside"] = int(outside.sum())
+    out.attrs["street_m_outside"] = float(length[outside].sum())
+    out.attrs["labels"] = {
+        col: {"nl": reg[name].label("nl"), "en": reg[name].label("en"),
+              "unit_nl": UNITS[reg[name].unit]("nl"), "unit_en": UNITS[reg[name].unit]("en"),
+              "indicator": name, "aggregate": agg}
+        for col, (name, agg) in columns.items()}
+    return out
