@@ -12,6 +12,9 @@ layer         code column                        name column
 ============  =================================  ==========================
 
 Polygons in EPSG:28992. A buurt/wijk layer also carries ``gemeentecode``, which is not used.
+The upper-case fields of the editions before 2021 (``BU_CODE``/``BU_NAAM``, ``WK_CODE``/
+``WK_NAAM``, ``GM_CODE``/``GM_NAAM``) are recognised too. Rows sharing a code (e.g. land and
+water parts of one area) are dissolved into one area.
 Any other polygon layer works too: its code comes from a ``code``/``id``/``identificatie``
 column (else the row number), its name from ``naam``/``name``.
 
@@ -54,6 +57,12 @@ CBS_LAYERS: dict[str, tuple[str, str, str, str]] = {
     "buurten": ("buurt", "buurtcode", "buurtnaam", "BU"),
     "wijken": ("wijk", "wijkcode", "wijknaam", "WK"),
     "gemeenten": ("gemeente", "gemeentecode", "gemeentenaam", "GM"),
+}
+#: Field names of the editions before 2021 (shapefiles, upper case), tried after the above.
+_OLD_FIELDS: dict[str, tuple[str, str]] = {
+    "buurt": ("bu_code", "bu_naam"),
+    "wijk": ("wk_code", "wk_naam"),
+    "gemeente": ("gm_code", "gm_naam"),
 }
 _PREFIX_LAYER = {v[3]: k for k, v in CBS_LAYERS.items()}
 _CODE_RE = re.compile(r"^[A-Za-z0-9_.\-]+\*?$")
@@ -123,6 +132,9 @@ def _layer_columns(path: Path, layer: str) -> tuple[str, str | None, str | None]
     for lvl, code, name, _ in CBS_LAYERS.values():  # a CBS layer under another name
         if code in lower and (name in lower or lvl == "buurt"):
             return lvl, lower[code], lower.get(name)
+    for lvl, (code, name) in _OLD_FIELDS.items():  # older editions: BU_CODE, BU_NAAM, ...
+        if code in lower and name in lower:
+            return lvl, lower[code], lower[name]
     code_col = next((lower[c] for c in _GENERIC_CODE if c in lower), None)
     name_col = next((lower[c] for c in _GENERIC_NAME if c in lower), None)
     return "other", code_col, name_col
@@ -149,6 +161,22 @@ def _read(path: Path, layer: str, *, where: str | None = None,
                                       read_geometry=geometry)
     except Exception as exc:
         raise InputError(path, f"cannot read layer {layer!r} ({_short(exc)})") from exc
+
+
+def _layer_with_names(path: Path, default: str, names: list[str]) -> str:
+    """The first CBS layer (buurten, wijken, gemeenten) whose name column holds all ``names``."""
+    layers = list_layers(path)
+    for lyr in CBS_LAYERS:
+        if lyr not in layers:
+            continue
+        _, _, name_col = _layer_columns(path, lyr)
+        if name_col is None:
+            continue
+        table = _read(path, lyr, columns=[name_col], geometry=False)
+        known = {str(v).lower() for v in table[name_col].dropna()}
+        if all(n.lower() in known for n in names):
+            return lyr
+    return default
 
 
 def _suggest(value: str, known: Iterable[str]) -> str:
@@ -179,7 +207,9 @@ def read_areas(
         Area codes, a list or a comma-separated string; a trailing ``*`` matches a prefix
         (``WK0344*``: every wijk of gemeente 0344). Case-insensitive for CBS codes.
     names
-        Area names (case-insensitive, exact), a list or comma-separated string.
+        Area names (case-insensitive, exact), a list or comma-separated string. Without
+        ``layer`` and ``level`` the CBS layers are searched in the order buurten, wijken,
+        gemeenten and the first holding every name is used.
     level
         ``buurt``, ``wijk`` or ``gemeente``: chooses the CBS layer when ``layer`` and
         ``codes`` do not.
@@ -206,6 +236,8 @@ def read_areas(
         if bad:
             raise InputError(p, f"malformed area code {bad[0]!r}")
     lyr = _pick_layer(p, layer, code_list, level)
+    if name_list and layer is None and level is None and not code_list:
+        lyr = _layer_with_names(p, lyr, name_list)
     source = f"{p} (layer {lyr})"
     lvl, code_col, name_col = _layer_columns(p, lyr)
     if lvl != "other" and code_list:
@@ -268,6 +300,10 @@ def _normalise(gdf: gpd.GeoDataFrame, lvl: str, code_col: str | None, name_col: 
     geoms = [_polygonal(g) for g in geoms]
     out = gpd.GeoDataFrame({"area_code": codes, "area_name": names, "level": lvl},
                            geometry=geoms, crs=RD_NEW)
+    if out["area_code"].duplicated().any():  # land and water parts of one area, ...
+        out = out.dissolve(by="area_code", sort=False, as_index=False)[
+            ["area_code", "area_name", "level", "geometry"]]
+        out["geometry"] = shapely.make_valid(out.geometry.values)
     empty = out.geometry.is_empty | (out.geometry.area <= 0)
     if empty.all():
         raise NoDataError(source, "the selected areas have no surface")

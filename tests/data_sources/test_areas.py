@@ -106,3 +106,23 @@ def test_bad_inputs(tmp_path):
                             empty, layer="e", geometry_type="Polygon")
     with pytest.raises(NoDataError):
         read_areas(empty)
+
+
+def test_name_found_on_any_cbs_level():
+    assert list(read_areas(FIXTURE, names="Testwijk West")["area_code"]) == ["WK999901"]
+    assert list(read_areas(FIXTURE, names="testgemeente")["level"]) == ["gemeente"]
+
+
+def test_old_field_names_and_duplicate_codes(tmp_path):
+    path = tmp_path / "buurt_2019_cbs_synthetic.gpkg"
+    gdf = gpd.GeoDataFrame(
+        {"BU_CODE": ["BU99990101", "BU99990101", "BU99990102"],
+         "BU_NAAM": ["Oud", "Oud", "Ander"], "bron": "SYNTHETIC"},
+        geometry=[shapely.box(135000, 455000, 135100, 455100),
+                  shapely.box(135100, 455000, 135200, 455100),
+                  shapely.box(135000, 454900, 135100, 455000)], crs=28992)
+    pyogrio.write_dataframe(gdf, path, layer="buurt_2019")
+    out = read_areas(path, codes="BU999901*")
+    assert list(out["area_code"]) == ["BU99990101", "BU99990102"]
+    assert set(out["level"]) == {"buurt"}
+    assert out.geometry.iloc[0].area == pytest.approx(20000.0)
