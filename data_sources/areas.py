@@ -12,8 +12,8 @@ layer         code column                        name column
 ============  =================================  ==========================
 
 Polygons in EPSG:28992. A buurt/wijk layer also carries ``gemeentecode``, which is not used.
-The upper-case fields of the editions before 2021 (``BU_CODE``/``BU_NAAM``, ``WK_CODE``/
-``WK_NAAM``, ``GM_CODE``/``GM_NAAM``) are recognised too. Rows sharing a code (e.g. land and
+The upper-case fields of the editions up to 2021 (``BU_CODE``/``BU_NAAM``, ``WK_CODE``/
+``WK_NAAM``, ``GM_CODE``/``GM_NAAM``) are recognised too. Water-only areas (``water`` = ``JA``) are kept as areas. Rows sharing a code (e.g. land and
 water parts of one area) are dissolved into one area.
 Any other polygon layer works too: its code comes from a ``code``/``id``/``identificatie``
 column (else the row number), its name from ``naam``/``name``.
@@ -58,7 +58,7 @@ CBS_LAYERS: dict[str, tuple[str, str, str, str]] = {
     "wijken": ("wijk", "wijkcode", "wijknaam", "WK"),
     "gemeenten": ("gemeente", "gemeentecode", "gemeentenaam", "GM"),
 }
-#: Field names of the editions before 2021 (shapefiles, upper case), tried after the above.
+#: Field names of the editions up to 2021 (upper case; CBS toelichting 2021), tried after the above.
 _OLD_FIELDS: dict[str, tuple[str, str]] = {
     "buurt": ("bu_code", "bu_naam"),
     "wijk": ("wk_code", "wk_naam"),
