@@ -13,8 +13,9 @@ layer         code column                        name column
 
 Polygons in EPSG:28992. A buurt/wijk layer also carries ``gemeentecode``, which is not used.
 The upper-case fields of the editions up to 2021 (``BU_CODE``/``BU_NAAM``, ``WK_CODE``/
-``WK_NAAM``, ``GM_CODE``/``GM_NAAM``) are recognised too. Water-only areas (``water`` = ``JA``) are kept as areas. Rows sharing a code (e.g. land and
-water parts of one area) are dissolved into one area.
+``WK_NAAM``, ``GM_CODE``/``GM_NAAM``) are recognised too. Water-only areas (``water`` =
+``JA``) are kept as areas. Rows sharing a code (e.g. land and water parts of one area) are
+dissolved into one area.
 Any other polygon layer works too: its code comes from a ``code``/``id``/``identificatie``
 column (else the row number), its name from ``naam``/``name``.
 
