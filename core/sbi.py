@@ -128,9 +128,17 @@ def parse_sbi_series(codes: pd.Series) -> tuple[pd.Series, pd.Series]:
         Both aligned to ``codes.index``: the normalised code (``pd.NA`` where malformed) and
         the problem message (``pd.NA`` where the code is fine).
     """
-    uniq = pd.unique(codes.to_numpy(dtype=object))
-    probs = {u: _problem(None if pd.isna(u) else u) for u in uniq}
-    problems = codes.map(lambda v: probs[v]).astype("string")
+    # A plain dict, not pandas' hash table: that treats "" and "\x00" as one value.
+    cache: dict[object, str | None] = {}
+
+    def problem(value: object) -> str | None:
+        key = None if pd.isna(value) else value
+        if key not in cache:
+            cache[key] = _problem(key)
+        return cache[key]
+
+    problems = pd.Series([problem(v) for v in codes.to_numpy(dtype=object)],
+                         index=codes.index, dtype="string")
     good = problems.isna()
     normal = pd.Series(pd.NA, index=codes.index, dtype="string")
     if good.any():
