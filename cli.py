@@ -28,6 +28,7 @@ _STEP_LABELS = {
     "indicators: no_mix": ("N/O-mix berekenen", "Computing N/O mix"),
     "indicators: vacancy": ("Leegstand berekenen", "Computing vacancy"),
     "typology": ("Kansentypen bepalen", "Classifying opportunity types"),
+    "indicators: bag": ("BAG-indicatoren berekenen", "Computing BAG indicators"),
     "assemble": ("Resultaat samenstellen", "Assembling the result"),
 }
 
@@ -42,7 +43,7 @@ class _Progress:
         self.current: str | None = None
         self.started = self.t0
         self.n = 0
-        self.total = len(_STEP_LABELS)
+        self.total = len(_STEP_LABELS) - 1  # "indicators: bag" only with --bag
 
     def say(self, text: str) -> None:
         if not self.quiet:
@@ -147,6 +148,29 @@ def build_parser() -> argparse.ArgumentParser:
                       help="network buffer beyond the study area in metres (default: 800)")
     live.add_argument("--cache-dir", type=Path, metavar="DIR",
                       help="cache folder for OpenStreetMap responses (default: per-user cache)")
+    bag = run.add_argument_group("input (BAG, establishments, study areas; optional)")
+    bag.add_argument("--bag", type=Path, metavar="FILE",
+                     help="BAG verblijfsobjecten: a BAG GeoPackage (read by the bbox of the "
+                          "network) or an LV BAG 2.0 folder/zip")
+    bag.add_argument("--bag-layer", default="verblijfsobject", metavar="LAYER",
+                     help="layer in the --bag GeoPackage (default: verblijfsobject)")
+    bag.add_argument("--establishments", type=Path, metavar="FILE",
+                     help="KvK/LISA-style establishments (CSV or GeoPackage); needs --bag")
+    bag.add_argument("--establishments-mapping", type=Path, metavar="FILE",
+                     help="column mapping (TOML/JSON) for --establishments")
+    bag.add_argument("--reference-date", metavar="YYYY-MM-DD",
+                     help="date establishments must be active on (default: today)")
+    bag.add_argument("--privacy-threshold", type=int, default=3, metavar="N",
+                     help="establishment counts below N are suppressed in every output "
+                          "(default: 3)")
+    bag.add_argument("--areas", type=Path, metavar="FILE",
+                     help="CBS wijk- en buurtkaart or polygon layer; with --area-code or "
+                          "--area-name the study area is the union of the selected areas, "
+                          "summarised in an 'areas' layer")
+    bag.add_argument("--areas-layer", metavar="LAYER", help="layer name in --areas")
+    bag.add_argument("--area-code", metavar="CODE[,CODE]",
+                     help="area codes in --areas (e.g. BU03440101, WK0344*)")
+    bag.add_argument("--area-name", metavar="NAME[,NAME]", help="area names in --areas")
     _add_common(run)
     return parser
 
@@ -211,10 +235,19 @@ def _run_user(args: argparse.Namespace, progress: _Progress) -> Any:
         raise InputError(None, "no input: give --streets (and --pois, --area), or --place, or --bbox")
     from .data_sources.files import read_area, read_pois, read_streets
 
+    _check_extra_options(args)
     streets = read_streets(args.streets, layer=args.streets_layer)
     pois_path = args.pois or args.streets
     pois = read_pois(pois_path, layer=args.pois_layer)
     area = read_area(args.area, layer=args.area_layer) if args.area else None
+    areas = None
+    if args.areas:
+        from .data_sources.areas import read_areas
+
+        areas = read_areas(args.areas, layer=args.areas_layer, codes=args.area_code,
+                           names=args.area_name)
+        if area is None:
+            area = _union_area(areas)
     sources = [{
         "name": f"street network: {args.streets.name}", "path": str(args.streets),
         "attribution": "© OpenStreetMap contributors, ODbL 1.0 (if from OpenStreetMap)",
@@ -225,8 +258,91 @@ def _run_user(args: argparse.Namespace, progress: _Progress) -> Any:
     if area is None:
         log.warning("no --area given: the whole network is the study area; values near its "
                     "edge miss what lies beyond it")
-    return analyse(streets, pois, area, sources=sources, progress=progress,
-                   **_analysis_options(args))
+    extra: dict[str, Any] = {}
+    problems = None
+    if args.bag:
+        progress.total += 1
+        extra, problems, more_sources = _read_bag_inputs(args, streets)
+        sources.extend(more_sources)
+    if areas is not None:
+        extra["areas"] = areas
+    result = analyse(streets, pois, area, sources=sources, progress=progress,
+                     **_analysis_options(args), **extra)
+    if problems is not None:
+        meta = result.metadata.setdefault("bag", {})
+        meta["establishment_problems"] = problems
+        meta["establishments"] = getattr(args, "establishment_counts", {})
+    return result
+
+
+def _union_area(areas: Any) -> Any:
+    """The union of the selected areas as a one-row study area named after them."""
+    import geopandas as gpd
+
+    names = ", ".join(str(n) for n in areas["area_name"].fillna(areas["area_code"]))
+    return gpd.GeoDataFrame({"name": [names]}, geometry=[areas.geometry.union_all()],
+                            crs=areas.crs)
+
+
+def _check_extra_options(args: argparse.Namespace) -> None:
+    from .core.errors import InputError
+
+    if args.establishments and not args.bag:
+        raise InputError(None, "--establishments needs --bag (they are placed on BAG addresses)")
+    if args.establishments_mapping and not args.establishments:
+        raise InputError(None, "--establishments-mapping needs --establishments")
+    if (args.area_code or args.area_name) and not args.areas:
+        raise InputError(None, "--area-code/--area-name need --areas")
+    if args.area_code and args.area_name:
+        raise InputError(None, "give --area-code or --area-name, not both")
+    if args.privacy_threshold < 1:
+        raise InputError(None, f"--privacy-threshold must be at least 1, got "
+                               f"{args.privacy_threshold}")
+
+
+def _read_bag_inputs(args: argparse.Namespace, streets: Any
+                     ) -> tuple[dict[str, Any], str | None, list[dict[str, Any]]]:
+    """Read --bag and --establishments: analyse() options, the problems file, sources."""
+    from .data_sources.bag import read_bag_gpkg, read_bag_lv
+
+    bbox = tuple(float(v) for v in streets.total_bounds)
+    path = args.bag
+    if path.is_dir() or path.suffix.lower() in (".zip", ".xml"):
+        bag = read_bag_lv(path, bbox=bbox)
+    else:
+        bag = read_bag_gpkg(path, bbox=bbox, layer=args.bag_layer)
+    sources = [{"name": f"BAG verblijfsobjecten: {path.name}", "path": str(path),
+                "attribution": "BAG, Kadaster (CC0)"
+                               + (" — SYNTHETIC" if bag.attrs.get("synthetic") else "")}]
+    extra: dict[str, Any] = {"bag": bag, "privacy_threshold": args.privacy_threshold,
+                             "reference_date": args.reference_date}
+    problems = None
+    if args.establishments:
+        from .data_sources.establishments import geolocate, read_establishments, write_problems
+
+        read = read_establishments(args.establishments, mapping=args.establishments_mapping,
+                                   today=args.reference_date)
+        located = geolocate(read.establishments, bag)
+        out_dir = Path(args.out)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        problems_path = out_dir / f"{args.name}_establishment_problems.csv"
+        write_problems(problems_path, rejected=read.rejected, unmatched=located.unmatched)
+        problems = str(problems_path)
+        n_bad = len(read.rejected) + len(located.unmatched)
+        if n_bad:
+            log.warning("%d establishment(s) rejected or not placed on a BAG address "
+                        "(match rate %.1f %%); see %s", n_bad, 100 * located.match_rate,
+                        problems_path)
+        extra["establishments"] = located.matched
+        counts = {"read": read.counts, "geolocate": located.counts,
+                                         "match_rate": located.match_rate,
+                                         "rejected": int(len(read.rejected)),
+                                         "unmatched": int(len(located.unmatched))}
+        args.establishment_counts = counts
+        sources.append({"name": f"establishments: {args.establishments.name}",
+                        "path": str(args.establishments),
+                        "attribution": "establishments register (not open data)"})
+    return extra, problems, sources
 
 
 def main(argv: Sequence[str] | None = None) -> int:

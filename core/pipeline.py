@@ -38,6 +38,7 @@ __all__ = [
     "INDICATOR_GROUPS",
     "SEGMENT_COLUMNS",
     "StreetIndicators",
+    "AreaAnalysisResult",
     "street_indicators",
     "analyse",
     "analyse_demo",
@@ -225,6 +226,11 @@ def analyse(
     keep_all_components: bool = False,
     sources: list[dict[str, Any]] | None = None,
     progress: ProgressCallback | None = None,
+    bag: gpd.GeoDataFrame | None = None,
+    establishments: pd.DataFrame | None = None,
+    reference_date: str | pd.Timestamp | None = None,
+    privacy_threshold: int | None = None,
+    areas: gpd.GeoDataFrame | None = None,
 ) -> AnalysisResult:
     """Run the whole analysis.
 
@@ -250,11 +256,32 @@ def analyse(
         attribution, date).
     progress
         Called as ``progress(step, fraction)`` at each step.
+    bag
+        Optional BAG verblijfsobjecten (schema of :mod:`wijkkracht.data_sources.bag`): placed
+        on the network and the BAG indicators
+        (:func:`~wijkkracht.core.indicators.bag.bag_indicators`) added to ``streets``. They
+        do not enter the typology. ``None`` (default): no change at all.
+    establishments
+        Optional geolocated establishments (``matched`` of
+        :func:`~wijkkracht.data_sources.establishments.geolocate`, with ``vbo_id`` and point
+        geometry); only with ``bag``.
+    reference_date
+        Date establishments must be active on (default: today).
+    privacy_threshold
+        With ``bag``: sensitive counts below it are suppressed in ``streets`` and ``areas``
+        (default 3).
+    areas
+        Optional areas (as from :func:`wijkkracht.data_sources.areas.read_areas`): the result
+        is then an :class:`AreaAnalysisResult` whose ``areas`` holds
+        :func:`~wijkkracht.core.areas.summarise_by_area` of the (unsuppressed) segments,
+        suppressed like ``streets`` when ``bag`` is given. ``area`` stays the study area.
 
     Returns
     -------
     AnalysisResult
     """
+    if establishments is not None and bag is None:
+        raise ValueError("establishments need bag")
     report = progress or (lambda _step, _frac: None)
     timings: dict[str, float] = {}
     warnings_: list[str] = []
@@ -287,8 +314,31 @@ def analyse(
     step("typology", 0.8)
     typ = classify_streets(study_ind, network=network, k=k, k_range=k_range,
                            contiguous=contiguous, random_state=random_state)
+    bag_meta: dict[str, Any] | None = None
+    bag_parts: list[pd.DataFrame] = []
+    if bag is not None:
+        step("indicators: bag", 0.9)
+        bag_ind, bag_meta = _bag_columns(network, bag, establishments,
+                                         reference_date=reference_date)
+        bag_parts.append(bag_ind)
     step("assemble", 0.95)
-    streets_out = _study_segments(network, [indicators, typ.labels])
+    streets_out = _study_segments(network, [indicators, typ.labels, *bag_parts])
+    areas_out = None
+    if areas is not None:
+        from .areas import summarise_by_area
+
+        areas_out = summarise_by_area(streets_out, areas)
+    if bag is not None and bag_meta is not None:
+        from .privacy import DEFAULT_THRESHOLD, suppress_small_counts
+
+        threshold = DEFAULT_THRESHOLD if privacy_threshold is None else privacy_threshold
+        streets_out = gpd.GeoDataFrame(suppress_small_counts(streets_out, threshold),
+                                       geometry="geometry", crs=streets_out.crs)
+        bag_meta["privacy_threshold"] = threshold
+        bag_meta["suppressed_segments"] = int(streets_out["suppressed"].sum())
+        if areas_out is not None:
+            areas_out = gpd.GeoDataFrame(suppress_small_counts(areas_out, threshold),
+                                         geometry="geometry", crs=areas_out.crs)
 
     area_geom = (area.geometry.union_all() if area is not None and len(area)
                  else shapely.concave_hull(shapely.MultiPoint(network.node_xy), ratio=0.2))
@@ -327,13 +377,68 @@ def analyse(
             "placed": int((placed & relevant).sum()),
             "unplaced": unplaced,
         },
+        **({"bag": bag_meta} if bag_meta is not None else {}),
         "warnings": warnings_,
         "timings_s": timings_out,
         "total_s": round(time.perf_counter() - t0, 3),
     }
     report("done", 1.0)
+    if areas_out is not None:
+        metadata["areas"] = {"codes": [str(c) for c in areas_out.get("area_code", [])],
+                             "layer": "areas"}
+        return AreaAnalysisResult(streets=streets_out, pois=prepared, area=area_out,
+                                  profile=typ.profile, metadata=metadata, areas=areas_out)
     return AnalysisResult(streets=streets_out, pois=prepared, area=area_out,
                           profile=typ.profile, metadata=metadata)
+
+
+@dataclass
+class AreaAnalysisResult(AnalysisResult):
+    """An :class:`AnalysisResult` with a per-area summary (``analyse(..., areas=...)``).
+
+    ``areas``: one row per selected area (see :func:`wijkkracht.core.areas.summarise_by_area`),
+    written as the ``areas`` layer of the GeoPackage.
+    """
+
+    areas: gpd.GeoDataFrame | None = None
+
+
+def _bag_columns(network: StreetNetwork, bag: gpd.GeoDataFrame,
+                 establishments: pd.DataFrame | None, *,
+                 reference_date: str | pd.Timestamp | None = None,
+                 max_distance: float = 150.0) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """BAG units (and establishments) placed on ``network`` and their per-segment indicators.
+
+    Returns the indicator columns (aligned to the segments) and metadata: units and
+    establishments placed/unplaced.
+    """
+    from .indicators.bag import bag_indicators
+
+    ref = pd.Timestamp(reference_date) if reference_date is not None \
+        else pd.Timestamp.today().normalize()
+    units = bag.copy()
+    loc = locate_points(network, units.geometry, max_distance=max_distance)
+    units["segment_id"] = loc["segment_id"].to_numpy()
+    meta: dict[str, Any] = {
+        "reference_date": ref.strftime("%Y-%m-%d"),
+        "units": int(len(units)),
+        "units_placed": int((units["segment_id"] >= 0).sum()),
+        "units_unplaced": int((units["segment_id"] < 0).sum()),
+    }
+    meta.update({k: v for k, v in bag.attrs.items() if isinstance(v, (str, int, float, bool))})
+    est = None
+    if establishments is not None:
+        est = establishments.copy()
+        if "sbi_code" not in est.columns and "sbi" in est.columns:
+            est["sbi_code"] = est["sbi"]  # the reader's name for the SBI code
+        if len(est):
+            el = locate_points(network, gpd.GeoSeries(est.geometry), max_distance=max_distance)
+            est["segment_id"] = el["segment_id"].to_numpy()
+        else:
+            est["segment_id"] = pd.Series(dtype=np.int64)
+        meta["establishments_placed"] = int((est["segment_id"] >= 0).sum())
+        meta["establishments_unplaced"] = int((est["segment_id"] < 0).sum())
+    return bag_indicators(network, units, est, reference_date=ref), meta
 
 
 def _relevant(prepared: gpd.GeoDataFrame) -> pd.Series:

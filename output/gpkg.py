@@ -62,6 +62,7 @@ _TITLES = {
                 "Street segments with indicators and opportunity type"),
     "pois": ("Voorzieningen (POI's) met N/O-klasse", "Amenities (POIs) with N/O class"),
     "area": ("Onderzoeksgebied", "Study area"),
+    "areas": ("Samenvatting per gebied (wijk/buurt)", "Summary per area (district/neighbourhood)"),
     PROFILE_TABLE: ("Profiel van de kansentypen", "Profile of the opportunity types"),
 }
 
@@ -176,6 +177,9 @@ def write_gpkg_file(result: AnalysisResult, path: str | os.PathLike[str], *,
     _write_layer(streets, p, "streets", lang, attribution, dataset_metadata=dataset_metadata)
     _write_layer(_plain_columns(result.pois), p, "pois", lang, attribution)
     _write_layer(_plain_columns(result.area), p, "area", lang, attribution)
+    areas = getattr(result, "areas", None)  # only with analyse(..., areas=...)
+    if areas is not None:
+        _write_layer(_plain_columns(areas), p, "areas", lang, attribution)
     profile = _plain_columns(pd.DataFrame(result.profile))
     _write_layer(profile, p, PROFILE_TABLE, lang, attribution)
     add_layer_styles(p, lang=lang, names=type_names(result.streets, lang))

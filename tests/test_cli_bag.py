@@ -1,0 +1,145 @@
+"""``wijkkracht run`` with the opt-in BAG, establishments and study-area options.
+
+SYNTHETIC BAG and establishments (data_sources/synthetic.py) on the bundled Kanaleneiland
+streets and POIs, and the SYNTHETIC CBS wijk- en buurtkaart fixture.
+"""
+
+import sqlite3
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from wijkkracht.cli import main
+from wijkkracht.core.indicators.registry import BAG_INDICATORS
+from wijkkracht.core.pipeline import demo_data_path
+from wijkkracht.core.privacy import sensitive_counts
+
+DEMO = demo_data_path()
+CBS = Path(__file__).parent / "data" / "wijkbuurtkaart_cbs_synthetic.gpkg"
+CODES = ["BU99990101", "BU99990102"]
+
+
+def _base(out: Path) -> list[str]:
+    return ["run", "--streets", str(DEMO), "--streets-layer", "streets", "--pois", str(DEMO),
+            "--pois-layer", "pois", "--out", str(out), "-k", "4", "-q"]
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    from wijkkracht.data_sources.synthetic import write_synthetic
+
+    folder = tmp_path_factory.mktemp("synthetic")
+    write_synthetic(folder, seed=0)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def bag_run(synthetic, tmp_path_factory):
+    out = tmp_path_factory.mktemp("bagrun") / "out"
+    code = main(_base(out) + [
+        "--bag", str(synthetic / "bag_synthetic.gpkg"), "--bag-layer", "verblijfsobject_synthetic",
+        "--establishments", str(synthetic / "establishments_synthetic.csv"),
+        "--reference-date", "2025-06-30",
+        "--areas", str(CBS), "--area-code", ",".join(CODES),
+    ])
+    return code, out
+
+
+def test_run_with_bag_writes_outputs(bag_run):
+    code, out = bag_run
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "wijkkracht.gpkg", "wijkkracht.html", "wijkkracht_establishment_problems.csv"]
+
+
+def test_streets_layer_has_bag_indicators(bag_run):
+    _, out = bag_run
+    streets = gpd.read_file(out / "wijkkracht.gpkg", layer="streets")
+    for col in ("mxi", "bag_units", "nonres_units_per_100m", "bag_vacant_units",
+                "home_based_est", "active_est", "age_hill1", "sbi_n_count", "suppressed"):
+        assert col in streets.columns, col
+    assert streets["mxi"].dropna().between(0, 1).all()
+    assert streets["mxi"].notna().sum() > 100
+    assert streets["bag_units"].sum() > 1000
+    assert streets["nonres_units_per_100m"].min() >= 0
+    # the old indicators and the typology are still there
+    assert streets["type_id"].notna().all() and "everyday_800" in streets
+
+
+def test_small_counts_suppressed_in_streets_layer(bag_run):
+    _, out = bag_run
+    streets = gpd.read_file(out / "wijkkracht.gpkg", layer="streets")
+    assert streets["suppressed"].any()
+    for col in sensitive_counts():
+        if col in streets:
+            v = streets[col].dropna()
+            assert not ((v > 0) & (v < 3)).any(), col
+    # shares derived from suppressed counts are suppressed too
+    sup = streets["home_based_est"].isna() & streets["suppressed"].astype(bool)
+    assert sup.any()
+    assert streets.loc[sup, "home_based_share"].isna().all()
+
+
+def test_problems_csv_holds_unmatched_rows(bag_run, synthetic):
+    _, out = bag_run
+    problems = pd.read_csv(out / "wijkkracht_establishment_problems.csv", dtype=str)
+    assert len(problems) > 0
+    assert set(problems["stage"]) <= {"rejected", "unmatched"}
+    assert (problems["stage"] == "unmatched").any()
+    assert problems["reason"].notna().all()
+    with sqlite3.connect(out / "wijkkracht.gpkg") as con:
+        (meta,) = con.execute(
+            "SELECT metadata FROM gpkg_metadata WHERE metadata LIKE '%WIJKKRACHT_METADATA%'"
+        ).fetchone()
+    assert "establishment_problems" in meta and "match_rate" in meta
+
+
+def test_areas_layer_with_selected_areas(bag_run):
+    _, out = bag_run
+    areas = gpd.read_file(out / "wijkkracht.gpkg", layer="areas")
+    assert sorted(areas["area_code"]) == CODES
+    assert (areas["segments"] > 0).all()
+    assert "mxi_mean" in areas and areas["mxi_mean"].between(0, 1).all()
+    area = gpd.read_file(out / "wijkkracht.gpkg", layer="area")
+    assert len(area) == 1 and "Testbuurt 01-01" in area["name"].iloc[0]
+
+
+def test_bag_labels_registered():
+    assert "mxi" in BAG_INDICATORS and "home_based_est" in sensitive_counts()
+
+
+def test_without_new_options_no_bag_columns(tmp_path):
+    out = tmp_path / "plain"
+    assert main(_base(out)) == 0
+    streets = gpd.read_file(out / "wijkkracht.gpkg", layer="streets")
+    assert not set(BAG_INDICATORS) & set(streets.columns)
+    assert "suppressed" not in streets
+    assert sorted(p.name for p in out.iterdir()) == ["wijkkracht.gpkg", "wijkkracht.html"]
+
+
+def test_unknown_area_code_exits_1_with_suggestion(tmp_path, capsys):
+    out = tmp_path / "bad"
+    code = main(_base(out) + ["--areas", str(CBS), "--area-code", "BU99990109"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "BU99990109" in err and "did you mean 'BU99990102'" in err
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_establishments_without_bag_exits_1(tmp_path, capsys, synthetic):
+    code = main(_base(tmp_path / "o") + [
+        "--establishments", str(synthetic / "establishments_synthetic.csv")])
+    assert code == 1
+    assert "--establishments needs --bag" in capsys.readouterr().err
+
+
+def test_metadata_records_bag_counts(bag_run):
+    _, out = bag_run
+    with sqlite3.connect(out / "wijkkracht.gpkg") as con:
+        rows = [r[0] for r in con.execute("SELECT metadata FROM gpkg_metadata")]
+    text = next(r for r in rows if "WIJKKRACHT_METADATA" in r)
+    for key in ("units_placed", "establishments_unplaced", "privacy_threshold",
+                "suppressed_segments", "BU99990101"):
+        assert key in text, key
