@@ -318,15 +318,14 @@ def _read_bag_inputs(args: argparse.Namespace, streets: Any
                              "reference_date": args.reference_date}
     problems = None
     if args.establishments:
-        from .data_sources.establishments import geolocate, read_establishments, write_problems
+        from .data_sources.establishments import geolocate, read_establishments
 
         read = read_establishments(args.establishments, mapping=args.establishments_mapping,
                                    today=args.reference_date)
         located = geolocate(read.establishments, bag)
-        out_dir = Path(args.out)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        problems_path = out_dir / f"{args.name}_establishment_problems.csv"
-        write_problems(problems_path, rejected=read.rejected, unmatched=located.unmatched)
+        problems_path = Path(args.out) / f"{args.name}_establishment_problems.csv"
+        # written by main() together with the other outputs, only when the run succeeds
+        args.establishment_problems = (problems_path, read.rejected, located.unmatched)
         problems = str(problems_path)
         n_bad = len(read.rejected) + len(located.unmatched)
         if n_bad:
@@ -334,11 +333,10 @@ def _read_bag_inputs(args: argparse.Namespace, streets: Any
                         "(match rate %.1f %%); see %s", n_bad, 100 * located.match_rate,
                         problems_path)
         extra["establishments"] = located.matched
-        counts = {"read": read.counts, "geolocate": located.counts,
-                                         "match_rate": located.match_rate,
-                                         "rejected": int(len(read.rejected)),
-                                         "unmatched": int(len(located.unmatched))}
-        args.establishment_counts = counts
+        args.establishment_counts = {"read": read.counts, "geolocate": located.counts,
+                                     "match_rate": located.match_rate,
+                                     "rejected": int(len(read.rejected)),
+                                     "unmatched": int(len(located.unmatched))}
         sources.append({"name": f"establishments: {args.establishments.name}",
                         "path": str(args.establishments),
                         "attribution": "establishments register (not open data)"})
@@ -367,6 +365,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         progress.say("Kaart en GeoPackage schrijven / writing map and GeoPackage ...")
         paths = write_outputs(result, args.out, lang=args.lang, basename=args.name)
+        if getattr(args, "establishment_problems", None) is not None:
+            from .data_sources.establishments import write_problems
+
+            problems_path, rejected, unmatched = args.establishment_problems
+            paths["problems"] = write_problems(problems_path, rejected=rejected,
+                                               unmatched=unmatched)
     except WijkkrachtError as exc:
         progress.finish()
         if args.verbose:
