@@ -143,3 +143,12 @@ def test_metadata_records_bag_counts(bag_run):
     for key in ("units_placed", "establishments_unplaced", "privacy_threshold",
                 "suppressed_segments", "BU99990101"):
         assert key in text, key
+
+
+def test_areas_by_name_without_bag(tmp_path):
+    out = tmp_path / "names"
+    assert main(_base(out) + ["--areas", str(CBS), "--area-name", "Testwijk West"]) == 0
+    areas = gpd.read_file(out / "wijkkracht.gpkg", layer="areas")
+    assert list(areas["area_code"]) == ["WK999901"]
+    assert "suppressed" not in areas and "mxi_mean" not in areas
+    assert areas["everyday_800_mean"].notna().all()
