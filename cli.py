@@ -209,6 +209,9 @@ def _run_user(args: argparse.Namespace, progress: _Progress) -> Any:
         raise InputError(None, "give either --streets/--pois files or --place/--bbox, not both")
     if len(live) > 1:
         raise InputError(None, "give --place or --bbox, not both")
+    if live and (args.bag or args.establishments or args.areas):
+        raise InputError(None, "--bag, --establishments and --areas work with --streets files "
+                               "for now, not with --place/--bbox")
     if live:
         from .data_sources.osm_live import fetch_osm
 

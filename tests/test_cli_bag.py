@@ -152,3 +152,13 @@ def test_areas_by_name_without_bag(tmp_path):
     assert list(areas["area_code"]) == ["WK999901"]
     assert "suppressed" not in areas and "mxi_mean" not in areas
     assert areas["everyday_800_mean"].notna().all()
+
+
+def test_bag_options_are_refused_with_live_osm(tmp_path, capsys):
+    """Never silently ignored: the BAG/areas options need --streets files for now."""
+    code = main(["run", "--place", "Kanaleneiland, Utrecht", "--bag", str(tmp_path / "bag.gpkg"),
+                 "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "--bag, --establishments and --areas work with --streets files" in err
+    assert not (tmp_path / "out").exists()
