@@ -45,7 +45,7 @@ import pyogrio
 import shapely
 
 from ..core.errors import InputError, NoDataError
-from .files import _check_file, _short, list_layers
+from .files import _check_file, _file_layers, _short, list_layers
 from .schema import RD_NEW, to_rd_new
 
 __all__ = ["read_areas", "AREA_COLUMNS", "CBS_LAYERS"]
@@ -88,14 +88,8 @@ def _columns(path: Path, layer: str) -> list[str]:
 
 def _pick_layer(path: Path, layer: str | None, codes: list[str] | None,
                 level: str | None) -> str:
-    layers = list_layers(path)
-    if not layers:
-        raise NoDataError(path, "the file holds no vector layers")
+    layers = _file_layers(path, layer)
     if layer is not None:
-        if layer not in layers:
-            close = difflib.get_close_matches(layer, layers, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise InputError(path, f"layer {layer!r} not found (layers: {', '.join(layers)}){hint}")
         return layer
     wanted: str | None = None
     if level is not None:

@@ -51,15 +51,22 @@ def list_layers(path: str | Path) -> list[str]:
         raise InputError(p, f"not a readable vector file ({_short(exc)})") from exc
 
 
-def _choose_layer(path: Path, layer: str | None, preferred: tuple[str, ...], what: str) -> str:
+def _file_layers(path: Path, layer: str | None) -> list[str]:
+    """The layers of ``path``; raises unless there is one and ``layer`` (if named) is among
+    them, suggesting the closest name for a misspelled one."""
     layers = list_layers(path)
     if not layers:
         raise NoDataError(path, "the file holds no vector layers")
+    if layer is not None and layer not in layers:
+        close = difflib.get_close_matches(layer, layers, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise InputError(path, f"layer {layer!r} not found (layers: {', '.join(layers)}){hint}")
+    return layers
+
+
+def _choose_layer(path: Path, layer: str | None, preferred: tuple[str, ...], what: str) -> str:
+    layers = _file_layers(path, layer)
     if layer is not None:
-        if layer not in layers:
-            close = difflib.get_close_matches(layer, layers, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise InputError(path, f"layer {layer!r} not found (layers: {', '.join(layers)}){hint}")
         return layer
     if len(layers) == 1:
         return layers[0]
