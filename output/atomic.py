@@ -13,10 +13,12 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path", "temporary_name", "SIDE_FILE_SUFFIXES"]
+from ..core.errors import OutputError
+
+__all__ = ["atomic_path", "write_atomically", "temporary_name", "SIDE_FILE_SUFFIXES"]
 
 #: Files SQLite (and so GDAL's GeoPackage driver) and GDAL (PAM metadata) may leave beside a file.
 SIDE_FILE_SUFFIXES = ("-journal", "-wal", "-shm", ".aux.xml")
@@ -84,3 +86,22 @@ def atomic_path(dest: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         _remove(tmp)
         raise
+
+
+def write_atomically(dest: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
+    """Call ``write(tmp)`` and publish ``tmp`` as ``dest``; ``dest`` is complete or untouched.
+
+    Every failure becomes an :class:`~wijkkracht.core.errors.OutputError` whose message starts
+    with ``dest``.
+    """
+    final = Path(dest)
+    try:
+        with atomic_path(final) as tmp:
+            write(tmp)
+    except OutputError as exc:
+        raise OutputError(f"{final}: {exc}") from exc
+    except OSError as exc:
+        lines = str(exc).strip().splitlines()
+        reason = exc.strerror or (lines[0][:200] if lines else type(exc).__name__)
+        raise OutputError(f"{final}: {reason}") from exc
+    return final

@@ -40,7 +40,7 @@ from ..core.indicators.registry import indicator
 from ..core.result import OSM_ATTRIBUTION, OSM_LICENCE, AnalysisResult
 from ..styles import key_indicators, type_names
 from ..styles.qml import area_qml, indicator_qml, pois_qml, types_qml
-from .atomic import atomic_path
+from .atomic import write_atomically
 
 __all__ = [
     "LAYERS",
@@ -286,12 +286,4 @@ def write_gpkg(result: AnalysisResult, path: str | os.PathLike[str], *,
     OutputError
         If the file cannot be written; ``path`` is then left as it was.
     """
-    dest = Path(path)
-    try:
-        with atomic_path(dest) as tmp:
-            write_gpkg_file(result, tmp, lang=lang)
-    except OutputError as exc:
-        raise OutputError(f"{dest}: {exc}") from exc
-    except OSError as exc:
-        raise OutputError(f"{dest}: {exc.strerror or _short(exc)}") from exc
-    return dest
+    return write_atomically(path, lambda tmp: write_gpkg_file(result, tmp, lang=lang))

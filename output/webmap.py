@@ -41,7 +41,6 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
-from ..core.errors import OutputError
 from ..core.result import AnalysisResult
 from ..styles import (
     area_style,
@@ -57,7 +56,7 @@ from ..styles import (
     type_line_width,
     unknown_type_color,
 )
-from .atomic import atomic_path
+from .atomic import write_atomically
 
 __all__ = [
     "ASSET_URLS",
@@ -691,13 +690,7 @@ def write_webmap(result: AnalysisResult, path: str | os.PathLike[str], *,
     OutputError
         If the file cannot be written; ``path`` is then left as it was.
     """
-    dest = Path(path)
-    try:
-        with atomic_path(dest) as tmp:
-            write_webmap_file(result, tmp, lang=lang)
-    except OSError as exc:
-        raise OutputError(f"{dest}: {exc.strerror or exc}") from exc
-    return dest
+    return write_atomically(path, lambda tmp: write_webmap_file(result, tmp, lang=lang))
 
 
 def write_layers_map(path: str | os.PathLike[str], streets: gpd.GeoDataFrame,
