@@ -37,7 +37,7 @@ import pandas as pd
 import shapely
 
 from .errors import InputError
-from .indicators.registry import BAG_INDICATORS, INDICATORS, UNITS, Indicator
+from .indicators.registry import INDICATORS, UNITS, Indicator
 
 __all__ = ["summarise_by_area", "aggregate_columns", "assign_segments"]
 
@@ -58,9 +58,9 @@ def aggregate_columns(names: list[str] | None = None) -> dict[str, tuple[str, st
     Parameters
     ----------
     names
-        Indicator names; ``None``: all of :data:`INDICATORS` and :data:`BAG_INDICATORS`.
+        Indicator names; ``None``: all of :data:`INDICATORS`.
     """
-    reg = {**INDICATORS, **BAG_INDICATORS}
+    reg = INDICATORS
     out: dict[str, tuple[str, str]] = {}
     for name in (names if names is not None else list(reg)):
         for agg in _aggregates(reg[name]):
@@ -122,7 +122,7 @@ def summarise_by_area(streets: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd
         raise InputError("streets", "no 'length_m' column (expected the per-segment indicators)")
     if streets.crs is not None and areas.crs is not None and streets.crs != areas.crs:
         raise InputError("areas", f"CRS {areas.crs} differs from the streets' {streets.crs}")
-    reg = {**INDICATORS, **BAG_INDICATORS}
+    reg = INDICATORS
     present = [n for n in reg if n in streets.columns]
     columns = aggregate_columns(present)
     pos = assign_segments(streets, areas) if len(streets) and len(areas) else \

@@ -10,7 +10,7 @@ a person). Outputs meant for publication (HTML map, per-street or per-area layer
   raises :class:`PrivacyError` when they do.
 
 Sensitive columns are the indicators registered with the ``sensitive`` tag in
-:mod:`wijkkracht.core.indicators.registry` (:data:`INDICATORS` or :data:`BAG_INDICATORS`).
+:mod:`wijkkracht.core.indicators.registry`.
 
 A count of 0 is kept by default (it discloses no one); pass ``suppress_zero=True`` to treat it
 like the other small counts. Differences between published counts (e.g. active minus
@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import WijkkrachtError
-from .indicators.registry import BAG_INDICATORS, INDICATORS, SENSITIVE
+from .indicators.registry import INDICATORS, SENSITIVE
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -61,8 +61,7 @@ class PrivacyError(WijkkrachtError):
 
 def sensitive_counts() -> tuple[str, ...]:
     """Names of the registered sensitive *count* columns."""
-    both = {**INDICATORS, **BAG_INDICATORS}
-    return tuple(n for n, ind in both.items() if SENSITIVE in ind.tags
+    return tuple(n for n, ind in INDICATORS.items() if SENSITIVE in ind.tags
                  and ind.unit == "count" and n not in DERIVED)
 
 

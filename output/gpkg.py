@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -182,7 +182,8 @@ def write_gpkg_file(result: AnalysisResult, path: str | os.PathLike[str], *,
         _write_layer(_plain_columns(areas), p, "areas", lang, attribution)
     profile = _plain_columns(pd.DataFrame(result.profile))
     _write_layer(profile, p, PROFILE_TABLE, lang, attribution)
-    add_layer_styles(p, lang=lang, names=type_names(result.streets, lang))
+    add_layer_styles(p, lang=lang, names=type_names(result.streets, lang),
+                     columns=result.streets.columns)
     return p
 
 
@@ -193,7 +194,8 @@ def _area_name(area: gpd.GeoDataFrame) -> str:
 
 
 def add_layer_styles(path: str | os.PathLike[str], *, lang: str = "nl",
-                     names: Mapping[str, str] | None = None) -> int:
+                     names: Mapping[str, str] | None = None,
+                     columns: Iterable[str] | None = None) -> int:
     """Add QGIS's ``layer_styles`` table with the wijkkracht styles to a GeoPackage.
 
     Parameters
@@ -204,6 +206,9 @@ def add_layer_styles(path: str | os.PathLike[str], *, lang: str = "nl",
         Language of the style labels (``"nl"``/``"en"``).
     names
         Opportunity-type names found in the data (``type_key -> name``).
+    columns
+        The streets layer's columns: a style is added for each key indicator it can show
+        (see :func:`wijkkracht.styles.key_indicators`); ``None``: every key indicator.
 
     Returns
     -------
@@ -223,7 +228,7 @@ def add_layer_styles(path: str | os.PathLike[str], *, lang: str = "nl",
          types_qml(lang=lang, names=names), True,
          "Kansentypen" if lang == "nl" else "Opportunity types"),
     ]
-    for name in key_indicators():
+    for name in key_indicators(columns):
         rows.append(("streets", name[:30], indicator_qml(name, lang=lang), False,
                      indicator(name).title(lang)))
     rows.append(("pois", "voorzieningen" if lang == "nl" else "amenities", pois_qml(lang=lang),

@@ -24,14 +24,15 @@ from __future__ import annotations
 import fnmatch
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 from ..core.categories import NO_CLASSES, Label
-from ..core.indicators.registry import INDICATORS, Indicator, indicator
+from ..core.indicators.registry import Indicator, indicator
+from ..core.indicators.registry import key_indicators as _key_indicators
 
 __all__ = [
     "SPEC_FILE",
@@ -285,6 +286,9 @@ class GraduatedClass:
         ``#rrggbb``.
     first
         Whether this is the first class (its lower limit is included).
+    open_below
+        The first class of an indicator that can be negative: ``lower`` is only a floor for
+        QGIS, the legend reads "≤ upper".
     """
 
     lower: float
@@ -293,6 +297,7 @@ class GraduatedClass:
     first: bool
     unit: str
     integer: bool
+    open_below: bool = False
 
     def contains(self, value: float) -> bool:
         """Whether ``value`` falls in this class (QGIS's rule)."""
@@ -303,6 +308,8 @@ class GraduatedClass:
         """Legend label, e.g. ``"200–400 m"``, ``"3–9"``, ``"> 1200 m"``."""
         nd = decimals(self.unit)
         suffix = " m" if self.unit == "m" else ""
+        if self.first and self.open_below and self.upper is not None:
+            return f"≤ {format_number(self.upper, 0 if self.integer else nd, lang)}{suffix}"
         if self.integer:
             lo = int(math.floor(self.lower)) if self.first else int(math.floor(self.lower)) + 1
             if self.upper is None:
@@ -429,7 +436,7 @@ def indicator_style(name: str) -> GraduatedStyle:
     uppers: list[float | None] = [*breaks, None if maximum is None else float(maximum)]
     classes = tuple(
         GraduatedClass(lower=lo, upper=up, color=col, first=(i == 0), unit=ind.unit,
-                       integer=integer)
+                       integer=integer, open_below=(i == 0 and minimum < 0))
         for i, (lo, up, col) in enumerate(zip(lowers, uppers, colors, strict=True))
     )
     return GraduatedStyle(
@@ -441,9 +448,13 @@ def indicator_style(name: str) -> GraduatedStyle:
     )
 
 
-def key_indicators() -> tuple[str, ...]:
-    """Registered indicators tagged ``"key"``, in registry order."""
-    return tuple(name for name, ind in INDICATORS.items() if "key" in ind.tags)
+def key_indicators(columns: Iterable[str] | None = None) -> tuple[str, ...]:
+    """Indicators tagged ``"key"`` (a map layer and a QGIS style each), in registry order.
+
+    ``columns``: those of the table to show; indicators that need the BAG or establishments
+    are then listed only when present. ``None``: all.
+    """
+    return _key_indicators(columns)
 
 
 # --- POIs and study area ---------------------------------------------------------------------

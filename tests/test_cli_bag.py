@@ -12,7 +12,9 @@ import pandas as pd
 import pytest
 
 from wijkkracht.cli import main
-from wijkkracht.core.indicators.registry import BAG_INDICATORS
+from wijkkracht.core.indicators.registry import INDICATORS
+
+BAG_COLUMNS = {n for n, ind in INDICATORS.items() if ind.requires != "osm"}
 from wijkkracht.core.pipeline import demo_data_path
 from wijkkracht.core.privacy import sensitive_counts
 
@@ -107,14 +109,14 @@ def test_areas_layer_with_selected_areas(bag_run):
 
 
 def test_bag_labels_registered():
-    assert "mxi" in BAG_INDICATORS and "home_based_est" in sensitive_counts()
+    assert "mxi" in BAG_COLUMNS and "home_based_est" in sensitive_counts()
 
 
 def test_without_new_options_no_bag_columns(tmp_path):
     out = tmp_path / "plain"
     assert main(_base(out)) == 0
     streets = gpd.read_file(out / "wijkkracht.gpkg", layer="streets")
-    assert not set(BAG_INDICATORS) & set(streets.columns)
+    assert not BAG_COLUMNS & set(streets.columns)
     assert "suppressed" not in streets
     assert sorted(p.name for p in out.iterdir()) == ["wijkkracht.gpkg", "wijkkracht.html"]
 

@@ -3,8 +3,8 @@
 Every function takes the street network plus frames that already carry ``segment_id`` (place
 them with :func:`wijkkracht.core.network.locate_points`; ``-1`` = not on the network, ignored)
 and returns a frame aligned to ``network.segments.index``. Columns are registered in
-:mod:`.registry` (group ``bag``, in ``BAG_INDICATORS``: not yet in ``INDICATORS``, which
-lists what every pipeline run produces).
+:mod:`.registry` (group ``bag``; ``requires`` says whether a column needs only the BAG or
+also the establishments).
 
 Inputs
 ------

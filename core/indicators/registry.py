@@ -6,12 +6,13 @@ styles and the CLI read labels and units from this registry and nowhere else.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..categories import EVERYDAY, Label
 
 __all__ = ["Indicator", "INDICATORS", "register", "indicator", "label", "unit_label", "UNITS",
-           "BAG_INDICATORS", "register_bag", "any_indicator", "SENSITIVE"]
+           "SENSITIVE", "SOURCES", "available", "key_indicators"]
 
 
 #: Units and their display labels.
@@ -37,11 +38,22 @@ class Indicator:
     null_meaning: Label | None = None
     higher_is: str = "more"  # "more" (more of something) or "further" (a distance)
     tags: tuple[str, ...] = field(default_factory=tuple)
+    #: The input it needs (a key of :data:`SOURCES`): ``osm`` (every run), ``bag`` (a BAG
+    #: layer) or ``establishments`` (BAG and a KvK/LISA-style establishments layer).
+    requires: str = "osm"
 
     def title(self, lang: str = "nl") -> str:
         """``label (unit)`` in the given language."""
         return f"{self.label(lang)} ({UNITS[self.unit](lang)})"
 
+
+#: What an indicator can need: every run has ``osm`` (streets and POIs); ``bag`` and
+#: ``establishments`` are optional inputs (``wijkkracht run --bag/--establishments``).
+SOURCES: dict[str, Label] = {
+    "osm": Label("OpenStreetMap (straten en POI's)", "OpenStreetMap (streets and POIs)"),
+    "bag": Label("BAG-verblijfsobjecten", "BAG units (verblijfsobjecten)"),
+    "establishments": Label("vestigingen (KvK/LISA)", "establishments (KvK/LISA)"),
+}
 
 INDICATORS: dict[str, Indicator] = {}
 
@@ -52,8 +64,35 @@ def register(ind: Indicator) -> Indicator:
         raise ValueError(f"indicator {ind.name!r} registered twice")
     if ind.unit not in UNITS:
         raise ValueError(f"unknown unit {ind.unit!r} for {ind.name!r}")
+    if ind.requires not in SOURCES:
+        raise ValueError(f"unknown source {ind.requires!r} for {ind.name!r}")
     INDICATORS[ind.name] = ind
     return ind
+
+
+def available(columns: Iterable[str] | None = None, *, tag: str | None = None) -> tuple[str, ...]:
+    """Registered indicators a table can show, in registry order.
+
+    Parameters
+    ----------
+    columns
+        The table's columns: indicators that need an optional input (BAG, establishments)
+        are listed only when their column is there; the OpenStreetMap ones always (a missing
+        one shows as empty). ``None``: every registered indicator.
+    tag
+        Only indicators with this tag (e.g. ``"key"``).
+    """
+    cols = None if columns is None else set(columns)
+    return tuple(
+        name for name, ind in INDICATORS.items()
+        if (tag is None or tag in ind.tags)
+        and (cols is None or ind.requires == "osm" or name in cols)
+    )
+
+
+def key_indicators(columns: Iterable[str] | None = None) -> tuple[str, ...]:
+    """Indicators tagged ``"key"`` (one map layer and one QGIS style each); see :func:`available`."""
+    return available(columns, tag="key")
 
 
 def indicator(name: str) -> Indicator:
@@ -306,35 +345,20 @@ _INDICATION = ("Een indicatie, niet de CBS-leegstandsstatistiek.",
                "An indication, not the CBS vacancy statistic.")
 
 
-#: Columns of :mod:`wijkkracht.core.indicators.bag`. Kept apart from :data:`INDICATORS` until
-#: the pipeline computes them: everything that reads :data:`INDICATORS` (map, styles, CLI,
-#: QGIS help) treats it as the list of columns every run produces. When the BAG layers are
-#: wired in, merge with ``INDICATORS.update(BAG_INDICATORS)``.
-BAG_INDICATORS: dict[str, Indicator] = {}
-
-
-def register_bag(ind: Indicator) -> Indicator:
-    """Add a BAG/establishment indicator to :data:`BAG_INDICATORS` (unique in both registries)."""
-    if ind.name in INDICATORS or ind.name in BAG_INDICATORS:
-        raise ValueError(f"indicator {ind.name!r} registered twice")
-    if ind.unit not in UNITS:
-        raise ValueError(f"unknown unit {ind.unit!r} for {ind.name!r}")
-    BAG_INDICATORS[ind.name] = ind
-    return ind
-
-
-def any_indicator(name: str) -> Indicator:
-    """Look up an indicator in :data:`INDICATORS` or :data:`BAG_INDICATORS`."""
-    found = INDICATORS.get(name) or BAG_INDICATORS.get(name)
-    if found is None:
-        raise KeyError(f"unknown indicator {name!r}")
-    return found
+_VACANCY_COLUMNS = frozenset({
+    "nonres_in_use_units", "bag_vacant_units", "bag_vacant_area_m2", "bag_vacant_share",
+    "bag_out_of_use_units", "bag_out_of_use_area_m2", "bag_out_of_use_share",
+})
 
 
 def _bag(name: str, unit: str, nl: str, en: str, dnl: str, den: str,
          null: Label | None = None, tags: tuple[str, ...] = ()) -> None:
-    register_bag(Indicator(name=name, group="bag", unit=unit, label=Label(nl, en),
-                           description=Label(dnl, den), null_meaning=null, tags=tags))
+    # the counts of establishments (tagged SENSITIVE) and bag_vacancy's columns are computed
+    # only with an establishments layer; the others from the BAG alone
+    needs = "establishments" if SENSITIVE in tags or name in _VACANCY_COLUMNS else "bag"
+    register(Indicator(name=name, group="bag", unit=unit, label=Label(nl, en),
+                       description=Label(dnl, den), null_meaning=null, tags=tags,
+                       requires=needs))
 
 
 _SPLIT = ("; de oppervlakte van een object met meerdere gebruiksdoelen is gelijk over die "

@@ -17,7 +17,7 @@ from wijkkracht.core.indicators import (
     hidden_economy,
     sbi_no_mix,
 )
-from wijkkracht.core.indicators.registry import BAG_INDICATORS as INDICATORS
+from wijkkracht.core.indicators.registry import INDICATORS
 from wijkkracht.core.network import build_network, locate_points
 
 from .conftest import points
@@ -235,16 +235,21 @@ def test_synthetic_kanaleneiland_plausible(demo_prepared):
     assert pub["mxi"].equals(out["mxi"])
 
 
-def test_registered_apart_from_the_demo_indicators():
+def test_registered_with_what_they_need():
     from wijkkracht.core.indicators import ALL_INDICATORS
-    from wijkkracht.core.indicators.registry import INDICATORS as DEMO
-    from wijkkracht.core.indicators.registry import any_indicator
+    from wijkkracht.core.indicators.registry import available
 
-    assert not set(DEMO) & set(INDICATORS)
-    assert all(ind.group == "bag" for ind in INDICATORS.values())
-    assert bag_mixed_use not in ALL_INDICATORS
-    assert any_indicator("mxi").label("en").startswith("Mixed-use Index")
-    for ind in INDICATORS.values():
+    bag = {n: ind for n, ind in INDICATORS.items() if ind.group == "bag"}
+    assert bag_mixed_use not in ALL_INDICATORS  # only with a BAG layer
+    assert INDICATORS["mxi"].label("en").startswith("Mixed-use Index")
+    assert INDICATORS["mxi"].requires == "bag"
+    assert INDICATORS["home_based_share"].requires == "establishments"
+    assert INDICATORS["bag_vacant_share"].requires == "establishments"
+    assert {ind.requires for ind in bag.values()} == {"bag", "establishments"}
+    # a table without BAG columns lists no BAG indicator; with mxi, just that one
+    assert not set(available(["functions_400"])) & set(bag)
+    assert set(available(["mxi", "functions_400"])) & set(bag) == {"mxi"}
+    for ind in bag.values():
         assert ind.label("nl") and ind.label("en") and ind.description("nl")
         assert ind.description("en") and ind.title("en")
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wijkkracht.core.indicators.registry import BAG_INDICATORS as INDICATORS
+from wijkkracht.core.indicators.registry import INDICATORS
 from wijkkracht.core.privacy import (
     DERIVED,
     PrivacyError,
