@@ -13,7 +13,7 @@ column                dtype           meaning
 ====================  ==============  ====================================================
 ``row``               int             1-based data row in the source (the header is row 0)
 ``vestigingsnummer``  str             establishment id (KvK: 12 digits), unique
-``sbi``               str             SBI code, digits only (``"4711"``) or a section letter
+``sbi_code``          str             SBI code, digits only (``"4711"``) or a section letter
 ``sbi_version``       str             ``"2008"`` or ``"2025"``
 ``start_date``        datetime64      start date (NaT when unknown)
 ``end_date``          datetime64      end date; NaT while the establishment is open
@@ -50,8 +50,9 @@ surrounding spaces; pass a mapping when your export differs). See ``KVK_COLUMNS`
   ``datum_opheffing``, ``wp_totaal``/``werkzame personen``, ``rechtsvorm``, ``postcode``,
   ``huisnummer``/``huisnr``, ``huisletter``, ``toevoeging``, ``x``, ``y`` (LISA exports
   differ per region and year; these are guesses);
-* the snake_case names of this schema itself (and of the synthetic generator, whose
-  ``sbi_code`` column is found too).
+* the snake_case names of this schema itself, which are also those of the synthetic
+  generator (:mod:`wijkkracht.data_sources.synthetic`) and of the indicators
+  (:mod:`wijkkracht.core.indicators.bag`): the SBI code is ``sbi_code`` everywhere.
 
 Dates are read as ISO ``YYYY-MM-DD``, ``DD-MM-YYYY``, ``DD/MM/YYYY`` or ``YYYYMMDD``.
 """
@@ -89,7 +90,7 @@ __all__ = [
     "write_problems",
 ]
 
-ESTABLISHMENT_COLUMNS = ("row", "vestigingsnummer", "sbi", "sbi_version", "start_date",
+ESTABLISHMENT_COLUMNS = ("row", "vestigingsnummer", "sbi_code", "sbi_version", "start_date",
                          "end_date", "employees", "legal_form", "postcode", "huisnummer",
                          "huisletter", "toevoeging", "vbo_id", "x", "y")
 _TARGETS = ESTABLISHMENT_COLUMNS[1:]
@@ -97,7 +98,7 @@ _TARGETS = ESTABLISHMENT_COLUMNS[1:]
 #: Default KvK Handelsregister export headers per output column (assumed, see module doc).
 KVK_COLUMNS: dict[str, tuple[str, ...]] = {
     "vestigingsnummer": ("Vestigingsnummer",),
-    "sbi": ("SBI-code hoofdactiviteit", "SBI-code", "SBI code hoofdactiviteit"),
+    "sbi_code": ("SBI-code hoofdactiviteit", "SBI-code", "SBI code hoofdactiviteit"),
     "sbi_version": ("SBI-versie",),
     "start_date": ("Datum vestiging", "Datum aanvang", "Datum oprichting"),
     "end_date": ("Datum opheffing", "Datum einde"),
@@ -115,7 +116,7 @@ KVK_COLUMNS: dict[str, tuple[str, ...]] = {
 #: snake_case names of this schema and of the synthetic generator.
 LISA_COLUMNS: dict[str, tuple[str, ...]] = {
     "vestigingsnummer": ("vestigingsnummer", "vestnr", "lisa_id"),
-    "sbi": ("sbi", "sbi2008", "sbi_code", "sbi08", "activiteit"),
+    "sbi_code": ("sbi_code", "sbi", "sbi2008", "sbi08", "activiteit"),
     "sbi_version": ("sbi_version", "sbi_versie"),
     "start_date": ("start_date", "datum_oprichting", "datum oprichting", "oprichtingsdatum"),
     "end_date": ("end_date", "datum_opheffing", "opheffingsdatum"),
@@ -223,8 +224,12 @@ def load_mapping(path: str | Path) -> dict[str, str]:
 def _check_mapping(mapping: dict[str, str], source: object) -> None:
     unknown = sorted(set(mapping) - set(_TARGETS))
     if unknown:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], _TARGETS, n=1, cutoff=0.5)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise InputError(str(source), f"column mapping names unknown output column(s) "
-                                      f"{unknown}; known: {list(_TARGETS)}")
+                                      f"{unknown}{hint}; known: {list(_TARGETS)}")
 
 
 def _decode(raw: bytes, encoding: str | None, source: Path) -> tuple[str, str]:
@@ -355,7 +360,7 @@ def _resolve(columns: list[str], mapping: dict[str, str] | None, source: str) ->
                 out[target] = col
                 used.add(col)
                 break
-    for need in ("vestigingsnummer", "sbi"):
+    for need in ("vestigingsnummer", "sbi_code"):
         if need not in out:
             raise InputError(source, f"no column for {need!r} found (tried "
                                      f"{list(KVK_COLUMNS[need] + LISA_COLUMNS[need])}); "
@@ -459,7 +464,7 @@ def normalise_establishments(
     problems.append(("duplicate_id", dup,
                      lambda: W() + ": duplicate vestigingsnummer " + vnr + " (first kept)"))
 
-    raw_sbi = col("sbi")
+    raw_sbi = col("sbi_code")
     sbi_in = _text(raw_sbi, n).where(_text(raw_sbi, n) != "", None)
     sbi, sbi_prob = parse_sbi_series(pd.Series(sbi_in.to_numpy(), dtype=object))
     m = sbi_prob.notna().to_numpy()
@@ -528,7 +533,7 @@ def normalise_establishments(
     out = pd.DataFrame({
         "row": row,
         "vestigingsnummer": vnr.astype(object),
-        "sbi": sbi.astype(object),
+        "sbi_code": sbi.astype(object),
         "sbi_version": version.astype(object),
         "start_date": start,
         "end_date": end,

@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-
 from wijkkracht.core.errors import InputError
 from wijkkracht.data_sources.establishments import (
     ESTABLISHMENT_COLUMNS,
@@ -56,7 +55,7 @@ def test_csv_in_several_encodings_and_delimiters(tmp_path: Path, sep: str,
     assert list(est.columns[:len(ESTABLISHMENT_COLUMNS)]) == list(ESTABLISHMENT_COLUMNS)
     assert est["legal_form"].iloc[0] == "Coöperatie"
     assert est.attrs["establishments"]["delimiter"] == sep
-    assert list(est["sbi"]) == ["4711", "6201", "5610"]
+    assert list(est["sbi_code"]) == ["4711", "6201", "5610"]
     assert list(est["sbi_version"]) == ["2008"] * 3
     assert list(est["postcode"]) == ["3521AB", "3521AB", "3522CD"]
     assert list(est["huisnummer"]) == [10, 12, 3]
@@ -94,7 +93,7 @@ def test_mapping_override_and_mapping_files(tmp_path: Path) -> None:
     header = ["id", "activiteit_code", "begin", "eind", "fte", "vorm", "pc", "nr", "letter",
               "toev"]
     p = write_csv(tmp_path / "own.csv", header, GOOD_ROWS, ";", "utf-8")
-    mapping = {"vestigingsnummer": "id", "sbi": "activiteit_code", "start_date": "begin",
+    mapping = {"vestigingsnummer": "id", "sbi_code": "activiteit_code", "start_date": "begin",
                "end_date": "eind", "employees": "fte", "legal_form": "vorm",
                "postcode": "pc", "huisnummer": "nr", "huisletter": "letter",
                "toevoeging": "toev"}
@@ -185,6 +184,23 @@ def test_rows_with_vbo_id_or_coordinates_need_no_postcode(tmp_path: Path) -> Non
     assert list(res.establishments["vestigingsnummer"]) == ["1", "2"]
     assert res.establishments["x"].iloc[1] == 135000.5
     assert "missing address parts" in res.rejected["reason"].iloc[0]
+
+
+def test_sbi_code_is_one_name_for_reader_generator_and_indicators(synthetic) -> None:
+    """The reader's SBI column is the generator's (and the indicators') ``sbi_code``."""
+    res = normalise_establishments(synthetic.establishments, today=TODAY)
+    est = res.establishments
+    assert res.mapping["sbi_code"] == "sbi_code"
+    assert "sbi" not in est.columns
+    assert (est["sbi_code"] == synthetic.establishments["sbi_code"]
+            .str.replace(".", "", regex=False)).all()
+
+
+def test_mapping_with_the_old_sbi_key_names_the_new_one(tmp_path: Path) -> None:
+    bad = tmp_path / "old.toml"
+    bad.write_text('vestigingsnummer = "id"\nsbi = "activiteit_code"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"\['sbi'\] \(did you mean 'sbi_code'\?\)"):
+        load_mapping(bad)
 
 
 def test_sbi_2025_version(tmp_path: Path) -> None:
