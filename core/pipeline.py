@@ -429,8 +429,6 @@ def _bag_columns(network: StreetNetwork, bag: gpd.GeoDataFrame,
     est = None
     if establishments is not None:
         est = establishments.copy()
-        if "sbi_code" not in est.columns and "sbi" in est.columns:
-            est["sbi_code"] = est["sbi"]  # the reader's name for the SBI code
         if len(est):
             el = locate_points(network, gpd.GeoSeries(est.geometry), max_distance=max_distance)
             est["segment_id"] = el["segment_id"].to_numpy()
