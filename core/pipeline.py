@@ -42,6 +42,7 @@ __all__ = [
     "street_indicators",
     "analyse",
     "analyse_demo",
+    "demo_synthetic_layers",
     "prepare",
     "prepare_demo",
     "prepare_pois",
@@ -259,8 +260,12 @@ def analyse(
     bag
         Optional BAG verblijfsobjecten (schema of :mod:`wijkkracht.data_sources.bag`): placed
         on the network and the BAG indicators
-        (:func:`~wijkkracht.core.indicators.bag.bag_indicators`) added to ``streets``. They
-        do not enter the typology. ``None`` (default): no change at all.
+        (:func:`~wijkkracht.core.indicators.bag.bag_indicators`) added to ``streets``; MXI,
+        intensity and floor-area diversity (and with ``establishments`` the vacancy
+        indication and the home-based share) enter the typology
+        (:data:`~wijkkracht.core.typology.BAG_TYPOLOGY_FEATURES`). ``None`` (default): none
+        of this. A frame flagged ``synthetic`` (attrs or column) is listed in
+        ``metadata["synthetic"]``, and the outputs say so.
     establishments
         Optional geolocated establishments (``matched`` of
         :func:`~wijkkracht.data_sources.establishments.geolocate`, with ``vbo_id`` and point
@@ -309,36 +314,43 @@ def analyse(
         parts.append(func(network, prepared))
     indicators = pd.concat(parts, axis=1)
 
+    bag_meta: dict[str, Any] | None = None
+    bag_raw: list[pd.DataFrame] = []  # exact values: only for the per-area sums
+    bag_pub: list[pd.DataFrame] = []  # small establishment counts suppressed
+    threshold = None
+    if bag is not None:
+        from .privacy import DEFAULT_THRESHOLD, suppress_small_counts
+
+        step("indicators: bag", 0.75)
+        bag_ind, bag_meta = _bag_columns(network, bag, establishments,
+                                         reference_date=reference_date)
+        threshold = DEFAULT_THRESHOLD if privacy_threshold is None else privacy_threshold
+        bag_raw.append(bag_ind)
+        bag_pub.append(suppress_small_counts(bag_ind, threshold))
+
     study = network.segments["in_study_area"].to_numpy()
-    study_ind = indicators.loc[study]
+    # the typology sees what is published: a type must not give away a suppressed count
+    study_ind = pd.concat([indicators, *bag_pub], axis=1).loc[study]
     step("typology", 0.8)
     typ = classify_streets(study_ind, network=network, k=k, k_range=k_range,
                            contiguous=contiguous, random_state=random_state)
-    bag_meta: dict[str, Any] | None = None
-    bag_parts: list[pd.DataFrame] = []
-    if bag is not None:
-        step("indicators: bag", 0.9)
-        bag_ind, bag_meta = _bag_columns(network, bag, establishments,
-                                         reference_date=reference_date)
-        bag_parts.append(bag_ind)
     step("assemble", 0.95)
-    streets_out = _study_segments(network, [indicators, typ.labels, *bag_parts])
+    streets_out = _study_segments(network, [indicators, typ.labels, *bag_pub])
     areas_out = None
     if areas is not None:
         from .areas import summarise_by_area
 
-        areas_out = summarise_by_area(streets_out, areas)
-    if bag is not None and bag_meta is not None:
-        from .privacy import DEFAULT_THRESHOLD, suppress_small_counts
+        # per-area sums of the exact counts, suppressed in their turn below
+        areas_out = summarise_by_area(_study_segments(network, [indicators, *bag_raw]), areas)
+    if bag_meta is not None and threshold is not None:
+        from .privacy import suppress_area_counts
 
-        threshold = DEFAULT_THRESHOLD if privacy_threshold is None else privacy_threshold
-        streets_out = gpd.GeoDataFrame(suppress_small_counts(streets_out, threshold),
-                                       geometry="geometry", crs=streets_out.crs)
         bag_meta["privacy_threshold"] = threshold
         bag_meta["suppressed_segments"] = int(streets_out["suppressed"].sum())
         if areas_out is not None:
-            areas_out = gpd.GeoDataFrame(suppress_small_counts(areas_out, threshold),
+            areas_out = gpd.GeoDataFrame(suppress_area_counts(areas_out, threshold),
                                          geometry="geometry", crs=areas_out.crs)
+            bag_meta["suppressed_areas"] = int(areas_out["suppressed"].sum())
 
     area_geom = (area.geometry.union_all() if area is not None and len(area)
                  else shapely.concave_hull(shapely.MultiPoint(network.node_xy), ratio=0.2))
@@ -363,7 +375,9 @@ def analyse(
             "categories": table.source,
             "keep_all_components": keep_all_components,
             "missing_value_fills": typ.profile.attrs.get("fills", {}),
+            "typology_features": [c[2:] for c in typ.profile.columns if c.startswith("z_")],
         },
+        "synthetic": _synthetic_inputs(bag, establishments),
         "silhouette": typ.silhouette,
         "network": {
             "segments_buffered": network.n_segments,
@@ -419,6 +433,7 @@ def _bag_columns(network: StreetNetwork, bag: gpd.GeoDataFrame,
     units = bag.copy()
     loc = locate_points(network, units.geometry, max_distance=max_distance)
     units["segment_id"] = loc["segment_id"].to_numpy()
+    units["offset_m"] = loc["offset_m"].to_numpy()
     meta: dict[str, Any] = {
         "reference_date": ref.strftime("%Y-%m-%d"),
         "units": int(len(units)),
@@ -437,6 +452,22 @@ def _bag_columns(network: StreetNetwork, bag: gpd.GeoDataFrame,
         meta["establishments_placed"] = int((est["segment_id"] >= 0).sum())
         meta["establishments_unplaced"] = int((est["segment_id"] < 0).sum())
     return bag_indicators(network, units, est, reference_date=ref), meta
+
+
+def _synthetic_inputs(bag: pd.DataFrame | None, establishments: pd.DataFrame | None
+                      ) -> list[str]:
+    """Which inputs are SYNTHETIC (``attrs["synthetic"]`` or a ``synthetic`` column), so that
+    every output can say so."""
+    out = []
+    for kind, frame in (("bag", bag), ("establishments", establishments)):
+        if frame is None:
+            continue
+        flagged = bool(frame.attrs.get("synthetic"))
+        if not flagged and "synthetic" in frame.columns and len(frame):
+            flagged = bool(frame["synthetic"].astype(bool).any())
+        if flagged:
+            out.append(kind)
+    return out
 
 
 def _relevant(prepared: gpd.GeoDataFrame) -> pd.Series:
@@ -529,13 +560,61 @@ def _area_summary(name: str, geom: shapely.Geometry, streets: gpd.GeoDataFrame,
     return gpd.GeoDataFrame([row], geometry=[geom], crs=streets.crs)
 
 
-def analyse_demo(**kwargs: Any) -> AnalysisResult:
+#: Seed of the SYNTHETIC BAG/KvK layers of the demo (:func:`demo_synthetic_layers`).
+DEMO_SYNTHETIC_SEED = 0
+#: The date the demo's synthetic establishments describe (and the demo's reference date).
+DEMO_REFERENCE_DATE = "2026-01-01"
+
+
+def demo_synthetic_layers() -> tuple[gpd.GeoDataFrame, pd.DataFrame, dict[str, Any]]:
+    """SYNTHETIC BAG units and geolocated establishments for the demo area.
+
+    KvK data is not open and no open BAG extract with uses and floor areas is bundled, so the
+    demo generates both with :func:`wijkkracht.data_sources.synthetic.generate_synthetic`
+    (seed :data:`DEMO_SYNTHETIC_SEED`) on the real Kanaleneiland buildings and streets, and
+    places the establishments with the same join as real exports
+    (:func:`~wijkkracht.data_sources.establishments.geolocate`). Every row and every output
+    made from them says SYNTHETIC.
+
+    Returns
+    -------
+    tuple
+        BAG units (BAG schema), the matched establishments, and counts of the join
+        (``match_rate``, ``unmatched``).
+    """
+    from ..data_sources.establishments import geolocate, normalise_establishments
+    from ..data_sources.synthetic import SYNTHETIC_NOTICE, generate_synthetic
+
+    data = generate_synthetic(DEMO_SYNTHETIC_SEED, snapshot_date=DEMO_REFERENCE_DATE)
+    bag = data.verblijfsobjecten
+    raw = data.establishments.drop(columns=["synthetic_case", "synthetic_true_vbo"])
+    read = normalise_establishments(raw, source=SYNTHETIC_NOTICE, today=DEMO_REFERENCE_DATE)
+    located = geolocate(read.establishments, bag)
+    matched = located.matched
+    matched.attrs["synthetic"] = True
+    counts = {"rejected": int(len(read.rejected)), "unmatched": int(len(located.unmatched)),
+              "match_rate": round(float(located.match_rate), 4)}
+    return bag, matched, counts
+
+
+def analyse_demo(*, synthetic_bag: bool = True, **kwargs: Any) -> AnalysisResult:
     """Run :func:`analyse` on the bundled real OSM data of Kanaleneiland (Utrecht).
+
+    Parameters
+    ----------
+    synthetic_bag
+        Add the SYNTHETIC BAG/KvK layers of :func:`demo_synthetic_layers`, so the demo shows
+        the MXI, vacancy and hidden-economy indicators (``metadata["synthetic"]`` then lists
+        them and the map says so); ``False``: OpenStreetMap only.
+    **kwargs
+        Options of :func:`analyse`.
 
     Examples
     --------
     >>> result = analyse_demo()
-    >>> sorted(result.streets["type_key"].unique())[:1] != []
+    >>> result.metadata["synthetic"]
+    ['bag', 'establishments']
+    >>> bool(result.streets["mxi"].dropna().between(0, 1).all())
     True
     """
     from ..data_sources.files import read_area, read_pois, read_streets
@@ -550,5 +629,19 @@ def analyse_demo(**kwargs: Any) -> AnalysisResult:
         "attribution": DEMO_ATTRIBUTION,
         "date": "2025-11 (OSMnx extraction)",
     }]
+    if synthetic_bag:
+        from ..data_sources.synthetic import SYNTHETIC_NOTICE
+
+        bag, establishments, counts = demo_synthetic_layers()
+        sources.append({
+            "name": f"BAG verblijfsobjecten and KvK-style establishments: {SYNTHETIC_NOTICE}",
+            "path": f"wijkkracht.data_sources.synthetic (seed {DEMO_SYNTHETIC_SEED})",
+            "licence": "generated by wijkkracht",
+            "attribution": f"BAG/KvK: {SYNTHETIC_NOTICE}",
+            "date": DEMO_REFERENCE_DATE,
+            "establishments": counts,
+        })
+        kwargs.setdefault("reference_date", DEMO_REFERENCE_DATE)
+        kwargs = {"bag": bag, "establishments": establishments, **kwargs}
     return analyse(read_streets(path, layer="streets"), read_pois(path, layer="pois"), area,
                    sources=sources, **kwargs)

@@ -34,6 +34,7 @@ __all__ = [
     "PrivacyError",
     "sensitive_counts",
     "suppress_small_counts",
+    "suppress_area_counts",
     "check_publishable",
 ]
 
@@ -145,6 +146,32 @@ def suppress_small_counts(
     out["suppressed"] = any_row
     out.attrs["suppression_threshold"] = threshold
     return out
+
+
+def suppress_area_counts(areas: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD, *,
+                         suppress_zero: bool = False) -> pd.DataFrame:
+    """:func:`suppress_small_counts` for per-area summaries (``<indicator>_<aggregate>``).
+
+    An area's total of a sensitive count (``home_based_est_sum``) below ``threshold`` is
+    suppressed, and with it the mean of that count (``home_based_est_mean``) and the means of
+    everything derived from it (``home_based_share_mean``); see
+    :func:`wijkkracht.core.areas.summarise_by_area`.
+
+    Examples
+    --------
+    >>> out = suppress_area_counts(pd.DataFrame({"home_based_est_sum": [2, 7],
+    ...     "home_based_est_mean": [0.1, 0.4], "active_est_sum": [9, 30],
+    ...     "home_based_share_mean": [0.2, 0.3]}))
+    >>> out["home_based_est_sum"].tolist(), out["home_based_share_mean"].tolist()
+    ([<NA>, 7], [nan, 0.3])
+    """
+    counts = [c for c in sensitive_counts() if f"{c}_sum" in areas.columns]
+    derived: dict[str, tuple[str, ...]] = {f"{c}_mean": (f"{c}_sum",) for c in counts}
+    for d, parts in DERIVED.items():
+        derived[f"{d}_mean"] = tuple(f"{p}_sum" for p in parts if p in counts)
+        derived[f"{d}_sum"] = derived[f"{d}_mean"]
+    return suppress_small_counts(areas, threshold, columns=[f"{c}_sum" for c in counts],
+                                 derived=derived, suppress_zero=suppress_zero)
 
 
 def _residential(frame: pd.DataFrame, units: pd.DataFrame | None, unit_id: str) -> np.ndarray:

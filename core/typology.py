@@ -28,12 +28,14 @@ from scipy.optimize import linear_sum_assignment
 from .categories import Label
 from .errors import InputError
 from .network import StreetNetwork, build_network
-from .typology_features import TYPOLOGY_FEATURES
+from .typology_features import BAG_TYPOLOGY_FEATURES, TYPOLOGY_FEATURES, typology_features
 
 __all__ = [
     "Archetype",
     "ARCHETYPES",
     "TYPOLOGY_FEATURES",
+    "BAG_TYPOLOGY_FEATURES",
+    "typology_features",
     "TYPE_COLUMNS",
     "Typology",
     "classify_streets",
@@ -63,38 +65,42 @@ ARCHETYPES: dict[str, Archetype] = {a.key: a for a in (
     _arch("lively_centre", "Levendig gemengd centrum", "Lively mixed centre",
           "Veel en veelsoortige functies, N en O samen: een kern om te koesteren en te versterken.",
           "Many and varied functions, N and O together: a core to cherish and strengthen.",
-          functions_400=1.5, hill1_400=0.8, n_count_400=1.0, o_count_400=1.0, everyday_800=0.4),
+          functions_400=1.5, hill1_400=0.8, n_count_400=1.0, o_count_400=1.0, everyday_800=0.4,
+          nonres_units_per_100m=0.8, mxi_400=-0.4, bag_use_hill1_400=0.6),
     _arch("everyday_street", "Straat van de dagelijkse boodschappen", "Everyday shopping street",
           "Sterk in noodzakelijke voorzieningen; kans om onderscheidende ondernemers toe te voegen.",
           "Strong in everyday necessities; room to add distinctive businesses.",
-          n_count_400=1.0, everyday_800=0.6, functions_400=0.3, o_count_400=-0.6),
+          n_count_400=1.0, everyday_800=0.6, functions_400=0.3, o_count_400=-0.6,
+          nonres_units_per_100m=0.3),
     _arch("distinctive_street", "Onderscheidende ondernemersstraat", "Distinctive business street",
           "Speciaalzaken, ambachten en horeca geven identiteit; kans om dagelijkse voorzieningen te binden.",
           "Specialty shops, crafts and food give identity; room to anchor everyday services.",
-          o_count_400=1.0, hill1_400=0.3, n_count_400=-0.3),
+          o_count_400=1.0, hill1_400=0.3, n_count_400=-0.3, bag_use_hill1_400=0.3),
     _arch("work_street", "Werk- en bedrijvenstraat", "Work and business street",
           "Veel niet-woongebouwen: werkgelegenheid en ruimte voor bedrijvigheid.",
           "Many non-residential buildings: jobs and room for enterprise.",
-          nonres_share_400=1.2, functions_400=0.2, everyday_800=-0.3, n_count_400=-0.3),
+          nonres_share_400=1.2, functions_400=0.2, everyday_800=-0.3, n_count_400=-0.3,
+          mxi_400=-1.0, nonres_units_per_100m=0.6),
     _arch("vacancy_opportunity", "Kans: leegstand om te vullen", "Opportunity: vacant shop fronts to fill",
           "Leegstaande winkelpanden tussen bestaande bedrijvigheid: ruimte voor nieuwe ondernemers.",
           "Vacant shop fronts among existing business: space for new entrepreneurs.",
-          vacancy_share_400=1.2, functions_400=-0.3),
+          vacancy_share_400=1.2, functions_400=-0.3, bag_vacant_share=1.2),
     _arch("residential_near_amenities", "Woonstraat met voorzieningen op loopafstand",
           "Residential street with amenities within walking distance",
           "Rustig wonen met de dagelijkse voorzieningen binnen tien minuten lopen.",
           "Quiet living with everyday amenities within a ten-minute walk.",
-          everyday_800=0.8, functions_400=-0.5, nonres_share_400=-0.5),
+          everyday_800=0.8, functions_400=-0.5, nonres_share_400=-0.5, mxi_400=0.5),
     _arch("mixed_residential", "Gemengde woonstraat", "Mixed residential street",
           "Wonen met hier en daar een functie: de fijnmazige menging waarop te bouwen is.",
           "Homes with a function here and there: the fine-grained mix to build on.",
-          hill1_400=0.8, nonres_share_400=-0.3, everyday_800=0.3, functions_400=0.3),
+          hill1_400=0.8, nonres_share_400=-0.3, everyday_800=0.3, functions_400=0.3,
+          home_based_share=0.6, bag_use_hill1_400=0.4, mxi_400=0.2),
     _arch("quiet_residential", "Rustige woonstraat, voorzieningen verder weg",
           "Quiet residential street, amenities further away",
           "Woonstraat op afstand van voorzieningen: kans voor kleinschalige bedrijvigheid aan huis.",
           "Residential street at a distance from amenities: room for small home-based business.",
           everyday_800=-1.0, functions_400=-1.0, hill1_400=-0.7, n_count_400=-0.5,
-          o_count_400=-0.5),
+          o_count_400=-0.5, mxi_400=0.6, nonres_units_per_100m=-0.5),
 )}
 
 
@@ -102,7 +108,10 @@ ARCHETYPES: dict[str, Archetype] = {a.key: a for a in (
 TYPE_COLUMNS = ("type_id", "type_key", "type_name_nl", "type_name_en")
 
 # How missing values are filled before clustering (documented in the profile metadata).
-_FILL = {"nonres_share_400": "median", "vacancy_share_400": 0.0}
+# BAG/KvK: no floor area -> the median mix; no non-residential unit in use or no establishment
+# -> no vacancy and no home-based business.
+_FILL = {"nonres_share_400": "median", "vacancy_share_400": 0.0, "mxi_400": "median",
+         "bag_vacant_share": 0.0, "home_based_share": 0.0}
 
 
 @dataclass(frozen=True)
@@ -200,7 +209,11 @@ def classify_streets(
     random_state
         Seed for k-means and silhouette sampling.
     features
-        Feature columns and transforms; defaults to :data:`TYPOLOGY_FEATURES`.
+        Feature columns and transforms; default :func:`typology_features` of the columns:
+        :data:`TYPOLOGY_FEATURES`, plus :data:`BAG_TYPOLOGY_FEATURES` present in
+        ``indicators`` (MXI, intensity, floor-area diversity, vacancy indication, home-based
+        share: computed before small counts are suppressed; the profile holds only means
+        per type).
 
     Returns
     -------
@@ -210,7 +223,7 @@ def classify_streets(
     from sklearn.metrics import silhouette_score
     from sklearn.preprocessing import StandardScaler
 
-    features = dict(features or TYPOLOGY_FEATURES)
+    features = dict(features or typology_features(indicators.columns))
     x_raw, fills = _feature_matrix(indicators, features)
     n = len(x_raw)
     max_k = len(ARCHETYPES)
@@ -340,8 +353,10 @@ def classify_street_layer(
     streets
         One row per street segment, with the feature columns.
     features
-        Feature columns; default the keys of :data:`TYPOLOGY_FEATURES`. Features of
-        :data:`TYPOLOGY_FEATURES` keep their transform, others are used as they are.
+        Feature columns; default the keys of :func:`typology_features` of the layer's
+        columns (with the BAG/KvK features when present). Features of
+        :data:`TYPOLOGY_FEATURES` and :data:`BAG_TYPOLOGY_FEATURES` keep their transform,
+        others are used as they are.
     k, k_range, contiguous, random_state
         As for :func:`classify_streets`.
     source
@@ -353,10 +368,11 @@ def classify_street_layer(
         ``streets`` (same rows, order and index) with the :data:`TYPE_COLUMNS` replaced or
         appended, and the typology (its profile is the profile table).
     """
-    names = list(features) if features is not None else list(TYPOLOGY_FEATURES)
+    names = list(features) if features is not None else list(typology_features(streets.columns))
     if not names:
         raise InputError(source, "choose at least one typology feature")
-    feats = {name: TYPOLOGY_FEATURES.get(name, "identity") for name in names}
+    transforms = {**TYPOLOGY_FEATURES, **BAG_TYPOLOGY_FEATURES}
+    feats = {name: transforms.get(name, "identity") for name in names}
     network = _layer_network(streets, source) if contiguous else None
     columns = {name: streets[name].to_numpy() for name in names if name in streets.columns}
     table = pd.DataFrame(columns, index=pd.RangeIndex(len(streets), name="segment_id"))

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ...data_sources.bag import DEFAULT_STATUSES, GEBRUIKSDOELEN, parse_gebruiksdoel
+from ..distances import place, reach_counts
 from ..errors import InputError
 from ..network import StreetNetwork
 from ..sbi import SbiMapping, load_sbi_mapping, parse_sbi_series
@@ -191,6 +192,42 @@ def bag_mixed_use(network: StreetNetwork, units: pd.DataFrame) -> pd.DataFrame:
         "nonres_area_m2": nonres_area,
         "nonres_units_per_100m": nonres_units * per100,
         "nonres_area_per_100m": nonres_area * per100,
+    })
+
+
+#: Walking radius (m) of the BAG mix around a segment, as for the OSM mix (``*_400``).
+NEARBY_RADIUS = 400
+
+
+def bag_mixed_use_nearby(network: StreetNetwork, units: pd.DataFrame) -> pd.DataFrame:
+    """MXI and floor-area diversity of the BAG units within 400 m along the network.
+
+    The per-segment :func:`bag_mixed_use` sees only the units whose nearest street is that
+    segment (most footpaths have none); this looks at what a walker meets within 400 m, like
+    the OSM indicators ``*_400``: the floor area per use of every existing unit whose position
+    on the network (``segment_id``, ``offset_m`` from
+    :func:`~wijkkracht.core.network.locate_points`) is within :data:`NEARBY_RADIUS` m of the
+    segment's middle.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``bag_floor_area_400`` (m²), ``mxi_400`` (housing / all floor area; null without
+        any), ``bag_use_hill1_400`` (effective number of BAG uses by floor area; 0 without).
+    """
+    seg = _segments(network, units, "units")
+    _need(units, "units", ("offset_m",))
+    ok = _existing(units) & (seg >= 0)
+    _, area = use_area_matrix(units)
+    rows, uses = np.nonzero(area * ok[:, None] > 0)  # one point per (unit, use) with area
+    pts = place(seg[rows], units["offset_m"].to_numpy(dtype=np.float64)[rows])
+    near = reach_counts(network, pts, uses[:, None], [len(GEBRUIKSDOELEN)], [[NEARBY_RADIUS]],
+                        weights=area[rows, uses])[0][float(NEARBY_RADIUS)]
+    total = near.sum(axis=1)
+    return frame(network, {
+        "bag_floor_area_400": total,
+        "mxi_400": share(near[:, _WOON], total, empty=np.nan),
+        "bag_use_hill1_400": diversity(near)["hill1"],
     })
 
 
@@ -439,7 +476,9 @@ def bag_indicators(network: StreetNetwork, units: pd.DataFrame,
     network
         The street network.
     units
-        BAG verblijfsobjecten with ``segment_id`` (see the module docstring).
+        BAG verblijfsobjecten with ``segment_id`` (see the module docstring); with
+        ``offset_m`` too (as the pipeline places them) the 400 m columns of
+        :func:`bag_mixed_use_nearby` are added.
     establishments
         Establishments with ``segment_id`` and ``unit_id``; None gives only the BAG columns
         (MXI, diversity, intensity, building ages).
@@ -458,6 +497,8 @@ def bag_indicators(network: StreetNetwork, units: pd.DataFrame,
         The columns of every function of this module, aligned to ``network.segments.index``.
     """
     parts = [bag_mixed_use(network, units), building_age_diversity(network, units)]
+    if "offset_m" in units.columns:  # placed with locate_points: the 400 m mix too
+        parts.insert(1, bag_mixed_use_nearby(network, units))
     if establishments is not None:
         parts += [
             bag_vacancy(network, units, establishments, reference_date=reference_date,

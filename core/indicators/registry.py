@@ -380,8 +380,24 @@ _bag("mxi", "share", "Mixed-use Index (MXI, wonen)", "Mixed-use Index (MXI, hous
      "alleen wonen, 0: geen wonen.",
      "Housing floor area divided by all floor area (van den Hoek)" + _SPLIT[1] + ". 1: only "
      "housing, 0: no housing.",
-     null=Label("geen verblijfsobjecten met oppervlakte", "no units with a floor area"),
+     null=Label("geen verblijfsobjecten met oppervlakte", "no units with a floor area"))
+_bag("bag_floor_area_400", "m2", "Gebruiksoppervlakte binnen 400 m", "Floor area within 400 m",
+     "Som van de gebruiksoppervlakte van de verblijfsobjecten binnen 400 m lopen over het "
+     "netwerk; 0: geen.",
+     "Sum of the floor area of the BAG units within a 400 m walk along the network; 0: none.")
+_bag("mxi_400", "share", "Mixed-use Index binnen 400 m (MXI)", "Mixed-use Index within 400 m (MXI)",
+     "Woonoppervlakte gedeeld door alle oppervlakte binnen 400 m lopen (van den Hoek)"
+     + _SPLIT[0] + ". 1: alleen wonen, 0: geen wonen; daartussen gemengd.",
+     "Housing floor area divided by all floor area within a 400 m walk (van den Hoek)"
+     + _SPLIT[1] + ". 1: only housing, 0: no housing; mixed in between.",
+     null=Label("geen verblijfsobjecten binnen 400 m", "no units within 400 m"),
      tags=("key",))
+_bag("bag_use_hill1_400", "species", "Functiemenging naar oppervlakte binnen 400 m (Hill q=1)",
+     "Mixed use by floor area within 400 m (Hill q=1)",
+     "exp(Shannon) over de BAG-gebruiksdoelen binnen 400 m lopen, gewogen naar oppervlakte: "
+     "het effectieve aantal gebruiksdoelen; 0: geen oppervlakte.",
+     "exp(Shannon) over the BAG uses within a 400 m walk, weighted by floor area: the "
+     "effective number of uses; 0: no floor area.", tags=("key",))
 _bag("bag_use_richness", "categories", "Gebruiksdoelen (BAG)", "BAG uses",
      "Aantal verschillende BAG-gebruiksdoelen met oppervlakte (0–11); 0: geen.",
      "Number of distinct BAG uses with floor area (0–11); 0: none.")
@@ -394,7 +410,7 @@ _bag("bag_use_hill1", "species", "Functiemenging naar oppervlakte (Hill q=1)",
      "exp(Shannon) over de BAG-gebruiksdoelen gewogen naar oppervlakte: het effectieve aantal "
      "gebruiksdoelen; 0: geen oppervlakte.",
      "exp(Shannon) over the BAG uses weighted by floor area: the effective number of uses; "
-     "0: no floor area.", tags=("key",))
+     "0: no floor area.")
 _bag("bag_use_hill2", "species", "Functiemenging naar oppervlakte (Hill q=2)",
      "Mixed use by floor area (Hill q=2)",
      "1/Σ p² over de BAG-gebruiksdoelen gewogen naar oppervlakte; 0: geen oppervlakte.",

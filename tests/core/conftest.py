@@ -14,7 +14,14 @@ def demo_prepared():
 
 @pytest.fixture(scope="session")
 def demo_result():
+    """The demo: real OSM data of Kanaleneiland with SYNTHETIC BAG/KvK layers."""
     return analyse_demo()
+
+
+@pytest.fixture(scope="session")
+def demo_osm_result():
+    """The demo on the OpenStreetMap data alone."""
+    return analyse_demo(synthetic_bag=False)
 
 
 def grid_streets(nx_: int, ny_: int, spacing: float = 100.0, x0: float = 150000.0,

@@ -6,7 +6,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-
 from wijkkracht.core.errors import InputError
 from wijkkracht.core.indicators import (
     bag_indicators,
@@ -291,3 +290,31 @@ def test_empty_inputs_and_missing_segment(street):
     assert (bag_mixed_use(network, off)["bag_units"] == 0).all()
     with pytest.raises(InputError, match="without a numeric segment_id"):
         hidden_economy(network, units, est.assign(segment_id=np.nan), reference_date=REF)
+
+
+def test_mix_within_400m_by_hand(grid):
+    """On a straight 1 km street the walking distance from a segment's middle to a unit is
+    |x_unit - x_middle|: the 400 m MXI is the housing share of the units within that."""
+    from wijkkracht.core.indicators.bag import bag_mixed_use_nearby
+
+    network = build_network(grid(11, 1))  # ten 100 m segments, x 150000..151000
+    xs = np.array([150020, 150130, 150350, 150510, 150555, 150760, 150990])
+    uses = ["woonfunctie", "winkelfunctie", "woonfunctie,kantoorfunctie", "woonfunctie",
+            "bijeenkomstfunctie", "woonfunctie", "winkelfunctie"]
+    areas = np.array([100, 50, 200, 80, 400, 120, 60], dtype=float)
+    units = pd.DataFrame({"identificatie": [f"u{i}" for i in range(len(xs))],
+                          "gebruiksdoel": uses, "oppervlakte": areas, "status": IN})
+    loc = locate_points(network, points(np.c_[xs, np.full(len(xs), 450005.0)]))
+    units["segment_id"] = loc["segment_id"].to_numpy()
+    units["offset_m"] = loc["offset_m"].to_numpy()
+    out = bag_mixed_use_nearby(network, units)
+    housing = np.array([100, 0, 100, 80, 0, 120, 0], dtype=float)  # u2: 200 m² split in two
+    mids = network.midpoints[:, 0]
+    for sid, mid in zip(network.segments.index, mids, strict=True):
+        near = np.abs(xs - mid) <= 400
+        assert out.loc[sid, "bag_floor_area_400"] == pytest.approx(areas[near].sum())
+        assert out.loc[sid, "mxi_400"] == pytest.approx(housing[near].sum() / areas[near].sum())
+    # the segment 150000-150100: u0 (home 100), u1 (shop 50), u2 (100 home + 100 office)
+    first = out.loc[int(np.argmin(mids))]
+    p = np.array([200, 50, 100]) / 350
+    assert first["bag_use_hill1_400"] == pytest.approx(math.exp(-(p * np.log(p)).sum()))

@@ -29,11 +29,15 @@ def raw_layers() -> dict[str, gpd.GeoDataFrame]:
 
 
 def test_groups_cover_the_registry() -> None:
-    assert set(INDICATOR_GROUPS) == {ind.group for ind in INDICATORS.values()}
+    """Every indicator of the OSM data is in a group; the BAG/KvK ones need their layers."""
+    assert set(INDICATOR_GROUPS) == {ind.group for ind in INDICATORS.values()
+                                     if ind.requires == "osm"}
+    assert {ind.group for ind in INDICATORS.values() if ind.requires != "osm"} == {"bag"}
 
 
 @pytest.mark.parametrize("group", list(INDICATOR_GROUPS))
-def test_one_group_equals_the_whole_analysis(group: str, demo_result, raw_layers) -> None:
+def test_one_group_equals_the_whole_analysis(group: str, demo_osm_result, raw_layers) -> None:
+    demo_result = demo_osm_result
     run = indicators_for_layers(raw_layers["streets"], raw_layers["pois"],
                                 raw_layers["study_area"], group=group)
     columns = [c for c in demo_result.streets.columns
@@ -81,7 +85,8 @@ def test_layer_names_appear_in_messages(raw_layers) -> None:
     assert layers.names == {"area": "area"} and layers.area["name"].tolist() == ["Kanaleneiland"]
 
 
-def test_analyse_layers_equals_analyse(demo_result, raw_layers) -> None:
+def test_analyse_layers_equals_analyse(demo_osm_result, raw_layers) -> None:
+    demo_result = demo_osm_result
     result = analyse_layers(raw_layers["streets"], raw_layers["pois"], raw_layers["study_area"])
     assert_geodataframe_equal(result.streets, demo_result.streets)
     assert_geodataframe_equal(result.pois, demo_result.pois)

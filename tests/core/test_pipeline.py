@@ -1,6 +1,5 @@
 import numpy as np
-import pytest
-
+import pandas as pd
 from wijkkracht.core.indicators import INDICATORS
 
 
@@ -8,11 +7,47 @@ def test_demo_result_has_every_indicator_for_every_study_segment(demo_result, de
     network, _, _ = demo_prepared
     st_ = demo_result.streets
     assert len(st_) == int(network.segments["in_study_area"].sum()) == 2229
-    for col in INDICATORS:
+    for col, ind in INDICATORS.items():
         assert col in st_.columns
-        assert st_[col].notna().all(), f"{col} has nulls on Kanaleneiland"
+        if ind.requires == "osm" or col.endswith("_400"):
+            assert st_[col].notna().all(), f"{col} has nulls on Kanaleneiland"
     assert st_["type_id"].notna().all() and (st_["type_name_nl"] != "").all()
     assert st_.crs.to_epsg() == 28992
+
+
+def test_demo_says_its_bag_and_kvk_are_synthetic(demo_result, demo_osm_result):
+    md = demo_result.metadata
+    assert md["synthetic"] == ["bag", "establishments"]
+    assert any("SYNTHETIC" in s["name"] and "SYNTHETIC" in s["attribution"]
+               for s in md["sources"])
+    assert "SYNTHETIC" in demo_result.attribution
+    assert demo_osm_result.metadata["synthetic"] == []
+    assert "mxi_400" not in demo_osm_result.streets
+    # the OSM indicators do not depend on the BAG layers
+    osm = [c for c, ind in INDICATORS.items() if ind.requires == "osm"]
+    pd.testing.assert_frame_equal(demo_result.streets[osm], demo_osm_result.streets[osm])
+
+
+def test_demo_bag_indicators_enter_the_typology_and_respect_privacy(demo_result):
+    from wijkkracht.core.privacy import sensitive_counts
+
+    st_ = demo_result.streets
+    md = demo_result.metadata
+    assert {"mxi_400", "bag_use_hill1_400", "nonres_units_per_100m", "bag_vacant_share",
+            "home_based_share"} <= set(md["parameters"]["typology_features"])
+    assert "z_mxi_400" in demo_result.profile
+    # the 400 m MXI is a housing share: a mainly residential post-war neighbourhood
+    assert st_["mxi_400"].between(0, 1).all() and 0.6 < st_["mxi_400"].median() < 0.95
+    # a work street has little housing around it
+    typ = demo_result.profile.set_index("type_key")
+    if "work_street" in typ.index:
+        assert typ.loc["work_street", "mxi_400"] < st_["mxi_400"].median()
+    # published counts of establishments are 0 or at least the threshold, never 1 or 2
+    for col in sensitive_counts():
+        v = st_[col].dropna().astype(int)
+        assert not ((v > 0) & (v < md["bag"]["privacy_threshold"])).any(), col
+    assert md["bag"]["suppressed_segments"] == int(st_["suppressed"].sum()) > 0
+    assert md["bag"]["units_placed"] > 15_000
 
 
 def test_buffer_matters_at_the_edge(demo_prepared):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from importlib import resources
 import xml.etree.ElementTree as ET
+from importlib import resources
 
 import pytest
-
 from wijkkracht import styles
 from wijkkracht.core.categories import NO_CLASSES
 from wijkkracht.core.indicators.registry import INDICATORS
@@ -73,12 +72,19 @@ def test_every_indicator_has_a_graduated_style(name: str) -> None:
     assert all(HEX.match(c) for c in st.colors)
     assert len(set(st.colors)) == len(st.colors)
     lowers = [c.lower for c in st.classes]
-    assert lowers == sorted(lowers) and lowers[0] == 0
+    # classes start at 0, or (net change) are open below: "≤ -3"
+    assert lowers == sorted(lowers) and (lowers[0] == 0 or st.classes[0].open_below)
+    if st.classes[0].open_below:
+        assert st.classes[0].label("en") == f"≤ {st.classes[0].upper:g}"
     for prev, nxt in zip(st.classes, st.classes[1:], strict=False):
         assert prev.upper == nxt.lower
     # darker = stronger; near (distances) or more (everything else) gets the strong colour
     lum = [sum(styles.hex_to_rgb(c)) for c in st.colors]
-    if st.indicator.higher_is == "further":
+    ramp = styles._indicator_entry(name).get("ramp", st.indicator.group)
+    if ramp in styles.load_spec()["graduated"]["diverging_ramps"]:
+        # MXI: work (0) and housing (1) at the dark ends, the mix light in between
+        assert lum[0] < max(lum) and lum[-1] < max(lum), f"{name}: both ends must be dark"
+    elif st.indicator.higher_is == "further":
         assert lum == sorted(lum), f"{name}: near must be the strongest (darkest) colour"
     else:
         assert lum == sorted(lum, reverse=True), f"{name}: more must be the darkest colour"
