@@ -104,3 +104,31 @@ def test_demo_split_into_fixture_areas(demo_result):
         buurten["functions_on_segment_sum"].sum())
     for name in INDICATORS:
         assert any(c.startswith(f"{name}_") for c in buurten.columns), name
+
+
+def test_area_totals_of_establishments_are_suppressed_below_the_threshold():
+    """Per-area totals of establishment counts follow the same rule as the streets: 0 or at
+    least the threshold, else null, and what is derived from a suppressed total is null."""
+    from wijkkracht.core.pipeline import analyse_demo
+    from wijkkracht.core.privacy import DERIVED, sensitive_counts
+
+    threshold = 10  # high, so that some small buurten fall below it
+    result = analyse_demo(areas=read_areas(FIXTURE), privacy_threshold=threshold)
+    areas = result.areas
+    assert result.metadata["bag"]["suppressed_areas"] == int(areas["suppressed"].sum()) > 0
+    for count in sensitive_counts():
+        total = areas[f"{count}_sum"]
+        shown = total.dropna().astype(int)
+        assert not ((shown > 0) & (shown < threshold)).any(), count
+        assert areas.loc[total.isna(), f"{count}_mean"].isna().all(), count
+    for derived, parts in DERIVED.items():
+        hidden = np.zeros(len(areas), dtype=bool)
+        for part in parts:
+            hidden |= areas[f"{part}_sum"].isna().to_numpy()
+        assert areas.loc[hidden, f"{derived}_mean"].isna().all(), derived
+    # the exact totals are what the unsuppressed streets add up to, where they are shown
+    exact = analyse_demo(areas=read_areas(FIXTURE), privacy_threshold=1).areas
+    shown = areas["active_est_sum"].notna()
+    assert shown.any()
+    np.testing.assert_array_equal(areas.loc[shown, "active_est_sum"].astype(int),
+                                  exact.loc[shown, "active_est_sum"].astype(int))
