@@ -239,6 +239,8 @@ def _run_user(args: argparse.Namespace, progress: _Progress) -> Any:
     from .data_sources.files import read_area, read_pois, read_streets
 
     _check_extra_options(args)
+    # the establishments first: a wrong export or mapping fails before the slow reads
+    est_read = _read_establishments(args) if args.establishments else None
     streets = read_streets(args.streets, layer=args.streets_layer)
     pois_path = args.pois or args.streets
     pois = read_pois(pois_path, layer=args.pois_layer)
@@ -265,12 +267,17 @@ def _run_user(args: argparse.Namespace, progress: _Progress) -> Any:
     problems = None
     if args.bag:
         progress.total += 1
-        extra, problems, more_sources = _read_bag_inputs(args, streets)
+        extra, problems, more_sources = _read_bag_inputs(args, streets, est_read)
         sources.extend(more_sources)
     if areas is not None:
         extra["areas"] = areas
     result = analyse(streets, pois, area, sources=sources, progress=progress,
                      **_analysis_options(args), **extra)
+    if args.bag:
+        meta = result.metadata.setdefault("bag", {})
+        info = extra["bag"].attrs.get("bag", {})
+        meta.setdefault("snapshot_date", info.get("snapshot_date"))
+        meta.setdefault("bag_source", info)
     if problems is not None:
         meta = result.metadata.setdefault("bag", {})
         meta["establishment_problems"] = problems
@@ -303,9 +310,21 @@ def _check_extra_options(args: argparse.Namespace) -> None:
                                f"{args.privacy_threshold}")
 
 
-def _read_bag_inputs(args: argparse.Namespace, streets: Any
+def _read_establishments(args: argparse.Namespace) -> Any:
+    """Read --establishments with --establishments-mapping.
+
+    Dates after today (not after --reference-date) are errors in the export: an
+    establishment that starts after the reference date is valid, only not active then.
+    """
+    from .data_sources.establishments import read_establishments
+
+    return read_establishments(args.establishments, mapping=args.establishments_mapping)
+
+
+def _read_bag_inputs(args: argparse.Namespace, streets: Any, read: Any = None
                      ) -> tuple[dict[str, Any], str | None, list[dict[str, Any]]]:
-    """Read --bag and --establishments: analyse() options, the problems file, sources."""
+    """Read --bag and place the establishments ``read`` (of :func:`_read_establishments`):
+    analyse() options, the problems file, sources."""
     from .data_sources.bag import read_bag_gpkg, read_bag_lv
 
     bbox = tuple(float(v) for v in streets.total_bounds)
@@ -314,17 +333,19 @@ def _read_bag_inputs(args: argparse.Namespace, streets: Any
         bag = read_bag_lv(path, bbox=bbox)
     else:
         bag = read_bag_gpkg(path, bbox=bbox, layer=args.bag_layer)
+    info = bag.attrs.get("bag", {})
     sources = [{"name": f"BAG verblijfsobjecten: {path.name}", "path": str(path),
+                "licence": "CC0 1.0",
                 "attribution": "BAG, Kadaster (CC0)"
-                               + (" — SYNTHETIC" if bag.attrs.get("synthetic") else "")}]
+                               + (" — SYNTHETIC" if info.get("synthetic") else "")}]
+    if info.get("snapshot_date"):
+        sources[0]["date"] = info["snapshot_date"]  # the stand of an LV BAG extract
     extra: dict[str, Any] = {"bag": bag, "privacy_threshold": args.privacy_threshold,
                              "reference_date": args.reference_date}
     problems = None
-    if args.establishments:
-        from .data_sources.establishments import geolocate, read_establishments
+    if read is not None:
+        from .data_sources.establishments import geolocate
 
-        read = read_establishments(args.establishments, mapping=args.establishments_mapping,
-                                   today=args.reference_date)
         located = geolocate(read.establishments, bag)
         problems_path = Path(args.out) / f"{args.name}_establishment_problems.csv"
         # written by main() together with the other outputs, only when the run succeeds
@@ -344,6 +365,18 @@ def _read_bag_inputs(args: argparse.Namespace, streets: Any
                         "path": str(args.establishments),
                         "attribution": "establishments register (not open data)"})
     return extra, problems, sources
+
+
+def _extra_outputs(args: argparse.Namespace) -> dict[str, Any]:
+    """Files published with the GeoPackage and the map: the establishment problems CSV."""
+    problems = getattr(args, "establishment_problems", None)
+    if problems is None:
+        return {}
+    from .data_sources.establishments import write_problems_file
+
+    path, rejected, unmatched = problems
+    return {"problems": (path.name, lambda tmp: write_problems_file(tmp, rejected=rejected,
+                                                                    unmatched=unmatched))}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -367,13 +400,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .output.writer import write_outputs
 
         progress.say("Kaart en GeoPackage schrijven / writing map and GeoPackage ...")
-        paths = write_outputs(result, args.out, lang=args.lang, basename=args.name)
-        if getattr(args, "establishment_problems", None) is not None:
-            from .data_sources.establishments import write_problems
-
-            problems_path, rejected, unmatched = args.establishment_problems
-            paths["problems"] = write_problems(problems_path, rejected=rejected,
-                                               unmatched=unmatched)
+        paths = write_outputs(result, args.out, lang=args.lang, basename=args.name,
+                              extra=_extra_outputs(args))
     except WijkkrachtError as exc:
         progress.finish()
         if args.verbose:

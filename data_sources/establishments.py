@@ -71,7 +71,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..core.errors import InputError, OutputError
+from ..core.errors import InputError
 from ..core.sbi import parse_sbi_series
 
 __all__ = [
@@ -88,6 +88,7 @@ __all__ = [
     "normalise_establishments",
     "geolocate",
     "write_problems",
+    "write_problems_file",
 ]
 
 ESTABLISHMENT_COLUMNS = ("row", "vestigingsnummer", "sbi_code", "sbi_version", "start_date",
@@ -299,8 +300,10 @@ def read_establishments(
         Unreadable file, or no id or SBI column found.
     """
     p = Path(path)
+    mapping_file = None
     if isinstance(mapping, (str, Path)):
-        mapping = load_mapping(mapping)
+        mapping_file = Path(mapping)
+        mapping = load_mapping(mapping_file)
     if p.suffix.lower() == ".gpkg":
         import pyogrio
         from pyogrio.errors import DataLayerError, DataSourceError
@@ -310,6 +313,7 @@ def read_establishments(
         except (DataSourceError, DataLayerError, OSError) as exc:
             raise InputError(p, f"cannot read the GeoPackage ({exc})") from exc
         frame = pd.DataFrame(gdf.drop(columns="geometry", errors="ignore"))
+        _check_present([str(c) for c in frame.columns], mapping, str(p), mapping_file)
         mapping = dict(mapping or {})
         if isinstance(gdf, gpd.GeoDataFrame) and gdf.geometry.notna().any() and \
                 "x" not in mapping and "y" not in mapping:
@@ -334,6 +338,7 @@ def read_establishments(
                             na_filter=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(p, f"cannot parse the CSV ({exc})") from exc
+    _check_present([str(c) for c in frame.columns], mapping, str(p), mapping_file)
     result = normalise_establishments(frame, mapping, source=str(p), sbi_version=sbi_version,
                                       today=today)
     result.establishments.attrs["establishments"] = {"source": str(p), "encoding": enc,
@@ -341,13 +346,20 @@ def read_establishments(
     return result
 
 
+def _check_present(columns: list[str], mapping: dict[str, str] | None, source: str,
+                   mapping_file: Path | None = None) -> None:
+    """Raise :class:`InputError` when a mapped source column is not among ``columns``."""
+    missing = [f"{k} -> {v!r}" for k, v in (mapping or {}).items() if v not in columns]
+    if missing:
+        via = f" (mapping {mapping_file})" if mapping_file is not None else ""
+        raise InputError(source, f"mapped column(s) not in the file{via}: {missing}; the file "
+                                 f"has {columns}")
+
+
 def _resolve(columns: list[str], mapping: dict[str, str] | None, source: str) -> dict[str, str]:
     mapping = dict(mapping or {})
     _check_mapping(mapping, source)
-    missing = [f"{k} -> {v!r}" for k, v in mapping.items() if v not in columns]
-    if missing:
-        raise InputError(source, f"mapped column(s) not in the file: {missing}; the file has "
-                                 f"{columns}")
+    _check_present(columns, mapping, source)
     lower = {c.strip().lower(): c for c in columns}
     out = dict(mapping)
     used = set(mapping.values())
@@ -770,13 +782,44 @@ def geolocate(
                            counts=counts)
 
 
+def _problems_frame(rejected: pd.DataFrame | None,
+                    unmatched: pd.DataFrame | None) -> pd.DataFrame:
+    parts = []
+    for stage, frame in (("rejected", rejected), ("unmatched", unmatched)):
+        if frame is not None:
+            parts.append(pd.DataFrame(frame).assign(stage=stage))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["row", "stage", "reason"])
+    first = [c for c in ("row", "stage", "vestigingsnummer", "reason") if c in out.columns]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+def write_problems_file(path: str | Path, *, rejected: pd.DataFrame | None = None,
+                        unmatched: pd.DataFrame | None = None) -> Path:
+    """Write the problems CSV to ``path`` directly (not atomic; see :func:`write_problems`).
+
+    This is the writer :func:`wijkkracht.output.writer.write_outputs` takes as an ``extra``
+    file, so that the CSV is published together with the GeoPackage and the map.
+
+    Raises
+    ------
+    OSError
+        When the file cannot be written.
+    """
+    p = Path(path)
+    _problems_frame(rejected, unmatched).to_csv(p, index=False, encoding="utf-8",
+                                                date_format="%Y-%m-%d")
+    return p
+
+
 def write_problems(path: str | Path, *, rejected: pd.DataFrame | None = None,
                    unmatched: pd.DataFrame | None = None) -> Path:
     """Write the rows that could not be used to one CSV file (UTF-8, comma separated).
 
     Each row keeps its columns and gets ``stage``: ``"rejected"`` (a row of
     :attr:`ReadResult.rejected`, not usable) or ``"unmatched"`` (a valid establishment
-    :func:`geolocate` could not place); ``reason`` says why. Dates are written ISO.
+    :func:`geolocate` could not place); ``reason`` says why. Dates are written ISO. The file
+    is written atomically: complete, or ``path`` is left as it was.
 
     Parameters
     ----------
@@ -795,17 +838,7 @@ def write_problems(path: str | Path, *, rejected: pd.DataFrame | None = None,
     OutputError
         When the file cannot be written.
     """
-    parts = []
-    for stage, frame in (("rejected", rejected), ("unmatched", unmatched)):
-        if frame is not None:
-            parts.append(pd.DataFrame(frame).assign(stage=stage))
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["row", "stage", "reason"])
-    first = [c for c in ("row", "stage", "vestigingsnummer", "reason") if c in out.columns]
-    out = out[first + [c for c in out.columns if c not in first]]
-    p = Path(path)
-    try:
-        out.to_csv(p, index=False, encoding="utf-8", date_format="%Y-%m-%d")
-    except OSError as exc:
-        raise OutputError(f"{p}: cannot write the establishment problems ({exc})") from exc
-    return p
+    from ..output.atomic import write_atomically
+
+    return write_atomically(path, lambda tmp: write_problems_file(tmp, rejected=rejected,
+                                                                  unmatched=unmatched))

@@ -4,8 +4,13 @@
 :func:`os.replace` is a rename on one file system, atomic on POSIX and Windows). The caller
 writes the temporary file by any means (pyogrio, sqlite3, plain ``open``); on success it
 replaces the destination, on any exception it is removed together with its SQLite side files
-(``-journal``, ``-wal``, ``-shm``). Nest several ``atomic_path`` blocks to publish several files
-only when all of them were written.
+(``-journal``, ``-wal``, ``-shm``).
+
+Several files that belong together (the GeoPackage, the map and the establishment problems of
+one run) go through :func:`write_all_atomically`: every file is written to its temporary path
+first, then all are published by :func:`publish`, which rolls back the files already published
+(previous versions restored, new ones removed) when one of them cannot be. Either all files of
+the set appear or are replaced, or the folder is as it was.
 """
 
 from __future__ import annotations
@@ -13,12 +18,13 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from ..core.errors import OutputError
 
-__all__ = ["atomic_path", "write_atomically", "temporary_name", "SIDE_FILE_SUFFIXES"]
+__all__ = ["atomic_path", "write_atomically", "write_all_atomically", "publish", "temporary_name",
+           "SIDE_FILE_SUFFIXES"]
 
 #: Files SQLite (and so GDAL's GeoPackage driver) and GDAL (PAM metadata) may leave beside a file.
 SIDE_FILE_SUFFIXES = ("-journal", "-wal", "-shm", ".aux.xml")
@@ -88,20 +94,146 @@ def atomic_path(dest: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
+def _backup(dest: Path) -> Path | None:
+    """Keep the file at ``dest`` under a hidden name while its replacement is published.
+
+    A hard link leaves ``dest`` in place until the new file replaces it; where links are not
+    supported the file is renamed. Returns None when there is no file at ``dest`` (nothing to
+    keep; a folder there is left alone, so that publishing onto it fails).
+    """
+    if not (dest.is_file() or dest.is_symlink()):
+        return None
+    backup = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.old{dest.suffix}")
+    try:
+        os.link(dest, backup, follow_symlinks=False)
+    except (OSError, NotImplementedError):
+        os.replace(dest, backup)
+    return backup
+
+
+def publish(pairs: Sequence[tuple[Path, Path]]) -> None:
+    """Move each written temporary file onto its destination: all of them, or none.
+
+    Parameters
+    ----------
+    pairs
+        ``(temporary file, destination)`` in publishing order; the temporary files exist and
+        sit in their destination's folder.
+
+    Raises
+    ------
+    OutputError
+        When a file cannot be published (the message starts with its destination). The files
+        published before it are rolled back first (previous files restored, new ones
+        removed); the temporary files are left for the caller to remove.
+
+    Notes
+    -----
+    Each file is replaced by one atomic rename, so no file is ever half-written. The set is
+    published in a few renames, one after the other: a power cut between two of them can
+    leave a new file beside an old one, but every failure the process sees is rolled back.
+    """
+    done: list[tuple[Path, Path | None]] = []
+    dest = None
+    try:
+        for tmp, dest in pairs:
+            backup = _backup(dest)
+            done.append((dest, backup))
+            os.replace(tmp, dest)
+    except BaseException as exc:
+        for published, backup in reversed(done):
+            with contextlib.suppress(OSError):
+                if backup is not None:
+                    os.replace(backup, published)
+                elif published.is_file():
+                    published.unlink()
+        if isinstance(exc, OSError):
+            raise OutputError(f"{dest}: cannot replace it ({_reason(exc, None, dest)})") from exc
+        raise
+    for _, backup in done:
+        if backup is not None:
+            with contextlib.suppress(OSError):
+                backup.unlink()
+
+
+def _reason(exc: BaseException, tmp: Path | None, dest: Path | None) -> str:
+    """The message of ``exc`` in one line, naming ``dest`` instead of its temporary file and
+    without a leading ``"<dest>: "``."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    lines = str(exc).strip().splitlines()
+    text = lines[0][:300] if lines else type(exc).__name__
+    if tmp is not None:
+        text = text.replace(str(tmp), str(dest))
+    prefix = f"{dest}: "
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
+def write_all_atomically(
+    writes: Sequence[tuple[str | os.PathLike[str], Callable[[Path], object]]],
+) -> list[Path]:
+    """Write several files and publish them together: all appear (or are replaced), or none.
+
+    Each ``write(tmp)`` writes its file to a temporary path in the destination's folder
+    (with the destination's suffix). Only when every file was written are they moved into
+    place (:func:`publish`); when a write or the publishing fails, every temporary file is
+    removed and the destinations are as they were before the call (previous files untouched,
+    no new file).
+
+    Parameters
+    ----------
+    writes
+        ``(destination, write)`` pairs, in publishing order. The folders must exist.
+
+    Returns
+    -------
+    list of Path
+        The destinations.
+
+    Raises
+    ------
+    OutputError
+        When a file cannot be written or published; the message starts with that file's
+        destination (never the temporary name). Other exceptions of a ``write`` pass
+        through unchanged, after the same clean-up.
+    ValueError
+        When a destination is given twice.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = write_all_atomically([(folder / "a.txt", lambda p: p.write_text("a")),
+    ...                           (folder / "b.txt", lambda p: p.write_text("b"))])
+    >>> sorted(p.name for p in folder.iterdir())
+    ['a.txt', 'b.txt']
+    """
+    finals = [Path(dest) for dest, _ in writes]
+    if len({os.path.abspath(f) for f in finals}) != len(finals):
+        raise ValueError(f"a destination is given twice: {[str(f) for f in finals]}")
+    tmps: list[Path] = []
+    try:
+        for final, (_, write) in zip(finals, writes, strict=True):
+            tmp = temporary_name(final)
+            tmps.append(tmp)
+            try:
+                write(tmp)
+                if not tmp.exists():
+                    raise FileNotFoundError(f"nothing was written to {tmp} for {final}")
+            except (OutputError, OSError) as exc:
+                raise OutputError(f"{final}: {_reason(exc, tmp, final)}") from exc
+        publish(list(zip(tmps, finals, strict=True)))
+    except BaseException:
+        for tmp in tmps:
+            _remove(tmp)
+        raise
+    return finals
+
+
 def write_atomically(dest: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp)`` and publish ``tmp`` as ``dest``; ``dest`` is complete or untouched.
 
-    Every failure becomes an :class:`~wijkkracht.core.errors.OutputError` whose message starts
-    with ``dest``.
+    Every failure to write or publish becomes an
+    :class:`~wijkkracht.core.errors.OutputError` whose message starts with ``dest``.
     """
-    final = Path(dest)
-    try:
-        with atomic_path(final) as tmp:
-            write(tmp)
-    except OutputError as exc:
-        raise OutputError(f"{final}: {exc}") from exc
-    except OSError as exc:
-        lines = str(exc).strip().splitlines()
-        reason = exc.strerror or (lines[0][:200] if lines else type(exc).__name__)
-        raise OutputError(f"{final}: {reason}") from exc
-    return final
+    return write_all_atomically([(dest, write)])[0]

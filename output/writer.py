@@ -1,29 +1,44 @@
-"""Write all outputs of an analysis: the GeoPackage and the interactive map.
+"""Write all outputs of an analysis: the GeoPackage, the interactive map and any extra files.
 
-Both files are written to temporary names in the output folder and moved into place only when
-both are complete, so a failed run leaves neither a half-written file nor a new GeoPackage
-beside an old map.
+All files are written to temporary names in the output folder and moved into place only when
+every one of them is complete (:func:`~wijkkracht.output.atomic.write_all_atomically`); if one
+cannot be written or moved into place, the ones already moved are rolled back. A failed run
+thus leaves neither a half-written file nor a new GeoPackage beside an old map (or an old
+problems file), and the previous outputs of the same name stay as they were.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..core.errors import OutputError
 from ..core.result import AnalysisResult
-from .atomic import atomic_path
+from .atomic import write_all_atomically
 from .gpkg import write_gpkg_file
 from .webmap import write_webmap_file
 
-__all__ = ["write_outputs"]
+__all__ = ["write_outputs", "ExtraFile"]
 
 _LANGS = ("nl", "en")
 
+#: An extra output: ``(file name in the output folder, write(path))``. ``write`` writes the
+#: file at the (temporary) path it is given.
+ExtraFile = tuple[str, Callable[[Path], object]]
+
+
+def _plain_name(name: str, what: str) -> None:
+    if not name or Path(name).name != name or name in (".", ".."):
+        raise ValueError(f"{what} must be a plain file name, not {name!r}")
+
 
 def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str], *, lang: str = "nl",
-                  basename: str = "wijkkracht") -> dict[str, Path]:
-    """Write ``<basename>.gpkg`` and ``<basename>.html`` into ``out_dir``, atomically.
+                  basename: str = "wijkkracht",
+                  extra: Mapping[str, ExtraFile] | None = None) -> dict[str, Path]:
+    """Write ``<basename>.gpkg``, ``<basename>.html`` (and ``extra`` files) into ``out_dir``.
+
+    All files are published together or not at all (see the module doc).
 
     Parameters
     ----------
@@ -37,38 +52,45 @@ def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str], *, la
         descriptions.
     basename
         File name without extension.
+    extra
+        More files of the same run, ``{kind: (file name, write)}``, e.g. ``{"problems":
+        ("wijkkracht_establishment_problems.csv", lambda p: write_problems_file(p, ...))}``.
+        ``write`` gets a temporary path with the file name's suffix and must create it.
 
     Returns
     -------
     dict
-        ``{"gpkg": Path, "html": Path}``.
+        ``{"gpkg": Path, "html": Path, **{kind: Path for the extra files}}``.
 
     Raises
     ------
     ValueError
-        For an unknown ``lang`` or a ``basename`` that is empty or contains a path separator.
+        For an unknown ``lang``, a ``basename`` or extra file name that is empty or contains
+        a path separator, or an extra file that clashes with another output.
     OutputError
-        If a file cannot be written; the folder then holds no new or partial file.
+        If a file cannot be written or put in place; the message names it. The folder then
+        holds no new or partial file and the previous outputs are untouched.
     """
     if lang not in _LANGS:
         raise ValueError(f"lang must be 'nl' or 'en', not {lang!r}")
-    if not basename or Path(basename).name != basename or basename in (".", ".."):
-        raise ValueError(f"basename must be a plain file name, not {basename!r}")
+    _plain_name(basename, "basename")
+    extra = dict(extra or {})
     folder = Path(out_dir)
+    paths = {"gpkg": folder / f"{basename}.gpkg", "html": folder / f"{basename}.html"}
+    writes: list[tuple[Path, Callable[[Path], object]]] = [
+        (paths["gpkg"], lambda tmp: write_gpkg_file(result, tmp, lang=lang)),
+        (paths["html"], lambda tmp: write_webmap_file(result, tmp, lang=lang)),
+    ]
+    for kind, (name, write) in extra.items():
+        _plain_name(name, f"the file name of {kind!r}")
+        if kind in paths or folder / name in paths.values():
+            raise ValueError(f"extra output {kind!r} ({name}) clashes with another output")
+        paths[kind] = folder / name
+        writes.append((paths[kind], write))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{folder}: cannot create the output folder "
                           f"({exc.strerror or exc})") from exc
-    paths = {"gpkg": folder / f"{basename}.gpkg", "html": folder / f"{basename}.html"}
-    # Nested: the map is published first and the GeoPackage last, each only after both
-    # were written; any exception removes both temporary files.
-    try:
-        with atomic_path(paths["gpkg"]) as tmp_gpkg, atomic_path(paths["html"]) as tmp_html:
-            write_gpkg_file(result, tmp_gpkg, lang=lang)
-            write_webmap_file(result, tmp_html, lang=lang)
-    except OutputError as exc:
-        raise OutputError(f"{paths['gpkg']}: {exc}") from exc
-    except OSError as exc:
-        raise OutputError(f"{folder}: cannot write the outputs ({exc.strerror or exc})") from exc
+    write_all_atomically(writes)
     return paths
