@@ -275,6 +275,16 @@ def locate_points(
     """
     geoms = points.values if isinstance(points, gpd.GeoSeries) else np.asarray(points)
     index = points.index if isinstance(points, gpd.GeoSeries) else pd.RangeIndex(len(geoms))
+    types = shapely.get_type_id(geoms)
+    if len(geoms) > 1 and bool((types == 0).all()) and not bool(shapely.is_empty(geoms).any()):
+        # Addresses share points (the dwellings of one building, the firms at one address):
+        # place each distinct point once.
+        xy = shapely.get_coordinates(geoms)
+        uniq, inverse = np.unique(xy, axis=0, return_inverse=True)
+        if len(uniq) < 0.9 * len(xy):
+            placed = locate_points(network, shapely.points(uniq), max_distance=max_distance)
+            out = placed.iloc[inverse.ravel()]
+            return out.set_axis(index)
     seg_geoms = network.segments.geometry.values
     tree = network.segment_tree
     with warnings.catch_warnings():

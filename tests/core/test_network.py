@@ -63,3 +63,19 @@ def test_points_layer_instead_of_lines_is_refused(make_points):
                            geometry=make_points([[0, 0]]).values, crs=28992)
     with pytest.raises(InputError, match="single LineStrings"):
         build_network(bad)
+
+
+def test_locate_points_places_shared_points_once_with_the_same_answer(grid, make_points):
+    """Dwellings of one building share a point: placed once, answered for every row, in the
+    order and with the index of the input (also when some lie beyond the network)."""
+    network = build_network(grid(4, 4))
+    rng = np.random.default_rng(3)
+    distinct = rng.uniform([149900, 449900], [150400, 450400], size=(40, 2))
+    rows = distinct[rng.integers(0, len(distinct), size=400)]  # 400 rows, <= 40 points
+    pts = make_points(rows)
+    pts.index = pd.RangeIndex(1000, 1400)
+    shared = locate_points(network, pts, max_distance=60)
+    one_by_one = pd.concat([locate_points(network, make_points(rows[i:i + 1]), max_distance=60)
+                            for i in range(len(rows))]).set_axis(pts.index)
+    pd.testing.assert_frame_equal(shared, one_by_one)
+    assert (shared["segment_id"] == -1).any() and (shared["segment_id"] >= 0).any()
