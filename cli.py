@@ -151,13 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
     bag = run.add_argument_group("input (BAG, establishments, study areas; optional)")
     bag.add_argument("--bag", type=Path, metavar="FILE",
                      help="BAG verblijfsobjecten: a BAG GeoPackage (read by the bbox of the "
-                          "network) or an LV BAG 2.0 folder/zip")
+                          "network) or an LV BAG 2.0 extract (folder, zip or .xml)")
     bag.add_argument("--bag-layer", default="verblijfsobject", metavar="LAYER",
                      help="layer in the --bag GeoPackage (default: verblijfsobject)")
     bag.add_argument("--establishments", type=Path, metavar="FILE",
                      help="KvK/LISA-style establishments (CSV or GeoPackage); needs --bag")
     bag.add_argument("--establishments-mapping", type=Path, metavar="FILE",
-                     help="column mapping (TOML/JSON) for --establishments")
+                     help="column mapping (TOML/JSON) for --establishments: one line per "
+                          "column, e.g. sbi_code = \"SBI\" (wijkkracht's name = your header)")
     bag.add_argument("--reference-date", metavar="YYYY-MM-DD",
                      help="date establishments must be active on (default: today)")
     bag.add_argument("--privacy-threshold", type=int, default=3, metavar="N",

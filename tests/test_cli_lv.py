@@ -189,3 +189,25 @@ def test_lv_with_establishments_and_privacy_threshold(tmp_path: Path, threshold:
     assert problems.loc[1, "vestigingsnummer"] == "900000000003"
     assert problems["reason"].iloc[0].startswith("row 4: malformed SBI code '4.7.1'")
     assert problems["reason"].iloc[1] == "address not in the BAG"
+
+
+def test_readme_bag_section_options_and_mapping_example_work(tmp_path: Path) -> None:
+    """The README's BAG section names only real options, and its mapping example loads."""
+    import re
+
+    from wijkkracht.cli import build_parser
+    from wijkkracht.data_sources.establishments import load_mapping
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("### BAG, establishments and study areas")
+    section = readme[start:readme.index("\n## ", start)]
+    help_text = build_parser()._subparsers._group_actions[0].choices["run"].format_help()
+    known = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", help_text))
+    named = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", section))
+    assert {"--bag", "--establishments-mapping", "--privacy-threshold"} <= named
+    assert named <= known, named - known
+    toml = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
+    (tmp_path / "m.toml").write_text(toml, encoding="utf-8")
+    assert load_mapping(tmp_path / "m.toml") == {k: v for k, v in MAPPING.items()
+                                                 if k != "vbo_id"}
+    assert "default **3**" in section and "_establishment_problems.csv" in section
