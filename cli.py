@@ -27,8 +27,8 @@ _STEP_LABELS = {
     "indicators: nonres_building_share": ("Aandeel niet-wonen berekenen", "Computing non-residential share"),
     "indicators: no_mix": ("N/O-mix berekenen", "Computing N/O mix"),
     "indicators: vacancy": ("Leegstand berekenen", "Computing vacancy"),
-    "typology": ("Kansentypen bepalen", "Classifying opportunity types"),
     "indicators: bag": ("BAG-indicatoren berekenen", "Computing BAG indicators"),
+    "typology": ("Kansentypen bepalen", "Classifying opportunity types"),
     "assemble": ("Resultaat samenstellen", "Assembling the result"),
 }
 
@@ -113,11 +113,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser(
         "demo",
-        help="run the whole analysis on the bundled real OSM data of Kanaleneiland (Utrecht)",
+        help="run the whole analysis on the bundled data of Kanaleneiland (Utrecht)",
         description="Run the whole analysis on the bundled real OpenStreetMap data of "
-                    "Kanaleneiland (Utrecht) and write the map and the GeoPackage.",
+                    "Kanaleneiland (Utrecht), with SYNTHETIC BAG and KvK-style layers generated "
+                    "for it (KvK data are not open; the map and the GeoPackage say so), and "
+                    "write the map and the GeoPackage.",
     )
     _add_common(demo)
+    demo.add_argument("--osm-only", action="store_true",
+                      help="leave out the SYNTHETIC BAG/KvK layers: OpenStreetMap only")
 
     run = sub.add_parser(
         "run",
@@ -198,7 +202,10 @@ def _analysis_options(args: argparse.Namespace) -> dict[str, Any]:
 def _run_demo(args: argparse.Namespace, progress: _Progress) -> Any:
     from .core.pipeline import analyse_demo
 
-    return analyse_demo(progress=progress, **_analysis_options(args))
+    if not args.osm_only:
+        progress.total += 1  # the BAG/KvK step
+    return analyse_demo(progress=progress, synthetic_bag=not args.osm_only,
+                        **_analysis_options(args))
 
 
 def _run_user(args: argparse.Namespace, progress: _Progress) -> Any:

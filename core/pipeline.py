@@ -441,6 +441,12 @@ def _bag_columns(network: StreetNetwork, bag: gpd.GeoDataFrame,
         "units_unplaced": int((units["segment_id"] < 0).sum()),
     }
     meta.update({k: v for k, v in bag.attrs.items() if isinstance(v, (str, int, float, bool))})
+    # what the BAG readers record (source, snapshot date, status filter, dropped rows)
+    info = bag.attrs.get("bag")
+    if isinstance(info, dict):
+        meta["snapshot_date"] = info.get("snapshot_date")
+        meta["bag_source"] = {k: v for k, v in info.items()
+                              if isinstance(v, (str, int, float, bool, list, dict, type(None)))}
     est = None
     if establishments is not None:
         est = establishments.copy()

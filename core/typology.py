@@ -231,15 +231,25 @@ def classify_streets(
         raise InputError("typology", f"only {n} street segment(s) in the study area; need at least 3")
     x = StandardScaler().fit_transform(x_raw)
     x = np.nan_to_num(x)  # a constant feature standardises to nan -> 0
+    # k types need k different street profiles (a small area can have only a few)
+    distinct = len(np.unique(np.round(x, 9), axis=0))
+    if distinct < 2:
+        raise InputError("typology", f"all {n} street segments have the same indicator "
+                         "values: there is nothing to classify")
     if k is not None:
         if not 2 <= k <= max_k:
             raise InputError("typology", f"k must be between 2 and {max_k}, got {k}")
+        if k > distinct:
+            raise InputError("typology", f"{k} types asked for, but the segments have only "
+                             f"{distinct} different indicator profiles; ask for at most "
+                             f"{distinct}")
         candidates = [min(k, n - 1)]
     else:
         lo, hi = k_range
         if not 2 <= lo <= hi:
             raise InputError("typology", f"invalid k range {k_range}")
-        candidates = list(range(lo, min(hi, max_k, n - 1) + 1)) or [min(lo, n - 1)]
+        top = min(hi, max_k, n - 1, distinct)
+        candidates = list(range(lo, top + 1)) or [min(lo, top)]
 
     connectivity = None
     if contiguous:

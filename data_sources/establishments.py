@@ -424,6 +424,10 @@ def _number(s: pd.Series | None, n: int) -> tuple[pd.Series, np.ndarray, pd.Seri
     return pd.Series(v.to_numpy(dtype=float)), bad, text
 
 
+#: Reason of an unmatched establishment whose address is not among the BAG units read.
+ADDRESS_NOT_READ = "address not among the BAG units read (outside the area read, or not in the BAG)"
+
+
 def normalise_establishments(
     frame: pd.DataFrame,
     mapping: dict[str, str] | None = None,
@@ -766,7 +770,7 @@ def geolocate(
     matched = gpd.GeoDataFrame(matched, geometry=bag.geometry.values[mi], crs=28992)
 
     reason = np.where(has_vbo, "vbo_id not in the BAG",
-                      np.where(has_addr, "address not in the BAG",
+                      np.where(has_addr, ADDRESS_NOT_READ,
                                np.where(xy, f"no BAG unit within {max_distance:g} m",
                                         "no usable address")))
     unmatched = est.loc[~ok].reset_index(drop=True)

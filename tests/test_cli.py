@@ -45,7 +45,21 @@ def test_demo_writes_map_and_geopackage(demo_out):
     html = (out / "wijkkracht.html").read_text(encoding="utf-8")
     assert "OpenStreetMap" in html
     # Progress went to stderr, step by step.
-    assert "[1/8]" in proc.stderr and "kansentypen / opportunity types" in proc.stderr
+    assert "[1/9]" in proc.stderr and "[9/9]" in proc.stderr and "[10/" not in proc.stderr
+    assert "kansentypen / opportunity types" in proc.stderr
+    # the demo's BAG/KvK layers are SYNTHETIC, and both outputs say so
+    assert "SYNTHETIC" in html
+    with sqlite3.connect(out / "wijkkracht.gpkg") as con:
+        meta = "\n".join(r[0] for r in con.execute("SELECT metadata FROM gpkg_metadata"))
+    assert "SYNTHETIC" in meta and '"synthetic": ["bag", "establishments"]' in meta
+
+
+def test_demo_osm_only(tmp_path):
+    out = tmp_path / "osm"
+    assert main(["demo", "--osm-only", "--out", str(out), "-q"]) == 0
+    streets = gpd.read_file(out / "wijkkracht.gpkg", layer="streets")
+    assert "mxi_400" not in streets and "suppressed" not in streets
+    assert "SYNTHETIC" not in (out / "wijkkracht.html").read_text(encoding="utf-8")
 
 
 def test_help_on_every_command(capsys):

@@ -27,6 +27,7 @@ from wijkkracht.core.network import locate_points
 from wijkkracht.core.pipeline import prepare
 from wijkkracht.data_sources.bag import read_bag_lv
 from wijkkracht.data_sources.files import read_area, read_pois, read_streets
+from wijkkracht.data_sources.establishments import ADDRESS_NOT_READ
 
 DATA = Path(__file__).parent / "data"
 LV = DATA / "bag_lv"
@@ -188,7 +189,7 @@ def test_lv_with_establishments_and_privacy_threshold(tmp_path: Path, threshold:
     assert problems.loc[0, "Vestiging"] == "900000000004"
     assert problems.loc[1, "vestigingsnummer"] == "900000000003"
     assert problems["reason"].iloc[0].startswith("row 4: malformed SBI code '4.7.1'")
-    assert problems["reason"].iloc[1] == "address not in the BAG"
+    assert problems["reason"].iloc[1] == ADDRESS_NOT_READ
 
 
 def test_readme_bag_section_options_and_mapping_example_work(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 import shapely
 from wijkkracht.core.errors import InputError
 from wijkkracht.data_sources.establishments import (
+    ADDRESS_NOT_READ,
     ESTABLISHMENT_COLUMNS,
     geolocate,
     load_mapping,
@@ -237,7 +238,7 @@ def test_join_reproduces_the_generator_truth(synthetic) -> None:
     assert (m["gebruiksdoel"].to_numpy() == bag["gebruiksdoel"].loc[m["vbo_id"]].to_numpy()).all()
     un = geo.unmatched
     assert set(un["synthetic_case"]) == {"unmatched"}
-    assert (un["reason"] == "address not in the BAG").all()
+    assert (un["reason"] == ADDRESS_NOT_READ).all()
     assert geo.counts["unmatched"] == len(un) == (raw["synthetic_case"] == "unmatched").sum()
 
 
@@ -283,9 +284,9 @@ def test_match_qualities_and_unmatched_reasons() -> None:
     assert m.loc["e", "vbo_id"] == "V5" and m.loc["e", "match_quality"] == "vbo_id"
     assert m.loc["h", "vbo_id"] == "V4" and m.loc["h", "match_quality"] == "coordinates"
     un = geo.unmatched.set_index("vestigingsnummer")["reason"]
-    assert un["d"] == "address not in the BAG"  # 5 B does not exist: no number_only
+    assert un["d"] == ADDRESS_NOT_READ  # 5 B does not exist: no number_only
     assert un["f"] == "vbo_id not in the BAG"
-    assert un["g"] == "address not in the BAG"
+    assert un["g"] == ADDRESS_NOT_READ
     assert geo.match_rate == pytest.approx(5 / 8)
     assert geo.counts["matched_normalised"] == 2
     no_fb = geolocate(est, _tiny_bag(), fallback=False)
@@ -339,7 +340,7 @@ def test_establishments_without_letter_columns() -> None:
     assert geo.counts == {"total": 2, "matched": 1, "unmatched": 1, "matched_vbo_id": 0,
                           "matched_exact": 1, "matched_normalised": 0,
                           "matched_number_only": 0, "matched_coordinates": 0,
-                          "unmatched: address not in the BAG": 1}
+                          f"unmatched: {ADDRESS_NOT_READ}": 1}
 
 
 def test_rejected_and_unmatched_rows_are_written(tmp_path: Path) -> None:
@@ -356,7 +357,7 @@ def test_rejected_and_unmatched_rows_are_written(tmp_path: Path) -> None:
     assert list(back["stage"]) == ["rejected", "unmatched", "unmatched"]
     assert list(back["row"]) == ["3", "1", "2"]
     assert back["reason"].iloc[0].startswith("row 3: malformed SBI code")
-    assert list(back["reason"].iloc[1:]) == ["address not in the BAG"] * 2
+    assert list(back["reason"].iloc[1:]) == [ADDRESS_NOT_READ] * 2
     assert back["start_date"].iloc[1] == "2010-05-01"
     with pytest.raises(OutputError):
         write_problems(tmp_path / "missing" / "p.csv", rejected=res.rejected)
