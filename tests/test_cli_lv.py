@@ -26,8 +26,8 @@ from wijkkracht.core.indicators.bag import bag_indicators
 from wijkkracht.core.network import locate_points
 from wijkkracht.core.pipeline import prepare
 from wijkkracht.data_sources.bag import read_bag_lv
-from wijkkracht.data_sources.files import read_area, read_pois, read_streets
 from wijkkracht.data_sources.establishments import ADDRESS_NOT_READ
+from wijkkracht.data_sources.files import read_area, read_pois, read_streets
 
 DATA = Path(__file__).parent / "data"
 LV = DATA / "bag_lv"
