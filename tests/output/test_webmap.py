@@ -9,7 +9,6 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
-
 from wijkkracht.core.indicators.registry import INDICATORS
 from wijkkracht.core.result import AnalysisResult
 from wijkkracht.output.webmap import ASSET_URLS, COORDINATE_DECIMALS, DATA_BLOCK_IDS, webmap_html
@@ -46,7 +45,7 @@ def test_streets_carry_only_what_the_map_needs(page_nl: str, result: AnalysisRes
     assert len(streets["features"]) == len(result.streets)
     for feature in streets["features"][:50]:
         assert set(feature["properties"]) == {"n", "t", "v"}
-        assert len(feature["properties"]["v"]) == len(key_indicators())
+        assert len(feature["properties"]["v"]) == len(key_indicators(result.streets.columns))
     text = json.dumps(streets["features"])
     too_precise = re.findall(rf"\d+\.\d{{{COORDINATE_DECIMALS + 1},}}", text)
     assert not too_precise, too_precise[:3]
@@ -54,7 +53,7 @@ def test_streets_carry_only_what_the_map_needs(page_nl: str, result: AnalysisRes
 
 def test_values_are_rounded_and_nulls_kept(page_nl: str, result: AnalysisResult) -> None:
     streets = block(page_nl, "streets")
-    names = list(key_indicators())
+    names = list(key_indicators(result.streets.columns))
     i = names.index("dist_supermarket_m")
     values = [f["properties"]["v"][i] for f in streets["features"]]
     expected = result.streets["dist_supermarket_m"]

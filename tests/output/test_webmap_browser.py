@@ -7,106 +7,27 @@ left in ``.cache/screenshots`` (``WIJKKRACHT_SCREENSHOTS``) for people to look a
 
 from __future__ import annotations
 
-import struct
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from PIL import Image
-
 from wijkkracht.core.result import AnalysisResult
 from wijkkracht.output.writer import write_outputs
 from wijkkracht.styles import hex_to_rgb, indicator_style, key_indicators, type_colors
+
+from .webmap_support import Page, launch
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.browser
 
-VIEWPORT = {"width": 1200, "height": 800}
-TILE_HOSTS = ("tile.openstreetmap.org",)
-CONTENT_TYPES = {".js": "application/javascript", ".css": "text/css", ".png": "image/png",
-                 ".svg": "image/svg+xml"}
-
-
-def _blank_png() -> bytes:
-    """A 1x1 white PNG (the tiles: the map must render without the network)."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b""))
-
-
-class Page:
-    """A Playwright page that records every error and routes every request offline."""
-
-    def __init__(self, browser: Any, asset_for: Callable[[str], Path | None],
-                 screenshots: Path) -> None:
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.asset_for = asset_for
-        self.screenshots = screenshots
-        self.blank = _blank_png()
-        self.page = browser.new_page(viewport=VIEWPORT)
-        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        self.page.on("console", self._console)
-        self.page.on("requestfailed",
-                     lambda req: self.errors.append(f"request failed: {req.url} {req.failure}"))
-        self.page.on("dialog", self._dialog)
-        self.page.route("**/*", self._route)
-
-    def _console(self, msg: Any) -> None:
-        if msg.type == "error":
-            self.errors.append(f"console error: {msg.text}")
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def _route(self, route: Any) -> None:
-        url = route.request.url
-        if url.startswith("file://"):
-            route.continue_()
-            return
-        local = self.asset_for(url)
-        if local is not None and local.is_file():
-            route.fulfill(path=str(local),
-                          content_type=CONTENT_TYPES.get(local.suffix, "application/octet-stream"))
-            return
-        if any(host in url for host in TILE_HOSTS):
-            route.fulfill(body=self.blank, content_type="image/png")
-            return
-        self.errors.append(f"unexpected request: {url}")
-        route.abort()
-
-    def open(self, html: Path) -> None:
-        self.page.goto(html.resolve().as_uri())
-        self.page.wait_for_selector("path.leaflet-interactive", state="attached")
-        self.page.wait_for_selector(".wk-legend h4")
-        self.page.wait_for_timeout(200)
-
-    def screenshot(self, name: str) -> np.ndarray:
-        path = self.screenshots / name
-        self.page.screenshot(path=str(path))
-        with Image.open(path) as img:
-            return np.asarray(img.convert("RGB"))
-
 
 @pytest.fixture(scope="module")
 def browser(chromium_path: Path) -> Iterator[Any]:
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(chromium_path),
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run"],
-        )
+    with launch(playwright_api, chromium_path) as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +72,7 @@ def test_legend_and_layer_toggle(map_page: Page) -> None:
     assert legend.is_visible()
     assert "Kansentypen" in legend.inner_text()
 
-    name = key_indicators()[0]
+    name = key_indicators()[0]  # an OpenStreetMap indicator: every map has its layer
     style = indicator_style(name)
     label = style.indicator.label("nl")
     assert style.title("nl") not in legend.inner_text()
