@@ -11,7 +11,8 @@ the steps and between the library's own steps.
 Class attributes describe an algorithm: ``NAME`` (stable id), ``DISPLAY_NAME``, ``GROUP`` (a key
 of :data:`GROUPS`), ``REQUIRES`` (features of :mod:`.dependencies`), ``DESCRIPTION`` and ``HELP``
 (English, translated by :func:`~wijkkracht.processing.i18n.tr`), ``INDICATOR_GROUPS`` (registry
-groups whose output fields the help lists), ``REFERENCES``. Parameter keys are class constants.
+groups whose output fields the help lists), ``REFERENCES``, ``NOTICES`` (licence and privacy
+notices the help ends with). Parameter keys are class constants.
 
 Nothing here imports the geo stack at QGIS start: the library is imported inside the methods
 that run an algorithm or build its help.
@@ -20,11 +21,15 @@ that run an algorithm or build its help.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from qgis.core import (  # type: ignore[import-not-found]
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
     QgsFeatureSink,
     QgsProcessing,
     QgsProcessingAlgorithm,
@@ -39,7 +44,10 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
+    QgsRectangle,
+    QgsReferencedRectangle,
 )
+from qgis.PyQt.QtCore import Qt  # type: ignore[import-not-found]
 from qgis.PyQt.QtGui import QIcon  # type: ignore[import-not-found]
 
 from .i18n import language, tr
@@ -49,7 +57,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["GROUPS", "ICON", "WijkkrachtAlgorithm", "OSM_NOTICE"]
+__all__ = ["GROUPS", "ICON", "WijkkrachtAlgorithm", "OSM_NOTICE", "BAG_NOTICE",
+           "ESTABLISHMENTS_NOTICE"]
 
 #: Group id -> English name (translated); the order of the Processing toolbox.
 GROUPS: dict[str, str] = {
@@ -65,6 +74,13 @@ ICON = Path(__file__).resolve().parents[1] / "icon.svg"
 
 #: The licence notice every help text ends with.
 OSM_NOTICE = "Data from OpenStreetMap: © OpenStreetMap contributors, ODbL 1.0."
+#: The notice of algorithms that read the BAG.
+BAG_NOTICE = "BAG (Basisregistratie Adressen en Gebouwen): Kadaster, CC0 1.0."
+#: The notice of algorithms that read establishments.
+ESTABLISHMENTS_NOTICE = (
+    "Establishment registers (KvK Handelsregister, LISA) are not open data, and a one-person "
+    "business at a home address is a person: publish only figures per street or area with "
+    "small counts suppressed, never establishments at home addresses one by one.")
 
 _T = TypeVar("_T", bound=QgsProcessingParameterDefinition)
 
@@ -80,6 +96,7 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
     HELP: ClassVar[str] = ""
     INDICATOR_GROUPS: ClassVar[tuple[str, ...]] = ()
     REFERENCES: ClassVar[tuple[str, ...]] = ()
+    NOTICES: ClassVar[tuple[str, ...]] = (OSM_NOTICE,)
 
     # keys of the shared parameters
     STREETS = "STREETS"
@@ -125,7 +142,7 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
         if self.REFERENCES:
             items = "".join(f"<li>{html.escape(ref)}</li>" for ref in self.REFERENCES)
             parts.append(f"<p><b>{html.escape(tr('References'))}</b></p><ul>{items}</ul>")
-        parts.append(f"<p><i>{html.escape(tr(OSM_NOTICE))}</i></p>")
+        parts.extend(f"<p><i>{html.escape(tr(notice))}</i></p>" for notice in self.NOTICES)
         return "\n".join(parts)
 
     # --- parameters --------------------------------------------------------------------------
@@ -220,10 +237,13 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
         return steps
 
     def read_layer(self, parameters: dict[str, Any], key: str, context: QgsProcessingContext,
-                   feedback: QgsProcessingFeedback) -> gpd.GeoDataFrame | None:
+                   feedback: QgsProcessingFeedback, *,
+                   extent: QgsReferencedRectangle | None = None) -> gpd.GeoDataFrame | None:
         """The layer of parameter ``key`` as a GeoDataFrame (None when optional and not set).
 
         ``attrs["source"]`` holds the layer name, which the library names in its messages.
+        With ``extent``, only the features whose bounding box meets it are read (QGIS's
+        spatial filter, through the layer's index: a national layer is not read whole).
         """
         from .convert import source_to_gdf
 
@@ -232,16 +252,61 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
         source = self.parameterAsSource(parameters, key, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, key))
-        gdf = source_to_gdf(source, feedback=feedback)
+        rect = None
+        if extent is not None and source.sourceCrs().isValid() and extent.crs().isValid():
+            transform = QgsCoordinateTransform(extent.crs(), source.sourceCrs(),
+                                               context.transformContext())
+            rect = transform.transformBoundingBox(QgsRectangle(extent))
+        gdf = source_to_gdf(source, feedback=feedback, rect=rect)
         gdf.attrs["source"] = source.sourceName() or key.lower()
         return gdf
 
+    def rd_extent(self, gdf: gpd.GeoDataFrame) -> QgsReferencedRectangle:
+        """The bounds of ``gdf`` in EPSG:28992 (RD New), as the command line takes them to read
+        the BAG for a street network (``gdf`` in any CRS; the library's CRS checks apply)."""
+        from ..data_sources.schema import to_rd_new
+
+        xmin, ymin, xmax, ymax = self.run_core(
+            to_rd_new, gdf, str(gdf.attrs.get("source", ""))).total_bounds
+        return QgsReferencedRectangle(QgsRectangle(xmin, ymin, xmax, ymax),
+                                      QgsCoordinateReferenceSystem("EPSG:28992"))
+
+    def read_bag_layer(self, parameters: dict[str, Any], key: str, context: QgsProcessingContext,
+                       feedback: QgsProcessingFeedback, *,
+                       extent: QgsReferencedRectangle | None = None
+                       ) -> gpd.GeoDataFrame | None:
+        """A layer of BAG verblijfsobjecten (as *Load BAG* writes it) in the library's BAG schema.
+
+        The layer is read by QGIS (:meth:`read_layer`, only ``extent`` when given), brought to
+        EPSG:28992, its whole-number fields to the schema's nullable integers, and checked with
+        :func:`wijkkracht.data_sources.bag.validate_bag` (which names what is wrong). A
+        ``synthetic`` field that is true marks the frame synthetic (``attrs["synthetic"]``).
+        """
+        gdf = self.read_layer(parameters, key, context, feedback, extent=extent)
+        if gdf is None:
+            return None
+        return self.run_core(bag_schema, gdf)
+
+    def date_parameter(self, parameters: dict[str, Any], key: str,
+                       context: QgsProcessingContext) -> str | None:
+        """The value of a date parameter as ``YYYY-MM-DD`` (None when not set)."""
+        if parameters.get(key) in (None, ""):
+            return None
+        value = self.parameterAsDateTime(parameters, key, context)
+        if not value.isValid():
+            raise QgsProcessingException(
+                tr("{}: not a date (expected YYYY-MM-DD): {}").format(key, parameters.get(key)))
+        return str(value.date().toString(Qt.ISODate))
+
     def write_layer(self, parameters: dict[str, Any], key: str, context: QgsProcessingContext,
                     feedback: QgsProcessingFeedback, frame: gpd.GeoDataFrame | pd.DataFrame,
-                    style: LayerStyle | None = None) -> str | None:
+                    style: LayerStyle | None = None, *,
+                    geometry_type: int | None = None) -> str | None:
         """Write ``frame`` to the sink of parameter ``key``; style it when it is loaded.
 
-        Returns the destination id, or None when the (optional) output is not wanted.
+        ``geometry_type`` (a ``QgsWkbTypes`` type) fixes the sink's type, e.g. points for a
+        layer that may come out empty. Returns the destination id, or None when the
+        (optional) output is not wanted.
         """
         from .convert import gdf_to_sink
 
@@ -251,7 +316,7 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
         def make_sink(fields: Any, kind: int, crs: Any) -> tuple[QgsFeatureSink, str]:
             return self.parameterAsSink(parameters, key, context, fields, kind, crs)
 
-        dest_id = gdf_to_sink(frame, make_sink, feedback=feedback)
+        dest_id = gdf_to_sink(frame, make_sink, feedback=feedback, geometry_type=geometry_type)
         if style is not None:
             style_on_load(context, dest_id, style)
         return dest_id
@@ -269,6 +334,17 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
             return func(*args, **kwargs)
         except WijkkrachtError as exc:
             raise QgsProcessingException(str(exc)) from exc
+
+    @staticmethod
+    @contextmanager
+    def library_warnings(feedback: QgsProcessingFeedback) -> Iterator[None]:
+        """Show the library's ``UserWarning`` s (repairs of the input it made) as warnings."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            yield
+        for item in caught:
+            if issubclass(item.category, UserWarning):
+                feedback.pushWarning(f"wijkkracht: {item.message}")
 
     @staticmethod
     def core_progress(feedback: QgsProcessingFeedback) -> Callable[[str, float], None]:
@@ -317,8 +393,9 @@ def indicator_fields_html(groups: tuple[str, ...], lang: str) -> str:
     -------
     str
         Name, label, unit, description and the meaning of an empty value, per field.
+        Fields that need an optional input (BAG, establishments) say so.
     """
-    from ..core.indicators.registry import INDICATORS, UNITS
+    from ..core.indicators.registry import INDICATORS, SOURCES, UNITS
 
     items = []
     for name, ind in INDICATORS.items():
@@ -326,7 +403,37 @@ def indicator_fields_html(groups: tuple[str, ...], lang: str) -> str:
             continue
         null = ind.null_meaning(lang) if ind.null_meaning is not None else None
         null_text = f" {tr('Empty (NULL)')}: {null}." if null else ""
+        needs = f" [{tr('needs')}: {SOURCES[ind.requires](lang)}]" if ind.requires != "osm" \
+            else ""
         items.append(f"<li><b>{html.escape(name)}</b> — {html.escape(ind.label(lang))} "
                      f"({html.escape(UNITS[ind.unit](lang))}): "
-                     f"{html.escape(ind.description(lang))}{html.escape(null_text)}</li>")
+                     f"{html.escape(ind.description(lang))}{html.escape(null_text)}"
+                     f"{html.escape(needs)}</li>")
     return f"<p><b>{html.escape(tr('Output fields'))}</b></p><ul>{''.join(items)}</ul>"
+
+
+def bag_schema(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A BAG layer as QGIS read it (:func:`~.convert.source_to_gdf`) in the library's BAG schema.
+
+    QGIS gives whole numbers with empty values as floats and has no nullable integer type;
+    the schema wants ``huisnummer`` and ``bouwjaar`` as ``Int64``, EPSG:28992 and the columns of
+    :data:`~wijkkracht.data_sources.bag.BAG_COLUMNS`, which
+    :func:`~wijkkracht.data_sources.bag.validate_bag` checks (raising ``InputError`` that names
+    the layer and what is wrong).
+    """
+    import pandas as pd
+
+    from ..data_sources.bag import validate_bag
+    from ..data_sources.schema import to_rd_new
+
+    source = str(gdf.attrs.get("source") or "BAG")
+    out = to_rd_new(gdf, source).copy()
+    for name in ("huisnummer", "bouwjaar"):
+        if name in out.columns:
+            out[name] = pd.array(pd.to_numeric(out[name], errors="coerce").round(), dtype="Int64")
+    validate_bag(out, source)
+    if "synthetic" in out.columns and len(out) and bool(
+            pd.Series(out["synthetic"]).fillna(False).astype(bool).any()):
+        out.attrs["synthetic"] = True
+    out.attrs["source"] = source
+    return out

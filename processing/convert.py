@@ -33,6 +33,7 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsGeometry,
     QgsProcessingException,
     QgsProcessingFeedback,
+    QgsRectangle,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime, QVariant  # type: ignore[import-not-found]
@@ -112,6 +113,7 @@ def source_to_gdf(
     *,
     feedback: QgsProcessingFeedback | None = None,
     progress: Callable[[float], None] | None = None,
+    rect: QgsRectangle | None = None,
 ) -> gpd.GeoDataFrame:
     """Read every feature of ``source`` into a GeoDataFrame (geometry column ``geometry``).
 
@@ -123,6 +125,9 @@ def source_to_gdf(
         Checked for cancellation while reading.
     progress
         Called with the fraction read, 0 to 1.
+    rect
+        Read only the features whose bounding box meets this rectangle (in the source's CRS;
+        QGIS's spatial filter, which uses the layer's spatial index).
 
     Returns
     -------
@@ -142,6 +147,8 @@ def source_to_gdf(
     wkbs: list[bytes | None] = []
     total = max(int(source.featureCount()), 1)
     request = QgsFeatureRequest()
+    if rect is not None:
+        request.setFilterRect(rect)
     for i, feature in enumerate(source.getFeatures(request)):
         if feedback is not None and i % 1000 == 0 and feedback.isCanceled():
             raise QgsProcessingException(tr("Cancelled"))

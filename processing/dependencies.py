@@ -55,19 +55,26 @@ PACKAGES: dict[str, Package] = {p.module: p for p in (
     Package("osmnx", "osmnx"),
     Package("folium", "folium"),
     Package("branca", "branca"),
+    Package("pyogrio", "pyogrio"),
 )}
 
 #: What each feature of wijkkracht needs (import names).
 #:
-#: * ``core``: networks, POIs and indicators (not pyogrio: inside QGIS, QGIS reads the files);
+#: * ``core``: networks, POIs and indicators (not pyogrio: inside QGIS, QGIS reads the
+#:   layers); requests because the library's BAG module (imported by the indicators) imports it;
 #: * ``typology``: the clustering into opportunity types;
 #: * ``fetch``: downloading from OpenStreetMap (Nominatim, Overpass);
-#: * ``webmap``: the interactive HTML map.
+#: * ``webmap``: the interactive HTML map;
+#: * ``files``: the library's own file readers, for the files QGIS cannot read the way the
+#:   library does (PDOK's BAG GeoPackage streamed by extent, LV BAG 2.0 XML with its history,
+#:   an establishments GeoPackage).
 FEATURES: dict[str, tuple[str, ...]] = {
-    "core": ("numpy", "pandas", "shapely", "pyproj", "geopandas", "scipy", "threadpoolctl"),
+    "core": ("numpy", "pandas", "shapely", "pyproj", "geopandas", "scipy", "threadpoolctl",
+             "requests"),
     "typology": ("sklearn",),
     "fetch": ("networkx", "requests", "osmnx"),
     "webmap": ("folium", "branca"),
+    "files": ("pyogrio",),
 }
 
 #: The lookup used by :func:`is_installed`; replaceable in tests.

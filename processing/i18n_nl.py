@@ -33,6 +33,96 @@ _TYPOLOGY_HELP_EN = (
     "shopping street'. The same input gives the same types every run."
 )
 
+_BAG_HELP_EN = (
+    " Optional BAG and establishments: give a BAG layer (e.g. from Load BAG addresses) for the "
+    "BAG indicators per street (Mixed-use Index, use diversity and intensity by floor area, "
+    "units out of use, building ages), and also an establishments export (KvK/LISA) for the "
+    "vacancy indication, home-based businesses, business dynamics and the N/O mix by SBI code. "
+    "The export is read and placed on the BAG addresses here, so that home-based businesses "
+    "count per street but are never written one by one; establishment counts below the privacy "
+    "threshold are left empty (NULL), with the shares built on them, and the field suppressed "
+    "says where. Only the BAG points within the extent of the street layer are read. Areas "
+    "(e.g. CBS buurten) add a summary per area."
+)
+_BAG_HELP = (
+    " Optioneel BAG en vestigingen: geef een BAG-laag (bv. uit BAG-adressen laden) voor de "
+    "BAG-indicatoren per straat (Mixed-use Index, diversiteit en intensiteit van het gebruik "
+    "naar oppervlakte, objecten buiten gebruik, bouwjaren), en daarbij een "
+    "vestigingenbestand (KvK/LISA) voor de leegstandsindicatie, bedrijven aan huis, "
+    "bedrijvendynamiek en de N/O-mix naar SBI-code. Het bestand wordt hier ingelezen en op de "
+    "BAG-adressen geplaatst, zodat bedrijven aan huis per straat meetellen maar nooit één voor "
+    "één worden geschreven; aantallen vestigingen onder de privacydrempel blijven leeg (NULL), "
+    "net als de aandelen die erop steunen, en het veld suppressed zegt waar. Alleen de "
+    "BAG-punten binnen de uitsnede van de stratenlaag worden gelezen. Gebieden (bv. "
+    "CBS-buurten) voegen een samenvatting per gebied toe."
+)
+_LOAD_BAG_HELP_EN = (
+    "Reads the verblijfsobjecten (addressable units) of the BAG: from PDOK's BAG GeoPackage "
+    "(layer verblijfsobject; only the features in the extent or mask are read, through the "
+    "file's spatial index, so the national file is never loaded whole) or from an LV BAG 2.0 "
+    "extract of Kadaster (a folder, a zip or XML files named <gemeente>VBO<date>..., with the "
+    "NUM, OPR and PND files for the address and the construction year; only the current "
+    "version of each object is kept). Give an extent or a mask layer to read a neighbourhood, "
+    "e.g. the streets layer of the analysis. The status filter keeps by default the units that "
+    "exist (in use, out of use, being rebuilt); the units left out are counted per status in "
+    "the log, with the snapshot date of the BAG. Output: one point per verblijfsobject in "
+    "EPSG:28992 with identificatie, gebruiksdoel (its uses, comma separated), oppervlakte (m²), "
+    "status, openbare_ruimte_naam, huisnummer, huisletter, toevoeging, postcode, "
+    "pand_identificatie and bouwjaar: the input of the BAG indicators of the neighbourhood "
+    "analysis and of Load establishments. The files are read with pyogrio, which inside QGIS "
+    "must be built against the GDAL of QGIS."
+)
+_LOAD_BAG_HELP = (
+    "Leest de verblijfsobjecten van de BAG: uit het BAG-GeoPackage van PDOK (laag "
+    "verblijfsobject; alleen de objecten in de uitsnede of het masker worden gelezen, via de "
+    "ruimtelijke index van het bestand, dus het landelijke bestand wordt nooit helemaal "
+    "geladen) of uit een LV BAG 2.0-extract van het Kadaster (een map, een zip of XML-bestanden "
+    "met namen als <gemeente>VBO<datum>..., met de NUM-, OPR- en PND-bestanden voor het adres "
+    "en het bouwjaar; van elk object blijft alleen de actuele versie over). Geef een uitsnede "
+    "of een maskerlaag om een buurt te lezen, bv. de stratenlaag van de analyse. Het "
+    "statusfilter houdt standaard de objecten die bestaan (in gebruik, buiten gebruik, in "
+    "verbouwing); wat wegvalt, wordt per status geteld in het logboek, met de peildatum van de "
+    "BAG. Uitvoer: één punt per verblijfsobject in EPSG:28992 met identificatie, gebruiksdoel "
+    "(de gebruiksdoelen, met komma's), oppervlakte (m²), status, openbare_ruimte_naam, "
+    "huisnummer, huisletter, toevoeging, postcode, pand_identificatie en bouwjaar: de invoer "
+    "van de BAG-indicatoren van de buurtanalyse en van Vestigingen laden. De bestanden worden "
+    "gelezen met pyogrio, dat binnen QGIS tegen de GDAL van QGIS gebouwd moet zijn."
+)
+_LOAD_EST_HELP_EN = (
+    "Reads a KvK Handelsregister or LISA export (CSV in any common encoding and delimiter, or "
+    "a GeoPackage) with its usual column names, or with a column mapping file (TOML or JSON, "
+    "e.g. vestigingsnummer = \"Vestnr\"), and places each establishment on a BAG "
+    "verblijfsobject: by BAG id, else by postcode, house number, letter and addition (also "
+    "written differently), else by postcode and number when the BAG has one unit there, else "
+    "by its coordinates (within 25 m). The log gives the match rate. Output: the placed "
+    "establishments as points on their BAG address, with vbo_id, gebruiksdoel, match_quality, "
+    "home_based and active (on the reference date); and a table of the rows that could not be "
+    "used, with the reason: rejected rows (no id, bad SBI code, dates, address) and valid rows "
+    "not found in the BAG (e.g. outside the area of the BAG layer). Privacy: establishments at "
+    "addresses whose only use is housing (home-based businesses, mostly one person) are left "
+    "out of the layer and only counted, unless 'Include home-based establishments' is ticked; "
+    "such a layer is for internal use and must not be published. The neighbourhood analysis "
+    "reads the export itself and counts home-based businesses per street, with small counts "
+    "suppressed."
+)
+_LOAD_EST_HELP = (
+    "Leest een export uit het KvK Handelsregister of van LISA (CSV in elke gangbare codering "
+    "en met elk gangbaar scheidingsteken, of een GeoPackage) met de gebruikelijke kolomnamen, "
+    "of met een bestand met de kolomindeling (TOML of JSON, bv. vestigingsnummer = "
+    "\"Vestnr\"), en plaatst elke vestiging op een BAG-verblijfsobject: op BAG-id, anders op "
+    "postcode, huisnummer, huisletter en toevoeging (ook anders geschreven), anders op postcode "
+    "en huisnummer als de BAG daar één object heeft, anders op de coördinaten (binnen 25 m). "
+    "Het logboek geeft het koppelpercentage. Uitvoer: de geplaatste vestigingen als punten op "
+    "hun BAG-adres, met vbo_id, gebruiksdoel, match_quality, home_based en active (op de "
+    "peildatum); en een tabel van de rijen die niet te gebruiken waren, met de reden: "
+    "afgewezen rijen (geen id, foute SBI-code, datums, adres) en geldige rijen die niet in de "
+    "BAG staan (bv. buiten het gebied van de BAG-laag). Privacy: vestigingen op adressen met "
+    "alleen een woonfunctie (bedrijven aan huis, meestal één persoon) blijven buiten de laag "
+    "en worden alleen geteld, tenzij 'Vestigingen aan huis opnemen' is aangevinkt; zo'n laag "
+    "is voor intern gebruik en mag niet gepubliceerd worden. De buurtanalyse leest het "
+    "bestand zelf en telt bedrijven aan huis per straat, met kleine aantallen onderdrukt."
+)
+
 DUTCH: dict[str, str] = {
     # --- provider, groups, common --------------------------------------------------------------
     "wijkkracht": "wijkkracht",
@@ -102,7 +192,7 @@ DUTCH: dict[str, str] = {
     "study area are classified into opportunity types. " + _TYPOLOGY_HELP_EN + " Outputs: the "
     "streets with every indicator and their type (coloured by type), the classified POIs (N / O "
     "/ other / vacant), the study area with summary figures, the profile table of the types, "
-    "and optionally the interactive map (HTML, needs folium).":
+    "and optionally the interactive map (HTML, needs folium)." + _BAG_HELP_EN:
         "De hele analyse in één stap, zoals de opdrachtregel hem uitvoert: het straatnetwerk "
         "(tot voorbij het onderzoeksgebied) wordt in segmenten verdeeld, de POI's worden "
         "ingedeeld en op hun dichtstbijzijnde straat geplaatst, elke indicator wordt langs het "
@@ -110,7 +200,7 @@ DUTCH: dict[str, str] = {
         "ingedeeld. " + _TYPOLOGY_HELP + " Uitvoer: de straten met elke indicator en hun type "
         "(gekleurd per type), de ingedeelde POI's (N / O / overig / leegstand), het "
         "onderzoeksgebied met kerncijfers, de profieltabel van de typen, en desgewenst de "
-        "interactieve kaart (HTML, vraagt folium).",
+        "interactieve kaart (HTML, vraagt folium)." + _BAG_HELP,
     "Streets with indicators and opportunity types": "Straten met indicatoren en kansentypen",
     "The street segments of the study area with every indicator and their opportunity type.":
         "De straatsegmenten van het onderzoeksgebied met elke indicator en hun kansentype.",
@@ -323,6 +413,205 @@ DUTCH: dict[str, str] = {
     "Dutch": "Nederlands",
     "English": "Engels",
     "The HTML file to write.": "Het HTML-bestand dat geschreven wordt.",
+    # --- BAG and establishments -------------------------------------------------------------------
+    "BAG (Basisregistratie Adressen en Gebouwen): Kadaster, CC0 1.0.":
+        "BAG (Basisregistratie Adressen en Gebouwen): Kadaster, CC0 1.0.",
+    "Establishment registers (KvK Handelsregister, LISA) are not open data, and a one-person "
+    "business at a home address is a person: publish only figures per street or area with small "
+    "counts suppressed, never establishments at home addresses one by one.":
+        "Vestigingenregisters (KvK Handelsregister, LISA) zijn geen open data, en een "
+        "eenmanszaak op een woonadres is een persoon: publiceer alleen cijfers per straat of "
+        "gebied met kleine aantallen onderdrukt, nooit vestigingen op woonadressen één voor één.",
+    "needs": "vereist",
+    "{}: not a date (expected YYYY-MM-DD): {}": "{}: geen datum (verwacht JJJJ-MM-DD): {}",
+    "Load BAG addresses (verblijfsobjecten)": "BAG-adressen laden (verblijfsobjecten)",
+    "Reads BAG verblijfsobjecten (addresses with use, floor area, status and construction year) "
+    "for an area from PDOK's BAG GeoPackage or an LV BAG 2.0 extract.":
+        "Leest BAG-verblijfsobjecten (adressen met gebruiksdoel, oppervlakte, status en "
+        "bouwjaar) voor een gebied uit het BAG-GeoPackage van PDOK of een LV BAG 2.0-extract.",
+    _LOAD_BAG_HELP_EN: _LOAD_BAG_HELP,
+    "BAG file (GeoPackage, LV BAG zip or XML)": "BAG-bestand (GeoPackage, LV BAG-zip of XML)",
+    "BAG files (*.gpkg *.zip *.xml)": "BAG-bestanden (*.gpkg *.zip *.xml)",
+    "PDOK's BAG GeoPackage (.gpkg), a zip of LV BAG 2.0 XML files, or one LV BAG XML file (e.g. "
+    "0221VBO15092020-000001.xml); give this or a folder.":
+        "Het BAG-GeoPackage van PDOK (.gpkg), een zip met LV BAG 2.0 XML-bestanden, of één LV "
+        "BAG XML-bestand (bv. 0221VBO15092020-000001.xml); geef dit of een map.",
+    "or: folder with LV BAG 2.0 files": "of: map met LV BAG 2.0-bestanden",
+    "A folder holding the LV BAG 2.0 XML files or zips (VBO, and NUM, OPR, PND for addresses and "
+    "construction years); give this or a file.":
+        "Een map met de LV BAG 2.0 XML-bestanden of zips (VBO, en NUM, OPR, PND voor adressen en "
+        "bouwjaren); geef dit of een bestand.",
+    "Extent to read": "Te lezen uitsnede",
+    "Only the verblijfsobjecten in this rectangle are read; give this or a mask layer, or "
+    "neither to read everything.":
+        "Alleen de verblijfsobjecten in deze rechthoek worden gelezen; geef dit of een "
+        "maskerlaag, of geen van beide om alles te lezen.",
+    "Mask layer (read only inside its polygons)": "Maskerlaag (alleen binnen de vlakken lezen)",
+    "Only the verblijfsobjecten inside these polygons are read; give this or an extent.":
+        "Alleen de verblijfsobjecten binnen deze vlakken worden gelezen; geef dit of een "
+        "uitsnede.",
+    "BAG statuses to keep": "Te houden BAG-statussen",
+    "Verblijfsobjecten with another status are left out (and counted in the log). Default: the "
+    "units that exist.":
+        "Verblijfsobjecten met een andere status vallen weg (en worden geteld in het logboek). "
+        "Standaard: de objecten die bestaan.",
+    "Verblijfsobject in gebruik (in use)": "Verblijfsobject in gebruik",
+    "Verblijfsobject in gebruik (niet ingemeten) (in use, not measured)":
+        "Verblijfsobject in gebruik (niet ingemeten)",
+    "Verblijfsobject buiten gebruik (out of use)": "Verblijfsobject buiten gebruik",
+    "Verbouwing verblijfsobject (being rebuilt)": "Verbouwing verblijfsobject",
+    "Verblijfsobject gevormd (planned, not built)": "Verblijfsobject gevormd",
+    "Niet gerealiseerd verblijfsobject (never built)": "Niet gerealiseerd verblijfsobject",
+    "Verblijfsobject ingetrokken (withdrawn)": "Verblijfsobject ingetrokken",
+    "Verblijfsobject ten onrechte opgevoerd (registered in error)":
+        "Verblijfsobject ten onrechte opgevoerd",
+    "GeoPackage layer": "GeoPackage-laag",
+    "The layer of the verblijfsobjecten in the GeoPackage (PDOK: verblijfsobject).":
+        "De laag met de verblijfsobjecten in het GeoPackage (PDOK: verblijfsobject).",
+    "BAG as on date": "BAG op datum",
+    "LV BAG: read the versions valid on this date (default: the extract's date and the current "
+    "versions). GeoPackage: recorded as the snapshot date (PDOK's file does not state it).":
+        "LV BAG: lees de versies die op deze datum golden (standaard: de datum van het extract "
+        "en de actuele versies). GeoPackage: vastgelegd als peildatum (het bestand van PDOK "
+        "vermeldt die niet).",
+    "BAG addresses (verblijfsobjecten)": "BAG-adressen (verblijfsobjecten)",
+    "One point per verblijfsobject in the BAG schema, EPSG:28992.":
+        "Eén punt per verblijfsobject in het BAG-schema, EPSG:28992.",
+    "Verblijfsobjecten read": "Gelezen verblijfsobjecten",
+    "Verblijfsobjecten left out by status": "Verblijfsobjecten weggevallen door de status",
+    "BAG snapshot date": "Peildatum van de BAG",
+    "Give an extent or a mask layer, not both.": "Geef een uitsnede of een maskerlaag, niet beide.",
+    "Give a BAG file or a folder of LV BAG files (one of the two).":
+        "Geef een BAG-bestand of een map met LV BAG-bestanden (een van beide).",
+    "Reading the BAG": "BAG lezen",
+    "snapshot": "peildatum",
+    "{} verblijfsobjecten read from {}": "{} verblijfsobjecten gelezen uit {}",
+    "BAG snapshot date: {}": "Peildatum van de BAG: {}",
+    "unknown": "onbekend",
+    "Left out by the status filter: {}": "Weggevallen door het statusfilter: {}",
+    "Older versions (history) left out: {}": "Oudere versies (historie) weggelaten: {}",
+    "Outside the mask, left out: {}": "Buiten het masker, weggelaten: {}",
+    "This BAG is SYNTHETIC (generated, not real data); every output made from it says so.":
+        "Deze BAG is SYNTHETISCH (gegenereerd, geen echte gegevens); elke uitvoer die ermee "
+        "gemaakt wordt, zegt dat.",
+    "No verblijfsobjecten read: is the extent or mask in the right place, and are the statuses "
+    "right?":
+        "Geen verblijfsobjecten gelezen: ligt de uitsnede of het masker op de goede plek, en "
+        "kloppen de statussen?",
+    "Load establishments (KvK/LISA) onto BAG addresses":
+        "Vestigingen (KvK/LISA) op BAG-adressen laden",
+    "Reads an establishments export (KvK, LISA) and places every establishment on its BAG "
+    "address; home-based businesses are left out unless asked for.":
+        "Leest een vestigingenbestand (KvK, LISA) en plaatst elke vestiging op haar BAG-adres; "
+        "bedrijven aan huis blijven buiten de laag, tenzij erom gevraagd wordt.",
+    _LOAD_EST_HELP_EN: _LOAD_EST_HELP,
+    "Establishments export (KvK/LISA: CSV or GeoPackage)":
+        "Vestigingenbestand (KvK/LISA: CSV of GeoPackage)",
+    "Establishments (*.csv *.txt *.gpkg)": "Vestigingen (*.csv *.txt *.gpkg)",
+    "A KvK Handelsregister or LISA export: one row per establishment with id, SBI code, start "
+    "and end date, employees and address (postcode and house number, a BAG id, or "
+    "coordinates).":
+        "Een export uit het KvK Handelsregister of van LISA: één rij per vestiging met id, "
+        "SBI-code, begin- en einddatum, werkzame personen en adres (postcode en huisnummer, een "
+        "BAG-id, of coördinaten).",
+    "Column mapping of the export (TOML or JSON)": "Kolomindeling van het bestand (TOML of JSON)",
+    "Column mappings (*.toml *.json)": "Kolomindelingen (*.toml *.json)",
+    "Which column of the export holds what, e.g. vestigingsnummer = \"Vestnr\"; empty: the "
+    "usual KvK and LISA column names are recognised.":
+        "Welke kolom van het bestand wat bevat, bv. vestigingsnummer = \"Vestnr\"; leeg: de "
+        "gebruikelijke kolomnamen van KvK en LISA worden herkend.",
+    "Reference date": "Peildatum",
+    "The date establishments must be active on; empty: today. (Dates in the export after today "
+    "are errors; an establishment that starts after the reference date is valid, only not "
+    "active then.)":
+        "De datum waarop vestigingen actief moeten zijn; leeg: vandaag. (Datums in het bestand "
+        "na vandaag zijn fouten; een vestiging die na de peildatum begint, is geldig, alleen "
+        "dan nog niet actief.)",
+    "The BAG layer, e.g. the output of Load BAG addresses; establishments are placed on its "
+    "points.":
+        "De BAG-laag, bv. de uitvoer van BAG-adressen laden; vestigingen worden op de punten "
+        "ervan geplaatst.",
+    "Include home-based establishments (internal use only, not for publication)":
+        "Vestigingen aan huis opnemen (alleen intern gebruik, niet voor publicatie)",
+    "Off (default): establishments at addresses whose only use is housing are left out of the "
+    "layer (they are personal data) and only counted. On: they are in the layer, marked "
+    "home_based; such a layer must not be published or shared.":
+        "Uit (standaard): vestigingen op adressen met alleen een woonfunctie blijven buiten de "
+        "laag (het zijn persoonsgegevens) en worden alleen geteld. Aan: ze staan in de laag, "
+        "gemarkeerd als home_based; zo'n laag mag niet gepubliceerd of gedeeld worden.",
+    "GeoPackage layer of the export": "GeoPackage-laag van het bestand",
+    "For a GeoPackage export: its layer; empty: the first.":
+        "Bij een GeoPackage: de laag; leeg: de eerste.",
+    "Establishments on BAG addresses": "Vestigingen op BAG-adressen",
+    "The placed establishments, as points on their BAG address.":
+        "De geplaatste vestigingen, als punten op hun BAG-adres.",
+    "Establishments on BAG addresses, including home-based (INTERNAL, not for publication)":
+        "Vestigingen op BAG-adressen, met bedrijven aan huis (INTERN, niet voor publicatie)",
+    "Establishments not used (rejected or not placed)":
+        "Niet gebruikte vestigingen (afgewezen of niet geplaatst)",
+    "One row per establishment that was rejected or not found in the BAG, with stage and "
+    "reason; rows as in the export, for internal use.":
+        "Eén rij per vestiging die is afgewezen of niet in de BAG is gevonden, met stap en "
+        "reden; rijen zoals in het bestand, voor intern gebruik.",
+    "Match rate (0–1)": "Koppelpercentage (0–1)",
+    "Establishments placed": "Geplaatste vestigingen",
+    "Establishments not placed": "Niet geplaatste vestigingen",
+    "Rows rejected": "Afgewezen rijen",
+    "Home-based establishments left out of the layer":
+        "Vestigingen aan huis die buiten de laag bleven",
+    "Reading the establishments": "Vestigingen lezen",
+    "{} rows read: {} valid, {} rejected": "{} rijen gelezen: {} geldig, {} afgewezen",
+    "Placed on a BAG address: {} of {} (match rate {:.1f} %)":
+        "Op een BAG-adres geplaatst: {} van {} (koppelpercentage {:.1f} %)",
+    "{} establishments rejected or not placed: see the table of establishments not used.":
+        "{} vestigingen afgewezen of niet geplaatst: zie de tabel met niet gebruikte "
+        "vestigingen.",
+    "INTERNAL USE ONLY: the layer holds {} home-based establishments (at addresses whose only "
+    "use is housing): personal data, not for publication.":
+        "ALLEEN INTERN GEBRUIK: de laag bevat {} vestigingen aan huis (op adressen met alleen "
+        "een woonfunctie): persoonsgegevens, niet voor publicatie.",
+    "{} home-based establishments (at addresses whose only use is housing) are not in the "
+    "layer; they are counted per street by the neighbourhood analysis.":
+        "{} vestigingen aan huis (op adressen met alleen een woonfunctie) staan niet in de laag; "
+        "de buurtanalyse telt ze per straat.",
+    # --- neighbourhood analysis: BAG and establishments -------------------------------------------
+    "BAG addresses (verblijfsobjecten; optional)": "BAG-adressen (verblijfsobjecten; optioneel)",
+    "A layer of BAG verblijfsobjecten in the BAG schema, e.g. the output of Load BAG addresses: "
+    "adds the BAG indicators per street. Only its points within the extent of the street layer "
+    "are read.":
+        "Een laag met BAG-verblijfsobjecten in het BAG-schema, bv. de uitvoer van BAG-adressen "
+        "laden: voegt de BAG-indicatoren per straat toe. Alleen de punten binnen de uitsnede "
+        "van de stratenlaag worden gelezen.",
+    "Privacy threshold (smallest count shown)": "Privacydrempel (kleinste getoonde aantal)",
+    "Establishment counts below this number are left empty (NULL) in the outputs, with the "
+    "shares built on them: a small count can point at one person.":
+        "Aantallen vestigingen onder dit getal blijven leeg (NULL) in de uitvoer, net als de "
+        "aandelen die erop steunen: een klein aantal kan naar één persoon wijzen.",
+    "Areas for a summary (e.g. CBS buurten; optional)":
+        "Gebieden voor een samenvatting (bv. CBS-buurten; optioneel)",
+    "Polygons (e.g. CBS buurten or wijken) to summarise the streets by: one row per area that "
+    "meets the street layer's extent, with the aggregates of every indicator.":
+        "Vlakken (bv. CBS-buurten of -wijken) om de straten per gebied samen te vatten: één rij "
+        "per gebied binnen de uitsnede van de stratenlaag, met de samenvattingen van elke "
+        "indicator.",
+    "Summary per area": "Samenvatting per gebied",
+    "With areas: one row per area with the aggregates of the indicators (small establishment "
+    "counts suppressed).":
+        "Met gebieden: één rij per gebied met de samenvattingen van de indicatoren (kleine "
+        "aantallen vestigingen onderdrukt).",
+    "With an establishments export: the rows that were rejected or not found in the BAG, with "
+    "the reason (internal use).":
+        "Met een vestigingenbestand: de rijen die zijn afgewezen of niet in de BAG zijn "
+        "gevonden, met de reden (intern gebruik).",
+    "An establishments export needs a BAG layer: the establishments are placed on BAG "
+    "addresses.":
+        "Een vestigingenbestand vraagt een BAG-laag: de vestigingen worden op BAG-adressen "
+        "geplaatst.",
+    "The BAG or establishments are SYNTHETIC (generated, not real data); every output says so.":
+        "De BAG of de vestigingen zijn SYNTHETISCH (gegenereerd, geen echte gegevens); elke "
+        "uitvoer zegt dat.",
+    "Streets with suppressed establishment counts (below {}): {}":
+        "Straten met onderdrukte aantallen vestigingen (onder {}): {}",
     # --- plugin ----------------------------------------------------------------------------------
     "Demo: Kanaleneiland (OpenStreetMap)": "Demo: Kanaleneiland (OpenStreetMap)",
     "The neighbourhood analysis is not available.": "De buurtanalyse is niet beschikbaar.",

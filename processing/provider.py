@@ -11,6 +11,7 @@ from qgis.core import Qgis, QgsMessageLog, QgsProcessingProvider  # type: ignore
 from qgis.PyQt.QtGui import QIcon  # type: ignore[import-not-found]
 
 from .alg_analysis import NeighbourhoodAnalysisAlgorithm
+from .alg_bag import LoadBagAlgorithm, LoadEstablishmentsAlgorithm
 from .alg_data import FetchOsmAlgorithm
 from .alg_indicators import (
     MixedUseAlgorithm,
@@ -34,6 +35,8 @@ LOG_TAG = "wijkkracht"
 ALGORITHMS: tuple[type[WijkkrachtAlgorithm], ...] = (
     NeighbourhoodAnalysisAlgorithm,
     FetchOsmAlgorithm,
+    LoadBagAlgorithm,
+    LoadEstablishmentsAlgorithm,
     ProximityAlgorithm,
     MixedUseAlgorithm,
     NoMixAlgorithm,

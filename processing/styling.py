@@ -6,6 +6,12 @@ graduated, POIs categorized N / O / other / vacant, the study area as an outline
 the QGIS language (:func:`wijkkracht.processing.i18n.language`). Every layer gets the data
 attribution in its metadata (abstract and rights), as the GeoPackage layers do.
 
+A streets layer can carry more styles than the one it shows: ``LayerStyle.extra`` names
+indicators (e.g. the key indicators of :func:`wijkkracht.styles.key_indicators`, BAG ones
+included when the layer has them) that become further named styles of the layer (*Layer
+Properties > Styles*, or the layer's context menu *Styles*), one graduated style each, as the
+GeoPackage's ``layer_styles`` table offers them.
+
 An algorithm calls :func:`style_on_load` for an output; QGIS then calls the post-processor when
 it loads the layer, after the algorithm (and the copy of it that ran) is gone, so the
 post-processors are kept alive here (:data:`_ALIVE`), the usual PyQGIS pattern.
@@ -27,7 +33,8 @@ from qgis.PyQt.QtXml import QDomDocument  # type: ignore[import-not-found]
 
 from .i18n import language, tr
 
-__all__ = ["LayerStyle", "StylePostProcessor", "style_on_load", "layer_qml"]
+__all__ = ["LayerStyle", "StylePostProcessor", "style_on_load", "layer_qml", "style_name",
+           "extra_styles"]
 
 #: The post-processors handed to QGIS, kept alive until QGIS has used them (QGIS does not own
 #: them). Bounded: a long session does not keep them all.
@@ -52,6 +59,9 @@ class LayerStyle:
     names
         For ``kind="types"``: type names found in the data, ``type_key -> name`` in the
         current language.
+    extra
+        Indicator columns offered as further named styles (graduated), besides the one
+        shown.
     """
 
     kind: str | None
@@ -59,6 +69,27 @@ class LayerStyle:
     attribution: str
     indicator: str | None = None
     names: Mapping[str, str] | None = None
+    extra: tuple[str, ...] = ()
+
+
+def style_name(style: LayerStyle, lang: str) -> str | None:
+    """The name of the style a layer shows (None for the default name, ``default``)."""
+    from ..core.indicators.registry import indicator
+
+    if style.kind == "types":
+        return tr("Opportunity types")
+    if style.kind == "indicator" and style.indicator is not None:
+        return indicator(style.indicator).title(lang)
+    return None
+
+
+def extra_styles(style: LayerStyle, lang: str) -> list[tuple[str, str]]:
+    """``(name, QML)`` of the further named styles of ``style`` (its ``extra`` indicators)."""
+    from ..core.indicators.registry import indicator
+    from ..styles.qml import indicator_qml
+
+    return [(indicator(name).title(lang), indicator_qml(name, lang=lang))
+            for name in style.extra if name != style.indicator]
 
 
 def layer_qml(style: LayerStyle, lang: str) -> str | None:
@@ -93,23 +124,49 @@ def layer_qml(style: LayerStyle, lang: str) -> str | None:
 
 
 class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
-    """Applies a QML style and sets the attribution when QGIS loads an output layer."""
+    """Applies a QML style and sets the attribution when QGIS loads an output layer.
 
-    def __init__(self, qml: str | None, abstract: str, attribution: str) -> None:
+    ``extras`` (``(name, QML)`` pairs) become further named styles of the layer; the one
+    shown is ``qml``, named ``name`` when given.
+    """
+
+    def __init__(self, qml: str | None, abstract: str, attribution: str, *,
+                 name: str | None = None, extras: list[tuple[str, str]] | None = None) -> None:
         super().__init__()
         self.qml = qml
         self.abstract = abstract
         self.attribution = attribution
+        self.name = name
+        self.extras = list(extras or [])
+
+    @staticmethod
+    def _import(layer: QgsMapLayer, qml: str, feedback: QgsProcessingFeedback) -> None:
+        doc = QDomDocument()
+        doc.setContent(qml)
+        ok, message = layer.importNamedStyle(doc)
+        if not ok:
+            feedback.reportError(f"wijkkracht: {tr('could not apply the style')}: {message}")
 
     def postProcessLayer(self, layer: QgsMapLayer, context: QgsProcessingContext,  # noqa: N802
                          feedback: QgsProcessingFeedback) -> None:
         """Style ``layer`` and write the attribution into its metadata."""
         if self.qml is not None:
-            doc = QDomDocument()
-            doc.setContent(self.qml)
-            ok, message = layer.importNamedStyle(doc)
-            if not ok:
-                feedback.reportError(f"wijkkracht: {tr('could not apply the style')}: {message}")
+            self._import(layer, self.qml, feedback)
+        if self.extras:
+            manager = layer.styleManager()
+            shown = manager.currentStyle()
+            if self.name and self.name != shown and self.name not in manager.styles():
+                manager.renameStyle(shown, self.name)
+                shown = self.name
+            for name, qml in self.extras:
+                if name in manager.styles():
+                    continue
+                # a copy of the shown style, made current, then replaced: switching back
+                # stores the replaced style under its name
+                manager.addStyleFromLayer(name)
+                manager.setCurrentStyle(name)
+                self._import(layer, qml, feedback)
+            manager.setCurrentStyle(shown)
         metadata = layer.metadata()
         metadata.setAbstract(self.abstract)
         metadata.setRights([self.attribution])
@@ -138,7 +195,8 @@ def style_on_load(context: QgsProcessingContext, dest_id: str, style: LayerStyle
         return False
     lang = language()
     processor = StylePostProcessor(layer_qml(style, lang), f"{tr(style.title)}. {style.attribution}",
-                                   style.attribution)
+                                   style.attribution, name=style_name(style, lang),
+                                   extras=extra_styles(style, lang))
     _ALIVE.append(processor)
     context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(processor)
     return True

@@ -42,6 +42,12 @@ Fixtures for other tests (session-scoped unless noted):
     ``qgis_language("nl")`` sets QGIS's user locale for one test (restored afterwards).
 ``fake_iface`` (function scope)
     A stand-in for ``qgis.utils.iface`` that records message-bar messages and menu entries.
+``wijkkracht_run``
+    ``wijkkracht_run(alg, feedback=None, **params)``: ``processing.run`` of
+    ``wijkkracht:<alg>`` with a temporary layer for every output layer not given.
+``frame_of_layer``
+    ``frame_of_layer(layer)``: a QGIS layer's attributes (NULL -> None) and geometry (shapely)
+    as a DataFrame, read with QGIS's API alone (independent of wijkkracht's conversion).
 
 Helpers importable from test modules are not possible (``--import-mode=importlib``); use the
 fixtures.
@@ -220,3 +226,42 @@ class FakeIface:
 def fake_iface() -> FakeIface:
     """A stand-in for ``qgis.utils.iface`` (see :class:`FakeIface`)."""
     return FakeIface()
+
+
+@pytest.fixture(scope="session")
+def wijkkracht_run(wijkkracht_provider: Any, qgis_processing: Any) -> Callable[..., Any]:
+    """``wijkkracht_run(alg, feedback=None, **params)`` (see the module documentation)."""
+    from qgis.core import QgsApplication, QgsProcessingFeedback, QgsProcessingParameterFeatureSink
+
+    def run(alg: str, feedback: Any = None, **params: Any) -> dict[str, Any]:
+        alg_id = f"wijkkracht:{alg}"
+        definition = QgsApplication.processingRegistry().algorithmById(alg_id)
+        assert definition is not None, f"{alg_id} is not registered"
+        for p in definition.parameterDefinitions():
+            if isinstance(p, QgsProcessingParameterFeatureSink) and p.name() not in params:
+                params[p.name()] = "TEMPORARY_OUTPUT"
+        return qgis_processing.run(alg_id, params, feedback=feedback or QgsProcessingFeedback())
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def frame_of_layer() -> Callable[[Any], Any]:
+    """``frame_of_layer(layer)`` (see the module documentation)."""
+    import pandas as pd
+    import shapely
+
+    def frame(layer: Any) -> pd.DataFrame:
+        names = [f.name() for f in layer.fields()]
+        rows, geoms = [], []
+        for feature in layer.getFeatures():
+            rows.append([None if v is None or (hasattr(v, "isNull") and v.isNull()) else v
+                         for v in feature.attributes()])
+            g = feature.geometry()
+            geoms.append(None if g.isNull() else shapely.from_wkb(bytes(g.asWkb())))
+        out = pd.DataFrame(rows, columns=names)
+        if layer.isSpatial():
+            out["geometry"] = geoms
+        return out
+
+    return frame

@@ -4,6 +4,7 @@ gives what the library gives for the same inputs: the same rows, fields and valu
 from __future__ import annotations
 
 import dataclasses
+import html
 import math
 import re
 from pathlib import Path
@@ -21,6 +22,8 @@ from wijkkracht.core.typology import TYPE_COLUMNS, TYPOLOGY_FEATURES
 ALGORITHM_IDS = {
     "wijkkracht:neighbourhoodanalysis",
     "wijkkracht:fetchosm",
+    "wijkkracht:loadbag",
+    "wijkkracht:loadestablishments",
     "wijkkracht:proximity",
     "wijkkracht:mixeduse",
     "wijkkracht:nomix",
@@ -64,8 +67,9 @@ def assert_same_geometry(got: pd.Series, expected: Any) -> None:
 
 @pytest.fixture(scope="module")
 def core_result() -> AnalysisResult:
-    """The library's analysis of the same data (read by the library itself)."""
-    return analyse_demo()
+    """The library's analysis of the same data (read by the library itself), OpenStreetMap only
+    (the demo's synthetic BAG/KvK layers are not among the QGIS layers)."""
+    return analyse_demo(synthetic_bag=False)
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +99,9 @@ def analysis(run: Any, demo_layers: dict[str, Any], tmp_path_factory: pytest.Tem
 
 
 def test_provider_offers_every_algorithm(wijkkracht_provider: Any) -> None:
+    from wijkkracht.processing.base import OSM_NOTICE
+    from wijkkracht.processing.i18n import tr
+
     algorithms = {a.id(): a for a in wijkkracht_provider.algorithms()}
     assert set(algorithms) == ALGORITHM_IDS
     assert wijkkracht_provider.id() == "wijkkracht" and not wijkkracht_provider.icon().isNull()
@@ -102,7 +109,11 @@ def test_provider_offers_every_algorithm(wijkkracht_provider: Any) -> None:
     assert groups == {"analysis", "data", "indicators", "typology", "output"}
     for alg in algorithms.values():
         assert alg.displayName() and alg.shortDescription() and not alg.icon().isNull()
-        assert "OpenStreetMap" in alg.shortHelpString()
+        # ends with the licence (and privacy) notices of the data it reads
+        help_text = alg.shortHelpString()
+        notices = type(alg).NOTICES
+        assert notices and all(html.escape(tr(n)) in help_text for n in notices), alg.id()
+        assert ("OpenStreetMap" in help_text) == (OSM_NOTICE in notices)
         for param in alg.parameterDefinitions():
             assert param.help(), f"{alg.id()}: parameter {param.name()} has no help"
             assert param.name() == param.name().upper()
@@ -124,7 +135,7 @@ def test_advanced_parameters(wijkkracht_provider: Any) -> None:
     advanced = {p.name() for p in alg.parameterDefinitions()
                 if p.flags() & QgsProcessingParameterDefinition.FlagAdvanced}
     assert {"CATEGORIES", "SNAP_DISTANCE", "KEEP_ALL_COMPONENTS", "K_MIN", "K_MAX", "SEED",
-            "LANGUAGE"} == advanced
+            "LANGUAGE", "ESTABLISHMENTS_MAPPING"} == advanced
 
 
 @pytest.mark.parametrize("alg", sorted(INDICATOR_ALGORITHMS))
@@ -197,7 +208,7 @@ def _without_ids(page: str) -> str:
 @pytest.mark.parametrize("method", [0, 1])
 def test_classify_streets_equals_the_library(method: int, run: Any, analysis: dict[str, Any]
                                              ) -> None:
-    expected = analyse_demo(contiguous=method == 1)
+    expected = analyse_demo(synthetic_bag=False, contiguous=method == 1)
     out = run("classifystreets", INPUT=analysis["STREETS_OUT"], METHOD=method)
     typed = layer_frame(out["OUTPUT"])
     assert list(typed.columns[-5:]) == [*TYPE_COLUMNS, "geometry"]

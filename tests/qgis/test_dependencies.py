@@ -16,8 +16,8 @@ import pytest
 from wijkkracht.processing import dependencies
 
 REPO = Path(__file__).resolve().parents[2]
-EVERY = {"neighbourhoodanalysis", "fetchosm", "proximity", "mixeduse", "nomix", "vacancy",
-         "classifystreets", "exportwebmap"}
+EVERY = {"neighbourhoodanalysis", "fetchosm", "loadbag", "loadestablishments", "proximity",
+         "mixeduse", "nomix", "vacancy", "classifystreets", "exportwebmap"}
 
 
 @pytest.fixture
@@ -55,6 +55,7 @@ def hide(wijkkracht_provider: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     (("sklearn",), {"classifystreets", "neighbourhoodanalysis"}, "scikit-learn"),
     (("osmnx",), {"fetchosm"}, "osmnx"),
     (("folium",), {"exportwebmap"}, "folium"),
+    (("pyogrio",), {"loadbag"}, "pyogrio"),  # the BAG readers read files themselves
     (("numpy", "osmnx"), EVERY, "numpy"),
 ])
 def test_missing_package_withholds_algorithms(hide: Any, hidden: tuple[str, ...],
@@ -75,7 +76,7 @@ def test_missing_package_withholds_algorithms(hide: Any, hidden: tuple[str, ...]
         assert tr(cls.DISPLAY_NAME) in message
 
 
-@pytest.mark.parametrize("hidden", [(), ("pyogrio", "rasterio")])
+@pytest.mark.parametrize("hidden", [(), ("rasterio", "fiona")])
 def test_nothing_missing_nothing_logged(hide: Any, hidden: tuple[str, ...]) -> None:
     offered, log = hide(*hidden)
     assert offered == EVERY and not [m for tag, m, _ in log if tag == "wijkkracht"]
@@ -192,10 +193,13 @@ def started_without_sklearn(tmp_path_factory: pytest.TempPathFactory, qgis_app: 
 def test_plugin_starts_without_sklearn(started_without_sklearn: dict[str, Any]) -> None:
     out = started_without_sklearn
     assert out["loaded"] and out["started"]
-    assert set(out["algorithms"]) == EVERY - {"classifystreets", "neighbourhoodanalysis"}
+    # pyogrio is hidden too: Load BAG addresses reads files with it
+    assert set(out["algorithms"]) == EVERY - {"classifystreets", "neighbourhoodanalysis",
+                                              "loadbag"}
     assert len(out["bar"]) == 2 and out["bar"][0] == out["bar"][1]  # start-up, then demo
     title, text, level, duration = out["bar"][0]
     assert title == "wijkkracht" and "scikit-learn" in text and "pip install" in text
+    assert "pyogrio" in text
     assert level == 1 and duration == 0  # Qgis.Warning, stays until closed
     assert any(tag == "wijkkracht" and "scikit-learn" in m for tag, m in out["log"])
     assert out["menus"] and out["menus"][0].startswith("Demo")

@@ -98,7 +98,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                *(f"{key}={out / name}" for key, name in OUTPUTS.items())]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                           env=env, cwd=tmp) as process:
-        expected = analyse_demo()  # meanwhile, on the other core
+        # meanwhile, on the other core; OpenStreetMap only, as the layers given
+        expected = analyse_demo(synthetic_bag=False)
         stdout, stderr = process.communicate(timeout=300)
     return {"returncode": process.returncode, "stdout": stdout, "stderr": stderr,
             "command": command, "expected": expected, "out": out}
@@ -154,3 +155,31 @@ def test_pois_area_and_map_are_written(report: dict[str, Any], run: dict[str, An
     assert len(area) == 1 and area["segments"].iloc[0] == len(run["expected"].streets)
     html = Path(results["HTML"]).read_text(encoding="utf-8")
     assert "OpenStreetMap" in html and "leaflet" in html.lower()
+
+
+def test_load_bag_unattended(tmp_path: Path) -> None:
+    """Load BAG addresses reads files with pyogrio inside qgis_process's own Python, next to
+    QGIS's GDAL: it must finish (no crash at exit) and write what the library reads."""
+    from wijkkracht.data_sources.bag import read_bag_lv
+
+    if not QGIS_PROCESS.is_file():
+        _unavailable(f"{QGIS_PROCESS} is not installed (apt-get install qgis)")
+    env = _env(tmp_path)
+    enable = subprocess.run([str(QGIS_PROCESS), "plugins", "enable", "wijkkracht"],
+                            capture_output=True, text=True, timeout=120, check=False, env=env,
+                            cwd=tmp_path)
+    assert enable.returncode == 0, enable.stdout + enable.stderr
+    lv = REPO / "tests" / "data" / "bag_lv"
+    out = tmp_path / "bag.gpkg"
+    done = subprocess.run([str(QGIS_PROCESS), "--json", "run", "wijkkracht:loadbag", "--",
+                           f"FOLDER={lv}", f"OUTPUT={out}"], capture_output=True, text=True,
+                          timeout=300, check=False, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:] + \
+        _crash_hint(done.returncode)
+    results = json.loads(done.stdout)["results"]
+    expected = read_bag_lv(lv)
+    assert results["COUNT"] == len(expected) and results["SNAPSHOT"] == "2020-09-15"
+    got = pyogrio.read_dataframe(out)
+    assert got.crs.to_epsg() == 28992
+    assert list(got["identificatie"]) == list(expected["identificatie"])
+    assert list(got["bouwjaar"]) == list(expected["bouwjaar"])

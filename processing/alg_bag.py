@@ -1,0 +1,502 @@
+"""Data: BAG verblijfsobjecten and KvK/LISA-style establishments, read by the library's readers.
+
+*Load BAG* reads PDOK's BAG GeoPackage (only the extent or mask asked for) or LV BAG 2.0 XML
+(a folder, a zip or files) with :func:`wijkkracht.data_sources.bag.read_bag_gpkg` /
+:func:`~wijkkracht.data_sources.bag.read_bag_lv` and writes the verblijfsobjecten in the
+library's BAG schema. *Load establishments* reads an establishments export with
+:func:`wijkkracht.data_sources.establishments.read_establishments`, places it on a BAG layer
+with :func:`~wijkkracht.data_sources.establishments.geolocate`, and writes the placed
+establishments and a table of the rows that could not be used.
+
+Privacy: establishments at addresses whose only use is housing (home-based businesses, mostly
+one person) are personal data. *Load establishments* leaves them out of its layer unless the
+user ticks the internal-use option; the publication check of the library
+(:func:`wijkkracht.core.privacy.check_publishable`) guards the default layer.
+
+These readers read files with pyogrio (GDAL): inside QGIS, pyogrio must use the same GDAL as
+QGIS (see the README, *QGIS*).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qgis.core import (  # type: ignore[import-not-found]
+    QgsCoordinateReferenceSystem,
+    QgsProcessing,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterDateTime,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterString,
+    QgsWkbTypes,
+)
+
+from .base import BAG_NOTICE, ESTABLISHMENTS_NOTICE, WijkkrachtAlgorithm
+from .i18n import language, tr
+from .styling import LayerStyle
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["LoadBagAlgorithm", "LoadEstablishmentsAlgorithm", "STATUS_LABELS", "BAG_ATTRIBUTION",
+           "ESTABLISHMENTS_ATTRIBUTION", "problems_frame"]
+
+#: The BAG statuses of a verblijfsobject (in the order of
+#: :data:`wijkkracht.data_sources.bag.BAG_STATUSES`) with an English gloss; Dutch shows the
+#: BAG term alone.
+STATUS_LABELS = (
+    "Verblijfsobject in gebruik (in use)",
+    "Verblijfsobject in gebruik (niet ingemeten) (in use, not measured)",
+    "Verblijfsobject buiten gebruik (out of use)",
+    "Verbouwing verblijfsobject (being rebuilt)",
+    "Verblijfsobject gevormd (planned, not built)",
+    "Niet gerealiseerd verblijfsobject (never built)",
+    "Verblijfsobject ingetrokken (withdrawn)",
+    "Verblijfsobject ten onrechte opgevoerd (registered in error)",
+)
+#: Attribution of BAG layers.
+BAG_ATTRIBUTION = "BAG: Kadaster, CC0 1.0"
+#: Attribution of establishment layers.
+ESTABLISHMENTS_ATTRIBUTION = "Establishments register (not open data)"
+#: What every output made from synthetic data says.
+_SYNTHETIC = "SYNTHETIC — generated, not real BAG/KvK data"
+
+
+def _status_default() -> list[int]:
+    from ..data_sources.bag import BAG_STATUSES, DEFAULT_STATUSES
+
+    return [BAG_STATUSES.index(s) for s in DEFAULT_STATUSES]
+
+
+class LoadBagAlgorithm(WijkkrachtAlgorithm):
+    """BAG verblijfsobjecten from PDOK's GeoPackage or LV BAG 2.0 XML, in the BAG schema."""
+
+    NAME = "loadbag"
+    DISPLAY_NAME = "Load BAG addresses (verblijfsobjecten)"
+    GROUP = "data"
+    REQUIRES = ("core", "files")
+    DESCRIPTION = ("Reads BAG verblijfsobjecten (addresses with use, floor area, status and "
+                   "construction year) for an area from PDOK's BAG GeoPackage or an LV BAG "
+                   "2.0 extract.")
+    HELP = ("Reads the verblijfsobjecten (addressable units) of the BAG: from PDOK's BAG "
+            "GeoPackage (layer verblijfsobject; only the features in the extent or mask are "
+            "read, through the file's spatial index, so the national file is never loaded "
+            "whole) or from an LV BAG 2.0 extract of Kadaster (a folder, a zip or XML files "
+            "named <gemeente>VBO<date>..., with the NUM, OPR and PND files for the address and "
+            "the construction year; only the current version of each object is kept). Give an "
+            "extent or a mask layer to read a neighbourhood, e.g. the streets layer of the "
+            "analysis. The status filter keeps by default the units that exist (in use, out of "
+            "use, being rebuilt); the units left out are counted per status in the log, with "
+            "the snapshot date of the BAG. Output: one point per verblijfsobject in EPSG:28992 "
+            "with identificatie, gebruiksdoel (its uses, comma separated), oppervlakte (m²), "
+            "status, openbare_ruimte_naam, huisnummer, huisletter, toevoeging, postcode, "
+            "pand_identificatie and bouwjaar: the input of the BAG indicators of the "
+            "neighbourhood analysis and of Load establishments. The files are read with "
+            "pyogrio, which inside QGIS must be built against the GDAL of QGIS.")
+    NOTICES = (BAG_NOTICE,)
+    REFERENCES = (
+        "Kadaster: Basisregistratie Adressen en Gebouwen (BAG), "
+        "https://www.kadaster.nl/zakelijk/registraties/basisregistraties/bag",
+        "PDOK: BAG GeoPackage, https://service.pdok.nl/lv/bag/atom/bag.xml",
+    )
+
+    INPUT = "INPUT"
+    FOLDER = "FOLDER"
+    LAYER = "LAYER"
+    EXTENT = "EXTENT"
+    MASK = "MASK"
+    STATUSES = "STATUSES"
+    SNAPSHOT_DATE = "SNAPSHOT_DATE"
+    OUTPUT = "OUTPUT"
+    COUNT = "COUNT"
+    DROPPED = "DROPPED"
+    SNAPSHOT = "SNAPSHOT"
+
+    def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
+        self.add(QgsProcessingParameterFile(
+            self.INPUT, tr("BAG file (GeoPackage, LV BAG zip or XML)"), optional=True,
+            fileFilter=tr("BAG files (*.gpkg *.zip *.xml)")),
+            "PDOK's BAG GeoPackage (.gpkg), a zip of LV BAG 2.0 XML files, or one LV BAG XML "
+            "file (e.g. 0221VBO15092020-000001.xml); give this or a folder.")
+        self.add(QgsProcessingParameterFile(
+            self.FOLDER, tr("or: folder with LV BAG 2.0 files"),
+            QgsProcessingParameterFile.Folder, optional=True),
+            "A folder holding the LV BAG 2.0 XML files or zips (VBO, and NUM, OPR, PND for "
+            "addresses and construction years); give this or a file.")
+        self.add(QgsProcessingParameterExtent(self.EXTENT, tr("Extent to read"), optional=True),
+                 "Only the verblijfsobjecten in this rectangle are read; give this or a mask "
+                 "layer, or neither to read everything.")
+        self.add(QgsProcessingParameterFeatureSource(
+            self.MASK, tr("Mask layer (read only inside its polygons)"),
+            [QgsProcessing.TypeVectorPolygon], optional=True),
+            "Only the verblijfsobjecten inside these polygons are read; give this or an extent.")
+        self.add_enum(self.STATUSES, "BAG statuses to keep", list(STATUS_LABELS),
+                      _status_default(),
+                      "Verblijfsobjecten with another status are left out (and counted in the "
+                      "log). Default: the units that exist.", multiple=True)
+        self.add(QgsProcessingParameterString(self.LAYER, tr("GeoPackage layer"),
+                                              "verblijfsobject"),
+                 "The layer of the verblijfsobjecten in the GeoPackage (PDOK: verblijfsobject).",
+                 advanced=True)
+        self.add(QgsProcessingParameterDateTime(
+            self.SNAPSHOT_DATE, tr("BAG as on date"), QgsProcessingParameterDateTime.Date,
+            optional=True),
+            "LV BAG: read the versions valid on this date (default: the extract's date and the "
+            "current versions). GeoPackage: recorded as the snapshot date (PDOK's file does not "
+            "state it).", advanced=True)
+        self.add_sink(self.OUTPUT, "BAG addresses (verblijfsobjecten)",
+                      "One point per verblijfsobject in the BAG schema, EPSG:28992.",
+                      QgsProcessing.TypeVectorPoint)
+        self.addOutput(QgsProcessingOutputNumber(self.COUNT, tr("Verblijfsobjecten read")))
+        self.addOutput(QgsProcessingOutputNumber(self.DROPPED,
+                                                 tr("Verblijfsobjecten left out by status")))
+        self.addOutput(QgsProcessingOutputString(self.SNAPSHOT, tr("BAG snapshot date")))
+
+    def _area(self, parameters: dict[str, Any], context: QgsProcessingContext,
+              feedback: QgsProcessingFeedback) -> tuple[Any, Any]:
+        """``(bbox, mask)`` in EPSG:28992 from the extent or the mask layer."""
+        from ..data_sources.schema import to_rd_new
+
+        has_extent = parameters.get(self.EXTENT) not in (None, "")
+        has_mask = parameters.get(self.MASK) not in (None, "")
+        if has_extent and has_mask:
+            raise QgsProcessingException(tr("Give an extent or a mask layer, not both."))
+        if has_extent:
+            rect = self.parameterAsExtent(parameters, self.EXTENT, context,
+                                          QgsCoordinateReferenceSystem("EPSG:28992"))
+            return (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()), None
+        if has_mask:
+            gdf = self.read_layer(parameters, self.MASK, context, feedback)
+            assert gdf is not None
+            polygons = self.run_core(to_rd_new, gdf, gdf.attrs["source"])
+            return None, polygons.geometry.union_all()
+        return None, None
+
+    def processAlgorithm(self, parameters: dict[str, Any], context: QgsProcessingContext,  # noqa: N802
+                         feedback: QgsProcessingFeedback) -> dict[str, Any]:
+        from ..data_sources.bag import BAG_STATUSES, read_bag_gpkg, read_bag_lv
+
+        path = self.parameterAsFile(parameters, self.INPUT, context)
+        folder = self.parameterAsFile(parameters, self.FOLDER, context)
+        if bool(path) == bool(folder):
+            raise QgsProcessingException(tr("Give a BAG file or a folder of LV BAG files "
+                                            "(one of the two)."))
+        statuses = [BAG_STATUSES[i] for i in
+                    self.parameterAsEnums(parameters, self.STATUSES, context)]
+        snapshot = self.date_parameter(parameters, self.SNAPSHOT_DATE, context)
+        steps = self.steps(feedback, 2)
+        bbox, mask = self._area(parameters, context, steps)
+        source = path or folder
+        steps.setProgressText(tr("Reading the BAG"))
+        outside = 0
+        with self.library_warnings(feedback):
+            if path and Path(path).suffix.lower() == ".gpkg":
+                layer = self.parameterAsString(parameters, self.LAYER, context) or \
+                    "verblijfsobject"
+                bag = self.run_core(read_bag_gpkg, path, bbox=bbox, mask=mask,
+                                    statuses=statuses, layer=layer, snapshot_date=snapshot)
+            else:
+                # the LV reader filters by rectangle: the mask's bounds, then the mask itself
+                bag = self.run_core(read_bag_lv, source,
+                                    bbox=bbox if mask is None else mask.bounds,
+                                    statuses=statuses, snapshot_date=snapshot)
+                if mask is not None and len(bag):
+                    inside = bag.geometry.intersects(mask).to_numpy()
+                    outside = int((~inside).sum())
+                    bag = bag[inside].reset_index(drop=True)
+        if steps.isCanceled():
+            return {}
+        meta = dict(bag.attrs.get("bag", {}))
+        dropped = self._report(feedback, bag, meta, outside)
+        synthetic = bool(meta.get("synthetic"))
+        if synthetic:
+            bag = bag.assign(synthetic=True)
+        steps.setCurrentStep(1)
+        attribution = BAG_ATTRIBUTION + (f"; {_SYNTHETIC}" if synthetic else "")
+        if meta.get("snapshot_date"):
+            attribution += f"; {tr('snapshot')} {meta['snapshot_date']}"
+        title = "BAG addresses (verblijfsobjecten)"
+        out = self.write_layer(parameters, self.OUTPUT, context, steps, bag,
+                               LayerStyle(None, title, attribution),
+                               geometry_type=QgsWkbTypes.Point)
+        return {self.OUTPUT: out, self.COUNT: len(bag), self.DROPPED: dropped,
+                self.SNAPSHOT: meta.get("snapshot_date") or ""}
+
+    @staticmethod
+    def _report(feedback: QgsProcessingFeedback, bag: Any, meta: dict[str, Any],
+                outside: int) -> int:
+        """Log what was read and left out; return the number left out by status."""
+        feedback.pushInfo(tr("{} verblijfsobjecten read from {}").format(len(bag),
+                                                                        meta.get("source", "")))
+        feedback.pushInfo(tr("BAG snapshot date: {}").format(
+            meta.get("snapshot_date") or tr("unknown")))
+        by_status = dict(meta.get("dropped_by_status") or {})
+        dropped = int(sum(by_status.values()))
+        feedback.pushInfo(tr("Left out by the status filter: {}").format(dropped))
+        for status, count in sorted(by_status.items()):
+            feedback.pushInfo(f"  {status}: {count}")
+        if meta.get("history_dropped"):
+            feedback.pushInfo(tr("Older versions (history) left out: {}").format(
+                meta["history_dropped"]))
+        if outside:
+            feedback.pushInfo(tr("Outside the mask, left out: {}").format(outside))
+        joins = {**(meta.get("address_join") or {}), **(meta.get("pand_join") or {})}
+        for key, value in joins.items():
+            feedback.pushInfo(f"  {key}: {value}")
+        if meta.get("synthetic"):
+            feedback.pushWarning(tr("This BAG is SYNTHETIC (generated, not real data); every "
+                                    "output made from it says so."))
+        if not len(bag):
+            feedback.pushWarning(tr("No verblijfsobjecten read: is the extent or mask in the "
+                                    "right place, and are the statuses right?"))
+        return dropped
+
+
+def problems_frame(rejected: pd.DataFrame, unmatched: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an establishments export that could not be used, as one table.
+
+    The same rows and columns as :func:`wijkkracht.data_sources.establishments.write_problems`
+    writes to CSV: ``row``, ``stage`` (``rejected``: not usable; ``unmatched``: valid but not
+    placed on a BAG address), ``vestigingsnummer``, ``reason``, then the other columns, all as
+    text (dates ISO).
+    """
+    import pandas as pd
+
+    parts = []
+    for stage, frame in (("rejected", rejected), ("unmatched", unmatched)):
+        part = pd.DataFrame(frame).copy()
+        for name in part.columns:
+            if pd.api.types.is_datetime64_any_dtype(part[name]):
+                part[name] = part[name].dt.strftime("%Y-%m-%d")
+        parts.append(part.assign(stage=stage))
+    out = pd.concat(parts, ignore_index=True)
+    first = [c for c in ("row", "stage", "vestigingsnummer", "reason") if c in out.columns]
+    out = out[first + [c for c in out.columns if c not in first]]
+    text = out.drop(columns=["row"]).astype(object)
+    text = text.where(text.notna(), None).map(lambda v: v if v is None else str(v))
+    return pd.concat([out[["row"]].astype("int64"), text], axis=1)
+
+
+class LoadEstablishmentsAlgorithm(WijkkrachtAlgorithm):
+    """An establishments export placed on BAG addresses; home-based ones left out by default."""
+
+    NAME = "loadestablishments"
+    DISPLAY_NAME = "Load establishments (KvK/LISA) onto BAG addresses"
+    GROUP = "data"
+    REQUIRES = ("core",)
+    DESCRIPTION = ("Reads an establishments export (KvK, LISA) and places every establishment "
+                   "on its BAG address; home-based businesses are left out unless asked for.")
+    HELP = ("Reads a KvK Handelsregister or LISA export (CSV in any common encoding and "
+            "delimiter, or a GeoPackage) with its usual column names, or with a column mapping "
+            "file (TOML or JSON, e.g. vestigingsnummer = \"Vestnr\"), and places each "
+            "establishment on a BAG verblijfsobject: by BAG id, else by postcode, house number, "
+            "letter and addition (also written differently), else by postcode and number when "
+            "the BAG has one unit there, else by its coordinates (within 25 m). The log gives "
+            "the match rate. Output: the placed establishments as points on their BAG address, "
+            "with vbo_id, gebruiksdoel, match_quality, home_based and active (on the reference "
+            "date); and a table of the rows that could not be used, with the reason: rejected "
+            "rows (no id, bad SBI code, dates, address) and valid rows not found in the BAG "
+            "(e.g. outside the area of the BAG layer). Privacy: establishments at addresses "
+            "whose only use is housing (home-based businesses, mostly one person) are left out "
+            "of the layer and only counted, unless 'Include home-based establishments' is "
+            "ticked; such a layer is for internal use and must not be published. The "
+            "neighbourhood analysis reads the export itself and counts home-based businesses "
+            "per street, with small counts suppressed.")
+    NOTICES = (ESTABLISHMENTS_NOTICE, BAG_NOTICE)
+
+    INPUT = "INPUT"
+    MAPPING = "MAPPING"
+    LAYER = "LAYER"
+    BAG = "BAG"
+    REFERENCE_DATE = "REFERENCE_DATE"
+    INCLUDE_HOME_BASED = "INCLUDE_HOME_BASED"
+    OUTPUT = "OUTPUT"
+    PROBLEMS = "PROBLEMS"
+    MATCH_RATE = "MATCH_RATE"
+    MATCHED = "MATCHED"
+    UNMATCHED = "UNMATCHED"
+    REJECTED = "REJECTED"
+    HOME_BASED_LEFT_OUT = "HOME_BASED_LEFT_OUT"
+
+    def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
+        add_establishment_inputs(self, self.INPUT, self.MAPPING, optional=False)
+        self.add(QgsProcessingParameterFeatureSource(
+            self.BAG, tr("BAG addresses (verblijfsobjecten)"), [QgsProcessing.TypeVectorPoint]),
+            "The BAG layer, e.g. the output of Load BAG addresses; establishments are placed "
+            "on its points.")
+        add_reference_date(self, self.REFERENCE_DATE)
+        self.add(QgsProcessingParameterBoolean(
+            self.INCLUDE_HOME_BASED,
+            tr("Include home-based establishments (internal use only, not for publication)"),
+            False),
+            "Off (default): establishments at addresses whose only use is housing are left "
+            "out of the layer (they are personal data) and only counted. On: they are in the "
+            "layer, marked home_based; such a layer must not be published or shared.")
+        self.add(QgsProcessingParameterString(self.LAYER, tr("GeoPackage layer of the export"),
+                                              optional=True),
+                 "For a GeoPackage export: its layer; empty: the first.", advanced=True)
+        self.add_sink(self.OUTPUT, "Establishments on BAG addresses",
+                      "The placed establishments, as points on their BAG address.",
+                      QgsProcessing.TypeVectorPoint)
+        self.add_sink(self.PROBLEMS, "Establishments not used (rejected or not placed)",
+                      "One row per establishment that was rejected or not found in the BAG, "
+                      "with stage and reason; rows as in the export, for internal use.",
+                      QgsProcessing.TypeVector)
+        self.addOutput(QgsProcessingOutputNumber(self.MATCH_RATE, tr("Match rate (0–1)")))
+        self.addOutput(QgsProcessingOutputNumber(self.MATCHED, tr("Establishments placed")))
+        self.addOutput(QgsProcessingOutputNumber(self.UNMATCHED,
+                                                 tr("Establishments not placed")))
+        self.addOutput(QgsProcessingOutputNumber(self.REJECTED, tr("Rows rejected")))
+        self.addOutput(QgsProcessingOutputNumber(
+            self.HOME_BASED_LEFT_OUT, tr("Home-based establishments left out of the layer")))
+
+    def processAlgorithm(self, parameters: dict[str, Any], context: QgsProcessingContext,  # noqa: N802
+                         feedback: QgsProcessingFeedback) -> dict[str, Any]:
+        import numpy as np
+
+        from ..core.indicators.bag import active_mask
+        from ..core.privacy import check_publishable
+        from ..data_sources.bag import parse_gebruiksdoel
+        from ..data_sources.establishments import geolocate
+
+        include = self.parameterAsBoolean(parameters, self.INCLUDE_HOME_BASED, context)
+        reference = self.date_parameter(parameters, self.REFERENCE_DATE, context)
+        steps = self.steps(feedback, 3)
+        bag = self.read_bag_layer(parameters, self.BAG, context, steps)
+        if steps.isCanceled():
+            return {}
+        steps.setCurrentStep(1)
+        steps.setProgressText(tr("Reading the establishments"))
+        layer = self.parameterAsString(parameters, self.LAYER, context) or None
+        read = read_establishment_inputs(self, parameters, self.INPUT, self.MAPPING, context,
+                                         layer=layer)
+        located = self.run_core(geolocate, read.establishments, bag)
+        matched = located.matched
+        uses = [parse_gebruiksdoel(v) for v in matched["gebruiksdoel"]]
+        home = np.array([u in ((), ("woonfunctie",)) for u in uses], dtype=bool)
+        matched["home_based"] = home
+        matched["active"] = active_mask(matched, reference or _today())
+        report_establishments(feedback, read, located)
+        synthetic = bool(read.establishments.attrs.get("synthetic")) or _flagged(matched) or \
+            bool(bag.attrs.get("synthetic"))
+        if include:
+            out = matched
+            feedback.pushWarning(tr("INTERNAL USE ONLY: the layer holds {} home-based "
+                                    "establishments (at addresses whose only use is housing): "
+                                    "personal data, not for publication.").format(int(home.sum())))
+        else:
+            out = matched[~home].reset_index(drop=True)
+            # the library's own publication check (individuals at home addresses)
+            self.run_core(check_publishable, out.drop(columns=["home_based"]),
+                          what=tr("Establishments on BAG addresses"))
+            feedback.pushInfo(tr("{} home-based establishments (at addresses whose only use is "
+                                 "housing) are not in the layer; they are counted per street "
+                                 "by the neighbourhood analysis.").format(int(home.sum())))
+        if steps.isCanceled():
+            return {}
+        steps.setCurrentStep(2)
+        title = ("Establishments on BAG addresses, including home-based (INTERNAL, not for "
+                 "publication)" if include else "Establishments on BAG addresses")
+        attribution = ESTABLISHMENTS_ATTRIBUTION + (f"; {_SYNTHETIC}" if synthetic else "")
+        results = {
+            self.OUTPUT: self.write_layer(parameters, self.OUTPUT, context, steps, out,
+                                          LayerStyle(None, title, attribution),
+                                          geometry_type=QgsWkbTypes.Point),
+            self.PROBLEMS: self.write_layer(
+                parameters, self.PROBLEMS, context, steps,
+                problems_frame(read.rejected, located.unmatched),
+                LayerStyle(None, "Establishments not used (rejected or not placed)",
+                           attribution)),
+            self.MATCH_RATE: float(located.match_rate),
+            self.MATCHED: int(len(matched)),
+            self.UNMATCHED: int(len(located.unmatched)),
+            self.REJECTED: int(len(read.rejected)),
+            self.HOME_BASED_LEFT_OUT: 0 if include else int(home.sum()),
+        }
+        return results
+
+
+def _today() -> str:
+    import datetime
+
+    return datetime.date.today().isoformat()
+
+
+def _flagged(frame: pd.DataFrame) -> bool:
+    """Whether a ``synthetic`` column says the rows are synthetic."""
+    if "synthetic" not in frame.columns or not len(frame):
+        return False
+    return bool(frame["synthetic"].astype(str).str.lower().isin(["true", "1"]).any())
+
+
+def add_establishment_inputs(alg: WijkkrachtAlgorithm, key: str, mapping_key: str, *,
+                             optional: bool) -> None:
+    """The establishments export (file) and its column mapping (advanced) parameters."""
+    alg.add(QgsProcessingParameterFile(
+        key, tr("Establishments export (KvK/LISA: CSV or GeoPackage)"), optional=optional,
+        fileFilter=tr("Establishments (*.csv *.txt *.gpkg)")),
+        "A KvK Handelsregister or LISA export: one row per establishment with id, SBI code, "
+        "start and end date, employees and address (postcode and house number, a BAG id, or "
+        "coordinates).")
+    alg.add(QgsProcessingParameterFile(
+        mapping_key, tr("Column mapping of the export (TOML or JSON)"), optional=True,
+        fileFilter=tr("Column mappings (*.toml *.json)")),
+        "Which column of the export holds what, e.g. vestigingsnummer = \"Vestnr\"; empty: "
+        "the usual KvK and LISA column names are recognised.", advanced=True)
+
+
+def add_reference_date(alg: WijkkrachtAlgorithm, key: str) -> None:
+    """The reference date parameter (optional; default today)."""
+    alg.add(QgsProcessingParameterDateTime(key, tr("Reference date"),
+                                           QgsProcessingParameterDateTime.Date, optional=True),
+            "The date establishments must be active on; empty: today. (Dates in the export "
+            "after today are errors; an establishment that starts after the reference date is "
+            "valid, only not active then.)")
+
+
+def read_establishment_inputs(alg: WijkkrachtAlgorithm, parameters: dict[str, Any], key: str,
+                              mapping_key: str, context: QgsProcessingContext, *,
+                              layer: str | None = None) -> Any:
+    """Read the export of parameter ``key`` with its mapping (the library's reader).
+
+    As the command line does: dates after today are errors in the export (an establishment
+    that starts after the reference date is valid, only not active then).
+    """
+    from ..data_sources.establishments import read_establishments
+    from .dependencies import install_hint, missing_packages
+
+    path = alg.parameterAsFile(parameters, key, context)
+    mapping = alg.parameterAsFile(parameters, mapping_key, context) or None
+    if Path(path).suffix.lower() == ".gpkg":
+        missing = missing_packages(["files"])
+        if missing:
+            raise QgsProcessingException(install_hint(missing, lang=language()))
+    return alg.run_core(read_establishments, path, mapping=mapping, layer=layer)
+
+
+def report_establishments(feedback: QgsProcessingFeedback, read: Any, located: Any) -> None:
+    """Log how many rows were read, rejected and placed (the match rate)."""
+    counts = read.counts
+    feedback.pushInfo(tr("{} rows read: {} valid, {} rejected").format(
+        counts.get("read", 0), counts.get("valid", 0), counts.get("rejected", 0)))
+    for key, value in counts.items():
+        if key not in ("read", "valid", "rejected"):
+            feedback.pushInfo(f"  {key}: {value}")
+    feedback.pushInfo(tr("Placed on a BAG address: {} of {} (match rate {:.1f} %)").format(
+        located.counts.get("matched", 0), located.counts.get("total", 0),
+        100.0 * located.match_rate))
+    for key, value in located.counts.items():
+        if key not in ("matched", "total", "unmatched") and value:
+            feedback.pushInfo(f"  {key}: {value}")
+    if len(read.rejected) or len(located.unmatched):
+        feedback.pushWarning(tr("{} establishments rejected or not placed: see the table of "
+                                "establishments not used.").format(
+                                    len(read.rejected) + len(located.unmatched)))

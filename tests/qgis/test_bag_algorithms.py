@@ -1,0 +1,581 @@
+"""BAG and establishments in QGIS: *Load BAG addresses*, *Load establishments* and the BAG/KvK
+indicators of the neighbourhood analysis, run by QGIS's Processing and compared with the library.
+
+Data: the real LV BAG 2.0 files of Doesburg (``tests/data/bag_lv``, and the whole extract in
+``../shared/data/doesburg`` where present), the PDOK-layout BAG GeoPackage fixture
+(``tests/data/bag_verblijfsobject.gpkg``), and SYNTHETIC BAG/KvK data for Kanaleneiland made by
+:func:`wijkkracht.data_sources.synthetic.write_synthetic` (seed 0) on the real buildings of the
+bundled demo.
+"""
+
+from __future__ import annotations
+
+import math
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from wijkkracht.core.indicators.registry import INDICATORS, SENSITIVE, indicator, key_indicators
+from wijkkracht.data_sources.bag import BAG_COLUMNS, BAG_STATUSES, read_bag_gpkg, read_bag_lv
+from wijkkracht.data_sources.establishments import geolocate, read_establishments
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "tests" / "data"
+LV = DATA / "bag_lv"
+GPKG = DATA / "bag_verblijfsobject.gpkg"
+SHARED_DOESBURG = REPO.parent / "shared" / "data" / "doesburg"
+REFERENCE_DATE = "2026-01-01"
+SYNTHETIC_LAYER = "verblijfsobject_synthetic"
+#: The key BAG/KvK indicators (the registry's), which get a style of their own.
+KEY_BAG = tuple(n for n in key_indicators() if INDICATORS[n].requires != "osm")
+
+
+def _plain(value: Any) -> Any:
+    """A comparable plain value: None for every kind of missing, numbers as float."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    return value
+
+
+def assert_same(got: Any, expected: Any, name: str) -> None:
+    a = [_plain(v) for v in got]
+    b = [_plain(v) for v in expected]
+    assert len(a) == len(b), name
+    bad = [(i, x, y) for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    assert not bad, f"{name}: {len(bad)} differ, e.g. {bad[:3]}"
+
+
+def assert_same_bag(layer: Any, expected: Any, frame_of_layer: Callable[[Any], pd.DataFrame]
+                    ) -> pd.DataFrame:
+    """The layer holds the BAG frame ``expected``: same rows, fields, values and points."""
+    got = frame_of_layer(layer)
+    assert layer.crs().authid() == "EPSG:28992"
+    fields = [c for c in got.columns if c != "geometry"]
+    assert fields[:len(BAG_COLUMNS) - 1] == list(BAG_COLUMNS[:-1])
+    assert set(fields[len(BAG_COLUMNS) - 1:]) <= {"synthetic"}
+    assert len(got) == len(expected)
+    for name in BAG_COLUMNS[:-1]:
+        assert_same(got[name], expected[name], name)
+    assert bool(np.all(shapely.equals_exact(np.asarray(list(got["geometry"]), dtype=object),
+                                            expected.geometry.to_numpy(), 0.0)))
+    return got
+
+
+def assert_same_frame(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """Every attribute column of ``expected`` is in ``got`` with the same values (dates as
+    dates)."""
+    for name in expected.columns:
+        if name == expected.geometry.name:
+            continue
+        assert name in got.columns, name
+        if pd.api.types.is_datetime64_any_dtype(expected[name]):
+            want = [None if pd.isna(v) else v.strftime("%Y-%m-%d") for v in expected[name]]
+            have = [None if v is None else v.toString("yyyy-MM-dd") for v in got[name]]
+            assert have == want, name
+        else:
+            assert_same(got[name], expected[name], name)
+
+
+def log_of(feedback: Any) -> str:
+    return feedback.textLog() + "\n" + feedback.htmlLog()
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """SYNTHETIC BAG and establishments for Kanaleneiland (seed 0), written to files."""
+    from wijkkracht.data_sources.synthetic import write_synthetic
+
+    folder = tmp_path_factory.mktemp("synthetic")
+    files = {p.name: p for p in write_synthetic(folder, seed=0)}
+    return {"bag": files["bag_synthetic.gpkg"],
+            "establishments": files["establishments_synthetic.csv"]}
+
+
+@pytest.fixture(scope="module")
+def synthetic_bag_layer(wijkkracht_run: Any, synthetic: dict[str, Path]) -> Any:
+    """Load BAG addresses of the whole synthetic GeoPackage (a memory layer)."""
+    out = wijkkracht_run("loadbag", INPUT=str(synthetic["bag"]), LAYER=SYNTHETIC_LAYER)
+    return out["OUTPUT"]
+
+
+# --------------------------------------------------------------------------------------------
+# Load BAG addresses
+
+
+def test_load_bag_lv_folder_equals_the_reader(wijkkracht_run: Any,
+                                              frame_of_layer: Callable[[Any], pd.DataFrame]
+                                              ) -> None:
+    from qgis.core import QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    out = wijkkracht_run("loadbag", feedback=feedback, FOLDER=str(LV))
+    expected = read_bag_lv(LV)
+    everything = read_bag_lv(LV, statuses=None)
+    assert_same_bag(out["OUTPUT"], expected, frame_of_layer)
+    dropped = len(everything) - len(expected)
+    assert out["COUNT"] == len(expected) and out["DROPPED"] == dropped
+    assert out["SNAPSHOT"] == expected.attrs["bag"]["snapshot_date"] == "2020-09-15"
+    log = log_of(feedback)
+    assert "2020-09-15" in log and f"{len(expected)} verblijfsobjecten" in log
+
+
+def test_load_bag_status_filter(wijkkracht_run: Any,
+                                frame_of_layer: Callable[[Any], pd.DataFrame]) -> None:
+    every = list(range(len(BAG_STATUSES)))
+    out = wijkkracht_run("loadbag", INPUT=str(GPKG), STATUSES=every)
+    assert_same_bag(out["OUTPUT"], read_bag_gpkg(GPKG, statuses=None), frame_of_layer)
+    assert out["DROPPED"] == 0
+    default = wijkkracht_run("loadbag", INPUT=str(GPKG))
+    kept = read_bag_gpkg(GPKG)
+    assert_same_bag(default["OUTPUT"], kept, frame_of_layer)
+    assert "Verblijfsobject gevormd" not in set(kept["status"])
+    assert default["DROPPED"] == sum(kept.attrs["bag"]["dropped_by_status"].values()) == 1
+    only_rebuilt = wijkkracht_run("loadbag", INPUT=str(GPKG),
+                                  STATUSES=[BAG_STATUSES.index("Verbouwing verblijfsobject")])
+    got = frame_of_layer(only_rebuilt["OUTPUT"])
+    assert set(got["status"]) == {"Verbouwing verblijfsobject"}
+
+
+def test_load_bag_zip_and_single_xml(wijkkracht_run: Any, tmp_path: Path,
+                                     frame_of_layer: Callable[[Any], pd.DataFrame]) -> None:
+    archive = tmp_path / "0221_lvbag.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for f in sorted(LV.iterdir()):
+            zf.write(f, f.name)
+    out = wijkkracht_run("loadbag", INPUT=str(archive))
+    assert_same_bag(out["OUTPUT"], read_bag_lv(LV), frame_of_layer)
+    vbo = LV / "0221VBO15092020-000001.xml"
+    alone = wijkkracht_run("loadbag", INPUT=str(vbo))
+    got = assert_same_bag(alone["OUTPUT"], read_bag_lv(vbo), frame_of_layer)
+    assert got["postcode"].isna().all()  # no NUM file: no address
+
+
+@pytest.mark.skipif(not SHARED_DOESBURG.is_dir(), reason="../shared/data/doesburg not present")
+def test_load_bag_whole_doesburg_extract(wijkkracht_run: Any,
+                                         frame_of_layer: Callable[[Any], pd.DataFrame]) -> None:
+    """The real, uncut Doesburg extract (OPR and the zipped PND files whole)."""
+    out = wijkkracht_run("loadbag", FOLDER=str(SHARED_DOESBURG))
+    expected = read_bag_lv(SHARED_DOESBURG)
+    got = assert_same_bag(out["OUTPUT"], expected, frame_of_layer)
+    assert got["bouwjaar"].notna().all() and got["openbare_ruimte_naam"].notna().all()
+
+
+def test_load_bag_extent_and_mask_stream_only_that_part(
+        wijkkracht_run: Any, synthetic: dict[str, Path],
+        frame_of_layer: Callable[[Any], pd.DataFrame]) -> None:
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+
+    window = (134600.0, 453850.0, 135000.0, 454250.0)
+    extent = f"{window[0]},{window[2]},{window[1]},{window[3]} [EPSG:28992]"
+    out = wijkkracht_run("loadbag", INPUT=str(synthetic["bag"]), LAYER=SYNTHETIC_LAYER,
+                         EXTENT=extent)
+    expected = read_bag_gpkg(synthetic["bag"], layer=SYNTHETIC_LAYER, bbox=window)
+    whole = read_bag_gpkg(synthetic["bag"], layer=SYNTHETIC_LAYER)
+    assert 0 < len(expected) < len(whole) / 4
+    got = assert_same_bag(out["OUTPUT"], expected, frame_of_layer)
+    assert got["synthetic"].all()  # the generator's files say so, and so does the output
+
+    triangle = shapely.Polygon([(window[0], window[1]), (window[2], window[1]),
+                                (window[0], window[3])])
+    mask = QgsVectorLayer("Polygon?crs=EPSG:28992", "mask", "memory")
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromWkt(triangle.wkt))
+    mask.dataProvider().addFeatures([feature])
+    masked = wijkkracht_run("loadbag", INPUT=str(synthetic["bag"]), LAYER=SYNTHETIC_LAYER,
+                            MASK=mask)
+    expected = read_bag_gpkg(synthetic["bag"], layer=SYNTHETIC_LAYER, mask=triangle)
+    assert_same_bag(masked["OUTPUT"], expected, frame_of_layer)
+    # LV BAG with a mask: the reader's rectangle, then the mask
+    lv = read_bag_lv(LV)
+    point = lv.geometry.iloc[0]
+    near = QgsVectorLayer("Polygon?crs=EPSG:28992", "near", "memory")
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromWkt(point.buffer(1.0).wkt))
+    near.dataProvider().addFeatures([feature])
+    lv_masked = wijkkracht_run("loadbag", FOLDER=str(LV), MASK=near)
+    assert_same_bag(lv_masked["OUTPUT"], lv[lv.geometry.intersects(point.buffer(1.0))],
+                    frame_of_layer)
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({}, "BAG file or a folder"),
+    ({"INPUT": str(GPKG), "FOLDER": str(LV)}, "BAG file or a folder"),
+    ({"INPUT": str(GPKG), "STATUSES": []}, "STATUSES"),  # QGIS refuses an empty choice
+    ({"INPUT": str(GPKG), "LAYER": "pand"}, "no layer 'pand'"),
+])
+def test_load_bag_refuses(params: dict[str, Any], message: str, wijkkracht_run: Any,
+                          qgis_language: Any) -> None:
+    from qgis.core import QgsProcessingException
+
+    qgis_language("en")
+    with pytest.raises(QgsProcessingException, match=message):
+        wijkkracht_run("loadbag", **params)
+
+
+# --------------------------------------------------------------------------------------------
+# Load establishments
+
+
+@pytest.fixture(scope="module")
+def core_located(synthetic: dict[str, Path]) -> tuple[Any, Any]:
+    """The library's reading and geolocation of the synthetic export on the synthetic BAG."""
+    bag = read_bag_gpkg(synthetic["bag"], layer=SYNTHETIC_LAYER)
+    read = read_establishments(synthetic["establishments"])
+    return read, geolocate(read.establishments, bag)
+
+
+@pytest.fixture(scope="module")
+def establishments(wijkkracht_run: Any, synthetic: dict[str, Path],
+                   synthetic_bag_layer: Any) -> dict[bool, dict[str, Any]]:
+    """Load establishments without (False) and with (True) the home-based ones."""
+    from qgis.core import QgsProcessingFeedback
+
+    out = {}
+    for include in (False, True):
+        feedback = QgsProcessingFeedback()
+        out[include] = wijkkracht_run(
+            "loadestablishments", feedback=feedback, INPUT=str(synthetic["establishments"]),
+            BAG=synthetic_bag_layer, REFERENCE_DATE=REFERENCE_DATE, INCLUDE_HOME_BASED=include)
+        out[include]["log"] = log_of(feedback)
+    return out
+
+
+def test_establishments_default_holds_no_home_based(
+        establishments: dict[bool, dict[str, Any]], core_located: tuple[Any, Any],
+        frame_of_layer: Callable[[Any], pd.DataFrame]) -> None:
+    read, located = core_located
+    home = located.matched["gebruiksdoel"] == "woonfunctie"
+    assert home.sum() > 100  # the synthetic data has ~30 % home-based establishments
+    out = establishments[False]
+    got = frame_of_layer(out["OUTPUT"])
+    assert out["OUTPUT"].crs().authid() == "EPSG:28992"
+    # not one establishment at an address whose only use is housing, by any account
+    assert (got["gebruiksdoel"] != "woonfunctie").all() and not got["home_based"].any()
+    assert "home_based" not in set(got["synthetic_case"])
+    expected = located.matched[~home.to_numpy()].reset_index(drop=True)
+    assert len(got) == len(expected)
+    assert_same_frame(got, expected)
+    assert bool(np.all(shapely.equals_exact(np.asarray(list(got["geometry"]), dtype=object),
+                                            expected.geometry.to_numpy(), 0.0)))
+    assert out["HOME_BASED_LEFT_OUT"] == int(home.sum())
+    assert out["MATCH_RATE"] == pytest.approx(located.match_rate)
+    assert (out["MATCHED"], out["UNMATCHED"], out["REJECTED"]) == (
+        len(located.matched), len(located.unmatched), len(read.rejected))
+    assert f"{100 * located.match_rate:.1f} %" in out["log"]
+
+
+def test_establishments_home_based_only_with_the_internal_flag(
+        establishments: dict[bool, dict[str, Any]], core_located: tuple[Any, Any],
+        frame_of_layer: Callable[[Any], pd.DataFrame]) -> None:
+    _, located = core_located
+    out = establishments[True]
+    got = frame_of_layer(out["OUTPUT"])
+    assert len(got) == len(located.matched)
+    assert_same(got["vestigingsnummer"], located.matched["vestigingsnummer"], "vestigingsnummer")
+    home = located.matched["gebruiksdoel"] == "woonfunctie"
+    assert_same(got["home_based"], home, "home_based")
+    assert set(got.loc[got["home_based"], "synthetic_case"]) == {"home_based"}
+    assert out["HOME_BASED_LEFT_OUT"] == 0
+    assert "INTERNAL USE ONLY" in out["log"]
+    title = out["OUTPUT"].name()
+    assert title  # named by QGIS; the layer's metadata says internal when loaded
+
+
+def test_establishment_problems_table(establishments: dict[bool, dict[str, Any]],
+                                      core_located: tuple[Any, Any],
+                                      frame_of_layer: Callable[[Any], pd.DataFrame]) -> None:
+    read, located = core_located
+    problems = frame_of_layer(establishments[False]["PROBLEMS"])
+    assert not establishments[False]["PROBLEMS"].isSpatial()
+    assert len(problems) == len(read.rejected) + len(located.unmatched) > 0
+    assert list(problems.columns[:4]) == ["row", "stage", "vestigingsnummer", "reason"]
+    unmatched = problems[problems["stage"] == "unmatched"]
+    assert_same(unmatched["vestigingsnummer"], located.unmatched["vestigingsnummer"],
+                "vestigingsnummer")
+    assert_same(unmatched["reason"], located.unmatched["reason"], "reason")
+    assert set(located.unmatched["synthetic_case"]) == {"unmatched"}
+    # dates as the CSV writes them
+    assert all(v is None or len(v) == 10 for v in unmatched["start_date"])
+
+
+def test_establishments_with_a_mapping_file(wijkkracht_run: Any, tmp_path: Path,
+                                            synthetic: dict[str, Path], synthetic_bag_layer: Any,
+                                            core_located: tuple[Any, Any]) -> None:
+    """An export with its own headers, read through a TOML column mapping."""
+    raw = pd.read_csv(synthetic["establishments"], dtype=str, keep_default_na=False)
+    renamed = raw.rename(columns={"vestigingsnummer": "Vestnr", "postcode": "PC",
+                                  "huisnummer": "Nr"})
+    bad = renamed.iloc[:2].copy()
+    bad.loc[bad.index[0], "Vestnr"] = ""  # no id
+    bad.loc[bad.index[1], ["Vestnr", "sbi_code"]] = ["999999999999", "x9"]  # no SBI code
+    renamed = pd.concat([renamed, bad], ignore_index=True)
+    export = tmp_path / "export.csv"
+    renamed.to_csv(export, index=False, sep=";", encoding="cp1252")
+    mapping = tmp_path / "kolommen.toml"
+    mapping.write_text('vestigingsnummer = "Vestnr"\npostcode = "PC"\nhuisnummer = "Nr"\n',
+                       encoding="utf-8")
+    out = wijkkracht_run("loadestablishments", INPUT=str(export), MAPPING=str(mapping),
+                         BAG=synthetic_bag_layer, REFERENCE_DATE=REFERENCE_DATE)
+    _, located = core_located
+    assert out["MATCH_RATE"] == pytest.approx(located.match_rate)
+    assert out["OUTPUT"].featureCount() == len(located.matched) - out["HOME_BASED_LEFT_OUT"]
+    assert out["REJECTED"] == 2
+    problems = [f["stage"] for f in out["PROBLEMS"].getFeatures()]
+    assert problems.count("rejected") == 2
+    assert problems.count("unmatched") == len(located.unmatched)
+
+
+# --------------------------------------------------------------------------------------------
+# BAG/KvK indicators in the neighbourhood analysis
+
+
+def _core_analysis(synthetic: dict[str, Path], threshold: int, **options: Any) -> Any:
+    """The library's analysis of the demo with the synthetic BAG and establishments."""
+    from wijkkracht.core.pipeline import analyse, demo_data_path
+    from wijkkracht.data_sources.files import read_area, read_pois, read_streets
+
+    path = demo_data_path()
+    area = read_area(path, layer="study_area")
+    area["name"] = "Kanaleneiland"
+    streets = read_streets(path, layer="streets")
+    bag = read_bag_gpkg(synthetic["bag"], layer=SYNTHETIC_LAYER,
+                        bbox=tuple(streets.total_bounds))
+    read = read_establishments(synthetic["establishments"])
+    located = geolocate(read.establishments, bag)
+    return analyse(streets, read_pois(path, layer="pois"), area, bag=bag,
+                   establishments=located.matched, reference_date=REFERENCE_DATE,
+                   privacy_threshold=threshold, **options)
+
+
+@pytest.fixture(scope="module")
+def bag_analysis(wijkkracht_run: Any, demo_layers: dict[str, Any], synthetic: dict[str, Path],
+                 synthetic_bag_layer: Any) -> dict[str, Any]:
+    """The neighbourhood analysis with the synthetic BAG layer and establishments export."""
+    from qgis.core import QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    out = wijkkracht_run("neighbourhoodanalysis", feedback=feedback,
+                         STREETS=demo_layers["streets"], POIS=demo_layers["pois"],
+                         AREA=demo_layers["study_area"], BAG=synthetic_bag_layer,
+                         ESTABLISHMENTS=str(synthetic["establishments"]),
+                         REFERENCE_DATE=REFERENCE_DATE)
+    out["log"] = log_of(feedback)
+    return out
+
+
+def test_analysis_with_bag_equals_the_library(bag_analysis: dict[str, Any],
+                                              synthetic: dict[str, Path],
+                                              frame_of_layer: Callable[[Any], pd.DataFrame]
+                                              ) -> None:
+    expected = _core_analysis(synthetic, 3).streets.reset_index()
+    got = frame_of_layer(bag_analysis["STREETS_OUT"])
+    assert list(got.columns) == [*expected.columns.drop("geometry"), "geometry"]
+    assert len(got) == len(expected)
+    for name in expected.columns.drop("geometry"):
+        assert_same(got[name], expected[name], name)
+    bag_columns = [n for n, ind in INDICATORS.items() if ind.group == "bag"]
+    assert set(KEY_BAG) <= set(bag_columns) <= set(got.columns)
+    # the key indicators of the issue (MXI and use diversity now within 400 m)
+    assert {"nonres_units_per_100m", "bag_vacant_share", "home_based_share", "age_hill1"} <= \
+        set(KEY_BAG) and {"mxi", "bag_use_hill1"} <= {k.removesuffix("_400") for k in KEY_BAG}
+    # values a planner reads: MXI in [0, 1] where there is floor area, home-based shares
+    assert got["mxi"].notna().sum() > 100 and got["mxi"].dropna().between(0, 1).all()
+    assert got["home_based_share"].notna().sum() > 50
+    assert "SYNTHETIC" in bag_analysis["log"]
+    assert "match rate" in bag_analysis["log"] or "koppelpercentage" in bag_analysis["log"]
+
+
+def test_analysis_suppresses_small_establishment_counts(
+        bag_analysis: dict[str, Any], wijkkracht_run: Any, demo_layers: dict[str, Any],
+        synthetic: dict[str, Path], synthetic_bag_layer: Any,
+        frame_of_layer: Callable[[Any], pd.DataFrame]) -> None:
+    got = frame_of_layer(bag_analysis["STREETS_OUT"])
+    counts = [n for n, ind in INDICATORS.items() if SENSITIVE in ind.tags and ind.unit == "count"
+              and n in got.columns and n != "est_net_change"]
+    assert "home_based_est" in counts and "active_est" in counts
+    # unsuppressed, from the library with threshold 1: which streets have 1 or 2
+    raw = _core_analysis(synthetic, 1).streets.reset_index()
+    for name in counts:
+        small = raw[name].between(1, 2).to_numpy()
+        assert small.any(), name
+        assert got.loc[small, name].isna().all(), name  # NULL below the threshold
+        assert got.loc[small, "suppressed"].all(), name
+        shown = got[name].dropna()
+        assert ((shown == 0) | (shown >= 3)).all(), name
+    small_home = raw["home_based_est"].between(1, 2).to_numpy()
+    assert got.loc[small_home, "home_based_share"].isna().all()
+    # threshold 1 shows them all, as the library does
+    out = wijkkracht_run("neighbourhoodanalysis", STREETS=demo_layers["streets"],
+                         POIS=demo_layers["pois"], AREA=demo_layers["study_area"],
+                         BAG=synthetic_bag_layer, ESTABLISHMENTS=str(synthetic["establishments"]),
+                         REFERENCE_DATE=REFERENCE_DATE, PRIVACY_THRESHOLD=1)
+    open_ = frame_of_layer(out["STREETS_OUT"])
+    for name in ("home_based_est", "active_est", "home_based_share", "mxi"):
+        assert_same(open_[name], raw[name], name)
+    assert not open_["suppressed"].any()
+
+
+def test_analysis_writes_the_establishment_problems(bag_analysis: dict[str, Any],
+                                                    synthetic: dict[str, Path]) -> None:
+    """Establishments outside the BAG read for the streets' extent are not placed."""
+    from wijkkracht.core.pipeline import demo_data_path
+    from wijkkracht.data_sources.files import read_streets
+
+    streets = read_streets(demo_data_path(), layer="streets")
+    bag = read_bag_gpkg(synthetic["bag"], layer=SYNTHETIC_LAYER,
+                        bbox=tuple(streets.total_bounds))
+    read = read_establishments(synthetic["establishments"])
+    located = geolocate(read.establishments, bag)
+    problems = bag_analysis["PROBLEMS"]
+    assert not problems.isSpatial()
+    assert problems.featureCount() == len(located.unmatched) + len(read.rejected)
+    stages = {f["stage"] for f in problems.getFeatures()}
+    assert stages == {"unmatched"}
+    assert f"{100 * located.match_rate:.1f} %" in bag_analysis["log"]
+
+
+def test_analysis_needs_bag_for_establishments(wijkkracht_run: Any, demo_layers: dict[str, Any],
+                                               synthetic: dict[str, Path],
+                                               qgis_language: Any) -> None:
+    from qgis.core import QgsProcessingException
+
+    qgis_language("en")
+    with pytest.raises(QgsProcessingException, match="needs a BAG layer"):
+        wijkkracht_run("neighbourhoodanalysis", STREETS=demo_layers["streets"],
+                       POIS=demo_layers["pois"], ESTABLISHMENTS=str(synthetic["establishments"]))
+
+
+def test_analysis_with_areas(wijkkracht_run: Any, demo_layers: dict[str, Any],
+                             synthetic: dict[str, Path], synthetic_bag_layer: Any,
+                             frame_of_layer: Callable[[Any], pd.DataFrame]) -> None:
+    """A summary per area (the synthetic CBS-layout buurten), as the library makes it."""
+    import pyogrio
+    from qgis.core import QgsVectorLayer
+
+    cbs = DATA / "wijkbuurtkaart_cbs_synthetic.gpkg"
+    buurten = QgsVectorLayer(f"{cbs}|layername=buurten", "buurten", "ogr")
+    assert buurten.isValid()
+    out = wijkkracht_run("neighbourhoodanalysis", STREETS=demo_layers["streets"],
+                         POIS=demo_layers["pois"], AREA=demo_layers["study_area"],
+                         BAG=synthetic_bag_layer, REFERENCE_DATE=REFERENCE_DATE, AREAS=buurten)
+    expected = _core_analysis(synthetic, 3, areas=pyogrio.read_dataframe(cbs, layer="buurten"))
+    # (the library's run here has establishments too; compare the BAG-only summary columns)
+    got = frame_of_layer(out["AREAS_OUT"])
+    assert list(got["buurtcode"]) == list(expected.areas["buurtcode"])
+    for name in ("segments", "street_m", "mxi_mean", "bag_use_hill1_mean",
+                 "nonres_units_per_100m_mean"):
+        assert name in got.columns, name
+        assert_same(got[name], expected.areas[name], name)
+
+
+# --------------------------------------------------------------------------------------------
+# Styles and help
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_streets_with_bag_carry_a_style_per_key_bag_indicator(
+        lang: str, qgis_language: Any, qgis_processing: Any, wijkkracht_provider: Any,
+        demo_layers: dict[str, Any], synthetic: dict[str, Path],
+        synthetic_bag_layer: Any) -> None:
+    from qgis.core import QgsProject
+    from wijkkracht.styles import indicator_style
+
+    qgis_language(lang)
+    project = QgsProject.instance()
+    try:
+        results = qgis_processing.runAndLoadResults("wijkkracht:neighbourhoodanalysis", {
+            "STREETS": demo_layers["streets"], "POIS": demo_layers["pois"],
+            "AREA": demo_layers["study_area"], "BAG": synthetic_bag_layer,
+            "ESTABLISHMENTS": str(synthetic["establishments"]),
+            "REFERENCE_DATE": REFERENCE_DATE, "STREETS_OUT": "TEMPORARY_OUTPUT",
+            "POIS_OUT": "TEMPORARY_OUTPUT", "AREA_OUT": "TEMPORARY_OUTPUT",
+            "PROFILE": "TEMPORARY_OUTPUT"})
+        streets = project.mapLayer(results["STREETS_OUT"])
+        manager = streets.styleManager()
+        shown = {"nl": "Kansentypen", "en": "Opportunity types"}[lang]
+        assert manager.currentStyle() == shown
+        assert streets.renderer().type() == "categorizedSymbol"
+        for name in KEY_BAG:
+            title = indicator(name).title(lang)
+            assert title in manager.styles(), (name, manager.styles())
+            manager.setCurrentStyle(title)
+            renderer = streets.renderer()
+            assert renderer.type() == "graduatedSymbol" and renderer.classAttribute() == name
+            style = indicator_style(name)
+            assert [r.symbol().color().name() for r in renderer.ranges()] == [
+                c.lower() for c in style.colors]
+            assert [r.label() for r in renderer.ranges()] == [c.label(lang) for c in style.classes]
+        manager.setCurrentStyle(shown)
+        assert streets.renderer().classAttribute() == "type_key"
+        abstract = streets.metadata().abstract()
+        assert "BAG" in abstract and "SYNTHETIC" in abstract and "OpenStreetMap" in abstract
+    finally:
+        project.removeAllMapLayers()
+
+
+def test_streets_without_bag_have_no_bag_styles(qgis_processing: Any, wijkkracht_provider: Any,
+                                                demo_layers: dict[str, Any],
+                                                qgis_language: Any) -> None:
+    from qgis.core import QgsProject
+
+    qgis_language("en")
+    project = QgsProject.instance()
+    try:
+        results = qgis_processing.runAndLoadResults("wijkkracht:neighbourhoodanalysis", {
+            "STREETS": demo_layers["streets"], "POIS": demo_layers["pois"],
+            "AREA": demo_layers["study_area"], "STREETS_OUT": "TEMPORARY_OUTPUT",
+            "POIS_OUT": "TEMPORARY_OUTPUT", "AREA_OUT": "TEMPORARY_OUTPUT",
+            "PROFILE": "TEMPORARY_OUTPUT"})
+        styles = project.mapLayer(results["STREETS_OUT"]).styleManager().styles()
+        assert indicator("hill1_400").title("en") in styles
+        assert not [n for n in KEY_BAG if indicator(n).title("en") in styles]
+    finally:
+        project.removeAllMapLayers()
+
+
+def test_loaded_establishments_say_internal_only_with_the_flag(
+        qgis_processing: Any, wijkkracht_provider: Any, synthetic: dict[str, Path],
+        synthetic_bag_layer: Any, qgis_language: Any) -> None:
+    from qgis.core import QgsProject
+
+    qgis_language("en")
+    project = QgsProject.instance()
+    try:
+        for include in (False, True):
+            results = qgis_processing.runAndLoadResults("wijkkracht:loadestablishments", {
+                "INPUT": str(synthetic["establishments"]), "BAG": synthetic_bag_layer,
+                "REFERENCE_DATE": REFERENCE_DATE, "INCLUDE_HOME_BASED": include,
+                "OUTPUT": "TEMPORARY_OUTPUT", "PROBLEMS": "TEMPORARY_OUTPUT"})
+            abstract = project.mapLayer(results["OUTPUT"]).metadata().abstract()
+            assert ("INTERNAL, not for publication" in abstract) == include
+            assert "SYNTHETIC" in abstract
+    finally:
+        project.removeAllMapLayers()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_help_lists_the_bag_fields(lang: str, qgis_language: Any,
+                                   wijkkracht_provider: Any) -> None:
+    from qgis.core import QgsApplication
+    from wijkkracht.core.indicators.registry import SOURCES
+
+    qgis_language(lang)
+    registry = QgsApplication.processingRegistry()
+    text = registry.createAlgorithmById("wijkkracht:neighbourhoodanalysis").shortHelpString()
+    for name, ind in INDICATORS.items():
+        if ind.group == "bag":
+            assert f"<b>{name}</b>" in text, name
+    assert SOURCES["establishments"](lang) in text and "CC0" in text
+    loadbag = registry.createAlgorithmById("wijkkracht:loadbag").shortHelpString()
+    assert "CC0" in loadbag and "OpenStreetMap" not in loadbag
+    load_est = registry.createAlgorithmById("wijkkracht:loadestablishments").shortHelpString()
+    assert {"nl": "bedrijven aan huis", "en": "home-based"}[lang] in load_est
