@@ -579,3 +579,63 @@ def test_help_lists_the_bag_fields(lang: str, qgis_language: Any,
     assert "CC0" in loadbag and "OpenStreetMap" not in loadbag
     load_est = registry.createAlgorithmById("wijkkracht:loadestablishments").shortHelpString()
     assert {"nl": "bedrijven aan huis", "en": "home-based"}[lang] in load_est
+
+
+# --------------------------------------------------------------------------------------------
+# Other BAG layers, other inputs
+
+
+def test_analysis_takes_a_bag_geopackage_opened_in_qgis(
+        wijkkracht_run: Any, demo_layers: dict[str, Any], synthetic: dict[str, Path],
+        bag_analysis: dict[str, Any], frame_of_layer: Callable[[Any], pd.DataFrame],
+        tmp_path: Path) -> None:
+    """A BAG GeoPackage layer opened in QGIS (read through QGIS, only the streets' extent)
+    gives the same streets as the output of Load BAG addresses; the map says SYNTHETIC."""
+    from qgis.core import QgsVectorLayer
+
+    layer = QgsVectorLayer(f"{synthetic['bag']}|layername={SYNTHETIC_LAYER}", "bag", "ogr")
+    assert layer.isValid()
+    html = tmp_path / "kaart.html"
+    out = wijkkracht_run("neighbourhoodanalysis", STREETS=demo_layers["streets"],
+                         POIS=demo_layers["pois"], AREA=demo_layers["study_area"], BAG=layer,
+                         ESTABLISHMENTS=str(synthetic["establishments"]),
+                         REFERENCE_DATE=REFERENCE_DATE, HTML=str(html))
+    got = frame_of_layer(out["STREETS_OUT"])
+    expected = frame_of_layer(bag_analysis["STREETS_OUT"])
+    assert list(got.columns) == list(expected.columns)
+    for name in expected.columns.drop("geometry"):
+        assert_same(got[name], expected[name], name)
+    page = html.read_text(encoding="utf-8")
+    assert "SYNTHETIC" in page or "SYNTHETISCH" in page
+
+
+def test_a_layer_that_is_no_bag_is_refused(wijkkracht_run: Any, demo_layers: dict[str, Any],
+                                           qgis_language: Any) -> None:
+    from qgis.core import QgsProcessingException
+
+    qgis_language("en")
+    with pytest.raises(QgsProcessingException, match="lacks column"):
+        wijkkracht_run("neighbourhoodanalysis", STREETS=demo_layers["streets"],
+                       POIS=demo_layers["pois"], BAG=demo_layers["pois"])
+
+
+def test_establishments_geopackage_needs_pyogrio(
+        wijkkracht_run: Any, synthetic: dict[str, Path], synthetic_bag_layer: Any,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, core_located: tuple[Any, Any]) -> None:
+    """A GeoPackage export is read with pyogrio: without it, the algorithm says what to
+    install; with it, it reads as the CSV does."""
+    import pyogrio
+    from qgis.core import QgsProcessingException
+    from wijkkracht.processing import dependencies
+
+    export = tmp_path / "vestigingen.gpkg"
+    table = pd.read_csv(synthetic["establishments"], dtype=str, keep_default_na=False)
+    pyogrio.write_dataframe(table, export, layer="vestigingen", driver="GPKG")
+    out = wijkkracht_run("loadestablishments", INPUT=str(export), BAG=synthetic_bag_layer,
+                         REFERENCE_DATE=REFERENCE_DATE)
+    assert out["MATCH_RATE"] == pytest.approx(core_located[1].match_rate)
+    real = dependencies.find_spec
+    monkeypatch.setattr(dependencies, "find_spec",
+                        lambda name: None if name == "pyogrio" else real(name))
+    with pytest.raises(QgsProcessingException, match="pip install"):
+        wijkkracht_run("loadestablishments", INPUT=str(export), BAG=synthetic_bag_layer)
