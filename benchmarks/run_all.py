@@ -140,7 +140,7 @@ def run_grid(rounds: int, repeats: int, profile: str, sizes: tuple[int, ...]) ->
         out["slopes_between_points"] = [
             round(math.log(q["indicators_s_median"] / p["indicators_s_median"])
                   / math.log(q["nodes"] / p["nodes"]), 3)
-            for p, q in zip(good, good[1:])]
+            for p, q in zip(good, good[1:], strict=False)]
     big = next((p for p in series if p["nodes_requested"] == 200_000 and "nodes" in p), None)
     if big:
         out["requirement_200k"] = {

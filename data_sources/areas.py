@@ -290,7 +290,7 @@ def _normalise(gdf: gpd.GeoDataFrame, lvl: str, code_col: str | None, name_col: 
     codes = ([str(v) for v in gdf[code_col]] if code_col is not None
              else [str(i + 1) for i in range(len(gdf))])
     names = ([str(v) if v is not None and not pd.isna(v) else c
-              for v, c in zip(gdf[name_col], codes)] if name_col is not None else codes)
+              for v, c in zip(gdf[name_col], codes, strict=False)] if name_col is not None else codes)
     geoms = shapely.make_valid(gdf.geometry.values)
     geoms = [_polygonal(g) for g in geoms]
     out = gpd.GeoDataFrame({"area_code": codes, "area_name": names, "level": lvl},

@@ -268,7 +268,7 @@ def _normalize(
             raise InputError(source, f"row {i + 1}: identificatie {ident!r} is not a 16-digit "
                              "BAG id")
     uses = []
-    for i, (ident, value) in enumerate(zip(ids, col("gebruiksdoel"))):
+    for i, (ident, value) in enumerate(zip(ids, col("gebruiksdoel"), strict=False)):
         try:
             uses.append(",".join(parse_gebruiksdoel(value)))
         except ValueError as exc:
@@ -447,7 +447,7 @@ def read_bag_gpkg(
         The BAG schema (module docstring), EPSG:28992.
     """
     import pyogrio
-    from pyogrio.errors import DataSourceError, DataLayerError
+    from pyogrio.errors import DataLayerError, DataSourceError
 
     source = str(path)
     if bbox is not None and mask is not None:
@@ -584,7 +584,7 @@ def _current(frame: pd.DataFrame, snapshot: str | None) -> tuple[pd.DataFrame, i
 
 def _read_lv(paths: list[str], bbox: Sequence[float] | None, geometry: bool) -> pd.DataFrame:
     import pyogrio
-    from pyogrio.errors import DataSourceError, DataLayerError
+    from pyogrio.errors import DataLayerError, DataSourceError
 
     frames = []
     for path in paths:
@@ -664,19 +664,20 @@ def read_bag_lv(
         num = num.assign(_id=[_bag_id(v) for v in num["identificatie"]]).set_index("_id")
         found = [r in num.index for r in refs]
         frame["huisnummer"] = [num.at[r, "huisnummer"] if ok else None
-                               for r, ok in zip(refs, found)]
+                               for r, ok in zip(refs, found, strict=False)]
         frame["huisletter"] = [num.at[r, "huisletter"] if ok else None
-                               for r, ok in zip(refs, found)]
+                               for r, ok in zip(refs, found, strict=False)]
         frame["toevoeging"] = [num.at[r, "huisnummerToevoeging"] if ok else None
-                               for r, ok in zip(refs, found)]
-        frame["postcode"] = [num.at[r, "postcode"] if ok else None for r, ok in zip(refs, found)]
+                               for r, ok in zip(refs, found, strict=False)]
+        frame["postcode"] = [num.at[r, "postcode"] if ok else None
+                             for r, ok in zip(refs, found, strict=False)]
         opr_refs = [_bag_id(num.at[r, "openbareruimteRef"]) if ok else None
-                    for r, ok in zip(refs, found)]
+                    for r, ok in zip(refs, found, strict=False)]
         meta["address_join"] = {"hoofdadres_found": int(sum(found)),
                                 "hoofdadres_missing": int(len(found) - sum(found))}
         if files["OPR"]:
             opr, _ = _current(_read_lv(files["OPR"], None, geometry=False), snapshot_date)
-            names = {_bag_id(i): n for i, n in zip(opr["identificatie"], opr["naam"])}
+            names = {_bag_id(i): n for i, n in zip(opr["identificatie"], opr["naam"], strict=False)}
             frame["openbare_ruimte_naam"] = [names.get(r) if r else None for r in opr_refs]
             meta["address_join"]["openbare_ruimte_missing"] = int(
                 sum(1 for r in opr_refs if r and r not in names)
@@ -688,7 +689,8 @@ def read_bag_lv(
                           UserWarning, stacklevel=2)
     if files["PND"]:
         pnd, _ = _current(_read_lv(files["PND"], None, geometry=False), snapshot_date)
-        years = {_bag_id(i): y for i, y in zip(pnd["identificatie"], pnd["oorspronkelijkBouwjaar"])}
+        years = {_bag_id(i): y for i, y in zip(pnd["identificatie"],
+                                                pnd["oorspronkelijkBouwjaar"], strict=False)}
         firsts = [(_bag_ids(v) or "").split(",")[0] or None for v in frame["pand_identificatie"]]
         frame["bouwjaar"] = [years.get(f) if f else None for f in firsts]
         missing_pand = sum(1 for f in firsts if f not in years)
@@ -911,7 +913,7 @@ def fetch_bag_ogc(
         inside = np.array([g is not None and polygon.intersects(g) for g in geoms])
         outside = int((~inside).sum())
         frame = frame[inside].reset_index(drop=True)
-        geoms = [g for g, ok in zip(geoms, inside) if ok]
+        geoms = [g for g, ok in zip(geoms, inside, strict=False) if ok]
     snapshot = str(time_stamp)[:10] if time_stamp else None
     meta = {"snapshot_date": snapshot, "pages": pages, "outside_area": outside}
     if not len(frame):

@@ -11,6 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+
 from wijkkracht.cli import main
 from wijkkracht.core.indicators.registry import INDICATORS
 from wijkkracht.core.pipeline import demo_data_path

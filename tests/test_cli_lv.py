@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+
 from wijkkracht.cli import main
 from wijkkracht.core.indicators.bag import bag_indicators
 from wijkkracht.core.network import locate_points

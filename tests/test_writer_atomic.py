@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 from wijkkracht.cli import main
 from wijkkracht.core.errors import OutputError
 from wijkkracht.core.pipeline import analyse

@@ -12,7 +12,7 @@ import shapely
 
 from wijkkracht.core.areas import aggregate_columns, assign_segments, summarise_by_area
 from wijkkracht.core.errors import InputError
-from wijkkracht.core.indicators.registry import INDICATORS, available
+from wijkkracht.core.indicators.registry import INDICATORS
 from wijkkracht.data_sources.areas import read_areas
 
 FIXTURE = Path(__file__).parents[1] / "data" / "wijkbuurtkaart_cbs_synthetic.gpkg"

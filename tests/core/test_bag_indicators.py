@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+
 from wijkkracht.core.errors import InputError
 from wijkkracht.core.indicators import (
     bag_indicators,

@@ -27,7 +27,8 @@ def test_user_table_errors_name_the_row(tmp_path):
     bad = tmp_path / "cats.csv"
     bad.write_text("tag,function,no_class,everyday,shopfront,vacant,building_use\n"
                    "shop=bakery,bread,N,,1,0,\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"cats.csv: invalid category table: row 1 \(shop=bakery\): unknown function 'bread'"):
+    with pytest.raises(InputError, match=r"cats.csv: invalid category table: row 1 "
+                                         r"\(shop=bakery\): unknown function 'bread'"):
         load_category_table(bad)
     with pytest.raises(InputError, match="category table not found"):
         load_category_table(tmp_path / "missing.csv")

@@ -26,7 +26,7 @@ def _independent_distances(network, pts: PlacedPoints, point_ids, seg_ids):
     for s in range(network.n_segments):
         chain = [(0.0, int(a[s]))] + sorted(stops.get(s, []), key=lambda t: t[0]) + [
             (float(length[s]), int(b[s]))]
-        for (o1, n1), (o2, n2) in zip(chain[:-1], chain[1:]):
+        for (o1, n1), (o2, n2) in zip(chain[:-1], chain[1:], strict=False):
             w = o2 - o1
             if g.has_edge(n1, n2):
                 w = min(w, g[n1][n2]["weight"])

@@ -12,6 +12,7 @@ import pyogrio
 import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
+
 from wijkkracht.core.errors import InputError
 from wijkkracht.core.indicators import INDICATORS
 from wijkkracht.core.layers import analyse_layers, indicators_for_layers, normalize_layers

@@ -1,5 +1,6 @@
 import numpy as np
 import pandas as pd
+
 from wijkkracht.core.indicators import INDICATORS
 
 

@@ -192,7 +192,7 @@ def test_sbi2025_crosswalk_bad_rows(tmp_path):
 @given(st.lists(st.one_of(codes(), st.text(max_size=6)), max_size=20))
 def test_series_parse_agrees_with_normalise(values):
     norm, problems = parse_sbi_series(pd.Series(values, dtype=object))
-    for value, n, p in zip(values, norm, problems):
+    for value, n, p in zip(values, norm, problems, strict=False):
         if is_valid_sbi(value):
             assert n == normalise_sbi(value) and p is pd.NA
         else:

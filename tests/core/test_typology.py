@@ -3,7 +3,6 @@ import pandas as pd
 import pytest
 from scipy.sparse import csgraph
 
-from wijkkracht.core.pipeline import analyse_demo
 from wijkkracht.core.typology import ARCHETYPES, TYPOLOGY_FEATURES, classify_streets, segment_adjacency
 
 

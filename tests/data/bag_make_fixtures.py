@@ -117,7 +117,7 @@ def write_ogc_pages(rows: gpd.GeoDataFrame) -> None:
     """Two pages in the format of PDOK's BAG OGC API v2 (``crs`` = RD), 3 + 2 features; the
     ``next`` link holds ``{base}``, which the test server replaces with its own URL."""
     feats = []
-    for rec, geom in zip(rows.drop(columns="geometry").to_dict("records"), rows.geometry):
+    for rec, geom in zip(rows.drop(columns="geometry").to_dict("records"), rows.geometry, strict=False):
         props = {k: (None if pd.isna(v) else (int(v) if k in ("huisnummer", "bouwjaar",
                                                                   "oppervlakte") else v))
                  for k, v in rec.items()}

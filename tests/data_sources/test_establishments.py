@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+
 from wijkkracht.core.errors import InputError
 from wijkkracht.data_sources.establishments import (
     ADDRESS_NOT_READ,

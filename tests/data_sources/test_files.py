@@ -14,6 +14,7 @@ import pyogrio
 import pytest
 import shapely
 from pyproj import Transformer
+
 from wijkkracht.core.errors import InputError, NoDataError
 from wijkkracht.data_sources.files import list_layers, read_area, read_pois, read_streets
 from wijkkracht.data_sources.schema import POI_COLUMNS, STREET_COLUMNS
@@ -155,6 +156,7 @@ def test_layer_without_crs(tmp_path: Path) -> None:
 def test_gdal_placeholder_crs_is_no_crs(placeholder: str) -> None:
     """GDAL < 3.8 reads a GeoPackage layer without CRS back with a placeholder CRS."""
     from pyproj import CRS
+
     from wijkkracht.data_sources.schema import to_rd_new
 
     geographic = placeholder.startswith("Undefined geographic")

@@ -54,7 +54,7 @@ def extract(request: pytest.FixtureRequest, data_dir: Path) -> Path:
 
 def _rd(lonlat: list[tuple[float, float]]) -> list[tuple[float, float]]:
     xs, ys = TO_RD.transform([p[0] for p in lonlat], [p[1] for p in lonlat])
-    return list(zip(xs, ys))
+    return list(zip(xs, ys, strict=False))
 
 
 def _line_key(coords: Any) -> tuple:
@@ -78,7 +78,7 @@ def _assert_noded(streets: gpd.GeoDataFrame) -> int:
     vertices = [{tuple(c) for c in shapely.get_coordinates(g)} for g in geoms]
     left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
     crossings = 0
-    for a, b in zip(left, right):
+    for a, b in zip(left, right, strict=False):
         if a >= b:
             continue
         meet = shapely.intersection(geoms[a], geoms[b])
@@ -135,7 +135,7 @@ def test_pois_are_the_tags_of_the_file(extract: Path, osm_xml_oracle: Any) -> No
 
     expected = osm_xml_oracle.poi_pairs(OSM_POI_TAGS)
     assert len(pois) == len(expected) == 276
-    assert set(zip(pois["osm_id"], pois["tag"])) == expected
+    assert set(zip(pois["osm_id"], pois["tag"], strict=False)) == expected
     assert {"shop=supermarket", "shop=vacant", "amenity=parking", "building=house",
             "public_transport=platform", "public_transport=stop_position"} <= set(pois["tag"])
 
@@ -203,7 +203,7 @@ def test_bbox_restricts_reading(extract: Path, osm_xml_oracle: Any, window_rd: t
     pois = read_osm_extract_pois(extract, bbox=bbox)
     expected = _pois_intersecting(osm_xml_oracle, area)
     assert 0 < len(pois) < 276
-    assert set(zip(pois["osm_id"], pois["tag"])) == expected
+    assert set(zip(pois["osm_id"], pois["tag"], strict=False)) == expected
 
 
 def test_mask_in_rd_or_any_crs(data_dir: Path, osm_xml_oracle: Any) -> None:
@@ -215,8 +215,8 @@ def test_mask_in_rd_or_any_crs(data_dir: Path, osm_xml_oracle: Any) -> None:
     pois_rd = read_osm_extract_pois(data_dir / PBF, mask=triangle)
     pois_4326 = read_osm_extract_pois(data_dir / PBF, mask=as_4326)
     expected = _pois_intersecting(osm_xml_oracle, triangle)
-    assert set(zip(pois_rd["osm_id"], pois_rd["tag"])) == expected
-    assert set(zip(pois_4326["osm_id"], pois_4326["tag"])) == expected
+    assert set(zip(pois_rd["osm_id"], pois_rd["tag"], strict=False)) == expected
+    assert set(zip(pois_4326["osm_id"], pois_4326["tag"], strict=False)) == expected
 
 
 def test_area_without_data(data_dir: Path) -> None:
@@ -367,13 +367,13 @@ def test_walk_rule(rules_osm: Path) -> None:
     # 100 and 101 cross at node 2; the roundabout 102 is split where 100 (node 3) and the
     # trunk 103 (node 8) join it
     assert Counter(streets["osm_id"]) == {"100": 2, "101": 2, "102": 2, "103": 1}
-    assert dict(zip(streets["osm_id"], streets["street_name"]))["102"] == "Rotonde"
+    assert dict(zip(streets["osm_id"], streets["street_name"], strict=False))["102"] == "Rotonde"
     _assert_noded(streets)
 
 
 def test_poi_rules(rules_osm: Path) -> None:
     pois = read_osm_extract_pois(rules_osm)
-    assert set(zip(pois["osm_id"], pois["tag"])) == {
+    assert set(zip(pois["osm_id"], pois["tag"], strict=False)) == {
         ("N10", "shop=bakery"),
         ("N11", "highway=bus_stop"),
         ("N13", "railway=tram_stop"),

@@ -58,7 +58,7 @@ def _expected_network(
     graph = nx.MultiGraph()
     for e in elements:
         if e["type"] == "way":
-            for a, b in zip(e["nodes"][:-1], e["nodes"][1:]):
+            for a, b in zip(e["nodes"][:-1], e["nodes"][1:], strict=False):
                 graph.add_edge(a, b)
                 names[frozenset((a, b))] = e["tags"].get("name", "")
     graph = graph.subgraph(max(nx.connected_components(graph), key=len))
@@ -85,7 +85,7 @@ def _expected_network(
     street_names = {
         names[frozenset(pair)]
         for _, _, path in kept.edges(data="path")
-        for pair in zip(path[:-1], path[1:])
+        for pair in zip(path[:-1], path[1:], strict=False)
     } - {""}
     return kept.number_of_edges(), street_names
 
@@ -137,7 +137,7 @@ def _check_result(result: OsmFetch, elements: dict[str, list[dict]]) -> None:
     )
     assert shapely.distance(endpoints, area).max() <= BUFFER_M + 0.5
     # POIs: exactly those of the stored answer that touch the buffered area (0.5 m tolerance)
-    got = set(zip(result.pois["osm_id"], result.pois["tag"]))
+    got = set(zip(result.pois["osm_id"], result.pois["tag"], strict=False))
     inner = _expected_pois(elements["features"], _buffered_4326(result.area, BUFFER_M - 0.5))
     outer = _expected_pois(elements["features"], _buffered_4326(result.area, BUFFER_M + 0.5))
     assert inner <= got <= outer
@@ -173,7 +173,7 @@ def test_fetch_by_place_then_offline_from_cache(
     # the network query covers the buffered area (OSMnx adds 500 m of its own)
     query = next(q for m, _, q in server.requests if m == "POST" and 'way["highway"]' in q)
     latlon = [float(v) for v in query.split("poly:'")[1].split("'")[0].split()]
-    query_poly = shapely.Polygon(list(zip(latlon[1::2], latlon[0::2])))
+    query_poly = shapely.Polygon(list(zip(latlon[1::2], latlon[0::2], strict=False)))
     assert query_poly.contains(_buffered_4326(result.area, BUFFER_M + 400))
 
     # the server is gone: the same call is answered from OSMnx's cache, identically
@@ -207,8 +207,8 @@ def test_fetch_by_polygon(
     # (through EPSG:4326 and back: vertices move by well under a millimetre)
     assert same.area.geometry.iloc[0].symmetric_difference(rd).area < 1e-5 * rd.area
     assert len(same.streets) == len(result.streets)
-    assert set(zip(same.pois.osm_id, same.pois.tag)) == set(zip(result.pois.osm_id,
-                                                                 result.pois.tag))
+    assert set(zip(same.pois.osm_id, same.pois.tag, strict=False)) == set(zip(result.pois.osm_id,
+                                                                 result.pois.tag, strict=False))
 
 
 def test_fetch_by_bbox(

@@ -75,7 +75,7 @@ def test_addresses_unique_and_postcodes_consistent_per_street(data):
 
 
 def test_establishment_schema_and_consistency(data):
-    e, v = data.establishments, data.verblijfsobjecten
+    e = data.establishments
     assert list(e.columns) == EST_COLUMNS
     assert e["vestigingsnummer"].str.fullmatch(r"\d{12}").all()
     assert e["vestigingsnummer"].is_unique

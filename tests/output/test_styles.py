@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from importlib import resources
 
 import pytest
+
 from wijkkracht import styles
 from wijkkracht.core.categories import NO_CLASSES
 from wijkkracht.core.indicators.registry import INDICATORS
