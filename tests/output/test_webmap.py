@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
+
 from wijkkracht.core.indicators.registry import INDICATORS
 from wijkkracht.core.result import AnalysisResult
 from wijkkracht.output.webmap import ASSET_URLS, COORDINATE_DECIMALS, DATA_BLOCK_IDS, webmap_html

@@ -15,6 +15,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+
 from wijkkracht.core.indicators.registry import INDICATORS, SENSITIVE
 from wijkkracht.core.privacy import sensitive_counts
 from wijkkracht.core.result import AnalysisResult

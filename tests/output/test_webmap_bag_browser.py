@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+
 from wijkkracht.core.indicators.registry import INDICATORS, SENSITIVE
 from wijkkracht.core.result import AnalysisResult
 from wijkkracht.output.webmap import write_webmap

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+
 from wijkkracht.core.result import AnalysisResult
 from wijkkracht.output.writer import write_outputs
 from wijkkracht.styles import hex_to_rgb, indicator_style, key_indicators, type_colors

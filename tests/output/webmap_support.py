@@ -23,6 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from PIL import Image
+
 from wijkkracht.core.pipeline import analyse, demo_data_path
 from wijkkracht.core.result import AnalysisResult
 
