@@ -348,8 +348,10 @@ def analyse(
         bag_meta["privacy_threshold"] = threshold
         bag_meta["suppressed_segments"] = int(streets_out["suppressed"].sum())
         if areas_out is not None:
+            attrs = dict(areas_out.attrs)  # labels, segments outside every area
             areas_out = gpd.GeoDataFrame(suppress_area_counts(areas_out, threshold),
                                          geometry="geometry", crs=areas_out.crs)
+            areas_out.attrs.update(attrs)
             bag_meta["suppressed_areas"] = int(areas_out["suppressed"].sum())
 
     area_geom = (area.geometry.union_all() if area is not None and len(area)

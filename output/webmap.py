@@ -60,6 +60,7 @@ from ..core.indicators.registry import INDICATORS, SENSITIVE, indicator
 from ..core.result import AnalysisResult
 from ..styles import (
     area_style,
+    areas_style,
     decimals,
     indicator_style,
     key_indicators,
@@ -68,6 +69,7 @@ from ..styles import (
     poi_classes,
     poi_label,
     poi_style,
+    synthetic_notice_color,
     type_colors,
     type_label,
     type_line_width,
@@ -488,6 +490,7 @@ def _config(result: AnalysisResult, lang: str, indicators: Sequence[str],
         pois.append({"key": cls, "label": _esc(poi_label(cls, lang)), "fill": ps.fill,
                      "stroke": ps.stroke, "radius": ps.radius_px})
     ar = area_style()
+    cbs = areas_style()
     area_name = _area_name(result)
     synthetic = None
     if kinds:
@@ -508,7 +511,7 @@ def _config(result: AnalysisResult, lang: str, indicators: Sequence[str],
         "pois": pois,
         "area": {"color": ar.color, "width": ar.width_px,
                  "dash": " ".join(f"{d:g}" for d in ar.dash_px)},
-        "areas": {"color": ar.color, "width": ar.width_px * 0.75, "columns": [
+        "areas": {"color": cbs.color, "width": cbs.width_px, "columns": [
             {k: v for k, v in c.items() if k != "col"} for c in area_columns],
             "note": _esc(_AREA_NOTE[lang])},
         "areaName": _esc(area_name),
@@ -898,13 +901,13 @@ _CSS = """
 .wk-title { background: rgba(255,255,255,0.95); padding: 5px 9px; font: 13px/1.3 sans-serif;
   color: #222; max-width: 300px; }
 .wk-title span { font-size: 12px; color: #444; }
-.wk-synthetic { background: #b71c1c; color: #fff; padding: 6px 10px; max-width: 300px;
+.wk-synthetic { background: var(--wk-notice); color: #fff; padding: 6px 10px; max-width: 300px;
   font: 12px/1.35 sans-serif; border: 2px solid #fff !important;
   box-shadow: 0 1px 6px rgba(0,0,0,0.5) !important; }
 .wk-synthetic b { display: block; font-size: 13px; margin-bottom: 2px; }
-.wk-syn-tag { background: #b71c1c; color: #fff; font-size: 10px; font-weight: bold;
+.wk-syn-tag { background: var(--wk-notice); color: #fff; font-size: 10px; font-weight: bold;
   padding: 0 4px; border-radius: 2px; white-space: nowrap; }
-.wk-syn-attr { color: #b71c1c; }
+.wk-syn-attr { color: var(--wk-notice); }
 .wk-tooltip { font: 12px/1.3 sans-serif; }
 .wk-popup .leaflet-popup-content { font: 12px/1.35 sans-serif; margin: 10px 12px; }
 .leaflet-control-layers { font: 12px/1.3 sans-serif; }
@@ -1129,6 +1132,7 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl") -> folium.Map:
     figure = cast(Figure, fmap.get_root())
     figure.header.add_child(Element(f"<title>{_esc(page_title)}</title>"))
     figure.header.add_child(Element(_CSS))
+    figure.header.add_child(Element(f"<style>:root {{ --wk-notice: {synthetic_notice_color()}; }}</style>"))
     folium.TileLayer("OpenStreetMap", name=text["basemap"], opacity=0.55,
                      control=False).add_to(fmap)
 

@@ -55,6 +55,8 @@ __all__ = [
     "poi_style",
     "poi_label",
     "area_style",
+    "areas_style",
+    "synthetic_notice_color",
     "format_number",
     "format_value",
     "decimals",
@@ -529,3 +531,20 @@ def area_style() -> AreaStyle:
         label=Label(str(a["label"]["nl"]), str(a["label"]["en"])),
     )
 
+
+
+def areas_style() -> AreaStyle:
+    """Outline style of the CBS areas (buurten, wijken) of a run with ``--areas``: solid."""
+    a = load_spec()["areas"]
+    return AreaStyle(
+        color=str(a["outline_color"]),
+        width_px=float(a["outline_width_px"]),
+        width_mm=float(a["outline_width_mm"]),
+        dash_px=(),
+        label=Label("CBS-gebieden", "CBS areas"),
+    )
+
+
+def synthetic_notice_color() -> str:
+    """Colour of the notice and tags that say an input is SYNTHETIC."""
+    return str(load_spec()["notice"]["synthetic_color"])

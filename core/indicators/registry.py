@@ -445,7 +445,7 @@ _bag("bag_vacant_area_m2", "m2", "Leegstandsindicatie: oppervlakte",
      "Vacancy indication: floor area",
      "Oppervlakte van die objecten. " + _INDICATION[0] + " 0: geen.",
      "Floor area of those units. " + _INDICATION[1] + " 0: none.")
-_bag("bag_vacant_share", "share", "Leegstandsindicatie (aandeel)", "Vacancy indication (share)",
+_bag("bag_vacant_share", "share", "Leegstandsindicatie", "Vacancy indication",
      "Objecten zonder actieve vestiging gedeeld door niet-woonobjecten in gebruik. "
      + _INDICATION[0],
      "Units without an active establishment divided by non-residential units in use. "
@@ -458,7 +458,8 @@ _bag("bag_out_of_use_units", "count", "Objecten buiten gebruik", "Units out of u
 _bag("bag_out_of_use_area_m2", "m2", "Oppervlakte buiten gebruik", "Floor area out of use",
      "Oppervlakte van objecten buiten gebruik; 0: geen.",
      "Floor area of units out of use; 0: none.")
-_bag("bag_out_of_use_share", "share", "Aandeel buiten gebruik", "Share out of use",
+_bag("bag_out_of_use_share", "share", "Objecten buiten gebruik onder alle objecten",
+     "Units out of use among all units",
      "Objecten buiten gebruik gedeeld door alle bestaande objecten. " + _INDICATION[0],
      "Units out of use divided by all existing units. " + _INDICATION[1], null=_NO_UNITS)
 _bag("active_est", "count", "Actieve vestigingen", "Active establishments",
@@ -470,7 +471,8 @@ _bag("home_based_est", "count", "Bedrijven aan huis", "Home-based businesses",
      "leeg: onderdrukt.",
      "Active establishments at addresses whose only use is housing (hidden economy); 0: none; "
      "empty: suppressed.", null=_SUPPRESSED, tags=(SENSITIVE,))
-_bag("home_based_share", "share", "Aandeel bedrijven aan huis", "Share of home-based businesses",
+_bag("home_based_share", "share", "Bedrijven aan huis onder de vestigingen",
+     "Home-based among the establishments",
      "Bedrijven aan huis gedeeld door actieve vestigingen.",
      "Home-based businesses divided by active establishments.", null=_NO_EST,
      tags=(SENSITIVE, "key"))
@@ -483,7 +485,8 @@ _bag("solo_est", "count", "Eenpersoonsbedrijven (zzp)", "One-person firms (ZZP)"
      "Actieve vestigingen met precies 1 werkzame persoon; 0: geen; leeg: onderdrukt.",
      "Active establishments with exactly 1 employee; 0: none; empty: suppressed.",
      null=_SUPPRESSED, tags=(SENSITIVE,))
-_bag("solo_share", "share", "Aandeel eenpersoonsbedrijven", "Share of one-person firms",
+_bag("solo_share", "share", "Eenpersoonsbedrijven onder de vestigingen",
+     "One-person firms among the establishments",
      "Eenpersoonsbedrijven gedeeld door vestigingen met bekend aantal werkzame personen.",
      "One-person firms divided by establishments with a known number of employees.",
      null=_NO_EST, tags=(SENSITIVE,))

@@ -132,3 +132,11 @@ def test_area_totals_of_establishments_are_suppressed_below_the_threshold():
     assert shown.any()
     np.testing.assert_array_equal(areas.loc[shown, "active_est_sum"].astype(int),
                                   exact.loc[shown, "active_est_sum"].astype(int))
+
+
+def test_area_labels_survive_suppression():
+    from wijkkracht.core.pipeline import analyse_demo
+
+    areas = analyse_demo(areas=read_areas(FIXTURE)).areas
+    assert areas.attrs["labels"]["mxi_400_mean"]["en"].startswith("Mixed-use Index within 400 m")
+    assert "segments_outside" in areas.attrs
