@@ -39,7 +39,7 @@ from ..core.errors import OutputError
 from ..core.indicators.registry import indicator
 from ..core.result import OSM_ATTRIBUTION, OSM_LICENCE, AnalysisResult
 from ..styles import key_indicators, type_names
-from ..styles.qml import area_qml, indicator_qml, pois_qml, types_qml
+from ..styles.qml import area_qml, areas_qml, indicator_qml, pois_qml, types_qml
 from .atomic import write_atomically
 
 __all__ = [
@@ -183,7 +183,8 @@ def write_gpkg_file(result: AnalysisResult, path: str | os.PathLike[str], *,
     profile = _plain_columns(pd.DataFrame(result.profile))
     _write_layer(profile, p, PROFILE_TABLE, lang, attribution)
     add_layer_styles(p, lang=lang, names=type_names(result.streets, lang),
-                     columns=result.streets.columns)
+                     columns=result.streets.columns,
+                     areas_labels=None if areas is None else areas.attrs.get("labels", {}))
     return p
 
 
@@ -195,7 +196,8 @@ def _area_name(area: gpd.GeoDataFrame) -> str:
 
 def add_layer_styles(path: str | os.PathLike[str], *, lang: str = "nl",
                      names: Mapping[str, str] | None = None,
-                     columns: Iterable[str] | None = None) -> int:
+                     columns: Iterable[str] | None = None,
+                     areas_labels: Mapping[str, Mapping[str, str]] | None = None) -> int:
     """Add QGIS's ``layer_styles`` table with the wijkkracht styles to a GeoPackage.
 
     Parameters
@@ -209,6 +211,9 @@ def add_layer_styles(path: str | os.PathLike[str], *, lang: str = "nl",
     columns
         The streets layer's columns: a style is added for each key indicator it can show
         (see :func:`wijkkracht.styles.key_indicators`); ``None``: every key indicator.
+    areas_labels
+        With an ``areas`` layer: its ``attrs["labels"]`` (the style gets field aliases from
+        them); ``None``: no style for ``areas``.
 
     Returns
     -------
@@ -235,6 +240,10 @@ def add_layer_styles(path: str | os.PathLike[str], *, lang: str = "nl",
                  True, "N / O / overig / leegstand" if lang == "nl" else "N / O / other / vacant"))
     rows.append(("area", "gebied" if lang == "nl" else "area", area_qml(lang=lang), True,
                  _TITLES["area"][0 if lang == "nl" else 1]))
+    if areas_labels is not None:
+        rows.append(("areas", "cbs_gebieden" if lang == "nl" else "cbs_areas",
+                     areas_qml(lang=lang, labels=areas_labels), True,
+                     "CBS-gebieden" if lang == "nl" else "CBS areas"))
 
     try:
         _insert_styles(os.fspath(path), rows)

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from ..core.indicators.registry import INDICATORS
 from . import (
     area_style,
+    areas_style,
     indicator_style,
     poi_classes,
     poi_label,
@@ -42,6 +43,7 @@ __all__ = [
     "pois_qml",
     "area_qml",
     "street_aliases",
+    "areas_qml",
 ]
 
 #: The QGIS version the QML claims to come from (the oldest QGIS wijkkracht supports).
@@ -302,4 +304,43 @@ def area_qml(*, lang: str = "nl") -> str:
     px_to_mm = st.width_mm / st.width_px
     _symbol_layer(symbol, "SimpleLine",
                   _line_props(st.color, st.width_mm, [d * px_to_mm for d in st.dash_px]))
+    return _finish(root, "polygon")
+
+
+_AGGREGATES = {"mean": ("gemiddelde naar straatlengte", "mean weighted by street length"),
+               "sum": ("som", "sum"), "median": ("mediaan", "median")}
+
+
+def areas_qml(*, lang: str = "nl", labels: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """QML for the CBS areas of a run with ``--areas``: a solid outline, and field aliases.
+
+    Parameters
+    ----------
+    lang
+        ``"nl"`` or ``"en"``.
+    labels
+        ``areas.attrs["labels"]`` of :func:`wijkkracht.core.areas.summarise_by_area`: column ->
+        label, unit and aggregate; each becomes the alias "label (unit), aggregate".
+
+    Returns
+    -------
+    str
+        The QML document (single-symbol renderer, fill symbol with a line layer).
+    """
+    st = areas_style()
+    root = _root("Symbology|Fields")
+    renderer = _renderer(root, "singleSymbol")
+    symbols = ET.SubElement(renderer, "symbols")
+    symbol = _symbol(symbols, "0", "fill")
+    _symbol_layer(symbol, "SimpleLine", _line_props(st.color, st.width_mm, []))
+    nl = lang == "nl"
+    aliases = {"area_code": "CBS-code" if nl else "CBS code",
+               "area_name": "Naam" if nl else "Name",
+               "segments": "Straatsegmenten" if nl else "Street segments",
+               "street_m": "Straatlengte (m)" if nl else "Street length (m)"}
+    for column, lab in (labels or {}).items():
+        agg = _AGGREGATES.get(str(lab.get("aggregate")), (lab.get("aggregate"),) * 2)
+        aliases[column] = (f"{lab[lang]} ({lab['unit_' + lang]}), "
+                           f"{agg[0] if nl else agg[1]}")
+    _aliases(root, aliases)
     return _finish(root, "polygon")

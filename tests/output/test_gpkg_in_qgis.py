@@ -33,7 +33,7 @@ _CHECK = textwrap.dedent("""
     app.initQgis()
     gpkg = sys.argv[1]
     out = {"version": Qgis.QGIS_VERSION, "layers": {}, "styles": {}}
-    for name in ("streets", "pois", "area"):
+    for name in sys.argv[2:] or ("streets", "pois", "area"):
         layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
         renderer = layer.renderer()
         info = {"valid": layer.isValid(), "renderer": renderer.type(),
@@ -41,6 +41,9 @@ _CHECK = textwrap.dedent("""
         if renderer.type() == "categorizedSymbol":
             info["categories"] = {c.value(): [c.label(), c.symbol().color().name()]
                                   for c in renderer.categories()}
+        if name == "areas":
+            info["alias"] = layer.attributeAlias(layer.fields().indexOf("mxi_400_mean"))
+            info["color"] = renderer.symbol().symbolLayer(0).color().name()
         out["layers"][name] = info
     streets = QgsVectorLayer(f"{gpkg}|layername=streets", "streets", "ogr")
     out["alias"] = streets.attributeAlias(streets.fields().indexOf("dist_supermarket_m"))
@@ -112,3 +115,30 @@ def test_indicator_styles_load_in_qgis(qgis_view: dict) -> None:
         assert st["renderer"] == "graduatedSymbol"
         assert [r[2] for r in st["ranges"]] == [c.lower() for c in indicator_style(name).colors]
 
+
+
+def test_cbs_areas_layer_opens_styled_with_aliases(tmp_path) -> None:
+    from pathlib import Path
+
+    from wijkkracht.core.pipeline import analyse_demo
+    from wijkkracht.data_sources.areas import read_areas
+    from wijkkracht.styles import areas_style
+
+    if not _qgis_available():
+        pytest.skip(f"QGIS's Python ({QGIS_PYTHON} with qgis.core) is not installed")
+    fixture = Path(__file__).parents[1] / "data" / "wijkbuurtkaart_cbs_synthetic.gpkg"
+    result = analyse_demo(areas=read_areas(fixture))
+    gpkg = write_gpkg(result, tmp_path / "areas.gpkg", lang="en")
+    script = tmp_path / "check.py"
+    script.write_text(_CHECK, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    done = subprocess.run([QGIS_PYTHON, str(script), str(gpkg), "areas"], capture_output=True,
+                          text=True, timeout=180, check=False, env=env)
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]
+    assert lines, f"QGIS check failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+    areas = json.loads(lines[-1][len("RESULT "):])["layers"]["areas"]
+    assert areas["valid"] and areas["crs"] == "EPSG:28992"
+    assert areas["renderer"] == "singleSymbol"
+    assert areas["color"] == areas_style().color.lower()
+    assert areas["alias"] == ("Mixed-use Index within 400 m (MXI) (share (0–1)), mean weighted "
+                              "by street length")
