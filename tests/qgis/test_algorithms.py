@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+
 from wijkkracht.core.indicators import INDICATORS
 from wijkkracht.core.pipeline import analyse_demo
 from wijkkracht.core.result import AnalysisResult

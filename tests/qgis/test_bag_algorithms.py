@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+
 from wijkkracht.core.indicators.registry import INDICATORS, SENSITIVE, indicator, key_indicators
 from wijkkracht.data_sources.bag import BAG_COLUMNS, BAG_STATUSES, read_bag_gpkg, read_bag_lv
 from wijkkracht.data_sources.establishments import geolocate, read_establishments
@@ -487,6 +488,7 @@ def test_streets_with_bag_carry_a_style_per_key_bag_indicator(
         demo_layers: dict[str, Any], synthetic: dict[str, Path],
         synthetic_bag_layer: Any) -> None:
     from qgis.core import QgsProject
+
     from wijkkracht.styles import indicator_style
 
     qgis_language(lang)
@@ -566,6 +568,7 @@ def test_loaded_establishments_say_internal_only_with_the_flag(
 def test_help_lists_the_bag_fields(lang: str, qgis_language: Any,
                                    wijkkracht_provider: Any) -> None:
     from qgis.core import QgsApplication
+
     from wijkkracht.core.indicators.registry import SOURCES
 
     qgis_language(lang)
@@ -626,6 +629,7 @@ def test_establishments_geopackage_needs_pyogrio(
     install; with it, it reads as the CSV does."""
     import pyogrio
     from qgis.core import QgsProcessingException
+
     from wijkkracht.processing import dependencies
 
     export = tmp_path / "vestigingen.gpkg"

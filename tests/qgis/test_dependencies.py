@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from wijkkracht.processing import dependencies
 
 REPO = Path(__file__).resolve().parents[2]

@@ -8,6 +8,7 @@ import geopandas as gpd
 import pyogrio
 import pytest
 import shapely
+
 from wijkkracht.core.errors import InputError, WijkkrachtError
 from wijkkracht.core.layers import indicators_for_layers
 from wijkkracht.core.pipeline import demo_data_path

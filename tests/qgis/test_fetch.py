@@ -18,6 +18,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+
 from wijkkracht.data_sources.osm_live import OsmFetch, fetch_osm
 
 TESTS = Path(__file__).resolve().parents[1]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from wijkkracht.core.categories import NO_CLASSES
 from wijkkracht.core.indicators.registry import indicator
 from wijkkracht.core.typology import ARCHETYPES

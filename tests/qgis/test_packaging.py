@@ -36,6 +36,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn
 
 import pytest
+
 import wijkkracht
 
 REPO = Path(__file__).resolve().parents[2]

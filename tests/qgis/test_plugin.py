@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+
 import wijkkracht
 
 
@@ -33,6 +34,7 @@ def test_demo_opens_the_analysis_with_the_demo_layers(wijkkracht_provider: Any, 
                                                       project: Any,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     import qgis.processing
+
     from wijkkracht.plugin.plugin import WijkkrachtPlugin
 
     opened: list[tuple[str, dict[str, Any]]] = []
@@ -59,6 +61,7 @@ def test_report_missing_without_anything_missing(wijkkracht_plugin: Any, fake_if
 def test_conversion_round_trip(qgis_app: Any, wijkkracht_plugin: Any) -> None:
     """A GeoDataFrame through a QGIS memory layer and back: same values, types, geometry, CRS."""
     from qgis.core import QgsVectorLayer, QgsWkbTypes
+
     from wijkkracht.processing.convert import gdf_to_sink, source_to_gdf, wkb_type
 
     gdf = gpd.GeoDataFrame(
@@ -104,6 +107,7 @@ def test_conversion_round_trip(qgis_app: Any, wijkkracht_plugin: Any) -> None:
 def test_layer_without_crs_reaches_the_library_without_crs(qgis_app: Any,
                                                             wijkkracht_plugin: Any) -> None:
     from qgis.core import QgsCoordinateReferenceSystem, QgsFeature, QgsGeometry, QgsVectorLayer
+
     from wijkkracht.processing.convert import source_to_gdf
 
     layer = QgsVectorLayer("LineString?field=name:string", "zonder crs", "memory")

@@ -30,6 +30,7 @@ from typing import Any, NoReturn
 
 import pyogrio
 import pytest
+
 import wijkkracht
 from wijkkracht.core.pipeline import analyse_demo, demo_data_path
 

@@ -26,6 +26,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 import pytest
+
 from wijkkracht.core.pipeline import analyse_demo
 from wijkkracht.output.writer import write_outputs
 from wijkkracht.styles import hex_to_rgb, type_colors
