@@ -234,7 +234,8 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
         if summary is not None:
             outputs[self.AREAS_OUT] = self.write_layer(
                 parameters, self.AREAS_OUT, context, steps, summary,
-                LayerStyle("area", "Summary per area", attribution))
+                LayerStyle("areas", "Summary per area", attribution,
+                           labels=summary.attrs.get("labels", {})))
         if problems is not None:
             outputs[self.PROBLEMS] = self.write_layer(
                 parameters, self.PROBLEMS, context, steps, problems,

@@ -49,7 +49,8 @@ class LayerStyle:
     ----------
     kind
         ``"types"`` (streets by opportunity type), ``"indicator"`` (streets graduated on
-        ``indicator``), ``"pois"``, ``"area"``, or ``None`` (metadata only).
+        ``indicator``), ``"pois"``, ``"area"`` (the study area), ``"areas"`` (a summary per
+        area, with field aliases from ``labels``), or ``None`` (metadata only).
     title
         English title of the layer (translated), the first sentence of its abstract.
     attribution
@@ -62,6 +63,9 @@ class LayerStyle:
     extra
         Indicator columns offered as further named styles (graduated), besides the one
         shown.
+    labels
+        For ``kind="areas"``: ``attrs["labels"]`` of the summary per area (column -> label,
+        unit, aggregate).
     """
 
     kind: str | None
@@ -70,6 +74,7 @@ class LayerStyle:
     indicator: str | None = None
     names: Mapping[str, str] | None = None
     extra: tuple[str, ...] = ()
+    labels: Mapping[str, Mapping[str, str]] | None = None
 
 
 def style_name(style: LayerStyle, lang: str) -> str | None:
@@ -106,7 +111,7 @@ def layer_qml(style: LayerStyle, lang: str) -> str | None:
     -------
     str or None
     """
-    from ..styles.qml import area_qml, indicator_qml, pois_qml, types_qml
+    from ..styles.qml import area_qml, areas_qml, indicator_qml, pois_qml, types_qml
 
     if style.kind == "types":
         return types_qml(lang=lang, names=style.names)
@@ -118,6 +123,8 @@ def layer_qml(style: LayerStyle, lang: str) -> str | None:
         return pois_qml(lang=lang)
     if style.kind == "area":
         return area_qml(lang=lang)
+    if style.kind == "areas":
+        return areas_qml(lang=lang, labels=style.labels or {})
     if style.kind is None:
         return None
     raise ValueError(f"unknown layer style {style.kind!r}")

@@ -493,14 +493,16 @@ def test_streets_with_bag_carry_a_style_per_key_bag_indicator(
 
     qgis_language(lang)
     project = QgsProject.instance()
+    cbs = DATA / "wijkbuurtkaart_cbs_synthetic.gpkg"
     try:
         results = qgis_processing.runAndLoadResults("wijkkracht:neighbourhoodanalysis", {
             "STREETS": demo_layers["streets"], "POIS": demo_layers["pois"],
             "AREA": demo_layers["study_area"], "BAG": synthetic_bag_layer,
             "ESTABLISHMENTS": str(synthetic["establishments"]),
+            "AREAS": f"{cbs}|layername=buurten",
             "REFERENCE_DATE": REFERENCE_DATE, "STREETS_OUT": "TEMPORARY_OUTPUT",
             "POIS_OUT": "TEMPORARY_OUTPUT", "AREA_OUT": "TEMPORARY_OUTPUT",
-            "PROFILE": "TEMPORARY_OUTPUT"})
+            "PROFILE": "TEMPORARY_OUTPUT", "AREAS_OUT": "TEMPORARY_OUTPUT"})
         streets = project.mapLayer(results["STREETS_OUT"])
         manager = streets.styleManager()
         shown = {"nl": "Kansentypen", "en": "Opportunity types"}[lang]
@@ -520,6 +522,11 @@ def test_streets_with_bag_carry_a_style_per_key_bag_indicator(
         assert streets.renderer().classAttribute() == "type_key"
         abstract = streets.metadata().abstract()
         assert "BAG" in abstract and "SYNTHETIC" in abstract and "OpenStreetMap" in abstract
+        # the summary per area: outlined, fields named from the registry
+        areas = project.mapLayer(results["AREAS_OUT"])
+        assert areas.renderer().type() == "singleSymbol"
+        alias = areas.attributeAlias(areas.fields().indexOf("mxi_mean"))
+        assert alias.startswith(indicator("mxi").label(lang)), alias
     finally:
         project.removeAllMapLayers()
 
