@@ -10,6 +10,7 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsProcessingFeedback,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
 )
 
 from .base import WijkkrachtAlgorithm
@@ -49,10 +50,20 @@ class ExportWebmapAlgorithm(WijkkrachtAlgorithm):
             "as N / O / other / vacant, the study area, and the OpenStreetMap attribution. "
             "Colours and classes are those of the QGIS styles. The streets need the type "
             "fields (type_key, type_name_nl, type_name_en); POIs may be classified (the "
-            "neighbourhood analysis' POIs) or raw with a tag column.")
+            "neighbourhood analysis' POIs) or raw with a tag column. Streets with BAG/KvK "
+            "indicators get a layer per key indicator too; establishment counts below the "
+            "privacy threshold are left out of the page. When the BAG or establishments were "
+            "SYNTHETIC (the streets layer's metadata says so, or you choose it), the map says "
+            "so in a banner.")
 
     LANGUAGE = "LANGUAGE"
+    SYNTHETIC = "SYNTHETIC"
+    PRIVACY_THRESHOLD = "PRIVACY_THRESHOLD"
     OUTPUT = "OUTPUT"
+    #: SYNTHETIC choices: (key, label); the index is the parameter value.
+    SYNTHETIC_CHOICES = (("auto", "From the streets layer's metadata"),
+                         ("yes", "Yes: the BAG/KvK data are synthetic"),
+                         ("no", "No: real data"))
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
         self.add(QgsProcessingParameterFeatureSource(
@@ -61,6 +72,18 @@ class ExportWebmapAlgorithm(WijkkrachtAlgorithm):
         self.add_pois(optional=True)
         self.add_area(optional=True)
         add_language(self, self.LANGUAGE)
+        self.add_enum(self.SYNTHETIC, "BAG/KvK data are synthetic",
+                      [label for _, label in self.SYNTHETIC_CHOICES], 0,
+                      "Whether the map must say that the BAG/establishment figures are "
+                      "SYNTHETIC (generated, not real). Automatic: when the streets layer's "
+                      "metadata (rights or abstract, as the neighbourhood analysis writes it) "
+                      "says SYNTHETIC.", advanced=True)
+        self.add(QgsProcessingParameterNumber(
+            self.PRIVACY_THRESHOLD, tr("Privacy threshold (smallest count shown)"),
+            QgsProcessingParameterNumber.Integer, 3, minValue=1),
+            "Establishment counts below this number (and what is computed from them) are left "
+            "out of the map; use the threshold of the analysis or a higher one.",
+            advanced=True)
         self.add(QgsProcessingParameterFileDestination(
             self.OUTPUT, tr("Interactive map"), tr("HTML files (*.html)")),
             "The HTML file to write.")
@@ -79,7 +102,20 @@ class ExportWebmapAlgorithm(WijkkrachtAlgorithm):
         steps.setCurrentStep(1)
         steps.setProgressText(tr("Writing the map"))
         path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        choice = self.SYNTHETIC_CHOICES[self.parameterAsEnum(parameters, self.SYNTHETIC,
+                                                             context)][0]
+        if choice == "auto":
+            layer = self.parameterAsVectorLayer(parameters, self.STREETS, context)
+            meta = layer.metadata() if layer is not None else None
+            said = " ".join([meta.abstract(), *meta.rights()]) if meta is not None else ""
+            choice = "yes" if "SYNTHETIC" in said.upper() else "no"
+        synthetic = ("bag", "establishments") if choice == "yes" else ()
+        if synthetic:
+            feedback.pushInfo(tr("The map says that the BAG/KvK data are SYNTHETIC."))
         written = self.run_core(write_layers_map, path, streets, pois, area,
                                 lang=language_code(self, parameters, self.LANGUAGE, context),
-                                source=streets.attrs.get("source", "streets"))
+                                source=streets.attrs.get("source", "streets"),
+                                synthetic=synthetic,
+                                privacy_threshold=self.parameterAsInt(
+                                    parameters, self.PRIVACY_THRESHOLD, context))
         return {self.OUTPUT: str(written)}

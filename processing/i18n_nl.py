@@ -396,14 +396,37 @@ DUTCH: dict[str, str] = {
     "legend, a tooltip per street with its key indicators, the POIs as N / O / other / vacant, "
     "the study area, and the OpenStreetMap attribution. Colours and classes are those of the "
     "QGIS styles. The streets need the type fields (type_key, type_name_nl, type_name_en); POIs "
-    "may be classified (the neighbourhood analysis' POIs) or raw with a tag column.":
+    "may be classified (the neighbourhood analysis' POIs) or raw with a tag column. Streets "
+    "with BAG/KvK indicators get a layer per key indicator too; establishment counts below the "
+    "privacy threshold are left out of the page. When the BAG or establishments were SYNTHETIC "
+    "(the streets layer's metadata says so, or you choose it), the map says so in a banner.":
         "Schrijft één HTML-pagina (Leaflet, gemaakt met Folium) die in elke browser opent: de "
         "straten gekleurd per kansentype met een legenda, één laag per belangrijke indicator met "
         "een klassenlegenda, per straat een tooltip met de belangrijkste indicatoren, de POI's "
         "als N / O / overig / leegstand, het onderzoeksgebied, en de bronvermelding van "
         "OpenStreetMap. Kleuren en klassen zijn die van de QGIS-stijlen. De straten hebben de "
         "typevelden nodig (type_key, type_name_nl, type_name_en); POI's mogen ingedeeld zijn "
-        "(de POI's van de buurtanalyse) of ruw met een kolom tag.",
+        "(de POI's van de buurtanalyse) of ruw met een kolom tag. Straten met BAG/KvK-"
+        "indicatoren krijgen ook een laag per belangrijke indicator; aantallen vestigingen "
+        "onder de privacydrempel komen niet op de pagina. Waren de BAG of de vestigingen "
+        "SYNTHETISCH (de metadata van de stratenlaag zegt dat, of u kiest het), dan zegt de "
+        "kaart dat in een banner.",
+    "BAG/KvK data are synthetic": "BAG/KvK-gegevens zijn synthetisch",
+    "From the streets layer's metadata": "Volgens de metadata van de stratenlaag",
+    "Yes: the BAG/KvK data are synthetic": "Ja: de BAG/KvK-gegevens zijn synthetisch",
+    "No: real data": "Nee: echte gegevens",
+    "Whether the map must say that the BAG/establishment figures are SYNTHETIC (generated, not "
+    "real). Automatic: when the streets layer's metadata (rights or abstract, as the "
+    "neighbourhood analysis writes it) says SYNTHETIC.":
+        "Of de kaart moet zeggen dat de BAG-/vestigingscijfers SYNTHETISCH zijn (gegenereerd, "
+        "niet echt). Automatisch: als de metadata van de stratenlaag (rechten of samenvatting, "
+        "zoals de buurtanalyse die schrijft) SYNTHETIC zegt.",
+    "Establishment counts below this number (and what is computed from them) are left out of "
+    "the map; use the threshold of the analysis or a higher one.":
+        "Aantallen vestigingen onder dit getal (en wat daaruit berekend is) komen niet op de "
+        "kaart; gebruik de drempel van de analyse of een hogere.",
+    "The map says that the BAG/KvK data are SYNTHETIC.":
+        "De kaart zegt dat de BAG/KvK-gegevens SYNTHETISCH zijn.",
     "Streets with opportunity types": "Straten met kansentypen",
     "Street segments with the type fields and, where present, the key indicators.":
         "Straatsegmenten met de typevelden en, waar aanwezig, de belangrijkste indicatoren.",
