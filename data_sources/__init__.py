@@ -30,6 +30,7 @@ __all__ = [
     "fetch_bag_ogc",
     "parse_gebruiksdoel",
     "validate_bag",
+    "normalise_bag",
     "BAG_COLUMNS",
     "read_establishments",
     "normalise_establishments",
@@ -46,6 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .bag import (
         BAG_COLUMNS,
         fetch_bag_ogc,
+        normalise_bag,
         parse_gebruiksdoel,
         read_bag_gpkg,
         read_bag_lv,
@@ -71,7 +73,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _FROM_AREAS = ("read_areas", "AREA_COLUMNS")
 _FROM_FILES = ("read_streets", "read_pois", "read_area", "list_layers")
 _FROM_BAG = ("read_bag_gpkg", "read_bag_lv", "fetch_bag_ogc", "parse_gebruiksdoel",
-             "validate_bag", "BAG_COLUMNS")
+             "validate_bag", "normalise_bag", "BAG_COLUMNS")
 _FROM_ESTABLISHMENTS = ("read_establishments", "normalise_establishments", "load_mapping",
                         "geolocate", "ESTABLISHMENT_COLUMNS", "write_problems")
 

@@ -61,8 +61,13 @@ Readers:
   filter (the national file is never loaded whole).
 * :func:`read_bag_lv`: LV BAG 2.0 XML extracts (GDAL's LVBAG driver): files, a folder or a zip;
   joins the main address when the nummeraanduiding (``NUM``) and openbare ruimte (``OPR``)
-  files are given.
-* :func:`fetch_bag_ogc`: PDOK's BAG OGC API Features, paged, with retries and an on-disk cache.
+  files are given; reads the ``bbox`` or the bounding box of ``mask``, then keeps what lies in
+  the mask.
+* :func:`fetch_bag_ogc`: PDOK's BAG OGC API Features, paged, with retries and an on-disk cache
+  (``requests`` is imported only when it is called).
+
+BAG rows read by other means (a QGIS layer, a database query) are brought to the same schema,
+status filter and checks by :func:`normalise_bag`, which every reader ends with.
 """
 
 from __future__ import annotations
@@ -79,18 +84,20 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import requests
 import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
 from .schema import RD_NEW, to_rd_new
+
+if TYPE_CHECKING:  # pragma: no cover
+    import requests
 
 __all__ = [
     "BAG_COLUMNS",
@@ -100,6 +107,7 @@ __all__ = [
     "DEFAULT_OGC_URL",
     "parse_gebruiksdoel",
     "validate_bag",
+    "normalise_bag",
     "read_bag_gpkg",
     "read_bag_lv",
     "fetch_bag_ogc",
@@ -240,17 +248,120 @@ def _text(value: object) -> str | None:
 # the schema
 
 
-def _normalize(
+#: Field names of BAG sources (PDOK's GeoPackage, its OGC API) that differ from the schema's.
+_ALIASES = {
+    "huisnummertoevoeging": "toevoeging",
+    "huisnummer_toevoeging": "toevoeging",
+    "pand_id": "pand_identificatie",
+    "oorspronkelijkbouwjaar": "bouwjaar",
+}
+_TRUE = ("true", "1", "yes", "ja")
+
+
+def _true_flags(values: Iterable[object]) -> np.ndarray:
+    """Whether each value of a yes/no field is true: ``True``, a non-zero number, or the text
+    ``"true"``, ``"1"``, ``"yes"``, ``"ja"`` (any case); ``"False"``, ``"0"``, empty: false."""
+    out = []
+    for v in values:
+        if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+            out.append(False)
+        elif isinstance(v, (bool, np.bool_)):
+            out.append(bool(v))
+        elif isinstance(v, (int, float, np.integer, np.floating)):
+            out.append(v != 0)
+        else:
+            out.append(str(v).strip().lower() in _TRUE)
+    return np.array(out, dtype=bool)
+
+
+def _renamed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns lower-cased and PDOK's names (:data:`_ALIASES`) brought to the schema's; an
+    alias is left alone when the schema's own name is there too."""
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    lower = {c: str(c).lower() for c in frame.columns if c != geometry}
+    present = set(lower.values())
+    names = {c: (_ALIASES[low] if low in _ALIASES and _ALIASES[low] not in present else low)
+             for c, low in lower.items()}
+    return frame.rename(columns=names)
+
+
+def _with_all_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the BAG columns its source does not carry added, empty."""
+    missing = {c: None for c in BAG_COLUMNS[:-1] if c not in frame.columns}
+    return frame.assign(**missing) if missing else frame
+
+
+def normalise_bag(
     frame: pd.DataFrame,
-    geometry: Any,
-    crs: Any,
-    source: str,
+    source: str | Path,
     *,
-    statuses: Sequence[str] | None,
-    meta: dict[str, Any],
+    statuses: Sequence[str] | str | None = DEFAULT_STATUSES,
+    meta: dict[str, Any] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Bring source columns (already renamed to the schema's names) to :data:`BAG_COLUMNS`."""
-    n = len(frame)
+    """BAG verblijfsobjecten read by other means (a QGIS layer, a database query) in the BAG
+    schema, as the readers of this module return them.
+
+    Parameters
+    ----------
+    frame
+        One row per verblijfsobject with the columns of :data:`BAG_COLUMNS`, by these names
+        (any case) or PDOK's (``huisnummertoevoeging``, ``pand_id``,
+        ``oorspronkelijkbouwjaar``); other columns are left out. A GeoDataFrame in any CRS
+        (transformed to EPSG:28992), or a DataFrame whose ``geometry`` column holds points in
+        EPSG:28992. Whole numbers may come as floats (as QGIS gives them), identificaties as
+        integers or with LV's ``NL.IMBAG.Verblijfsobject.`` prefix.
+    source
+        What the rows are (a file, a layer name): named in the errors and in
+        ``attrs["bag"]["source"]``.
+    statuses
+        The BAG statuses to keep (default :data:`DEFAULT_STATUSES`); None keeps all. Rows of
+        other statuses are counted in ``attrs["bag"]["dropped_by_status"]``.
+    meta
+        More to record in ``attrs["bag"]`` (``snapshot_date``, counts of the reader); not
+        changed.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The BAG schema (module docstring), EPSG:28992, checked with :func:`validate_bag`. A
+        ``synthetic`` column with a true value (``True``, ``"true"``, ``"1"``, ...) gives
+        ``attrs["bag"]["synthetic"] = True``.
+
+    Raises
+    ------
+    InputError
+        One line naming ``source`` and the row: a missing column, an identificatie that is not
+        16 digits or occurs twice, an unknown gebruiksdoel or status, a row without geometry, no
+        CRS.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> rows = pd.DataFrame({"identificatie": [221010000330226.0],
+    ...     "gebruiksdoel": ["Woonfunctie"], "oppervlakte": [223], "status": ["Verbouwing "
+    ...     "verblijfsobject"], "openbare_ruimte_naam": ["Kosterstraat"], "huisnummer": [4.0],
+    ...     "huisletter": [None], "huisnummertoevoeging": [None], "postcode": ["6981 ch"],
+    ...     "pand_identificatie": ["0221100000312938"], "bouwjaar": [1585.0],
+    ...     "geometry": [shapely.Point(206335.7, 447529.8)]})
+    >>> bag = normalise_bag(rows, "example")
+    >>> bag.loc[0, ["identificatie", "gebruiksdoel", "postcode", "huisnummer"]].tolist()
+    ['0221010000330226', 'woonfunctie', '6981CH', 4]
+    """
+    source = str(source)
+    meta = dict(meta or {})
+    if isinstance(frame, gpd.GeoDataFrame):
+        geometry, crs = frame.geometry.values, frame.crs
+    elif "geometry" in frame.columns:
+        geometry, crs = frame["geometry"].to_numpy(), RD_NEW
+    else:
+        raise InputError(source, "the BAG rows have no geometry (a point per verblijfsobject)")
+    frame = _renamed(frame)
+    missing = [c for c in BAG_COLUMNS[:-1] if c not in frame.columns]
+    if missing:
+        raise InputError(source, f"the BAG layer lacks column(s) {', '.join(missing)}; is this "
+                         "a layer of BAG verblijfsobjecten?")
+    if "synthetic" in frame.columns and bool(_true_flags(frame["synthetic"]).any()):
+        meta["synthetic"] = True  # a file from a synthetic generator says so in this field
     if isinstance(statuses, str):
         statuses = (statuses,)
     if statuses is not None:
@@ -259,9 +370,7 @@ def _normalize(
             raise InputError(source, f"unknown status {unknown[0]!r} in the status filter; "
                              f"BAG statuses are {', '.join(BAG_STATUSES)}")
 
-    def col(name: str) -> pd.Series:
-        return frame[name] if name in frame else pd.Series([None] * n, index=frame.index)
-
+    col = frame.__getitem__
     ids = [_bag_id(v) for v in col("identificatie")]
     for i, ident in enumerate(ids):
         if ident is None or not _ID_RE.match(ident):
@@ -378,15 +487,6 @@ def validate_bag(gdf: gpd.GeoDataFrame, source: str | Path) -> None:
 # --------------------------------------------------------------------------------------------
 # (a) the PDOK GeoPackage
 
-#: PDOK GeoPackage field names that differ from the schema's.
-_GPKG_ALIASES = {
-    "huisnummertoevoeging": "toevoeging",
-    "huisnummer_toevoeging": "toevoeging",
-    "pand_id": "pand_identificatie",
-    "oorspronkelijkbouwjaar": "bouwjaar",
-}
-
-
 def _area_in_layer_crs(
     bbox: Sequence[float] | None, mask: BaseGeometry | None, layer_crs: Any, source: str
 ) -> tuple[tuple[float, float, float, float] | None, BaseGeometry | None]:
@@ -466,17 +566,14 @@ def read_bag_gpkg(
         gdf = pyogrio.read_dataframe(path, layer=layer, bbox=fbbox, mask=fmask)
     except (DataSourceError, DataLayerError) as exc:
         raise InputError(source, f"cannot read layer {layer!r}: {exc}") from None
-    gdf = gdf.rename(columns={c: _GPKG_ALIASES.get(c.lower(), c.lower()) for c in gdf.columns
-                              if c != "geometry"})
+    gdf = _renamed(gdf)
     if "identificatie" not in gdf:
         raise InputError(source, f"layer {layer!r} has no identificatie field; is this a BAG "
                          "verblijfsobject layer?")
     if mask is not None and len(gdf):
         gdf = gdf[gdf.geometry.intersects(fmask)]
-    meta: dict[str, Any] = {"snapshot_date": snapshot_date, "layer": layer}
-    if "synthetic" in gdf and bool(gdf["synthetic"].fillna(False).astype(bool).any()):
-        meta["synthetic"] = True  # a file from a synthetic generator says so in this field
-    return _normalize(gdf, gdf.geometry.values, gdf.crs, source, statuses=statuses, meta=meta)
+    return normalise_bag(_with_all_columns(gdf), source, statuses=statuses,
+                         meta={"snapshot_date": snapshot_date, "layer": layer})
 
 
 # --------------------------------------------------------------------------------------------
@@ -604,6 +701,7 @@ def read_bag_lv(
     paths: str | Path | Iterable[str | Path],
     *,
     bbox: Sequence[float] | None = None,
+    mask: BaseGeometry | None = None,
     statuses: Sequence[str] | None = DEFAULT_STATUSES,
     snapshot_date: str | None = None,
 ) -> gpd.GeoDataFrame:
@@ -619,6 +717,11 @@ def read_bag_lv(
         ``WPL``) and other files are ignored and listed in ``attrs["bag"]["ignored_files"]``.
     bbox
         ``(xmin, ymin, xmax, ymax)`` in EPSG:28992.
+    mask
+        A shapely polygon in EPSG:28992: only the verblijfsobjecten that intersect it are kept
+        (GDAL reads its bounding box, then each point is tested). Those in the bounding box
+        but outside the polygon are counted in ``attrs["bag"]["outside_mask"]``. Give ``bbox``
+        or ``mask``, not both.
     statuses
         The BAG statuses to keep (default :data:`DEFAULT_STATUSES`); None keeps all.
     snapshot_date
@@ -635,13 +738,20 @@ def read_bag_lv(
         lies in (from the PND files; empty without them). Found/missing counts are in
         ``attrs["bag"]["address_join"]`` and ``["pand_join"]``; missing ones warn.
     """
-    files, ignored = _lv_files(paths)
     source = ", ".join(str(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths))
+    if bbox is not None and mask is not None:
+        raise InputError(source, "give bbox or mask, not both")
+    files, ignored = _lv_files(paths)
     if not files["VBO"]:
         raise InputError(source, "no verblijfsobject file (<gemeente>VBO<date>...xml) found")
     extract_date = _snapshot_date(files["VBO"][0])
-    vbo = _read_lv(files["VBO"], bbox, geometry=True)
+    vbo = _read_lv(files["VBO"], mask.bounds if mask is not None else bbox, geometry=True)
     vbo, history = _current(vbo, snapshot_date)
+    outside = 0
+    if mask is not None and isinstance(vbo, gpd.GeoDataFrame) and len(vbo):
+        inside = vbo.geometry.intersects(mask).to_numpy()
+        outside = int((~inside).sum())
+        vbo = vbo[inside]
     frame = pd.DataFrame(
         {
             "identificatie": vbo["identificatie"].to_numpy(),
@@ -659,6 +769,8 @@ def read_bag_lv(
         "address_join": None,
         "pand_join": None,
     }
+    if mask is not None:
+        meta["outside_mask"] = outside
     if files["NUM"]:
         num, _ = _current(_read_lv(files["NUM"], None, geometry=False), snapshot_date)
         num = num.assign(_id=[_bag_id(v) for v in num["identificatie"]]).set_index("_id")
@@ -702,7 +814,8 @@ def read_bag_lv(
                           stacklevel=2)
     crs = vbo.crs if isinstance(vbo, gpd.GeoDataFrame) else RD_NEW
     geometry = vbo.geometry.values if isinstance(vbo, gpd.GeoDataFrame) else []
-    return _normalize(frame, geometry, crs, source, statuses=statuses, meta=meta)
+    frame = gpd.GeoDataFrame(_with_all_columns(frame), geometry=geometry, crs=crs)
+    return normalise_bag(frame, source, statuses=statuses, meta=meta)
 
 
 # --------------------------------------------------------------------------------------------
@@ -761,6 +874,8 @@ def _get_page(
 ) -> bytes:
     """GET ``url`` and return a body that parses as a FeatureCollection; retry on 429 (after
     Retry-After), 5xx, connection errors and bodies cut short."""
+    import requests
+
     problem = ""
     for attempt in range(retries + 1):
         wait = backoff * 2**attempt
@@ -859,6 +974,8 @@ def fetch_bag_ogc(
         of pages and the ``timeStamp`` of the first page as ``snapshot_date`` (the date the
         answer was made; PDOK's API serves the current BAG).
     """
+    import requests  # only here: importing this module (as the core does) needs no requests
+
     bbox, polygon = _area_bbox(area)
     cache = Path(cache_dir) if cache_dir is not None else _default_cache_dir()
     base = base_url.rstrip("/")
@@ -897,8 +1014,7 @@ def fetch_bag_ogc(
     for i, feat in enumerate(features):
         if not isinstance(feat, dict) or not isinstance(feat.get("properties"), dict):
             raise InputError(source, f"feature {i + 1} has no properties")
-        props = {_GPKG_ALIASES.get(k.lower(), k.lower()): v
-                 for k, v in feat["properties"].items()}
+        props = {_ALIASES.get(k.lower(), k.lower()): v for k, v in feat["properties"].items()}
         rows.append(props)
         try:
             geoms.append(shapely.geometry.shape(feat["geometry"]) if feat.get("geometry")
@@ -918,5 +1034,5 @@ def fetch_bag_ogc(
     meta = {"snapshot_date": snapshot, "pages": pages, "outside_area": outside}
     if not len(frame):
         frame = pd.DataFrame({"identificatie": []})
-    out = _normalize(frame, geoms, RD_NEW, source, statuses=statuses, meta=meta)
-    return out
+    frame = gpd.GeoDataFrame(_with_all_columns(frame), geometry=geoms, crs=RD_NEW)
+    return normalise_bag(frame, source, statuses=statuses, meta=meta)

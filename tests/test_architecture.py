@@ -40,6 +40,27 @@ def test_everything_but_plugin_and_processing_imports_without_qgis():
     assert out.stdout.startswith("ok")
 
 
+def test_the_indicators_and_the_bag_reader_import_without_requests():
+    """``requests`` is needed to download (OSM, PDOK's BAG API), not to compute: the core and
+    the BAG file readers import in a fresh interpreter where importing requests fails."""
+    code = (
+        "import sys, importlib.abc\n"
+        "class Block(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name.split('.')[0] == 'requests':\n"
+        "            raise ImportError('blocked: ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import wijkkracht.core.indicators\n"
+        "from wijkkracht.data_sources.bag import read_bag_lv\n"
+        f"bag = read_bag_lv({str(ROOT / 'tests' / 'data' / 'bag_lv')!r})\n"
+        "assert 'requests' not in sys.modules\n"
+        "print('ok', len(bag))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["ok", "2"]
+
+
 def test_root_init_imports_no_qgis_at_import_time():
     tree = ast.parse((ROOT / "__init__.py").read_text(encoding="utf-8"))
     top_level_imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]

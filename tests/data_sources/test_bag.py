@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
+from shapely.ops import unary_union
 
 from wijkkracht.core.errors import InputError
 from wijkkracht.data_sources import bag as bagmod
@@ -23,6 +24,7 @@ from wijkkracht.data_sources.bag import (
     BAG_COLUMNS,
     DEFAULT_STATUSES,
     GEBRUIKSDOELEN,
+    normalise_bag,
     parse_gebruiksdoel,
     read_bag_gpkg,
     read_bag_lv,
@@ -377,3 +379,128 @@ def test_status_filter_refuses_unknown_status_and_takes_one_string() -> None:
     gdf = read_bag_gpkg(GPKG, statuses="Verblijfsobject gevormd")
     assert list(gdf["identificatie"]) == ["0221019999000003"]
     assert sum(gdf.attrs["bag"]["dropped_by_status"].values()) == 4
+
+
+# --------------------------------------------------------------------------------------------
+# LV BAG with a mask (real Doesburg files)
+
+#: The two verblijfsobjecten of the Doesburg fixture.
+KOSTERSTRAAT_4 = Point(206335.699, 447529.842)  # 0221010000330226, being rebuilt
+DOORMANSINGEL_9L = Point(206289.487, 447359.374)  # 0221010000330999, in use
+
+
+def test_lv_mask_reads_its_bounds_then_keeps_what_lies_inside(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[dict] = []
+    real = pyogrio.read_dataframe
+
+    def spy(*args: object, **kwargs: object) -> gpd.GeoDataFrame:
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pyogrio, "read_dataframe", spy)
+    # the mask's bounding box holds both units; the mask itself only Kosterstraat 4
+    both = box(*unary_union([KOSTERSTRAAT_4, DOORMANSINGEL_9L]).bounds).buffer(10)
+    mask = both.difference(DOORMANSINGEL_9L.buffer(5))
+    gdf = read_bag_lv(LV, mask=mask)
+    assert calls[0]["bbox"] == mask.bounds  # GDAL's filter: the rectangle of the mask
+    assert list(gdf["identificatie"]) == ["0221010000330226"]
+    row = gdf.iloc[0]
+    assert (row["openbare_ruimte_naam"], row["huisnummer"], row["bouwjaar"]) == (
+        "Kosterstraat", 4, 1585)
+    meta = gdf.attrs["bag"]
+    assert meta["outside_mask"] == 1 and meta["snapshot_date"] == "2020-09-15"
+    validate_bag(gdf, "x")
+
+
+def test_lv_mask_counts_the_status_filter_inside_the_mask_only() -> None:
+    around_9l = DOORMANSINGEL_9L.buffer(1.0)
+    gdf = read_bag_lv(LV, mask=around_9l, statuses=["Verblijfsobject in gebruik"])
+    assert list(gdf["identificatie"]) == ["0221010000330999"]
+    # Kosterstraat 4 (being rebuilt) is outside the mask: not counted as left out by status
+    assert gdf.attrs["bag"]["dropped_by_status"] == {}
+    around_4 = read_bag_lv(LV, mask=KOSTERSTRAAT_4.buffer(1.0),
+                           statuses=["Verblijfsobject in gebruik"])
+    assert len(around_4) == 0
+    assert around_4.attrs["bag"]["dropped_by_status"] == {"Verbouwing verblijfsobject": 1}
+    assert tuple(around_4.columns) == BAG_COLUMNS
+
+
+def test_lv_mask_equals_reading_all_and_clipping() -> None:
+    mask = Point(206340, 447500).buffer(100)  # reaches Kosterstraat 4, not Doormansingel 9l
+    everything = read_bag_lv(LV, statuses=None)
+    clipped = everything[everything.geometry.intersects(mask)].reset_index(drop=True)
+    got = read_bag_lv(LV, mask=mask, statuses=None)
+    assert list(got["identificatie"]) == list(clipped["identificatie"]) == ["0221010000330226"]
+    pd.testing.assert_frame_equal(pd.DataFrame(got.drop(columns="geometry")),
+                                  pd.DataFrame(clipped.drop(columns="geometry")))
+    with pytest.raises(InputError, match="give bbox or mask, not both"):
+        read_bag_lv(LV, bbox=mask.bounds, mask=mask)
+
+
+# --------------------------------------------------------------------------------------------
+# normalise_bag: BAG rows read by other means
+
+
+def _as_qgis_gives_it(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The BAG schema as a QGIS layer hands it over: whole numbers as floats, another CRS,
+    other field names and case, ids as numbers, an extra field."""
+    out = gdf.to_crs(4326)
+    out["huisnummer"] = out["huisnummer"].astype(float)
+    out["bouwjaar"] = out["bouwjaar"].astype(float)
+    out["identificatie"] = out["identificatie"].astype(np.int64)
+    out = out.rename(columns={"toevoeging": "huisnummertoevoeging",
+                              "gebruiksdoel": "GEBRUIKSDOEL", "bouwjaar": "oorspronkelijkBouwjaar"})
+    out.insert(0, "fid", range(1, len(out) + 1))
+    return out
+
+
+def test_normalise_bag_brings_a_layer_back_to_the_schema() -> None:
+    everything = read_bag_gpkg(GPKG, statuses=None)
+    got = normalise_bag(_as_qgis_gives_it(everything), "layer 'bag'", statuses=None)
+    assert tuple(got.columns) == BAG_COLUMNS and got.crs.to_epsg() == 28992
+    pd.testing.assert_frame_equal(pd.DataFrame(got.drop(columns="geometry")),
+                                  pd.DataFrame(everything.drop(columns="geometry")))
+    assert (got.geometry.distance(everything.geometry) < 0.01).all()
+    assert got.attrs["bag"]["source"] == "layer 'bag'"
+    assert got.attrs["bag"]["status_filter"] is None
+
+
+def test_normalise_bag_applies_and_counts_the_status_filter() -> None:
+    kept = read_bag_gpkg(GPKG)
+    got = normalise_bag(_as_qgis_gives_it(read_bag_gpkg(GPKG, statuses=None)), "bag",
+                        meta={"snapshot_date": "2020-09-15"})
+    assert list(got["identificatie"]) == list(kept["identificatie"])
+    assert got.attrs["bag"]["dropped_by_status"] == {"Verblijfsobject gevormd": 1}
+    assert got.attrs["bag"]["snapshot_date"] == "2020-09-15"
+
+
+def test_normalise_bag_takes_a_frame_with_points_in_rd_new() -> None:
+    gdf = read_bag_gpkg(GPKG)
+    plain = pd.DataFrame(gdf.drop(columns="geometry")).assign(geometry=list(gdf.geometry))
+    got = normalise_bag(plain, "table")
+    assert got.crs.to_epsg() == 28992 and got.geometry.equals(gdf.geometry)
+    with pytest.raises(InputError, match="table: the BAG rows have no geometry"):
+        normalise_bag(plain.drop(columns="geometry"), "table")
+
+
+def test_normalise_bag_names_what_is_wrong() -> None:
+    gdf = read_bag_gpkg(GPKG)
+    with pytest.raises(InputError, match=r"^pois: the BAG layer lacks column\(s\) "
+                       r"oppervlakte, bouwjaar; is this"):
+        normalise_bag(gdf.drop(columns=["oppervlakte", "bouwjaar"]), "pois")
+    twice = pd.concat([gdf, gdf.iloc[[0]]], ignore_index=True)
+    with pytest.raises(InputError, match=f"bag: identificatie {gdf['identificatie'].iloc[0]} "
+                       "occurs 2 times"):
+        normalise_bag(twice, "bag")
+
+
+@pytest.mark.parametrize(("flags", "synthetic"), [
+    (["False"] * 4, False), (["false", "0", "", None], False), ([0, 0, 0, 0], False),
+    ([False, False, True, False], True), (["no", "TRUE", "no", "no"], True),
+    (["0", "1", "0", "0"], True), (["nee", "ja", "nee", "nee"], True),
+])
+def test_normalise_bag_reads_the_synthetic_field_as_a_yes_no_value(
+        flags: list, synthetic: bool) -> None:
+    gdf = read_bag_gpkg(GPKG).assign(synthetic=flags)
+    assert normalise_bag(gdf, "bag").attrs["bag"]["synthetic"] is synthetic
