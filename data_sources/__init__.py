@@ -38,6 +38,8 @@ __all__ = [
     "geolocate",
     "ESTABLISHMENT_COLUMNS",
     "write_problems",
+    "problems_frame",
+    "establishments_on_bag",
     "read_areas",
     "AREA_COLUMNS",
 ]
@@ -55,9 +57,11 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from .establishments import (
         ESTABLISHMENT_COLUMNS,
+        establishments_on_bag,
         geolocate,
         load_mapping,
         normalise_establishments,
+        problems_frame,
         read_establishments,
         write_problems,
     )
@@ -75,7 +79,8 @@ _FROM_FILES = ("read_streets", "read_pois", "read_area", "list_layers")
 _FROM_BAG = ("read_bag_gpkg", "read_bag_lv", "fetch_bag_ogc", "parse_gebruiksdoel",
              "validate_bag", "normalise_bag", "BAG_COLUMNS")
 _FROM_ESTABLISHMENTS = ("read_establishments", "normalise_establishments", "load_mapping",
-                        "geolocate", "ESTABLISHMENT_COLUMNS", "write_problems")
+                        "geolocate", "ESTABLISHMENT_COLUMNS", "write_problems",
+                        "problems_frame", "establishments_on_bag")
 
 
 def __getattr__(name: str) -> Any:

@@ -4,7 +4,9 @@ Business registers (KvK Handelsregister extracts, LISA) are not open: every muni
 its own export with its own headers. :func:`read_establishments` reads such an export with a
 column mapping (given, loaded from a small TOML/JSON file with :func:`load_mapping`, or
 found from the default header names below) and returns one schema; :func:`geolocate` joins
-the establishments to BAG verblijfsobjecten (:mod:`wijkkracht.data_sources.bag`).
+the establishments to BAG verblijfsobjecten (:mod:`wijkkracht.data_sources.bag`);
+:func:`problems_frame` (written by :func:`write_problems`) lists the rows that could not be
+used. :func:`establishments_on_bag` does the three in one call.
 
 Output schema (``ESTABLISHMENT_COLUMNS``), one row per establishment:
 
@@ -73,6 +75,7 @@ import shapely
 
 from ..core.errors import InputError
 from ..core.sbi import parse_sbi_series
+from .bag import _true_flags
 
 __all__ = [
     "ESTABLISHMENT_COLUMNS",
@@ -89,6 +92,9 @@ __all__ = [
     "geolocate",
     "write_problems",
     "write_problems_file",
+    "problems_frame",
+    "EstablishmentsOnBag",
+    "establishments_on_bag",
 ]
 
 ESTABLISHMENT_COLUMNS = ("row", "vestigingsnummer", "sbi_code", "sbi_version", "start_date",
@@ -786,16 +792,63 @@ def geolocate(
                            counts=counts)
 
 
-def _problems_frame(rejected: pd.DataFrame | None,
-                    unmatched: pd.DataFrame | None) -> pd.DataFrame:
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array in a cell
+        return False
+
+
+def problems_frame(rejected: pd.DataFrame | None,
+                   unmatched: pd.DataFrame | None) -> pd.DataFrame:
+    """The rows of an export that could not be used, as one table (what
+    :func:`write_problems` writes).
+
+    Parameters
+    ----------
+    rejected
+        :attr:`ReadResult.rejected`: rows not usable (stage ``"rejected"``); None or empty for
+        none.
+    unmatched
+        :attr:`GeolocateResult.unmatched`: valid establishments :func:`geolocate` could not
+        place (stage ``"unmatched"``); None or empty for none.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rejected rows, then the unmatched ones, with the columns ``row`` (int64),
+        ``stage``, ``vestigingsnummer``, ``reason`` first and then the others; every column
+        but ``row`` as text (dates ``YYYY-MM-DD``, missing values None), so that rows of both
+        stages fit one table (a CSV file, a QGIS layer).
+
+    Examples
+    --------
+    >>> bad = pd.DataFrame({"row": [3], "vestigingsnummer": ["0001"], "reason": ["no SBI"]})
+    >>> lost = pd.DataFrame({"row": [1], "vestigingsnummer": ["0002"],
+    ...                      "start_date": pd.to_datetime(["2010-05-01"]),
+    ...                      "reason": ["not in the BAG"]})
+    >>> problems_frame(bad, lost).values.tolist()
+    [[3, 'rejected', '0001', 'no SBI', None], [1, 'unmatched', '0002', 'not in the BAG', '2010-05-01']]
+    """
     parts = []
     for stage, frame in (("rejected", rejected), ("unmatched", unmatched)):
-        if frame is not None:
-            parts.append(pd.DataFrame(frame).assign(stage=stage))
+        if frame is None:
+            continue
+        part = pd.DataFrame(frame).copy()
+        for name in part.columns:
+            if pd.api.types.is_datetime64_any_dtype(part[name]):
+                part[name] = part[name].dt.strftime("%Y-%m-%d")
+        parts.append(part.assign(stage=stage))
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["row", "stage", "reason"])
+    if "row" not in out.columns:
+        out.insert(0, "row", pd.Series(dtype="int64"))
     first = [c for c in ("row", "stage", "vestigingsnummer", "reason") if c in out.columns]
-    return out[first + [c for c in out.columns if c not in first]]
+    out = out[first + [c for c in out.columns if c not in first]]
+    text = {name: pd.Series([None if _missing(v) else str(v) for v in out[name]],
+                            index=out.index, dtype=object)
+            for name in out.columns if name != "row"}
+    return pd.DataFrame({"row": out["row"].astype("int64"), **text})
 
 
 def write_problems_file(path: str | Path, *, rejected: pd.DataFrame | None = None,
@@ -811,8 +864,7 @@ def write_problems_file(path: str | Path, *, rejected: pd.DataFrame | None = Non
         When the file cannot be written.
     """
     p = Path(path)
-    _problems_frame(rejected, unmatched).to_csv(p, index=False, encoding="utf-8",
-                                                date_format="%Y-%m-%d")
+    problems_frame(rejected, unmatched).to_csv(p, index=False, encoding="utf-8")
     return p
 
 
@@ -846,3 +898,116 @@ def write_problems(path: str | Path, *, rejected: pd.DataFrame | None = None,
 
     return write_atomically(path, lambda tmp: write_problems_file(tmp, rejected=rejected,
                                                                   unmatched=unmatched))
+
+
+# --------------------------------------------------------------------------- in one call
+
+
+@dataclass
+class EstablishmentsOnBag:
+    """What :func:`establishments_on_bag` returns.
+
+    Attributes
+    ----------
+    matched
+        The establishments placed on a BAG unit (:attr:`GeolocateResult.matched`): points in
+        EPSG:28992 with ``vbo_id``, ``gebruiksdoel`` and ``match_quality``.
+    problems
+        The rows that could not be used, as one table (:func:`problems_frame`): the rejected
+        rows of the export, then the valid ones not placed, each with ``stage`` and ``reason``.
+    counts
+        The record of the step, as the outputs' metadata keeps it: ``{"read":``
+        :attr:`ReadResult.counts` ``, "geolocate":`` :attr:`GeolocateResult.counts` ``,
+        "match_rate": ..., "rejected": n, "unmatched": n}``.
+    match_rate
+        Placed establishments / valid establishments (0.0 for none).
+    rejected, unmatched
+        The two parts of ``problems`` with their own columns and dtypes
+        (:attr:`ReadResult.rejected`, :attr:`GeolocateResult.unmatched`), as
+        :func:`write_problems` takes them.
+    synthetic
+        Whether the export says it is SYNTHETIC (``attrs["synthetic"]``, or a ``synthetic``
+        column with a true value); ``matched.attrs["synthetic"]`` is then True as well.
+    """
+
+    matched: gpd.GeoDataFrame
+    problems: pd.DataFrame
+    counts: dict[str, object]
+    match_rate: float
+    rejected: pd.DataFrame
+    unmatched: pd.DataFrame
+    synthetic: bool = False
+
+
+def establishments_on_bag(
+    source: str | Path | ReadResult,
+    bag: gpd.GeoDataFrame,
+    *,
+    mapping: dict[str, str] | str | Path | None = None,
+    today: str | pd.Timestamp | None = None,
+    layer: str | None = None,
+) -> EstablishmentsOnBag:
+    """Read an establishments export and place it on BAG verblijfsobjecten, in one call.
+
+    :func:`read_establishments`, then :func:`geolocate`, then :func:`problems_frame`: what the
+    command line and the QGIS algorithms do with an export.
+
+    Parameters
+    ----------
+    source
+        The export (CSV or GeoPackage), or what :func:`read_establishments` returned for it
+        (to read it before the BAG, so that a wrong export fails early).
+    bag
+        BAG verblijfsobjecten in the BAG schema (:mod:`wijkkracht.data_sources.bag`),
+        EPSG:28992.
+    mapping
+        Output column -> header of the export, or a TOML/JSON file with it (see
+        :func:`read_establishments`).
+    today
+        Dates after this are rejected as future dates (default: today). The reference date
+        of the indicators is another matter: an establishment that starts after it is valid,
+        only not active then.
+    layer
+        The layer of a GeoPackage export (default: the first).
+
+    Returns
+    -------
+    EstablishmentsOnBag
+        No row is lost: each valid establishment is in ``matched`` or ``problems`` (stage
+        ``unmatched``), each unusable row in ``problems`` (stage ``rejected``).
+
+    Raises
+    ------
+    InputError
+        An unreadable export (naming the file), or a BAG without the columns needed.
+    ValueError
+        ``mapping``, ``today`` or ``layer`` given with an export already read.
+    """
+    if isinstance(source, ReadResult):
+        given = [k for k, v in (("mapping", mapping), ("today", today), ("layer", layer))
+                 if v is not None]
+        if given:
+            raise ValueError(f"{', '.join(given)} apply to reading the export; pass them to "
+                             "read_establishments, or pass the file here")
+        read = source
+    else:
+        read = read_establishments(source, mapping=mapping, today=today, layer=layer)
+    located = geolocate(read.establishments, bag)
+    est = read.establishments
+    synthetic = bool(est.attrs.get("synthetic")) or (
+        "synthetic" in est.columns and bool(_true_flags(est["synthetic"]).any()))
+    matched = located.matched
+    if synthetic:
+        matched.attrs["synthetic"] = True
+    counts: dict[str, object] = {
+        "read": dict(read.counts),
+        "geolocate": dict(located.counts),
+        "match_rate": located.match_rate,
+        "rejected": int(len(read.rejected)),
+        "unmatched": int(len(located.unmatched)),
+    }
+    return EstablishmentsOnBag(matched=matched,
+                               problems=problems_frame(read.rejected, located.unmatched),
+                               counts=counts, match_rate=located.match_rate,
+                               rejected=read.rejected, unmatched=located.unmatched,
+                               synthetic=synthetic)

@@ -52,6 +52,7 @@ def test_the_indicators_and_the_bag_reader_import_without_requests():
         "sys.meta_path.insert(0, Block())\n"
         "import wijkkracht.core.indicators\n"
         "from wijkkracht.data_sources.bag import read_bag_lv\n"
+        "from wijkkracht.data_sources.establishments import establishments_on_bag\n"
         f"bag = read_bag_lv({str(ROOT / 'tests' / 'data' / 'bag_lv')!r})\n"
         "assert 'requests' not in sys.modules\n"
         "print('ok', len(bag))\n"

@@ -16,9 +16,11 @@ from wijkkracht.core.errors import InputError
 from wijkkracht.data_sources.establishments import (
     ADDRESS_NOT_READ,
     ESTABLISHMENT_COLUMNS,
+    establishments_on_bag,
     geolocate,
     load_mapping,
     normalise_establishments,
+    problems_frame,
     read_establishments,
 )
 from wijkkracht.data_sources.synthetic import demo_base, generate_synthetic
@@ -362,3 +364,93 @@ def test_rejected_and_unmatched_rows_are_written(tmp_path: Path) -> None:
     assert back["start_date"].iloc[1] == "2010-05-01"
     with pytest.raises(OutputError):
         write_problems(tmp_path / "missing" / "p.csv", rejected=res.rejected)
+
+
+# --------------------------------------------------------------------------- in one call
+
+
+def _kvk_export(tmp_path: Path) -> Path:
+    """Three good rows (3521AB 10, 3521AB 12a-bis, 3522CD 3) and one with a bad SBI code."""
+    rows = [GOOD_ROWS[0], GOOD_ROWS[1], GOOD_ROWS[2], BAD_ROWS[2][0]]
+    return write_csv(tmp_path / "kvk.csv", KVK_HEADER, rows, ";", "cp1252")
+
+
+def _bag_for_export() -> gpd.GeoDataFrame:
+    """3521AB 10 (a shop) and 3521AB 12A bis (a dwelling); 3522CD 3 is not in it."""
+    return gpd.GeoDataFrame({
+        "identificatie": ["0344010000000001", "0344010000000002"],
+        "gebruiksdoel": ["winkelfunctie", "woonfunctie"],
+        "postcode": ["3521AB", "3521AB"],
+        "huisnummer": pd.array([10, 12], dtype="Int64"),
+        "huisletter": [None, "A"],
+        "toevoeging": [None, "BIS"],
+    }, geometry=shapely.points([135000.0, 135010.0], [455000.0, 455000.0]), crs=28992)
+
+
+def test_establishments_on_bag_reads_places_and_lists_the_problems(tmp_path: Path) -> None:
+    placed = establishments_on_bag(_kvk_export(tmp_path), _bag_for_export(), today=TODAY)
+    m = placed.matched
+    assert list(m["vestigingsnummer"]) == ["000012345678", "000012345679"]
+    assert list(m["vbo_id"]) == ["0344010000000001", "0344010000000002"]
+    assert list(m["gebruiksdoel"]) == ["winkelfunctie", "woonfunctie"]
+    assert list(m["match_quality"]) == ["exact", "normalised"]
+    assert m.crs.to_epsg() == 28992 and m.geometry.x.tolist() == [135000.0, 135010.0]
+    assert placed.match_rate == pytest.approx(2 / 3)
+    p = placed.problems
+    assert list(p.columns[:4]) == ["row", "stage", "vestigingsnummer", "reason"]
+    assert p[["row", "stage"]].values.tolist() == [[4, "rejected"], [3, "unmatched"]]
+    # a rejected row keeps the export's own columns, a valid one the schema's
+    assert p["Vestigingsnummer"].tolist() == ["000000000003", None]
+    assert p["vestigingsnummer"].tolist() == [None, "000012345680"]
+    assert "malformed SBI code '4.711'" in p["reason"].iloc[0]
+    assert p["reason"].iloc[1] == ADDRESS_NOT_READ
+    assert p["start_date"].iloc[1] == "2019-03-01"
+    c = placed.counts
+    assert (c["read"]["read"], c["read"]["valid"], c["rejected"], c["unmatched"]) == (4, 3, 1, 1)
+    assert c["geolocate"]["matched_exact"] == 1 and c["geolocate"]["matched_normalised"] == 1
+    assert c["match_rate"] == placed.match_rate
+    assert not placed.synthetic and "synthetic" not in m.attrs
+
+
+def test_establishments_on_bag_equals_the_steps_it_replaces(tmp_path: Path) -> None:
+    export = _kvk_export(tmp_path)
+    read = read_establishments(export, today=TODAY)
+    located = geolocate(read.establishments, _bag_for_export())
+    for source in (export, read):  # the file, or the export read before the BAG
+        kwargs = {"today": TODAY} if source is export else {}
+        placed = establishments_on_bag(source, _bag_for_export(), **kwargs)
+        pd.testing.assert_frame_equal(pd.DataFrame(placed.matched),
+                                      pd.DataFrame(located.matched))
+        pd.testing.assert_frame_equal(placed.unmatched, located.unmatched)
+        pd.testing.assert_frame_equal(placed.rejected, read.rejected)
+        pd.testing.assert_frame_equal(placed.problems,
+                                      problems_frame(read.rejected, located.unmatched))
+    with pytest.raises(ValueError, match="today apply to reading the export"):
+        establishments_on_bag(read, _bag_for_export(), today=TODAY)
+
+
+def test_establishments_on_bag_says_when_the_export_is_synthetic(tmp_path: Path,
+                                                                 synthetic) -> None:
+    export = tmp_path / "est.csv"
+    synthetic.establishments.to_csv(export, index=False)  # its synthetic column: "True"
+    placed = establishments_on_bag(export, synthetic.verblijfsobjecten, today=TODAY)
+    assert placed.synthetic and placed.matched.attrs["synthetic"] is True
+    real = synthetic.establishments.assign(synthetic="False")
+    real.to_csv(export, index=False)
+    assert not establishments_on_bag(export, synthetic.verblijfsobjecten, today=TODAY).synthetic
+
+
+def test_problems_frame_is_text_with_the_row_number(tmp_path: Path) -> None:
+    res = read_establishments(_kvk_export(tmp_path), today=TODAY)
+    geo = geolocate(res.establishments, _bag_for_export())
+    p = problems_frame(res.rejected, geo.unmatched)
+    assert str(p["row"].dtype) == "int64" and p["row"].tolist() == [4, 3]
+    assert p["stage"].tolist() == ["rejected", "unmatched"]
+    # the employees of the unmatched row: unknown; its start date ISO; the raw text kept
+    assert p.loc[1, "employees"] is None and p.loc[1, "start_date"] == "2019-03-01"
+    assert p.loc[0, "SBI-code hoofdactiviteit"] == "4.711"
+    assert all(v is None or isinstance(v, str) for c in p.columns[1:] for v in p[c])
+    only = problems_frame(None, geo.unmatched)
+    assert only["stage"].tolist() == ["unmatched"]
+    empty = problems_frame(None, None)
+    assert len(empty) == 0 and list(empty.columns) == ["row", "stage", "reason"]
