@@ -7,7 +7,9 @@ a person). Outputs meant for publication (HTML map, per-street or per-area layer
   :func:`suppress_small_counts` sets smaller counts to null and flags the row ``suppressed``;
   shares, balances and means built on a suppressed count are suppressed with it;
 * never hold individual establishments at residential addresses: :func:`check_publishable`
-  raises :class:`PrivacyError` when they do.
+  raises :class:`PrivacyError` when they do. :func:`is_residential` tells which rows are at
+  such an address (only ``woonfunctie``, or a use that cannot be told), e.g. to leave them
+  out of a layer.
 
 Sensitive columns are the indicators registered with the ``sensitive`` tag in
 :mod:`wijkkracht.core.indicators.registry`.
@@ -36,6 +38,7 @@ __all__ = [
     "suppress_small_counts",
     "suppress_area_counts",
     "check_publishable",
+    "is_residential",
 ]
 
 #: Smallest count of establishments that may be published.
@@ -174,19 +177,60 @@ def suppress_area_counts(areas: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD
                                  derived=derived, suppress_zero=suppress_zero)
 
 
-def _residential(frame: pd.DataFrame, units: pd.DataFrame | None, unit_id: str) -> np.ndarray:
-    """Rows of ``frame`` at an address whose only use is woonfunctie (True when unknown)."""
+def _only_housing(values: Iterable[object]) -> np.ndarray:
+    """Whether each BAG ``gebruiksdoel`` value has no use but ``woonfunctie`` (an empty or
+    missing value included: the use is unknown)."""
+    out = []
+    for value in values:
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            out.append(True)
+            continue
+        uses = {part.strip().lower() for part in str(value).split(",")} - {""}
+        out.append(uses <= {"woonfunctie"})
+    return np.array(out, dtype=bool)
+
+
+def is_residential(frame: pd.DataFrame, units: pd.DataFrame | None = None,
+                   unit_id: str = "vbo_id") -> np.ndarray:
+    """Which rows of ``frame`` lie at an address whose only use is housing (``woonfunctie``).
+
+    An establishment there is a home-based business: mostly one person, so personal data.
+    When the use cannot be told, the row counts as residential (the safe side).
+
+    Parameters
+    ----------
+    frame
+        Establishments (or any rows at BAG addresses). The use is taken from the first of: a
+        ``home_based`` or ``is_home_based`` flag (missing: residential); a ``gebruiksdoel``
+        column (BAG uses, comma separated; residential when ``woonfunctie`` is the only one, or
+        none is given); ``units`` looked up through ``unit_id``.
+    units
+        BAG verblijfsobjecten with ``identificatie`` and ``gebruiksdoel``, for a ``frame``
+        with neither a flag nor a ``gebruiksdoel``; an id not among them is residential.
+    unit_id
+        The column of ``frame`` holding the BAG id.
+
+    Returns
+    -------
+    numpy.ndarray
+        One bool per row; all True when nothing in ``frame`` tells the use.
+
+    Examples
+    --------
+    >>> est = pd.DataFrame({"gebruiksdoel": ["woonfunctie", "woonfunctie,winkelfunctie",
+    ...                                      "", None]})
+    >>> is_residential(est).tolist()
+    [True, False, True, True]
+    """
     for flag in _HOME_FLAGS:
         if flag in frame.columns:
             return frame[flag].astype("boolean").fillna(True).to_numpy(dtype=bool)
     if "gebruiksdoel" in frame.columns:
-        doel = frame["gebruiksdoel"].astype("string").str.replace(" ", "").str.lower()
-        return (doel.isna() | (doel == "woonfunctie")).to_numpy(dtype=bool)
+        return _only_housing(frame["gebruiksdoel"])
     if units is not None and unit_id in frame.columns:
         doel = units.set_index(units["identificatie"].astype(str))["gebruiksdoel"]
-        doel = doel[~doel.index.duplicated()].astype("string").str.replace(" ", "").str.lower()
-        looked = frame[unit_id].astype("string").map(doel)
-        return (looked.isna() | (looked == "woonfunctie")).to_numpy(dtype=bool)
+        doel = doel[~doel.index.duplicated()]
+        return _only_housing(frame[unit_id].astype("string").map(doel))
     return np.ones(len(frame), dtype=bool)
 
 
@@ -217,7 +261,7 @@ def check_publishable(
     """
     ids = [c for c in ESTABLISHMENT_ID_COLUMNS if c in frame.columns]
     if ids and len(frame):
-        res = _residential(frame, units, unit_id)
+        res = is_residential(frame, units, unit_id)
         if res.any():
             raise PrivacyError(
                 f"{what}: {int(res.sum())} individual establishment(s) (column {ids[0]!r}) "

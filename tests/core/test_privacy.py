@@ -96,3 +96,32 @@ def test_home_flag_with_missing_values_counts_as_residential():
     est = pd.DataFrame({"vestigingsnummer": ["1", "2"], "home_based": [False, None]})
     with pytest.raises(PrivacyError, match="1 individual"):
         check_publishable(est)
+
+
+def test_is_residential_tells_home_addresses_from_the_bag_use():
+    from wijkkracht.core.privacy import is_residential
+
+    est = pd.DataFrame({"vestigingsnummer": list("abcdefg"), "gebruiksdoel": [
+        "woonfunctie", "woonfunctie,winkelfunctie", "winkelfunctie", "", None,
+        "Woonfunctie, woonfunctie", "kantoorfunctie, woonfunctie"]})
+    # only housing, or no use known: residential; housing with a shop or office: not
+    assert is_residential(est).tolist() == [True, False, False, True, True, True, False]
+    # what check_publishable refuses is exactly what is_residential marks
+    check_publishable(est[~is_residential(est)])
+    with pytest.raises(PrivacyError, match="1 individual"):
+        check_publishable(est.iloc[[2, 3]])
+
+
+def test_is_residential_looks_up_units_and_trusts_a_home_flag_first():
+    from wijkkracht.core.privacy import is_residential
+
+    units = pd.DataFrame({"identificatie": ["0344010000000001", "0344010000000002"],
+                          "gebruiksdoel": ["woonfunctie", "winkelfunctie"]})
+    est = pd.DataFrame({"vbo_id": ["0344010000000001", "0344010000000002",
+                                   "0344010000000009"]})
+    assert is_residential(est, units).tolist() == [True, False, True]  # unknown id: home
+    assert is_residential(est).tolist() == [True, True, True]  # nothing tells: all
+    flagged = est.assign(home_based=[False, True, None], gebruiksdoel="woonfunctie")
+    assert is_residential(flagged, units).tolist() == [False, True, True]
+    other = est.rename(columns={"vbo_id": "bag_id"})
+    assert is_residential(other, units, unit_id="bag_id").tolist() == [True, False, True]
