@@ -464,15 +464,29 @@ def _bag_columns(network: StreetNetwork, bag: gpd.GeoDataFrame,
 
 def _synthetic_inputs(bag: pd.DataFrame | None, establishments: pd.DataFrame | None
                       ) -> list[str]:
-    """Which inputs are SYNTHETIC (``attrs["synthetic"]`` or a ``synthetic`` column), so that
-    every output can say so."""
+    """Which inputs are SYNTHETIC (``attrs["synthetic"]`` or a ``synthetic`` column with a true
+    value in some row), so that every output can say so.
+
+    The column is read as a yes/no field, as a CSV or a QGIS layer gives it: ``True``, a
+    non-zero number, or the text ``true``, ``1``, ``yes``, ``ja`` (any case) is true;
+    ``False``, ``0``, ``"false"``, ``"0"``, ``"no"``, ``"nee"`` and empty values are not."""
+
+    def true(value: Any) -> bool:
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            return False
+        if isinstance(value, (bool, np.bool_)):
+            return bool(value)
+        if isinstance(value, (int, float, np.integer, np.floating)):
+            return value != 0
+        return str(value).strip().lower() in ("true", "1", "yes", "ja")
+
     out = []
     for kind, frame in (("bag", bag), ("establishments", establishments)):
         if frame is None:
             continue
         flagged = bool(frame.attrs.get("synthetic"))
         if not flagged and "synthetic" in frame.columns and len(frame):
-            flagged = bool(frame["synthetic"].astype(bool).any())
+            flagged = any(true(v) for v in frame["synthetic"])
         if flagged:
             out.append(kind)
     return out

@@ -76,3 +76,38 @@ def test_metadata_records_provenance(demo_result):
     assert md["network"]["segments_buffered"] > md["network"]["segments_study_area"]
     assert md["pois"]["placed"] > 400
     assert np.isclose(demo_result.profile["share"].sum(), 1.0)
+
+
+def _demo_inputs():
+    from wijkkracht.core.pipeline import demo_data_path, demo_synthetic_layers
+    from wijkkracht.data_sources.files import read_area, read_pois, read_streets
+
+    path = demo_data_path()
+    bag, establishments, _ = demo_synthetic_layers()
+    bag.attrs.pop("synthetic", None)
+    establishments.attrs.pop("synthetic", None)
+    return (read_streets(path, layer="streets"), read_pois(path, layer="pois"),
+            read_area(path, layer="study_area"), bag, establishments)
+
+
+def test_a_synthetic_text_column_saying_false_is_not_synthetic():
+    """A ``synthetic`` field as a CSV or a QGIS layer gives it: the text "False" or "0" says
+    the data is real; "true", "1", "yes", "ja" say it is SYNTHETIC."""
+    from wijkkracht.core.pipeline import _synthetic_inputs, analyse
+
+    streets, pois, area, bag, est = _demo_inputs()
+    real = analyse(streets, pois, area, bag=bag.assign(synthetic="False"),
+                   establishments=est.assign(synthetic=["false", "0"] * (len(est) // 2)
+                                             + ["0"] * (len(est) % 2)),
+                   reference_date="2025-06-30")
+    assert real.metadata["synthetic"] == []  # the outputs say SYNTHETIC from this list
+    one = ["0"] * len(est)
+    one[7] = "ja"
+    flagged = analyse(streets, pois, area, bag=bag.assign(synthetic="TRUE"),
+                      establishments=est.assign(synthetic=one), reference_date="2025-06-30")
+    assert flagged.metadata["synthetic"] == ["bag", "establishments"]
+    for values, expected in ((["False", "false", "0", "no", "nee", "", None, 0, False], []),
+                             ([True], ["bag"]), (["true"], ["bag"]), (["1"], ["bag"]),
+                             (["Yes"], ["bag"]), ([" ja "], ["bag"]), ([1], ["bag"])):
+        frame = pd.DataFrame({"synthetic": values})
+        assert _synthetic_inputs(frame, None) == expected, values
