@@ -352,23 +352,19 @@ def _read_bag_inputs(args: argparse.Namespace, streets: Any, read: Any = None
                              "reference_date": args.reference_date}
     problems = None
     if read is not None:
-        from .data_sources.establishments import geolocate
+        from .data_sources.establishments import establishments_on_bag
 
-        located = geolocate(read.establishments, bag)
+        placed = establishments_on_bag(read, bag)
         problems_path = Path(args.out) / f"{args.name}_establishment_problems.csv"
         # written by main() together with the other outputs, only when the run succeeds
-        args.establishment_problems = (problems_path, read.rejected, located.unmatched)
+        args.establishment_problems = (problems_path, placed.rejected, placed.unmatched)
         problems = str(problems_path)
-        n_bad = len(read.rejected) + len(located.unmatched)
-        if n_bad:
+        if len(placed.problems):
             log.warning("%d establishment(s) rejected or not placed on a BAG address "
-                        "(match rate %.1f %%); see %s", n_bad, 100 * located.match_rate,
-                        problems_path)
-        extra["establishments"] = located.matched
-        args.establishment_counts = {"read": read.counts, "geolocate": located.counts,
-                                     "match_rate": located.match_rate,
-                                     "rejected": int(len(read.rejected)),
-                                     "unmatched": int(len(located.unmatched))}
+                        "(match rate %.1f %%); see %s", len(placed.problems),
+                        100 * placed.match_rate, problems_path)
+        extra["establishments"] = placed.matched
+        args.establishment_counts = placed.counts
         sources.append({"name": f"establishments: {args.establishments.name}",
                         "path": str(args.establishments),
                         "attribution": "establishments register (not open data)"})
