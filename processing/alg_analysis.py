@@ -27,8 +27,8 @@ from .alg_bag import (
     ESTABLISHMENTS_ATTRIBUTION,
     add_establishment_inputs,
     add_reference_date,
-    problems_frame,
-    read_establishment_inputs,
+    place_establishments,
+    read_bag_layer,
     report_establishments,
 )
 from .alg_output import add_language, language_code
@@ -165,7 +165,7 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
         area = self.read_layer(parameters, self.AREA, context, steps)
         extent = self.rd_extent(streets) if parameters.get(self.BAG) not in (None, "") or \
             parameters.get(self.AREAS) not in (None, "") else None
-        bag = self.read_bag_layer(parameters, self.BAG, context, steps, extent=extent)
+        bag = read_bag_layer(self, parameters, self.BAG, context, steps, extent=extent)
         areas = self.read_layer(parameters, self.AREAS, context, steps, extent=extent)
         if steps.isCanceled():
             return {}
@@ -176,14 +176,11 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             options = {"bag": bag, "reference_date": reference, "privacy_threshold":
                        self.parameterAsInt(parameters, self.PRIVACY_THRESHOLD, context)}
         if has_establishments:
-            from ..data_sources.establishments import geolocate
-
-            read = read_establishment_inputs(self, parameters, self.ESTABLISHMENTS,
-                                             self.ESTABLISHMENTS_MAPPING, context)
-            located = self.run_core(geolocate, read.establishments, bag)
-            report_establishments(feedback, read, located)
-            options["establishments"] = located.matched
-            problems = problems_frame(read.rejected, located.unmatched)
+            placed = place_establishments(self, parameters, self.ESTABLISHMENTS,
+                                          self.ESTABLISHMENTS_MAPPING, context, bag)
+            report_establishments(feedback, placed)
+            options["establishments"] = placed.matched
+            problems = placed.problems
         if areas is not None:
             from ..data_sources.schema import to_rd_new
 

@@ -1,16 +1,20 @@
 """Data: BAG verblijfsobjecten and KvK/LISA-style establishments, read by the library's readers.
 
-*Load BAG* reads PDOK's BAG GeoPackage (only the extent or mask asked for) or LV BAG 2.0 XML
-(a folder, a zip or files) with :func:`wijkkracht.data_sources.bag.read_bag_gpkg` /
-:func:`~wijkkracht.data_sources.bag.read_bag_lv` and writes the verblijfsobjecten in the
-library's BAG schema. *Load establishments* reads an establishments export with
-:func:`wijkkracht.data_sources.establishments.read_establishments`, places it on a BAG layer
-with :func:`~wijkkracht.data_sources.establishments.geolocate`, and writes the placed
-establishments and a table of the rows that could not be used.
+*Load BAG* reads PDOK's BAG GeoPackage or LV BAG 2.0 XML (a folder, a zip or files), only the
+extent or mask asked for, with one call to
+:func:`wijkkracht.data_sources.bag.read_bag_gpkg` or
+:func:`~wijkkracht.data_sources.bag.read_bag_lv`, and writes the verblijfsobjecten in the
+library's BAG schema. A BAG layer given to an algorithm is brought to that schema by
+:func:`~wijkkracht.data_sources.bag.normalise_bag` (:func:`read_bag_layer`). *Load
+establishments* reads an establishments export and places it on a BAG layer with one call to
+:func:`wijkkracht.data_sources.establishments.establishments_on_bag`, and writes the placed
+establishments and the table of the rows that could not be used
+(:func:`~wijkkracht.data_sources.establishments.problems_frame`).
 
 Privacy: establishments at addresses whose only use is housing (home-based businesses, mostly
-one person) are personal data. *Load establishments* leaves them out of its layer unless the
-user ticks the internal-use option; the publication check of the library
+one person) are personal data. *Load establishments* leaves them out of its layer
+(:func:`wijkkracht.core.privacy.is_residential`) unless the user ticks the internal-use
+option; the publication check of the library
 (:func:`wijkkracht.core.privacy.check_publishable`) guards the default layer.
 
 These readers read files with pyogrio (GDAL): inside QGIS, pyogrio must use the same GDAL as
@@ -44,10 +48,13 @@ from .i18n import language, tr
 from .styling import LayerStyle
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
+    import geopandas as gpd
+    from qgis.core import QgsReferencedRectangle  # type: ignore[import-not-found]
+
+    from ..data_sources.establishments import EstablishmentsOnBag
 
 __all__ = ["LoadBagAlgorithm", "LoadEstablishmentsAlgorithm", "STATUS_LABELS", "BAG_ATTRIBUTION",
-           "ESTABLISHMENTS_ATTRIBUTION", "problems_frame"]
+           "ESTABLISHMENTS_ATTRIBUTION", "read_bag_layer", "place_establishments"]
 
 #: The BAG statuses of a verblijfsobject (in the order of
 #: :data:`wijkkracht.data_sources.bag.BAG_STATUSES`) with an English gloss; Dutch shows the
@@ -194,9 +201,7 @@ class LoadBagAlgorithm(WijkkrachtAlgorithm):
         snapshot = self.date_parameter(parameters, self.SNAPSHOT_DATE, context)
         steps = self.steps(feedback, 2)
         bbox, mask = self._area(parameters, context, steps)
-        source = path or folder
         steps.setProgressText(tr("Reading the BAG"))
-        outside = 0
         with self.library_warnings(feedback):
             if path and Path(path).suffix.lower() == ".gpkg":
                 layer = self.parameterAsString(parameters, self.LAYER, context) or \
@@ -204,18 +209,12 @@ class LoadBagAlgorithm(WijkkrachtAlgorithm):
                 bag = self.run_core(read_bag_gpkg, path, bbox=bbox, mask=mask,
                                     statuses=statuses, layer=layer, snapshot_date=snapshot)
             else:
-                # the LV reader filters by rectangle: the mask's bounds, then the mask itself
-                bag = self.run_core(read_bag_lv, source,
-                                    bbox=bbox if mask is None else mask.bounds,
+                bag = self.run_core(read_bag_lv, path or folder, bbox=bbox, mask=mask,
                                     statuses=statuses, snapshot_date=snapshot)
-                if mask is not None and len(bag):
-                    inside = bag.geometry.intersects(mask).to_numpy()
-                    outside = int((~inside).sum())
-                    bag = bag[inside].reset_index(drop=True)
         if steps.isCanceled():
             return {}
         meta = dict(bag.attrs.get("bag", {}))
-        dropped = self._report(feedback, bag, meta, outside)
+        dropped = self._report(feedback, bag, meta)
         synthetic = bool(meta.get("synthetic"))
         if synthetic:
             bag = bag.assign(synthetic=True)
@@ -231,8 +230,7 @@ class LoadBagAlgorithm(WijkkrachtAlgorithm):
                 self.SNAPSHOT: meta.get("snapshot_date") or ""}
 
     @staticmethod
-    def _report(feedback: QgsProcessingFeedback, bag: Any, meta: dict[str, Any],
-                outside: int) -> int:
+    def _report(feedback: QgsProcessingFeedback, bag: Any, meta: dict[str, Any]) -> int:
         """Log what was read and left out; return the number left out by status."""
         feedback.pushInfo(tr("{} verblijfsobjecten read from {}").format(len(bag),
                                                                         meta.get("source", "")))
@@ -246,8 +244,8 @@ class LoadBagAlgorithm(WijkkrachtAlgorithm):
         if meta.get("history_dropped"):
             feedback.pushInfo(tr("Older versions (history) left out: {}").format(
                 meta["history_dropped"]))
-        if outside:
-            feedback.pushInfo(tr("Outside the mask, left out: {}").format(outside))
+        if meta.get("outside_mask"):
+            feedback.pushInfo(tr("Outside the mask, left out: {}").format(meta["outside_mask"]))
         joins = {**(meta.get("address_join") or {}), **(meta.get("pand_join") or {})}
         for key, value in joins.items():
             feedback.pushInfo(f"  {key}: {value}")
@@ -258,31 +256,6 @@ class LoadBagAlgorithm(WijkkrachtAlgorithm):
             feedback.pushWarning(tr("No verblijfsobjecten read: is the extent or mask in the "
                                     "right place, and are the statuses right?"))
         return dropped
-
-
-def problems_frame(rejected: pd.DataFrame, unmatched: pd.DataFrame) -> pd.DataFrame:
-    """The rows of an establishments export that could not be used, as one table.
-
-    The same rows and columns as :func:`wijkkracht.data_sources.establishments.write_problems`
-    writes to CSV: ``row``, ``stage`` (``rejected``: not usable; ``unmatched``: valid but not
-    placed on a BAG address), ``vestigingsnummer``, ``reason``, then the other columns, all as
-    text (dates ISO).
-    """
-    import pandas as pd
-
-    parts = []
-    for stage, frame in (("rejected", rejected), ("unmatched", unmatched)):
-        part = pd.DataFrame(frame).copy()
-        for name in part.columns:
-            if pd.api.types.is_datetime64_any_dtype(part[name]):
-                part[name] = part[name].dt.strftime("%Y-%m-%d")
-        parts.append(part.assign(stage=stage))
-    out = pd.concat(parts, ignore_index=True)
-    first = [c for c in ("row", "stage", "vestigingsnummer", "reason") if c in out.columns]
-    out = out[first + [c for c in out.columns if c not in first]]
-    text = out.drop(columns=["row"]).astype(object)
-    text = text.where(text.notna(), None).map(lambda v: v if v is None else str(v))
-    return pd.concat([out[["row"]].astype("int64"), text], axis=1)
 
 
 class LoadEstablishmentsAlgorithm(WijkkrachtAlgorithm):
@@ -360,33 +333,27 @@ class LoadEstablishmentsAlgorithm(WijkkrachtAlgorithm):
 
     def processAlgorithm(self, parameters: dict[str, Any], context: QgsProcessingContext,  # noqa: N802
                          feedback: QgsProcessingFeedback) -> dict[str, Any]:
-        import numpy as np
-
         from ..core.indicators.bag import active_mask
-        from ..core.privacy import check_publishable
-        from ..data_sources.bag import parse_gebruiksdoel
-        from ..data_sources.establishments import geolocate
+        from ..core.privacy import check_publishable, is_residential
 
         include = self.parameterAsBoolean(parameters, self.INCLUDE_HOME_BASED, context)
         reference = self.date_parameter(parameters, self.REFERENCE_DATE, context)
         steps = self.steps(feedback, 3)
-        bag = self.read_bag_layer(parameters, self.BAG, context, steps)
+        bag = read_bag_layer(self, parameters, self.BAG, context, steps)
         if steps.isCanceled():
             return {}
         steps.setCurrentStep(1)
         steps.setProgressText(tr("Reading the establishments"))
         layer = self.parameterAsString(parameters, self.LAYER, context) or None
-        read = read_establishment_inputs(self, parameters, self.INPUT, self.MAPPING, context,
-                                         layer=layer)
-        located = self.run_core(geolocate, read.establishments, bag)
-        matched = located.matched
-        uses = [parse_gebruiksdoel(v) for v in matched["gebruiksdoel"]]
-        home = np.array([u in ((), ("woonfunctie",)) for u in uses], dtype=bool)
+        placed = place_establishments(self, parameters, self.INPUT, self.MAPPING, context, bag,
+                                      layer=layer)
+        report_establishments(feedback, placed)
+        matched = placed.matched
+        # the use of the BAG address each is placed on (not a flag the export may carry)
+        home = self.run_core(is_residential, matched[["gebruiksdoel"]])
         matched["home_based"] = home
-        matched["active"] = active_mask(matched, reference or _today())
-        report_establishments(feedback, read, located)
-        synthetic = bool(read.establishments.attrs.get("synthetic")) or _flagged(matched) or \
-            bool(bag.attrs.get("synthetic"))
+        matched["active"] = self.run_core(active_mask, matched, reference or _today())
+        synthetic = placed.synthetic or bool(bag.attrs.get("synthetic"))
         if include:
             out = matched
             feedback.pushWarning(tr("INTERNAL USE ONLY: the layer holds {} home-based "
@@ -411,14 +378,13 @@ class LoadEstablishmentsAlgorithm(WijkkrachtAlgorithm):
                                           LayerStyle(None, title, attribution),
                                           geometry_type=QgsWkbTypes.Point),
             self.PROBLEMS: self.write_layer(
-                parameters, self.PROBLEMS, context, steps,
-                problems_frame(read.rejected, located.unmatched),
+                parameters, self.PROBLEMS, context, steps, placed.problems,
                 LayerStyle(None, "Establishments not used (rejected or not placed)",
                            attribution)),
-            self.MATCH_RATE: float(located.match_rate),
+            self.MATCH_RATE: float(placed.match_rate),
             self.MATCHED: int(len(matched)),
-            self.UNMATCHED: int(len(located.unmatched)),
-            self.REJECTED: int(len(read.rejected)),
+            self.UNMATCHED: int(placed.counts["unmatched"]),
+            self.REJECTED: int(placed.counts["rejected"]),
             self.HOME_BASED_LEFT_OUT: 0 if include else int(home.sum()),
         }
         return results
@@ -430,11 +396,29 @@ def _today() -> str:
     return datetime.date.today().isoformat()
 
 
-def _flagged(frame: pd.DataFrame) -> bool:
-    """Whether a ``synthetic`` column says the rows are synthetic."""
-    if "synthetic" not in frame.columns or not len(frame):
-        return False
-    return bool(frame["synthetic"].astype(str).str.lower().isin(["true", "1"]).any())
+def read_bag_layer(alg: WijkkrachtAlgorithm, parameters: dict[str, Any], key: str,
+                   context: QgsProcessingContext, feedback: QgsProcessingFeedback, *,
+                   extent: QgsReferencedRectangle | None = None) -> gpd.GeoDataFrame | None:
+    """A layer of BAG verblijfsobjecten (as *Load BAG* writes it) in the library's BAG schema.
+
+    The layer is read by QGIS (:meth:`WijkkrachtAlgorithm.read_layer`, only ``extent`` when
+    given) and brought to the schema by :func:`wijkkracht.data_sources.bag.normalise_bag`
+    (EPSG:28992, whole numbers as nullable integers, every status kept: the layer was
+    filtered when it was loaded), which names what is wrong with it. A ``synthetic`` field
+    that is true marks the frame synthetic (``attrs["synthetic"]``). None when the optional
+    parameter is not set.
+    """
+    from ..data_sources.bag import normalise_bag
+
+    gdf = alg.read_layer(parameters, key, context, feedback, extent=extent)
+    if gdf is None:
+        return None
+    source = str(gdf.attrs.get("source") or "BAG")
+    bag = alg.run_core(normalise_bag, gdf, source, statuses=None)
+    if bag.attrs["bag"].get("synthetic"):
+        bag.attrs["synthetic"] = True
+    bag.attrs["source"] = source
+    return bag
 
 
 def add_establishment_inputs(alg: WijkkrachtAlgorithm, key: str, mapping_key: str, *,
@@ -462,15 +446,16 @@ def add_reference_date(alg: WijkkrachtAlgorithm, key: str) -> None:
             "valid, only not active then.)")
 
 
-def read_establishment_inputs(alg: WijkkrachtAlgorithm, parameters: dict[str, Any], key: str,
-                              mapping_key: str, context: QgsProcessingContext, *,
-                              layer: str | None = None) -> Any:
-    """Read the export of parameter ``key`` with its mapping (the library's reader).
+def place_establishments(alg: WijkkrachtAlgorithm, parameters: dict[str, Any], key: str,
+                         mapping_key: str, context: QgsProcessingContext, bag: gpd.GeoDataFrame,
+                         *, layer: str | None = None) -> EstablishmentsOnBag:
+    """Read the export of parameter ``key`` with its mapping and place it on ``bag``: one call
+    to :func:`wijkkracht.data_sources.establishments.establishments_on_bag`.
 
     As the command line does: dates after today are errors in the export (an establishment
     that starts after the reference date is valid, only not active then).
     """
-    from ..data_sources.establishments import read_establishments
+    from ..data_sources.establishments import establishments_on_bag
     from .dependencies import install_hint, missing_packages
 
     path = alg.parameterAsFile(parameters, key, context)
@@ -479,24 +464,23 @@ def read_establishment_inputs(alg: WijkkrachtAlgorithm, parameters: dict[str, An
         missing = missing_packages(["files"])
         if missing:
             raise QgsProcessingException(install_hint(missing, lang=language()))
-    return alg.run_core(read_establishments, path, mapping=mapping, layer=layer)
+    return alg.run_core(establishments_on_bag, path, bag, mapping=mapping, layer=layer)
 
 
-def report_establishments(feedback: QgsProcessingFeedback, read: Any, located: Any) -> None:
+def report_establishments(feedback: QgsProcessingFeedback, placed: EstablishmentsOnBag) -> None:
     """Log how many rows were read, rejected and placed (the match rate)."""
-    counts = read.counts
+    counts = placed.counts["read"]
+    located = placed.counts["geolocate"]
     feedback.pushInfo(tr("{} rows read: {} valid, {} rejected").format(
         counts.get("read", 0), counts.get("valid", 0), counts.get("rejected", 0)))
     for key, value in counts.items():
         if key not in ("read", "valid", "rejected"):
             feedback.pushInfo(f"  {key}: {value}")
     feedback.pushInfo(tr("Placed on a BAG address: {} of {} (match rate {:.1f} %)").format(
-        located.counts.get("matched", 0), located.counts.get("total", 0),
-        100.0 * located.match_rate))
-    for key, value in located.counts.items():
+        located.get("matched", 0), located.get("total", 0), 100.0 * placed.match_rate))
+    for key, value in located.items():
         if key not in ("matched", "total", "unmatched") and value:
             feedback.pushInfo(f"  {key}: {value}")
-    if len(read.rejected) or len(located.unmatched):
+    if len(placed.problems):
         feedback.pushWarning(tr("{} establishments rejected or not placed: see the table of "
-                                "establishments not used.").format(
-                                    len(read.rejected) + len(located.unmatched)))
+                                "establishments not used.").format(len(placed.problems)))
