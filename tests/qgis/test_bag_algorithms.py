@@ -207,6 +207,31 @@ def test_load_bag_extent_and_mask_stream_only_that_part(
                     frame_of_layer)
 
 
+def test_load_bag_lv_with_a_mask_is_the_readers_mask(
+        wijkkracht_run: Any, frame_of_layer: Callable[[Any], pd.DataFrame]) -> None:
+    """LV BAG and a mask layer: one call to the reader with the mask (GDAL reads the mask's
+    rectangle, the reader keeps what lies in the polygon), counted in the log."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsProcessingFeedback, QgsVectorLayer
+
+    everything = read_bag_lv(LV, statuses=None)
+    kept, other = everything.geometry.iloc[0], everything.geometry.iloc[1]
+    # the rectangle of the mask holds both verblijfsobjecten; the polygon only the first
+    polygon = shapely.box(*shapely.MultiPoint([kept, other]).bounds).buffer(10) \
+        .difference(other.buffer(5))
+    layer = QgsVectorLayer("Polygon?crs=EPSG:28992", "mask", "memory")
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromWkt(polygon.wkt))
+    layer.dataProvider().addFeatures([feature])
+    feedback = QgsProcessingFeedback()
+    out = wijkkracht_run("loadbag", feedback=feedback, FOLDER=str(LV), MASK=layer)
+    expected = read_bag_lv(LV, mask=polygon)
+    got = assert_same_bag(out["OUTPUT"], expected, frame_of_layer)
+    assert list(got["identificatie"]) == [everything["identificatie"].iloc[0]]
+    assert expected.attrs["bag"]["outside_mask"] == 1
+    assert out["COUNT"] == 1 and out["DROPPED"] == 0
+    assert "Outside the mask, left out: 1" in log_of(feedback)
+
+
 @pytest.mark.parametrize(("params", "message"), [
     ({}, "BAG file or a folder"),
     ({"INPUT": str(GPKG), "FOLDER": str(LV)}, "BAG file or a folder"),
@@ -617,6 +642,32 @@ def test_analysis_takes_a_bag_geopackage_opened_in_qgis(
         assert_same(got[name], expected[name], name)
     page = html.read_text(encoding="utf-8")
     assert "SYNTHETIC" in page or "SYNTHETISCH" in page
+
+
+def test_a_bag_layer_with_pdok_field_names_places_the_establishments(
+        wijkkracht_run: Any, synthetic: dict[str, Path], core_located: tuple[Any, Any],
+        tmp_path: Path, frame_of_layer: Callable[[Any], pd.DataFrame]) -> None:
+    """A BAG GeoPackage with PDOK's field names (huisnummertoevoeging, oorspronkelijkbouwjaar)
+    and the identificatie as a number, opened in QGIS, is brought to the BAG schema by the
+    library: the establishments are placed on it as on the library's reading."""
+    import pyogrio
+    from qgis.core import QgsVectorLayer
+
+    bag = pyogrio.read_dataframe(synthetic["bag"], layer=SYNTHETIC_LAYER)
+    pdok = bag.rename(columns={"toevoeging": "huisnummertoevoeging",
+                               "bouwjaar": "oorspronkelijkbouwjaar"})
+    pdok["identificatie"] = pdok["identificatie"].astype("int64")
+    path = tmp_path / "bag_pdok_names.gpkg"
+    pyogrio.write_dataframe(pdok, path, layer="verblijfsobject", driver="GPKG")
+    layer = QgsVectorLayer(f"{path}|layername=verblijfsobject", "bag", "ogr")
+    assert layer.isValid()
+    out = wijkkracht_run("loadestablishments", INPUT=str(synthetic["establishments"]),
+                         BAG=layer, REFERENCE_DATE=REFERENCE_DATE, INCLUDE_HOME_BASED=True)
+    read, located = core_located
+    assert out["MATCH_RATE"] == pytest.approx(located.match_rate)
+    got = frame_of_layer(out["OUTPUT"])
+    assert_same(got["vbo_id"], located.matched["vbo_id"], "vbo_id")  # zero-padded again
+    assert (out["UNMATCHED"], out["REJECTED"]) == (len(located.unmatched), len(read.rejected))
 
 
 def test_a_layer_that_is_no_bag_is_refused(wijkkracht_run: Any, demo_layers: dict[str, Any],
