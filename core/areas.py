@@ -15,7 +15,10 @@ unit           columns
                segments, so they are *not* summed. Counts of the segment itself
                (no radius suffix, e.g. ``functions_on_segment``) are additive and
                also get ``<name>_sum``.
-``share``      ``<name>_mean``: length-weighted mean.
+``share``      ``<name>_mean``: length-weighted mean; for the ratios of :data:`POOLED`
+               (MXI, vacancy indication, home-based and one-person shares)
+               ``<name>_pooled``: the share of the area's totals.
+``m2``         as ``count`` (floor areas on the segment add up).
 ``index``      ``<name>_mean``: length-weighted mean.
 ``species``    ``<name>_mean``: length-weighted mean.
 ``categories`` ``<name>_mean``: length-weighted mean.
@@ -39,31 +42,50 @@ import shapely
 from .errors import InputError
 from .indicators.registry import INDICATORS, UNITS, Indicator
 
-__all__ = ["summarise_by_area", "aggregate_columns", "assign_segments"]
+__all__ = ["summarise_by_area", "aggregate_columns", "assign_segments", "POOLED"]
 
 _RADIUS = re.compile(r"_\d+$")
 
 
-def _aggregates(ind: Indicator) -> list[str]:
+#: Shares of a segment that are a ratio of two additive per-segment columns: per area the
+#: share of the area's totals (``<name>_pooled``), not a mean of the segments' shares (which
+#: would give a street with 1 of 1 home-based business as much say as one with 40 of 80).
+POOLED: dict[str, tuple[str, str]] = {
+    "mxi": ("bag_housing_area_m2", "bag_floor_area_m2"),
+    "bag_vacant_share": ("bag_vacant_units", "nonres_in_use_units"),
+    "bag_out_of_use_share": ("bag_out_of_use_units", "bag_units"),
+    "home_based_share": ("home_based_est", "active_est"),
+    "solo_share": ("solo_est", "est_with_employees"),
+}
+
+
+def _aggregates(ind: Indicator, columns: set[str] | None = None) -> list[str]:
+    if ind.name in POOLED and (columns is None or set(POOLED[ind.name]) <= columns):
+        return ["pooled"]
     if ind.unit == "m":
         return ["median"]
-    if ind.unit == "count" and not _RADIUS.search(ind.name):
+    if ind.unit in ("count", "m2") and not _RADIUS.search(ind.name):
         return ["mean", "sum"]
     return ["mean"]
 
 
-def aggregate_columns(names: list[str] | None = None) -> dict[str, tuple[str, str]]:
+def aggregate_columns(names: list[str] | None = None, *,
+                      columns: list[str] | None = None) -> dict[str, tuple[str, str]]:
     """Output column -> (indicator, aggregate) for the registered indicators in ``names``.
 
     Parameters
     ----------
     names
         Indicator names; ``None``: all of :data:`INDICATORS`.
+    columns
+        The columns of the per-segment table: a share of :data:`POOLED` is pooled only when
+        both its parts are there (else averaged); ``None``: assume they are.
     """
     reg = INDICATORS
+    cols = None if columns is None else set(columns)
     out: dict[str, tuple[str, str]] = {}
     for name in (names if names is not None else list(reg)):
-        for agg in _aggregates(reg[name]):
+        for agg in _aggregates(reg[name], cols):
             out[f"{name}_{agg}"] = (name, agg)
     return out
 
@@ -124,7 +146,7 @@ def summarise_by_area(streets: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd
         raise InputError("areas", f"CRS {areas.crs} differs from the streets' {streets.crs}")
     reg = INDICATORS
     present = [n for n in reg if n in streets.columns]
-    columns = aggregate_columns(present)
+    columns = aggregate_columns(present, columns=list(streets.columns))
     pos = assign_segments(streets, areas) if len(streets) and len(areas) else \
         np.full(len(streets), -1, dtype=np.int64)
     length = streets["length_m"].to_numpy(dtype=float)
@@ -136,7 +158,12 @@ def summarise_by_area(streets: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd
         data["street_m"].append(float(w.sum()))
         for col, (name, agg) in columns.items():
             vals = pd.to_numeric(streets[name], errors="coerce").to_numpy(dtype=float)[sel]
-            if agg == "mean":
+            if agg == "pooled":
+                num, den = (pd.to_numeric(streets[c], errors="coerce").to_numpy(dtype=float)[sel]
+                            for c in POOLED[name])
+                total = float(np.nansum(den))
+                data[col].append(float(np.nansum(num)) / total if total > 0 else np.nan)
+            elif agg == "mean":
                 data[col].append(_wmean(vals, w))
             elif agg == "sum":
                 data[col].append(float(np.nansum(vals)) if (~np.isnan(vals)).any() else np.nan)

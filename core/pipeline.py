@@ -484,7 +484,9 @@ def _synthetic_inputs(bag: pd.DataFrame | None, establishments: pd.DataFrame | N
     for kind, frame in (("bag", bag), ("establishments", establishments)):
         if frame is None:
             continue
-        flagged = bool(frame.attrs.get("synthetic"))
+        info = frame.attrs.get("bag")  # read_bag_gpkg/read_bag_lv record it there
+        flagged = bool(frame.attrs.get("synthetic")) or (
+            isinstance(info, dict) and bool(info.get("synthetic")))
         if not flagged and "synthetic" in frame.columns and len(frame):
             flagged = any(true(v) for v in frame["synthetic"])
         if flagged:

@@ -156,16 +156,16 @@ def suppress_area_counts(areas: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD
     """:func:`suppress_small_counts` for per-area summaries (``<indicator>_<aggregate>``).
 
     An area's total of a sensitive count (``home_based_est_sum``) below ``threshold`` is
-    suppressed, and with it the mean of that count (``home_based_est_mean``) and the means of
-    everything derived from it (``home_based_share_mean``); see
+    suppressed, and with it the mean of that count (``home_based_est_mean``) and the
+    aggregates of everything derived from it (``home_based_share_pooled``); see
     :func:`wijkkracht.core.areas.summarise_by_area`.
 
     Examples
     --------
     >>> out = suppress_area_counts(pd.DataFrame({"home_based_est_sum": [2, 7],
     ...     "home_based_est_mean": [0.1, 0.4], "active_est_sum": [9, 30],
-    ...     "home_based_share_mean": [0.2, 0.3]}))
-    >>> out["home_based_est_sum"].tolist(), out["home_based_share_mean"].tolist()
+    ...     "home_based_share_pooled": [0.2, 0.3]}))
+    >>> out["home_based_est_sum"].tolist(), out["home_based_share_pooled"].tolist()
     ([<NA>, 7], [nan, 0.3])
     """
     counts = [c for c in sensitive_counts() if f"{c}_sum" in areas.columns]
@@ -173,6 +173,7 @@ def suppress_area_counts(areas: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD
     for d, parts in DERIVED.items():
         derived[f"{d}_mean"] = tuple(f"{p}_sum" for p in parts if p in counts)
         derived[f"{d}_sum"] = derived[f"{d}_mean"]
+        derived[f"{d}_pooled"] = derived[f"{d}_mean"]  # a share of the area's totals
     return suppress_small_counts(areas, threshold, columns=[f"{c}_sum" for c in counts],
                                  derived=derived, suppress_zero=suppress_zero)
 

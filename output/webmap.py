@@ -183,9 +183,11 @@ _AGGREGATES = {
 #: How the area figures are made (core/areas.py): under the area name in its popup.
 _AREA_NOTE = {
     "nl": "Gemiddelde over de straatsegmenten in het gebied, gewogen naar lengte; "
-          "loopafstanden: mediaan.",
+          "loopafstanden: mediaan; aandelen van vestigingen en objecten (leegstand, aan huis): "
+          "over de totalen van het gebied.",
     "en": "Mean over the street segments in the area, weighted by length; walking "
-          "distances: median.",
+          "distances: median; shares of establishments and units (vacancy, home-based): of "
+          "the area's totals.",
 }
 
 _LEVELS = {
@@ -394,7 +396,9 @@ def _area_columns(areas: pd.DataFrame, indicators: Sequence[str], kinds: Sequenc
     text = _TEXT[lang]
     out = []
     for name in indicators:
-        col, (_, agg) = next(iter(aggregate_columns([name]).items()))
+        col, (_, agg) = next(iter(aggregate_columns([name], columns=None).items()))
+        if col not in areas.columns:  # a pooled share whose parts were not there: the mean
+            col, agg = f"{name}_mean", "mean"
         if col not in areas.columns:
             continue
         ind = indicator(name)
@@ -406,7 +410,7 @@ def _area_columns(areas: pd.DataFrame, indicators: Sequence[str], kinds: Sequenc
             nd = 1  # a mean of counts: one decimal says more than a rounded count
         out.append({
             "col": col,
-            "title": _esc(title if agg in ("mean", "median") else
+            "title": _esc(title if agg in ("mean", "median", "pooled") else
                           f"{title}, {_AGGREGATES[lang][agg]}"),
             "decimals": nd,
             "suffix": " m" if ind.unit == "m" else "",
@@ -1117,8 +1121,8 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl") -> folium.Map:
     else:
         areas = None
     area_columns = _area_columns(areas, indicators, kinds, lang) if areas is not None else []
-    threshold = next((t for t in (run_threshold, street_threshold, area_threshold)
-                      if t is not None), None)
+    # the rule is stated only where it applies: a map without establishment figures has none
+    threshold = next((t for t in (street_threshold, area_threshold) if t is not None), None)
 
     bounds_src = result.area if len(result.area) else streets
     west, south, east, north = bounds_src.to_crs(_WGS84).total_bounds

@@ -271,22 +271,6 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
         return QgsReferencedRectangle(QgsRectangle(xmin, ymin, xmax, ymax),
                                       QgsCoordinateReferenceSystem("EPSG:28992"))
 
-    def read_bag_layer(self, parameters: dict[str, Any], key: str, context: QgsProcessingContext,
-                       feedback: QgsProcessingFeedback, *,
-                       extent: QgsReferencedRectangle | None = None
-                       ) -> gpd.GeoDataFrame | None:
-        """A layer of BAG verblijfsobjecten (as *Load BAG* writes it) in the library's BAG schema.
-
-        The layer is read by QGIS (:meth:`read_layer`, only ``extent`` when given), brought to
-        EPSG:28992, its whole-number fields to the schema's nullable integers, and checked with
-        :func:`wijkkracht.data_sources.bag.validate_bag` (which names what is wrong). A
-        ``synthetic`` field that is true marks the frame synthetic (``attrs["synthetic"]``).
-        """
-        gdf = self.read_layer(parameters, key, context, feedback, extent=extent)
-        if gdf is None:
-            return None
-        return self.run_core(bag_schema, gdf)
-
     def date_parameter(self, parameters: dict[str, Any], key: str,
                        context: QgsProcessingContext) -> str | None:
         """The value of a date parameter as ``YYYY-MM-DD`` (None when not set)."""
@@ -410,30 +394,3 @@ def indicator_fields_html(groups: tuple[str, ...], lang: str) -> str:
                      f"{html.escape(ind.description(lang))}{html.escape(null_text)}"
                      f"{html.escape(needs)}</li>")
     return f"<p><b>{html.escape(tr('Output fields'))}</b></p><ul>{''.join(items)}</ul>"
-
-
-def bag_schema(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A BAG layer as QGIS read it (:func:`~.convert.source_to_gdf`) in the library's BAG schema.
-
-    QGIS gives whole numbers with empty values as floats and has no nullable integer type;
-    the schema wants ``huisnummer`` and ``bouwjaar`` as ``Int64``, EPSG:28992 and the columns of
-    :data:`~wijkkracht.data_sources.bag.BAG_COLUMNS`, which
-    :func:`~wijkkracht.data_sources.bag.validate_bag` checks (raising ``InputError`` that names
-    the layer and what is wrong).
-    """
-    import pandas as pd
-
-    from ..data_sources.bag import validate_bag
-    from ..data_sources.schema import to_rd_new
-
-    source = str(gdf.attrs.get("source") or "BAG")
-    out = to_rd_new(gdf, source).copy()
-    for name in ("huisnummer", "bouwjaar"):
-        if name in out.columns:
-            out[name] = pd.array(pd.to_numeric(out[name], errors="coerce").round(), dtype="Int64")
-    validate_bag(out, source)
-    if "synthetic" in out.columns and len(out) and bool(
-            pd.Series(out["synthetic"]).fillna(False).astype(bool).any()):
-        out.attrs["synthetic"] = True
-    out.attrs["source"] = source
-    return out

@@ -308,6 +308,7 @@ def area_qml(*, lang: str = "nl") -> str:
 
 
 _AGGREGATES = {"mean": ("gemiddelde naar straatlengte", "mean weighted by street length"),
+               "pooled": ("over de totalen van het gebied", "of the area's totals"),
                "sum": ("som", "sum"), "median": ("mediaan", "median")}
 
 

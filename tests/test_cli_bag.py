@@ -103,7 +103,7 @@ def test_areas_layer_with_selected_areas(bag_run):
     areas = gpd.read_file(out / "wijkkracht.gpkg", layer="areas")
     assert sorted(areas["area_code"]) == CODES
     assert (areas["segments"] > 0).all()
-    assert "mxi_mean" in areas and areas["mxi_mean"].between(0, 1).all()
+    assert "mxi_pooled" in areas and areas["mxi_pooled"].between(0, 1).all()
     area = gpd.read_file(out / "wijkkracht.gpkg", layer="area")
     assert len(area) == 1 and "Testbuurt 01-01" in area["name"].iloc[0]
 
@@ -152,7 +152,7 @@ def test_areas_by_name_without_bag(tmp_path):
     assert main(_base(out) + ["--areas", str(CBS), "--area-name", "Testwijk West"]) == 0
     areas = gpd.read_file(out / "wijkkracht.gpkg", layer="areas")
     assert list(areas["area_code"]) == ["WK999901"]
-    assert "suppressed" not in areas and "mxi_mean" not in areas
+    assert "suppressed" not in areas and "mxi_pooled" not in areas
     assert areas["everyday_800_mean"].notna().all()
 
 

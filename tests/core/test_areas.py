@@ -63,6 +63,24 @@ def test_hand_computed(tiny):
     assert lab["nl"] == INDICATORS["everyday_800"].label("nl") and lab["aggregate"] == "mean"
 
 
+def test_shares_pooled_over_the_area(tiny):
+    """A share per area is the share of the area's totals: 1 of 1 home-based on one street and
+    2 of 10 on another make 3 of 11, not the mean of 1.0 and 0.2."""
+    streets, areas = tiny
+    streets["home_based_est"] = [1, 0, 2, 5, 9, 0, 4]
+    streets["active_est"] = [1, 0, 10, 5, 10, 0, 8]
+    streets["home_based_share"] = streets["home_based_est"] / streets["active_est"]
+    out = summarise_by_area(streets, areas)
+    assert "home_based_share_mean" not in out
+    # A: segments 0, 2, 4, 5 -> (1 + 2 + 9 + 0) / (1 + 10 + 10 + 0); B: 1, 3 -> 5 / 5
+    assert out["home_based_share_pooled"].tolist() == pytest.approx([12 / 21, 1.0])
+    assert out["home_based_est_sum"].tolist() == [12, 5]
+    assert out.attrs["labels"]["home_based_share_pooled"]["aggregate"] == "pooled"
+    # without its parts a share is averaged (length-weighted) instead
+    alone = summarise_by_area(streets.drop(columns=["home_based_est", "active_est"]), areas)
+    assert "home_based_share_pooled" not in alone and "home_based_share_mean" in alone
+
+
 def test_area_without_segments_and_errors(tiny):
     streets, areas = tiny
     far = gpd.GeoDataFrame({"area_code": ["X"], "area_name": ["X"], "level": ["other"]},
@@ -125,7 +143,8 @@ def test_area_totals_of_establishments_are_suppressed_below_the_threshold():
         hidden = np.zeros(len(areas), dtype=bool)
         for part in parts:
             hidden |= areas[f"{part}_sum"].isna().to_numpy()
-        assert areas.loc[hidden, f"{derived}_mean"].isna().all(), derived
+        col = f"{derived}_pooled" if f"{derived}_pooled" in areas else f"{derived}_mean"
+        assert areas.loc[hidden, col].isna().all(), derived
     # the exact totals are what the unsuppressed streets add up to, where they are shown
     exact = analyse_demo(areas=read_areas(FIXTURE), privacy_threshold=1).areas
     shown = areas["active_est_sum"].notna()

@@ -497,7 +497,7 @@ def test_analysis_with_areas(wijkkracht_run: Any, demo_layers: dict[str, Any],
     # (the library's run here has establishments too; compare the BAG-only summary columns)
     got = frame_of_layer(out["AREAS_OUT"])
     assert list(got["buurtcode"]) == list(expected.areas["buurtcode"])
-    for name in ("segments", "street_m", "mxi_mean", "bag_use_hill1_mean",
+    for name in ("segments", "street_m", "mxi_pooled", "bag_use_hill1_mean",
                  "nonres_units_per_100m_mean"):
         assert name in got.columns, name
         assert_same(got[name], expected.areas[name], name)
@@ -550,7 +550,7 @@ def test_streets_with_bag_carry_a_style_per_key_bag_indicator(
         # the summary per area: outlined, fields named from the registry
         areas = project.mapLayer(results["AREAS_OUT"])
         assert areas.renderer().type() == "singleSymbol"
-        alias = areas.attributeAlias(areas.fields().indexOf("mxi_mean"))
+        alias = areas.attributeAlias(areas.fields().indexOf("mxi_pooled"))
         assert alias.startswith(indicator("mxi").label(lang)), alias
     finally:
         project.removeAllMapLayers()
