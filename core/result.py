@@ -40,6 +40,9 @@ class AnalysisResult:
     metadata
         Provenance: tool version, parameters, data sources with attribution and licence,
         timings per step, warnings.
+    rasters
+        Intensity surfaces on the RD New grid (``analyse(..., rasters=...)``), name ->
+        :class:`wijkkracht.core.rasters.Surface`; empty when none were asked for.
     """
 
     streets: gpd.GeoDataFrame
@@ -47,6 +50,7 @@ class AnalysisResult:
     area: gpd.GeoDataFrame
     profile: pd.DataFrame
     metadata: dict[str, Any] = field(default_factory=dict)
+    rasters: dict[str, Any] = field(default_factory=dict)
 
     @property
     def attribution(self) -> str:
