@@ -1,24 +1,45 @@
 #!/usr/bin/env bash
-# Download the JavaScript/CSS that wijkkracht's web map loads from CDNs, so that the map can be
-# rendered offline (the browser test serves these files instead of the CDN).
+# Fetch the JavaScript/CSS of wijkkracht's web map from the npm registry (npm pack).
 #
-# Usage: scripts/fetch_web_assets.sh [DEST]      (default DEST: .cache/web-assets)
+# Usage:
+#   scripts/fetch_web_assets.sh [DEST]     unpack the packages to DEST (default .cache/web-assets)
+#   scripts/fetch_web_assets.sh --vendor   also copy the files the map uses, with their licences,
+#                                          into output/assets/ (committed; offline maps inline them)
 #
 # Each npm package is unpacked to DEST/<name>@<version>/, mirroring the CDN URL layout
-# https://cdn.jsdelivr.net/npm/<name>@<version>/<path>. Packages already present are skipped,
-# so a second run does no network access.
+# https://cdn.jsdelivr.net/npm/<name>@<version>/<path>: the browser tests serve the online map's
+# CDN URLs from there, and tests/output/test_webmap_assets.py checks that the files committed in
+# output/assets/ are byte for byte the ones in these packages. Packages already present are
+# skipped, so a second run does no network access.
 #
-# The map loads only Leaflet, at the version Folium pins (folium.Map.default_js/default_css):
-# wijkkracht.output.webmap drops Folium's other default assets (jQuery, Bootstrap, Font Awesome,
-# Leaflet.awesome-markers), which it does not use, and uses no folium.plugins. When Folium pins
-# another Leaflet version, the browser test says so; update PACKAGES below.
+# The map loads Leaflet and Leaflet.markercluster (wijkkracht.output.webmap.WEB_ASSETS, which
+# lists the same versions and files as VENDOR below); it drops Folium's other default assets
+# (jQuery, Bootstrap, Font Awesome, awesome-markers). To change a version, change it here and
+# in WEB_ASSETS, run with --vendor, and commit output/assets/.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 PACKAGES=(
   "leaflet@1.9.3"
+  "leaflet.markercluster@1.5.3"
 )
 
-dest="${1:-.cache/web-assets}"
+# "<package>@<version> <file in the package> ...": what output/assets/<package>@<version>/
+# holds, each file under its path in the package without the leading dist/.
+VENDOR=(
+  "leaflet@1.9.3 LICENSE dist/leaflet.js dist/leaflet.css dist/images/layers.png dist/images/layers-2x.png dist/images/marker-icon.png"
+  "leaflet.markercluster@1.5.3 MIT-LICENCE.txt dist/leaflet.markercluster.js dist/MarkerCluster.css"
+)
+
+vendor=0
+dest=".cache/web-assets"
+for arg in "$@"; do
+  case "$arg" in
+    --vendor) vendor=1 ;;
+    -*) echo "fetch_web_assets: unknown option $arg" >&2; exit 2 ;;
+    *) dest="$arg" ;;
+  esac
+done
 mkdir -p "$dest"
 
 for spec in "${PACKAGES[@]}"; do
@@ -36,6 +57,7 @@ for spec in "${PACKAGES[@]}"; do
   fi
   mkdir -p "$work/unpacked"
   tar -xzf "$tarball" -C "$work/unpacked"
+  chmod -R u+rwX,go+rX,go-w "$work/unpacked/package"
   rm -rf "$target.partial" "$target"
   mv "$work/unpacked/package" "$target.partial"
   mv "$target.partial" "$target"   # appears complete or not at all
@@ -43,3 +65,20 @@ for spec in "${PACKAGES[@]}"; do
   trap - EXIT
   echo "fetch_web_assets: $spec -> $target"
 done
+
+if [[ $vendor == 1 ]]; then
+  for entry in "${VENDOR[@]}"; do
+    read -r -a parts <<< "$entry"
+    spec="${parts[0]}"
+    out="output/assets/$spec"
+    rm -rf "$out.partial"
+    for file in "${parts[@]:1}"; do
+      rel="${file#dist/}"
+      mkdir -p "$(dirname "$out.partial/$rel")"
+      install -m 0644 "$dest/$spec/$file" "$out.partial/$rel"
+    done
+    rm -rf "$out"
+    mv "$out.partial" "$out"
+    echo "fetch_web_assets: vendored $spec -> $out"
+  done
+fi
