@@ -232,6 +232,9 @@ def analyse(
     reference_date: str | pd.Timestamp | None = None,
     privacy_threshold: int | None = None,
     areas: gpd.GeoDataFrame | None = None,
+    rasters: bool = False,
+    cell_size: float = 25.0,
+    bandwidth: float = 200.0,
 ) -> AnalysisResult:
     """Run the whole analysis.
 
@@ -280,6 +283,12 @@ def analyse(
         is then an :class:`AreaAnalysisResult` whose ``areas`` holds
         :func:`~wijkkracht.core.areas.summarise_by_area` of the (unsuppressed) segments,
         suppressed like ``streets`` when ``bag`` is given. ``area`` stays the study area.
+    rasters
+        Also compute the intensity surfaces (:func:`wijkkracht.core.rasters.compute_surfaces`)
+        into ``result.rasters``, and with ``areas`` their zonal means
+        (``<surface>_raster_mean``, :func:`~wijkkracht.core.areas.raster_means_by_area`).
+    cell_size, bandwidth
+        With ``rasters``: cell size of the RD New grid and kernel bandwidth (m).
 
     Returns
     -------
@@ -287,6 +296,10 @@ def analyse(
     """
     if establishments is not None and bag is None:
         raise ValueError("establishments need bag")
+    if rasters:
+        from .rasters import check_options
+
+        check_options(cell_size, bandwidth, privacy_threshold=privacy_threshold or 3)
     report = progress or (lambda _step, _frac: None)
     timings: dict[str, float] = {}
     warnings_: list[str] = []
@@ -359,6 +372,18 @@ def analyse(
     area_name = str(area["name"].iloc[0]) if area is not None and "name" in area and len(area) \
         else "study area"
     area_out = _area_summary(area_name, area_geom, streets_out, prepared)
+    surfaces: dict[str, Any] = {}
+    if rasters:
+        from .areas import raster_means_by_area
+        from .rasters import compute_surfaces, surfaces_metadata
+
+        step("rasters", 0.97)
+        surfaces = compute_surfaces(
+            prepared, area_geom, cell_size=cell_size, bandwidth=bandwidth, bag=bag,
+            establishments=establishments, privacy_threshold=threshold or 3,
+            reference_date=bag_meta["reference_date"] if bag_meta else reference_date)
+        if areas_out is not None:
+            areas_out = raster_means_by_area(areas_out, surfaces)
 
     timings_out = _durations(timings, time.perf_counter())
     metadata: dict[str, Any] = {
@@ -394,6 +419,8 @@ def analyse(
             "unplaced": unplaced,
         },
         **({"bag": bag_meta} if bag_meta is not None else {}),
+        **({"rasters": surfaces_metadata(surfaces, cell_size=cell_size, bandwidth=bandwidth)}
+           if rasters else {}),
         "warnings": warnings_,
         "timings_s": timings_out,
         "total_s": round(time.perf_counter() - t0, 3),
@@ -403,9 +430,10 @@ def analyse(
         metadata["areas"] = {"codes": [str(c) for c in areas_out.get("area_code", [])],
                              "layer": "areas"}
         return AreaAnalysisResult(streets=streets_out, pois=prepared, area=area_out,
-                                  profile=typ.profile, metadata=metadata, areas=areas_out)
+                                  profile=typ.profile, metadata=metadata, areas=areas_out,
+                                  rasters=surfaces)
     return AnalysisResult(streets=streets_out, pois=prepared, area=area_out,
-                          profile=typ.profile, metadata=metadata)
+                          profile=typ.profile, metadata=metadata, rasters=surfaces)
 
 
 @dataclass
