@@ -28,11 +28,17 @@ unit           columns
 
 Null values are left out of each aggregate (their weight too); an area without any non-null
 value gets null.
+
+The intensity surfaces of a run with rasters (:mod:`wijkkracht.core.rasters`) are summarised
+by :func:`raster_means_by_area`: ``<surface>_raster_mean``, the mean of the cells whose centre
+lies in the area.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -42,7 +48,8 @@ import shapely
 from .errors import InputError
 from .indicators.registry import INDICATORS, UNITS, Indicator
 
-__all__ = ["summarise_by_area", "aggregate_columns", "assign_segments", "POOLED"]
+__all__ = ["summarise_by_area", "aggregate_columns", "assign_segments", "POOLED",
+           "raster_means_by_area"]
 
 _RADIUS = re.compile(r"_\d+$")
 
@@ -182,4 +189,64 @@ def summarise_by_area(streets: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd
               "unit_nl": UNITS[reg[name].unit]("nl"), "unit_en": UNITS[reg[name].unit]("en"),
               "indicator": name, "aggregate": agg}
         for col, (name, agg) in columns.items()}
+    return out
+
+
+def raster_means_by_area(areas: gpd.GeoDataFrame, surfaces: Mapping[str, Any]
+                         ) -> gpd.GeoDataFrame:
+    """Zonal means of intensity surfaces per area: ``<surface>_raster_mean``.
+
+    The mean of the cells whose centre lies in the area (border included) and that have a
+    value: cells that are nodata (beyond the study area's reach, or suppressed by the privacy
+    threshold) are left out. An area without such a cell (smaller than a cell, or every cell
+    suppressed) gets null.
+
+    Parameters
+    ----------
+    areas
+        The areas (polygons, EPSG:28992), e.g. the result of :func:`summarise_by_area`.
+    surfaces
+        name -> :class:`~wijkkracht.core.rasters.Surface` (``AnalysisResult.rasters``), all on
+        one grid.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy of ``areas`` with one column per surface, and its ``attrs["labels"]`` extended
+        with the label and unit of each (aggregate ``raster_mean``).
+    """
+    from .rasters import SURFACE_UNITS
+
+    out = areas.copy()
+    out.attrs = {k: (dict(v) if isinstance(v, dict) else v) for k, v in areas.attrs.items()}
+    if not surfaces:
+        return out
+    first = next(iter(surfaces.values()))
+    grid = first.grid
+    if any(s.grid != grid for s in surfaces.values()):
+        raise ValueError("the surfaces are not on one grid")
+    xs, ys = grid.centres()
+    sums = {name: [] for name in surfaces}
+    for geom in areas.geometry.values:
+        inside = np.zeros(grid.shape, dtype=bool)
+        if geom is not None and not shapely.is_empty(geom):
+            xmin, ymin, xmax, ymax = shapely.bounds(geom)
+            cols = np.flatnonzero((xs >= xmin) & (xs <= xmax))
+            rows = np.flatnonzero((ys >= ymin) & (ys <= ymax))
+            if len(cols) and len(rows):
+                shapely.prepare(geom)
+                xx, yy = np.meshgrid(xs[cols], ys[rows])
+                inside[np.ix_(rows, cols)] = shapely.intersects_xy(geom, xx, yy)
+        for name, surface in surfaces.items():
+            sel = inside & surface.valid
+            sums[name].append(float(surface.array[sel].astype(np.float64).mean())
+                              if sel.any() else np.nan)
+    labels = out.attrs.setdefault("labels", {})
+    for name, surface in surfaces.items():
+        col = f"{name}_raster_mean"
+        out[col] = np.asarray(sums[name], dtype=np.float64)
+        unit = SURFACE_UNITS[surface.unit]
+        labels[col] = {"nl": surface.label("nl"), "en": surface.label("en"),
+                       "unit_nl": unit("nl"), "unit_en": unit("en"), "indicator": name,
+                       "aggregate": "raster_mean"}
     return out
