@@ -30,6 +30,7 @@ _STEP_LABELS = {
     "indicators: bag": ("BAG-indicatoren berekenen", "Computing BAG indicators"),
     "typology": ("Kansentypen bepalen", "Classifying opportunity types"),
     "assemble": ("Resultaat samenstellen", "Assembling the result"),
+    "rasters": ("Intensiteitsrasters berekenen", "Computing intensity rasters"),
 }
 
 
@@ -43,7 +44,7 @@ class _Progress:
         self.current: str | None = None
         self.started = self.t0
         self.n = 0
-        self.total = len(_STEP_LABELS) - 1  # "indicators: bag" only with --bag
+        self.total = len(_STEP_LABELS) - 2  # "indicators: bag" with --bag, "rasters" with --rasters
 
     def say(self, text: str) -> None:
         if not self.quiet:
@@ -89,10 +90,28 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                         "data/poi_categories.csv)")
     p.add_argument("--snap-distance", type=float, default=150.0, metavar="M",
                    help="POIs farther than M metres from every street are left out (default: 150)")
+    p.add_argument("--rasters", action="store_true",
+                   help="also write intensity rasters: Cloud Optimized GeoTIFFs (EPSG:28992) "
+                        "NAME_<surface>.tif, each with a QGIS style NAME_<surface>.qml")
+    p.add_argument("--cell-size", type=_metres, default=25.0, metavar="M",
+                   help="raster cell size on the RD New grid (default: 25; 100 matches the CBS "
+                        "squares)")
+    p.add_argument("--bandwidth", type=_metres, default=200.0, metavar="M",
+                   help="kernel bandwidth of the rasters, at least the cell size (default: 200)")
     verbosity = p.add_mutually_exclusive_group()
     verbosity.add_argument("-v", "--verbose", action="count", default=0,
                            help="more output (repeat for debug); tracebacks on errors")
     verbosity.add_argument("-q", "--quiet", action="store_true", help="only errors")
+
+
+def _metres(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of metres, got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -196,6 +215,9 @@ def _analysis_options(args: argparse.Namespace) -> dict[str, Any]:
         "random_state": args.seed,
         "categories": args.categories,
         "snap_distance": args.snap_distance,
+        "rasters": args.rasters,
+        "cell_size": args.cell_size,
+        "bandwidth": args.bandwidth,
     }
 
 
@@ -396,6 +418,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level = logging.INFO
     logging.basicConfig(level=level, format="wijkkracht: %(levelname)s: %(message)s")
     progress = _Progress(quiet=args.quiet, lang=args.lang)
+    progress.total += int(args.rasters)
     from .core.errors import WijkkrachtError
 
     try:
