@@ -1,0 +1,1623 @@
+"""The neighbourhood report: one printable HTML page per area, explaining the opportunity types.
+
+One page for the whole study area and, with an area summary (``AreaAnalysisResult.areas``,
+e.g. CBS buurten), one page per area. Each page is self-contained (styles, charts and the
+static map inline; no script, no request) and prints to PDF from the browser:
+
+* **key figures**: street length and segments, functions, N and O and their balance, vacant
+  shop fronts (OpenStreetMap) and, with BAG/KvK data, the BAG vacancy *indication*, the MXI
+  and the share of home-based businesses;
+* a **static map** of the streets in their type colours (matplotlib, inline SVG, so it prints),
+  and the **interactive map** (:mod:`wijkkracht.output.webmap`) in a frame on screen: linked
+  beside the report (``map_href``) or embedded in the page (``embed_map``);
+* the **opportunity types**: their share of the street length, a chart per type of its
+  profile (the z-scores of the typology features, labels from the indicator registry, with
+  the type's mean in its own unit), and the streets where the type is found most (by length,
+  aggregated by street name);
+* the **N/O balance** and **vacancy** per type;
+* **methods and sources**: every indicator the streets carry (label, unit, definition, what
+  an empty value means, from the registry), how the types and the area figures are made, the
+  privacy rule, the data sources with licence, attribution and date, the tool version and the
+  parameters of the run.
+
+Rules the page keeps:
+
+* Types are opportunities: the profile charts put what a type has *more* of than the
+  neighbourhood's average in its colour, what it has less of in grey.
+* Every string from the data (OSM street names, area names, source descriptions) is
+  HTML-escaped.
+* SYNTHETIC inputs (``metadata["synthetic"]``, e.g. the demo's generated BAG/KvK) are announced
+  in a red notice at the top (and at the foot of every printed page), and every figure made
+  from them is tagged SYNTHETIC.
+* Privacy: the page shows only published values. Establishment counts of the result are
+  suppressed already (:mod:`wijkkracht.core.privacy`); they are suppressed again with the
+  run's threshold (a no-op on a pipeline result), a suppressed value shows as "onderdrukt" /
+  "suppressed", and no individual establishment is ever listed. Figures over the whole study
+  area are pooled over the published street values only.
+
+:func:`result_from_gpkg` reads the GeoPackage a run wrote back into a result, so that
+``wijkkracht report --from out/wijkkracht.gpkg`` writes the same pages as the run itself.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import math
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .._version import __version__
+from ..core.areas import POOLED, assign_segments
+from ..core.errors import InputError, OutputError
+from ..core.indicators.registry import INDICATORS, SENSITIVE, SOURCES, UNITS, indicator
+from ..core.result import AnalysisResult
+from ..styles import (
+    decimals,
+    format_number,
+    synthetic_notice_color,
+    type_color,
+    type_colors,
+    unknown_type_color,
+)
+
+__all__ = [
+    "build_report",
+    "write_report",
+    "report_files",
+    "report_pages",
+    "report_figures",
+    "result_from_gpkg",
+    "MAP_MODES",
+]
+
+_LANGS = ("nl", "en")
+
+#: How the interactive map comes with the report: ``link`` (a frame showing the map file
+#: written beside the report, and a link to it), ``embed`` (the map inside every page) or
+#: ``none`` (the static map only).
+MAP_MODES = ("link", "embed", "none")
+
+#: Streets listed per type.
+TOP_STREETS = 5
+
+_T: dict[str, dict[str, str]] = {
+    "nl": {
+        "title": "Kansen per straat",
+        "subtitle": "Rapport van de economische kansen per straat",
+        "study_area": "Onderzoeksgebied",
+        "whole": "het hele onderzoeksgebied",
+        "pages": "Rapporten per gebied",
+        "this_page": "deze pagina",
+        "analysis": "Analyse van {created}, wijkkracht {version}",
+        "key": "Kerncijfers",
+        "figure": "Kengetal",
+        "value": "Waarde",
+        "note": "Toelichting",
+        "street_km": "Straatlengte",
+        "segments": "Straatsegmenten",
+        "functions": "Functies (winkels, horeca, diensten, ...)",
+        "functions_note": "Niet-woonfuncties uit OpenStreetMap in het gebied",
+        "n": "Noodzakelijke voorzieningen (N)",
+        "o": "Onderscheidende ondernemers (O)",
+        "no_note": "Uit OpenStreetMap, in het gebied",
+        "balance": "Balans N en O",
+        "balance_note": "1 − |N − O| / (N + O) over de aantallen hierboven: 1 = evenveel N "
+                        "als O",
+        "balance400": "Balans N en O binnen 400 m (gemiddeld per straat)",
+        "balance400_note": "Gemiddelde over de straatsegmenten, gewogen naar lengte",
+        "vacancy": "Leegstaande winkelpanden (OpenStreetMap)",
+        "vacancy_note": "{vacant} van {fronts} winkelpanden",
+        "no_fronts": "geen winkelpanden in OpenStreetMap",
+        "bag_vacancy": "Leegstandsindicatie (BAG/KvK)",
+        "bag_vacancy_note": "Een indicatie, niet de CBS-leegstandsstatistiek: "
+                            "niet-woonobjecten in gebruik zonder actieve vestiging",
+        "mxi": "Mixed-use Index (MXI): aandeel wonen in de vloeroppervlakte",
+        "mxi_note": "Woonoppervlakte gedeeld door alle oppervlakte (BAG)",
+        "home": "Bedrijven aan huis onder de vestigingen",
+        "home_note": "Verborgen economie: vestigingen op adressen met alleen woonfunctie",
+        "home_partial": "Over de straatsegmenten met gepubliceerde aantallen ({n} van {total})",
+        "main_type": "Meest voorkomend kansentype",
+        "main_type_note": "Naar straatlengte",
+        "suppressed": "onderdrukt",
+        "suppressed_note": "onderdrukt: te kleine aantallen (privacy)",
+        "no_data": "geen gegevens",
+        "map": "Kaart van de kansentypen",
+        "map_caption": "De straten in de kleur van hun kansentype{others}. {attribution}",
+        "map_others": "; grijs: straten buiten dit gebied",
+        "interactive": "Interactieve kaart",
+        "interactive_link": "Open de interactieve kaart ({file}) in een browser: alle "
+                            "indicatoren per straat, voorzieningen en bronnen.",
+        "interactive_embedded": "De interactieve kaart zit in dit bestand; in de afdruk staat "
+                                "hierboven de statische kaart.",
+        "frame_title": "Interactieve kaart van de kansen per straat",
+        "types": "Kansentypen",
+        "types_intro": "Elke straat hoort bij één kansentype: een groep straten met een "
+                       "vergelijkbaar profiel. De typen beschrijven sterktes om op voort te "
+                       "bouwen, geen tekorten.",
+        "type": "Kansentype",
+        "share_length": "Aandeel straatlengte",
+        "km": "km",
+        "profile": "Profiel",
+        "profile_intro": "Het profiel per type laat zien hoe de straten van dat type afwijken "
+                         "van het gemiddelde van alle straten in het onderzoeksgebied, in "
+                         "standaardafwijkingen (z-score; aantallen eerst log-getransformeerd). "
+                         "In de kleur van het type: waar het sterker is dan gemiddeld; grijs: "
+                         "minder dan gemiddeld. Rechts het gemiddelde van het type in de eigen "
+                         "eenheid.",
+        "profile_caption": "Afwijking van het gemiddelde van alle straten (z-score); rechts "
+                           "het gemiddelde van dit type.",
+        "axis": "afwijking van het gemiddelde (standaardafwijkingen)",
+        "mean_of_type": "gemiddelde type",
+        "top_streets": "Straten waar dit type het meest voorkomt",
+        "street": "Straat",
+        "length_m": "Lengte van dit type (m)",
+        "mean": "{label} (gemiddeld)",
+        "no_named": "Geen straten met een naam van dit type in dit gebied.",
+        "not_here": "Dit type komt in dit gebied niet voor.",
+        "no_section": "Balans van noodzakelijk (N) en onderscheidend (O)",
+        "no_intro": "N: dagelijkse voorzieningen (boodschappen, apotheek, huisarts, kapper, "
+                    "...). O: onderscheidende ondernemers (speciaalzaken, ambachten, horeca, "
+                    "cultuur, ...). Een gezonde straat heeft beide. Per type het gemiddelde "
+                    "per straatsegment, gewogen naar lengte.",
+        "vac_section": "Leegstand",
+        "vac_intro": "Leegstaande winkelpanden zijn ruimte voor nieuwe ondernemers. "
+                     "OpenStreetMap: winkelpanden met shop=vacant of disused:shop. "
+                     "BAG/KvK: een indicatie (niet de CBS-leegstandsstatistiek).",
+        "methods": "Methode en bronnen",
+        "definitions": "Definities van de indicatoren",
+        "indicator": "Indicator",
+        "unit": "Eenheid",
+        "definition": "Definitie",
+        "null": "Leeg betekent",
+        "source": "Bron",
+        "typology": "Kansentypen",
+        "typology_text": "De straatsegmenten zijn met {method} in {k} typen gegroepeerd op de "
+                         "kenmerken {features}. Aantallen worden eerst log-getransformeerd "
+                         "(log(1 + x)), daarna worden alle kenmerken gestandaardiseerd "
+                         "(z-scores). Elk type krijgt de naam van het archetype waarop zijn "
+                         "profiel het best lijkt. Het aantal typen is gekozen met de "
+                         "silhouetscore ({silhouette}).",
+        "kmeans": "k-means",
+        "contiguous": "Ward-clustering langs het stratennetwerk (aaneengesloten typen)",
+        "fills": "Ontbrekende waarden vóór het clusteren aangevuld met: {fills}.",
+        "areas_text": "Gebieden: een straatsegment hoort bij het gebied waarin zijn "
+                      "middelpunt ligt. Tellingen van voorzieningen: de punten binnen het "
+                      "gebied. MXI, leegstandsindicatie en bedrijven aan huis: het aandeel "
+                      "van de totalen van het gebied; gemiddelden per straat gewogen naar "
+                      "lengte.",
+        "privacy": "Privacy: aantallen vestigingen kleiner dan {t} (en wat daaruit is "
+                   "berekend) zijn onderdrukt en worden niet getoond. Dit rapport noemt "
+                   "geen afzonderlijke vestigingen.",
+        "sources": "Gegevensbronnen",
+        "name": "Naam",
+        "licence": "Licentie",
+        "attribution": "Bronvermelding",
+        "date": "Datum",
+        "tool": "Programma en instellingen",
+        "tool_text": "Gemaakt met wijkkracht {version} (rapport: wijkkracht {report_version}); "
+                     "analyse van {created}.",
+        "parameter": "Instelling",
+        "reference_date": "Peildatum vestigingen",
+        "threshold": "Privacydrempel",
+        "synthetic_title": "SYNTHETISCHE {what}-gegevens — geen echte adressen of bedrijven",
+        "synthetic_body": "Dit rapport is gemaakt met gegenereerde {what}-gegevens: alle cijfers "
+                          "die daaruit komen (gemarkeerd SYNTHETISCH) zijn verzonnen en "
+                          "beschrijven geen echte situatie. Gebruik ze niet als feiten.",
+        "synthetic_tag": "SYNTHETISCH",
+        "synthetic_foot": "SYNTHETISCHE {what}-gegevens: niet echt",
+        "synthetic_legend": "† gemaakt met SYNTHETISCHE {what}-gegevens",
+        "groups": "proximity=Nabijheid;mixed_use=Functiemenging;no_mix=N/O-mix;"
+                  "vacancy=Leegstand;bag=BAG en vestigingen",
+        "unnamed_area": "Gebied {n}",
+    },
+    "en": {
+        "title": "Opportunities per street",
+        "subtitle": "Report on the economic opportunities per street",
+        "study_area": "Study area",
+        "whole": "the whole study area",
+        "pages": "Reports per area",
+        "this_page": "this page",
+        "analysis": "Analysis of {created}, wijkkracht {version}",
+        "key": "Key figures",
+        "figure": "Figure",
+        "value": "Value",
+        "note": "Note",
+        "street_km": "Street length",
+        "segments": "Street segments",
+        "functions": "Functions (shops, food and drink, services, ...)",
+        "functions_note": "Non-residential functions from OpenStreetMap in the area",
+        "n": "Necessary businesses (N)",
+        "o": "Distinctive businesses (O)",
+        "no_note": "From OpenStreetMap, in the area",
+        "balance": "Balance of N and O",
+        "balance_note": "1 − |N − O| / (N + O) of the counts above: 1 = as many N as O",
+        "balance400": "Balance of N and O within 400 m (mean per street)",
+        "balance400_note": "Mean over the street segments, weighted by length",
+        "vacancy": "Vacant shop fronts (OpenStreetMap)",
+        "vacancy_note": "{vacant} of {fronts} shop fronts",
+        "no_fronts": "no shop fronts in OpenStreetMap",
+        "bag_vacancy": "Vacancy indication (BAG/KvK)",
+        "bag_vacancy_note": "An indication, not the CBS vacancy statistic: non-residential "
+                            "units in use without an active establishment",
+        "mxi": "Mixed-use Index (MXI): housing share of the floor area",
+        "mxi_note": "Housing floor area divided by all floor area (BAG)",
+        "home": "Home-based among the establishments",
+        "home_note": "Hidden economy: establishments at addresses whose only use is housing",
+        "home_partial": "Over the street segments with published counts ({n} of {total})",
+        "main_type": "Most common opportunity type",
+        "main_type_note": "By street length",
+        "suppressed": "suppressed",
+        "suppressed_note": "suppressed: small numbers (privacy)",
+        "no_data": "no data",
+        "map": "Map of the opportunity types",
+        "map_caption": "Streets in the colour of their opportunity type{others}. {attribution}",
+        "map_others": "; grey: streets outside this area",
+        "interactive": "Interactive map",
+        "interactive_link": "Open the interactive map ({file}) in a browser: every indicator "
+                            "per street, amenities and sources.",
+        "interactive_embedded": "The interactive map is inside this file; the printout shows "
+                                "the static map above.",
+        "frame_title": "Interactive map of the opportunities per street",
+        "types": "Opportunity types",
+        "types_intro": "Every street belongs to one opportunity type: a group of streets with "
+                       "a similar profile. The types describe strengths to build on, not "
+                       "deficits.",
+        "type": "Opportunity type",
+        "share_length": "Share of street length",
+        "km": "km",
+        "profile": "Profile",
+        "profile_intro": "The profile of each type shows how its streets differ from the mean "
+                         "of all streets in the study area, in standard deviations (z-score; "
+                         "counts log-transformed first). In the type's colour: where it is "
+                         "stronger than average; grey: less than average. On the right the "
+                         "type's mean in its own unit.",
+        "profile_caption": "Difference from the mean of all streets (z-score); on the right "
+                           "this type's mean.",
+        "axis": "difference from the mean (standard deviations)",
+        "mean_of_type": "mean of type",
+        "top_streets": "Streets where this type is found most",
+        "street": "Street",
+        "length_m": "Length of this type (m)",
+        "mean": "{label} (mean)",
+        "no_named": "No named streets of this type in this area.",
+        "not_here": "This type does not occur in this area.",
+        "no_section": "Balance of necessary (N) and distinctive (O)",
+        "no_intro": "N: everyday necessities (groceries, pharmacy, GP, hairdresser, ...). "
+                    "O: distinctive businesses (specialty shops, crafts, food and drink, "
+                    "culture, ...). A healthy street has both. Per type the mean per street "
+                    "segment, weighted by length.",
+        "vac_section": "Vacancy",
+        "vac_intro": "Vacant shop fronts are room for new entrepreneurs. OpenStreetMap: shop "
+                     "fronts tagged shop=vacant or disused:shop. BAG/KvK: an indication (not "
+                     "the CBS vacancy statistic).",
+        "methods": "Methods and sources",
+        "definitions": "Definitions of the indicators",
+        "indicator": "Indicator",
+        "unit": "Unit",
+        "definition": "Definition",
+        "null": "Empty means",
+        "source": "Source",
+        "typology": "Opportunity types",
+        "typology_text": "The street segments were grouped into {k} types with {method} on "
+                         "the features {features}. Counts are log-transformed first "
+                         "(log(1 + x)), then every feature is standardised (z-scores). Each "
+                         "type is named after the archetype its profile matches best. The "
+                         "number of types was chosen by the silhouette score ({silhouette}).",
+        "kmeans": "k-means",
+        "contiguous": "Ward clustering along the street network (contiguous types)",
+        "fills": "Missing values filled before clustering with: {fills}.",
+        "areas_text": "Areas: a street segment belongs to the area holding its midpoint. "
+                      "Counts of amenities: the points inside the area. MXI, vacancy "
+                      "indication and home-based businesses: the share of the area's totals; "
+                      "means per street weighted by length.",
+        "privacy": "Privacy: establishment counts below {t} (and what is computed from them) "
+                   "are suppressed and not shown. This report lists no individual "
+                   "establishment.",
+        "sources": "Data sources",
+        "name": "Name",
+        "licence": "Licence",
+        "attribution": "Attribution",
+        "date": "Date",
+        "tool": "Tool and settings",
+        "tool_text": "Made with wijkkracht {version} (report: wijkkracht {report_version}); "
+                     "analysis of {created}.",
+        "parameter": "Setting",
+        "reference_date": "Reference date of the establishments",
+        "threshold": "Privacy threshold",
+        "synthetic_title": "SYNTHETIC {what} data — not real addresses or businesses",
+        "synthetic_body": "This report was made with generated {what} data: every figure made "
+                          "from it (marked SYNTHETIC) is made up and describes nothing real. "
+                          "Do not use them as facts.",
+        "synthetic_tag": "SYNTHETIC",
+        "synthetic_foot": "SYNTHETIC {what} data: not real",
+        "synthetic_legend": "† made from SYNTHETIC {what} data",
+        "groups": "proximity=Proximity;mixed_use=Mixed use;no_mix=N/O mix;vacancy=Vacancy;"
+                  "bag=BAG and establishments",
+        "unnamed_area": "Area {n}",
+    },
+}
+
+#: Names of the input kinds in ``metadata["synthetic"]``.
+_SOURCE_NAMES = {"bag": "BAG", "establishments": "KvK", "osm": "OpenStreetMap", "areas": "CBS"}
+
+
+def _esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in _LANGS:
+        raise ValueError(f"lang must be 'nl' or 'en', not {lang!r}")
+    return lang
+
+
+def _is_nan(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _num(value: float, nd: int, lang: str) -> str:
+    return format_number(float(value), nd, lang)
+
+
+def _pct(value: float, lang: str) -> str:
+    return f"{_num(100 * float(value), 1, lang)} %"
+
+
+# ------------------------------------------------------------------------------- the result
+
+
+def _plain_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """The metadata as the GeoPackage stores it (JSON): the same page from memory or file."""
+    return json.loads(json.dumps(dict(metadata), default=str, ensure_ascii=False))
+
+
+def _synthetic_kinds(metadata: Mapping[str, Any]) -> list[str]:
+    kinds = metadata.get("synthetic") or []
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    return [str(k) for k in kinds]
+
+
+def _is_synthetic(name: str, kinds: Sequence[str]) -> bool:
+    """Whether an indicator is made from a SYNTHETIC input (establishment indicators also
+    need the BAG)."""
+    needs = indicator(name).requires
+    return needs in kinds or (needs == "establishments" and "bag" in kinds)
+
+
+def _threshold(metadata: Mapping[str, Any]) -> int | None:
+    bag = metadata.get("bag")
+    for value in (metadata.get("privacy_threshold"),
+                  bag.get("privacy_threshold") if isinstance(bag, Mapping) else None):
+        if value is not None:
+            return int(value)
+    return None
+
+
+def _sensitive(columns: Sequence[str]) -> list[str]:
+    return [c for c in columns if c in INDICATORS and SENSITIVE in INDICATORS[c].tags]
+
+
+def _published(result: AnalysisResult) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None,
+                                                 int | None]:
+    """The streets and areas as they may be published, and the privacy threshold.
+
+    A pipeline result is suppressed already; suppressing again with the run's threshold
+    changes nothing, and makes sure a result built by other means never shows small counts.
+    """
+    from ..core.privacy import (
+        DEFAULT_THRESHOLD,
+        sensitive_counts,
+        suppress_area_counts,
+        suppress_small_counts,
+    )
+
+    streets = result.streets
+    areas = getattr(result, "areas", None)
+    if areas is not None and not len(areas):
+        areas = None
+    sensitive = _sensitive(list(streets.columns))
+    threshold = _threshold(result.metadata)
+    if not sensitive:
+        return streets, areas, None
+    t = DEFAULT_THRESHOLD if threshold is None else threshold
+    counts = [c for c in sensitive_counts() if c in streets.columns]
+    streets = _keep_flag(streets, suppress_small_counts(streets, t, columns=counts))
+    if areas is not None:
+        areas = _keep_flag(areas, suppress_area_counts(areas, t))
+    return streets, areas, t
+
+
+def _keep_flag(before: gpd.GeoDataFrame, after: pd.DataFrame) -> gpd.GeoDataFrame:
+    """``after`` as a GeoDataFrame whose ``suppressed`` flag also keeps what ``before`` had
+    suppressed already (suppressing again finds nothing new to flag)."""
+    out = gpd.GeoDataFrame(after, geometry=before.geometry.name, crs=before.crs)
+    if "suppressed" in before.columns:
+        out["suppressed"] = out["suppressed"].to_numpy(dtype=bool) | \
+            before["suppressed"].fillna(False).to_numpy(dtype=bool)
+    out.attrs.update(before.attrs)
+    return out
+
+
+@dataclass(frozen=True)
+class _Page:
+    """One report page: the whole study area (``position`` None) or one row of ``areas``."""
+
+    key: str
+    position: int | None
+    name: str
+    code: str
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")[:60]
+
+
+def report_pages(result: AnalysisResult, basename: str = "wijkkracht") -> dict[str, str]:
+    """The pages a result's report has: page key -> file name.
+
+    ``"report"`` is the whole study area (``<basename>_report.html``); with an area summary
+    each area follows as ``"report_<code>"`` (``<basename>_report_<code>.html``, the CBS code
+    or else the name, made safe for a file name), in the order of ``result.areas``.
+    """
+    return {p.key: _file_name(basename, p) for p in _pages(result)}
+
+
+def _file_name(basename: str, page: _Page) -> str:
+    return f"{basename}_{page.key}.html"
+
+
+def _pages(result: AnalysisResult) -> list[_Page]:
+    pages = [_Page("report", None, _study_name(result), "")]
+    areas = getattr(result, "areas", None)
+    if areas is None:
+        return pages
+    seen = {"report"}
+    for k in range(len(areas)):
+        code = _cell(areas, "area_code", k)
+        name = _cell(areas, "area_name", k)
+        slug = _slug(code) or _slug(name) or f"area{k + 1}"
+        key = f"report_{slug}"
+        n = 2
+        while key in seen:
+            key = f"report_{slug}-{n}"
+            n += 1
+        seen.add(key)
+        pages.append(_Page(key, k, name, code))
+    return pages
+
+
+def _cell(frame: pd.DataFrame, column: str, k: int) -> str:
+    if column not in frame.columns:
+        return ""
+    value = frame[column].iloc[k]
+    return "" if _is_nan(value) else str(value)
+
+
+def _study_name(result: AnalysisResult) -> str:
+    area = result.area
+    if "name" in area and len(area) and not _is_nan(area["name"].iloc[0]):
+        return str(area["name"].iloc[0])
+    return ""
+
+
+def _find_page(result: AnalysisResult, area: str | int | None) -> _Page:
+    pages = _pages(result)
+    if area is None:
+        return pages[0]
+    areas = pages[1:]
+    if not areas:
+        raise ValueError("the result has no area summary (AreaAnalysisResult.areas); "
+                         "leave area=None for the whole study area")
+    if isinstance(area, (int, np.integer)) and not isinstance(area, bool):
+        if not 0 <= int(area) < len(areas):
+            raise ValueError(f"area {area} out of range: the result has {len(areas)} areas")
+        return areas[int(area)]
+    for page in areas:
+        if str(area) in (page.code, page.name, page.key):
+            return page
+    raise ValueError(f"no area {area!r}; areas: {', '.join(p.code or p.name for p in areas)}")
+
+
+# ------------------------------------------------------------------------------ the figures
+
+
+def _wmean(values: pd.Series, weights: np.ndarray) -> float:
+    v = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    ok = ~np.isnan(v)
+    if not ok.any() or weights[ok].sum() <= 0:
+        return float("nan")
+    return float(np.sum(v[ok] * weights[ok]) / weights[ok].sum())
+
+
+def _pooled(streets: pd.DataFrame, name: str) -> tuple[float, int]:
+    """Share ``name`` pooled over the streets' totals (as per area in core.areas), over the
+    rows where both parts are published; and the number of rows left out."""
+    num_col, den_col = POOLED[name]
+    num = pd.to_numeric(streets[num_col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    den = pd.to_numeric(streets[den_col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    ok = ~(np.isnan(num) | np.isnan(den))
+    total = float(den[ok].sum())
+    return (float(num[ok].sum()) / total if total > 0 else float("nan")), int((~ok).sum())
+
+
+def _poi_counts(pois: gpd.GeoDataFrame, polygon: Any) -> dict[str, int]:
+    """Functions, N, O, shop fronts and vacant ones among the study area's POIs in
+    ``polygon`` (as the study area's own summary counts them)."""
+    inside = pois[pois["in_study_area"].astype(bool)] if "in_study_area" in pois else pois
+    if polygon is not None and len(inside):
+        inside = inside[shapely.intersects(polygon, inside.geometry.values)]
+    fronts = inside["shopfront"].astype(bool)
+    return {
+        "functions": int((inside["function"].fillna("").astype(str) != "").sum()),
+        "n_count": int((inside["no_class"] == "N").sum()),
+        "o_count": int((inside["no_class"] == "O").sum()),
+        "shopfronts": int(fronts.sum()),
+        "vacant_shopfronts": int((fronts & inside["vacant"].astype(bool)).sum()),
+    }
+
+
+def _balance(n: float, o: float) -> float:
+    return 1 - abs(n - o) / (n + o) if n + o > 0 else 0.0
+
+
+@dataclass
+class _Scope:
+    page: _Page
+    streets: gpd.GeoDataFrame  # the segments of the page's area
+    all_streets: gpd.GeoDataFrame  # every published study-area segment
+    areas: gpd.GeoDataFrame | None
+    polygon: Any
+    row: pd.Series | None
+    threshold: int | None
+    metadata: dict[str, Any]
+    kinds: list[str]
+
+
+def _scope(result: AnalysisResult, area: str | int | None) -> _Scope:
+    page = _find_page(result, area)
+    streets, areas, threshold = _published(result)
+    metadata = _plain_metadata(result.metadata)
+    if page.position is None:
+        polygon = result.area.geometry.union_all() if len(result.area) else None
+        return _Scope(page, streets, streets, areas, polygon, None, threshold, metadata,
+                      _synthetic_kinds(metadata))
+    assert areas is not None
+    pos = assign_segments(streets, areas) if len(streets) else np.zeros(0, dtype=np.int64)
+    sel = streets.iloc[np.flatnonzero(pos == page.position)]
+    row = areas.iloc[page.position]
+    return _Scope(page, sel, streets, areas, areas.geometry.iloc[page.position], row,
+                  threshold, metadata, _synthetic_kinds(metadata))
+
+
+def report_figures(result: AnalysisResult, area: str | int | None = None) -> dict[str, Any]:
+    """The key figures of a report page, as numbers (NaN: none; None: suppressed).
+
+    Parameters
+    ----------
+    result
+        The analysis result.
+    area
+        ``None``: the whole study area; else an area of ``result.areas`` (its code, name or
+        0-based position).
+
+    Returns
+    -------
+    dict
+        ``street_km``, ``segments``, ``functions``, ``n_count``, ``o_count``, ``no_balance``
+        (of the two counts), ``no_balance_400`` (length-weighted mean of the streets),
+        ``shopfronts``, ``vacant_shopfronts``, ``vacancy_share`` (OpenStreetMap); with the
+        BAG/KvK columns also ``bag_vacant_share``, ``mxi`` and ``home_based_share`` (pooled:
+        the share of the totals, see :data:`wijkkracht.core.areas.POOLED`; ``None`` when
+        suppressed) and ``home_based_left_out`` (segments whose counts are suppressed, left
+        out of the study area's pooled share). The whole study area takes its counts from
+        ``result.area``; an area its street figures and pooled shares from its row in
+        ``result.areas`` and its counts from the POIs inside it.
+    """
+    return _figures(_scope(result, area), result)
+
+
+def _figures(scope: _Scope, result: AnalysisResult) -> dict[str, Any]:
+    st = scope.streets
+    length = st["length_m"].to_numpy(dtype=float)
+    out: dict[str, Any] = {}
+    if scope.row is None:
+        a = result.area.iloc[0] if len(result.area) else None
+        counts = _poi_counts(result.pois, scope.polygon)
+        if a is not None:
+            for key in counts:
+                if key in a.index and not _is_nan(a[key]):
+                    counts[key] = int(a[key])
+        out["street_km"] = float(a["street_km"]) if a is not None and "street_km" in a.index \
+            else float(length.sum()) / 1000
+        out["segments"] = int(len(st))
+    else:
+        counts = _poi_counts(result.pois, scope.polygon)
+        out["street_km"] = float(scope.row["street_m"]) / 1000
+        out["segments"] = int(scope.row["segments"])
+    out.update(counts)
+    out["no_balance"] = _balance(counts["n_count"], counts["o_count"])
+    out["no_balance_400"] = (float(scope.row["no_balance_400_mean"])
+                             if scope.row is not None and "no_balance_400_mean" in scope.row
+                             else _wmean(st["no_balance_400"], length))
+    out["vacancy_share"] = (counts["vacant_shopfronts"] / counts["shopfronts"]
+                            if counts["shopfronts"] else float("nan"))
+    for name in ("bag_vacant_share", "mxi", "home_based_share"):
+        if name not in st.columns or not all(c in st.columns for c in POOLED[name]):
+            continue
+        if scope.row is not None:
+            value = scope.row.get(f"{name}_pooled", np.nan)
+            value = float("nan") if _is_nan(value) else float(value)
+            left_out = 0
+        else:
+            value, left_out = _pooled(st, name)
+        sensitive = SENSITIVE in INDICATORS[name].tags
+        if sensitive and math.isnan(value) and _parts_exist(scope, st, name):
+            out[name] = None  # suppressed
+        else:
+            out[name] = value
+        if name == "home_based_share":
+            out["home_based_left_out"] = left_out
+    return out
+
+
+def _parts_exist(scope: _Scope, streets: pd.DataFrame, name: str) -> bool:
+    """Whether a sensitive pooled share is empty because it was suppressed (its parts have
+    values before suppression) rather than because there is nothing to divide."""
+    if scope.row is not None:
+        return bool(scope.row.get("suppressed", False)) and \
+            _is_nan(scope.row.get(f"{POOLED[name][1]}_sum", np.nan))
+    den = pd.to_numeric(streets[POOLED[name][1]], errors="coerce")
+    return bool(den.isna().any())
+
+
+# --------------------------------------------------------------------------------- the charts
+
+
+def _svg(fig: Any, salt: str, *, round_paths: bool = False) -> str:
+    """A matplotlib figure as inline SVG: text as text, stable ids (per ``salt``), no date."""
+    import matplotlib
+
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": salt, "svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None},
+                    bbox_inches="tight", pad_inches=0.05)
+    text = buf.getvalue()
+    text = text[text.index("<svg"):]
+    if round_paths:
+        text = re.sub(r' d="([^"]*)"', lambda m: ' d="' + re.sub(
+            r"-?\d+\.\d+", lambda n: f"{float(n.group()):.1f}", m.group(1)) + '"', text)
+    # scale with the page: width from CSS, height from the viewBox
+    text = re.sub(r'^<svg([^>]*?) width="([\d.]+)pt" height="([\d.]+)pt"',
+                  lambda m: f'<svg{m.group(1)} class="wk-svg" role="img" '
+                            f'style="max-width:{float(m.group(2)) * 4 / 3:.0f}px"',
+                  text, count=1)
+    return text
+
+
+def _figure(width_in: float, height_in: float) -> Any:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width_in, height_in), dpi=100)
+    fig.patch.set_alpha(0)
+    return fig
+
+
+def _feature_value(name: str, value: Any, lang: str) -> str:
+    if _is_nan(value):
+        return "–"
+    unit = indicator(name).unit
+    if unit == "share":
+        return _pct(value, lang)
+    text = _num(value, max(decimals(unit), 1) if unit in ("count", "categories") else
+                decimals(unit), lang)
+    return f"{text} m" if unit == "m" else text
+
+
+def _profile_chart(row: pd.Series, features: Sequence[str], color: str, lang: str,
+                   kinds: Sequence[str], salt: str) -> str:
+    t = _T[lang]
+    z = np.array([float(row.get(f"z_{f}", np.nan)) for f in features], dtype=float)
+    z = np.nan_to_num(z)
+    lim = float(min(max(1.5, np.abs(z).max() + 0.3), 4.0))
+    shown = np.clip(z, -lim, lim)
+    labels = [indicator(f).label(lang) + (" †" if _is_synthetic(f, kinds) else "")
+              for f in features]
+    n = len(features)
+    fig = _figure(7.2, 0.32 * n + 0.75)
+    ax = fig.add_axes([0.42, 0.75 / (0.32 * n + 0.75), 0.43, 1 - 0.85 / (0.32 * n + 0.75)])
+    y = np.arange(n)[::-1]
+    colors = [color if v > 0 else "#c9c9c9" for v in z]
+    ax.barh(y, shown, color=colors, height=0.7, edgecolor="none")
+    ax.axvline(0, color="#444444", linewidth=0.8)
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels, fontsize=8.5)
+    notice = synthetic_notice_color()
+    for tick, f in zip(ax.get_yticklabels(), features, strict=True):
+        if _is_synthetic(f, kinds):
+            tick.set_color(notice)
+    ax.tick_params(axis="y", length=0)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlabel(t["axis"], fontsize=8)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis="x", color="#e6e6e6", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for yi, v, s in zip(y, z, shown, strict=True):
+        if abs(v) > lim:  # clipped: say how far it goes
+            ax.text(s - 0.05 * np.sign(v), yi, format_number(v, 1, lang), va="center",
+                    ha="right" if v > 0 else "left", fontsize=7.5, color="#ffffff",
+                    fontweight="bold")
+    ax.text(1.03, n - 0.4, t["mean_of_type"], transform=ax.get_yaxis_transform(),
+            fontsize=7.5, color="#555555", va="bottom", ha="left", style="italic")
+    for yi, f in zip(y, features, strict=True):
+        ax.text(1.03, yi, _feature_value(f, row.get(f, np.nan), lang),
+                transform=ax.get_yaxis_transform(), fontsize=8, va="center", ha="left")
+    return _svg(fig, salt)
+
+
+def _map_paths(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from matplotlib.path import Path as MplPath
+
+    parts = shapely.get_parts(geoms)
+    parts = parts[~shapely.is_empty(parts)]
+    coords, index = shapely.get_coordinates(parts, return_index=True)
+    codes = np.full(len(coords), MplPath.LINETO, dtype=np.uint8)
+    if len(coords):
+        first = np.r_[True, index[1:] != index[:-1]]
+        codes[first] = MplPath.MOVETO
+    return coords, codes
+
+
+def _add_lines(ax: Any, geoms: np.ndarray, color: str, width: float, z: int) -> None:
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
+    coords, codes = _map_paths(geoms)
+    if not len(coords):
+        return
+    ax.add_patch(PathPatch(MplPath(coords, codes), facecolor="none", edgecolor=color,
+                           linewidth=width, capstyle="round", joinstyle="round", zorder=z))
+
+
+def _add_outline(ax: Any, polygon: Any, color: str, width: float, z: int,
+                 dashes: bool = False) -> None:
+    if polygon is None or polygon.is_empty:
+        return
+    boundary = shapely.get_parts(np.array([polygon.boundary]))
+    coords, codes = _map_paths(boundary)
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
+    if len(coords):
+        ax.add_patch(PathPatch(MplPath(coords, codes), facecolor="none", edgecolor=color,
+                               linewidth=width, linestyle=(0, (4, 2)) if dashes else "-",
+                               zorder=z))
+
+
+def _nice_length(span_m: float) -> int:
+    for v in (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000):
+        if v >= span_m / 5:
+            return v
+    return 10000
+
+
+def _static_map(scope: _Scope, result: AnalysisResult, salt: str) -> str:
+    st = scope.streets
+    bounds_geom = scope.polygon if scope.polygon is not None and not scope.polygon.is_empty \
+        else shapely.box(*st.total_bounds)
+    x0, y0, x1, y1 = bounds_geom.bounds
+    pad = 0.04 * max(x1 - x0, y1 - y0, 1.0)
+    x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+    width_in = 7.2
+    height_in = float(np.clip(width_in * (y1 - y0) / max(x1 - x0, 1.0), 3.0, 9.0))
+    fig = _figure(width_in, height_in)
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.set_axis_off()
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal", adjustable="datalim")
+    if scope.page.position is not None:  # context: the other streets of the study area
+        others = ~scope.all_streets.index.isin(st.index)
+        _add_lines(ax, scope.all_streets.geometry.values[others], "#c8c8c8", 0.6, 1)
+        if scope.areas is not None:
+            for k, poly in enumerate(scope.areas.geometry.values):
+                if k != scope.page.position:
+                    _add_outline(ax, poly, "#9a9a9a", 0.6, 2)
+    keys = st["type_key"].astype(str).to_numpy() if "type_key" in st else \
+        np.full(len(st), "", dtype=object)
+    order = [k for k in type_colors() if k in set(keys)] + \
+        sorted({k for k in keys if k not in type_colors()})
+    for key in order:
+        sel = keys == key
+        color = type_color(key) if key in type_colors() else unknown_type_color()
+        _add_lines(ax, st.geometry.values[sel], color, 1.3, 3)
+    _add_outline(ax, scope.polygon, "#222222", 1.2, 4, dashes=scope.page.position is None)
+    # scale bar, bottom left
+    span = x1 - x0
+    bar = _nice_length(span)
+    bx, by = x0 + 0.03 * span, y0 + 0.04 * (y1 - y0)
+    ax.plot([bx, bx + bar], [by, by], color="#222222", linewidth=2.2, solid_capstyle="butt",
+            zorder=5)
+    ax.text(bx + bar / 2, by + 0.015 * (y1 - y0), f"{bar} m" if bar < 1000 else
+            f"{bar / 1000:g} km", ha="center", va="bottom", fontsize=8, zorder=5)
+    return _svg(fig, salt, round_paths=True)
+
+
+# ------------------------------------------------------------------------------- the tables
+
+
+def _type_table(scope: _Scope, profile: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+    """Per type of the profile (in its order): name, colour, segments and length in scope."""
+    st = scope.streets
+    length = st["length_m"].to_numpy(dtype=float)
+    total = float(length.sum())
+    keys = st["type_key"].astype(str).to_numpy()
+    rows = []
+    for _, p in profile.iterrows():
+        key = str(p["type_key"])
+        sel = keys == key
+        rows.append({
+            "key": key,
+            "name": str(p.get(f"type_name_{lang}", key)),
+            "description": str(p.get(f"description_{lang}", "") or ""),
+            "color": type_color(key) if key in type_colors() else unknown_type_color(),
+            "segments": int(sel.sum()),
+            "length_m": float(length[sel].sum()),
+            "share": float(length[sel].sum()) / total if total > 0 else 0.0,
+            "profile": p,
+        })
+    return rows
+
+
+def _key_feature(p: pd.Series, features: Sequence[str]) -> str | None:
+    """The type's most distinctive published feature (highest z), for its street list."""
+    best, best_z = None, -np.inf
+    for f in features:
+        if SENSITIVE in indicator(f).tags:
+            continue
+        z = p.get(f"z_{f}", np.nan)
+        if not _is_nan(z) and float(z) > best_z:
+            best, best_z = f, float(z)
+    return best
+
+
+def _top_streets(streets: pd.DataFrame, key: str, feature: str | None,
+                 n: int = TOP_STREETS) -> pd.DataFrame:
+    """The named streets with the most length of type ``key``: name, length, segments and
+    the length-weighted mean of ``feature``."""
+    sel = streets[(streets["type_key"].astype(str) == key)]
+    names = sel["street_name"].fillna("").astype(str).str.strip()
+    sel = sel[names != ""]
+    if not len(sel):
+        return pd.DataFrame(columns=["street_name", "length_m", "segments", "mean"])
+    names = sel["street_name"].astype(str).str.strip()
+    rows = []
+    for name, group in sel.groupby(names, sort=False):
+        w = group["length_m"].to_numpy(dtype=float)
+        rows.append({"street_name": name, "length_m": float(w.sum()),
+                     "segments": int(len(group)),
+                     "mean": _wmean(group[feature], w) if feature else float("nan")})
+    out = pd.DataFrame(rows)
+    return out.sort_values(["length_m", "street_name"], ascending=[False, True]).head(n)
+
+
+# ---------------------------------------------------------------------------------- the page
+
+_CSS = """
+:root { --wk-notice: %(notice)s; --wk-ink: #1f2328; --wk-muted: #5a6169; --wk-line: #d8dce0; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { font-family: "Segoe UI", "Helvetica Neue", Arial, "DejaVu Sans", sans-serif;
+  color: var(--wk-ink); margin: 0; background: #f4f5f6; line-height: 1.45; font-size: 15px; }
+main { max-width: 980px; margin: 0 auto; background: #fff; padding: 28px 40px 40px; }
+h1 { font-size: 28px; margin: 0 0 2px; line-height: 1.2; }
+h2 { font-size: 21px; margin: 34px 0 10px; padding-bottom: 4px;
+  border-bottom: 2px solid var(--wk-ink); }
+h3 { font-size: 17px; margin: 22px 0 6px; }
+h4 { font-size: 14.5px; margin: 14px 0 4px; }
+p { margin: 6px 0; }
+.wk-sub { color: var(--wk-muted); margin: 0 0 12px; }
+.wk-muted, figcaption, .wk-note { color: var(--wk-muted); font-size: 13px; }
+table { border-collapse: collapse; width: 100%%; margin: 6px 0 10px; font-size: 14px; }
+th, td { text-align: left; vertical-align: top; padding: 5px 8px;
+  border-bottom: 1px solid var(--wk-line); }
+th { background: #f0f2f4; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+.wk-key td:first-child { width: 36%%; }
+.wk-key td:nth-child(2) { width: 22%%; }
+table.wk-defs { table-layout: fixed; }
+.wk-defs th:first-child { width: 25%%; } .wk-defs th:nth-child(2) { width: 13%%; }
+.wk-defs th:nth-child(4) { width: 19%%; }
+.wk-defs td { overflow-wrap: anywhere; }
+.wk-key td.num { font-size: 16px; font-weight: 600; }
+.wk-synthetic { background: var(--wk-notice); color: #fff; padding: 12px 16px; margin: 12px 0;
+  border-radius: 4px; }
+.wk-synthetic strong { display: block; font-size: 17px; }
+.wk-tag { display: inline-block; background: var(--wk-notice); color: #fff; font-size: 10.5px;
+  font-weight: 700; padding: 0 5px; border-radius: 3px; margin-left: 6px;
+  vertical-align: middle; letter-spacing: 0.02em; }
+.wk-suppressed { color: var(--wk-muted); font-style: italic; font-weight: 400; }
+.wk-privacy { border-left: 4px solid #6c757d; background: #f4f5f6; padding: 6px 10px;
+  font-size: 13.5px; }
+.wk-swatch { display: inline-block; width: 14px; height: 14px; border-radius: 3px;
+  vertical-align: -2px; margin-right: 7px; border: 1px solid rgba(0,0,0,.25); }
+.wk-bar { display: flex; height: 22px; border-radius: 3px; overflow: hidden; margin: 8px 0 4px;
+  border: 1px solid var(--wk-line); }
+.wk-bar span { display: block; height: 100%%; }
+.wk-legend { display: flex; flex-wrap: wrap; gap: 4px 18px; font-size: 13.5px;
+  margin: 6px 0; }
+figure { margin: 10px 0 14px; }
+.wk-svg { width: 100%%; height: auto; display: block; }
+.wk-map svg { border: 1px solid var(--wk-line); background: #fbfbfa; }
+.wk-type { border-top: 1px solid var(--wk-line); padding-top: 4px; margin-top: 18px; }
+.wk-type h3 { margin-top: 10px; }
+.wk-desc { font-size: 15px; margin: 2px 0 6px; }
+.wk-frame { width: 100%%; height: 560px; border: 1px solid var(--wk-line); display: block; }
+nav.wk-pages { font-size: 13.5px; margin: 4px 0 10px; }
+nav.wk-pages a { margin-right: 10px; }
+.wk-foot-synthetic { display: none; }
+.wk-small { font-size: 12.5px; }
+code { font-size: 12.5px; background: #f0f2f4; padding: 0 3px; border-radius: 2px; }
+@media (max-width: 700px) { main { padding: 16px; } .wk-frame { height: 420px; } }
+@page { size: A4; margin: 14mm 13mm 16mm; }
+@media print {
+  body { background: #fff; font-size: 10.5pt; }
+  main { max-width: none; padding: 0; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  h3, h4 { break-after: avoid; page-break-after: avoid; }
+  .wk-break { break-before: page; page-break-before: always; }
+  figure, tr, .wk-keep, .wk-synthetic { break-inside: avoid; page-break-inside: avoid; }
+  .wk-screen { display: none !important; }
+  a { color: inherit; text-decoration: none; }
+  .wk-foot-synthetic { display: block; position: fixed; bottom: 0; left: 0; right: 0;
+    text-align: center; font-size: 8.5pt; font-weight: 700; color: var(--wk-notice); }
+  table { font-size: 9.5pt; }
+  .wk-key td.num { font-size: 10.5pt; }
+}
+@media screen { .wk-print { display: none; } }
+"""
+
+
+def _tag(on: bool, t: Mapping[str, str]) -> str:
+    return f'<span class="wk-tag">{_esc(t["synthetic_tag"])}</span>' if on else ""
+
+
+def _what(kinds: Sequence[str]) -> str:
+    return "/".join(_SOURCE_NAMES.get(k, k) for k in kinds)
+
+
+def _value_cell(value: Any, text: str, t: Mapping[str, str]) -> str:
+    if value is None:
+        return (f'<td class="num"><span class="wk-suppressed" title="{_esc(t["suppressed_note"])}">'
+                f'{_esc(t["suppressed"])}</span></td>')
+    return f'<td class="num">{_esc(text)}</td>'
+
+
+def _key_figures_html(fig: Mapping[str, Any], scope: _Scope, types: list[dict[str, Any]],
+                      lang: str) -> str:
+    t = _T[lang]
+    kinds = scope.kinds
+    rows: list[str] = []
+
+    def row(label: str, value: Any, text: str, note: str = "", synthetic: bool = False) -> None:
+        rows.append(f"<tr><td>{_esc(label)}{_tag(synthetic, t)}</td>"
+                    f"{_value_cell(value, text, t)}"
+                    f'<td class="wk-note">{_esc(note)}</td></tr>')
+
+    row(t["street_km"], fig["street_km"], f"{_num(fig['street_km'], 1, lang)} km")
+    row(t["segments"], fig["segments"], str(fig["segments"]))
+    row(t["functions"], fig["functions"], str(fig["functions"]), t["functions_note"])
+    row(t["n"], fig["n_count"], str(fig["n_count"]), t["no_note"])
+    row(t["o"], fig["o_count"], str(fig["o_count"]), t["no_note"])
+    row(t["balance"], fig["no_balance"], _num(fig["no_balance"], 2, lang), t["balance_note"])
+    if not _is_nan(fig.get("no_balance_400")):
+        row(t["balance400"], fig["no_balance_400"], _num(fig["no_balance_400"], 2, lang),
+            t["balance400_note"])
+    if fig["shopfronts"]:
+        row(t["vacancy"], fig["vacancy_share"], _pct(fig["vacancy_share"], lang),
+            t["vacancy_note"].format(vacant=fig["vacant_shopfronts"], fronts=fig["shopfronts"]))
+    else:
+        row(t["vacancy"], 0, "–", t["no_fronts"])
+    for name, label, note in (("bag_vacant_share", "bag_vacancy", "bag_vacancy_note"),
+                              ("mxi", "mxi", "mxi_note"),
+                              ("home_based_share", "home", "home_note")):
+        if name not in fig:
+            continue
+        value = fig[name]
+        text = "–" if value is None or math.isnan(value) else _pct(value, lang)
+        extra = t[note]
+        if value is not None and math.isnan(value):
+            text = t["no_data"]
+        if name == "home_based_share" and fig.get("home_based_left_out"):
+            extra += ". " + t["home_partial"].format(
+                n=fig["segments"] - fig["home_based_left_out"], total=fig["segments"])
+        row(t[label], value, text, extra, _is_synthetic(name, kinds))
+    present = [r for r in types if r["length_m"] > 0]
+    if present:
+        main = max(present, key=lambda r: r["length_m"])
+        rows.append(f"<tr><td>{_esc(t['main_type'])}</td><td class=\"num\">"
+                    f"<span class=\"wk-swatch\" style=\"background:{main['color']}\"></span>"
+                    f"{_esc(main['name'])}</td><td class=\"wk-note\">{_esc(t['main_type_note'])}"
+                    f" ({_pct(main['share'], lang)})</td></tr>")
+    head = (f"<tr><th>{_esc(t['figure'])}</th><th class=\"num\">{_esc(t['value'])}</th>"
+            f"<th>{_esc(t['note'])}</th></tr>")
+    return (f'<section id="key"><h2>{_esc(t["key"])}</h2>'
+            f'<table class="wk-key">{head}{"".join(rows)}</table></section>')
+
+
+def _synthetic_html(kinds: Sequence[str], t: Mapping[str, str]) -> str:
+    if not kinds:
+        return ""
+    what = _what(kinds)
+    return (f'<div class="wk-synthetic" role="alert" id="synthetic-notice"><strong>⚠ '
+            f'{_esc(t["synthetic_title"].format(what=what))}</strong>'
+            f'{_esc(t["synthetic_body"].format(what=what))}</div>'
+            f'<div class="wk-foot-synthetic">⚠ {_esc(t["synthetic_foot"].format(what=what))}'
+            f"</div>")
+
+
+def _pages_nav(result: AnalysisResult, page: _Page, basename: str | None, lang: str) -> str:
+    pages = _pages(result)
+    if basename is None or len(pages) < 2:
+        return ""
+    t = _T[lang]
+    links = []
+    for p in pages:
+        label = t["whole"] if p.position is None else \
+            (p.name or p.code or t["unnamed_area"].format(n=p.position + 1))
+        if p.code and p.name and p.position is not None:
+            label = f"{p.name} ({p.code})"
+        if p.key == page.key:
+            links.append(f"<strong>{_esc(label)}</strong>")
+        else:
+            links.append(f'<a href="{_esc(_file_name(basename, p))}">{_esc(label)}</a>')
+    return f'<nav class="wk-pages">{_esc(t["pages"])}: {" · ".join(links)}</nav>'
+
+
+def _map_html(scope: _Scope, result: AnalysisResult, types: list[dict[str, Any]], lang: str,
+              map_href: str | None, embed_map: bool) -> str:
+    t = _T[lang]
+    svg = _static_map(scope, result, salt=f"wk-map-{scope.page.key}")
+    legend = "".join(
+        f'<span><span class="wk-swatch" style="background:{r["color"]}"></span>'
+        f'{_esc(r["name"])}</span>' for r in types if r["segments"])
+    caption = t["map_caption"].format(
+        others=t["map_others"] if scope.page.position is not None else "",
+        attribution=result.attribution)
+    parts = [f'<section id="map" class="wk-keep"><h2>{_esc(t["map"])}</h2>',
+             f'<figure class="wk-map">{svg}<div class="wk-legend">{legend}</div>'
+             f"<figcaption>{_esc(caption)}</figcaption></figure>"]
+    if embed_map:
+        from .webmap import webmap_html
+
+        doc = webmap_html(result, lang=lang)
+        parts.append(f'<div class="wk-screen"><h3>{_esc(t["interactive"])}</h3>'
+                     f'<iframe class="wk-frame" title="{_esc(t["frame_title"])}" '
+                     f'srcdoc="{_esc(doc)}"></iframe></div>'
+                     f'<p class="wk-print wk-note">{_esc(t["interactive_embedded"])}</p>')
+    elif map_href:
+        link = f'<a href="{_esc(map_href)}">{_esc(map_href)}</a>'
+        text = _esc(t["interactive_link"]).replace(_esc("({file})"), f"({link})")
+        parts.append(f'<h3>{_esc(t["interactive"])}</h3><p class="wk-note">{text}</p>'
+                     f'<iframe class="wk-frame wk-screen" title="{_esc(t["frame_title"])}" '
+                     f'src="{_esc(map_href)}"></iframe>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _types_html(scope: _Scope, types: list[dict[str, Any]], features: Sequence[str],
+                lang: str) -> str:
+    t = _T[lang]
+    kinds = scope.kinds
+    present = [r for r in types if r["segments"]]
+    bar = "".join(f'<span style="width:{100 * r["share"]:.2f}%;background:{r["color"]}" '
+                  f'title="{_esc(r["name"])}: {_pct(r["share"], lang)}"></span>'
+                  for r in present)
+    rows = "".join(
+        f'<tr><td><span class="wk-swatch" style="background:{r["color"]}"></span>'
+        f'<strong>{_esc(r["name"])}</strong></td>'
+        f'<td class="num">{r["segments"]}</td>'
+        f'<td class="num">{_num(r["length_m"] / 1000, 1, lang)}</td>'
+        f'<td class="num">{_pct(r["share"], lang)}</td></tr>' for r in present)
+    head = (f"<tr><th>{_esc(t['type'])}</th><th class=\"num\">{_esc(t['segments'])}</th>"
+            f"<th class=\"num\">{_esc(t['km'])}</th>"
+            f"<th class=\"num\">{_esc(t['share_length'])}</th></tr>")
+    out = [f'<section id="types" class="wk-break"><h2>{_esc(t["types"])}</h2>',
+           f"<p>{_esc(t['types_intro'])}</p>",
+           f'<p class="wk-note">{_esc(t["profile_intro"])}</p>',
+
+           f'<div class="wk-bar" role="img" aria-label="{_esc(t["share_length"])}">{bar}</div>',
+           f'<table class="wk-types">{head}{rows}</table>']
+    synthetic_features = [f for f in features if _is_synthetic(f, kinds)]
+    for r in types:
+        p = r["profile"]
+        out.append(f'<article class="wk-type" id="type-{_esc(r["key"])}">'
+                   f'<h3><span class="wk-swatch" style="background:{r["color"]}"></span>'
+                   f'{_esc(r["name"])}</h3><p class="wk-desc">{_esc(r["description"])}</p>')
+        if not r["segments"]:
+            out.append(f'<p class="wk-note">{_esc(t["not_here"])}</p>')
+        else:
+            out.append(f'<p class="wk-note">{r["segments"]} {_esc(t["segments"].lower())}, '
+                       f'{_num(r["length_m"] / 1000, 1, lang)} km, '
+                       f'{_pct(r["share"], lang)} {_esc(t["share_length"].lower())}</p>')
+        chart = _profile_chart(p, features, r["color"], lang, kinds,
+                               salt=f"wk-{scope.page.key}-{r['key']}")
+        legend = (f" {_esc(t['synthetic_legend'].format(what=_what(kinds)))}"
+                  if synthetic_features else "")
+        out.append(f'<figure class="wk-profile"><h4>{_esc(t["profile"])}</h4>{chart}'
+                   f"<figcaption>{_esc(t['profile_caption'])}{legend}</figcaption></figure>")
+        if r["segments"]:
+            out.append(_top_streets_html(scope, r, features, lang))
+        out.append("</article>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _top_streets_html(scope: _Scope, r: Mapping[str, Any], features: Sequence[str],
+                      lang: str) -> str:
+    t = _T[lang]
+    feature = _key_feature(r["profile"], features)
+    top = _top_streets(scope.streets, r["key"], feature)
+    head = f'<h4>{_esc(t["top_streets"])}</h4>'
+    if not len(top):
+        return head + f'<p class="wk-note">{_esc(t["no_named"])}</p>'
+    mean_head = ""
+    if feature:
+        title = indicator(feature).label(lang)
+        mean_head = (f'<th class="num">{_esc(t["mean"].format(label=title))}'
+                     f"{_tag(_is_synthetic(feature, scope.kinds), t)}</th>")
+    rows = []
+    for _, s in top.iterrows():
+        mean = (f'<td class="num">{_esc(_feature_value(feature, s["mean"], lang))}</td>'
+                if feature else "")
+        rows.append(f"<tr><td>{_esc(s['street_name'])}</td>"
+                    f'<td class="num">{_num(s["length_m"], 0, lang)}</td>'
+                    f'<td class="num">{int(s["segments"])}</td>{mean}</tr>')
+    return (head + f'<table class="wk-top"><tr><th>{_esc(t["street"])}</th>'
+            f'<th class="num">{_esc(t["length_m"])}</th>'
+            f'<th class="num">{_esc(t["segments"])}</th>{mean_head}</tr>'
+            + "".join(rows) + "</table>")
+
+
+def _per_type_table(scope: _Scope, types: list[dict[str, Any]], columns: Sequence[
+        tuple[str, str, Callable[[pd.DataFrame], float]]], lang: str) -> str:
+    t = _T[lang]
+    st = scope.streets
+    keys = st["type_key"].astype(str)
+    head = "".join(f'<th class="num">{_esc(label)}{_tag(syn == "syn", t)}</th>'
+                   for label, syn, _ in columns)
+    rows = []
+    for r in types:
+        if not r["segments"]:
+            continue
+        sub = st[keys == r["key"]]
+        cells = []
+        for _label, _syn, func in columns:
+            v = func(sub)
+            cells.append(f'<td class="num">{"–" if _is_nan(v) else _esc(v)}</td>')
+        rows.append(f'<tr><td><span class="wk-swatch" style="background:{r["color"]}"></span>'
+                    f'{_esc(r["name"])}</td>{"".join(cells)}</tr>')
+    return (f'<table><tr><th>{_esc(t["type"])}</th>{head}</tr>{"".join(rows)}</table>')
+
+
+def _no_html(scope: _Scope, fig: Mapping[str, Any], types: list[dict[str, Any]],
+             lang: str) -> str:
+    t = _T[lang]
+
+    def wmean(col: str, nd: int) -> Callable[[pd.DataFrame], Any]:
+        def f(sub: pd.DataFrame) -> Any:
+            v = _wmean(sub[col], sub["length_m"].to_numpy(dtype=float))
+            return np.nan if math.isnan(v) else _num(v, nd, lang)
+        return f
+
+    columns = [(indicator("n_count_400").label(lang), "", wmean("n_count_400", 1)),
+               (indicator("o_count_400").label(lang), "", wmean("o_count_400", 1)),
+               (indicator("no_balance_400").label(lang), "", wmean("no_balance_400", 2))]
+    summary = (f'<p>{_esc(t["n"])}: <strong>{fig["n_count"]}</strong> · {_esc(t["o"])}: '
+               f'<strong>{fig["o_count"]}</strong> · {_esc(t["balance"])}: '
+               f'<strong>{_num(fig["no_balance"], 2, lang)}</strong></p>')
+    return (f'<section id="no-balance" class="wk-keep"><h2>{_esc(t["no_section"])}</h2>'
+            f"{summary}<p class=\"wk-note\">{_esc(t['no_intro'])}</p>"
+            f"{_per_type_table(scope, types, columns, lang)}</section>")
+
+
+def _vacancy_html(scope: _Scope, fig: Mapping[str, Any], types: list[dict[str, Any]],
+                  lang: str) -> str:
+    t = _T[lang]
+    st = scope.streets
+
+    def wmean_pct(col: str) -> Callable[[pd.DataFrame], Any]:
+        def f(sub: pd.DataFrame) -> Any:
+            v = _wmean(sub[col], sub["length_m"].to_numpy(dtype=float))
+            return np.nan if math.isnan(v) else _pct(v, lang)
+        return f
+
+    def pooled_pct(sub: pd.DataFrame) -> Any:
+        v, _ = _pooled(sub, "bag_vacant_share")
+        return np.nan if math.isnan(v) else _pct(v, lang)
+
+    columns: list[tuple[str, str, Callable[[pd.DataFrame], Any]]] = [
+        (indicator("vacancy_share_400").label(lang), "", wmean_pct("vacancy_share_400"))]
+    if "bag_vacant_share" in st.columns and all(c in st.columns
+                                                for c in POOLED["bag_vacant_share"]):
+        columns.append((indicator("bag_vacant_share").label(lang),
+                        "syn" if _is_synthetic("bag_vacant_share", scope.kinds) else "",
+                        pooled_pct))
+    if fig["shopfronts"]:
+        osm = (f'{_esc(t["vacancy"])}: <strong>{_pct(fig["vacancy_share"], lang)}</strong> '
+               f'({_esc(t["vacancy_note"].format(vacant=fig["vacant_shopfronts"], fronts=fig["shopfronts"]))})')
+    else:
+        osm = f'{_esc(t["vacancy"])}: {_esc(t["no_fronts"])}'
+    lines = [f"<p>{osm}</p>"]
+    if "bag_vacant_share" in fig:
+        v = fig["bag_vacant_share"]
+        text = t["no_data"] if v is None or math.isnan(v) else _pct(v, lang)
+        lines.append(f'<p>{_esc(t["bag_vacancy"])}{_tag(_is_synthetic("bag_vacant_share", scope.kinds), t)}: '
+                     f'<strong>{_esc(text)}</strong> <span class="wk-note">'
+                     f'({_esc(t["bag_vacancy_note"])})</span></p>')
+    return (f'<section id="vacancy" class="wk-keep"><h2>{_esc(t["vac_section"])}</h2>'
+            f"{''.join(lines)}<p class=\"wk-note\">{_esc(t['vac_intro'])}</p>"
+            f"{_per_type_table(scope, types, columns, lang)}</section>")
+
+
+def _fmt_param(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=False)
+    return "–" if value is None else str(value)
+
+
+def _when(created: Any) -> str:
+    """``2026-01-05T14:03:07+0100`` as ``2026-01-05 14:03``; other text as it is."""
+    text = str(created)
+    m = re.match(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})", text)
+    return f"{m.group(1)} {m.group(2)}" if m else text
+
+
+def _methods_html(scope: _Scope, features: Sequence[str], lang: str) -> str:
+    t = _T[lang]
+    meta = scope.metadata
+    kinds = scope.kinds
+    groups = dict(item.split("=", 1) for item in t["groups"].split(";"))
+    present = [n for n in INDICATORS if n in scope.all_streets.columns]
+    out = [f'<section id="methods" class="wk-break"><h2>{_esc(t["methods"])}</h2>',
+           f'<h3>{_esc(t["definitions"])}</h3>']
+    head = (f"<tr><th>{_esc(t['indicator'])}</th><th>{_esc(t['unit'])}</th>"
+            f"<th>{_esc(t['definition'])}</th><th>{_esc(t['null'])}</th></tr>")
+    for group in dict.fromkeys(INDICATORS[n].group for n in present):
+        rows = []
+        for n in (n for n in present if INDICATORS[n].group == group):
+            ind = INDICATORS[n]
+            null = ind.null_meaning(lang) if ind.null_meaning is not None else "–"
+            rows.append(f'<tr id="def-{_esc(n)}"><td><strong>{_esc(ind.label(lang))}</strong>'
+                        f"{_tag(_is_synthetic(n, kinds), t)}<br><code>{_esc(n)}</code></td>"
+                        f"<td>{_esc(UNITS[ind.unit](lang))}</td>"
+                        f"<td>{_esc(ind.description(lang))} <span class=\"wk-muted\">"
+                        f"({_esc(t['source'])}: {_esc(SOURCES[ind.requires](lang))})</span></td>"
+                        f"<td>{_esc(null)}</td></tr>")
+        out.append(f"<h4>{_esc(groups.get(group, group))}</h4>"
+                   f'<table class="wk-defs wk-small">{head}{"".join(rows)}</table>')
+    params = meta.get("parameters", {}) if isinstance(meta.get("parameters"), dict) else {}
+    silhouette = meta.get("silhouette") or {}
+    sil = ", ".join(f"k = {k}: {format_number(float(v), 2, lang)}"
+                    for k, v in silhouette.items()) if isinstance(silhouette, dict) else ""
+    feature_labels = ", ".join(indicator(f).label(lang) for f in features)
+    method = t["contiguous"] if params.get("method") == "contiguous" else t["kmeans"]
+    out.append(f'<h3>{_esc(t["typology"])}</h3><p>'
+               f'{_esc(t["typology_text"].format(method=method, k=params.get("k", "?"), features=feature_labels, silhouette=sil or "–"))}'
+               f"</p>")
+    fills = params.get("missing_value_fills") or {}
+    if isinstance(fills, dict) and fills:
+        text = ", ".join(f"{indicator(k).label(lang)} = {format_number(float(v), 2, lang)}"
+                         for k, v in fills.items() if k in INDICATORS)
+        out.append(f'<p class="wk-note">{_esc(t["fills"].format(fills=text))}</p>')
+    if scope.areas is not None:
+        out.append(f"<p>{_esc(t['areas_text'])}</p>")
+    if scope.threshold is not None:
+        out.append(f'<p class="wk-privacy">{_esc(t["privacy"].format(t=scope.threshold))}</p>')
+    out.append(f'<h3>{_esc(t["sources"])}</h3>')
+    srows = []
+    for s in meta.get("sources") or []:
+        if not isinstance(s, dict):
+            continue
+        name = s.get("name", "")
+        synthetic = "SYNTHETIC" in str(name).upper() or "SYNTHETIC" in \
+            str(s.get("attribution", "")).upper()
+        srows.append(f"<tr><td>{_esc(name)}{_tag(synthetic, t)}</td>"
+                     f"<td>{_esc(s.get('licence', '–'))}</td>"
+                     f"<td>{_esc(s.get('attribution', '–'))}</td>"
+                     f"<td>{_esc(s.get('date', '–'))}</td></tr>")
+    out.append(f"<table class=\"wk-sources wk-small\"><tr><th>{_esc(t['name'])}</th>"
+               f"<th>{_esc(t['licence'])}</th><th>{_esc(t['attribution'])}</th>"
+               f"<th>{_esc(t['date'])}</th></tr>{''.join(srows)}</table>")
+    out.append(f'<p class="wk-note">{_esc(meta.get("attribution", ""))}</p>')
+    out.append(f'<h3>{_esc(t["tool"])}</h3><p>'
+               f'{_esc(t["tool_text"].format(version=meta.get("version", "?"), report_version=__version__, created=_when(meta.get("created", "?"))))}'
+               f"</p>")
+    prow = [f"<tr><td><code>{_esc(k)}</code></td><td>{_esc(_fmt_param(v))}</td></tr>"
+            for k, v in params.items()]
+    bag = meta.get("bag") if isinstance(meta.get("bag"), dict) else {}
+    if bag.get("reference_date"):
+        prow.append(f"<tr><td>{_esc(t['reference_date'])}</td>"
+                    f"<td>{_esc(bag['reference_date'])}</td></tr>")
+    if scope.threshold is not None:
+        prow.append(f"<tr><td>{_esc(t['threshold'])}</td><td>{scope.threshold}</td></tr>")
+    out.append(f'<table class="wk-params wk-small"><tr><th>{_esc(t["parameter"])}</th>'
+               f'<th>{_esc(t["value"])}</th></tr>{"".join(prow)}</table>')
+    out.append("</section>")
+    return "".join(out)
+
+
+def build_report(result: AnalysisResult, *, lang: str = "nl", area: str | int | None = None,
+                 map_href: str | None = None, embed_map: bool = False,
+                 basename: str | None = None) -> str:
+    """One report page as a self-contained HTML document.
+
+    Parameters
+    ----------
+    result
+        The analysis result (an ``AreaAnalysisResult`` for pages per area).
+    lang
+        ``"nl"`` (Dutch) or ``"en"`` (English).
+    area
+        ``None``: the whole study area; else one area of ``result.areas``: its code
+        (``area_code``), name (``area_name``) or 0-based position.
+    map_href
+        The interactive map's file, relative to the page (e.g. ``"wijkkracht.html"``): shown
+        in a frame on screen, with a link that also prints. ``None``: no link.
+    embed_map
+        Put the interactive map itself in the page (a frame with ``srcdoc``): one file
+        carries everything, at the cost of the map's size per page. Wins over ``map_href``.
+    basename
+        The base name of the report files (see :func:`report_pages`): the page then links
+        to the other pages of the report. ``None``: no such links.
+
+    Returns
+    -------
+    str
+        The page. It holds no script and loads nothing, except the interactive map's frame.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``lang`` or ``area``.
+    OutputError
+        When matplotlib (needed for the charts) is not installed.
+    """
+    _check_lang(lang)
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as exc:
+        raise OutputError("the report needs matplotlib for its charts: pip install "
+                          "matplotlib") from exc
+    t = _T[lang]
+    scope = _scope(result, area)
+    page = scope.page
+    profile = pd.DataFrame(result.profile)
+    features = [c[2:] for c in profile.columns if c.startswith("z_") and c[2:] in INDICATORS]
+    types = _type_table(scope, profile, lang)
+    fig = _figures(scope, result)
+    study = _study_name(result)
+    if page.position is None:
+        place = study or t["study_area"]
+        where = t["study_area"]
+    else:
+        place = page.name or page.code or t["unnamed_area"].format(n=page.position + 1)
+        level = _cell(scope.areas, "level", page.position) if scope.areas is not None else ""
+        where = " · ".join(x for x in (level, page.code, study) if x)
+    kinds = scope.kinds
+    title = f"{t['title']}: {place}"
+    doc_title = title + (f" ({t['synthetic_tag']})" if kinds else "")
+    created = _when(scope.metadata.get("created", "?"))
+    head = (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<meta name="generator" content="wijkkracht {_esc(__version__)}">'
+            f"<title>{_esc(doc_title)}</title>"
+            f"<style>{_CSS % {'notice': synthetic_notice_color()}}</style></head>")
+    body = [
+        "<body><main>",
+        f'<header><h1>{_esc(title)}</h1><p class="wk-sub">{_esc(t["subtitle"])} · '
+        f'{_esc(where)} · {_esc(t["analysis"].format(created=created, version=scope.metadata.get("version", "?")))}'
+        "</p></header>",
+        _synthetic_html(kinds, t),
+        _pages_nav(result, page, basename, lang),
+    ]
+    if scope.threshold is not None:
+        body.append(f'<p class="wk-privacy">{_esc(t["privacy"].format(t=scope.threshold))}</p>')
+    body += [
+        _key_figures_html(fig, scope, types, lang),
+        _map_html(scope, result, types, lang, map_href, embed_map),
+        _types_html(scope, types, features, lang),
+        _no_html(scope, fig, types, lang),
+        _vacancy_html(scope, fig, types, lang),
+        _methods_html(scope, features, lang),
+        "</main></body></html>\n",
+    ]
+    return head + "".join(body)
+
+
+def report_files(result: AnalysisResult, *, lang: str = "nl", basename: str = "wijkkracht",
+                 map_href: str | None = None, embed_map: bool = False
+                 ) -> dict[str, tuple[str, Callable[[Path], object]]]:
+    """The report's pages as extra outputs of :func:`wijkkracht.output.writer.write_outputs`.
+
+    Returns
+    -------
+    dict
+        ``{page key: (file name, write(path))}`` (see :func:`report_pages`).
+    """
+    _check_lang(lang)
+    out: dict[str, tuple[str, Callable[[Path], object]]] = {}
+    for page in _pages(result):
+        area = None if page.position is None else page.position
+
+        def write(path: Path, area: int | None = area) -> None:
+            text = build_report(result, lang=lang, area=area, map_href=map_href,
+                                embed_map=embed_map, basename=basename)
+            Path(path).write_text(text, encoding="utf-8")
+
+        out[page.key] = (_file_name(basename, page), write)
+    return out
+
+
+def write_report(result: AnalysisResult, out_dir: str | os.PathLike[str], *, lang: str = "nl",
+                 basename: str = "wijkkracht", map: str = "link",  # noqa: A002
+                 areas: Sequence[str] | None = None) -> dict[str, Path]:
+    """Write the report pages (and, when needed, the interactive map) into ``out_dir``.
+
+    All files appear together or none does (:func:`~wijkkracht.output.atomic.write_all_atomically`).
+
+    Parameters
+    ----------
+    result
+        The analysis result.
+    out_dir
+        Output folder (created when missing).
+    lang
+        ``"nl"`` or ``"en"``.
+    basename
+        Pages are named ``<basename>_report.html`` (whole study area) and
+        ``<basename>_report_<area code>.html`` (see :func:`report_pages`).
+    map
+        ``"link"``: the pages show ``<basename>.html`` beside them in a frame and link to it;
+        it is written too when the folder does not hold it yet. ``"embed"``: the map inside
+        every page. ``"none"``: the static map only.
+    areas
+        Only the pages of these areas (codes or names) besides the whole study area;
+        ``None``: every area.
+
+    Returns
+    -------
+    dict
+        ``{page key: Path}``, plus ``"html"`` when the map was written.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``lang``, ``map`` or area.
+    OutputError
+        When a file cannot be written; the folder is then as it was.
+    """
+    from .atomic import write_all_atomically
+
+    _check_lang(lang)
+    if map not in MAP_MODES:
+        raise ValueError(f"map must be one of {', '.join(MAP_MODES)}, not {map!r}")
+    if not basename or Path(basename).name != basename:
+        raise ValueError(f"basename must be a plain file name, not {basename!r}")
+    folder = Path(out_dir)
+    map_name = f"{basename}.html"
+    files = report_files(result, lang=lang, basename=basename,
+                         map_href=map_name if map == "link" else None, embed_map=map == "embed")
+    if areas is not None:
+        wanted = {_find_page(result, a).key for a in areas} | {"report"}
+        files = {k: v for k, v in files.items() if k in wanted}
+    writes: list[tuple[Path, Callable[[Path], object]]] = []
+    paths: dict[str, Path] = {}
+    for key, (name, write) in files.items():
+        paths[key] = folder / name
+        writes.append((paths[key], write))
+    if map == "link" and not (folder / map_name).is_file():
+        from .webmap import write_webmap_file
+
+        paths["html"] = folder / map_name
+        writes.append((paths["html"], lambda p: write_webmap_file(result, p, lang=lang)))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot create the output folder "
+                          f"({exc.strerror or exc})") from exc
+    write_all_atomically(writes)
+    return paths
+
+
+# ------------------------------------------------------------------------ from a GeoPackage
+
+
+def result_from_gpkg(path: str | os.PathLike[str]) -> AnalysisResult:
+    """Read the GeoPackage a wijkkracht run wrote back into a result.
+
+    Parameters
+    ----------
+    path
+        A GeoPackage written by :func:`wijkkracht.output.gpkg.write_gpkg` (``wijkkracht run``
+        or ``demo``): layers ``streets``, ``pois``, ``area``, ``typology_profile`` and, with
+        areas, ``areas``; the run's metadata in the dataset metadata ``WIJKKRACHT_METADATA``.
+
+    Returns
+    -------
+    AnalysisResult
+        An ``AreaAnalysisResult`` when the file has an ``areas`` layer. The streets are indexed
+        by ``segment_id`` as in the run.
+
+    Raises
+    ------
+    InputError
+        When the file is missing, unreadable or lacks a layer or the metadata.
+    """
+    import pyogrio
+
+    from ..core.pipeline import AreaAnalysisResult
+
+    p = Path(path)
+    source = str(p)
+    if not p.is_file():
+        raise InputError(source, "no such file")
+    try:
+        layers = {str(name) for name, _ in pyogrio.list_layers(p)}
+        info = pyogrio.read_info(p, layer="streets") if "streets" in layers else {}
+    except Exception as exc:  # noqa: BLE001 - pyogrio raises several kinds
+        raise InputError(source, f"not a readable GeoPackage ({_first_line(exc)})") from exc
+    missing = [n for n in ("streets", "pois", "area", "typology_profile") if n not in layers]
+    if missing:
+        raise InputError(source, f"not a wijkkracht GeoPackage: layer(s) {', '.join(missing)} "
+                                 "missing")
+    text = (info.get("dataset_metadata") or {}).get("WIJKKRACHT_METADATA")
+    if not text:
+        raise InputError(source, "not a wijkkracht GeoPackage: no WIJKKRACHT_METADATA")
+    try:
+        metadata = json.loads(text)
+    except ValueError as exc:
+        raise InputError(source, f"WIJKKRACHT_METADATA is not JSON ({exc})") from exc
+
+    def read(layer: str) -> Any:
+        try:
+            return pyogrio.read_dataframe(p, layer=layer)
+        except Exception as exc:  # noqa: BLE001
+            raise InputError(source, f"cannot read the {layer!r} layer "
+                                     f"({_first_line(exc)})") from exc
+
+    streets = read("streets")
+    if "segment_id" in streets.columns:
+        streets = streets.set_index("segment_id")
+    profile = pd.DataFrame(read("typology_profile"))
+    profile = profile.drop(columns=[c for c in ("geometry",) if c in profile.columns])
+    kwargs: dict[str, Any] = {"streets": streets, "pois": read("pois"), "area": read("area"),
+                              "profile": profile, "metadata": metadata}
+    if "areas" in layers:
+        return AreaAnalysisResult(**kwargs, areas=read("areas"))
+    return AnalysisResult(**kwargs)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__
