@@ -98,6 +98,9 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                         "squares)")
     p.add_argument("--bandwidth", type=_metres, default=200.0, metavar="M",
                    help="kernel bandwidth of the rasters, at least the cell size (default: 200)")
+    from .output.report_cli import REPORT_HELP
+
+    p.add_argument("--report", action="store_true", help=REPORT_HELP)
     verbosity = p.add_mutually_exclusive_group()
     verbosity.add_argument("-v", "--verbose", action="count", default=0,
                            help="more output (repeat for debug); tracebacks on errors")
@@ -196,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="area codes in --areas (e.g. BU03440101, WK0344*)")
     bag.add_argument("--area-name", metavar="NAME[,NAME]", help="area names in --areas")
     _add_common(run)
+    from .output.report_cli import add_report_parser
+
+    add_report_parser(sub)
     return parser
 
 
@@ -417,6 +423,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.verbose == 1:
         level = logging.INFO
     logging.basicConfig(level=level, format="wijkkracht: %(levelname)s: %(message)s")
+    if args.command == "report":
+        from .output.report_cli import run_report
+
+        return run_report(args)
     progress = _Progress(quiet=args.quiet, lang=args.lang)
     progress.total += int(args.rasters)
     from .core.errors import WijkkrachtError
@@ -427,8 +437,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .output.writer import write_outputs
 
         progress.say("Kaart en GeoPackage schrijven / writing map and GeoPackage ...")
+        from .output.report_cli import report_outputs
+
         paths = write_outputs(result, args.out, lang=args.lang, basename=args.name,
-                              extra=_extra_outputs(args))
+                              extra={**_extra_outputs(args), **report_outputs(args, result)})
     except WijkkrachtError as exc:
         progress.finish()
         if args.verbose:
