@@ -12,6 +12,8 @@ same colour in QGIS as in the browser.
   (``Indicator.higher_is == "further"``) the ramp is reversed, so that *near* gets the strong
   colour.
 * POIs: N / O / other / vacant (:func:`poi_style`); the study-area outline (:func:`area_style`).
+* Intensity surfaces (:mod:`wijkkracht.core.rasters`): fixed classes and a ramp per surface
+  (:func:`raster_style`), for the QGIS raster styles and the map's image overlays.
 
 Labels come from the registries: indicator labels and units from
 :mod:`wijkkracht.core.indicators.registry`, N/O classes from
@@ -57,6 +59,8 @@ __all__ = [
     "area_style",
     "areas_style",
     "synthetic_notice_color",
+    "RasterStyle",
+    "raster_style",
     "format_number",
     "format_value",
     "decimals",
@@ -548,3 +552,124 @@ def areas_style() -> AreaStyle:
 def synthetic_notice_color() -> str:
     """Colour of the notice and tags that say an input is SYNTHETIC."""
     return str(load_spec()["notice"]["synthetic_color"])
+
+
+# --- intensity surfaces (rasters) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RasterStyle:
+    """The discrete colour classes of an intensity surface (``rasters`` section of the spec).
+
+    A value of exactly 0 (nothing within reach) and nodata are transparent; a value in
+    ``(0, breaks[0]]`` takes the first colour, ``(breaks[i-1], breaks[i]]`` colour ``i``, and
+    everything above the last break the last colour.
+
+    Attributes
+    ----------
+    name
+        The surface (a key of :data:`wijkkracht.core.rasters.SURFACES`).
+    unit
+        Its unit key (``per_km2``, ``species``).
+    breaks
+        Upper limits of the closed classes, increasing.
+    colors
+        ``#rrggbb`` per class, weak to strong (one more than ``breaks``).
+    opacity
+        Layer opacity (0–1) in QGIS and on the map.
+    decimals
+        Decimals of the legend labels.
+    """
+
+    name: str
+    unit: str
+    breaks: tuple[float, ...]
+    colors: tuple[str, ...]
+    opacity: float
+    decimals: int
+
+    def class_of(self, value: float | None) -> int | None:
+        """Index of the class of ``value``; None for transparent (None, NaN, 0 or below)."""
+        if value is None or math.isnan(value) or value <= 0:
+            return None
+        for i, upper in enumerate(self.breaks):
+            if value <= upper:
+                return i
+        return len(self.breaks)
+
+    def color_for(self, value: float | None) -> str | None:
+        """The colour of ``value`` (None: transparent)."""
+        i = self.class_of(value)
+        return None if i is None else self.colors[i]
+
+    def legend(self, lang: str = "nl") -> list[tuple[str, str]]:
+        """``(label, colour)`` per class, lowest first, e.g. ``("10–25", "#99d8c9")``."""
+        _check_lang(lang)
+        nd = self.decimals
+
+        def num(v: float) -> str:
+            return format_number(v, nd, lang)
+
+        items = [(f"≤ {num(self.breaks[0])}", self.colors[0])]
+        items += [(f"{num(lo)}–{num(hi)}", col) for lo, hi, col in
+                  zip(self.breaks[:-1], self.breaks[1:], self.colors[1:-1], strict=True)]
+        items.append((f"> {num(self.breaks[-1])}", self.colors[-1]))
+        return items
+
+    def rgba(self, values: Any, nodata: float | None = None) -> Any:
+        """RGBA image (``uint8``, ``(rows, cols, 4)``) of a surface array, for a map overlay.
+
+        Transparent where the value is nodata, NaN or not above 0; other cells take their
+        class colour at :attr:`opacity`.
+        """
+        import numpy as np
+
+        arr = np.asarray(values, dtype=np.float64)
+        clear = ~np.isfinite(arr) | (arr <= 0)
+        if nodata is not None:
+            clear |= arr == nodata
+        idx = np.searchsorted(np.asarray(self.breaks, dtype=np.float64),
+                              np.where(clear, 0.0, arr), side="left")
+        table = np.array([(*hex_to_rgb(c), round(255 * self.opacity)) for c in self.colors],
+                         dtype=np.uint8)
+        out = table[np.minimum(idx, len(self.colors) - 1)]
+        out[clear] = 0
+        return out
+
+
+@cache
+def raster_style(name: str) -> RasterStyle:
+    """The style of an intensity surface, from the spec's ``rasters`` section.
+
+    Parameters
+    ----------
+    name
+        A registered surface, e.g. ``"business_intensity"``.
+
+    Returns
+    -------
+    RasterStyle
+
+    Raises
+    ------
+    KeyError
+        If ``name`` is not a registered surface or has no entry in the spec.
+    """
+    from ..core.rasters import surface_kind
+
+    kind = surface_kind(name)
+    spec = load_spec()
+    section = spec["rasters"]
+    entry = section["surfaces"].get(name)
+    if entry is None:
+        raise KeyError(f"surface {name!r} has no style in the spec's 'rasters' section")
+    breaks = tuple(float(b) for b in entry["breaks"])
+    if list(breaks) != sorted(set(breaks)) or not breaks or breaks[0] <= 0:
+        raise ValueError(f"breaks of surface {name!r} must be positive and increase strictly: "
+                         f"{breaks}")
+    ramp = entry["ramp"]
+    colors = list(spec["ramps"][ramp]) if isinstance(ramp, str) else list(ramp)
+    return RasterStyle(name=name, unit=kind.unit, breaks=breaks,
+                       colors=tuple(_sample(colors, len(breaks) + 1)),
+                       opacity=float(entry.get("opacity", section["opacity"])),
+                       decimals=int(section["decimals"].get(kind.unit, 1)))

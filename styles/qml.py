@@ -7,7 +7,8 @@ symbology and the field aliases:
 * :func:`types_qml`: streets, categorized renderer on ``type_key`` (the opportunity types);
 * :func:`indicator_qml`: streets, graduated renderer on one indicator column;
 * :func:`pois_qml`: POIs, categorized renderer on N / O / other / vacant;
-* :func:`area_qml`: the study area as an outline.
+* :func:`area_qml`: the study area as an outline;
+* :func:`raster_qml`: an intensity surface (GeoTIFF), singleband pseudocolor in discrete classes.
 
 Colours, class limits and widths come from :mod:`wijkkracht.styles`; labels from the registries,
 in Dutch (``lang="nl"``) or English (``lang="en"``).
@@ -30,6 +31,7 @@ from . import (
     poi_label,
     poi_style,
     qgis_color,
+    raster_style,
     type_colors,
     type_label,
     type_line_width,
@@ -44,6 +46,7 @@ __all__ = [
     "area_qml",
     "street_aliases",
     "areas_qml",
+    "raster_qml",
 ]
 
 #: The QGIS version the QML claims to come from (the oldest QGIS wijkkracht supports).
@@ -309,7 +312,8 @@ def area_qml(*, lang: str = "nl") -> str:
 
 _AGGREGATES = {"mean": ("gemiddelde naar straatlengte", "mean weighted by street length"),
                "pooled": ("over de totalen van het gebied", "of the area's totals"),
-               "sum": ("som", "sum"), "median": ("mediaan", "median")}
+               "sum": ("som", "sum"), "median": ("mediaan", "median"),
+               "raster_mean": ("gemiddelde over de rastercellen", "mean over the raster cells")}
 
 
 def areas_qml(*, lang: str = "nl", labels: Mapping[str, Mapping[str, str]] | None = None) -> str:
@@ -345,3 +349,79 @@ def areas_qml(*, lang: str = "nl", labels: Mapping[str, Mapping[str, str]] | Non
                            f"{agg[0] if nl else agg[1]}")
     _aliases(root, aliases)
     return _finish(root, "polygon")
+
+
+def _option_map(parent: ET.Element, options: list[tuple[str, str, str]]) -> None:
+    opt = ET.SubElement(parent, "Option", type="Map")
+    for kind, name, value in options:
+        ET.SubElement(opt, "Option", type=kind, name=name, value=value)
+
+
+def raster_qml(name: str, *, lang: str = "nl") -> str:
+    """QML for an intensity surface: singleband pseudocolor, discrete classes from the spec.
+
+    A value of 0 (nothing within reach) and nodata are transparent; the classes are those of
+    :func:`wijkkracht.styles.raster_style`, labelled in ``lang``, and the layer's opacity that
+    of the spec. QGIS loads the file ``<raster>.qml`` beside a raster as its default style.
+
+    Parameters
+    ----------
+    name
+        A registered surface, e.g. ``"business_intensity"``.
+    lang
+        Language of the class labels, ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The QML document (what QGIS 3.22 writes for this renderer).
+    """
+    st = raster_style(name)
+    root = _root()
+    ddp = ET.SubElement(ET.SubElement(root, "pipe-data-defined-properties"), "Option",
+                        type="Map")
+    ET.SubElement(ddp, "Option", type="QString", name="name", value="")
+    ET.SubElement(ddp, "Option", name="properties")
+    ET.SubElement(ddp, "Option", type="QString", name="type", value="collection")
+    pipe = ET.SubElement(root, "pipe")
+    provider = ET.SubElement(pipe, "provider")
+    ET.SubElement(provider, "resampling", zoomedInResamplingMethod="nearestNeighbour",
+                  zoomedOutResamplingMethod="nearestNeighbour", maxOversampling="2",
+                  enabled="false")
+    top = st.breaks[-1]
+    renderer = ET.SubElement(pipe, "rasterrenderer", {
+        "type": "singlebandpseudocolor", "alphaBand": "-1", "opacity": f"{st.opacity:g}",
+        "nodataColor": "", "classificationMin": "0", "classificationMax": f"{top:g}",
+        "band": "1"})
+    limits = ET.SubElement(renderer, "minMaxOrigin")
+    for tag, text in (("limits", "None"), ("extent", "WholeRaster"),
+                      ("statAccuracy", "Estimated"), ("cumulativeCutLower", "0.02"),
+                      ("cumulativeCutUpper", "0.98"), ("stdDevFactor", "2")):
+        ET.SubElement(limits, tag).text = text
+    shader = ET.SubElement(ET.SubElement(renderer, "rastershader"), "colorrampshader", {
+        "colorRampType": "DISCRETE", "classificationMode": "1", "clip": "0",
+        "labelPrecision": str(st.decimals), "minimumValue": "0", "maximumValue": f"{top:g}"})
+    # value <= item value takes the item: exactly 0 (nothing within reach) is transparent
+    ET.SubElement(shader, "item", alpha="0", value="0", label="0", color=st.colors[0])
+    uppers = [f"{b:g}" for b in st.breaks] + ["inf"]
+    for (label, color), upper in zip(st.legend(lang), uppers, strict=True):
+        ET.SubElement(shader, "item", alpha="255", value=upper, label=label, color=color)
+    legend = ET.SubElement(shader, "rampLegendSettings", {
+        "suffix": "", "prefix": "", "direction": "0", "useContinuousLegend": "1",
+        "minimumLabel": "", "maximumLabel": "", "orientation": "2"})
+    fmt = ET.SubElement(legend, "numericFormat", id="basic")
+    _option_map(fmt, [("QChar", "decimal_separator", "," if lang == "nl" else ""),
+                      ("int", "decimals", str(st.decimals)), ("int", "rounding_type", "0"),
+                      ("bool", "show_plus", "false"),
+                      ("bool", "show_thousand_separator", "true"),
+                      ("bool", "show_trailing_zeros", "false"),
+                      ("QChar", "thousand_separator", "")])
+    ET.SubElement(pipe, "brightnesscontrast", brightness="0", contrast="0", gamma="1")
+    ET.SubElement(pipe, "huesaturation", grayscaleMode="0", colorizeOn="0", colorizeRed="255",
+                  colorizeGreen="128", colorizeBlue="128", colorizeStrength="100",
+                  saturation="0", invertColors="0")
+    ET.SubElement(pipe, "rasterresampler", maxOversampling="2")
+    ET.SubElement(pipe, "resamplingStage").text = "resamplingFilter"
+    ET.SubElement(root, "blendMode").text = "0"
+    ET.indent(root, space="  ")
+    return _DOCTYPE + ET.tostring(root, encoding="unicode") + "\n"
