@@ -1,4 +1,5 @@
-"""Write all outputs of an analysis: the GeoPackage, the interactive map and any extra files.
+"""Write all outputs of an analysis: the GeoPackage, the interactive map, the intensity rasters
+(when the result has them) and any extra files.
 
 All files are written to temporary names in the output folder and moved into place only when
 every one of them is complete (:func:`~wijkkracht.output.atomic.write_all_atomically`); if one
@@ -38,6 +39,10 @@ def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str], *, la
                   extra: Mapping[str, ExtraFile] | None = None) -> dict[str, Path]:
     """Write ``<basename>.gpkg``, ``<basename>.html`` (and ``extra`` files) into ``out_dir``.
 
+    With ``result.rasters`` (``analyse(..., rasters=True)``) also one Cloud Optimized GeoTIFF
+    and its QGIS style per surface, ``<basename>_<surface>.tif`` and ``.qml``
+    (:mod:`wijkkracht.output.geotiff`).
+
     All files are published together or not at all (see the module doc).
 
     Parameters
@@ -60,7 +65,8 @@ def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str], *, la
     Returns
     -------
     dict
-        ``{"gpkg": Path, "html": Path, **{kind: Path for the extra files}}``.
+        ``{"gpkg": Path, "html": Path, **{kind: Path for the extra files}}``, and with
+        rasters ``raster_<surface>`` and ``raster_<surface>_qml`` for each surface.
 
     Raises
     ------
@@ -81,6 +87,13 @@ def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str], *, la
         (paths["gpkg"], lambda tmp: write_gpkg_file(result, tmp, lang=lang)),
         (paths["html"], lambda tmp: write_webmap_file(result, tmp, lang=lang)),
     ]
+    if result.rasters:
+        from .geotiff import raster_writes
+
+        for kind, (dest, write) in raster_writes(result, folder, basename=basename,
+                                                 lang=lang).items():
+            paths[kind] = dest
+            writes.append((dest, write))
     for kind, (name, write) in extra.items():
         _plain_name(name, f"the file name of {kind!r}")
         if kind in paths or folder / name in paths.values():

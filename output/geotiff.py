@@ -1,0 +1,188 @@
+"""Intensity surfaces as Cloud Optimized GeoTIFFs, each with a QGIS style beside it.
+
+One file per surface of :attr:`AnalysisResult.rasters <wijkkracht.core.result.AnalysisResult>`
+(:mod:`wijkkracht.core.rasters`): ``<basename>_<surface>.tif``, written with rasterio's ``COG``
+driver (GDAL >= 3.1): one float32 band in EPSG:28992 on the RD New grid, tiled 256 x 256,
+DEFLATE with the floating-point predictor, nodata :data:`~wijkkracht.core.rasters.NODATA`, and
+overviews (averages of the cells with a value) down to one tile (at least one level). The band
+has a description (``label (unit)`` in the run's language) and a unit; the file's tags say what
+it is, in Dutch and English:
+
+=====================  ======================================================================
+tag                    value
+=====================  ======================================================================
+``surface``            the surface's key, e.g. ``business_intensity``
+``unit``               unit key (``per_km2``, ``species``); ``unit_nl``/``unit_en`` its label
+``label_nl/_en``       the surface's name
+``description_nl/_en`` what it measures
+``method``             kernel, bandwidth, cell size and the number of points
+``source``             the data attribution of the run (OpenStreetMap's licence included)
+``SYNTHETIC``          only when the run used SYNTHETIC (generated) inputs: which, and whether
+                       this surface is made from them
+``software``           wijkkracht and its version
+=====================  ======================================================================
+
+Beside each GeoTIFF, ``<basename>_<surface>.qml`` (:func:`wijkkracht.styles.qml.raster_qml`):
+QGIS loads a ``.qml`` of the same name as a raster's default style, so the file opens styled
+with the classes and colours of the style specification.
+
+Files are written atomically (:mod:`.atomic`); :func:`raster_writes` gives the
+``(destination, write)`` pairs that :func:`wijkkracht.output.writer.write_outputs` publishes
+together with the GeoPackage and the map.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .._version import __version__
+from ..core.errors import OutputError
+from ..core.rasters import SURFACE_UNITS, SURFACES, Surface
+from ..core.result import AnalysisResult
+from ..styles.qml import raster_qml
+from .atomic import write_all_atomically
+
+__all__ = ["write_surface_file", "write_surface_qml", "raster_writes", "write_rasters",
+           "synthetic_tag", "BLOCK_SIZE"]
+
+#: Tile size (pixels) of the GeoTIFFs; overviews go down to one tile.
+BLOCK_SIZE = 256
+
+
+def _overview_count(width: int, height: int) -> int:
+    """Overview levels (factor 2 each) until the raster fits in one tile; at least one."""
+    n = 1
+    while max(width, height) / 2**n > BLOCK_SIZE:
+        n += 1
+    return n
+
+
+def synthetic_tag(surface: Surface, synthetic: Sequence[str]) -> str | None:
+    """The ``SYNTHETIC`` tag of a surface of a run whose ``synthetic`` inputs are given (e.g.
+    ``["bag", "establishments"]``); None for a run without them."""
+    if not synthetic:
+        return None
+    from ..data_sources.synthetic import SYNTHETIC_NOTICE
+
+    inputs = ", ".join(synthetic)
+    made = SURFACES[surface.name].requires != "osm" if surface.name in SURFACES else True
+    return (f"{SYNTHETIC_NOTICE}: this run used SYNTHETIC {inputs}; "
+            + ("this surface is made from them, its values describe no real address, business "
+               "or person" if made else "this surface is made from OpenStreetMap only"))
+
+
+def write_surface_file(surface: Surface, path: str | os.PathLike[str], *, lang: str = "nl",
+                       source: str = "", synthetic: Sequence[str] = ()) -> Path:
+    """Write one surface as a Cloud Optimized GeoTIFF at ``path`` (not atomic: see
+    :func:`write_rasters`).
+
+    Parameters
+    ----------
+    surface
+        The surface.
+    path
+        The ``.tif`` to write (replaced when it exists).
+    lang
+        Language of the band description (``"nl"``/``"en"``); the tags hold both.
+    source
+        The data attribution (tag ``source``).
+    synthetic
+        The run's SYNTHETIC inputs (``result.metadata["synthetic"]``); non-empty adds the
+        ``SYNTHETIC`` tag.
+
+    Returns
+    -------
+    Path
+    """
+    import rasterio
+    from rasterio.transform import Affine
+
+    p = Path(path)
+    height, width = surface.array.shape
+    unit = SURFACE_UNITS[surface.unit]
+    tags = {
+        "surface": surface.name,
+        "unit": surface.unit,
+        "unit_nl": unit("nl"),
+        "unit_en": unit("en"),
+        "label_nl": surface.label("nl"),
+        "label_en": surface.label("en"),
+        "description_nl": surface.description("nl"),
+        "description_en": surface.description("en"),
+        "method": surface.method,
+        "source": source,
+        "software": f"wijkkracht {__version__}",
+    }
+    notice = synthetic_tag(surface, synthetic)
+    if notice is not None:
+        tags["SYNTHETIC"] = notice
+    profile = {
+        "driver": "COG", "width": width, "height": height, "count": 1, "dtype": "float32",
+        "crs": surface.crs, "transform": Affine.from_gdal(*surface.transform),
+        "nodata": float(surface.nodata), "compress": "DEFLATE", "predictor": 3,
+        "blocksize": BLOCK_SIZE, "overview_resampling": "AVERAGE",
+        "overview_count": _overview_count(width, height),
+    }
+    try:
+        with rasterio.Env(GDAL_PAM_ENABLED="NO"), rasterio.open(p, "w", **profile) as dst:
+            dst.write(surface.array.astype("float32", copy=False), 1)
+            dst.set_band_description(1, surface.title(lang))
+            dst.set_band_unit(1, unit("en"))
+            dst.update_tags(**tags)
+            dst.update_tags(1, unit=surface.unit, label_nl=surface.label("nl"),
+                            label_en=surface.label("en"))
+    except rasterio.errors.RasterioIOError as exc:
+        raise OutputError(f"{p}: cannot write the GeoTIFF ({exc})") from exc
+    return p
+
+
+def write_surface_qml(surface: Surface, path: str | os.PathLike[str], *,
+                      lang: str = "nl") -> Path:
+    """Write the QGIS style of ``surface`` (:func:`~wijkkracht.styles.qml.raster_qml`)."""
+    p = Path(path)
+    p.write_text(raster_qml(surface.name, lang=lang), encoding="utf-8")
+    return p
+
+
+def raster_writes(result: AnalysisResult, folder: str | os.PathLike[str], *,
+                  basename: str = "wijkkracht", lang: str = "nl"
+                  ) -> dict[str, tuple[Path, Callable[[Path], object]]]:
+    """The files of ``result.rasters``: ``{kind: (destination, write)}``.
+
+    Kinds are ``raster_<surface>`` (the GeoTIFF) and ``raster_<surface>_qml`` (its style);
+    each ``write(tmp)`` writes its file at the temporary path it is given, as
+    :func:`~wijkkracht.output.atomic.write_all_atomically` expects.
+    """
+    out: dict[str, tuple[Path, Callable[[Path], object]]] = {}
+    folder = Path(folder)
+    source = result.attribution
+    synthetic = tuple(result.metadata.get("synthetic") or ())
+    for name, surface in result.rasters.items():
+        def tif(tmp: Path, s: Surface = surface) -> Path:
+            return write_surface_file(s, tmp, lang=lang, source=source, synthetic=synthetic)
+
+        def qml(tmp: Path, s: Surface = surface) -> Path:
+            return write_surface_qml(s, tmp, lang=lang)
+
+        out[f"raster_{name}"] = (folder / f"{basename}_{name}.tif", tif)
+        out[f"raster_{name}_qml"] = (folder / f"{basename}_{name}.qml", qml)
+    return out
+
+
+def write_rasters(result: AnalysisResult, out_dir: str | os.PathLike[str], *,
+                  basename: str = "wijkkracht", lang: str = "nl") -> dict[str, Path]:
+    """Write every surface of ``result.rasters`` (GeoTIFF and style) into ``out_dir``: all of
+    them, or none (the previous files stay as they were).
+
+    Returns
+    -------
+    dict
+        ``{kind: Path}`` as in :func:`raster_writes`; empty when ``result.rasters`` is.
+    """
+    writes = raster_writes(result, out_dir, basename=basename, lang=lang)
+    if writes:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        write_all_atomically(list(writes.values()))
+    return {kind: dest for kind, (dest, _) in writes.items()}
