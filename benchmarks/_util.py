@@ -160,6 +160,16 @@ def run_child(script: str, args: list[str], *, timeout: float | None = None) -> 
         return result
 
 
+def record(result: dict, out: str | Path) -> None:
+    """Add the machine facts to ``result``, write it to ``out`` and print it (without them);
+    exit 1 when the run failed (``"error"`` in ``result``)."""
+    result["machine"] = machine_info()
+    write_json(out, result)
+    write_json(None, {k: v for k, v in result.items() if k != "machine"})
+    if "error" in result:
+        sys.exit(1)
+
+
 def write_json(path: str | Path | None, data: dict) -> None:
     text = json.dumps(data, indent=2, default=_json_default)
     if path:

@@ -26,7 +26,15 @@ import argparse  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from _util import RESULTS, Timer, current_rss_mb, peak_rss_mb, run_child, write_json  # noqa: E402
+from _util import (  # noqa: E402
+    RESULTS,
+    Timer,
+    current_rss_mb,
+    peak_rss_mb,
+    record,
+    run_child,
+    write_json,
+)
 
 
 def make(path: Path, addresses: int, seed: int) -> dict:
@@ -118,12 +126,7 @@ def main() -> None:
                        timeout=600)
     if made is not None:
         result["made"] = made
-    result["machine"] = _util.machine_info()
-    out = args.json or str(RESULTS / "bag_read.json")
-    write_json(out, result)
-    write_json(None, {k: v for k, v in result.items() if k != "machine"})
-    if "error" in result:
-        sys.exit(1)
+    record(result, args.json or str(RESULTS / "bag_read.json"))
 
 
 if __name__ == "__main__":

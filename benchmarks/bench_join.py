@@ -25,10 +25,17 @@ from __future__ import annotations
 import _util  # noqa: F401
 
 import argparse  # noqa: E402
-import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from _util import RESULTS, Timer, current_rss_mb, peak_rss_mb, run_child, write_json  # noqa: E402
+from _util import (  # noqa: E402
+    RESULTS,
+    Timer,
+    current_rss_mb,
+    peak_rss_mb,
+    record,
+    run_child,
+    write_json,
+)
 
 
 def child(addresses: int, per_address: float, seed: int) -> dict:
@@ -106,12 +113,7 @@ def main() -> None:
     result = run_child(Path(__file__).name, ["--child", "--addresses", str(args.addresses),
                                              "--per-address", str(args.per_address),
                                              "--seed", str(args.seed)], timeout=1800)
-    result["machine"] = _util.machine_info()
-    out = args.json or str(RESULTS / "join.json")
-    write_json(out, result)
-    write_json(None, {k: v for k, v in result.items() if k != "machine"})
-    if "error" in result:
-        sys.exit(1)
+    record(result, args.json or str(RESULTS / "join.json"))
 
 
 if __name__ == "__main__":
