@@ -34,7 +34,7 @@ together with the GeoPackage and the map.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from .._version import __version__
@@ -44,8 +44,8 @@ from ..core.result import AnalysisResult
 from ..styles.qml import raster_qml
 from .atomic import write_all_atomically
 
-__all__ = ["write_surface_file", "write_surface_qml", "raster_writes", "write_rasters",
-           "synthetic_tag", "BLOCK_SIZE"]
+__all__ = ["write_surface_file", "write_surface_qml", "surface_writes", "write_surfaces",
+           "raster_writes", "write_rasters", "synthetic_tag", "BLOCK_SIZE"]
 
 #: Tile size (pixels) of the GeoTIFFs; overviews go down to one tile.
 BLOCK_SIZE = 256
@@ -146,29 +146,71 @@ def write_surface_qml(surface: Surface, path: str | os.PathLike[str], *,
     return p
 
 
-def raster_writes(result: AnalysisResult, folder: str | os.PathLike[str], *,
-                  basename: str = "wijkkracht", lang: str = "nl"
-                  ) -> dict[str, tuple[Path, Callable[[Path], object]]]:
-    """The files of ``result.rasters``: ``{kind: (destination, write)}``.
+def surface_writes(surfaces: Mapping[str, Surface],
+                   destinations: Mapping[str, str | os.PathLike[str]], *, lang: str = "nl",
+                   source: str = "", synthetic: Sequence[str] = ()
+                   ) -> dict[str, tuple[Path, Callable[[Path], object]]]:
+    """The files of some surfaces: ``{kind: (destination, write)}``.
 
-    Kinds are ``raster_<surface>`` (the GeoTIFF) and ``raster_<surface>_qml`` (its style);
-    each ``write(tmp)`` writes its file at the temporary path it is given, as
-    :func:`~wijkkracht.output.atomic.write_all_atomically` expects.
+    Parameters
+    ----------
+    surfaces
+        name -> :class:`~wijkkracht.core.rasters.Surface`.
+    destinations
+        name -> the ``.tif`` to write (surfaces not named are not written); the style goes
+        beside it, with the suffix ``.qml``.
+    lang, source, synthetic
+        As for :func:`write_surface_file`.
+
+    Returns
+    -------
+    dict
+        Kinds ``raster_<surface>`` (the GeoTIFF) and ``raster_<surface>_qml`` (its style);
+        each ``write(tmp)`` writes its file at the temporary path it is given, as
+        :func:`~wijkkracht.output.atomic.write_all_atomically` expects.
     """
     out: dict[str, tuple[Path, Callable[[Path], object]]] = {}
-    folder = Path(folder)
-    source = result.attribution
-    synthetic = tuple(result.metadata.get("synthetic") or ())
-    for name, surface in result.rasters.items():
+    for name, dest in destinations.items():
+        surface = surfaces[name]
+        tif_path = Path(dest)
+
         def tif(tmp: Path, s: Surface = surface) -> Path:
             return write_surface_file(s, tmp, lang=lang, source=source, synthetic=synthetic)
 
         def qml(tmp: Path, s: Surface = surface) -> Path:
             return write_surface_qml(s, tmp, lang=lang)
 
-        out[f"raster_{name}"] = (folder / f"{basename}_{name}.tif", tif)
-        out[f"raster_{name}_qml"] = (folder / f"{basename}_{name}.qml", qml)
+        out[f"raster_{name}"] = (tif_path, tif)
+        out[f"raster_{name}_qml"] = (tif_path.with_suffix(".qml"), qml)
     return out
+
+
+def write_surfaces(surfaces: Mapping[str, Surface],
+                   destinations: Mapping[str, str | os.PathLike[str]], *, lang: str = "nl",
+                   source: str = "", synthetic: Sequence[str] = ()) -> dict[str, Path]:
+    """Write surfaces (GeoTIFF and style each) to the given paths: all of them, or none (the
+    previous files stay as they were). The folders must exist.
+
+    Returns
+    -------
+    dict
+        ``{kind: Path}`` as in :func:`surface_writes`.
+    """
+    writes = surface_writes(surfaces, destinations, lang=lang, source=source,
+                            synthetic=synthetic)
+    write_all_atomically(list(writes.values()))
+    return {kind: dest for kind, (dest, _) in writes.items()}
+
+
+def raster_writes(result: AnalysisResult, folder: str | os.PathLike[str], *,
+                  basename: str = "wijkkracht", lang: str = "nl"
+                  ) -> dict[str, tuple[Path, Callable[[Path], object]]]:
+    """The files of ``result.rasters`` in ``folder``: ``<basename>_<surface>.tif`` and
+    ``.qml``, as :func:`surface_writes` gives them (the run's attribution as the source, its
+    SYNTHETIC inputs from the metadata)."""
+    dests = {name: Path(folder) / f"{basename}_{name}.tif" for name in result.rasters}
+    return surface_writes(result.rasters, dests, lang=lang, source=result.attribution,
+                          synthetic=tuple(result.metadata.get("synthetic") or ()))
 
 
 def write_rasters(result: AnalysisResult, out_dir: str | os.PathLike[str], *,
@@ -183,6 +225,10 @@ def write_rasters(result: AnalysisResult, out_dir: str | os.PathLike[str], *,
     """
     writes = raster_writes(result, out_dir, basename=basename, lang=lang)
     if writes:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        try:
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{out_dir}: cannot create the output folder "
+                              f"({exc.strerror or exc})") from exc
         write_all_atomically(list(writes.values()))
     return {kind: dest for kind, (dest, _) in writes.items()}
