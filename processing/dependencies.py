@@ -56,6 +56,7 @@ PACKAGES: dict[str, Package] = {p.module: p for p in (
     Package("folium", "folium"),
     Package("branca", "branca"),
     Package("pyogrio", "pyogrio"),
+    Package("rasterio", "rasterio"),
 )}
 
 #: What each feature of wijkkracht needs (import names).
@@ -67,7 +68,8 @@ PACKAGES: dict[str, Package] = {p.module: p for p in (
 #: * ``webmap``: the interactive HTML map;
 #: * ``files``: the library's own file readers, for the files QGIS cannot read the way the
 #:   library does (PDOK's BAG GeoPackage streamed by extent, LV BAG 2.0 XML with its history,
-#:   an establishments GeoPackage).
+#:   an establishments GeoPackage);
+#: * ``rasters``: the intensity rasters (GeoTIFFs written with rasterio).
 FEATURES: dict[str, tuple[str, ...]] = {
     "core": ("numpy", "pandas", "shapely", "pyproj", "geopandas", "scipy", "threadpoolctl",
              "requests"),
@@ -75,6 +77,7 @@ FEATURES: dict[str, tuple[str, ...]] = {
     "fetch": ("networkx", "requests", "osmnx"),
     "webmap": ("folium", "branca"),
     "files": ("pyogrio",),
+    "rasters": ("rasterio",),
 }
 
 #: The lookup used by :func:`is_installed`; replaceable in tests.

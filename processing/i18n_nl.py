@@ -635,6 +635,80 @@ DUTCH: dict[str, str] = {
         "uitvoer zegt dat.",
     "Streets with suppressed establishment counts (below {}): {}":
         "Straten met onderdrukte aantallen vestigingen (onder {}): {}",
+    # --- intensity rasters -----------------------------------------------------------------------
+    "Intensity rasters": "Intensiteitsrasters",
+    "Kernel-density surfaces of businesses, N, O and vacancy, and a mixed-use diversity "
+    "surface, as GeoTIFFs on the RD New grid.":
+        "Kerndichtheidsoppervlakken van bedrijvigheid, N, O en leegstand, en een oppervlak van "
+        "de functiemenging, als GeoTIFF's op het RD-grid.",
+    "Computes surfaces on a grid in EPSG:28992 (RD New) whose cell edges lie on multiples of "
+    "the cell size (25 m by default; 100 m matches the CBS squares), covering the study area "
+    "and the bandwidth around it; cells farther away are nodata. Densities: a quartic "
+    "(biweight) kernel with the given bandwidth, summed exactly over the points at every cell "
+    "centre, in points per km² (each point adds one to the surface's integral): business "
+    "intensity (the OpenStreetMap functions), N and O intensity, and the density of vacant "
+    "shop fronts. Mixed use: the Hill number q = 1 (exp of Shannon's entropy) of the function "
+    "classes within the bandwidth of the cell centre (straight line), 0 without functions. "
+    "With a BAG layer and an establishments export also the business intensity of the "
+    "establishments active on the reference date, in which a cell whose value comes from "
+    "fewer establishments than the privacy threshold is nodata (a count of 0 stays 0), and "
+    "the density of the BAG vacancy indication (non-residential units in use without an "
+    "active establishment). Each output is a Cloud Optimized GeoTIFF with a QGIS style (.qml) "
+    "beside it, with the classes and colours of the plugin's other outputs. Without a study "
+    "area, the area the streets cover is used.":
+        "Berekent oppervlakken op een grid in EPSG:28992 (RD New) waarvan de celranden op "
+        "veelvouden van de celgrootte liggen (standaard 25 m; 100 m past op de "
+        "CBS-vierkanten), over het onderzoeksgebied en de bandbreedte eromheen; cellen verder "
+        "weg zijn nodata. Dichtheden: een kwartische (biweight) kern met de gegeven "
+        "bandbreedte, exact opgeteld over de punten in het midden van elke cel, in punten per "
+        "km² (elk punt telt één op bij de integraal van het oppervlak): bedrijvigheid (de "
+        "functies uit OpenStreetMap), de dichtheid van N en van O, en die van leegstaande "
+        "winkelpanden. Functiemenging: het Hill-getal q = 1 (exp van de Shannon-entropie) van "
+        "de functieklassen binnen de bandbreedte van het midden van de cel (hemelsbreed), 0 "
+        "zonder functies. Met een BAG-laag en een vestigingenbestand ook de bedrijvigheid van "
+        "de vestigingen die op de peildatum actief zijn, waarin een cel waarvan de waarde van "
+        "minder vestigingen komt dan de privacydrempel nodata is (een aantal van 0 blijft 0), "
+        "en de dichtheid van de BAG-leegstandsindicatie (niet-woonobjecten in gebruik zonder "
+        "actieve vestiging). Elke uitvoer is een Cloud Optimized GeoTIFF met een QGIS-stijl "
+        "(.qml) ernaast, met de klassen en kleuren van de andere uitvoer van de plug-in. Zonder "
+        "onderzoeksgebied wordt het gebied gebruikt dat de straten beslaan.",
+    "Streets (optional: their extent when there is no study area)":
+        "Straten (optioneel: hun uitsnede als er geen onderzoeksgebied is)",
+    "Lines of the walking network. Only used without a study area (the area is then the one "
+    "the streets cover) and to read the BAG layer within their extent.":
+        "Lijnen van het wandelnetwerk. Alleen gebruikt zonder onderzoeksgebied (het gebied is "
+        "dan wat de straten beslaan) en om de BAG-laag binnen hun uitsnede te lezen.",
+    "Cell size (m)": "Celgrootte (m)",
+    "Size of the square cells in metres; cell edges lie on multiples of it in RD New. 100 m "
+    "matches the CBS squares (vierkantstatistieken).":
+        "Grootte van de vierkante cellen in meters; de celranden liggen op veelvouden ervan in "
+        "RD New. 100 m past op de CBS-vierkanten (vierkantstatistieken).",
+    "Bandwidth (m)": "Bandbreedte (m)",
+    "Radius of the quartic kernel and of the mixed-use window, in metres; at least the cell "
+    "size. A point counts within this distance of a cell centre, most near it.":
+        "Straal van de kwartische kern en van het venster van de functiemenging, in meters; "
+        "minstens de celgrootte. Een punt telt mee binnen deze afstand van het midden van een "
+        "cel, het sterkst dichtbij.",
+    "A layer of BAG verblijfsobjecten in the BAG schema, e.g. the output of Load BAG addresses: "
+    "with an establishments export, the density of the vacancy indication. Only its points "
+    "near the study area are read.":
+        "Een laag met BAG-verblijfsobjecten in het BAG-schema, bv. de uitvoer van BAG-adressen "
+        "laden: met een vestigingenbestand de dichtheid van de leegstandsindicatie. Alleen de "
+        "punten bij het onderzoeksgebied worden gelezen.",
+    "Cells of the establishments' surface whose value comes from fewer establishments than "
+    "this are left empty (nodata): a small count can point at one person.":
+        "Cellen van het oppervlak van de vestigingen waarvan de waarde van minder vestigingen "
+        "komt dan dit getal blijven leeg (nodata): een klein aantal kan naar één persoon "
+        "wijzen.",
+    "Only with a BAG layer and an establishments export.":
+        "Alleen met een BAG-laag en een vestigingenbestand.",
+    "Give a study area or a streets layer: the rasters cover the study area.":
+        "Geef een onderzoeksgebied of een stratenlaag: de rasters beslaan het "
+        "onderzoeksgebied.",
+    "Computing the surfaces": "Oppervlakken berekenen",
+    "Writing the rasters": "Rasters schrijven",
+    "Cells left empty by the privacy threshold (below {}): {}":
+        "Cellen leeg gelaten door de privacydrempel (onder {}): {}",
     # --- plugin ----------------------------------------------------------------------------------
     "Demo: Kanaleneiland (OpenStreetMap)": "Demo: Kanaleneiland (OpenStreetMap)",
     "The neighbourhood analysis is not available.": "De buurtanalyse is niet beschikbaar.",

@@ -20,6 +20,7 @@ from .alg_indicators import (
     VacancyAlgorithm,
 )
 from .alg_output import ExportWebmapAlgorithm
+from .alg_rasters import IntensityRastersAlgorithm
 from .alg_typology import ClassifyStreetsAlgorithm
 from .base import ICON, WijkkrachtAlgorithm
 from .dependencies import Package, install_hint, missing_packages
@@ -41,6 +42,7 @@ ALGORITHMS: tuple[type[WijkkrachtAlgorithm], ...] = (
     MixedUseAlgorithm,
     NoMixAlgorithm,
     VacancyAlgorithm,
+    IntensityRastersAlgorithm,
     ClassifyStreetsAlgorithm,
     ExportWebmapAlgorithm,
 )

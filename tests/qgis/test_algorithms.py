@@ -29,6 +29,7 @@ ALGORITHM_IDS = {
     "wijkkracht:mixeduse",
     "wijkkracht:nomix",
     "wijkkracht:vacancy",
+    "wijkkracht:intensityrasters",
     "wijkkracht:classifystreets",
     "wijkkracht:exportwebmap",
 }

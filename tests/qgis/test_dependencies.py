@@ -18,7 +18,7 @@ from wijkkracht.processing import dependencies
 
 REPO = Path(__file__).resolve().parents[2]
 EVERY = {"neighbourhoodanalysis", "fetchosm", "loadbag", "loadestablishments", "proximity",
-         "mixeduse", "nomix", "vacancy", "classifystreets", "exportwebmap"}
+         "mixeduse", "nomix", "vacancy", "intensityrasters", "classifystreets", "exportwebmap"}
 
 
 @pytest.fixture
@@ -57,6 +57,7 @@ def hide(wijkkracht_provider: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     (("osmnx",), {"fetchosm"}, "osmnx"),
     (("folium",), {"exportwebmap"}, "folium"),
     (("pyogrio",), {"loadbag"}, "pyogrio"),  # the BAG readers read files themselves
+    (("rasterio",), {"intensityrasters"}, "rasterio"),  # the GeoTIFFs are written with it
     (("numpy", "osmnx"), EVERY, "numpy"),
 ])
 def test_missing_package_withholds_algorithms(hide: Any, hidden: tuple[str, ...],
@@ -77,7 +78,7 @@ def test_missing_package_withholds_algorithms(hide: Any, hidden: tuple[str, ...]
         assert tr(cls.DISPLAY_NAME) in message
 
 
-@pytest.mark.parametrize("hidden", [(), ("rasterio", "fiona")])
+@pytest.mark.parametrize("hidden", [(), ("fiona",)])
 def test_nothing_missing_nothing_logged(hide: Any, hidden: tuple[str, ...]) -> None:
     offered, log = hide(*hidden)
     assert offered == EVERY and not [m for tag, m, _ in log if tag == "wijkkracht"]
@@ -194,9 +195,10 @@ def started_without_sklearn(tmp_path_factory: pytest.TempPathFactory, qgis_app: 
 def test_plugin_starts_without_sklearn(started_without_sklearn: dict[str, Any]) -> None:
     out = started_without_sklearn
     assert out["loaded"] and out["started"]
-    # pyogrio is hidden too: Load BAG addresses reads files with it
+    # pyogrio and rasterio are hidden too: Load BAG addresses reads files with pyogrio, the
+    # intensity rasters are written with rasterio
     assert set(out["algorithms"]) == EVERY - {"classifystreets", "neighbourhoodanalysis",
-                                              "loadbag"}
+                                              "loadbag", "intensityrasters"}
     assert len(out["bar"]) == 2 and out["bar"][0] == out["bar"][1]  # start-up, then demo
     title, text, level, duration = out["bar"][0]
     assert title == "wijkkracht" and "scikit-learn" in text and "pip install" in text
