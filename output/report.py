@@ -164,7 +164,7 @@ _T: dict[str, dict[str, str]] = {
         "length_m": "Lengte van dit type (m)",
         "mean": "{label} (gemiddeld)",
         "no_named": "Geen straten met een naam van dit type in dit gebied.",
-        "not_here": "Dit type komt in dit gebied niet voor.",
+        "absent": "Kansentypen van het onderzoeksgebied die in dit gebied niet voorkomen",
         "no_section": "Balans van noodzakelijk (N) en onderscheidend (O)",
         "no_intro": "N: dagelijkse voorzieningen (boodschappen, apotheek, huisarts, kapper, "
                     "...). O: onderscheidende ondernemers (speciaalzaken, ambachten, horeca, "
@@ -291,7 +291,7 @@ _T: dict[str, dict[str, str]] = {
         "length_m": "Length of this type (m)",
         "mean": "{label} (mean)",
         "no_named": "No named streets of this type in this area.",
-        "not_here": "This type does not occur in this area.",
+        "absent": "Opportunity types of the study area that do not occur in this area",
         "no_section": "Balance of necessary (N) and distinctive (O)",
         "no_intro": "N: everyday necessities (groceries, pharmacy, GP, hairdresser, ...). "
                     "O: distinctive businesses (specialty shops, crafts, food and drink, "
@@ -680,11 +680,11 @@ def _figures(scope: _Scope, result: AnalysisResult) -> dict[str, Any]:
 def _parts_exist(scope: _Scope, streets: pd.DataFrame, name: str) -> bool:
     """Whether a sensitive pooled share is empty because it was suppressed (its parts have
     values before suppression) rather than because there is nothing to divide."""
+    parts = POOLED[name]
     if scope.row is not None:
         return bool(scope.row.get("suppressed", False)) and \
-            _is_nan(scope.row.get(f"{POOLED[name][1]}_sum", np.nan))
-    den = pd.to_numeric(streets[POOLED[name][1]], errors="coerce")
-    return bool(den.isna().any())
+            any(_is_nan(scope.row.get(f"{p}_sum", np.nan)) for p in parts)
+    return any(bool(pd.to_numeric(streets[p], errors="coerce").isna().any()) for p in parts)
 
 
 # --------------------------------------------------------------------------------- the charts
@@ -700,6 +700,11 @@ def _svg(fig: Any, salt: str, *, round_paths: bool = False) -> str:
                     bbox_inches="tight", pad_inches=0.05)
     text = buf.getvalue()
     text = text[text.index("<svg"):]
+    # one page holds many figures: make their ids (and the references to them) unique
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "-", salt)
+    text = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', text)
+    text = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", text)
+    text = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', text)
     if round_paths:
         text = re.sub(r' d="([^"]*)"', lambda m: ' d="' + re.sub(
             r"-?\d+\.\d+", lambda n: f"{float(n.group()):.1f}", m.group(1)) + '"', text)
@@ -828,13 +833,17 @@ def _static_map(scope: _Scope, result: AnalysisResult, salt: str) -> str:
     pad = 0.04 * max(x1 - x0, y1 - y0, 1.0)
     x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
     width_in = 7.2
-    height_in = float(np.clip(width_in * (y1 - y0) / max(x1 - x0, 1.0), 3.0, 9.0))
+    height_in = float(np.clip(width_in * (y1 - y0) / max(x1 - x0, 1.0), 3.0, 8.5))
+    # widen the extent to the figure's shape (1 m is as long across as up), around its centre
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    half_w = max(x1 - x0, (y1 - y0) * width_in / height_in) / 2
+    half_h = half_w * height_in / width_in
+    x0, x1, y0, y1 = cx - half_w, cx + half_w, cy - half_h, cy + half_h
     fig = _figure(width_in, height_in)
     ax = fig.add_axes([0, 0, 1, 1])
     ax.set_axis_off()
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.set_aspect("equal", adjustable="datalim")
     if scope.page.position is not None:  # context: the other streets of the study area
         others = ~scope.all_streets.index.isin(st.index)
         _add_lines(ax, scope.all_streets.geometry.values[others], "#c8c8c8", 0.6, 1)
@@ -855,10 +864,14 @@ def _static_map(scope: _Scope, result: AnalysisResult, salt: str) -> str:
     span = x1 - x0
     bar = _nice_length(span)
     bx, by = x0 + 0.03 * span, y0 + 0.04 * (y1 - y0)
+    from matplotlib import patheffects
+
+    halo = [patheffects.withStroke(linewidth=4, foreground="white")]
     ax.plot([bx, bx + bar], [by, by], color="#222222", linewidth=2.2, solid_capstyle="butt",
-            zorder=5)
+            zorder=5, path_effects=halo)
     ax.text(bx + bar / 2, by + 0.015 * (y1 - y0), f"{bar} m" if bar < 1000 else
-            f"{bar / 1000:g} km", ha="center", va="bottom", fontsize=8, zorder=5)
+            f"{bar / 1000:g} km", ha="center", va="bottom", fontsize=8, zorder=5,
+            path_effects=halo)
     return _svg(fig, salt, round_paths=True)
 
 
@@ -968,7 +981,7 @@ table.wk-defs { table-layout: fixed; }
   margin: 6px 0; }
 figure { margin: 10px 0 14px; }
 .wk-svg { width: 100%%; height: auto; display: block; }
-.wk-map svg { border: 1px solid var(--wk-line); background: #fbfbfa; }
+.wk-map svg { border: 1px solid var(--wk-line); background: #fbfbfa; max-width: none !important; }
 .wk-type { border-top: 1px solid var(--wk-line); padding-top: 4px; margin-top: 18px; }
 .wk-type h3 { margin-top: 10px; }
 .wk-desc { font-size: 15px; margin: 2px 0 6px; }
@@ -1148,26 +1161,26 @@ def _types_html(scope: _Scope, types: list[dict[str, Any]], features: Sequence[s
 
            f'<div class="wk-bar" role="img" aria-label="{_esc(t["share_length"])}">{bar}</div>',
            f'<table class="wk-types">{head}{rows}</table>']
+    absent = [r for r in types if not r["segments"]]
+    if absent:
+        out.append(f'<p class="wk-note">{_esc(t["absent"])}: '
+                   + ", ".join(_esc(r["name"]) for r in absent) + ".</p>")
     synthetic_features = [f for f in features if _is_synthetic(f, kinds)]
-    for r in types:
+    for r in present:
         p = r["profile"]
         out.append(f'<article class="wk-type" id="type-{_esc(r["key"])}">'
                    f'<h3><span class="wk-swatch" style="background:{r["color"]}"></span>'
                    f'{_esc(r["name"])}</h3><p class="wk-desc">{_esc(r["description"])}</p>')
-        if not r["segments"]:
-            out.append(f'<p class="wk-note">{_esc(t["not_here"])}</p>')
-        else:
-            out.append(f'<p class="wk-note">{r["segments"]} {_esc(t["segments"].lower())}, '
-                       f'{_num(r["length_m"] / 1000, 1, lang)} km, '
-                       f'{_pct(r["share"], lang)} {_esc(t["share_length"].lower())}</p>')
+        out.append(f'<p class="wk-note">{r["segments"]} {_esc(t["segments"].lower())}, '
+                   f'{_num(r["length_m"] / 1000, 1, lang)} km, '
+                   f'{_pct(r["share"], lang)} {_esc(t["share_length"].lower())}</p>')
         chart = _profile_chart(p, features, r["color"], lang, kinds,
                                salt=f"wk-{scope.page.key}-{r['key']}")
         legend = (f" {_esc(t['synthetic_legend'].format(what=_what(kinds)))}"
                   if synthetic_features else "")
         out.append(f'<figure class="wk-profile"><h4>{_esc(t["profile"])}</h4>{chart}'
                    f"<figcaption>{_esc(t['profile_caption'])}{legend}</figcaption></figure>")
-        if r["segments"]:
-            out.append(_top_streets_html(scope, r, features, lang))
+        out.append(_top_streets_html(scope, r, features, lang))
         out.append("</article>")
     out.append("</section>")
     return "".join(out)
