@@ -608,12 +608,25 @@ def _surface(name: str, grid: Grid, values: np.ndarray, mask: np.ndarray, method
 
 
 def _within(geom: shapely.Geometry, grid: Grid, reach: float) -> np.ndarray:
-    """Cells whose centre lies within ``reach`` of ``geom`` (border included)."""
-    zone = shapely.buffer(geom, reach) if reach > 0 else geom
-    shapely.prepare(zone)
+    """Cells whose centre lies within ``reach`` of ``geom`` (distance <= reach, exactly).
+
+    Buffers a little larger and smaller than ``reach`` decide most cells fast; the exact
+    distance decides the thin ring between them (a buffer's arcs are approximated by chords).
+    """
     xs, ys = grid.centres()
     xx, yy = np.meshgrid(xs, ys)
-    return shapely.intersects_xy(zone, xx, yy)
+    if reach <= 0:
+        return shapely.intersects_xy(geom, xx, yy)
+    tol = 0.02 * reach + 1.0
+    outer = shapely.buffer(geom, reach + tol)
+    inner = shapely.buffer(geom, reach - tol) if reach > tol else geom
+    shapely.prepare(outer)
+    shapely.prepare(inner)
+    out = shapely.intersects_xy(inner, xx, yy)
+    ring = shapely.intersects_xy(outer, xx, yy) & ~out
+    shapely.prepare(geom)
+    out[ring] = shapely.dwithin(geom, shapely.points(xx[ring], yy[ring]), reach)
+    return out
 
 
 def compute_surfaces(
