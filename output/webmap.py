@@ -2,20 +2,33 @@
 
 What the page shows:
 
+* a base-map switcher: PDOK's BRT-Achtergrondkaart (grey, the default, and standard; Kadaster,
+  CC BY 4.0), OpenStreetMap, PDOK's aerial photo (Beeldmateriaal Nederland, CC BY 4.0) and
+  "none", which draws the surroundings from the data itself (the study area, the streets as
+  grey casings, the building points); a tile base map from which no tile loads falls back to
+  that drawing;
 * the streets coloured by opportunity type, with a legend, and a tooltip per street with the
   key indicators the streets carry (labels and units from the registry, values rounded, a
   null shown as what it means), in two groups: OpenStreetMap and BAG/KvK;
 * one layer per key indicator the streets carry (:func:`wijkkracht.styles.key_indicators` of
   the street columns: the OpenStreetMap ones always, the BAG/KvK ones when present), off at
   first, each with a graduated legend that appears when the layer is switched on;
-* the POIs as small circles in four layers: N, O, other and vacant shop fronts;
+* the raster surfaces of the run (``result.rasters``) as image overlays, warped to the web
+  map's projection and classified with the style specification's ramps, each with a legend
+  (classes and unit) and an opacity slider;
+* the POIs in clusters per class (N, O, other; Leaflet.markercluster) and the vacant shop
+  fronts as diamonds;
 * the study-area outline, and with an area summary (``AreaAnalysisResult.areas``) the
   outlines of those areas with a popup of their key figures;
-* a layer control grouped like the tooltip, the OpenStreetMap attribution and a scale.
+* a street search box (by name: zooms to the street's segments and highlights them), a
+  full-screen button, a scale, the attribution, and a "sources" panel listing the data
+  sources (``metadata["sources"]``: name, date, licence, attribution) and the base maps'
+  licences; a layer control grouped like the tooltip. Labels are Dutch or English (``lang``).
 
 Inputs listed in ``metadata["synthetic"]`` (e.g. the demo's generated BAG/KvK data) are
 announced by a red notice under the title and in the attribution, and every figure made from
-them is marked SYNTHETIC (tooltip group, legend, layer control, area popups).
+them is marked SYNTHETIC (tooltip group, legend, layer control, area popups, surfaces,
+sources).
 
 Privacy: establishment counts are personal data at small numbers. Where the streets carry
 sensitive columns (registry tag ``sensitive``), the page shows them only after
@@ -26,24 +39,37 @@ area popups are suppressed the same way on the areas' sums. The legend states th
 
 Colours and classes come from :mod:`wijkkracht.styles` (the same spec as the QGIS styles).
 
-Size and safety: the street geometry is stored once and shared by all street layers; each
-feature carries only its name, type index and the key-indicator values; coordinates are
-rounded to 5 decimals (about 1 m). Every string from the data (OSM names and tags, area names
-and codes) is HTML-escaped in Python, and the JSON embedded in the page has ``<``, ``>`` and
-``&`` escaped, so no name can break out of the page's script.
+Size and safety: the street geometry is stored once and shared by all street layers, which
+are built only when first shown; it is simplified for display (:data:`SIMPLIFY_M`) and
+rounded to 5 decimals (about 1 m); each feature carries only its name, type index and the
+key-indicator values. Above :data:`CANVAS_FROM` segments the streets are drawn on a canvas
+rather than as one SVG element each. Every string from the data (OSM names and tags, area
+names and codes, source descriptions) is HTML-escaped in Python, and the JSON embedded in
+the page has ``<``, ``>`` and ``&`` escaped, so no name can break out of the page's script;
+the search box writes names as text.
 
-The page loads only Leaflet (JS + CSS, the version Folium pins) from its CDN; Folium's other
-default assets (jQuery, Bootstrap, Font Awesome, awesome-markers) are not needed and not
-loaded. :data:`ASSET_URLS` lists what the page loads.
+Assets (:data:`WEB_ASSETS`): Leaflet and Leaflet.markercluster. An online page loads them
+from jsDelivr (with subresource-integrity hashes of the vendored copies); an offline page
+(``offline=True``) inlines the copies vendored in ``output/assets/`` (Leaflet's images as
+data URIs), so it renders with no network at all, and starts on the surroundings drawn from
+the data instead of a tile base map. Folium's other default assets (jQuery, Bootstrap, Font
+Awesome, awesome-markers) are not needed and not loaded.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 import html
 import json
 import math
 import os
+import re
+import struct
+import zlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -79,10 +105,17 @@ from .atomic import write_atomically
 
 __all__ = [
     "ASSET_URLS",
+    "BASE_MAPS",
+    "CANVAS_FROM",
     "COORDINATE_DECIMALS",
     "DATA_BLOCK_IDS",
+    "SIMPLIFY_M",
+    "WEB_ASSETS",
+    "BaseMap",
+    "WebAsset",
     "build_webmap",
     "result_for_map",
+    "surface_overlay",
     "write_layers_map",
     "webmap_html",
     "write_webmap",
@@ -90,31 +123,138 @@ __all__ = [
 ]
 
 #: ids of the inert JSON blocks in the page: the map's configuration (labels, colours,
-#: classes) and its data (GeoJSON of streets, POIs, study area and the summary areas).
+#: classes, base maps, sources) and its data (GeoJSON of streets, POIs, study area and the
+#: summary areas; the building points of the surroundings; the raster surfaces as images).
 DATA_BLOCK_IDS = {"config": "wk-config", "streets": "wk-streets", "pois": "wk-pois",
-                  "area": "wk-area", "areas": "wk-areas"}
+                  "area": "wk-area", "areas": "wk-areas", "context": "wk-context",
+                  "rasters": "wk-rasters"}
 
 #: Decimals of the WGS84 coordinates in the page (1e-5 degree is about 1 m).
 COORDINATE_DECIMALS = 5
+
+#: Tolerance (m, in RD New) of the simplification of the street geometry for display.
+SIMPLIFY_M = 0.75
+
+#: From this many street segments on, the streets are drawn on a canvas (one element for all)
+#: instead of as an SVG path each, which keeps a city's map responsive.
+CANVAS_FROM = 4000
 
 _WGS84 = 4326
 
 #: The layer control starts open on screens at least this wide and high (px).
 _OPEN_CONTROL_PX = (900, 600)
 
+#: The map's deepest zoom level (tiles beyond a base map's own deepest level are enlarged).
+_MAX_ZOOM = 19
 
-def _folium_asset(assets: Sequence[tuple[str, str]], name: str) -> tuple[str, str]:
-    for key, url in assets:
-        if key == name:
-            return key, url
-    raise RuntimeError(f"folium no longer pins {name!r}; update wijkkracht.output.webmap")
+#: POIs are clustered up to this zoom level; from the next one on each shows on its own.
+_CLUSTER_UNTIL_ZOOM = 16
+
+#: Where the npm packages are fetched from by an online page.
+CDN_NPM = "https://cdn.jsdelivr.net/npm/"
+
+#: The vendored copies of the assets (scripts/fetch_web_assets.sh --vendor).
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 
 
-#: The only assets the page loads: Leaflet's JS and CSS, at the version Folium pins.
-ASSET_URLS: tuple[tuple[str, str], ...] = (
-    _folium_asset(folium.Map.default_js, "leaflet"),
-    _folium_asset(folium.Map.default_css, "leaflet_css"),
+@dataclass(frozen=True)
+class WebAsset:
+    """A JavaScript or CSS file of an npm package that the page uses."""
+
+    name: str
+    package: str
+    version: str
+    path: str  # in the package, e.g. "dist/leaflet.js"
+
+    @property
+    def kind(self) -> str:
+        """``"js"`` or ``"css"``."""
+        return "css" if self.path.endswith(".css") else "js"
+
+    @property
+    def url(self) -> str:
+        """The jsDelivr URL an online page loads."""
+        return f"{CDN_NPM}{self.package}@{self.version}/{self.path}"
+
+    @property
+    def vendored(self) -> Path:
+        """The copy in ``output/assets/`` (the package path without its leading ``dist/``)."""
+        rel = self.path[len("dist/"):] if self.path.startswith("dist/") else self.path
+        return ASSETS_DIR / f"{self.package}@{self.version}" / rel
+
+
+#: What the page loads, in order: Leaflet, then Leaflet.markercluster (MIT). The versions and
+#: files are those of scripts/fetch_web_assets.sh (VENDOR).
+WEB_ASSETS: tuple[WebAsset, ...] = (
+    WebAsset("leaflet_css", "leaflet", "1.9.3", "dist/leaflet.css"),
+    WebAsset("markercluster_css", "leaflet.markercluster", "1.5.3", "dist/MarkerCluster.css"),
+    WebAsset("leaflet", "leaflet", "1.9.3", "dist/leaflet.js"),
+    WebAsset("markercluster", "leaflet.markercluster", "1.5.3",
+             "dist/leaflet.markercluster.js"),
 )
+
+#: ``(name, URL)`` of every asset an online page loads.
+ASSET_URLS: tuple[tuple[str, str], ...] = tuple((a.name, a.url) for a in WEB_ASSETS)
+
+
+@dataclass(frozen=True)
+class BaseMap:
+    """A base map of the switcher (``url`` None: the surroundings drawn from the data)."""
+
+    key: str
+    label_nl: str
+    label_en: str
+    url: str | None = None
+    attribution: str = ""
+    licence: str = ""
+    max_native_zoom: int = 19
+    opacity: float = 1.0
+
+    def label(self, lang: str) -> str:
+        return self.label_nl if lang == "nl" else self.label_en
+
+
+_KADASTER = ("Kaartgegevens &copy; <a href='https://www.kadaster.nl'>Kadaster</a> / "
+             "<a href='https://www.pdok.nl'>PDOK</a>, "
+             "<a href='https://creativecommons.org/licenses/by/4.0/'>CC BY 4.0</a>")
+_PDOK_BRT = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/{layer}/EPSG:3857/{{z}}/{{x}}/{{y}}.png"
+
+#: The base maps of the switcher, in its order. PDOK's tiles are the WMTS layers in the web
+#: map's own tile grid (EPSG:3857); the grey BRT-Achtergrondkaart is the default of an online
+#: page (the Dutch government's base map, quiet under coloured streets), the surroundings
+#: drawn from the data ("none") that of an offline page.
+BASE_MAPS: tuple[BaseMap, ...] = (
+    BaseMap("brt_grijs", "BRT-Achtergrondkaart grijs (PDOK)",
+            "BRT-Achtergrondkaart grey (PDOK)", _PDOK_BRT.format(layer="grijs"),
+            _KADASTER, "CC BY 4.0 (Kadaster)", max_native_zoom=17, opacity=0.85),
+    BaseMap("brt", "BRT-Achtergrondkaart (PDOK)", "BRT-Achtergrondkaart (PDOK)",
+            _PDOK_BRT.format(layer="standaard"), _KADASTER, "CC BY 4.0 (Kadaster)",
+            max_native_zoom=17, opacity=0.6),
+    BaseMap("osm", "OpenStreetMap", "OpenStreetMap",
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "&copy; <a href='https://www.openstreetmap.org/copyright'>OpenStreetMap</a> "
+            "contributors", "ODbL 1.0 (OpenStreetMap contributors)", max_native_zoom=19,
+            opacity=0.55),
+    BaseMap("luchtfoto", "Luchtfoto 25 cm (PDOK)", "Aerial photo 25 cm (PDOK)",
+            "https://service.pdok.nl/hwh/luchtfotorgb/wmts/v1_0/Actueel_ortho25/EPSG:3857/"
+            "{z}/{x}/{y}.jpeg",
+            "Luchtfoto &copy; <a href='https://www.beeldmateriaal.nl'>Beeldmateriaal "
+            "Nederland</a> / <a href='https://www.pdok.nl'>PDOK</a>, "
+            "<a href='https://creativecommons.org/licenses/by/4.0/'>CC BY 4.0</a>",
+            "CC BY 4.0 (Beeldmateriaal Nederland)", max_native_zoom=19, opacity=0.75),
+    BaseMap("none", "Geen (omgeving uit de gegevens)", "None (surroundings from the data)"),
+)
+
+#: The default base map of an online and of an offline page.
+_DEFAULT_BASE = {False: "brt_grijs", True: "none"}
+
+#: Colours of the surroundings drawn from the data (a base map, not data: no legend).
+_CONTEXT_COLORS = {"ground": "#e9e6df", "area": "#fbfaf6", "street": "#d2cdc3",
+                   "building": "#bdb5a8"}
+
+#: The search result: a dark halo and a light core under the street's own colour.
+_HIGHLIGHT = {"halo": "#111111", "core": "#ffffff"}
+
 
 _TEXT = {
     "nl": {
@@ -125,7 +265,6 @@ _TEXT = {
         "area": "Onderzoeksgebied",
         "areas": "Gebieden (klik voor cijfers)",
         "title": "Kansen per straat",
-        "basemap": "OpenStreetMap",
         "streets": "Straten",
         "indicators": "Indicatoren",
         "syntheticTag": "SYNTHETISCH",
@@ -133,6 +272,19 @@ _TEXT = {
         "streetKm": "km straat",
         "noData": "geen gegevens",
         "suppressed": "onderdrukt (te kleine aantallen) of geen gegevens",
+        "basemaps": "Achtergrondkaart",
+        "baseUnreachable": "De achtergrondkaart is niet bereikbaar; de omgeving is getekend "
+                           "uit de gegevens.",
+        "surfaces": "Oppervlakken (raster)",
+        "vacancy": "Leegstand (OpenStreetMap)",
+        "opacity": "Dekking",
+        "fullscreen": "Volledig scherm",
+        "searchPlaceholder": "Zoek een straat…",
+        "searchNone": "Geen straat met deze naam",
+        "sources": "Bronnen",
+        "dataSources": "Gegevens",
+        "date": "datum",
+        "licence": "licentie",
     },
     "en": {
         "types": "Opportunity types",
@@ -142,7 +294,6 @@ _TEXT = {
         "area": "Study area",
         "areas": "Areas (click for figures)",
         "title": "Opportunities street by street",
-        "basemap": "OpenStreetMap",
         "streets": "Streets",
         "indicators": "Indicators",
         "syntheticTag": "SYNTHETIC",
@@ -150,6 +301,19 @@ _TEXT = {
         "streetKm": "km of street",
         "noData": "no data",
         "suppressed": "suppressed (small numbers) or no data",
+        "basemaps": "Base map",
+        "baseUnreachable": "The base map cannot be reached; the surroundings are drawn from "
+                           "the data.",
+        "surfaces": "Surfaces (raster)",
+        "vacancy": "Vacancy (OpenStreetMap)",
+        "opacity": "Opacity",
+        "fullscreen": "Full screen",
+        "searchPlaceholder": "Find a street…",
+        "searchNone": "No street of that name",
+        "sources": "Sources",
+        "dataSources": "Data",
+        "date": "date",
+        "licence": "licence",
     },
 }
 
@@ -209,7 +373,7 @@ def _script_json(obj: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _geometries(gdf: gpd.GeoDataFrame, simplify_m: float = 0.5) -> list[Any]:
+def _geometries(gdf: gpd.GeoDataFrame, simplify_m: float = SIMPLIFY_M) -> list[Any]:
     """GeoJSON geometry dicts in WGS84, simplified (in RD) and rounded to ~1 m."""
     geoms = np.asarray(gdf.geometry.array, dtype=object)
     if simplify_m > 0:
@@ -526,424 +690,14 @@ def _config(result: AnalysisResult, lang: str, indicators: Sequence[str],
     }
 
 
-_RUNTIME_JS = r"""
-function (map, cfg, streets, pois, area, areas) {
-  "use strict";
-  function fmt(v, nd) {
-    var s = Number(v).toFixed(nd);
-    if (s.charAt(0) === "-" && Number(s) === 0) { s = s.slice(1); }
-    return cfg.decimalComma ? s.replace(".", ",") : s;
-  }
-  function classColor(ind, v) {
-    if (v === null || v === undefined) { return ind.nullColor; }
-    for (var i = 0; i < ind.classes.length; i++) {
-      var c = ind.classes[i];
-      var above = c.first ? v >= c.lo : v > c.lo;
-      if (above && (c.hi === null || v <= c.hi)) { return c.color; }
-    }
-    return v < ind.classes[0].lo ? ind.classes[0].color
-                                 : ind.classes[ind.classes.length - 1].color;
-  }
-  function typeOf(t) { return t >= 0 && t < cfg.types.length ? cfg.types[t] : null; }
-  function synTag(on) {
-    return on ? " <span class='wk-syn-tag'>" + cfg.text.syntheticTag + "</span>" : "";
-  }
-  var groupKeys = Object.keys(cfg.groups);
-  // rows of a table of values (street tooltip, area popup), with a heading per group when
-  // there is more than one group; a null shows as what it means, never as a number
-  function valueRows(columns, values) {
-    var rows = [], last = null;
-    for (var i = 0; i < columns.length; i++) {
-      var col = columns[i];
-      if (groupKeys.length > 1 && col.group !== last) {
-        var g = cfg.groups[col.group];
-        rows.push("<tr class='wk-grp'><th colspan='2'>" + g.label + synTag(g.synthetic) +
-                  "</th></tr>");
-        last = col.group;
-      }
-      var v = values[i];
-      var shown = (v === null || v === undefined) ? "<i>" + col.nullText + "</i>"
-                                                 : fmt(v, col.decimals) + col.suffix;
-      rows.push("<tr><th>" + col.title + "</th><td>" + shown + "</td></tr>");
-    }
-    return "<table>" + rows.join("") + "</table>";
-  }
-  function tooltip(p) {
-    var ty = typeOf(p.t);
-    return "<div class='wk-tip'><b>" + (p.n || "<i>" + cfg.text.unnamed + "</i>") + "</b>" +
-      (ty ? "<div class='wk-tip-type'><span class='wk-swatch' style='background:" + ty.color +
-            "'></span>" + ty.label + "</div>" : "") +
-      valueRows(cfg.indicators, p.v) + "</div>";
-  }
-  // the side of the cursor a street tooltip opens on: the one where it hides the least of
-  // the controls (Leaflet's "auto" only looks at the map centre)
-  function overlap(a, b) {
-    var w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-    var h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-    return w > 0 && h > 0 ? w * h : 0;
-  }
-  var tipSize = [390, 440];  // until one was measured
-  function tipSide(e) {
-    var t = e.target.getTooltip();
-    if (!t) { return; }
-    var el = t.getElement(), box = map.getContainer().getBoundingClientRect();
-    if (el && el.offsetWidth) { tipSize = [el.offsetWidth, el.offsetHeight]; }
-    var w = tipSize[0], h = tipSize[1];
-    var x = box.left + e.containerPoint.x, y = box.top + e.containerPoint.y;
-    var controls = map.getContainer().querySelectorAll(".leaflet-control");
-    var rects = {
-      right: {left: x + 10, right: x + 10 + w, top: y - h / 2, bottom: y + h / 2},
-      left: {left: x - 10 - w, right: x - 10, top: y - h / 2, bottom: y + h / 2},
-      top: {left: x - w / 2, right: x + w / 2, top: y - 10 - h, bottom: y - 10},
-      bottom: {left: x - w / 2, right: x + w / 2, top: y + 10, bottom: y + 10 + h}
-    };
-    var best = null, bestCost = Infinity;
-    for (var side in rects) {
-      var rect = rects[side];
-      // the part outside the map counts, and the part under a control
-      var cost = w * h - overlap(rect, box);
-      for (var i = 0; i < controls.length; i++) {
-        cost += overlap(rect, controls[i].getBoundingClientRect());
-      }
-      if (cost < bestCost - 1) { best = side; bestCost = cost; }
-    }
-    t.options.direction = best;
-  }
-  function bindTip(feature, layer) {
-    layer.on("mouseover mousemove", tipSide);  // before Leaflet's own handlers: runs first
-    layer.bindTooltip(function () { return tooltip(feature.properties); },
-                      {sticky: true, opacity: 1, className: "wk-tooltip wk-street-tip"});
-  }
-  var legends = [];
-  // layers by Leaflet id -> their group in the layer control
-  var controlGroups = {};
-  function remember(layer, group) { controlGroups[L.stamp(layer)] = group; return layer; }
-  // POIs get their own pane above the street layers, so a street layer switched on later
-  // does not hide them.
-  var poiPane = "wkPois";
-  map.createPane(poiPane).style.zIndex = 450;
-  function streetLayer(which) {
-    var style;
-    if (which === "types") {
-      style = function (f) {
-        var ty = typeOf(f.properties.t);
-        return {color: ty ? ty.color : cfg.unknownColor, weight: cfg.typeWidth, opacity: 1,
-                lineCap: "round", lineJoin: "round"};
-      };
-    } else {
-      var i = which, ind = cfg.indicators[i];
-      style = function (f) {
-        var v = f.properties.v[i];
-        var missing = v === null || v === undefined;
-        return {color: classColor(ind, v), weight: cfg.indicatorWidth, opacity: 1,
-                dashArray: missing ? "4 4" : null, lineCap: "round", lineJoin: "round"};
-      };
-    }
-    return L.geoJSON(streets, {style: style, onEachFeature: bindTip});
-  }
-  function poiStyle(key) {
-    for (var i = 0; i < cfg.pois.length; i++) {
-      if (cfg.pois[i].key === key) { return cfg.pois[i]; }
-    }
-    return null;
-  }
-  function poiLayer(key) {
-    var ps = poiStyle(key);
-    return L.geoJSON(pois, {
-      filter: function (f) { return f.properties.c === key; },
-      pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, {pane: poiPane, radius: ps.radius, color: ps.stroke,
-                                       weight: 1, fillColor: ps.fill, fillOpacity: 1,
-                                       opacity: 1});
-      },
-      onEachFeature: function (f, layer) {
-        var p = f.properties;
-        layer.bindTooltip("<div class='wk-tip'><b>" + (p.n || p.g) + "</b><br>" +
-                          (p.n ? p.g + "<br>" : "") + ps.label + "</div>",
-                          {className: "wk-tooltip"});
-      }
-    });
-  }
-  function areaLayer() {
-    return L.geoJSON(area, {interactive: false, style: function () {
-      return {color: cfg.area.color, weight: cfg.area.width, dashArray: cfg.area.dash,
-              fill: false, opacity: 1};
-    }});
-  }
-  function areaPopup(p) {
-    var facts = [];
-    if (p.l) { facts.push(p.l); }
-    if (p.s !== null && p.s !== undefined) { facts.push(p.s + " " + cfg.text.segments); }
-    if (p.k !== null && p.k !== undefined) { facts.push(fmt(p.k, 1) + " " + cfg.text.streetKm); }
-    return "<div class='wk-tip wk-area-tip'><b>" + (p.n || p.c) + "</b>" +
-      (p.n && p.c ? " <span class='wk-code'>" + p.c + "</span>" : "") +
-      (facts.length ? "<div class='wk-facts'>" + facts.join(" · ") + "</div>" : "") +
-      valueRows(cfg.areas.columns, p.v) + "<div class='wk-note'>" + cfg.areas.note +
-      "</div></div>";
-  }
-  // a popup pans into the part of the map the controls leave free
-  function keepPopupClear(e) {
-    var popup = e.target.getPopup();
-    if (!popup) { return; }
-    var box = map.getContainer().getBoundingClientRect(), left = 10, right = 10;
-    var controls = map.getContainer().querySelectorAll(".leaflet-control");
-    for (var i = 0; i < controls.length; i++) {
-      var r = controls[i].getBoundingClientRect();
-      if (r.height < 0.3 * box.height || r.width > 0.45 * box.width) { continue; }
-      if (r.left - box.left < box.width / 2) { left = Math.max(left, r.right - box.left + 10); }
-      else { right = Math.max(right, box.right - r.left + 10); }
-    }
-    popup.options.autoPanPaddingTopLeft = [left, 10];
-    popup.options.autoPanPaddingBottomRight = [right, 10];
-  }
-  function areasLayer() {
-    // transparent fill: a click anywhere inside opens the popup; kept below the streets so
-    // their tooltips keep working
-    var layer = L.geoJSON(areas, {
-      style: function () {
-        return {color: cfg.areas.color, weight: cfg.areas.width, opacity: 0.9, fill: true,
-                fillColor: cfg.areas.color, fillOpacity: 0, className: "wk-area-shape"};
-      },
-      onEachFeature: function (f, l) {
-        l.on("click", keepPopupClear);  // before Leaflet's own handler: runs first
-        l.bindPopup(function () { return areaPopup(f.properties); },
-                    {minWidth: 340, maxWidth: 400, className: "wk-popup"});
-      }
-    });
-    layer.on("add", function () { layer.bringToBack(); });
-    return layer;
-  }
-  function swatchLine(color, dashed) {
-    return "<span class='wk-line' style='border-top-color:" + color +
-           (dashed ? ";border-top-style:dashed" : "") + "'></span>";
-  }
-  function legendHtml(entry) {
-    var rows = [], i;
-    if (entry.kind === "types") {
-      for (i = 0; i < cfg.types.length; i++) {
-        var ty = cfg.types[i];
-        rows.push("<div class='wk-row" + (ty.present ? "" : " wk-absent") + "'>" +
-                  swatchLine(ty.color) + ty.label + "</div>");
-      }
-      return "<div class='wk-section' data-legend='types'><h4>" + cfg.text.types + "</h4>" +
-             rows.join("") + "</div>";
-    }
-    if (entry.kind === "indicator") {
-      var ind = cfg.indicators[entry.index];
-      for (i = 0; i < ind.classes.length; i++) {
-        rows.push("<div class='wk-row'>" + swatchLine(ind.classes[i].color) +
-                  ind.classes[i].label + "</div>");
-      }
-      if (ind.hasNull) {
-        rows.push("<div class='wk-row'>" + swatchLine(ind.nullColor, true) + ind.nullText +
-                  "</div>");
-      }
-      return "<div class='wk-section' data-legend='" + ind.name + "'><h4>" + ind.title +
-             synTag(ind.synthetic) + "</h4>" + rows.join("") + "</div>";
-    }
-    var ps = entry.poi;
-    return "<div class='wk-row'><span class='wk-dot' style='background:" + ps.fill +
-           "'></span>" + ps.label + "</div>";
-  }
-  // bottom corners stack upwards: the scale first, so it stays at the very bottom
-  var scale = L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
-  var legendControl = L.control({position: "bottomleft"});
-  var legendDiv = null;
-  legendControl.onAdd = function () {
-    legendDiv = L.DomUtil.create("div", "wk-legend leaflet-bar");
-    L.DomEvent.disableScrollPropagation(legendDiv);
-    L.DomEvent.disableClickPropagation(legendDiv);
-    return legendDiv;
-  };
-  legendControl.addTo(map);
-  // the legend may use the height the controls above it leave free
-  function fitLegend() {
-    if (!legendDiv) { return; }
-    var topLeft = map.getContainer().querySelector(".leaflet-top.leaflet-left");
-    var corner = legendDiv.parentNode, scaleDiv = scale.getContainer();
-    // on a narrow screen the attribution (bottom right) reaches under the legend: lift it
-    var attr = map.attributionControl.getContainer(), lift = 0;
-    if (attr.getBoundingClientRect().left < legendDiv.getBoundingClientRect().right + 5) {
-      lift = attr.offsetHeight;
-    }
-    corner.style.paddingBottom = lift + "px";
-    var used = (topLeft ? topLeft.offsetHeight : 0) + scaleDiv.offsetHeight + lift + 40;
-    legendDiv.style.maxHeight = Math.max(120, map.getSize().y - used) + "px";
-  }
-  function updateLegend() {
-    if (!legendDiv) { return; }
-    // indicator legends first (their layers draw on top), then the types, then the POIs
-    var indicatorParts = [], typeParts = [], poiRows = [];
-    for (var i = 0; i < legends.length; i++) {
-      var e = legends[i];
-      if (!map.hasLayer(e.layer)) { continue; }
-      var target = e.kind === "poi" ? poiRows : e.kind === "types" ? typeParts : indicatorParts;
-      target.push(legendHtml(e));
-    }
-    var parts = indicatorParts.concat(typeParts);
-    if (poiRows.length) {
-      parts.push("<div class='wk-section' data-legend='pois'><h4>" + cfg.text.pois + "</h4>" +
-                 poiRows.join("") + "</div>");
-    }
-    if (cfg.privacy) {
-      parts.push("<div class='wk-section wk-privacy' data-legend='privacy'>" + cfg.privacy +
-                 "</div>");
-    }
-    legendDiv.innerHTML = parts.join("");
-    legendDiv.style.display = parts.length ? "" : "none";
-    fitLegend();
-  }
-  map.on("overlayadd overlayremove", updateLegend);
-  map.on("resize", fitLegend);
+def _package_text(name: str) -> str:
+    return (Path(__file__).resolve().parent / name).read_text(encoding="utf-8")
 
-  var titleDiv = null;
-  var title = L.control({position: "topleft"});
-  title.onAdd = function () {
-    titleDiv = L.DomUtil.create("div", "wk-title leaflet-bar");
-    titleDiv.innerHTML = "<b>wijkkracht</b> · " + cfg.areaName + "<br><span>" +
-                         cfg.text.title + "</span>";
-    return titleDiv;
-  };
-  title.addTo(map);
-  if (cfg.synthetic) {
-    var notice = L.control({position: "topleft"});
-    notice.onAdd = function () {
-      var div = L.DomUtil.create("div", "wk-synthetic leaflet-bar");
-      div.setAttribute("role", "note");
-      div.innerHTML = "<b>⚠ " + cfg.synthetic.title + "</b><span>" + cfg.synthetic.body +
-                      "</span>";
-      L.DomEvent.disableClickPropagation(div);
-      return div;
-    };
-    notice.addTo(map);
-    map.attributionControl.addAttribution("<b class='wk-syn-attr'>" +
-                                          cfg.synthetic.attribution + "</b>");
-  }
-  map.attributionControl.addAttribution(cfg.attribution);
 
-  // headings in the layer control (Leaflet rebuilds its list now and then: add them again)
-  function addHeadings(ctrl) {
-    var list = ctrl._overlaysList;
-    if (!list) { return; }
-    var labels = list.getElementsByTagName("label"), seen = {}, heads = [];
-    for (var i = 0; i < labels.length; i++) {
-      var input = labels[i].getElementsByTagName("input")[0];
-      var group = input ? controlGroups[input.layerId] : undefined;
-      if (!group || seen[group.key]) { continue; }
-      seen[group.key] = true;
-      if (group.label) { heads.push([group, labels[i]]); }
-    }
-    for (i = 0; i < heads.length; i++) {
-      var h = L.DomUtil.create("div", "wk-ctl-group");
-      h.innerHTML = heads[i][0].label + synTag(heads[i][0].synthetic);
-      list.insertBefore(h, heads[i][1]);
-    }
-  }
-  // fit the study area into the part of the map the controls leave free
-  function fit(ctrl) {
-    var size = map.getSize();
-    var left = Math.max(titleDiv ? titleDiv.offsetWidth : 0,
-                        legendDiv ? legendDiv.offsetWidth : 0) + 20;
-    var right = (ctrl ? ctrl.getContainer().offsetWidth : 0) + 20;
-    if (left + right > size.x * 0.6) {
-      var k = size.x * 0.6 / (left + right);
-      left *= k;
-      right *= k;
-    }
-    map.fitBounds(cfg.bounds, {paddingTopLeft: [left, 10], paddingBottomRight: [right, 10],
-                               animate: false});
-  }
-
-  return {
-    streetLayer: function (which, group) {
-      var layer = remember(streetLayer(which), group);
-      legends.push(which === "types" ? {kind: "types", layer: layer}
-                                      : {kind: "indicator", index: which, layer: layer});
-      return layer;
-    },
-    poiLayer: function (key, group) {
-      var layer = remember(poiLayer(key), group);
-      legends.push({kind: "poi", poi: poiStyle(key), layer: layer});
-      return layer;
-    },
-    areaLayer: function (group) { return remember(areaLayer(), group); },
-    areasLayer: function (group) { return remember(areasLayer(), group); },
-    finish: function (ctrl) {
-      if (ctrl && ctrl._update) {
-        var update = ctrl._update;
-        ctrl._update = function () {
-          var out = update.apply(this, arguments);
-          addHeadings(this);
-          return out;
-        };
-        addHeadings(ctrl);
-      }
-      updateLegend();
-      fit(ctrl);
-    },
-    refreshLegend: updateLegend
-  };
-}
-"""
-
-_CSS = """
-<style>
-.wk-legend { background: rgba(255,255,255,0.95); padding: 6px 10px; font: 12px/1.35 sans-serif;
-  max-height: 60vh; overflow-y: auto; min-width: 180px; max-width: 300px; color: #222; }
-.wk-legend h4 { margin: 4px 0 3px; font-size: 12px; }
-.wk-section + .wk-section { border-top: 1px solid #ddd; margin-top: 4px; padding-top: 2px; }
-.wk-row { padding-left: 30px; text-indent: -30px; }
-.wk-absent { color: #888; }
-.wk-line { display: inline-block; width: 22px; border-top: 4px solid; vertical-align: middle;
-  margin-right: 8px; text-indent: 0; }
-.wk-dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%;
-  border: 1px solid #fff; box-shadow: 0 0 0 1px #999; margin: 0 14px 0 6px;
-  vertical-align: middle; text-indent: 0; }
-.wk-swatch { display: inline-block; width: 10px; height: 10px; margin-right: 5px;
-  vertical-align: middle; }
-.wk-privacy { color: #444; font-size: 11px; padding-top: 4px !important; }
-.wk-title { background: rgba(255,255,255,0.95); padding: 5px 9px; font: 13px/1.3 sans-serif;
-  color: #222; max-width: 300px; }
-.wk-title span { font-size: 12px; color: #444; }
-.wk-synthetic { background: var(--wk-notice); color: #fff; padding: 6px 10px; max-width: 300px;
-  font: 12px/1.35 sans-serif; border: 2px solid #fff !important;
-  box-shadow: 0 1px 6px rgba(0,0,0,0.5) !important; }
-.wk-synthetic b { display: block; font-size: 13px; margin-bottom: 2px; }
-.wk-syn-tag { background: var(--wk-notice); color: #fff; font-size: 10px; font-weight: bold;
-  padding: 0 4px; border-radius: 2px; white-space: nowrap; }
-.wk-syn-attr { color: var(--wk-notice); }
-.wk-tooltip { font: 12px/1.3 sans-serif; }
-.wk-popup .leaflet-popup-content { font: 12px/1.35 sans-serif; margin: 10px 12px; }
-.leaflet-control-layers { font: 12px/1.3 sans-serif; }
-.leaflet-control-layers label { margin: 0; max-width: 250px; padding-left: 23px;
-  text-indent: -23px; }
-.wk-ctl-group { font-weight: bold; color: #333; margin: 5px 0 1px; }
-.wk-ctl-group:first-child { margin-top: 0; }
-.leaflet-container .leaflet-control-attribution { font-size: 11px; max-width: 70vw; }
-.leaflet-control-scale-line { font-size: 11px; }
-.leaflet-tooltip.wk-street-tip, .wk-popup { white-space: normal; }
-.leaflet-tooltip.wk-street-tip { width: 370px; font-size: 11px; line-height: 1.25; }
-.wk-tip table { border-collapse: collapse; margin-top: 3px; width: 100%; }
-.wk-tip th { text-align: left; font-weight: normal; color: #444; padding: 0 8px 0 0;
-  vertical-align: top; }
-.wk-tip td { text-align: right; white-space: nowrap; vertical-align: top; }
-.wk-tip td i { white-space: normal; display: inline-block; max-width: 140px; font-size: 11px;
-  color: #555; line-height: 1.2; }
-.wk-tip tr.wk-grp th { font-weight: bold; color: #222; padding-top: 4px;
-  border-bottom: 1px solid #ccc; }
-.wk-tip-type { margin-top: 2px; }
-.wk-code { color: #555; }
-.wk-facts { color: #444; margin-top: 1px; }
-.wk-note { color: #666; font-size: 11px; margin-top: 5px; }
-@media (max-width: 600px) {
-  .wk-legend { min-width: 0; max-width: 58vw; font-size: 11px; padding: 4px 7px; }
-  .wk-legend h4 { font-size: 11px; }
-  .wk-title, .wk-synthetic { max-width: 62vw; font-size: 11px; }
-  .wk-synthetic b { font-size: 12px; }
-  .leaflet-container .leaflet-control-attribution { font-size: 9px; max-width: 100vw; }
-}
-</style>
-"""
+#: The page's JavaScript runtime (a function expression; see output/webmap_runtime.js).
+_RUNTIME_JS = _package_text("webmap_runtime.js")
+#: The page's own styles (output/webmap.css).
+_CSS = f"<style>\n{_package_text('webmap.css')}</style>"
 
 
 class _Runtime(MacroElement):
@@ -953,19 +707,24 @@ class _Runtime(MacroElement):
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = ({{ this.runtime }})(
                 {{ this._parent.get_name() }},
-                {%- for block in this.blocks %}
-                JSON.parse(document.getElementById({{ block|tojson }}).textContent)
-                {{- "," if not loop.last }}
+                JSON.parse(document.getElementById({{ this.config|tojson }}).textContent),
+                {
+                {%- for key, block in this.blocks %}
+                    {{ key|tojson }}: JSON.parse(
+                        document.getElementById({{ block|tojson }}).textContent)
+                    {{- "," if not loop.last }}
                 {%- endfor %}
+                }
             );
         {% endmacro %}
     """)
 
-    def __init__(self, blocks: Sequence[str]) -> None:
+    def __init__(self, config: str, blocks: Mapping[str, str]) -> None:
         super().__init__()
         self._name = "WijkkrachtData"
         self.runtime = _RUNTIME_JS
-        self.blocks = list(blocks)
+        self.config = config
+        self.blocks = list(blocks.items())
 
 
 def _json_block(block_id: str, data: Any) -> Element:
@@ -1011,6 +770,229 @@ def _area_data(area: gpd.GeoDataFrame) -> dict[str, Any]:
         {"type": "Feature", "geometry": g, "properties": {}}
         for g in _geometries(area, simplify_m=1.0) if g is not None
     ]}
+
+
+def _context_data(pois: gpd.GeoDataFrame) -> dict[str, Any]:
+    """The building points for the surroundings drawn from the data: ``{"b": [...]}``, the
+    WGS84 coordinates in units of 1e-5 degree, de-duplicated, sorted and delta-encoded
+    (x0, y0, dx1, dy1, ...)."""
+    if len(pois) == 0 or "building_use" not in pois.columns:
+        return {"b": []}
+    keep = pois["building_use"].isin(["residential", "non_residential"]).to_numpy()
+    if not keep.any():
+        return {"b": []}
+    geoms = np.asarray(pois.geometry.array, dtype=object)[keep]
+    points = gpd.GeoSeries(shapely.point_on_surface(geoms), crs=pois.crs).to_crs(_WGS84)
+    xy = shapely.get_coordinates(np.asarray(points.array, dtype=object))
+    ints = np.unique(np.round(xy * 10**COORDINATE_DECIMALS).astype(np.int64), axis=0)
+    ints = ints[np.lexsort((ints[:, 0], ints[:, 1]))]
+    deltas = np.diff(ints, axis=0, prepend=np.zeros((1, 2), np.int64))
+    return {"b": deltas.ravel().tolist()}
+
+
+def _sources(result: AnalysisResult) -> list[dict[str, Any]]:
+    """The data sources for the sources panel: name, date, licence, attribution (escaped;
+    never a local path). Without ``metadata["sources"]``: the attribution alone."""
+    out = []
+    for s in result.metadata.get("sources") or []:
+        if not isinstance(s, Mapping) or not (s.get("name") or s.get("attribution")):
+            continue
+        name = str(s.get("name") or s.get("attribution"))
+        texts = " ".join(str(s.get(k) or "") for k in ("name", "attribution", "licence"))
+        out.append({
+            "name": _esc(name),
+            "date": _esc(s.get("date") or ""),
+            "licence": _esc(s.get("licence") or ""),
+            "attribution": _esc(s.get("attribution") or "") if s.get("name") else "",
+            "synthetic": bool(s.get("synthetic")) or "SYNTHETIC" in texts.upper(),
+        })
+    if not out:
+        out.append({"name": _esc(result.attribution), "date": "", "licence": "",
+                    "attribution": "", "synthetic": False})
+    return out
+
+
+def _basemaps(lang: str) -> list[dict[str, Any]]:
+    return [{"key": b.key, "label": _esc(b.label(lang)), "url": b.url,
+             "attribution": b.attribution, "licence": _esc(b.licence),
+             "maxNativeZoom": b.max_native_zoom, "opacity": b.opacity} for b in BASE_MAPS]
+
+
+# ------------------------------------------------------------------------------ assets
+
+
+def _sri(path: Path) -> str:
+    """Subresource-integrity hash of a file (the CDN serves the same bytes)."""
+    return "sha384-" + base64.b64encode(hashlib.sha384(path.read_bytes()).digest()).decode()
+
+
+_SOURCE_MAP = re.compile(r"^\s*(?://|/\*)# sourceMappingURL=\S+(?:\s*\*/)?\s*$", re.M)
+_CSS_URL = re.compile(r"url\((['\"]?)(images/[A-Za-z0-9_.-]+\.png)\1\)")
+
+
+def _inline_text(asset: WebAsset) -> str:
+    """An asset's vendored text, ready to sit in the page: no source-map reference (it
+    would be fetched), its CSS images as data URIs; never a sequence that ends the
+    ``<script>``/``<style>`` element early."""
+    path = asset.vendored
+    if not path.is_file():
+        raise RuntimeError(f"{path} is missing: the offline map needs the vendored web assets "
+                           "(scripts/fetch_web_assets.sh --vendor)")
+    text = _SOURCE_MAP.sub("", path.read_text(encoding="utf-8"))
+    if asset.kind == "css":
+        def data_uri(m: re.Match[str]) -> str:
+            png = (path.parent / m.group(2)).read_bytes()
+            return f"url(data:image/png;base64,{base64.b64encode(png).decode()})"
+        text = _CSS_URL.sub(data_uri, text)
+    lowered = text.lower()
+    for bad in ("</script", "</style", "<!--"):
+        if bad in lowered:
+            raise RuntimeError(f"{path} contains {bad!r} and cannot be inlined")
+    return text
+
+
+@functools.cache
+def _asset_html(offline: bool) -> str:
+    """The page head's CSS and JS: links to the CDN (with integrity hashes), or inlined."""
+    parts = []
+    for kind in ("css", "js"):
+        for a in (x for x in WEB_ASSETS if x.kind == kind):
+            if offline:
+                tag = "style" if kind == "css" else "script"
+                parts.append(f"<{tag} data-asset=\"{a.package}@{a.version}\">\n"
+                             f"{_inline_text(a)}\n</{tag}>")
+            elif kind == "css":
+                parts.append(f'<link rel="stylesheet" href="{a.url}" '
+                             f'integrity="{_sri(a.vendored)}" crossorigin="anonymous"/>')
+            else:
+                parts.append(f'<script src="{a.url}" integrity="{_sri(a.vendored)}" '
+                             'crossorigin="anonymous"></script>')
+    return "\n".join(parts)
+
+
+# ------------------------------------------------------------------------- raster surfaces
+
+#: Largest side (px) of a surface's image on the page.
+_RASTER_MAX_PX = 2048
+#: A surface cell becomes up to this many image pixels a side (crisp cell edges when warped).
+_RASTER_OVERSAMPLE = 4
+
+_RASTER_NOTE = {"nl": "0 (niets binnen bereik) en cellen zonder waarde: doorzichtig",
+                "en": "0 (nothing within reach) and cells without a value: transparent"}
+
+
+def _png(index: np.ndarray, colors: Sequence[str]) -> bytes:
+    """A palette PNG of class indexes (0: transparent, i: ``colors[i - 1]``)."""
+    from ..styles import hex_to_rgb
+
+    h, w = index.shape
+
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        return (struct.pack(">I", len(payload)) + kind + payload
+                + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF))
+
+    palette = b"".join(bytes(hex_to_rgb(c)) for c in ["#000000", *colors])
+    alpha = bytes([0] + [255] * len(colors))
+    raw = np.zeros((h, w + 1), np.uint8)  # filter byte 0 before every row
+    raw[:, 1:] = index
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0))
+            + chunk(b"PLTE", palette) + chunk(b"tRNS", alpha)
+            + chunk(b"IDAT", zlib.compress(raw.tobytes(), 9)) + chunk(b"IEND", b""))
+
+
+def surface_overlay(surface: Any, lang: str = "nl", *,
+                    synthetic: bool = False) -> dict[str, Any]:
+    """A raster surface as the map shows it: a PNG image in the web map's projection.
+
+    The surface (:class:`wijkkracht.core.rasters.Surface`) is classified in its own grid with
+    its style from the specification (:func:`wijkkracht.styles.raster_style`: a value in
+    ``(0, breaks[0]]`` the first colour, ..., above the last break the last; 0 and nodata
+    transparent), then the class image is warped to EPSG:3857 (``rasterio.warp.reproject``,
+    nearest neighbour, each cell up to ``_RASTER_OVERSAMPLE`` pixels a side so that cell
+    edges stay crisp), the projection of the web map's tiles, in which an image overlay lies
+    right given its corners.
+
+    Parameters
+    ----------
+    surface
+        The surface.
+    lang
+        ``"nl"`` or ``"en"`` (title, legend).
+    synthetic
+        Mark it SYNTHETIC (made from SYNTHETIC inputs).
+
+    Returns
+    -------
+    dict
+        ``key``, ``title`` (label and unit), ``description``, ``url``
+        (``data:image/png;base64,...``), ``bounds`` (``[[south, west], [north, east]]``,
+        degrees), ``classes`` (``color``, ``label``), ``note``, ``opacity``, ``synthetic``,
+        ``size`` (image width, height); strings HTML-escaped.
+    """
+    from pyproj import Transformer
+    from rasterio.crs import CRS
+    from rasterio.transform import Affine, array_bounds
+    from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+    from ..styles import raster_style
+
+    style = raster_style(surface.name)
+    values = np.asarray(surface.array, dtype="float64")
+    if values.ndim != 2 or values.size == 0:
+        raise ValueError(f"surface {surface.name!r}: a 2-D array is needed, not {values.shape}")
+    show = np.isfinite(values) & (values > 0)
+    if surface.nodata is not None and not math.isnan(float(surface.nodata)):
+        show &= values != surface.nodata
+    index = np.zeros(values.shape, np.uint8)
+    cls = np.searchsorted(np.asarray(style.breaks, dtype="float64"), values, side="left")
+    index[show] = (np.minimum(cls[show], len(style.colors) - 1) + 1).astype(np.uint8)
+
+    src_crs = CRS.from_user_input(surface.crs)
+    src_transform = Affine.from_gdal(*surface.transform)
+    h, w = values.shape
+    left, bottom, right, top = array_bounds(h, w, src_transform)
+    web = CRS.from_epsg(3857)
+    t0, w0, h0 = calculate_default_transform(src_crs, web, w, h, left, bottom, right, top)
+    k = max(1.0, min(float(_RASTER_OVERSAMPLE), _RASTER_MAX_PX / max(w0, h0)))
+    dst_transform, dw, dh = calculate_default_transform(
+        src_crs, web, w, h, left, bottom, right, top, resolution=(t0.a / k, -t0.e / k))
+    image = np.zeros((dh, dw), np.uint8)
+    reproject(index, image, src_transform=src_transform, src_crs=src_crs, src_nodata=0,
+              dst_transform=dst_transform, dst_crs=web, dst_nodata=0,
+              resampling=Resampling.nearest)
+    west, south, east, north = array_bounds(dh, dw, dst_transform)
+    to_wgs = Transformer.from_crs(3857, _WGS84, always_xy=True)
+    (lon0, lon1), (lat0, lat1) = to_wgs.transform([west, east], [south, north])
+    return {
+        "key": _esc(surface.name),
+        "title": _esc(surface.title(lang)),
+        "description": _esc(surface.description(lang)),
+        "url": "data:image/png;base64," + base64.b64encode(_png(image, style.colors)).decode(),
+        "bounds": [[round(lat0, 7), round(lon0, 7)], [round(lat1, 7), round(lon1, 7)]],
+        "classes": [{"color": color, "label": _esc(label)}
+                    for label, color in style.legend(lang)],
+        "note": _esc(_RASTER_NOTE[lang]),
+        "opacity": style.opacity,
+        "synthetic": synthetic,
+        "size": [int(dw), int(dh)],
+    }
+
+
+def _surface_synthetic(surface: Any, kinds: Sequence[str]) -> bool:
+    """Whether a surface rests on a SYNTHETIC input (what its kind requires; establishments
+    are placed on the BAG, so a SYNTHETIC BAG counts for them too)."""
+    from ..core.rasters import surface_kind
+
+    needs = surface_kind(surface.name).requires
+    return needs in kinds or (needs == "establishments" and "bag" in kinds)
+
+
+def _rasters_data(result: AnalysisResult, lang: str, kinds: Sequence[str]
+                  ) -> dict[str, Any]:
+    rasters = getattr(result, "rasters", None) or {}
+    return {"surfaces": [surface_overlay(s, lang, synthetic=_surface_synthetic(s, kinds))
+                         for s in rasters.values()]}
 
 
 def result_for_map(
@@ -1086,16 +1068,23 @@ def result_for_map(
                           profile=pd.DataFrame(), metadata=metadata)
 
 
-def build_webmap(result: AnalysisResult, *, lang: str = "nl") -> folium.Map:
+def build_webmap(result: AnalysisResult, *, lang: str = "nl",
+                 offline: bool = False) -> folium.Map:
     """Build the Folium map of a result.
 
     Parameters
     ----------
     result
         The analysis result (EPSG:28992); with an ``areas`` attribute (an
-        ``AreaAnalysisResult``) the map also gets an areas layer.
+        ``AreaAnalysisResult``) the map also gets an areas layer, with ``rasters`` (name ->
+        surface) a layer per surface.
     lang
         ``"nl"`` (Dutch) or ``"en"`` (English) for every label.
+    offline
+        Inline Leaflet and Leaflet.markercluster (the copies in ``output/assets/``) instead
+        of loading them from the CDN, and start on the surroundings drawn from the data
+        instead of a tile base map: the page then makes no request at all until someone
+        picks a tile base map.
 
     Returns
     -------
@@ -1129,29 +1118,45 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl") -> folium.Map:
     bounds = [[south, west], [north, east]]
     fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=15,
                       tiles=None, control_scale=False, zoom_snap=0.25)
-    fmap.default_js = [ASSET_URLS[0]]  # only Leaflet: see the module docstring
-    fmap.default_css = [ASSET_URLS[1]]
+    fmap.default_js = []  # the assets come first in the head, below: see the module docstring
+    fmap.default_css = []
     area_name = _area_name(result)
     page_title = f"wijkkracht · {area_name}" if area_name else "wijkkracht"
     figure = cast(Figure, fmap.get_root())
+    figure.header.add_child(Element(_asset_html(offline)), name="wijkkracht_assets")
     figure.header.add_child(Element(f"<title>{_esc(page_title)}</title>"))
     figure.header.add_child(Element(_CSS))
-    figure.header.add_child(Element(f"<style>:root {{ --wk-notice: {synthetic_notice_color()}; }}</style>"))
-    folium.TileLayer("OpenStreetMap", name=text["basemap"], opacity=0.55,
-                     control=False).add_to(fmap)
+    figure.header.add_child(Element(
+        f"<style>:root {{ --wk-notice: {synthetic_notice_color()}; "
+        f"--wk-ground: {_CONTEXT_COLORS['ground']}; }}</style>"))
 
     config = _config(result, lang, indicators, type_order, kinds=kinds, threshold=threshold,
                      area_columns=area_columns, bounds=bounds)
+    config.update({
+        "basemaps": _basemaps(lang),
+        "basemap": _DEFAULT_BASE[bool(offline)],
+        "offline": bool(offline),
+        "context": {k: v for k, v in _CONTEXT_COLORS.items() if k != "ground"},
+        "contextAttribution": None,
+        "highlight": dict(_HIGHLIGHT),
+        "sources": _sources(result),
+        "canvas": len(streets) >= CANVAS_FROM,
+        "maxZoom": _MAX_ZOOM,
+        "clusterUntilZoom": _CLUSTER_UNTIL_ZOOM,
+    })
+    rasters = _rasters_data(result, lang, kinds)
     blocks = {
-        DATA_BLOCK_IDS["config"]: config,
-        DATA_BLOCK_IDS["streets"]: _streets_data(streets, indicators, type_index),
-        DATA_BLOCK_IDS["pois"]: _pois_data(result.pois),
-        DATA_BLOCK_IDS["area"]: _area_data(result.area),
-        DATA_BLOCK_IDS["areas"]: _areas_data(areas, area_columns, lang),
+        "streets": _streets_data(streets, indicators, type_index),
+        "pois": _pois_data(result.pois),
+        "area": _area_data(result.area),
+        "areas": _areas_data(areas, area_columns, lang),
+        "context": _context_data(result.pois),
+        "rasters": rasters,
     }
-    for block_id, data in blocks.items():
-        figure.html.add_child(_json_block(block_id, data))
-    runtime = _Runtime(list(blocks))
+    figure.html.add_child(_json_block(DATA_BLOCK_IDS["config"], config))
+    for key, data in blocks.items():
+        figure.html.add_child(_json_block(DATA_BLOCK_IDS[key], data))
+    runtime = _Runtime(DATA_BLOCK_IDS["config"], {k: DATA_BLOCK_IDS[k] for k in blocks})
     fmap.add_child(runtime)
 
     def group(key: str, label: str | None = None, synthetic: bool = False) -> str:
@@ -1159,7 +1164,7 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl") -> folium.Map:
                              "synthetic": synthetic})
 
     # the order here is the order in the layer control (and, for the layers shown at first,
-    # the drawing order): outlines, street types, indicators, POIs
+    # the drawing order): outlines, street types, indicators, surfaces, POIs
     _RuntimeLayer(runtime, f"areaLayer({group('area')})", text["area"], show=True).add_to(fmap)
     if areas is not None:
         _RuntimeLayer(runtime, f"areasLayer({group('area')})", text["areas"],
@@ -1172,6 +1177,12 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl") -> folium.Map:
         call = f"streetLayer({i}, {_script_json(dict(g, key=_group_of(name), label=g['control']))})"
         _RuntimeLayer(runtime, call, _esc(indicator_style(name).indicator.label(lang)),
                       show=False).add_to(fmap)
+    surfaces = rasters["surfaces"]
+    if surfaces:
+        raster_group = group("rasters", text["surfaces"], any(r["synthetic"] for r in surfaces))
+        for i, r in enumerate(surfaces):
+            _RuntimeLayer(runtime, f"rasterLayer({i}, {raster_group})", r["title"],
+                          show=False).add_to(fmap)
     poi_group = group("pois", f"{text['pois']} (OpenStreetMap)")
     for cls in poi_classes():
         _RuntimeLayer(runtime, f"poiLayer({json.dumps(cls)}, {poi_group})",
@@ -1186,21 +1197,21 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl") -> folium.Map:
     return fmap
 
 
-def webmap_html(result: AnalysisResult, *, lang: str = "nl") -> str:
+def webmap_html(result: AnalysisResult, *, lang: str = "nl", offline: bool = False) -> str:
     """The map page as one HTML string (see :func:`build_webmap`)."""
-    return build_webmap(result, lang=lang).get_root().render()
+    return build_webmap(result, lang=lang, offline=offline).get_root().render()
 
 
 def write_webmap_file(result: AnalysisResult, path: str | os.PathLike[str], *,
-                      lang: str = "nl") -> Path:
+                      lang: str = "nl", offline: bool = False) -> Path:
     """Write the map page to ``path`` directly (not atomic; see :func:`write_webmap`)."""
     p = Path(path)
-    p.write_text(webmap_html(result, lang=lang), encoding="utf-8")
+    p.write_text(webmap_html(result, lang=lang, offline=offline), encoding="utf-8")
     return p
 
 
 def write_webmap(result: AnalysisResult, path: str | os.PathLike[str], *,
-                 lang: str = "nl") -> Path:
+                 lang: str = "nl", offline: bool = False) -> Path:
     """Write the map page atomically: ``path`` is complete or untouched.
 
     Parameters
@@ -1211,6 +1222,8 @@ def write_webmap(result: AnalysisResult, path: str | os.PathLike[str], *,
         Destination ``.html``; replaced if it exists. Its folder must exist.
     lang
         ``"nl"`` or ``"en"``.
+    offline
+        A page that needs no network (see :func:`build_webmap`).
 
     Returns
     -------
@@ -1222,14 +1235,15 @@ def write_webmap(result: AnalysisResult, path: str | os.PathLike[str], *,
     OutputError
         If the file cannot be written; ``path`` is then left as it was.
     """
-    return write_atomically(path, lambda tmp: write_webmap_file(result, tmp, lang=lang))
+    return write_atomically(path, lambda tmp: write_webmap_file(result, tmp, lang=lang,
+                                                                offline=offline))
 
 
 def write_layers_map(path: str | os.PathLike[str], streets: gpd.GeoDataFrame,
                      pois: gpd.GeoDataFrame | None = None, area: gpd.GeoDataFrame | None = None,
                      *, lang: str = "nl", attribution: str | None = None,
                      source: str = "streets", synthetic: Sequence[str] = (),
-                     privacy_threshold: int | None = None) -> Path:
+                     privacy_threshold: int | None = None, offline: bool = False) -> Path:
     """Write the map of separate layers (see :func:`result_for_map`) atomically to ``path``.
 
     Parameters
@@ -1240,6 +1254,8 @@ def write_layers_map(path: str | os.PathLike[str], streets: gpd.GeoDataFrame,
         As for :func:`result_for_map`.
     lang
         ``"nl"`` or ``"en"``.
+    offline
+        A page that needs no network (see :func:`build_webmap`).
 
     Returns
     -------
@@ -1248,4 +1264,4 @@ def write_layers_map(path: str | os.PathLike[str], streets: gpd.GeoDataFrame,
     """
     result = result_for_map(streets, pois, area, attribution=attribution, source=source,
                             synthetic=synthetic, privacy_threshold=privacy_threshold)
-    return write_webmap(result, path, lang=lang)
+    return write_webmap(result, path, lang=lang, offline=offline)

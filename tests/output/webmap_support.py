@@ -31,7 +31,8 @@ CBS_FIXTURE = Path(__file__).resolve().parents[1] / "data" / "wijkbuurtkaart_cbs
 REFERENCE_DATE = "2026-01-01"
 
 VIEWPORT = {"width": 1200, "height": 800}
-TILE_HOSTS = ("tile.openstreetmap.org",)
+#: Hosts of the base maps' tiles (served as a blank PNG: the tests never reach the network).
+TILE_HOSTS = ("tile.openstreetmap.org", "service.pdok.nl")
 CONTENT_TYPES = {".js": "application/javascript", ".css": "text/css", ".png": "image/png",
                  ".svg": "image/svg+xml"}
 
@@ -157,8 +158,10 @@ class Page:
             return
         local = self.asset_for(url)
         if local is not None and local.is_file():
+            # as jsDelivr does: the page checks the files' integrity, which needs CORS
             route.fulfill(path=str(local),
-                          content_type=CONTENT_TYPES.get(local.suffix, "application/octet-stream"))
+                          content_type=CONTENT_TYPES.get(local.suffix, "application/octet-stream"),
+                          headers={"Access-Control-Allow-Origin": "*"})
             return
         if any(host in url for host in TILE_HOSTS):
             route.fulfill(body=self.blank, content_type="image/png")

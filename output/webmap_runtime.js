@@ -1,0 +1,884 @@
+/* wijkkracht web map runtime (output/webmap.py inserts this function into the page).
+
+   Called once as runtime(map, cfg, data): cfg is the configuration block (labels, colours,
+   classes, base maps, sources), data the other inert JSON blocks by name (streets, pois,
+   area, areas, context, rasters). Every string in them that comes from the data was
+   HTML-escaped in Python; strings made here from user input (the street search) go into the
+   page as text (textContent), never as HTML. Returns the functions the page's layer scripts
+   call (streetLayer, poiLayer, ...) and finish(control), which runs after the layer control
+   exists. */
+function (map, cfg, data) {
+  "use strict";
+  var streets = data.streets, pois = data.pois, area = data.area, areas = data.areas;
+  var context = data.context || {b: []}, rasters = (data.rasters || {}).surfaces || [];
+  map.setMaxZoom(cfg.maxZoom);  // clusters need it; tiles beyond their own zoom are enlarged
+
+  function fmt(v, nd) {
+    var s = Number(v).toFixed(nd);
+    if (s.charAt(0) === "-" && Number(s) === 0) { s = s.slice(1); }
+    return cfg.decimalComma ? s.replace(".", ",") : s;
+  }
+  function classColor(ind, v) {
+    if (v === null || v === undefined) { return ind.nullColor; }
+    for (var i = 0; i < ind.classes.length; i++) {
+      var c = ind.classes[i];
+      var above = c.first ? v >= c.lo : v > c.lo;
+      if (above && (c.hi === null || v <= c.hi)) { return c.color; }
+    }
+    return v < ind.classes[0].lo ? ind.classes[0].color
+                                 : ind.classes[ind.classes.length - 1].color;
+  }
+  function typeOf(t) { return t >= 0 && t < cfg.types.length ? cfg.types[t] : null; }
+  function synTag(on) {
+    return on ? " <span class='wk-syn-tag'>" + cfg.text.syntheticTag + "</span>" : "";
+  }
+  // the escaped strings of the data blocks, back to text (for the search and textContent)
+  var ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#x27;": "'"};
+  function unescapeHtml(s) {
+    return String(s).replace(/&(?:amp|lt|gt|quot|#x27);/g, function (m) { return ENTITIES[m]; });
+  }
+  // a layer whose content is made when it is first shown (a map of 20,000 street segments
+  // would otherwise build every indicator layer at load)
+  function lazy(build) {
+    var group = L.featureGroup(), built = false;
+    group.on("add", function () {
+      if (!built) { built = true; group.addLayer(build()); }
+    });
+    return group;
+  }
+
+  var groupKeys = Object.keys(cfg.groups);
+  // rows of a table of values (street tooltip, area popup), with a heading per group when
+  // there is more than one group; a null shows as what it means, never as a number
+  function valueRows(columns, values) {
+    var rows = [], last = null;
+    for (var i = 0; i < columns.length; i++) {
+      var col = columns[i];
+      if (groupKeys.length > 1 && col.group !== last) {
+        var g = cfg.groups[col.group];
+        rows.push("<tr class='wk-grp'><th colspan='2'>" + g.label + synTag(g.synthetic) +
+                  "</th></tr>");
+        last = col.group;
+      }
+      var v = values[i];
+      var shown = (v === null || v === undefined) ? "<i>" + col.nullText + "</i>"
+                                                 : fmt(v, col.decimals) + col.suffix;
+      rows.push("<tr><th>" + col.title + "</th><td>" + shown + "</td></tr>");
+    }
+    return "<table>" + rows.join("") + "</table>";
+  }
+  function tooltip(p) {
+    var ty = typeOf(p.t);
+    return "<div class='wk-tip'><b>" + (p.n || "<i>" + cfg.text.unnamed + "</i>") + "</b>" +
+      (ty ? "<div class='wk-tip-type'><span class='wk-swatch' style='background:" + ty.color +
+            "'></span>" + ty.label + "</div>" : "") +
+      valueRows(cfg.indicators, p.v) + "</div>";
+  }
+  // the side of the cursor a street tooltip opens on: the one where it hides the least of
+  // the controls (Leaflet's "auto" only looks at the map centre)
+  function overlap(a, b) {
+    var w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    var h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    return w > 0 && h > 0 ? w * h : 0;
+  }
+  var tipSize = [390, 440];  // until one was measured
+  function tipSide(e) {
+    var t = e.target.getTooltip();
+    if (!t) { return; }
+    var el = t.getElement(), box = map.getContainer().getBoundingClientRect();
+    if (el && el.offsetWidth) { tipSize = [el.offsetWidth, el.offsetHeight]; }
+    var w = tipSize[0], h = tipSize[1];
+    var x = box.left + e.containerPoint.x, y = box.top + e.containerPoint.y;
+    var controls = map.getContainer().querySelectorAll(".leaflet-control");
+    var rects = {
+      right: {left: x + 10, right: x + 10 + w, top: y - h / 2, bottom: y + h / 2},
+      left: {left: x - 10 - w, right: x - 10, top: y - h / 2, bottom: y + h / 2},
+      top: {left: x - w / 2, right: x + w / 2, top: y - 10 - h, bottom: y - 10},
+      bottom: {left: x - w / 2, right: x + w / 2, top: y + 10, bottom: y + 10 + h}
+    };
+    var best = null, bestCost = Infinity;
+    for (var side in rects) {
+      var rect = rects[side];
+      // the part outside the map counts, and the part under a control
+      var cost = w * h - overlap(rect, box);
+      for (var i = 0; i < controls.length; i++) {
+        cost += overlap(rect, controls[i].getBoundingClientRect());
+      }
+      if (cost < bestCost - 1) { best = side; bestCost = cost; }
+    }
+    t.options.direction = best;
+  }
+  function bindTip(feature, layer) {
+    layer.on("mouseover mousemove", tipSide);  // before Leaflet's own handlers: runs first
+    layer.bindTooltip(function () { return tooltip(feature.properties); },
+                      {sticky: true, opacity: 1, className: "wk-tooltip wk-street-tip"});
+  }
+  var legends = [];
+  // layers by Leaflet id -> their group in the layer control
+  var controlGroups = {};
+  function remember(layer, group) { controlGroups[L.stamp(layer)] = group; return layer; }
+
+  // panes: the surroundings drawn from the data just above the tiles, the raster surfaces
+  // under the streets, the search highlight just under the streets, POIs above them
+  map.createPane("wkContext").style.zIndex = 250;
+  map.createPane("wkRasters").style.zIndex = 350;
+  map.createPane("wkHighlight").style.zIndex = 390;
+  var poiPane = "wkPois";
+  map.createPane(poiPane).style.zIndex = 450;
+  // many streets: one canvas instead of an SVG element per segment
+  var streetRenderer = cfg.canvas ? L.canvas({padding: 0.3, tolerance: 4}) : undefined;
+
+  function streetLayer(which) {
+    var style;
+    if (which === "types") {
+      style = function (f) {
+        var ty = typeOf(f.properties.t);
+        return {color: ty ? ty.color : cfg.unknownColor, weight: cfg.typeWidth, opacity: 1,
+                lineCap: "round", lineJoin: "round"};
+      };
+    } else {
+      var i = which, ind = cfg.indicators[i];
+      style = function (f) {
+        var v = f.properties.v[i];
+        var missing = v === null || v === undefined;
+        return {color: classColor(ind, v), weight: cfg.indicatorWidth, opacity: 1,
+                dashArray: missing ? "4 4" : null, lineCap: "round", lineJoin: "round"};
+      };
+    }
+    return lazy(function () {
+      return L.geoJSON(streets, {style: style, onEachFeature: bindTip,
+                                 renderer: streetRenderer});
+    });
+  }
+  function poiStyle(key) {
+    for (var i = 0; i < cfg.pois.length; i++) {
+      if (cfg.pois[i].key === key) { return cfg.pois[i]; }
+    }
+    return null;
+  }
+  function poiTip(p, ps) {
+    return "<div class='wk-tip'><b>" + (p.n || p.g) + "</b><br>" + (p.n ? p.g + "<br>" : "") +
+           ps.label + "</div>";
+  }
+  function poiFeatures(key) {
+    return pois.features.filter(function (f) { return f.properties.c === key; });
+  }
+  function latLngOf(f) {
+    return L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]);
+  }
+  // N, O and other: clusters in the class colour that open up as one zooms in
+  function clusterLayer(key) {
+    var ps = poiStyle(key);
+    return lazy(function () {
+      var group = L.markerClusterGroup({
+        maxClusterRadius: 40, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
+        disableClusteringAtZoom: cfg.clusterUntilZoom + 1, chunkedLoading: true,
+        iconCreateFunction: function (cluster) {
+          var n = cluster.getChildCount(), size = n < 10 ? 22 : n < 100 ? 28 : 34;
+          return L.divIcon({
+            html: "<div style='background:" + ps.fill + ";border-color:" + ps.stroke +
+                  "'>" + n + "</div>",
+            className: "wk-cluster wk-cluster-" + key, iconSize: L.point(size, size)});
+        }
+      });
+      group.addLayers(poiFeatures(key).map(function (f) {
+        var m = L.circleMarker(latLngOf(f), {pane: poiPane, radius: ps.radius, color: ps.stroke,
+                                             weight: 1, fillColor: ps.fill, fillOpacity: 1,
+                                             opacity: 1});
+        m.feature = f;
+        m.bindTooltip(poiTip(f.properties, ps), {className: "wk-tooltip"});
+        return m;
+      }));
+      return group;
+    });
+  }
+  // vacant shop fronts: few and the point of the map, so never clustered; a diamond
+  function vacancyLayer(key) {
+    var ps = poiStyle(key);
+    var icon = L.divIcon({className: "wk-vacant-icon", iconSize: L.point(13, 13),
+                          html: "<span style='background:" + ps.fill + ";border-color:" +
+                                ps.stroke + "'></span>"});
+    return lazy(function () {
+      return L.layerGroup(poiFeatures(key).map(function (f) {
+        var m = L.marker(latLngOf(f), {icon: icon, keyboard: false});
+        m.feature = f;
+        m.bindTooltip(poiTip(f.properties, ps), {className: "wk-tooltip"});
+        return m;
+      }));
+    });
+  }
+  function areaLayer() {
+    return L.geoJSON(area, {interactive: false, style: function () {
+      return {color: cfg.area.color, weight: cfg.area.width, dashArray: cfg.area.dash,
+              fill: false, opacity: 1};
+    }});
+  }
+  function areaPopup(p) {
+    var facts = [];
+    if (p.l) { facts.push(p.l); }
+    if (p.s !== null && p.s !== undefined) { facts.push(p.s + " " + cfg.text.segments); }
+    if (p.k !== null && p.k !== undefined) { facts.push(fmt(p.k, 1) + " " + cfg.text.streetKm); }
+    return "<div class='wk-tip wk-area-tip'><b>" + (p.n || p.c) + "</b>" +
+      (p.n && p.c ? " <span class='wk-code'>" + p.c + "</span>" : "") +
+      (facts.length ? "<div class='wk-facts'>" + facts.join(" · ") + "</div>" : "") +
+      valueRows(cfg.areas.columns, p.v) + "<div class='wk-note'>" + cfg.areas.note +
+      "</div></div>";
+  }
+  // a popup pans into the part of the map the controls leave free
+  function keepPopupClear(e) {
+    var popup = e.target.getPopup();
+    if (!popup) { return; }
+    var box = map.getContainer().getBoundingClientRect(), left = 10, right = 10;
+    var controls = map.getContainer().querySelectorAll(".leaflet-control");
+    for (var i = 0; i < controls.length; i++) {
+      var r = controls[i].getBoundingClientRect();
+      if (r.height < 0.3 * box.height || r.width > 0.45 * box.width) { continue; }
+      if (r.left - box.left < box.width / 2) { left = Math.max(left, r.right - box.left + 10); }
+      else { right = Math.max(right, box.right - r.left + 10); }
+    }
+    popup.options.autoPanPaddingTopLeft = [left, 10];
+    popup.options.autoPanPaddingBottomRight = [right, 10];
+  }
+  function areasLayer() {
+    // transparent fill: a click anywhere inside opens the popup; kept below the streets so
+    // their tooltips keep working
+    var layer = L.geoJSON(areas, {
+      style: function () {
+        return {color: cfg.areas.color, weight: cfg.areas.width, opacity: 0.9, fill: true,
+                fillColor: cfg.areas.color, fillOpacity: 0, className: "wk-area-shape"};
+      },
+      onEachFeature: function (f, l) {
+        l.on("click", keepPopupClear);  // before Leaflet's own handler: runs first
+        l.bindPopup(function () { return areaPopup(f.properties); },
+                    {minWidth: 340, maxWidth: 400, className: "wk-popup"});
+      }
+    });
+    layer.on("add", function () { layer.bringToBack(); });
+    return layer;
+  }
+
+  // ------------------------------------------------------------------ raster surfaces
+  function rasterLayer(i) {
+    var r = rasters[i];
+    var layer = L.imageOverlay(r.url, r.bounds, {opacity: r.opacity, pane: "wkRasters",
+                                                 interactive: false, className: "wk-raster"});
+    r.layer = layer;
+    return layer;
+  }
+  function setRasterOpacity(i, value) {
+    var r = rasters[i];
+    r.opacity = Math.max(0, Math.min(1, value));
+    if (r.layer) { r.layer.setOpacity(r.opacity); }
+  }
+
+  // --------------------------------------------------------------------------- legend
+  function swatchLine(color, dashed) {
+    return "<span class='wk-line' style='border-top-color:" + color +
+           (dashed ? ";border-top-style:dashed" : "") + "'></span>";
+  }
+  function legendHtml(entry) {
+    var rows = [], i;
+    if (entry.kind === "types") {
+      for (i = 0; i < cfg.types.length; i++) {
+        var ty = cfg.types[i];
+        rows.push("<div class='wk-row" + (ty.present ? "" : " wk-absent") + "'>" +
+                  swatchLine(ty.color) + ty.label + "</div>");
+      }
+      return "<div class='wk-section' data-legend='types'><h4>" + cfg.text.types + "</h4>" +
+             rows.join("") + "</div>";
+    }
+    if (entry.kind === "indicator") {
+      var ind = cfg.indicators[entry.index];
+      for (i = 0; i < ind.classes.length; i++) {
+        rows.push("<div class='wk-row'>" + swatchLine(ind.classes[i].color) +
+                  ind.classes[i].label + "</div>");
+      }
+      if (ind.hasNull) {
+        rows.push("<div class='wk-row'>" + swatchLine(ind.nullColor, true) + ind.nullText +
+                  "</div>");
+      }
+      return "<div class='wk-section' data-legend='" + ind.name + "'><h4>" + ind.title +
+             synTag(ind.synthetic) + "</h4>" + rows.join("") + "</div>";
+    }
+    if (entry.kind === "raster") {
+      var r = rasters[entry.index];
+      for (i = 0; i < r.classes.length; i++) {
+        rows.push("<div class='wk-row'><span class='wk-box' style='background:" +
+                  r.classes[i].color + "'></span>" + r.classes[i].label + "</div>");
+      }
+      var pct = Math.round(r.opacity * 100);
+      return "<div class='wk-section' data-legend='raster-" + r.key + "'><h4>" + r.title +
+             synTag(r.synthetic) + "</h4>" + rows.join("") +
+             (r.note ? "<div class='wk-note'>" + r.note + "</div>" : "") +
+             "<label class='wk-opacity'>" + cfg.text.opacity +
+             " <input type='range' min='0' max='100' step='5' value='" + pct +
+             "' data-raster='" + entry.index + "' aria-label='" + cfg.text.opacity + " " +
+             r.title + "'> <output>" + pct + "%</output></label></div>";
+    }
+    var ps = entry.poi;
+    var mark = entry.kind === "vacancy"
+      ? "<span class='wk-diamond' style='background:" + ps.fill + "'></span>"
+      : "<span class='wk-dot' style='background:" + ps.fill + "'></span>";
+    return "<div class='wk-row'>" + mark + ps.label + "</div>";
+  }
+  // bottom corners stack upwards: the scale first, so it stays at the very bottom
+  var scale = L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
+  var legendControl = L.control({position: "bottomleft"});
+  var legendDiv = null;
+  legendControl.onAdd = function () {
+    legendDiv = L.DomUtil.create("div", "wk-legend leaflet-bar");
+    L.DomEvent.disableScrollPropagation(legendDiv);
+    L.DomEvent.disableClickPropagation(legendDiv);
+    L.DomEvent.on(legendDiv, "input", function (e) {
+      var input = e.target;
+      if (!input || input.getAttribute("data-raster") === null) { return; }
+      setRasterOpacity(Number(input.getAttribute("data-raster")), Number(input.value) / 100);
+      var out = input.parentNode.getElementsByTagName("output")[0];
+      if (out) { out.textContent = input.value + "%"; }
+    });
+    return legendDiv;
+  };
+  legendControl.addTo(map);
+  // the legend may use the height the controls above it leave free
+  function fitLegend() {
+    if (!legendDiv) { return; }
+    var topLeft = map.getContainer().querySelector(".leaflet-top.leaflet-left");
+    var corner = legendDiv.parentNode, scaleDiv = scale.getContainer();
+    // on a narrow screen the bottom-right controls reach under the legend: lift it
+    var bottomRight = map.getContainer().querySelector(".leaflet-bottom.leaflet-right");
+    var lift = 0;
+    if (bottomRight) {
+      var kids = bottomRight.children, legendRight = legendDiv.getBoundingClientRect().right;
+      for (var i = 0; i < kids.length; i++) {
+        if (kids[i].getBoundingClientRect().left < legendRight + 5) {
+          lift = Math.max(lift, bottomRight.getBoundingClientRect().bottom -
+                                kids[i].getBoundingClientRect().top);
+        }
+      }
+    }
+    corner.style.paddingBottom = lift + "px";
+    var used = (topLeft ? topLeft.offsetHeight : 0) + scaleDiv.offsetHeight + lift + 40;
+    legendDiv.style.maxHeight = Math.max(120, map.getSize().y - used) + "px";
+  }
+  function updateLegend() {
+    if (!legendDiv) { return; }
+    // raster and indicator legends first (their layers draw on top), then the types, then
+    // the POIs
+    var indicatorParts = [], typeParts = [], poiRows = [];
+    for (var i = 0; i < legends.length; i++) {
+      var e = legends[i];
+      if (!map.hasLayer(e.layer)) { continue; }
+      var target = e.kind === "poi" || e.kind === "vacancy" ? poiRows
+                 : e.kind === "types" ? typeParts : indicatorParts;
+      target.push(legendHtml(e));
+    }
+    var parts = indicatorParts.concat(typeParts);
+    if (poiRows.length) {
+      parts.push("<div class='wk-section' data-legend='pois'><h4>" + cfg.text.pois + "</h4>" +
+                 poiRows.join("") + "</div>");
+    }
+    if (cfg.privacy) {
+      parts.push("<div class='wk-section wk-privacy' data-legend='privacy'>" + cfg.privacy +
+                 "</div>");
+    }
+    legendDiv.innerHTML = parts.join("");
+    legendDiv.style.display = parts.length ? "" : "none";
+    fitLegend();
+  }
+  map.on("overlayadd overlayremove", updateLegend);
+  map.on("resize", fitLegend);
+
+  // ---------------------------------------------------------------- top-left controls
+  // full screen (where the browser allows it), under the zoom buttons
+  var fullscreenEnabled = document.fullscreenEnabled ||
+                          document.webkitFullscreenEnabled || false;
+  if (fullscreenEnabled) {
+    var fs = L.control({position: "topleft"});
+    fs.onAdd = function () {
+      var bar = L.DomUtil.create("div", "leaflet-bar wk-fullscreen");
+      var a = L.DomUtil.create("a", "", bar);
+      a.href = "#";
+      a.setAttribute("role", "button");
+      a.title = cfg.text.fullscreen;
+      a.setAttribute("aria-label", cfg.text.fullscreen);
+      a.innerHTML = "<svg viewBox='0 0 16 16' width='14' height='14' aria-hidden='true'>" +
+        "<path d='M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4' fill='none' stroke='currentColor' " +
+        "stroke-width='2'/></svg>";
+      L.DomEvent.disableClickPropagation(bar);
+      L.DomEvent.on(a, "click", function (e) {
+        L.DomEvent.preventDefault(e);
+        var el = map.getContainer();
+        var current = document.fullscreenElement || document.webkitFullscreenElement;
+        if (current) {
+          (document.exitFullscreen || document.webkitExitFullscreen).call(document);
+        } else {
+          (el.requestFullscreen || el.webkitRequestFullscreen).call(el);
+        }
+      });
+      return bar;
+    };
+    fs.addTo(map);
+    var onFullscreen = function () {
+      var on = !!(document.fullscreenElement || document.webkitFullscreenElement);
+      L.DomUtil[on ? "addClass" : "removeClass"](map.getContainer(), "wk-is-fullscreen");
+      map.invalidateSize();
+    };
+    document.addEventListener("fullscreenchange", onFullscreen);
+    document.addEventListener("webkitfullscreenchange", onFullscreen);
+  }
+
+  var titleDiv = null;
+  var title = L.control({position: "topleft"});
+  title.onAdd = function () {
+    titleDiv = L.DomUtil.create("div", "wk-title leaflet-bar");
+    titleDiv.innerHTML = "<b>wijkkracht</b> · " + cfg.areaName + "<br><span>" +
+                         cfg.text.title + "</span>";
+    return titleDiv;
+  };
+  title.addTo(map);
+  if (cfg.synthetic) {
+    var notice = L.control({position: "topleft"});
+    notice.onAdd = function () {
+      var div = L.DomUtil.create("div", "wk-synthetic leaflet-bar");
+      div.setAttribute("role", "note");
+      div.innerHTML = "<b>⚠ " + cfg.synthetic.title + "</b><span>" + cfg.synthetic.body +
+                      "</span>";
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    notice.addTo(map);
+    map.attributionControl.addAttribution("<b class='wk-syn-attr'>" +
+                                          cfg.synthetic.attribution + "</b>");
+  }
+  map.attributionControl.addAttribution(cfg.attribution);
+
+  // ---------------------------------------------------------------------- street search
+  function normalise(s) {
+    s = String(s).toLowerCase();
+    if (s.normalize) { s = s.normalize("NFD").replace(/[\u0300-\u036f]/g, ""); }
+    return s.replace(/\s+/g, " ").trim();
+  }
+  var streetIndex = (function () {
+    var byKey = {}, list = [];
+    for (var i = 0; i < streets.features.length; i++) {
+      var n = streets.features[i].properties.n;
+      if (!n) { continue; }
+      var name = unescapeHtml(n), key = normalise(name);
+      if (!byKey[key]) { byKey[key] = {name: name, key: key, items: []}; list.push(byKey[key]); }
+      byKey[key].items.push(i);
+    }
+    list.sort(function (a, b) { return a.key < b.key ? -1 : a.key > b.key ? 1 : 0; });
+    return list;
+  })();
+  var highlight = null;
+  function clearHighlight() {
+    if (highlight) { map.removeLayer(highlight); highlight = null; }
+  }
+  function showStreet(entry) {
+    clearHighlight();
+    var fc = {type: "FeatureCollection", features: entry.items.map(function (i) {
+      return streets.features[i];
+    })};
+    var halo = L.geoJSON(fc, {pane: "wkHighlight", interactive: false, style: function () {
+      return {color: cfg.highlight.halo, weight: cfg.typeWidth + 10, opacity: 0.9,
+              lineCap: "round", lineJoin: "round"};
+    }});
+    var core = L.geoJSON(fc, {pane: "wkHighlight", interactive: false, style: function () {
+      return {color: cfg.highlight.core, weight: cfg.typeWidth + 4, opacity: 1,
+              lineCap: "round", lineJoin: "round"};
+    }});
+    highlight = L.featureGroup([halo, core]).addTo(map);
+    var free = clearArea();
+    map.fitBounds(halo.getBounds(), {maxZoom: 17, paddingTopLeft: [free.left, free.top],
+                                     paddingBottomRight: [free.right, 20]});
+    return entry.items.length;
+  }
+  function clearArea() {
+    // padding that keeps a zoomed-to street clear of the controls on both sides
+    var size = map.getSize(), left = 20, right = 20;
+    var corners = [[".leaflet-top.leaflet-left", "left"], [".leaflet-top.leaflet-right", "right"]];
+    for (var i = 0; i < corners.length; i++) {
+      var el = map.getContainer().querySelector(corners[i][0]);
+      var w = el ? el.offsetWidth + 20 : 20;
+      if (corners[i][1] === "left") { left = w; } else { right = w; }
+    }
+    if (left + right > size.x * 0.7) {
+      var k = size.x * 0.7 / (left + right);
+      left *= k;
+      right *= k;
+    }
+    return {left: left, right: right, top: 20};
+  }
+  var search = L.control({position: "topleft"});
+  search.onAdd = function () {
+    var div = L.DomUtil.create("div", "wk-search leaflet-bar");
+    div.setAttribute("role", "search");
+    var input = L.DomUtil.create("input", "", div);
+    input.type = "search";
+    input.placeholder = unescapeHtml(cfg.text.searchPlaceholder);
+    input.setAttribute("aria-label", unescapeHtml(cfg.text.searchPlaceholder));
+    input.setAttribute("autocomplete", "off");
+    var list = L.DomUtil.create("ul", "wk-search-list", div);
+    list.setAttribute("role", "listbox");
+    var status = L.DomUtil.create("div", "wk-search-status", div);
+    status.setAttribute("aria-live", "polite");
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    var matches = [];
+    function choose(entry) {
+      var n = showStreet(entry);
+      input.value = entry.name;
+      list.innerHTML = "";
+      status.textContent = entry.name + ": " + n + " " + unescapeHtml(cfg.text.segments);
+    }
+    function update() {
+      var q = normalise(input.value);
+      list.innerHTML = "";
+      status.textContent = "";
+      matches = [];
+      if (q.length < 2) { if (!q) { clearHighlight(); } return; }
+      var starts = [], inside = [];
+      for (var i = 0; i < streetIndex.length; i++) {
+        var at = streetIndex[i].key.indexOf(q);
+        if (at === 0) { starts.push(streetIndex[i]); } else if (at > 0) { inside.push(streetIndex[i]); }
+      }
+      matches = starts.concat(inside);
+      if (!matches.length) { status.textContent = unescapeHtml(cfg.text.searchNone); return; }
+      for (var j = 0; j < Math.min(matches.length, 8); j++) {
+        var li = L.DomUtil.create("li", "", list);
+        li.setAttribute("role", "option");
+        li.textContent = matches[j].name;  // text, never HTML: a name is user content
+        li.setAttribute("data-index", j);
+        L.DomEvent.on(li, "click", function (e) {
+          choose(matches[Number(e.currentTarget.getAttribute("data-index"))]);
+        });
+      }
+      if (matches.length > 8) {
+        var more = L.DomUtil.create("li", "wk-search-more", list);
+        more.textContent = "+" + (matches.length - 8);
+      }
+    }
+    L.DomEvent.on(input, "input", update);
+    L.DomEvent.on(input, "keydown", function (e) {
+      if (e.key === "Enter" && matches.length) { L.DomEvent.preventDefault(e); choose(matches[0]); }
+      if (e.key === "Escape") { input.value = ""; update(); }
+    });
+    return div;
+  };
+  if (streetIndex.length) { search.addTo(map); }
+
+  // ------------------------------------------------------------------- data sources
+  // a button at the bottom right; the list opens as a dialog over the map
+  var sourcesDialog = null;
+  function sourcesHtml() {
+    var rows = [];
+    for (var i = 0; i < cfg.sources.length; i++) {
+      var s = cfg.sources[i], facts = [];
+      if (s.date) { facts.push(cfg.text.date + ": " + s.date); }
+      if (s.licence) { facts.push(cfg.text.licence + ": " + s.licence); }
+      rows.push("<li><b>" + s.name + "</b>" + synTag(s.synthetic) +
+                (facts.length ? "<div>" + facts.join("; ") + "</div>" : "") +
+                (s.attribution ? "<div class='wk-src-attr'>" + s.attribution + "</div>" : "") +
+                "</li>");
+    }
+    var baseRows = [];
+    for (i = 0; i < cfg.basemaps.length; i++) {
+      var b = cfg.basemaps[i];
+      if (!b.url) { continue; }
+      baseRows.push("<li><b>" + b.label + "</b><div>" + cfg.text.licence + ": " + b.licence +
+                    "</div></li>");
+    }
+    return "<h4>" + cfg.text.dataSources + "</h4><ul>" + rows.join("") + "</ul>" +
+      (baseRows.length ? "<h4>" + cfg.text.basemaps + "</h4><ul>" + baseRows.join("") + "</ul>"
+                       : "");
+  }
+  function closeSources() {
+    if (sourcesDialog) { sourcesDialog.style.display = "none"; }
+    var button = map.getContainer().querySelector(".wk-sources-button");
+    if (button) { button.setAttribute("aria-expanded", "false"); }
+  }
+  function openSources() {
+    if (!sourcesDialog) {
+      sourcesDialog = L.DomUtil.create("div", "wk-sources-panel", map.getContainer());
+      sourcesDialog.setAttribute("role", "dialog");
+      sourcesDialog.setAttribute("aria-label", unescapeHtml(cfg.text.sources));
+      var close = L.DomUtil.create("a", "wk-sources-close", sourcesDialog);
+      close.href = "#";
+      close.setAttribute("role", "button");
+      close.setAttribute("aria-label", "×");
+      close.innerHTML = "&times;";
+      var body = L.DomUtil.create("div", "wk-sources-body", sourcesDialog);
+      body.innerHTML = sourcesHtml();
+      L.DomEvent.disableClickPropagation(sourcesDialog);
+      L.DomEvent.disableScrollPropagation(sourcesDialog);
+      L.DomEvent.on(close, "click", function (e) { L.DomEvent.preventDefault(e); closeSources(); });
+    }
+    sourcesDialog.style.display = "";
+    var button = map.getContainer().querySelector(".wk-sources-button");
+    if (button) { button.setAttribute("aria-expanded", "true"); }
+  }
+  L.DomEvent.on(document, "keydown", function (e) {
+    if (e.key === "Escape" && sourcesDialog && sourcesDialog.style.display !== "none") {
+      closeSources();
+    }
+  });
+  var sourcesControl = L.control({position: "bottomright"});
+  sourcesControl.onAdd = function () {
+    var div = L.DomUtil.create("div", "wk-sources leaflet-bar");
+    var button = L.DomUtil.create("a", "wk-sources-button", div);
+    button.href = "#";
+    button.setAttribute("role", "button");
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-haspopup", "dialog");
+    button.innerHTML = cfg.text.sources;
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.on(button, "click", function (e) {
+      L.DomEvent.preventDefault(e);
+      if (sourcesDialog && sourcesDialog.style.display !== "none") { closeSources(); }
+      else { openSources(); }
+    });
+    return div;
+  };
+  sourcesControl.addTo(map);
+
+  // the layer control may use the height the bottom-right controls leave free (it scrolls)
+  function fitControl(ctrl) {
+    if (!ctrl || !ctrl._section) { return; }
+    var section = ctrl._section, box = map.getContainer().getBoundingClientRect();
+    var bottomRight = map.getContainer().querySelector(".leaflet-bottom.leaflet-right");
+    var below = bottomRight ? box.bottom - bottomRight.getBoundingClientRect().top : 0;
+    var top = ctrl.getContainer().getBoundingClientRect().top - box.top;
+    var room = Math.max(100, box.height - top - below - 24);
+    section.style.height = "";
+    if (section.scrollHeight > room) {
+      section.style.height = room + "px";
+      L.DomUtil.addClass(section, "leaflet-control-layers-scrollbar");
+    } else {
+      L.DomUtil.removeClass(section, "leaflet-control-layers-scrollbar");
+    }
+  }
+
+  // ------------------------------------------------------------------------- base maps
+  // the surroundings drawn from the data (for "none", and when no tiles can be reached):
+  // the study area, the streets as grey casings and the building points, on one canvas per
+  // tile, from coordinates projected once
+  function contextBase() {
+    var C = cfg.context, pts = [], lines = [], polys = [];
+    var b = context.b || [], x = 0, y = 0;
+    for (var i = 0; i + 1 < b.length; i += 2) {
+      x += b[i];
+      y += b[i + 1];
+      pts.push(map.project([y / 1e5, x / 1e5], 0));
+    }
+    function proj(ring) {
+      return ring.map(function (c) { return map.project([c[1], c[0]], 0); });
+    }
+    function bbox(ps) {
+      var box = [Infinity, Infinity, -Infinity, -Infinity];
+      for (var k = 0; k < ps.length; k++) {
+        box[0] = Math.min(box[0], ps[k].x); box[1] = Math.min(box[1], ps[k].y);
+        box[2] = Math.max(box[2], ps[k].x); box[3] = Math.max(box[3], ps[k].y);
+      }
+      return box;
+    }
+    function addGeometry(g, into) {
+      if (!g) { return; }
+      var parts = g.type === "LineString" ? [g.coordinates]
+        : g.type === "MultiLineString" ? g.coordinates
+        : g.type === "Polygon" ? [g.coordinates]
+        : g.type === "MultiPolygon" ? g.coordinates : [];
+      for (var k = 0; k < parts.length; k++) {
+        var rings = g.type.indexOf("Polygon") >= 0 ? parts[k].map(proj) : [proj(parts[k])];
+        into.push({rings: rings, box: bbox(rings[0])});
+      }
+    }
+    for (i = 0; i < streets.features.length; i++) { addGeometry(streets.features[i].geometry, lines); }
+    for (i = 0; i < area.features.length; i++) { addGeometry(area.features[i].geometry, polys); }
+    var grid = L.GridLayer.extend({
+      createTile: function (coords) {
+        var tile = document.createElement("canvas"), size = this.getTileSize();
+        tile.width = size.x;
+        tile.height = size.y;
+        var ctx = tile.getContext("2d"), k = Math.pow(2, coords.z);
+        var x0 = coords.x * size.x, y0 = coords.y * size.y, m = 12;
+        function visible(box) {
+          return box[2] * k >= x0 - m && box[0] * k <= x0 + size.x + m &&
+                 box[3] * k >= y0 - m && box[1] * k <= y0 + size.y + m;
+        }
+        function trace(ring, close) {
+          for (var j = 0; j < ring.length; j++) {
+            var px = ring[j].x * k - x0, py = ring[j].y * k - y0;
+            if (j === 0) { ctx.moveTo(px, py); } else { ctx.lineTo(px, py); }
+          }
+          if (close) { ctx.closePath(); }
+        }
+        ctx.fillStyle = C.area;
+        for (var a = 0; a < polys.length; a++) {
+          if (!visible(polys[a].box)) { continue; }
+          ctx.beginPath();
+          for (var r = 0; r < polys[a].rings.length; r++) { trace(polys[a].rings[r], true); }
+          ctx.fill("evenodd");
+        }
+        ctx.fillStyle = C.building;
+        var rad = coords.z >= 17 ? 2.2 : coords.z >= 15 ? 1.5 : 1;
+        for (var p = 0; p < pts.length; p++) {
+          var px = pts[p].x * k - x0, py = pts[p].y * k - y0;
+          if (px < -3 || py < -3 || px > size.x + 3 || py > size.y + 3) { continue; }
+          ctx.fillRect(px - rad, py - rad, 2 * rad, 2 * rad);
+        }
+        ctx.strokeStyle = C.street;
+        ctx.lineCap = "round";
+        ctx.lineJoin = "round";
+        ctx.lineWidth = cfg.typeWidth + (coords.z >= 16 ? 6 : 3);
+        ctx.beginPath();
+        for (var s = 0; s < lines.length; s++) {
+          if (visible(lines[s].box)) { trace(lines[s].rings[0], false); }
+        }
+        ctx.stroke();
+        return tile;
+      }
+    });
+    var layer = new grid({pane: "wkContext", maxZoom: cfg.maxZoom,
+                          attribution: cfg.contextAttribution});
+    layer.on("add", function () { L.DomUtil.addClass(map.getContainer(), "wk-nobase"); });
+    layer.on("remove", function () { L.DomUtil.removeClass(map.getContainer(), "wk-nobase"); });
+    return layer;
+  }
+  var baseLayers = [], contextLayer = null, fellBack = false;
+  function note(text) {
+    var n = L.control({position: "bottomright"});
+    n.onAdd = function () {
+      var div = L.DomUtil.create("div", "wk-basenote leaflet-bar");
+      div.setAttribute("role", "status");
+      div.innerHTML = text;
+      return div;
+    };
+    n.addTo(map);
+    setTimeout(function () { n.remove(); fitLegend(); }, 8000);
+    fitLegend();
+  }
+  function tileBase(b) {
+    var layer = L.tileLayer(b.url, {attribution: b.attribution, maxNativeZoom: b.maxNativeZoom,
+                                    maxZoom: cfg.maxZoom, opacity: b.opacity});
+    var loaded = 0, failed = 0;
+    layer.on("add", function () { loaded = 0; failed = 0; });
+    layer.on("tileload", function () { loaded += 1; });
+    layer.on("tileerror", function () {
+      failed += 1;
+      // nothing loads (offline, or the server blocked): draw the surroundings instead
+      if (loaded === 0 && failed === 3 && map.hasLayer(layer) && contextLayer) {
+        setTimeout(function () {
+          if (!map.hasLayer(layer)) { return; }
+          map.removeLayer(layer);
+          map.addLayer(contextLayer);
+          if (!fellBack) { fellBack = true; note(cfg.text.baseUnreachable); }
+        }, 0);
+      }
+    });
+    return layer;
+  }
+  function addBaseLayers(ctrl) {
+    for (var i = 0; i < cfg.basemaps.length; i++) {
+      var b = cfg.basemaps[i];
+      var layer = b.url ? tileBase(b) : (contextLayer = contextBase());
+      baseLayers.push(layer);
+      if (ctrl) { ctrl.addBaseLayer(layer, b.label); }
+      if (b.key === cfg.basemap) { layer.addTo(map); }
+    }
+  }
+
+  // headings in the layer control (Leaflet rebuilds its list now and then: add them again)
+  function addHeadings(ctrl) {
+    var list = ctrl._overlaysList;
+    if (!list) { return; }
+    var labels = list.getElementsByTagName("label"), seen = {}, heads = [];
+    for (var i = 0; i < labels.length; i++) {
+      var input = labels[i].getElementsByTagName("input")[0];
+      var group = input ? controlGroups[input.layerId] : undefined;
+      if (!group || seen[group.key]) { continue; }
+      seen[group.key] = true;
+      if (group.label) { heads.push([group, labels[i]]); }
+    }
+    for (i = 0; i < heads.length; i++) {
+      var h = L.DomUtil.create("div", "wk-ctl-group");
+      h.innerHTML = heads[i][0].label + synTag(heads[i][0].synthetic);
+      list.insertBefore(h, heads[i][1]);
+    }
+    var bases = ctrl._baseLayersList;
+    if (bases && bases.firstChild) {
+      var bh = L.DomUtil.create("div", "wk-ctl-group");
+      bh.innerHTML = cfg.text.basemaps;
+      bases.insertBefore(bh, bases.firstChild);
+    }
+  }
+  // fit the study area into the part of the map the controls leave free
+  function fit(ctrl) {
+    var size = map.getSize();
+    var left = Math.max(titleDiv ? titleDiv.offsetWidth : 0,
+                        legendDiv ? legendDiv.offsetWidth : 0) + 20;
+    var right = (ctrl ? ctrl.getContainer().offsetWidth : 0) + 20;
+    if (left + right > size.x * 0.6) {
+      var k = size.x * 0.6 / (left + right);
+      left *= k;
+      right *= k;
+    }
+    map.fitBounds(cfg.bounds, {paddingTopLeft: [left, 10], paddingBottomRight: [right, 10],
+                               animate: false});
+  }
+
+  return {
+    streetLayer: function (which, group) {
+      var layer = remember(streetLayer(which), group);
+      legends.push(which === "types" ? {kind: "types", layer: layer}
+                                      : {kind: "indicator", index: which, layer: layer});
+      return layer;
+    },
+    poiLayer: function (key, group) {
+      var layer = remember(key === "vacant" ? vacancyLayer(key) : clusterLayer(key), group);
+      legends.push({kind: key === "vacant" ? "vacancy" : "poi", poi: poiStyle(key),
+                    layer: layer});
+      return layer;
+    },
+    rasterLayer: function (i, group) {
+      var layer = remember(rasterLayer(i), group);
+      legends.push({kind: "raster", index: i, layer: layer});
+      return layer;
+    },
+    areaLayer: function (group) { return remember(areaLayer(), group); },
+    areasLayer: function (group) { return remember(areasLayer(), group); },
+    finish: function (ctrl) {
+      addBaseLayers(ctrl);
+      if (ctrl && ctrl._update) {
+        var update = ctrl._update;
+        ctrl._update = function () {
+          var out = update.apply(this, arguments);
+          addHeadings(this);
+          fitControl(this);
+          return out;
+        };
+        ctrl._update();
+        var expand = ctrl._expandIfNotCollapsed;
+        if (expand) {
+          ctrl._expandIfNotCollapsed = function () {
+            var out = expand.apply(this, arguments);
+            fitControl(this);
+            return out;
+          };
+        }
+        map.on("resize", function () { fitControl(ctrl); });
+      }
+      updateLegend();
+      fit(ctrl);
+      map.getContainer().setAttribute("data-wk-ready", "1");
+    },
+    refreshLegend: updateLegend,
+    setRasterOpacity: setRasterOpacity,
+    findStreet: function (text) {
+      var q = normalise(text);
+      for (var i = 0; i < streetIndex.length; i++) {
+        if (streetIndex[i].key === q) { return showStreet(streetIndex[i]); }
+      }
+      return 0;
+    }
+  };
+}
