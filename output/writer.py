@@ -36,7 +36,8 @@ def _plain_name(name: str, what: str) -> None:
 
 def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str], *, lang: str = "nl",
                   basename: str = "wijkkracht",
-                  extra: Mapping[str, ExtraFile] | None = None) -> dict[str, Path]:
+                  extra: Mapping[str, ExtraFile] | None = None,
+                  offline: bool = False) -> dict[str, Path]:
     """Write ``<basename>.gpkg``, ``<basename>.html`` (and ``extra`` files) into ``out_dir``.
 
     With ``result.rasters`` (``analyse(..., rasters=True)``) also one Cloud Optimized GeoTIFF
@@ -61,6 +62,9 @@ def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str], *, la
         More files of the same run, ``{kind: (file name, write)}``, e.g. ``{"problems":
         ("wijkkracht_establishment_problems.csv", lambda p: write_problems_file(p, ...))}``.
         ``write`` gets a temporary path with the file name's suffix and must create it.
+    offline
+        Write a map that needs no network: Leaflet inlined, the surroundings drawn from the
+        data (see :func:`wijkkracht.output.webmap.build_webmap`).
 
     Returns
     -------
@@ -85,7 +89,7 @@ def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str], *, la
     paths = {"gpkg": folder / f"{basename}.gpkg", "html": folder / f"{basename}.html"}
     writes: list[tuple[Path, Callable[[Path], object]]] = [
         (paths["gpkg"], lambda tmp: write_gpkg_file(result, tmp, lang=lang)),
-        (paths["html"], lambda tmp: write_webmap_file(result, tmp, lang=lang)),
+        (paths["html"], lambda tmp: write_webmap_file(result, tmp, lang=lang, offline=offline)),
     ]
     if result.rasters:
         from .geotiff import raster_writes
