@@ -1,0 +1,67 @@
+"""``wijkkracht demo --report`` and ``wijkkracht report --from``: real runs, real files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wijkkracht.cli import main
+
+from .test_report_support import key_figures
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report-cli") / "out"
+    assert main(["demo", "--out", str(out), "--name", "kanaleneiland", "--report", "-q"]) == 0
+    return out
+
+
+def test_demo_report_is_written_with_the_other_outputs(demo_run: Path) -> None:
+    assert sorted(p.name for p in demo_run.iterdir()) == [
+        "kanaleneiland.gpkg", "kanaleneiland.html", "kanaleneiland_report.html"]
+    page = (demo_run / "kanaleneiland_report.html").read_text(encoding="utf-8")
+    assert 'id="synthetic-notice"' in page
+    assert 'src="kanaleneiland.html"' in page  # the map written beside it
+    assert key_figures(page)["Straatsegmenten"][0] == "2229"
+
+
+def test_report_from_the_geopackage_is_the_runs_report(demo_run: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture) -> None:
+    gpkg = demo_run / "kanaleneiland.gpkg"
+    assert main(["report", "--from", str(gpkg), "--out", str(tmp_path)]) == 0
+    # the folder had no map: it is written too, so that the report's frame and link work
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kanaleneiland.html",
+                                                          "kanaleneiland_report.html"]
+    assert (tmp_path / "kanaleneiland_report.html").read_bytes() == \
+        (demo_run / "kanaleneiland_report.html").read_bytes()
+    assert "kanaleneiland_report.html" in capsys.readouterr().err
+    # beside the GeoPackage (the default), in English and under another name, keeping the map
+    before = (demo_run / "kanaleneiland.html").read_bytes()
+    assert main(["report", "--from", str(gpkg), "--lang", "en", "--name", "kanaleneiland",
+                 "-q"]) == 0
+    assert (demo_run / "kanaleneiland.html").read_bytes() == before
+    page = (demo_run / "kanaleneiland_report.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page and key_figures(page)["Street segments"][0] == "2229"
+
+
+def test_report_errors_are_one_line(demo_run: Path, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture) -> None:
+    assert main(["report", "--from", str(tmp_path / "nothing.gpkg")]) == 1
+    err = capsys.readouterr().err
+    assert err.strip().count("\n") == 0 and "nothing.gpkg: no such file" in err
+    assert main(["report", "--from", str(demo_run / "kanaleneiland.gpkg"),
+                 "--out", str(tmp_path), "--area-code", "BU00000000"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip().count("\n") == 0 and "no area summary" in err
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_report_help() -> None:
+    proc = subprocess.run([sys.executable, "-m", "wijkkracht", "report", "--help"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0
+    assert "--from GPKG" in proc.stdout and "--map" in proc.stdout
