@@ -78,6 +78,9 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                    help="base name of the output files (default: wijkkracht)")
     p.add_argument("--lang", choices=("nl", "en"), default="nl",
                    help="language of map labels and legends (default: nl)")
+    p.add_argument("--offline", action="store_true",
+                   help="a map that works without internet: Leaflet inlined in NAME.html, the "
+                        "surroundings drawn from the data instead of a tile base map")
     p.add_argument("-k", "--types", type=int, default=None, metavar="K",
                    help="number of opportunity types (default: chosen by silhouette in --k-range)")
     p.add_argument("--k-range", default="3-8", metavar="MIN-MAX",
@@ -440,7 +443,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .output.report_cli import report_outputs
 
         paths = write_outputs(result, args.out, lang=args.lang, basename=args.name,
-                              extra={**_extra_outputs(args), **report_outputs(args, result)})
+                              extra={**_extra_outputs(args), **report_outputs(args, result)},
+                              offline=args.offline)
     except WijkkrachtError as exc:
         progress.finish()
         if args.verbose:
