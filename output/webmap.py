@@ -932,8 +932,8 @@ def surface_overlay(surface: Any, lang: str = "nl", *,
     """
     from pyproj import Transformer
     from rasterio.crs import CRS
-    from rasterio.transform import Affine, array_bounds
-    from rasterio.warp import Resampling, calculate_default_transform, reproject
+    from rasterio.transform import Affine
+    from rasterio.warp import Resampling, reproject
 
     from ..styles import raster_style
 
@@ -951,17 +951,28 @@ def surface_overlay(surface: Any, lang: str = "nl", *,
     src_crs = CRS.from_user_input(surface.crs)
     src_transform = Affine.from_gdal(*surface.transform)
     h, w = values.shape
-    left, bottom, right, top = array_bounds(h, w, src_transform)
+    left, top = src_transform.c, src_transform.f
+    right, bottom = left + w * src_transform.a, top + h * src_transform.e
+    # the grid in web Mercator: the bounds of the (densified) outline; cells of the source
+    # size there (the Mercator scale at the middle), divided by the oversampling
+    to_web = Transformer.from_crs(src_crs.to_wkt(), 3857, always_xy=True)
+    west, south, east, north = to_web.transform_bounds(left, bottom, right, top,
+                                                       densify_pts=21)
+    mid_lat = Transformer.from_crs(3857, _WGS84, always_xy=True).transform(
+        0.0, (south + north) / 2)[1]
+    cell = abs(src_transform.a) / math.cos(math.radians(mid_lat))
+    k = max(1.0, min(float(_RASTER_OVERSAMPLE),
+                     _RASTER_MAX_PX * cell / max(east - west, north - south)))
+    res = cell / k
+    dw, dh = math.ceil((east - west) / res), math.ceil((north - south) / res)
+    dst_transform = Affine(res, 0.0, west, 0.0, -res, north)
     web = CRS.from_epsg(3857)
-    t0, w0, h0 = calculate_default_transform(src_crs, web, w, h, left, bottom, right, top)
-    k = max(1.0, min(float(_RASTER_OVERSAMPLE), _RASTER_MAX_PX / max(w0, h0)))
-    dst_transform, dw, dh = calculate_default_transform(
-        src_crs, web, w, h, left, bottom, right, top, resolution=(t0.a / k, -t0.e / k))
     image = np.zeros((dh, dw), np.uint8)
     reproject(index, image, src_transform=src_transform, src_crs=src_crs, src_nodata=0,
               dst_transform=dst_transform, dst_crs=web, dst_nodata=0,
               resampling=Resampling.nearest)
-    west, south, east, north = array_bounds(dh, dw, dst_transform)
+    west, north = dst_transform.c, dst_transform.f
+    east, south = west + dw * dst_transform.a, north + dh * dst_transform.e
     to_wgs = Transformer.from_crs(3857, _WGS84, always_xy=True)
     (lon0, lon1), (lat0, lat1) = to_wgs.transform([west, east], [south, north])
     return {

@@ -90,6 +90,14 @@ def osm_result() -> AnalysisResult:
     return result
 
 
+@cache
+def raster_result() -> AnalysisResult:
+    """The demo (SYNTHETIC BAG/KvK layers) with its intensity surfaces (``rasters=True``)."""
+    from wijkkracht.core.pipeline import analyse_demo
+
+    return analyse_demo(rasters=True)
+
+
 def with_metadata(result: AnalysisResult, **changes: Any) -> AnalysisResult:
     """A shallow copy of ``result`` with some metadata keys replaced (None: removed)."""
     meta = {k: (dict(v) if isinstance(v, dict) else v) for k, v in result.metadata.items()}
@@ -126,20 +134,33 @@ def blank_png() -> bytes:
 
 
 class Page:
-    """A Playwright page that records every error and routes every request offline."""
+    """A Playwright page that records every error and routes every request offline.
+
+    ``network=True``: CDN assets are served from the local copies (``asset_for``), tiles as a
+    blank PNG (``tiles="blank"``) or refused (``tiles="fail"``: counted in
+    :attr:`tile_failures`, not as errors); any other request is an error. ``network=False``:
+    the browser context is offline and every request but the page itself is refused and
+    recorded as an error.
+    """
 
     def __init__(self, browser: Any, asset_for: Callable[[str], Path | None],
-                 screenshots: Path, viewport: dict[str, int] | None = None) -> None:
+                 screenshots: Path, viewport: dict[str, int] | None = None, *,
+                 network: bool = True, tiles: str = "blank") -> None:
         self.errors: list[str] = []
         self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        self.tile_failures = 0
         self.asset_for = asset_for
         self.screenshots = screenshots
         self.blank = blank_png()
-        self.page = browser.new_page(viewport=viewport or VIEWPORT)
+        self.network = network
+        self.tiles = tiles
+        self.url: str | None = None
+        self.context = browser.new_context(viewport=viewport or VIEWPORT, offline=not network)
+        self.page = self.context.new_page()
         self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
         self.page.on("console", self._console)
-        self.page.on("requestfailed",
-                     lambda req: self.errors.append(f"request failed: {req.url} {req.failure}"))
+        self.page.on("requestfailed", self._failed)
         self.page.on("dialog", self._dialog)
         self.page.route("**/*", self._route)
 
@@ -151,8 +172,25 @@ class Page:
         self.dialogs.append(dialog.message)
         dialog.dismiss()
 
+    def _is_tile(self, url: str) -> bool:
+        return any(host in url for host in TILE_HOSTS)
+
+    def _failed(self, request: Any) -> None:
+        if self.network and self.tiles == "fail" and self._is_tile(request.url):
+            self.tile_failures += 1
+            return
+        self.errors.append(f"request failed: {request.url} {request.failure}")
+
     def _route(self, route: Any) -> None:
         url = route.request.url
+        self.requests.append(url)
+        if not self.network:
+            if url == self.url:
+                route.continue_()
+                return
+            self.errors.append(f"request with the network off: {url}")
+            route.abort()
+            return
         if url.startswith("file://"):
             route.continue_()
             return
@@ -163,17 +201,25 @@ class Page:
                           content_type=CONTENT_TYPES.get(local.suffix, "application/octet-stream"),
                           headers={"Access-Control-Allow-Origin": "*"})
             return
-        if any(host in url for host in TILE_HOSTS):
-            route.fulfill(body=self.blank, content_type="image/png")
+        if self._is_tile(url):
+            if self.tiles == "fail":
+                route.abort("internetdisconnected")
+            else:
+                route.fulfill(body=self.blank, content_type="image/png")
             return
         self.errors.append(f"unexpected request: {url}")
         route.abort()
 
     def open(self, html: Path) -> None:
-        self.page.goto(html.resolve().as_uri())
-        self.page.wait_for_selector("path.leaflet-interactive", state="attached")
+        self.url = html.resolve().as_uri()
+        self.page.goto(self.url)
+        self.page.wait_for_selector(".leaflet-container[data-wk-ready]", state="attached")
         self.page.wait_for_selector(".wk-legend h4")
         self.page.wait_for_timeout(200)
+
+    def close(self) -> None:
+        self.page.close()
+        self.context.close()
 
     def screenshot(self, name: str) -> np.ndarray:
         path = self.screenshots / name
