@@ -287,3 +287,12 @@ def test_analyse_with_rasters_and_areas() -> None:
     assert areas.attrs["labels"]["mixed_use_diversity_raster_mean"]["nl"].startswith(
         "Functiemenging")
     assert analyse_demo(synthetic_bag=False).rasters == {}
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from wijkkracht.core import rasters
+
+    result = doctest.testmod(rasters, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 3 and result.failed == 0
