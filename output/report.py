@@ -711,7 +711,8 @@ def _svg(fig: Any, salt: str, *, round_paths: bool = False) -> str:
     # scale with the page: width from CSS, height from the viewBox
     text = re.sub(r'^<svg([^>]*?) width="([\d.]+)pt" height="([\d.]+)pt"',
                   lambda m: f'<svg{m.group(1)} class="wk-svg" role="img" '
-                            f'style="max-width:{float(m.group(2)) * 4 / 3:.0f}px"',
+                            f'style="max-width:{float(m.group(2)) * 4 / 3:.0f}px;'
+                            f'--wk-aspect:{float(m.group(3)) / float(m.group(2)):.3f}"',
                   text, count=1)
     return text
 
@@ -956,8 +957,9 @@ th, td { text-align: left; vertical-align: top; padding: 5px 8px;
 th { background: #f0f2f4; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
-.wk-key td:first-child { width: 36%%; }
-.wk-key td:nth-child(2) { width: 22%%; }
+table.wk-key { table-layout: fixed; }
+.wk-key th:first-child { width: 38%%; } .wk-key th:nth-child(2) { width: 22%%; }
+.wk-key td.wk-wrap { white-space: normal; }
 table.wk-defs { table-layout: fixed; }
 .wk-defs th:first-child { width: 25%%; } .wk-defs th:nth-child(2) { width: 13%%; }
 .wk-defs th:nth-child(4) { width: 19%%; }
@@ -988,11 +990,15 @@ figure { margin: 10px 0 14px; }
 .wk-frame { width: 100%%; height: 560px; border: 1px solid var(--wk-line); display: block; }
 nav.wk-pages { font-size: 13.5px; margin: 4px 0 10px; }
 nav.wk-pages a { margin-right: 10px; }
-.wk-foot-synthetic { display: none; }
 .wk-small { font-size: 12.5px; }
 code { font-size: 12.5px; background: #f0f2f4; padding: 0 3px; border-radius: 2px; }
 @media (max-width: 700px) { main { padding: 16px; } .wk-frame { height: 420px; } }
-@page { size: A4; margin: 14mm 13mm 16mm; }
+@page { size: A4; margin: 14mm 13mm 16mm;
+  @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #5a6169;
+    font-family: Arial, "Helvetica Neue", "DejaVu Sans", sans-serif; }
+  @bottom-left { content: %(footer)s; font-size: 8pt; color: %(footer_color)s;
+    font-weight: %(footer_weight)s; font-family: Arial, "Helvetica Neue", "DejaVu Sans",
+    sans-serif; } }
 @media print {
   body { background: #fff; font-size: 10.5pt; }
   main { max-width: none; padding: 0; }
@@ -1002,13 +1008,33 @@ code { font-size: 12.5px; background: #f0f2f4; padding: 0 3px; border-radius: 2p
   figure, tr, .wk-keep, .wk-synthetic { break-inside: avoid; page-break-inside: avoid; }
   .wk-screen { display: none !important; }
   a { color: inherit; text-decoration: none; }
-  .wk-foot-synthetic { display: block; position: fixed; bottom: 0; left: 0; right: 0;
-    text-align: center; font-size: 8.5pt; font-weight: 700; color: var(--wk-notice); }
   table { font-size: 9.5pt; }
   .wk-key td.num { font-size: 10.5pt; }
+  .wk-map svg { width: min(100%%, calc(165mm / var(--wk-aspect, 1))) !important; margin: 0 auto; }
 }
 @media screen { .wk-print { display: none; } }
 """
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal that cannot end the string or the style element."""
+    out = []
+    for ch in text:
+        if ch.isalnum() or ch in " .,:;-–—()/'⚠·_":
+            out.append(ch)
+        else:
+            out.append(f"\\{ord(ch):x} ")
+    return '"' + "".join(out) + '"'
+
+
+def _css(place: str, kinds: Sequence[str], t: Mapping[str, str]) -> str:
+    """The page's style sheet. Printed pages carry the page number and, for SYNTHETIC
+    inputs, the notice in their foot (CSS page-margin boxes), else the place and the tool."""
+    foot = (f"⚠ {t['synthetic_foot'].format(what=_what(kinds))}" if kinds
+            else f"{place} · wijkkracht")
+    return _CSS % {"notice": synthetic_notice_color(), "footer": _css_string(foot),
+                   "footer_color": synthetic_notice_color() if kinds else "#5a6169",
+                   "footer_weight": 700 if kinds else 400}
 
 
 def _tag(on: bool, t: Mapping[str, str]) -> str:
@@ -1068,7 +1094,7 @@ def _key_figures_html(fig: Mapping[str, Any], scope: _Scope, types: list[dict[st
     present = [r for r in types if r["length_m"] > 0]
     if present:
         main = max(present, key=lambda r: r["length_m"])
-        rows.append(f"<tr><td>{_esc(t['main_type'])}</td><td class=\"num\">"
+        rows.append(f"<tr><td>{_esc(t['main_type'])}</td><td class=\"num wk-wrap\">"
                     f"<span class=\"wk-swatch\" style=\"background:{main['color']}\"></span>"
                     f"{_esc(main['name'])}</td><td class=\"wk-note\">{_esc(t['main_type_note'])}"
                     f" ({_pct(main['share'], lang)})</td></tr>")
@@ -1084,9 +1110,7 @@ def _synthetic_html(kinds: Sequence[str], t: Mapping[str, str]) -> str:
     what = _what(kinds)
     return (f'<div class="wk-synthetic" role="alert" id="synthetic-notice"><strong>⚠ '
             f'{_esc(t["synthetic_title"].format(what=what))}</strong>'
-            f'{_esc(t["synthetic_body"].format(what=what))}</div>'
-            f'<div class="wk-foot-synthetic">⚠ {_esc(t["synthetic_foot"].format(what=what))}'
-            f"</div>")
+            f'{_esc(t["synthetic_body"].format(what=what))}</div>')
 
 
 def _pages_nav(result: AnalysisResult, page: _Page, basename: str | None, lang: str) -> str:
@@ -1131,7 +1155,8 @@ def _map_html(scope: _Scope, result: AnalysisResult, types: list[dict[str, Any]]
     elif map_href:
         link = f'<a href="{_esc(map_href)}">{_esc(map_href)}</a>'
         text = _esc(t["interactive_link"]).replace(_esc("({file})"), f"({link})")
-        parts.append(f'<h3>{_esc(t["interactive"])}</h3><p class="wk-note">{text}</p>'
+        parts.append(f'<h3 class="wk-screen">{_esc(t["interactive"])}</h3>'
+                     f'<p class="wk-note">{text}</p>'
                      f'<iframe class="wk-frame wk-screen" title="{_esc(t["frame_title"])}" '
                      f'src="{_esc(map_href)}"></iframe>')
     parts.append("</section>")
@@ -1168,7 +1193,7 @@ def _types_html(scope: _Scope, types: list[dict[str, Any]], features: Sequence[s
     synthetic_features = [f for f in features if _is_synthetic(f, kinds)]
     for r in present:
         p = r["profile"]
-        out.append(f'<article class="wk-type" id="type-{_esc(r["key"])}">'
+        out.append(f'<article class="wk-type" id="type-{_esc(r["key"])}"><div class="wk-keep">'
                    f'<h3><span class="wk-swatch" style="background:{r["color"]}"></span>'
                    f'{_esc(r["name"])}</h3><p class="wk-desc">{_esc(r["description"])}</p>')
         out.append(f'<p class="wk-note">{r["segments"]} {_esc(t["segments"].lower())}, '
@@ -1179,7 +1204,8 @@ def _types_html(scope: _Scope, types: list[dict[str, Any]], features: Sequence[s
         legend = (f" {_esc(t['synthetic_legend'].format(what=_what(kinds)))}"
                   if synthetic_features else "")
         out.append(f'<figure class="wk-profile"><h4>{_esc(t["profile"])}</h4>{chart}'
-                   f"<figcaption>{_esc(t['profile_caption'])}{legend}</figcaption></figure>")
+                   f"<figcaption>{_esc(t['profile_caption'])}{legend}</figcaption></figure>"
+                   "</div>")
         out.append(_top_streets_html(scope, r, features, lang))
         out.append("</article>")
     out.append("</section>")
@@ -1277,8 +1303,10 @@ def _vacancy_html(scope: _Scope, fig: Mapping[str, Any], types: list[dict[str, A
                         "syn" if _is_synthetic("bag_vacant_share", scope.kinds) else "",
                         pooled_pct))
     if fig["shopfronts"]:
+        note = t["vacancy_note"].format(vacant=fig["vacant_shopfronts"],
+                                        fronts=fig["shopfronts"])
         osm = (f'{_esc(t["vacancy"])}: <strong>{_pct(fig["vacancy_share"], lang)}</strong> '
-               f'({_esc(t["vacancy_note"].format(vacant=fig["vacant_shopfronts"], fronts=fig["shopfronts"]))})')
+               f"({_esc(note)})")
     else:
         osm = f'{_esc(t["vacancy"])}: {_esc(t["no_fronts"])}'
     lines = [f"<p>{osm}</p>"]
@@ -1335,9 +1363,9 @@ def _methods_html(scope: _Scope, features: Sequence[str], lang: str) -> str:
                     for k, v in silhouette.items()) if isinstance(silhouette, dict) else ""
     feature_labels = ", ".join(indicator(f).label(lang) for f in features)
     method = t["contiguous"] if params.get("method") == "contiguous" else t["kmeans"]
-    out.append(f'<h3>{_esc(t["typology"])}</h3><p>'
-               f'{_esc(t["typology_text"].format(method=method, k=params.get("k", "?"), features=feature_labels, silhouette=sil or "–"))}'
-               f"</p>")
+    typology = t["typology_text"].format(method=method, k=params.get("k", "?"),
+                                         features=feature_labels, silhouette=sil or "–")
+    out.append(f'<h3>{_esc(t["typology"])}</h3><p>{_esc(typology)}</p>')
     fills = params.get("missing_value_fills") or {}
     if isinstance(fills, dict) and fills:
         text = ", ".join(f"{indicator(k).label(lang)} = {format_number(float(v), 2, lang)}"
@@ -1363,9 +1391,9 @@ def _methods_html(scope: _Scope, features: Sequence[str], lang: str) -> str:
                f"<th>{_esc(t['licence'])}</th><th>{_esc(t['attribution'])}</th>"
                f"<th>{_esc(t['date'])}</th></tr>{''.join(srows)}</table>")
     out.append(f'<p class="wk-note">{_esc(meta.get("attribution", ""))}</p>')
-    out.append(f'<h3>{_esc(t["tool"])}</h3><p>'
-               f'{_esc(t["tool_text"].format(version=meta.get("version", "?"), report_version=__version__, created=_when(meta.get("created", "?"))))}'
-               f"</p>")
+    tool = t["tool_text"].format(version=meta.get("version", "?"), report_version=__version__,
+                                 created=_when(meta.get("created", "?")))
+    out.append(f'<h3>{_esc(t["tool"])}</h3><p>{_esc(tool)}</p>')
     prow = [f"<tr><td><code>{_esc(k)}</code></td><td>{_esc(_fmt_param(v))}</td></tr>"
             for k, v in params.items()]
     bag = meta.get("bag") if isinstance(meta.get("bag"), dict) else {}
@@ -1445,11 +1473,12 @@ def build_report(result: AnalysisResult, *, lang: str = "nl", area: str | int | 
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<meta name="generator" content="wijkkracht {_esc(__version__)}">'
             f"<title>{_esc(doc_title)}</title>"
-            f"<style>{_CSS % {'notice': synthetic_notice_color()}}</style></head>")
+            f"<style>{_css(place, kinds, t)}</style></head>")
     body = [
         "<body><main>",
         f'<header><h1>{_esc(title)}</h1><p class="wk-sub">{_esc(t["subtitle"])} · '
-        f'{_esc(where)} · {_esc(t["analysis"].format(created=created, version=scope.metadata.get("version", "?")))}'
+        f'{_esc(where)} · '
+        f'{_esc(t["analysis"].format(created=created, version=scope.metadata.get("version", "?")))}'
         "</p></header>",
         _synthetic_html(kinds, t),
         _pages_nav(result, page, basename, lang),

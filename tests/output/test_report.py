@@ -221,6 +221,8 @@ def test_street_and_area_names_are_escaped(result: AnalysisResult) -> None:
     area["name"] = "Kanaleneiland <i>&amp;</i></title><script>alert(2)</script>"
     page = build_report(replace(result, streets=st, area=area), lang="nl")
     assert "<script" not in page.lower() and "<img" not in page.lower()
+    head = page[:page.index("</head>")]  # the name is also in the print footer's CSS
+    assert head.count("</style>") == head.count("</title>") == 1
     assert html.escape(hostile) in page
     assert html.escape(area["name"].iloc[0]) in page
     (rows,) = tables(articles(page)[key], "wk-top")
@@ -249,8 +251,10 @@ def test_the_demo_is_announced_as_synthetic(result: AnalysisResult, page_nl: str
     for label in ("Leegstandsindicatie (BAG/KvK)", "Bedrijven aan huis onder de vestigingen"):
         row = key[key.index(html.escape(label)):]
         assert row[:row.index("</td>")].endswith('SYNTHETISCH</span>')
-    # the printed pages carry it at their foot
-    assert 'class="wk-foot-synthetic"' in page_nl
+    # every printed page carries it in its foot (a CSS page-margin box)
+    foot = re.search(r"@bottom-left \{ content: \"([^\"]*)\"", page_nl).group(1)
+    assert re.sub(r"\\([0-9a-f]+) ", lambda m: chr(int(m.group(1), 16)), foot) == \
+        "⚠ SYNTHETISCHE BAG/KvK-gegevens: niet echt"
 
 
 def test_real_data_is_not_called_synthetic() -> None:
