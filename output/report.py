@@ -736,8 +736,26 @@ def _feature_value(name: str, value: Any, lang: str) -> str:
     return f"{text} m" if unit == "m" else text
 
 
+#: Profile charts already drawn (the same on every page of a report): inputs -> SVG.
+_CHARTS: dict[tuple[Any, ...], str] = {}
+
+
 def _profile_chart(row: pd.Series, features: Sequence[str], color: str, lang: str,
                    kinds: Sequence[str], salt: str) -> str:
+    """The profile chart of one type (cached: the pages of a report share them)."""
+    key = (lang, color, salt, tuple(kinds), tuple(features),
+           tuple(float(row.get(f"z_{f}", np.nan)) for f in features),
+           tuple(float(row.get(f, np.nan)) for f in features))
+    svg = _CHARTS.get(key)
+    if svg is None:
+        if len(_CHARTS) >= 256:
+            _CHARTS.clear()
+        svg = _CHARTS[key] = _draw_profile_chart(row, features, color, lang, kinds, salt)
+    return svg
+
+
+def _draw_profile_chart(row: pd.Series, features: Sequence[str], color: str, lang: str,
+                        kinds: Sequence[str], salt: str) -> str:
     t = _T[lang]
     z = np.array([float(row.get(f"z_{f}", np.nan)) for f in features], dtype=float)
     z = np.nan_to_num(z)
@@ -800,8 +818,9 @@ def _add_lines(ax: Any, geoms: np.ndarray, color: str, width: float, z: int) -> 
     coords, codes = _map_paths(geoms)
     if not len(coords):
         return
-    ax.add_patch(PathPatch(MplPath(coords, codes), facecolor="none", edgecolor=color,
-                           linewidth=width, capstyle="round", joinstyle="round", zorder=z))
+    # add_artist, not add_patch: the limits are set, and updating them walks every vertex
+    ax.add_artist(PathPatch(MplPath(coords, codes), facecolor="none", edgecolor=color,
+                            linewidth=width, capstyle="round", joinstyle="round", zorder=z))
 
 
 def _add_outline(ax: Any, polygon: Any, color: str, width: float, z: int,
@@ -814,9 +833,9 @@ def _add_outline(ax: Any, polygon: Any, color: str, width: float, z: int,
     from matplotlib.path import Path as MplPath
 
     if len(coords):
-        ax.add_patch(PathPatch(MplPath(coords, codes), facecolor="none", edgecolor=color,
-                               linewidth=width, linestyle=(0, (4, 2)) if dashes else "-",
-                               zorder=z))
+        ax.add_artist(PathPatch(MplPath(coords, codes), facecolor="none", edgecolor=color,
+                                linewidth=width, linestyle=(0, (4, 2)) if dashes else "-",
+                                zorder=z))
 
 
 def _nice_length(span_m: float) -> int:
@@ -918,19 +937,19 @@ def _top_streets(streets: pd.DataFrame, key: str, feature: str | None,
                  n: int = TOP_STREETS) -> pd.DataFrame:
     """The named streets with the most length of type ``key``: name, length, segments and
     the length-weighted mean of ``feature``."""
-    sel = streets[(streets["type_key"].astype(str) == key)]
-    names = sel["street_name"].fillna("").astype(str).str.strip()
-    sel = sel[names != ""]
-    if not len(sel):
+    names = streets["street_name"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    keep = (streets["type_key"].astype(str).to_numpy() == key) & (names != "")
+    if not keep.any():
         return pd.DataFrame(columns=["street_name", "length_m", "segments", "mean"])
-    names = sel["street_name"].astype(str).str.strip()
-    rows = []
-    for name, group in sel.groupby(names, sort=False):
-        w = group["length_m"].to_numpy(dtype=float)
-        rows.append({"street_name": name, "length_m": float(w.sum()),
-                     "segments": int(len(group)),
-                     "mean": _wmean(group[feature], w) if feature else float("nan")})
-    out = pd.DataFrame(rows)
+    w = streets["length_m"].to_numpy(dtype=float)[keep]
+    v = (pd.to_numeric(streets[feature], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+         [keep] if feature else np.full(int(keep.sum()), np.nan))
+    ok = ~np.isnan(v)
+    table = pd.DataFrame({"street_name": names[keep], "length_m": w, "segments": 1,
+                          "vw": np.where(ok, v * w, 0.0), "w": np.where(ok, w, 0.0)})
+    out = table.groupby("street_name", sort=False).sum().reset_index()
+    out["mean"] = np.where(out["w"] > 0, out["vw"] / out["w"].where(out["w"] > 0, 1), np.nan)
+    out = out[["street_name", "length_m", "segments", "mean"]]
     return out.sort_values(["length_m", "street_name"], ascending=[False, True]).head(n)
 
 
@@ -1200,7 +1219,7 @@ def _types_html(scope: _Scope, types: list[dict[str, Any]], features: Sequence[s
                    f'{_num(r["length_m"] / 1000, 1, lang)} km, '
                    f'{_pct(r["share"], lang)} {_esc(t["share_length"].lower())}</p>')
         chart = _profile_chart(p, features, r["color"], lang, kinds,
-                               salt=f"wk-{scope.page.key}-{r['key']}")
+                               salt=f"wk-profile-{r['key']}")
         legend = (f" {_esc(t['synthetic_legend'].format(what=_what(kinds)))}"
                   if synthetic_features else "")
         out.append(f'<figure class="wk-profile"><h4>{_esc(t["profile"])}</h4>{chart}'

@@ -209,6 +209,18 @@ def test_top_streets_are_the_longest_named_streets_of_the_type(result: AnalysisR
         expected = expected.sort_values(ascending=False).head(5)
         assert [r[0] for r in rows[1:]] == list(expected.index)
         assert [r[1] for r in rows[1:]] == [format_number(v, 0, "nl") for v in expected]
+        # the last column: the length-weighted mean of the type's strongest feature
+        (feature,) = [n for n in INDICATORS if rows[0][3].startswith(INDICATORS[n].label("nl")
+                                                                     + " (gemiddeld)")]
+        for r in rows[1:]:
+            seg = sel[sel["street_name"].str.strip() == r[0]]
+            v = pd.to_numeric(seg[feature]).astype(float)
+            mean = float((v * seg["length_m"]).sum() / seg.loc[v.notna(), "length_m"].sum())
+            shown = float(r[3].replace(",", ".").rstrip(" %"))
+            if r[3].endswith("%"):
+                assert shown == pytest.approx(100 * mean, abs=0.051), (key, r)
+            else:
+                assert shown == pytest.approx(mean, abs=0.051), (key, r)
 
 
 def test_street_and_area_names_are_escaped(result: AnalysisResult) -> None:
