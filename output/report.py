@@ -1006,7 +1006,7 @@ figure { margin: 10px 0 14px; }
 .wk-type { border-top: 1px solid var(--wk-line); padding-top: 4px; margin-top: 18px; }
 .wk-type h3 { margin-top: 10px; }
 .wk-desc { font-size: 15px; margin: 2px 0 6px; }
-.wk-frame { width: 100%%; height: 560px; border: 1px solid var(--wk-line); display: block; }
+.wk-frame { width: 100%%; height: 640px; border: 1px solid var(--wk-line); display: block; }
 nav.wk-pages { font-size: 13.5px; margin: 4px 0 10px; }
 nav.wk-pages a { margin-right: 10px; }
 .wk-small { font-size: 12.5px; }
