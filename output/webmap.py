@@ -144,6 +144,9 @@ _WGS84 = 4326
 #: The layer control starts open on screens at least this wide and high (px).
 _OPEN_CONTROL_PX = (900, 600)
 
+#: On screens at most this wide (px) the legend starts folded (webmap.css: its button shows).
+_FOLD_LEGEND_PX = 600
+
 #: The map's deepest zoom level (tiles beyond a base map's own deepest level are enlarged).
 _MAX_ZOOM = 19
 
@@ -285,6 +288,7 @@ _TEXT = {
         "dataSources": "Gegevens",
         "date": "datum",
         "licence": "licentie",
+        "legend": "Legenda",
     },
     "en": {
         "types": "Opportunity types",
@@ -314,6 +318,7 @@ _TEXT = {
         "dataSources": "Data",
         "date": "date",
         "licence": "licence",
+        "legend": "Legend",
     },
 }
 
@@ -1154,6 +1159,7 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
         "canvas": len(streets) >= CANVAS_FROM,
         "maxZoom": _MAX_ZOOM,
         "clusterUntilZoom": _CLUSTER_UNTIL_ZOOM,
+        "foldLegendPx": _FOLD_LEGEND_PX,
     })
     rasters = _rasters_data(result, lang, kinds)
     blocks = {

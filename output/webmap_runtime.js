@@ -325,10 +325,23 @@ function (map, cfg, data) {
   var scale = L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
   var legendControl = L.control({position: "bottomleft"});
   var legendDiv = null;
+  // on a phone the legend starts folded (a button that unfolds it)
+  var legendOpen = !(window.matchMedia &&
+                     window.matchMedia("(max-width: " + cfg.foldLegendPx + "px)").matches);
   legendControl.onAdd = function () {
     legendDiv = L.DomUtil.create("div", "wk-legend leaflet-bar");
     L.DomEvent.disableScrollPropagation(legendDiv);
     L.DomEvent.disableClickPropagation(legendDiv);
+    L.DomEvent.on(legendDiv, "click", function (e) {
+      var t = e.target;
+      while (t && t !== legendDiv && !L.DomUtil.hasClass(t, "wk-legend-toggle")) {
+        t = t.parentNode;
+      }
+      if (!t || t === legendDiv) { return; }
+      L.DomEvent.preventDefault(e);
+      legendOpen = !legendOpen;
+      updateLegend();
+    });
     L.DomEvent.on(legendDiv, "input", function (e) {
       var input = e.target;
       if (!input || input.getAttribute("data-raster") === null) { return; }
@@ -381,7 +394,10 @@ function (map, cfg, data) {
       parts.push("<div class='wk-section wk-privacy' data-legend='privacy'>" + cfg.privacy +
                  "</div>");
     }
-    legendDiv.innerHTML = parts.join("");
+    legendDiv.innerHTML = "<a href='#' role='button' class='wk-legend-toggle' aria-expanded='" +
+      legendOpen + "'>" + cfg.text.legend + "</a><div class='wk-legend-body'>" +
+      parts.join("") + "</div>";
+    L.DomUtil[legendOpen ? "removeClass" : "addClass"](legendDiv, "wk-folded");
     legendDiv.style.display = parts.length ? "" : "none";
     fitLegend();
   }
@@ -396,7 +412,7 @@ function (map, cfg, data) {
     var fs = L.control({position: "topleft"});
     fs.onAdd = function () {
       var bar = L.DomUtil.create("div", "leaflet-bar wk-fullscreen");
-      var a = L.DomUtil.create("a", "", bar);
+      var a = L.DomUtil.create("a", "wk-fullscreen-button", bar);
       a.href = "#";
       a.setAttribute("role", "button");
       a.title = cfg.text.fullscreen;
@@ -417,7 +433,14 @@ function (map, cfg, data) {
       });
       return bar;
     };
-    fs.addTo(map);
+    // in the zoom bar when there is one (saves a control's height on a phone)
+    if (map.zoomControl) {
+      var button = fs.onAdd(map).firstChild;
+      map.zoomControl.getContainer().appendChild(button);
+      L.DomEvent.disableClickPropagation(button);
+    } else {
+      fs.addTo(map);
+    }
     var onFullscreen = function () {
       var on = !!(document.fullscreenElement || document.webkitFullscreenElement);
       L.DomUtil[on ? "addClass" : "removeClass"](map.getContainer(), "wk-is-fullscreen");
@@ -530,6 +553,7 @@ function (map, cfg, data) {
       input.value = entry.name;
       list.innerHTML = "";
       status.textContent = entry.name + ": " + n + " " + unescapeHtml(cfg.text.segments);
+      fitLegend();
     }
     function update() {
       var q = normalise(input.value);
@@ -558,10 +582,10 @@ function (map, cfg, data) {
         more.textContent = "+" + (matches.length - 8);
       }
     }
-    L.DomEvent.on(input, "input", update);
+    L.DomEvent.on(input, "input", function () { update(); fitLegend(); });
     L.DomEvent.on(input, "keydown", function (e) {
       if (e.key === "Enter" && matches.length) { L.DomEvent.preventDefault(e); choose(matches[0]); }
-      if (e.key === "Escape") { input.value = ""; update(); }
+      if (e.key === "Escape") { input.value = ""; update(); fitLegend(); }
     });
     return div;
   };
@@ -811,7 +835,13 @@ function (map, cfg, data) {
       bases.insertBefore(bh, bases.firstChild);
     }
   }
-  // fit the study area into the part of the map the controls leave free
+  // fit the study area into the part of the map the controls leave free: beside the
+  // left and right columns of controls, or (a phone) between the top and bottom ones,
+  // whichever shows it larger
+  function cornerHeight(which) {
+    var el = map.getContainer().querySelector(which);
+    return el ? el.offsetHeight : 0;
+  }
   function fit(ctrl) {
     var size = map.getSize();
     var left = Math.max(titleDiv ? titleDiv.offsetWidth : 0,
@@ -822,8 +852,18 @@ function (map, cfg, data) {
       left *= k;
       right *= k;
     }
-    map.fitBounds(cfg.bounds, {paddingTopLeft: [left, 10], paddingBottomRight: [right, 10],
-                               animate: false});
+    var top = Math.max(cornerHeight(".leaflet-top.leaflet-left"),
+                       cornerHeight(".leaflet-top.leaflet-right")) + 10;
+    var bottom = Math.max(cornerHeight(".leaflet-bottom.leaflet-left"),
+                          cornerHeight(".leaflet-bottom.leaflet-right")) + 10;
+    var bounds = L.latLngBounds(cfg.bounds);
+    var side = {paddingTopLeft: [left, 10], paddingBottomRight: [right, 10]};
+    var band = {paddingTopLeft: [10, top], paddingBottomRight: [10, bottom]};
+    var sideZoom = map.getBoundsZoom(bounds, false, L.point(left + right, 20));
+    var bandZoom = top + bottom < size.y * 0.8
+      ? map.getBoundsZoom(bounds, false, L.point(20, top + bottom)) : -Infinity;
+    var padding = bandZoom > sideZoom ? band : side;
+    map.fitBounds(bounds, L.extend({animate: false}, padding));
   }
 
   return {
