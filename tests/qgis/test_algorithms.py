@@ -186,13 +186,25 @@ def test_neighbourhood_analysis_equals_the_library(analysis: dict[str, Any],
 
 def test_neighbourhood_analysis_writes_the_map(analysis: dict[str, Any],
                                                core_result: AnalysisResult) -> None:
+    import json
+    from html import unescape
+
     from wijkkracht.core.layers import LAYER_ATTRIBUTION
-    from wijkkracht.output.webmap import webmap_html
+    from wijkkracht.output.webmap import DATA_BLOCK_IDS, webmap_html
 
     html = Path(analysis["HTML"]).read_text(encoding="utf-8")
-    # the layers' origin is unknown to QGIS: the general attribution instead of the demo's
-    same_data = dataclasses.replace(core_result, metadata={**core_result.metadata,
-                                                           "attribution": LAYER_ATTRIBUTION})
+    # the layers' origin is unknown to QGIS: the general attribution instead of the demo's,
+    # and the layers as the sources (the map's sources panel lists them)
+    config = re.search(rf'<script type="application/json" id="{DATA_BLOCK_IDS["config"]}">'
+                       r"(.*?)</script>", html, re.S)
+    assert config
+    sources = json.loads(config.group(1))["sources"]
+    assert len(sources) == 3 and all(": layer " in s["name"] for s in sources)
+    assert {unescape(s["attribution"]) for s in sources} == {LAYER_ATTRIBUTION}
+    same_data = dataclasses.replace(core_result, metadata={
+        **core_result.metadata, "attribution": LAYER_ATTRIBUTION,
+        "sources": [{"name": unescape(s["name"]), "attribution": LAYER_ATTRIBUTION}
+                    for s in sources]})
     assert _without_ids(html) == _without_ids(webmap_html(same_data, lang=_language()))
 
 
