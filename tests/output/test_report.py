@@ -241,6 +241,18 @@ def test_street_and_area_names_are_escaped(result: AnalysisResult) -> None:
     assert rows[1][0] == " ".join(hostile.split())  # shown as the text it is
 
 
+def test_area_names_and_codes_are_escaped(areas_result: AnalysisResult) -> None:
+    areas = areas_result.areas.copy()
+    areas.loc[0, "area_name"] = "Buurt <script>alert(1)</script> & \"Co\""
+    areas.loc[0, "area_code"] = "BU<b>1</b>"
+    hostile = replace(areas_result, areas=areas)
+    for area in (0, 1):  # its own page, and a page that links to it
+        page = build_report(hostile, area=area, basename="k")
+        assert "<script" not in page and "<b>" not in page
+        assert html.escape('Buurt <script>alert(1)</script> & "Co"') in page
+    assert report_pages(hostile, "k")["report_BU-b-1-b"] == "k_report_BU-b-1-b.html"
+
+
 def test_the_page_holds_no_script_and_loads_nothing(page_nl: str) -> None:
     assert "<script" not in page_nl
     assert not re.search(r'\s(src|href)="(https?:)?//', page_nl)
