@@ -1151,7 +1151,7 @@ def _pages_nav(result: AnalysisResult, page: _Page, basename: str | None, lang: 
 
 
 def _map_html(scope: _Scope, result: AnalysisResult, types: list[dict[str, Any]], lang: str,
-              map_href: str | None, embed_map: bool) -> str:
+              map_href: str | None, embed_map: bool, offline: bool = False) -> str:
     t = _T[lang]
     svg = _static_map(scope, result, salt=f"wk-map-{scope.page.key}")
     legend = "".join(
@@ -1166,7 +1166,7 @@ def _map_html(scope: _Scope, result: AnalysisResult, types: list[dict[str, Any]]
     if embed_map:
         from .webmap import webmap_html
 
-        doc = webmap_html(result, lang=lang)
+        doc = webmap_html(result, lang=lang, offline=offline)
         parts.append(f'<div class="wk-screen"><h3>{_esc(t["interactive"])}</h3>'
                      f'<iframe class="wk-frame" title="{_esc(t["frame_title"])}" '
                      f'srcdoc="{_esc(doc)}"></iframe></div>'
@@ -1429,7 +1429,7 @@ def _methods_html(scope: _Scope, features: Sequence[str], lang: str) -> str:
 
 def build_report(result: AnalysisResult, *, lang: str = "nl", area: str | int | None = None,
                  map_href: str | None = None, embed_map: bool = False,
-                 basename: str | None = None) -> str:
+                 basename: str | None = None, offline: bool = False) -> str:
     """One report page as a self-contained HTML document.
 
     Parameters
@@ -1450,6 +1450,9 @@ def build_report(result: AnalysisResult, *, lang: str = "nl", area: str | int | 
     basename
         The base name of the report files (see :func:`report_pages`): the page then links
         to the other pages of the report. ``None``: no such links.
+    offline
+        With ``embed_map``: the embedded map carries its JavaScript and CSS, so that it
+        works with no internet (:func:`wijkkracht.output.webmap.webmap_html`).
 
     Returns
     -------
@@ -1506,7 +1509,7 @@ def build_report(result: AnalysisResult, *, lang: str = "nl", area: str | int | 
         body.append(f'<p class="wk-privacy">{_esc(t["privacy"].format(t=scope.threshold))}</p>')
     body += [
         _key_figures_html(fig, scope, types, lang),
-        _map_html(scope, result, types, lang, map_href, embed_map),
+        _map_html(scope, result, types, lang, map_href, embed_map, offline),
         _types_html(scope, types, features, lang),
         _no_html(scope, fig, types, lang),
         _vacancy_html(scope, fig, types, lang),
@@ -1517,7 +1520,7 @@ def build_report(result: AnalysisResult, *, lang: str = "nl", area: str | int | 
 
 
 def report_files(result: AnalysisResult, *, lang: str = "nl", basename: str = "wijkkracht",
-                 map_href: str | None = None, embed_map: bool = False
+                 map_href: str | None = None, embed_map: bool = False, offline: bool = False
                  ) -> dict[str, tuple[str, Callable[[Path], object]]]:
     """The report's pages as extra outputs of :func:`wijkkracht.output.writer.write_outputs`.
 
@@ -1533,7 +1536,7 @@ def report_files(result: AnalysisResult, *, lang: str = "nl", basename: str = "w
 
         def write(path: Path, area: int | None = area) -> None:
             text = build_report(result, lang=lang, area=area, map_href=map_href,
-                                embed_map=embed_map, basename=basename)
+                                embed_map=embed_map, basename=basename, offline=offline)
             Path(path).write_text(text, encoding="utf-8")
 
         out[page.key] = (_file_name(basename, page), write)
@@ -1542,7 +1545,7 @@ def report_files(result: AnalysisResult, *, lang: str = "nl", basename: str = "w
 
 def write_report(result: AnalysisResult, out_dir: str | os.PathLike[str], *, lang: str = "nl",
                  basename: str = "wijkkracht", map: str = "link",  # noqa: A002
-                 areas: Sequence[str] | None = None) -> dict[str, Path]:
+                 areas: Sequence[str] | None = None, offline: bool = False) -> dict[str, Path]:
     """Write the report pages (and, when needed, the interactive map) into ``out_dir``.
 
     All files appear together or none does (:func:`~wijkkracht.output.atomic.write_all_atomically`).
@@ -1565,6 +1568,9 @@ def write_report(result: AnalysisResult, out_dir: str | os.PathLike[str], *, lan
     areas
         Only the pages of these areas (codes or names) besides the whole study area;
         ``None``: every area.
+    offline
+        The map this writes or embeds carries its JavaScript and CSS (works with no
+        internet; see :func:`wijkkracht.output.webmap.webmap_html`).
 
     Returns
     -------
@@ -1588,7 +1594,8 @@ def write_report(result: AnalysisResult, out_dir: str | os.PathLike[str], *, lan
     folder = Path(out_dir)
     map_name = f"{basename}.html"
     files = report_files(result, lang=lang, basename=basename,
-                         map_href=map_name if map == "link" else None, embed_map=map == "embed")
+                         map_href=map_name if map == "link" else None, embed_map=map == "embed",
+                         offline=offline)
     if areas is not None:
         wanted = {_find_page(result, a).key for a in areas} | {"report"}
         files = {k: v for k, v in files.items() if k in wanted}
@@ -1601,7 +1608,8 @@ def write_report(result: AnalysisResult, out_dir: str | os.PathLike[str], *, lan
         from .webmap import write_webmap_file
 
         paths["html"] = folder / map_name
-        writes.append((paths["html"], lambda p: write_webmap_file(result, p, lang=lang)))
+        writes.append((paths["html"],
+                       lambda p: write_webmap_file(result, p, lang=lang, offline=offline)))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -57,6 +57,9 @@ def add_report_parser(sub: Any) -> argparse.ArgumentParser:
                    help="the interactive map: 'link' shows NAME.html beside the report (written "
                         "when missing), 'embed' puts it inside every page (one file, bigger), "
                         "'none' leaves it out; the static map is always there (default: link)")
+    p.add_argument("--offline", action="store_true",
+                   help="the map the report writes (when missing) or embeds carries its "
+                        "JavaScript and CSS: it works with no internet")
     verbosity = p.add_mutually_exclusive_group()
     verbosity.add_argument("-v", "--verbose", action="count", default=0,
                            help="more output; tracebacks on errors")
@@ -79,7 +82,7 @@ def run_report(args: argparse.Namespace) -> int:
         result = result_from_gpkg(source)
         try:
             paths = write_report(result, out, lang=args.lang, basename=name, map=args.map,
-                                 areas=areas)
+                                 areas=areas, offline=args.offline)
         except ValueError as exc:  # an unknown area or a bad name: the user's input
             from ..core.errors import InputError
 

@@ -381,6 +381,11 @@ def test_embedded_map_is_in_the_page(result: AnalysisResult) -> None:
 
     assert m and same(html.unescape(m.group(1))) == same(webmap_html(result, lang="nl"))
     assert "<script" not in page.replace(html.escape("<script"), "")  # all inside srcdoc
+    # offline: the embedded map carries its JavaScript, so the page needs no internet at all
+    page = build_report(result, lang="en", embed_map=True, offline=True)
+    doc = html.unescape(re.search(r'srcdoc="([^"]*)"', page).group(1))
+    assert same(doc) == same(webmap_html(result, lang="en", offline=True))
+    assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', doc)
 
 
 def test_report_from_the_geopackage_equals_the_report_from_memory(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,18 @@ def test_report_from_the_geopackage_is_the_runs_report(demo_run: Path, tmp_path:
     assert (demo_run / "kanaleneiland.html").read_bytes() == before
     page = (demo_run / "kanaleneiland_report.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in page and key_figures(page)["Street segments"][0] == "2229"
+
+
+def test_report_offline_writes_a_map_that_needs_no_internet(demo_run: Path,
+                                                           tmp_path: Path) -> None:
+    assert main(["report", "--from", str(demo_run / "kanaleneiland.gpkg"), "--out",
+                 str(tmp_path), "--offline", "-q"]) == 0
+    page = (tmp_path / "kanaleneiland.html").read_text(encoding="utf-8")
+    assert "L.map(" in page or "leaflet" in page.lower()
+    assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', page)
+    # the run's own map (online here) loads Leaflet from its CDN
+    online = (demo_run / "kanaleneiland.html").read_text(encoding="utf-8")
+    assert re.search(r'<script[^>]+src="https://', online)
 
 
 def test_report_errors_are_one_line(demo_run: Path, tmp_path: Path,
