@@ -50,7 +50,7 @@ the search box writes names as text.
 
 Assets (:data:`WEB_ASSETS`): Leaflet and Leaflet.markercluster. An online page loads them
 from jsDelivr (with subresource-integrity hashes of the vendored copies); an offline page
-(``offline=True``) inlines the copies vendored in ``output/assets/`` (Leaflet's images as
+(``offline=True``) inlines the copies vendored in ``output/web-assets/`` (Leaflet's images as
 data URIs), so it renders with no network at all, and starts on the surroundings drawn from
 the data instead of a tile base map. Folium's other default assets (jQuery, Bootstrap, Font
 Awesome, awesome-markers) are not needed and not loaded.
@@ -157,7 +157,7 @@ _CLUSTER_UNTIL_ZOOM = 16
 CDN_NPM = "https://cdn.jsdelivr.net/npm/"
 
 #: The vendored copies of the assets (scripts/fetch_web_assets.sh --vendor).
-ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+ASSETS_DIR = Path(__file__).resolve().parent / "web-assets"
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ class WebAsset:
 
     @property
     def vendored(self) -> Path:
-        """The copy in ``output/assets/`` (the package path without its leading ``dist/``)."""
+        """The copy in ``output/web-assets/`` (the package path without its leading ``dist/``)."""
         rel = self.path[len("dist/"):] if self.path.startswith("dist/") else self.path
         return ASSETS_DIR / f"{self.package}@{self.version}" / rel
 
@@ -1097,7 +1097,7 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
     lang
         ``"nl"`` (Dutch) or ``"en"`` (English) for every label.
     offline
-        Inline Leaflet and Leaflet.markercluster (the copies in ``output/assets/``) instead
+        Inline Leaflet and Leaflet.markercluster (the copies in ``output/web-assets/``) instead
         of loading them from the CDN, and start on the surroundings drawn from the data
         instead of a tile base map: the page then makes no request at all until someone
         picks a tile base map.

@@ -4,18 +4,18 @@
 # Usage:
 #   scripts/fetch_web_assets.sh [DEST]     unpack the packages to DEST (default .cache/web-assets)
 #   scripts/fetch_web_assets.sh --vendor   also copy the files the map uses, with their licences,
-#                                          into output/assets/ (committed; offline maps inline them)
+#                                          into output/web-assets/ (committed; offline maps inline them)
 #
 # Each npm package is unpacked to DEST/<name>@<version>/, mirroring the CDN URL layout
 # https://cdn.jsdelivr.net/npm/<name>@<version>/<path>: the browser tests serve the online map's
 # CDN URLs from there, and tests/output/test_webmap_assets.py checks that the files committed in
-# output/assets/ are byte for byte the ones in these packages. Packages already present are
+# output/web-assets/ are byte for byte the ones in these packages. Packages already present are
 # skipped, so a second run does no network access.
 #
 # The map loads Leaflet and Leaflet.markercluster (wijkkracht.output.webmap.WEB_ASSETS, which
 # lists the same versions and files as VENDOR below); it drops Folium's other default assets
 # (jQuery, Bootstrap, Font Awesome, awesome-markers). To change a version, change it here and
-# in WEB_ASSETS, run with --vendor, and commit output/assets/.
+# in WEB_ASSETS, run with --vendor, and commit output/web-assets/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +24,7 @@ PACKAGES=(
   "leaflet.markercluster@1.5.3"
 )
 
-# "<package>@<version> <file in the package> ...": what output/assets/<package>@<version>/
+# "<package>@<version> <file in the package> ...": what output/web-assets/<package>@<version>/
 # holds, each file under its path in the package without the leading dist/.
 VENDOR=(
   "leaflet@1.9.3 LICENSE dist/leaflet.js dist/leaflet.css dist/images/layers.png dist/images/layers-2x.png dist/images/marker-icon.png"
@@ -70,7 +70,7 @@ if [[ $vendor == 1 ]]; then
   for entry in "${VENDOR[@]}"; do
     read -r -a parts <<< "$entry"
     spec="${parts[0]}"
-    out="output/assets/$spec"
+    out="output/web-assets/$spec"
     rm -rf "$out.partial"
     for file in "${parts[@]:1}"; do
       rel="${file#dist/}"
