@@ -289,6 +289,9 @@ _TEXT = {
         "date": "datum",
         "licence": "licentie",
         "legend": "Legenda",
+        "noLeaflet": "De kaart kan niet worden getoond: Leaflet kon niet van het internet "
+                     "(cdn.jsdelivr.net) worden geladen. Maak de kaart met --offline "
+                     "(wijkkracht run/demo --offline) om haar zonder internet te openen.",
     },
     "en": {
         "types": "Opportunity types",
@@ -319,6 +322,9 @@ _TEXT = {
         "date": "date",
         "licence": "licence",
         "legend": "Legend",
+        "noLeaflet": "The map cannot be shown: Leaflet could not be loaded from the internet "
+                     "(cdn.jsdelivr.net). Make the map with --offline (wijkkracht run/demo "
+                     "--offline) to open it without internet.",
     },
 }
 
@@ -1153,7 +1159,6 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
         "basemap": _DEFAULT_BASE[bool(offline)],
         "offline": bool(offline),
         "context": {k: v for k, v in _CONTEXT_COLORS.items() if k != "ground"},
-        "contextAttribution": None,
         "highlight": dict(_HIGHLIGHT),
         "sources": _sources(result),
         "canvas": len(streets) >= CANVAS_FROM,
@@ -1170,6 +1175,12 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
         "context": _context_data(result.pois),
         "rasters": rasters,
     }
+    if not offline:
+        # a network that blocks the CDN leaves Leaflet undefined: say why, and what helps
+        figure.html.add_child(Element(
+            f'<div id="wk-no-leaflet" class="wk-no-leaflet" hidden>{_esc(text["noLeaflet"])}'
+            '</div><script>window.addEventListener("load", function () { if (!window.L) { '
+            'document.getElementById("wk-no-leaflet").hidden = false; } });</script>'))
     figure.html.add_child(_json_block(DATA_BLOCK_IDS["config"], config))
     for key, data in blocks.items():
         figure.html.add_child(_json_block(DATA_BLOCK_IDS[key], data))

@@ -762,8 +762,7 @@ function (map, cfg, data) {
         return tile;
       }
     });
-    var layer = new grid({pane: "wkContext", maxZoom: cfg.maxZoom,
-                          attribution: cfg.contextAttribution});
+    var layer = new grid({pane: "wkContext", maxZoom: cfg.maxZoom});
     layer.on("add", function () { L.DomUtil.addClass(map.getContainer(), "wk-nobase"); });
     layer.on("remove", function () { L.DomUtil.removeClass(map.getContainer(), "wk-nobase"); });
     return layer;

@@ -368,3 +368,22 @@ def test_desktop_controls_do_not_cover_each_other_with_a_surface_on(
     assert _overlaps(rects) == []
     page.screenshot("webmap_nl_desktop_surface.png")
     assert page.errors == []
+
+
+def test_a_blocked_cdn_is_explained(browser: Any, screenshot_dir: Path,
+                                    pages: dict[str, Path]) -> None:
+    """A network that blocks jsDelivr: the online page says why it shows no map, and that
+    --offline helps (Leaflet's absence is the only error)."""
+    page = Page(browser, lambda url: None, screenshot_dir)  # no local copies: CDN refused
+    try:
+        page.page.goto(pages["online"].resolve().as_uri())
+        message = page.page.locator("#wk-no-leaflet")
+        message.wait_for(state="visible")
+        assert "--offline" in message.inner_text()
+        page.screenshot("webmap_nl_cdn_blocked.png")
+        assert page.errors and all("cdn.jsdelivr.net" in e or "L is not defined" in e
+                                   or "Failed to load resource" in e
+                                   for e in page.errors), page.errors
+        assert any("L is not defined" in e for e in page.errors)
+    finally:
+        page.close()
