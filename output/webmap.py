@@ -289,9 +289,6 @@ _TEXT = {
         "date": "datum",
         "licence": "licentie",
         "legend": "Legenda",
-        "noLeaflet": "De kaart kan niet worden getoond: Leaflet kon niet van het internet "
-                     "(cdn.jsdelivr.net) worden geladen. Maak de kaart met --offline "
-                     "(wijkkracht run/demo --offline) om haar zonder internet te openen.",
     },
     "en": {
         "types": "Opportunity types",
@@ -322,10 +319,17 @@ _TEXT = {
         "date": "date",
         "licence": "licence",
         "legend": "Legend",
-        "noLeaflet": "The map cannot be shown: Leaflet could not be loaded from the internet "
-                     "(cdn.jsdelivr.net). Make the map with --offline (wijkkracht run/demo "
-                     "--offline) to open it without internet.",
     },
+}
+
+#: What an online page says when Leaflet could not be loaded (a network that blocks the CDN).
+_NO_LEAFLET = {
+    "nl": "De kaart kan niet worden getoond: Leaflet kon niet van het internet "
+          "(cdn.jsdelivr.net) worden geladen. Maak de kaart met --offline "
+          "(wijkkracht run/demo --offline) om haar zonder internet te openen.",
+    "en": "The map cannot be shown: Leaflet could not be loaded from the internet "
+          "(cdn.jsdelivr.net). Make the map with --offline (wijkkracht run/demo --offline) "
+          "to open it without internet.",
 }
 
 #: Names of the input kinds in ``metadata["synthetic"]`` (others are shown as they are).
@@ -1178,7 +1182,7 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
     if not offline:
         # a network that blocks the CDN leaves Leaflet undefined: say why, and what helps
         figure.html.add_child(Element(
-            f'<div id="wk-no-leaflet" class="wk-no-leaflet" hidden>{_esc(text["noLeaflet"])}'
+            f'<div id="wk-no-leaflet" class="wk-no-leaflet" hidden>{_esc(_NO_LEAFLET[lang])}'
             '</div><script>window.addEventListener("load", function () { if (!window.L) { '
             'document.getElementById("wk-no-leaflet").hidden = false; } });</script>'))
     figure.html.add_child(_json_block(DATA_BLOCK_IDS["config"], config))
