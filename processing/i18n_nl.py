@@ -425,6 +425,13 @@ DUTCH: dict[str, str] = {
     "the map; use the threshold of the analysis or a higher one.":
         "Aantallen vestigingen onder dit getal (en wat daaruit berekend is) komen niet op de "
         "kaart; gebruik de drempel van de analyse of een hogere.",
+    "Works without internet (offline)": "Werkt zonder internet (offline)",
+    "Put the map's JavaScript and CSS in the page and start on a base map drawn from the data, "
+    "so that it opens with no internet (e.g. where a network blocks CDNs); the page is about "
+    "200 kB larger.":
+        "Zet de JavaScript en CSS van de kaart in de pagina en begin met een achtergrond "
+        "getekend uit de gegevens, zodat de kaart zonder internet opent (bv. waar een netwerk "
+        "CDN's blokkeert); de pagina wordt ongeveer 200 kB groter.",
     "The map says that the BAG/KvK data are SYNTHETIC.":
         "De kaart zegt dat de BAG/KvK-gegevens SYNTHETISCH zijn.",
     "Streets with opportunity types": "Straten met kansentypen",

@@ -89,3 +89,17 @@ def test_privacy_threshold_of_the_export(wijkkracht_run: Any, bag_layers: dict[s
     # threshold 3: the analysis' values; threshold 5: null wherever a count was 3 or 4
     assert sum(v is not None for v in shown[3]) > sum(v is not None for v in shown[5])
     assert all(v is None for v, s in zip(shown[5], small, strict=True) if s)
+
+
+def test_offline_export_loads_nothing_from_the_internet(wijkkracht_run: Any,
+                                                         bag_layers: dict[str, Any],
+                                                         tmp_path: Path) -> None:
+    online, offline = tmp_path / "online.html", tmp_path / "offline.html"
+    wijkkracht_run("exportwebmap", STREETS=bag_layers["plain"], OUTPUT=str(online))
+    wijkkracht_run("exportwebmap", STREETS=bag_layers["plain"], OFFLINE=True,
+                   OUTPUT=str(offline))
+    page = offline.read_text(encoding="utf-8")
+    assert "cdn.jsdelivr.net" in online.read_text(encoding="utf-8")
+    assert not re.search(r'<script[^>]+src="https?://', page)
+    assert not re.search(r'<link[^>]+href="https?://', page)
+    assert "L.map" in page or "leaflet" in page.lower()
