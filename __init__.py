@@ -15,7 +15,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
+try:
+    from ._version import __version__
+except ImportError:  # pragma: no cover - imported by path, without its package: pytest
+    # collecting a checkout whose folder name is no Python name ("wijkkracht-main", a ZIP)
+    __version__ = "0+unknown"
 
 __all__ = ["__version__", "analyse", "analyse_demo", "write_outputs", "classFactory"]
 

@@ -111,3 +111,19 @@ def test_bundled_data_carries_attribution():
 def test_lazy_public_api():
     assert callable(wijkkracht.analyse) and callable(wijkkracht.analyse_demo)
     importlib.import_module("wijkkracht.core.indicators")
+
+
+def test_package_file_imports_by_path_under_any_folder_name(tmp_path):
+    """pytest imports the checkout's ``__init__.py`` by path, named after the folder: a folder
+    such as ``wijkkracht-main`` (a ZIP download) is no Python name, so there is no parent
+    package; importing must still work (and stay light)."""
+    import importlib.util
+    import shutil
+
+    folder = tmp_path / "wijkkracht-main"
+    folder.mkdir()
+    shutil.copy(ROOT / "__init__.py", folder / "__init__.py")
+    spec = importlib.util.spec_from_file_location("wijkkracht-main", folder / "__init__.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert callable(module.classFactory) and module.__version__
