@@ -19,13 +19,14 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsProcessingFeedback,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
 )
 
 from .alg_bag import (
     BAG_ATTRIBUTION,
     ESTABLISHMENTS_ATTRIBUTION,
+    add_bag_layer,
     add_establishment_inputs,
+    add_privacy_threshold,
     add_reference_date,
     place_establishments,
     read_bag_layer,
@@ -95,18 +96,16 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
         self.add_streets()
         self.add_pois()
         self.add_area()
-        self.add(QgsProcessingParameterFeatureSource(
-            self.BAG, tr("BAG addresses (verblijfsobjecten; optional)"),
-            [QgsProcessing.TypeVectorPoint], optional=True),
+        add_bag_layer(
+            self, self.BAG,
             "A layer of BAG verblijfsobjecten in the BAG schema, e.g. the output of Load BAG "
             "addresses: adds the BAG indicators per street. Only its points within the extent "
             "of the street layer are read.")
         add_establishment_inputs(self, self.ESTABLISHMENTS, self.ESTABLISHMENTS_MAPPING,
                                  optional=True)
         add_reference_date(self, self.REFERENCE_DATE)
-        self.add(QgsProcessingParameterNumber(
-            self.PRIVACY_THRESHOLD, tr("Privacy threshold (smallest count shown)"),
-            QgsProcessingParameterNumber.Integer, 3, minValue=1),
+        add_privacy_threshold(
+            self, self.PRIVACY_THRESHOLD,
             "Establishment counts below this number are left empty (NULL) in the outputs, "
             "with the shares built on them: a small count can point at one person.")
         self.add(QgsProcessingParameterFeatureSource(

@@ -54,7 +54,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..data_sources.establishments import EstablishmentsOnBag
 
 __all__ = ["LoadBagAlgorithm", "LoadEstablishmentsAlgorithm", "STATUS_LABELS", "BAG_ATTRIBUTION",
-           "ESTABLISHMENTS_ATTRIBUTION", "read_bag_layer", "place_establishments"]
+           "ESTABLISHMENTS_ATTRIBUTION", "read_bag_layer", "place_establishments",
+           "add_bag_layer", "add_privacy_threshold", "add_reference_date"]
 
 #: The BAG statuses of a verblijfsobject (in the order of
 #: :data:`wijkkracht.data_sources.bag.BAG_STATUSES`) with an English gloss; Dutch shows the
@@ -435,6 +436,23 @@ def add_establishment_inputs(alg: WijkkrachtAlgorithm, key: str, mapping_key: st
         fileFilter=tr("Column mappings (*.toml *.json)")),
         "Which column of the export holds what, e.g. vestigingsnummer = \"Vestnr\"; empty: "
         "the usual KvK and LISA column names are recognised.", advanced=True)
+
+
+def add_bag_layer(alg: WijkkrachtAlgorithm, key: str, help_text: str) -> None:
+    """An optional point layer of BAG verblijfsobjecten (e.g. the output of *Load BAG*)."""
+    alg.add(QgsProcessingParameterFeatureSource(
+        key, tr("BAG addresses (verblijfsobjecten; optional)"),
+        [QgsProcessing.TypeVectorPoint], optional=True), help_text)
+
+
+def add_privacy_threshold(alg: WijkkrachtAlgorithm, key: str, help_text: str, *,
+                          advanced: bool = False) -> None:
+    """The privacy threshold: the smallest count of establishments shown (default 3)."""
+    from qgis.core import QgsProcessingParameterNumber  # type: ignore[import-not-found]
+
+    alg.add(QgsProcessingParameterNumber(
+        key, tr("Privacy threshold (smallest count shown)"),
+        QgsProcessingParameterNumber.Integer, 3, minValue=1), help_text, advanced=advanced)
 
 
 def add_reference_date(alg: WijkkrachtAlgorithm, key: str) -> None:

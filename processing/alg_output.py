@@ -11,9 +11,9 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
 )
 
+from .alg_bag import add_privacy_threshold
 from .base import WijkkrachtAlgorithm
 from .i18n import language, tr
 
@@ -80,9 +80,8 @@ class ExportWebmapAlgorithm(WijkkrachtAlgorithm):
                       "SYNTHETIC (generated, not real). Automatic: when the streets layer's "
                       "metadata (rights or abstract, as the neighbourhood analysis writes it) "
                       "says SYNTHETIC.", advanced=True)
-        self.add(QgsProcessingParameterNumber(
-            self.PRIVACY_THRESHOLD, tr("Privacy threshold (smallest count shown)"),
-            QgsProcessingParameterNumber.Integer, 3, minValue=1),
+        add_privacy_threshold(
+            self, self.PRIVACY_THRESHOLD,
             "Establishment counts below this number (and what is computed from them) are left "
             "out of the map; use the threshold of the analysis or a higher one.",
             advanced=True)

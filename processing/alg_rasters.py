@@ -29,7 +29,9 @@ from qgis.core import (  # type: ignore[import-not-found]
 from .alg_bag import (
     BAG_ATTRIBUTION,
     ESTABLISHMENTS_ATTRIBUTION,
+    add_bag_layer,
     add_establishment_inputs,
+    add_privacy_threshold,
     add_reference_date,
     place_establishments,
     read_bag_layer,
@@ -118,18 +120,16 @@ class IntensityRastersAlgorithm(WijkkrachtAlgorithm):
             DEFAULT_BANDWIDTH, minValue=1.0),
             "Radius of the quartic kernel and of the mixed-use window, in metres; at least the "
             "cell size. A point counts within this distance of a cell centre, most near it.")
-        self.add(QgsProcessingParameterFeatureSource(
-            self.BAG, tr("BAG addresses (verblijfsobjecten; optional)"),
-            [QgsProcessing.TypeVectorPoint], optional=True),
+        add_bag_layer(
+            self, self.BAG,
             "A layer of BAG verblijfsobjecten in the BAG schema, e.g. the output of Load BAG "
             "addresses: with an establishments export, the density of the vacancy indication. "
             "Only its points near the study area are read.")
         add_establishment_inputs(self, self.ESTABLISHMENTS, self.ESTABLISHMENTS_MAPPING,
                                  optional=True)
         add_reference_date(self, self.REFERENCE_DATE)
-        self.add(QgsProcessingParameterNumber(
-            self.PRIVACY_THRESHOLD, tr("Privacy threshold (smallest count shown)"),
-            QgsProcessingParameterNumber.Integer, 3, minValue=1),
+        add_privacy_threshold(
+            self, self.PRIVACY_THRESHOLD,
             "Cells of the establishments' surface whose value comes from fewer establishments "
             "than this are left empty (nodata): a small count can point at one person.")
         self.add(QgsProcessingParameterFile(
