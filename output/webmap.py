@@ -95,6 +95,7 @@ from ..styles import (
     poi_classes,
     poi_label,
     poi_style,
+    surroundings_colors,
     synthetic_notice_color,
     type_colors,
     type_label,
@@ -251,12 +252,16 @@ BASE_MAPS: tuple[BaseMap, ...] = (
 #: The default base map of an online and of an offline page.
 _DEFAULT_BASE = {False: "brt_grijs", True: "none"}
 
-#: Colours of the surroundings drawn from the data (a base map, not data: no legend).
-_CONTEXT_COLORS = {"ground": "#e9e6df", "area": "#fbfaf6", "street": "#d2cdc3",
-                   "building": "#bdb5a8"}
+def _context_colors() -> dict[str, str]:
+    """Colours of the surroundings drawn from the data (a base map, not data: no legend)."""
+    c = surroundings_colors()
+    return {k: c[k] for k in ("ground", "area", "street", "building")}
 
-#: The search result: a dark halo and a light core under the street's own colour.
-_HIGHLIGHT = {"halo": "#111111", "core": "#ffffff"}
+
+def _highlight() -> dict[str, str]:
+    """The search result: a dark halo and a light core under the street's own colour."""
+    c = surroundings_colors()
+    return {"halo": c["highlight_halo"], "core": c["highlight_core"]}
 
 
 _TEXT = {
@@ -1154,7 +1159,7 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
     figure.header.add_child(Element(_CSS))
     figure.header.add_child(Element(
         f"<style>:root {{ --wk-notice: {synthetic_notice_color()}; "
-        f"--wk-ground: {_CONTEXT_COLORS['ground']}; }}</style>"))
+        f"--wk-ground: {_context_colors()['ground']}; }}</style>"))
 
     config = _config(result, lang, indicators, type_order, kinds=kinds, threshold=threshold,
                      area_columns=area_columns, bounds=bounds)
@@ -1162,8 +1167,8 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
         "basemaps": _basemaps(lang),
         "basemap": _DEFAULT_BASE[bool(offline)],
         "offline": bool(offline),
-        "context": {k: v for k, v in _CONTEXT_COLORS.items() if k != "ground"},
-        "highlight": dict(_HIGHLIGHT),
+        "context": {k: v for k, v in _context_colors().items() if k != "ground"},
+        "highlight": _highlight(),
         "sources": _sources(result),
         "canvas": len(streets) >= CANVAS_FROM,
         "maxZoom": _MAX_ZOOM,

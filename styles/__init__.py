@@ -59,6 +59,7 @@ __all__ = [
     "area_style",
     "areas_style",
     "synthetic_notice_color",
+    "surroundings_colors",
     "RasterStyle",
     "raster_style",
     "format_number",
@@ -673,3 +674,10 @@ def raster_style(name: str) -> RasterStyle:
                        colors=tuple(_sample(colors, len(breaks) + 1)),
                        opacity=float(entry.get("opacity", section["opacity"])),
                        decimals=int(section["decimals"].get(kind.unit, 1)))
+
+
+def surroundings_colors() -> dict[str, str]:
+    """Colours of the base map drawn from the data (``ground``, ``area``, ``street``,
+    ``building``) and of the search highlight (``highlight_halo``, ``highlight_core``)."""
+    return {k: str(v).lower() for k, v in load_spec()["surroundings"].items()
+            if not k.startswith("_")}
