@@ -205,6 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .output.report_cli import add_report_parser
 
     add_report_parser(sub)
+    from .batch import add_batch_parser
+
+    add_batch_parser(sub)
     return parser
 
 
@@ -430,6 +433,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .output.report_cli import run_report
 
         return run_report(args)
+    if args.command == "batch":
+        from .batch import run_batch_cli
+
+        return run_batch_cli(args)
     progress = _Progress(quiet=args.quiet, lang=args.lang)
     progress.total += int(args.rasters)
     from .core.errors import WijkkrachtError
