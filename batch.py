@@ -314,6 +314,21 @@ def _init_worker(cfg: BatchConfig) -> None:
     _load_inputs(cfg)
 
 
+_TEMPORARY = re.compile(r"^\.[A-Za-z0-9_.-]+\.(gpkg|json)\.[0-9a-f]{8}\.tmp\.(gpkg|json)"
+                        r"(-journal|-wal|-shm|\.aux\.xml)?$")
+
+
+def _remove_stale_temporaries(cfg: BatchConfig) -> None:
+    """Remove the temporary files a killed run left (``.<file>.<hex>.tmp.<ext>``).
+
+    Two runs must not share an output folder at the same time: one would remove the other's.
+    """
+    for folder in (cfg.out, cfg.out / "areas"):
+        for p in folder.iterdir():
+            if _TEMPORARY.match(p.name) and p.is_file():
+                p.unlink(missing_ok=True)
+
+
 def _is_done(folder: Path, code: str, digest: str) -> bool:
     rec, gpkg = folder / f"{code}.json", folder / f"{code}.gpkg"
     if not (rec.is_file() and gpkg.is_file()):
@@ -345,6 +360,7 @@ def run_batch(cfg: BatchConfig, *, workers: int = 1,
     areas = areas.sort_values("area_code").reset_index(drop=True)
     folder = cfg.out / "areas"
     folder.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(cfg)
     todo, skipped, hashes = [], [], {}
     for i in range(len(areas)):
         row = areas.iloc[[i]]
