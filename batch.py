@@ -254,7 +254,13 @@ def _load_inputs(cfg: BatchConfig) -> None:
 
             read = read_establishments(d["establishments"], mapping=d.get("mapping"))
             _INPUTS["establishments"] = establishments_on_bag(read, _INPUTS["bag"]).matched
-    _INPUTS["config"] = cfg
+    _INPUTS["key"] = _inputs_key(cfg)
+
+
+def _inputs_key(cfg: BatchConfig) -> tuple[Any, ...]:
+    """What the inputs in memory were read from: the configuration and the files' stats."""
+    return (cfg, tuple(sorted((role, p.stat().st_size, p.stat().st_mtime_ns)
+                              for role, p in cfg.inputs().items())))
 
 
 def _clip(frame: Any, geom: Any) -> Any:
@@ -267,7 +273,7 @@ def _clip(frame: Any, geom: Any) -> Any:
 def _run_area(cfg: BatchConfig, code: str, area_row: Any, digest: str) -> tuple[str, str | None]:
     """Analyse one area and write its GeoPackage and done record; (code, error or None)."""
     try:
-        if _INPUTS.get("config") != cfg:
+        if _INPUTS.get("key") != _inputs_key(cfg):
             _load_inputs(cfg)
         import geopandas as gpd
 
@@ -389,8 +395,11 @@ def run_batch(cfg: BatchConfig, *, workers: int = 1,
             f" ({len(failed)} failed, {len(todo) - n} remaining, ETA {eta:.0f} s)")
 
     if todo and workers == 1:
-        for code, row in todo:
-            report(*_run_area(cfg, code, row, hashes[code]))
+        try:
+            for code, row in todo:
+                report(*_run_area(cfg, code, row, hashes[code]))
+        finally:
+            _INPUTS.clear()  # the inputs are not kept in memory after the run
     elif todo:
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                  initargs=(cfg,)) as pool:

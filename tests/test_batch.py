@@ -251,3 +251,24 @@ def test_parallel_workers_give_the_same_result(tmp_path, finished):
     assert main(["batch", "-q", "--workers", "2", str(cfg)]) == 0
     pd.testing.assert_frame_equal(_streets(tmp_path / "out" / "batch.gpkg"),
                                   _streets(finished / "batch.gpkg"))
+
+
+def test_batch_with_synthetic_bag_and_establishments(tmp_path):
+    from wijkkracht.data_sources.synthetic import write_synthetic
+
+    bag, _, est, _ = write_synthetic(tmp_path / "syn", seed=0)  # SYNTHETIC BAG/KvK-style data
+    demo = demo_data_path().as_posix()
+    data = (f'streets = "{demo}"\nstreets_layer = "streets"\npois = "{demo}"\n'
+            f'pois_layer = "pois"\nbag = "syn/{bag.name}"\n'
+            f'bag_layer = "verblijfsobject_synthetic"\nestablishments = "syn/{est.name}"')
+    cfg = _config(tmp_path, areas='codes = ["BU99990102", "BU99990201"]', data=data,
+                  analysis='k = 3\nprivacy_threshold = 5\nreference_date = "2026-01-01"')
+    summary = run_batch(load_config(cfg))
+    assert sorted(summary.done) == ["BU99990102", "BU99990201"] and not summary.failed
+    streets = pyogrio.read_dataframe(summary.merged, layer="streets")
+    assert streets["bag_units"].sum() > 0 and streets["active_est"].notna().any()
+    meta = json.loads(pyogrio.read_info(summary.merged, layer="streets")["dataset_metadata"]
+                      ["WIJKKRACHT_BATCH"])
+    assert meta["inputs"]["bag"]["size"] == bag.stat().st_size
+    assert meta["inputs"]["establishments"]["name"] == est.name
+    assert meta["parameters"]["analysis"]["privacy_threshold"] == 5
