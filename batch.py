@@ -43,7 +43,8 @@ _SCHEMA: dict[str | None, dict[str, type | tuple[type, ...]]] = {
     None: {"name": str, "out": str, "lang": str, "areas": dict, "data": dict, "analysis": dict},
     "areas": {"file": str, "layer": str, "codes": list, "gemeente": str, "buffer": (int, float)},
     "data": {"streets": str, "streets_layer": str, "pois": str, "pois_layer": str, "bag": str,
-             "bag_layer": str, "establishments": str, "mapping": str},
+             "bag_layer": str, "bag_snapshot_date": str, "establishments": str,
+             "mapping": str},
     "analysis": {"k": int, "k_range": list, "contiguous": bool, "seed": int,
                  "snap_distance": (int, float), "privacy_threshold": int,
                  "reference_date": str},
@@ -170,14 +171,19 @@ def load_config(path: str | Path) -> BatchConfig:
 
     data: dict[str, Any] = {}
     for key, value in raw["data"].items():
-        data[key] = value if key.endswith("_layer") else _file(base, cfg, f"data.{key}", value)
+        plain = key.endswith("_layer") or key == "bag_snapshot_date"
+        data[key] = value if plain else _file(base, cfg, f"data.{key}", value)
     if "establishments" in data and "bag" not in data:
         raise _err(cfg, "data.establishments", "needs data.bag (establishments are placed on "
                                                "BAG addresses)")
     if "mapping" in data and "establishments" not in data:
         raise _err(cfg, "data.mapping", "needs data.establishments")
-    if "bag_layer" in data and "bag" not in data:
-        raise _err(cfg, "data.bag_layer", "needs data.bag")
+    for key in ("bag_layer", "bag_snapshot_date"):
+        if key in data and "bag" not in data:
+            raise _err(cfg, f"data.{key}", "needs data.bag")
+    if "bag_snapshot_date" in data and not _DATE_RE.match(data["bag_snapshot_date"]):
+        raise _err(cfg, "data.bag_snapshot_date",
+                   f"expected YYYY-MM-DD, got {data['bag_snapshot_date']!r}")
 
     an = dict(raw.get("analysis", {}))
     if "k" in an and not 2 <= an["k"] <= 20:
@@ -213,6 +219,7 @@ def _fingerprint(p: Path) -> dict[str, Any]:
 def _parameters(cfg: BatchConfig) -> dict[str, Any]:
     return {"analysis": cfg.analysis, "buffer": cfg.buffer, "lang": cfg.lang,
             "layers": {k: v for k, v in cfg.data.items() if k.endswith("_layer")},
+            "bag_snapshot_date": cfg.data.get("bag_snapshot_date"),
             "areas_layer": cfg.areas_layer}
 
 
@@ -248,12 +255,16 @@ def _load_inputs(cfg: BatchConfig) -> None:
         if path.is_dir() or path.suffix.lower() in (".zip", ".xml"):
             _INPUTS["bag"] = read_bag_lv(path)
         else:
-            _INPUTS["bag"] = read_bag_gpkg(path, layer=d.get("bag_layer", "verblijfsobject"))
+            _INPUTS["bag"] = read_bag_gpkg(path, layer=d.get("bag_layer", "verblijfsobject"),
+                                           snapshot_date=d.get("bag_snapshot_date"))
         if "establishments" in d:
             from .data_sources.establishments import establishments_on_bag, read_establishments
 
             read = read_establishments(d["establishments"], mapping=d.get("mapping"))
-            _INPUTS["establishments"] = establishments_on_bag(read, _INPUTS["bag"]).matched
+            placed = establishments_on_bag(read, _INPUTS["bag"])
+            _INPUTS["establishments"] = placed.matched
+            _INPUTS["establishment_counts"] = {**placed.counts,
+                                               "match_rate": round(float(placed.match_rate), 4)}
     _INPUTS["key"] = _inputs_key(cfg)
 
 
@@ -306,7 +317,10 @@ def _run_area(cfg: BatchConfig, code: str, area_row: Any, digest: str) -> tuple[
         write_gpkg(result, folder / f"{code}.gpkg", lang=cfg.lang)
         record = {"area_code": code, "hash": digest, "version": __version__,
                   "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                  "segments": len(result.streets)}
+                  "segments": len(result.streets),
+                  "bag_snapshot_date": (_INPUTS["bag"].attrs.get("bag", {}).get("snapshot_date")
+                                        if "bag" in _INPUTS else None),
+                  "establishments": _INPUTS.get("establishment_counts")}
         write_atomically(folder / f"{code}.json",
                          lambda tmp: tmp.write_text(json.dumps(record, indent=1), encoding="utf-8"))
         return code, None
@@ -403,9 +417,13 @@ def run_batch(cfg: BatchConfig, *, workers: int = 1,
     elif todo:
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                  initargs=(cfg,)) as pool:
-            futures = [pool.submit(_run_area, cfg, code, row, hashes[code]) for code, row in todo]
+            futures = {pool.submit(_run_area, cfg, code, row, hashes[code]): code
+                       for code, row in todo}
             for fut in as_completed(futures):
-                report(*fut.result())
+                try:
+                    report(*fut.result())
+                except Exception as exc:  # noqa: BLE001 - e.g. a worker process killed
+                    report(futures[fut], f"{type(exc).__name__}: {exc}")
     merged = None
     if not failed:
         merged = cfg.out / f"{cfg.name}.gpkg"
@@ -441,8 +459,14 @@ def _merge(cfg: BatchConfig, codes: list[str], hashes: dict[str, str]) -> Path:
 
     folder = cfg.out / "areas"
     streets, summaries = [], []
+    snapshots: set[str] = set()
+    establishments = None
     for code in codes:
         path = folder / f"{code}.gpkg"
+        record = json.loads((folder / f"{code}.json").read_text(encoding="utf-8"))
+        if record.get("bag_snapshot_date"):
+            snapshots.add(str(record["bag_snapshot_date"]))
+        establishments = record.get("establishments") or establishments
         s = pyogrio.read_dataframe(path, layer="streets")
         summary = pyogrio.read_dataframe(path, layer="areas")
         # a segment on the border belongs to the area holding its midpoint (as in the summary)
@@ -457,7 +481,11 @@ def _merge(cfg: BatchConfig, codes: list[str], hashes: dict[str, str]) -> Path:
     provenance = {
         "tool": "wijkkracht", "version": __version__, "config": str(cfg.path),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "inputs": {role: _fingerprint(p) for role, p in cfg.inputs().items()},
+        "inputs": {role: {**_fingerprint(p), "modified": time.strftime(
+            "%Y-%m-%dT%H:%M:%SZ", time.gmtime(p.stat().st_mtime))}
+            for role, p in cfg.inputs().items()},
+        "bag_snapshot_dates": sorted(snapshots),
+        "establishments": establishments,
         "parameters": _parameters(cfg), "areas": {c: hashes[c] for c in codes},
         "note": "opportunity types (type_id) are clustered per area",
     }

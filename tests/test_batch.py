@@ -88,6 +88,8 @@ def test_unknown_key_suggests_the_closest(tmp_path):
     ({"data": 'pois = "x.gpkg"'}, "data.streets: missing"),
     ({"data": 'streets = "nowhere.gpkg"\npois = "nowhere.gpkg"'}, "data.streets: "),
     ({"areas": ""}, "areas.codes: give either"),
+    ({"data": 'streets = "run.toml"\npois = "run.toml"\nbag_snapshot_date = "2026-01-01"'},
+     "data.bag_snapshot_date: needs data.bag"),
     ({"areas": 'codes = ["BU99990101"]\ngemeente = "GM9999"'}, "areas.codes: give either"),
     ({"areas": 'gemeente = "9999"'}, "areas.gemeente: expected a gemeente code"),
     ({"areas": "codes = []"}, "areas.codes: expected a non-empty list"),
@@ -260,7 +262,8 @@ def test_batch_with_synthetic_bag_and_establishments(tmp_path):
     demo = demo_data_path().as_posix()
     data = (f'streets = "{demo}"\nstreets_layer = "streets"\npois = "{demo}"\n'
             f'pois_layer = "pois"\nbag = "syn/{bag.name}"\n'
-            f'bag_layer = "verblijfsobject_synthetic"\nestablishments = "syn/{est.name}"')
+            f'bag_layer = "verblijfsobject_synthetic"\nbag_snapshot_date = "2026-01-01"\n'
+            f'establishments = "syn/{est.name}"')
     cfg = _config(tmp_path, areas='codes = ["BU99990102", "BU99990201"]', data=data,
                   analysis='k = 3\nprivacy_threshold = 5\nreference_date = "2026-01-01"')
     summary = run_batch(load_config(cfg))
@@ -272,3 +275,5 @@ def test_batch_with_synthetic_bag_and_establishments(tmp_path):
     assert meta["inputs"]["bag"]["size"] == bag.stat().st_size
     assert meta["inputs"]["establishments"]["name"] == est.name
     assert meta["parameters"]["analysis"]["privacy_threshold"] == 5
+    assert meta["bag_snapshot_dates"] == ["2026-01-01"]
+    assert 0 < meta["establishments"]["match_rate"] <= 1
