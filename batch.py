@@ -331,7 +331,10 @@ def _run_area(cfg: BatchConfig, code: str, area_row: Any, digest: str) -> tuple[
 
 def _init_worker(cfg: BatchConfig) -> None:
     logging.getLogger("wijkkracht").setLevel(logging.ERROR)
-    _load_inputs(cfg)
+    try:
+        _load_inputs(cfg)
+    except Exception:  # noqa: BLE001 - an initializer that raises breaks the whole pool;
+        _INPUTS.clear()  # the first area of this worker reads again and reports the error
 
 
 _TEMPORARY = re.compile(r"^\.[A-Za-z0-9_.-]+\.(gpkg|json)\.[0-9a-f]{8}\.tmp\.(gpkg|json)"
@@ -409,6 +412,7 @@ def run_batch(cfg: BatchConfig, *, workers: int = 1,
             f" ({len(failed)} failed, {len(todo) - n} remaining, ETA {eta:.0f} s)")
 
     if todo and workers == 1:
+        _load_inputs(cfg)  # an unreadable input is an error of the run, not of every area
         try:
             for code, row in todo:
                 report(*_run_area(cfg, code, row, hashes[code]))

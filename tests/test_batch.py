@@ -277,3 +277,16 @@ def test_batch_with_synthetic_bag_and_establishments(tmp_path):
     assert meta["parameters"]["analysis"]["privacy_threshold"] == 5
     assert meta["bag_snapshot_dates"] == ["2026-01-01"]
     assert 0 < meta["establishments"]["match_rate"] <= 1
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_unreadable_input_is_one_line(tmp_path, capsys, workers):
+    (tmp_path / "streets.gpkg").write_text("not a GeoPackage")
+    demo = demo_data_path().as_posix()
+    cfg = _config(tmp_path, data=f'streets = "streets.gpkg"\npois = "{demo}"\npois_layer = "pois"')
+    assert main(["batch", "-q", "--workers", str(workers), str(cfg)]) == 1
+    err = capsys.readouterr().err
+    assert "streets.gpkg" in err
+    assert all(line.startswith("wijkkracht: ") for line in err.strip().splitlines())
+    assert not (tmp_path / "out" / "batch.gpkg").exists()
+    assert not list((tmp_path / "out" / "areas").glob("*.json"))
