@@ -22,12 +22,13 @@ from qgis.core import (  # type: ignore[import-not-found]
 )
 
 from .alg_bag import (
-    BAG_ATTRIBUTION,
     ESTABLISHMENTS_ATTRIBUTION,
     add_bag_layer,
     add_establishment_inputs,
     add_privacy_threshold,
     add_reference_date,
+    data_attribution,
+    establishments_given,
     place_establishments,
     read_bag_layer,
     report_establishments,
@@ -154,10 +155,8 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             if missing:
                 raise QgsProcessingException(install_hint(missing, lang=language()))
         reference = self.date_parameter(parameters, self.REFERENCE_DATE, context)
-        has_establishments = bool(self.parameterAsFile(parameters, self.ESTABLISHMENTS, context))
-        if has_establishments and parameters.get(self.BAG) in (None, ""):
-            raise QgsProcessingException(tr("An establishments export needs a BAG layer: the "
-                                            "establishments are placed on BAG addresses."))
+        has_establishments = establishments_given(self, parameters, self.ESTABLISHMENTS,
+                                                  self.BAG, context)
         steps = self.steps(feedback, 3)
         streets = self.read_layer(parameters, self.STREETS, context, steps)
         pois = self.read_layer(parameters, self.POIS, context, steps)
@@ -193,17 +192,11 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
         if steps.isCanceled():
             return {}
         steps.setCurrentStep(2)
-        attribution = result.attribution or LAYER_ATTRIBUTION
-        if bag is not None:
-            attribution += f"; {BAG_ATTRIBUTION}"
-        if has_establishments:
-            attribution += f"; {ESTABLISHMENTS_ATTRIBUTION}"
         synthetic = bool(result.metadata.get("synthetic")) or bool(
             bag is not None and bag.attrs.get("synthetic"))
-        if synthetic:
-            attribution += "; SYNTHETIC — generated, not real BAG/KvK data"
-            feedback.pushWarning(tr("The BAG or establishments are SYNTHETIC (generated, not "
-                                    "real data); every output says so."))
+        attribution = data_attribution(result.attribution or LAYER_ATTRIBUTION,
+                                       bag=bag is not None, establishments=has_establishments,
+                                       synthetic=synthetic, feedback=feedback)
         bag_meta = result.metadata.get("bag") or {}
         if bag_meta.get("suppressed_segments"):
             feedback.pushInfo(tr("Streets with suppressed establishment counts (below {}): "

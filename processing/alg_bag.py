@@ -55,7 +55,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["LoadBagAlgorithm", "LoadEstablishmentsAlgorithm", "STATUS_LABELS", "BAG_ATTRIBUTION",
            "ESTABLISHMENTS_ATTRIBUTION", "read_bag_layer", "place_establishments",
-           "add_bag_layer", "add_privacy_threshold", "add_reference_date"]
+           "add_bag_layer", "add_privacy_threshold", "add_reference_date", "data_attribution",
+           "establishments_given"]
 
 #: The BAG statuses of a verblijfsobject (in the order of
 #: :data:`wijkkracht.data_sources.bag.BAG_STATUSES`) with an English gloss; Dutch shows the
@@ -74,8 +75,6 @@ STATUS_LABELS = (
 BAG_ATTRIBUTION = "BAG: Kadaster, CC0 1.0"
 #: Attribution of establishment layers.
 ESTABLISHMENTS_ATTRIBUTION = "Establishments register (not open data)"
-#: What every output made from synthetic data says.
-_SYNTHETIC = "SYNTHETIC — generated, not real BAG/KvK data"
 
 
 def _status_default() -> list[int]:
@@ -220,7 +219,7 @@ class LoadBagAlgorithm(WijkkrachtAlgorithm):
         if synthetic:
             bag = bag.assign(synthetic=True)
         steps.setCurrentStep(1)
-        attribution = BAG_ATTRIBUTION + (f"; {_SYNTHETIC}" if synthetic else "")
+        attribution = data_attribution(BAG_ATTRIBUTION, synthetic=synthetic)
         if meta.get("snapshot_date"):
             attribution += f"; {tr('snapshot')} {meta['snapshot_date']}"
         title = "BAG addresses (verblijfsobjecten)"
@@ -373,7 +372,7 @@ class LoadEstablishmentsAlgorithm(WijkkrachtAlgorithm):
         steps.setCurrentStep(2)
         title = ("Establishments on BAG addresses, including home-based (INTERNAL, not for "
                  "publication)" if include else "Establishments on BAG addresses")
-        attribution = ESTABLISHMENTS_ATTRIBUTION + (f"; {_SYNTHETIC}" if synthetic else "")
+        attribution = data_attribution(ESTABLISHMENTS_ATTRIBUTION, synthetic=synthetic)
         results = {
             self.OUTPUT: self.write_layer(parameters, self.OUTPUT, context, steps, out,
                                           LayerStyle(None, title, attribution),
@@ -436,6 +435,36 @@ def add_establishment_inputs(alg: WijkkrachtAlgorithm, key: str, mapping_key: st
         fileFilter=tr("Column mappings (*.toml *.json)")),
         "Which column of the export holds what, e.g. vestigingsnummer = \"Vestnr\"; empty: "
         "the usual KvK and LISA column names are recognised.", advanced=True)
+
+
+def data_attribution(base: str, *, bag: bool = False, establishments: bool = False,
+                     synthetic: bool = False,
+                     feedback: QgsProcessingFeedback | None = None) -> str:
+    """``base`` plus the attribution of the BAG and establishment layers used, and the notice
+    that they are SYNTHETIC (warned in ``feedback`` too) when they are."""
+    text = base
+    if bag:
+        text += f"; {BAG_ATTRIBUTION}"
+    if establishments:
+        text += f"; {ESTABLISHMENTS_ATTRIBUTION}"
+    if synthetic:
+        from ..data_sources.synthetic import SYNTHETIC_NOTICE
+
+        text += f"; {SYNTHETIC_NOTICE}"
+        if feedback is not None:
+            feedback.pushWarning(tr("The BAG or establishments are SYNTHETIC (generated, not "
+                                    "real data); every output says so."))
+    return text
+
+
+def establishments_given(alg: WijkkrachtAlgorithm, parameters: dict[str, Any], key: str,
+                         bag_key: str, context: QgsProcessingContext) -> bool:
+    """Whether an establishments export is given; refused without a BAG layer."""
+    given = bool(alg.parameterAsFile(parameters, key, context))
+    if given and parameters.get(bag_key) in (None, ""):
+        raise QgsProcessingException(tr("An establishments export needs a BAG layer: the "
+                                        "establishments are placed on BAG addresses."))
+    return given
 
 
 def add_bag_layer(alg: WijkkrachtAlgorithm, key: str, help_text: str) -> None:

@@ -27,12 +27,12 @@ from qgis.core import (  # type: ignore[import-not-found]
 )
 
 from .alg_bag import (
-    BAG_ATTRIBUTION,
-    ESTABLISHMENTS_ATTRIBUTION,
     add_bag_layer,
     add_establishment_inputs,
     add_privacy_threshold,
     add_reference_date,
+    data_attribution,
+    establishments_given,
     place_establishments,
     read_bag_layer,
     report_establishments,
@@ -169,10 +169,8 @@ class IntensityRastersAlgorithm(WijkkrachtAlgorithm):
 
         reference = self.date_parameter(parameters, self.REFERENCE_DATE, context)
         has_bag = parameters.get(self.BAG) not in (None, "")
-        has_establishments = bool(self.parameterAsFile(parameters, self.ESTABLISHMENTS, context))
-        if has_establishments and not has_bag:
-            raise QgsProcessingException(tr("An establishments export needs a BAG layer: the "
-                                            "establishments are placed on BAG addresses."))
+        has_establishments = establishments_given(self, parameters, self.ESTABLISHMENTS,
+                                                  self.BAG, context)
         if parameters.get(self.STREETS) in (None, "") and parameters.get(self.AREA) in (None, ""):
             raise QgsProcessingException(tr("Give a study area or a streets layer: the rasters "
                                             "cover the study area."))
@@ -191,18 +189,14 @@ class IntensityRastersAlgorithm(WijkkrachtAlgorithm):
         steps.setCurrentStep(1)
         steps.setProgressText(tr("Computing the surfaces"))
         establishments = None
-        attribution = LAYER_ATTRIBUTION
         synthetic = []
-        if bag is not None:
-            attribution += f"; {BAG_ATTRIBUTION}"
-            if bag.attrs.get("synthetic"):
-                synthetic.append("bag")
+        if bag is not None and bag.attrs.get("synthetic"):
+            synthetic.append("bag")
         if has_establishments:
             placed = place_establishments(self, parameters, self.ESTABLISHMENTS,
                                           self.ESTABLISHMENTS_MAPPING, context, bag)
             report_establishments(feedback, placed)
             establishments = placed.matched
-            attribution += f"; {ESTABLISHMENTS_ATTRIBUTION}"
             if placed.synthetic:
                 synthetic.append("establishments")
         categories = self.parameterAsFile(parameters, self.CATEGORIES, context) or None
@@ -210,10 +204,9 @@ class IntensityRastersAlgorithm(WijkkrachtAlgorithm):
             surfaces_for_layers, pois, area, streets=streets, categories=categories, bag=bag,
             establishments=establishments, cell_size=cell, bandwidth=bandwidth,
             reference_date=reference, privacy_threshold=threshold)
-        if synthetic:
-            attribution += "; SYNTHETIC — generated, not real BAG/KvK data"
-            feedback.pushWarning(tr("The BAG or establishments are SYNTHETIC (generated, not "
-                                    "real data); every output says so."))
+        attribution = data_attribution(LAYER_ATTRIBUTION, bag=bag is not None,
+                                       establishments=has_establishments,
+                                       synthetic=bool(synthetic), feedback=feedback)
         suppressed = getattr(surfaces.get("establishment_intensity"), "suppressed_cells", 0)
         if suppressed:
             feedback.pushInfo(tr("Cells left empty by the privacy threshold (below {}): "
