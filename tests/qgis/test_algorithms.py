@@ -75,20 +75,10 @@ def core_result() -> AnalysisResult:
 
 
 @pytest.fixture(scope="module")
-def run(wijkkracht_provider: Any, qgis_processing: Any) -> Any:
-    """``run(alg, **params)``: ``processing.run`` with memory outputs for unset sinks."""
-    from qgis.core import QgsApplication, QgsProcessingFeedback, QgsProcessingParameterFeatureSink
-
-    def run_algorithm(alg: str, feedback: Any = None, **params: Any) -> dict[str, Any]:
-        alg_id = f"wijkkracht:{alg}"
-        definition = QgsApplication.processingRegistry().algorithmById(alg_id)
-        assert definition is not None, f"{alg_id} is not registered"
-        for p in definition.parameterDefinitions():
-            if isinstance(p, QgsProcessingParameterFeatureSink) and p.name() not in params:
-                params[p.name()] = "TEMPORARY_OUTPUT"
-        return qgis_processing.run(alg_id, params, feedback=feedback or QgsProcessingFeedback())
-
-    return run_algorithm
+def run(wijkkracht_run: Any) -> Any:
+    """``run(alg, **params)``: the conftest's ``wijkkracht_run`` (memory outputs for unset
+    sinks)."""
+    return wijkkracht_run
 
 
 @pytest.fixture(scope="module")
