@@ -160,7 +160,35 @@ _STATUS = (
 )
 
 
-class LocalOsmServer:
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that does not log to stderr."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class LocalHttpServer:
+    """A threaded HTTP server on ``127.0.0.1`` (a free port) for the stand-ins below and in
+    the test modules: :meth:`_serve` starts it with a handler class, :meth:`stop` ends it."""
+
+    running = False
+
+    def _serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+        self.running = True
+
+    def stop(self) -> None:
+        if self.running:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._thread.join()
+            self.running = False
+
+
+class LocalOsmServer(LocalHttpServer):
     """Serve the stored Nominatim and Overpass answers on ``http://127.0.0.1:<port>``.
 
     ``nominatim_url`` and ``overpass_url`` are the base URLs to hand to ``fetch_osm``.
@@ -176,10 +204,7 @@ class LocalOsmServer:
         self.requests: list[tuple[str, str, str]] = []
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def _send(self, status: int, body: bytes, content_type: str) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
@@ -216,20 +241,9 @@ class LocalOsmServer:
                 else:
                     self._send(200, server.features, "application/json")
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self._httpd.server_address[1]
+        self._serve(Handler)
         self.nominatim_url = f"http://127.0.0.1:{self.port}/nominatim/"
         self.overpass_url = f"http://127.0.0.1:{self.port}/api"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-        self._thread.start()
-        self.running = True
-
-    def stop(self) -> None:
-        if self.running:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._thread.join()
-            self.running = False
 
 
 @pytest.fixture

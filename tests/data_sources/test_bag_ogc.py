@@ -5,9 +5,7 @@ HTTP server on 127.0.0.1 (nothing reaches the internet; the ``_no_internet`` fix
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -18,12 +16,14 @@ from wijkkracht.core.errors import InputError
 from wijkkracht.data_sources import bag as bagmod
 from wijkkracht.data_sources.bag import BAG_COLUMNS, fetch_bag_ogc
 
+from .conftest import LocalHttpServer, QuietHandler
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 AREA = (206200.0, 447300.0, 206400.0, 447600.0)
 RD = "http://www.opengis.net/def/crs/EPSG/0/28992"
 
 
-class PdokStandIn:
+class PdokStandIn(LocalHttpServer):
     """Answers ``/ogc/collections/verblijfsobject/items`` with the two stored pages.
 
     ``plan`` is a list of ``(status, headers, body)`` answers given to the first requests
@@ -38,10 +38,7 @@ class PdokStandIn:
         self.requests: list[str] = []
         stand_in = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/geo+json")
@@ -71,18 +68,8 @@ class PdokStandIn:
                     body = body[: len(body) // 2]
                 self._send(200, body, {})
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self._httpd.server_address[1]}/ogc"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-        self._thread.start()
-        self.running = True
-
-    def stop(self) -> None:
-        if self.running:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._thread.join()
-            self.running = False
+        self._serve(Handler)
+        self.base_url = f"http://127.0.0.1:{self.port}/ogc"
 
 
 @pytest.fixture
