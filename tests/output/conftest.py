@@ -7,9 +7,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -97,3 +97,13 @@ def chromium_path() -> Path:
         _unavailable(f"{CHROMIUM} is not installed; apt-get install chromium "
                      "(scripts/test.sh does)")
     return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: Path) -> Iterator[Any]:
+    """Headless Chromium driven by Playwright, one per test module (skips without them)."""
+    from .webmap_support import launch
+
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with launch(playwright_api, chromium_path) as chromium:
+        yield chromium

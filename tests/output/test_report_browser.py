@@ -21,17 +21,11 @@ from wijkkracht.core.result import AnalysisResult
 from wijkkracht.output.report import write_report
 from wijkkracht.styles import hex_to_rgb, synthetic_notice_color, type_colors
 
-from .webmap_support import Page, launch
+from .webmap_support import Page
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[Any]:
-    with launch(playwright_api, chromium_path) as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from wijkkracht.core.result import AnalysisResult
 from wijkkracht.output.webmap import write_webmap
 from wijkkracht.styles import hex_to_rgb, indicator_style, key_indicators
 
-from .webmap_support import Page, bag_result, launch
+from .webmap_support import Page, bag_result
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -84,12 +84,6 @@ def _overlaps(rects: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 def _pixels_of(shot: np.ndarray, rgb: tuple[int, ...], tol: int = 3) -> int:
     return int((np.abs(shot.astype(int) - np.array(rgb)).max(axis=2) <= tol).sum())
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[Any]:
-    with launch(playwright_api, chromium_path) as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from wijkkracht.output.webmap import _CLUSTER_UNTIL_ZOOM as CLUSTER_UNTIL_ZOOM
 from wijkkracht.output.webmap import BASE_MAPS, CANVAS_FROM, write_webmap
 from wijkkracht.styles import hex_to_rgb, poi_style, raster_style, type_colors
 
-from .webmap_support import Page, launch, raster_result
+from .webmap_support import Page, raster_result
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -58,12 +58,6 @@ def _pixels_of(shot: np.ndarray, color: str, tol: int = 3) -> int:
 
 def _street_pixels(shot: np.ndarray) -> int:
     return sum(_pixels_of(shot, c) for c in type_colors().values())
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[Any]:
-    with launch(playwright_api, chromium_path) as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")
