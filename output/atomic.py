@@ -23,8 +23,8 @@ from pathlib import Path
 
 from ..core.errors import OutputError
 
-__all__ = ["atomic_path", "write_atomically", "write_all_atomically", "publish", "temporary_name",
-           "SIDE_FILE_SUFFIXES"]
+__all__ = ["atomic_path", "write_atomically", "write_all_atomically", "write_all_into", "publish",
+           "temporary_name", "SIDE_FILE_SUFFIXES"]
 
 #: Files SQLite (and so GDAL's GeoPackage driver) and GDAL (PAM metadata) may leave beside a file.
 SIDE_FILE_SUFFIXES = ("-journal", "-wal", "-shm", ".aux.xml")
@@ -228,6 +228,25 @@ def write_all_atomically(
             _remove(tmp)
         raise
     return finals
+
+
+def write_all_into(
+    folder: Path,
+    writes: Sequence[tuple[str | os.PathLike[str], Callable[[Path], object]]],
+) -> list[Path]:
+    """:func:`write_all_atomically` into ``folder``, created (with parents) when missing.
+
+    Raises
+    ------
+    OutputError
+        When the folder cannot be created, or as :func:`write_all_atomically`.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot create the output folder "
+                          f"({exc.strerror or exc})") from exc
+    return write_all_atomically(writes)
 
 
 def write_atomically(dest: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:

@@ -1584,7 +1584,7 @@ def write_report(result: AnalysisResult, out_dir: str | os.PathLike[str], *, lan
     OutputError
         When a file cannot be written; the folder is then as it was.
     """
-    from .atomic import write_all_atomically
+    from .atomic import write_all_into
 
     _check_lang(lang)
     if map not in MAP_MODES:
@@ -1610,12 +1610,7 @@ def write_report(result: AnalysisResult, out_dir: str | os.PathLike[str], *, lan
         paths["html"] = folder / map_name
         writes.append((paths["html"],
                        lambda p: write_webmap_file(result, p, lang=lang, offline=offline)))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{folder}: cannot create the output folder "
-                          f"({exc.strerror or exc})") from exc
-    write_all_atomically(writes)
+    write_all_into(folder, writes)
     return paths
 
 

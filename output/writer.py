@@ -14,9 +14,8 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from ..core.errors import OutputError
 from ..core.result import AnalysisResult
-from .atomic import write_all_atomically
+from .atomic import write_all_into
 from .gpkg import write_gpkg_file
 from .webmap import write_webmap_file
 
@@ -104,10 +103,5 @@ def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str], *, la
             raise ValueError(f"extra output {kind!r} ({name}) clashes with another output")
         paths[kind] = folder / name
         writes.append((paths[kind], write))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{folder}: cannot create the output folder "
-                          f"({exc.strerror or exc})") from exc
-    write_all_atomically(writes)
+    write_all_into(folder, writes)
     return paths
