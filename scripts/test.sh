@@ -22,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Bump when the recipe below changes: the next run rebuilds the environment.
-RECIPE=4
+RECIPE=5
 SYSTEM_PYTHON=/usr/bin/python3
 
 SUDO=""
@@ -64,12 +64,13 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want_stamp" ]; then
     trap 'rm -rf "$tmp"' EXIT
     # pyproj 3.6.1 does not build with Cython >= 3.1; rasterio needs Cython 3.1, hence two steps.
     printf 'cython<3.1\n' > "$tmp/build-constraints.txt"
-    printf 'pyproj==3.6.1\nnumpy<2\n' > "$tmp/constraints.txt"
+    # pyarrow 26 needs numpy 2 at import (its metadata does not say so)
+    printf 'pyproj==3.6.1\nnumpy<2\npyarrow<26\n' > "$tmp/constraints.txt"
     "$PY" -m pip install "${pip_q[@]}" --build-constraint "$tmp/build-constraints.txt" \
         --no-binary pyproj -c "$tmp/constraints.txt" pyproj numpy
     "$PY" -m pip install "${pip_q[@]}" -U --upgrade-strategy eager \
         --no-binary pyogrio,rasterio,shapely,pyproj -c "$tmp/constraints.txt" \
-        -e ".[test]" matplotlib
+        -e ".[test,batch]" matplotlib
     rm -rf "$tmp"
     trap - EXIT
     # Debian's python3-matplotlib (a QGIS dependency) puts ITS mpl_toolkits into sys.modules at
