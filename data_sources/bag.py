@@ -90,10 +90,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
+from .files import area_in_layer_crs
 from .schema import RD_NEW, to_rd_new
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -487,24 +488,6 @@ def validate_bag(gdf: gpd.GeoDataFrame, source: str | Path) -> None:
 # --------------------------------------------------------------------------------------------
 # (a) the PDOK GeoPackage
 
-def _area_in_layer_crs(
-    bbox: Sequence[float] | None, mask: BaseGeometry | None, layer_crs: Any, source: str
-) -> tuple[tuple[float, float, float, float] | None, BaseGeometry | None]:
-    """``bbox``/``mask`` are in EPSG:28992; GDAL's filters need the layer's CRS."""
-    if layer_crs is None:
-        raise InputError(source, "the verblijfsobject layer has no coordinate reference system")
-    crs = CRS.from_user_input(layer_crs)
-    if crs.equals(RD_NEW):
-        return (tuple(bbox) if bbox is not None else None), mask  # type: ignore[return-value]
-    tr = Transformer.from_crs(RD_NEW, crs, always_xy=True)
-    if bbox is not None:
-        bbox = tr.transform_bounds(*bbox)
-    if mask is not None:
-        mask = shapely.transform(mask, lambda xy: np.column_stack(tr.transform(xy[:, 0],
-                                                                               xy[:, 1])))
-    return (tuple(bbox) if bbox is not None else None), mask  # type: ignore[return-value]
-
-
 def read_bag_gpkg(
     path: str | Path,
     *,
@@ -561,7 +544,7 @@ def read_bag_gpkg(
     if layer not in layers:
         raise InputError(source, f"no layer {layer!r}; layers are {', '.join(layers)}")
     info = pyogrio.read_info(path, layer=layer)
-    fbbox, fmask = _area_in_layer_crs(bbox, mask, info.get("crs"), source)
+    fbbox, fmask = area_in_layer_crs(bbox, mask, info.get("crs"), source)
     try:
         gdf = pyogrio.read_dataframe(path, layer=layer, bbox=fbbox, mask=fmask)
     except (DataSourceError, DataLayerError) as exc:

@@ -13,15 +13,22 @@ Every reader returns data in EPSG:28992 following :mod:`wijkkracht.data_sources.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pyogrio
+import shapely
+from pyproj import CRS, Transformer
+from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError, NoDataError
-from .schema import normalize_area, normalize_pois, normalize_streets
+from .schema import RD_NEW, normalize_area, normalize_pois, normalize_streets
 
-__all__ = ["read_streets", "read_pois", "read_area", "list_layers"]
+__all__ = ["read_streets", "read_pois", "read_area", "list_layers", "area_in_layer_crs",
+           "has_spatial_filter"]
 
 _STREET_LAYER_NAMES = ("streets", "edges", "walk_edges", "lines", "wide_walk_edges")
 _POI_LAYER_NAMES = ("pois", "poi", "points", "osm_features", "features")
@@ -80,9 +87,41 @@ def _choose_layer(path: Path, layer: str | None, preferred: tuple[str, ...], wha
     )
 
 
-def _read_layer(path: Path, layer: str) -> gpd.GeoDataFrame:
+def area_in_layer_crs(
+    bbox: Sequence[float] | None, mask: BaseGeometry | None, layer_crs: Any, source: str
+) -> tuple[tuple[float, float, float, float] | None, BaseGeometry | None]:
+    """``bbox``/``mask`` are in EPSG:28992; GDAL's filters need the layer's CRS."""
+    if layer_crs is None:
+        raise InputError(source, "the layer has no coordinate reference system")
+    crs = CRS.from_user_input(layer_crs)
+    if crs.equals(RD_NEW):
+        return (tuple(bbox) if bbox is not None else None), mask  # type: ignore[return-value]
+    tr = Transformer.from_crs(RD_NEW, crs, always_xy=True)
+    if bbox is not None:
+        bbox = tr.transform_bounds(*bbox)
+    if mask is not None:
+        mask = shapely.transform(mask, lambda xy: np.column_stack(tr.transform(xy[:, 0],
+                                                                               xy[:, 1])))
+    return (tuple(bbox) if bbox is not None else None), mask  # type: ignore[return-value]
+
+
+def has_spatial_filter(path: str | Path) -> bool:
+    """True when a ``bbox`` read of ``path`` is served by a spatial index, not a full scan.
+
+    GeoPackages (R-tree) and FlatGeobuf files (packed Hilbert R-tree) are; OSM extracts,
+    GraphML, GeoJSON and CSV are not. Batch runs read indexed inputs once per partition and the
+    others once per process.
+    """
+    return Path(path).suffix.lower() in (".gpkg", ".fgb")
+
+
+def _read_layer(path: Path, layer: str,
+                bbox: Sequence[float] | None = None) -> gpd.GeoDataFrame:
     try:
-        gdf = pyogrio.read_dataframe(path, layer=layer)
+        if bbox is not None:
+            info = pyogrio.read_info(path, layer=layer)
+            bbox, _ = area_in_layer_crs(bbox, None, info.get("crs"), f"{path} (layer {layer})")
+        gdf = pyogrio.read_dataframe(path, layer=layer, bbox=bbox)
     except Exception as exc:
         raise InputError(path, f"cannot read layer {layer!r} ({_short(exc)})") from exc
     if not isinstance(gdf, gpd.GeoDataFrame):  # pyogrio returns a DataFrame for a table
@@ -95,22 +134,29 @@ def read_streets(
     *,
     layer: str | None = None,
     name_column: str | None = None,
+    bbox: Sequence[float] | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a walking network as street lines in EPSG:28992 (see the street schema).
 
     ``.graphml`` files are read with OSMnx (both directions of a two-way street are kept
     here; :func:`wijkkracht.core.network.build_network` merges them).
+
+    ``bbox`` (``xmin, ymin, xmax, ymax`` in EPSG:28992) reads only the lines that intersect
+    it (GDAL's spatial filter; for GraphML the whole graph is read, then filtered).
     """
     p = _check_file(path)
     if p.suffix.lower() == ".graphml":
         edges = _graphml_edges(p)
-        return normalize_streets(edges, p, name_column=name_column)
+        streets = normalize_streets(edges, p, name_column=name_column)
+        return streets if bbox is None else streets.iloc[sorted(streets.sindex.query(
+            shapely.box(*bbox), predicate="intersects"))]
     if _is_osm_extract(p):
         from .osm_extract import read_osm_extract_streets
 
-        return read_osm_extract_streets(p)
+        return read_osm_extract_streets(p, bbox=bbox)
     lyr = _choose_layer(p, layer, _STREET_LAYER_NAMES, "street")
-    return normalize_streets(_read_layer(p, lyr), f"{p} (layer {lyr})", name_column=name_column)
+    return normalize_streets(_read_layer(p, lyr, bbox), f"{p} (layer {lyr})",
+                             name_column=name_column)
 
 
 def _graphml_edges(p: Path) -> gpd.GeoDataFrame:
@@ -130,15 +176,19 @@ def _graphml_edges(p: Path) -> gpd.GeoDataFrame:
     return ox.convert.graph_to_gdfs(graph, nodes=False, fill_edge_geometry=True).reset_index()
 
 
-def read_pois(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
-    """Read POIs (and building points) in EPSG:28992 (see the POI schema)."""
+def read_pois(path: str | Path, *, layer: str | None = None,
+              bbox: Sequence[float] | None = None) -> gpd.GeoDataFrame:
+    """Read POIs (and building points) in EPSG:28992 (see the POI schema).
+
+    ``bbox`` (EPSG:28992) reads only the features that intersect it.
+    """
     p = _check_file(path)
     if _is_osm_extract(p):
         from .osm_extract import read_osm_extract_pois
 
-        return read_osm_extract_pois(p)
+        return read_osm_extract_pois(p, bbox=bbox)
     lyr = _choose_layer(p, layer, _POI_LAYER_NAMES, "POI")
-    return normalize_pois(_read_layer(p, lyr), f"{p} (layer {lyr})")
+    return normalize_pois(_read_layer(p, lyr, bbox), f"{p} (layer {lyr})")
 
 
 def read_area(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
