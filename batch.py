@@ -1,15 +1,34 @@
 """Batch runs: ``wijkkracht batch CONFIG`` analyses many areas from one TOML configuration.
 
-A unit of work is one area (e.g. a CBS buurt): the streets, POIs and BAG are read once (per
-worker process), clipped to the area buffered by ``areas.buffer`` metres, and analysed with the
-area polygon as the study area. Each area's result goes to ``<out>/areas/<code>.gpkg`` and a
-"done" record ``<out>/areas/<code>.json`` holding a hash of the area's inputs and parameters,
-both written atomically (the record after the GeoPackage). A re-run skips the areas whose record
-matches; a killed run resumes where it stopped. A failed area is reported on one line and the
-others go on. When every area is done, all per-area streets (with an ``area_code`` column) and
-area summaries are merged into ``<out>/<name>.gpkg`` (layers ``streets`` and ``areas``) with
+A unit of work is one area (e.g. a CBS buurt): its streets, POIs and BAG are clipped to the area
+buffered by ``areas.buffer`` metres and analysed with the area polygon as the study area. Each
+area's result goes to ``<out>/areas/<code>.gpkg`` and a "done" record ``<out>/areas/<code>.json``
+holding a hash of the area's inputs and parameters, both written atomically (the record after
+the GeoPackage). A re-run skips the areas whose record matches; a killed run resumes where it
+stopped. A failed area is reported on one line and the others go on. When every area is done,
+all per-area streets (with an ``area_code`` column) and area summaries are merged into
+``<out>/<name>.gpkg`` (layers ``streets`` and ``areas``; and/or GeoParquet, ``formats``) with
 provenance metadata (``WIJKKRACHT_BATCH``: tool version, input files with sizes and
-modification times, parameters).
+modification times, BAG snapshot dates, parameters).
+
+Scale. The areas to do are grouped into *partitions*: the buurten of one gemeente (from the
+CBS code; other layers: 10 km tiles), cut into spatially compact groups of at most
+``engine.partition_size`` areas (Hilbert order). A partition's inputs are read once, with a
+bounding-box filter, from inputs with a spatial index (GeoPackage, FlatGeobuf): a national BAG
+is never loaded whole. Inputs without one (OSM extracts, GraphML, GeoJSON, LV BAG XML) are read
+whole once per worker process. An establishments export (a table without geometry) is read once
+and written, in ``<out>/prepared/``, into buckets by PC4 postcode area (or gemeente prefix of the
+BAG id, or 10 km tile of its coordinates), so a partition reads only the buckets of its own BAG
+addresses and places them with the same join as a single run. Every step costs in proportion to
+the number of areas (or addresses), never more.
+
+Engines. ``--workers 1`` (default) runs in this process. ``--workers N`` runs a local Dask
+cluster (``dask.distributed.LocalCluster``) of N single-threaded worker processes;
+``--scheduler tcp://HOST:PORT`` sends the same tasks to an existing Dask cluster, whose workers
+must have wijkkracht installed and see the input and output paths (a shared file system). A
+partition's read is one task and each area one task depending on it, so Dask runs an area where
+its partition's data already are; progress (done, failed, remaining, areas per minute, ETA) is
+printed as areas finish. Dask is the ``batch`` extra: ``pip install 'wijkkracht[batch]'``.
 
 The opportunity types are clustered per area: ``type_id`` compares streets within one area.
 See ``examples/batch.toml`` for a commented configuration.
@@ -22,11 +41,13 @@ import difflib
 import hashlib
 import json
 import logging
+import math
 import re
+import secrets
+import shutil
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,13 +55,15 @@ from typing import Any
 from ._version import __version__
 from .core.errors import InputError, WijkkrachtError
 
-__all__ = ["BatchConfig", "load_config", "run_batch", "add_batch_parser", "run_batch_cli"]
+__all__ = ["BatchConfig", "BatchSummary", "Partition", "load_config", "plan_partitions",
+           "run_batch", "add_batch_parser", "run_batch_cli"]
 
 log = logging.getLogger("wijkkracht")
 
 #: Known keys per section; None = the top level.
 _SCHEMA: dict[str | None, dict[str, type | tuple[type, ...]]] = {
-    None: {"name": str, "out": str, "lang": str, "areas": dict, "data": dict, "analysis": dict},
+    None: {"name": str, "out": str, "lang": str, "formats": list, "areas": dict, "data": dict,
+           "analysis": dict, "engine": dict},
     "areas": {"file": str, "layer": str, "codes": list, "gemeente": str, "buffer": (int, float)},
     "data": {"streets": str, "streets_layer": str, "pois": str, "pois_layer": str, "bag": str,
              "bag_layer": str, "bag_snapshot_date": str, "establishments": str,
@@ -48,10 +71,13 @@ _SCHEMA: dict[str | None, dict[str, type | tuple[type, ...]]] = {
     "analysis": {"k": int, "k_range": list, "contiguous": bool, "seed": int,
                  "snap_distance": (int, float), "privacy_threshold": int,
                  "reference_date": str},
+    "engine": {"workers": int, "scheduler": str, "partition_size": int},
 }
 _REQUIRED = {None: ("out", "areas", "data"), "areas": ("file",), "data": ("streets", "pois")}
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SCHEDULER_RE = re.compile(r"^(tcp|tls|ws|wss|inproc)://\S+$")
+FORMATS = ("gpkg", "parquet")
 
 
 @dataclass(frozen=True)
@@ -68,6 +94,10 @@ class BatchConfig:
     buffer: float = 800.0
     data: dict[str, Any] = field(default_factory=dict)
     analysis: dict[str, Any] = field(default_factory=dict)
+    formats: tuple[str, ...] = ("gpkg",)
+    workers: int = 1
+    scheduler: str | None = None
+    partition_size: int = 25
 
     def inputs(self) -> dict[str, Path]:
         """The input files by role (areas, streets, pois, bag, establishments, mapping)."""
@@ -135,7 +165,7 @@ def load_config(path: str | Path) -> BatchConfig:
     except tomllib.TOMLDecodeError as exc:
         raise InputError(cfg, f"not valid TOML: {exc}") from None
     _check_keys(cfg, None, raw)
-    for section in ("areas", "data", "analysis"):
+    for section in ("areas", "data", "analysis", "engine"):
         _check_keys(cfg, section, raw.get(section, {}))
     base = cfg.parent
     name = raw.get("name", "wijkkracht")
@@ -149,9 +179,10 @@ def load_config(path: str | Path) -> BatchConfig:
         raise _err(cfg, "out", f"{out} is not a folder")
 
     areas = raw["areas"]
-    codes: list[str]
-    if ("codes" in areas) == ("gemeente" in areas):
-        raise _err(cfg, "areas.codes", "give either areas.codes or areas.gemeente (one of them)")
+    codes: list[str] = []
+    if "codes" in areas and "gemeente" in areas:
+        raise _err(cfg, "areas.codes", "give either areas.codes or areas.gemeente (or neither: "
+                                       "every area of the layer), not both")
     if "codes" in areas:
         codes = areas["codes"]
         if not codes or not all(isinstance(c, str) and re.fullmatch(r"[A-Za-z0-9]+", c)
@@ -160,7 +191,7 @@ def load_config(path: str | Path) -> BatchConfig:
         if len({c.upper() for c in codes}) != len(codes):
             raise _err(cfg, "areas.codes", "a code is listed twice")
         codes = [c.upper() for c in codes]
-    else:
+    elif "gemeente" in areas:
         gm = areas["gemeente"].upper()
         if not re.fullmatch(r"GM\d{4}", gm):
             raise _err(cfg, "areas.gemeente", f"expected a gemeente code like 'GM0344', got {gm!r}")
@@ -205,10 +236,25 @@ def load_config(path: str | Path) -> BatchConfig:
                        f"expected YYYY-MM-DD, got {an['reference_date']!r}")
         if "establishments" not in data:
             raise _err(cfg, "analysis.reference_date", "needs data.establishments")
+    formats = raw.get("formats", ["gpkg"])
+    if not formats or len(set(formats)) != len(formats) or not set(formats) <= set(FORMATS):
+        raise _err(cfg, "formats", f"expected a list of {' and/or '.join(map(repr, FORMATS))}, "
+                                   f"got {formats!r}")
+    engine = raw.get("engine", {})
+    if engine.get("workers", 1) < 1:
+        raise _err(cfg, "engine.workers", f"must be at least 1, got {engine['workers']}")
+    if "scheduler" in engine and not _SCHEDULER_RE.match(engine["scheduler"]):
+        raise _err(cfg, "engine.scheduler", "expected a Dask scheduler address like "
+                                            f"'tcp://10.0.0.5:8786', got {engine['scheduler']!r}")
+    if not 1 <= engine.get("partition_size", 25) <= 10_000:
+        raise _err(cfg, "engine.partition_size",
+                   f"expected 1 to 10000 areas, got {engine['partition_size']}")
     return BatchConfig(path=cfg, out=out, name=name, lang=lang,
                        areas_file=_file(base, cfg, "areas.file", areas["file"]),
                        areas_layer=areas.get("layer"), codes=tuple(codes), buffer=buffer,
-                       data=data, analysis=an)
+                       data=data, analysis=an, formats=tuple(formats),
+                       workers=engine.get("workers", 1), scheduler=engine.get("scheduler"),
+                       partition_size=engine.get("partition_size", 25))
 
 
 def _fingerprint(p: Path) -> dict[str, Any]:
@@ -235,43 +281,113 @@ def _area_hash(cfg: BatchConfig, code: str, geom_wkb: bytes) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-# --- the work of one process: inputs read once, an area at a time --------------------------
+# --- partitions: areas grouped so that large inputs are read once per group -------------------
 
-_INPUTS: dict[str, Any] = {}
+#: Extra margin (m) of BAG read around a partition: establishments placed by coordinates go to
+#: the nearest unit within 25 m, which may lie just outside the areas' buffers.
+_JOIN_MARGIN = 50.0
+#: Tile size (m) grouping areas without a CBS code, and establishments with coordinates only.
+_TILE = 10_000.0
 
 
-def _load_inputs(cfg: BatchConfig) -> None:
-    """Read the streets, POIs, BAG and establishments once into this process."""
+@dataclass(frozen=True)
+class Partition:
+    """Areas whose inputs are read together: ``bounds`` holds every area's buffer (EPSG:28992)."""
+
+    key: str
+    codes: tuple[str, ...]
+    bounds: tuple[float, float, float, float]
+
+
+def _group(code: str, x: float, y: float) -> str:
+    m = re.match(r"^(?:BU|WK)(\d{4})\d*$", code, flags=re.IGNORECASE)
+    if m:
+        return f"GM{m.group(1)}"
+    if re.fullmatch(r"GM\d{4}", code, flags=re.IGNORECASE):
+        return code.upper()
+    return f"T{int(x // _TILE)}_{int(y // _TILE)}"
+
+
+def plan_partitions(areas: Any, buffer: float, size: int) -> list[Partition]:
+    """Group ``areas`` (``area_code``, polygons in EPSG:28992) into partitions.
+
+    The buurten/wijken of one gemeente (from their CBS code; other areas: by 10 km tile) are cut
+    into near-equal runs of at most ``size`` areas along a Hilbert curve, so that a partition is
+    spatially compact and its buffered bounding box small. Cost: O(n log n) in the areas.
+    """
+    import numpy as np
+
+    if len(areas) == 0:
+        return []
+    geoms = areas.geometry
+    cent = geoms.centroid
+    order = geoms.hilbert_distance(total_bounds=geoms.total_bounds).to_numpy()
+    groups: dict[str, list[int]] = {}
+    for i, (code, x, y) in enumerate(zip(areas["area_code"], cent.x, cent.y, strict=True)):
+        groups.setdefault(_group(str(code), x, y), []).append(i)
+    bounds = geoms.bounds.to_numpy()
+    parts = []
+    for key in sorted(groups):
+        idx = sorted(groups[key], key=lambda i: (order[i], str(areas["area_code"].iloc[i])))
+        chunks = np.array_split(np.asarray(idx), math.ceil(len(idx) / size))
+        for j, chunk in enumerate(chunks):
+            b = bounds[chunk]
+            box = (float(b[:, 0].min() - buffer), float(b[:, 1].min() - buffer),
+                   float(b[:, 2].max() + buffer), float(b[:, 3].max() + buffer))
+            parts.append(Partition(key=key if len(chunks) == 1 else f"{key}-{j + 1:03d}",
+                                   codes=tuple(str(areas["area_code"].iloc[i]) for i in chunk),
+                                   bounds=box))
+    return parts
+
+
+# --- inputs: read per partition (spatial index) or once per process (none) ---------------------
+
+_WHOLE: dict[str, tuple[Any, Any]] = {}
+
+
+def _stat_key(cfg: BatchConfig, role: str) -> tuple[Any, ...]:
+    p = cfg.data[role]
+    st = p.stat()
+    return (str(p), st.st_size, st.st_mtime_ns, cfg.data.get(f"{role}_layer"),
+            cfg.data.get("bag_snapshot_date"))
+
+
+def _is_lv(path: Path) -> bool:
+    return path.is_dir() or path.suffix.lower() in (".zip", ".xml")
+
+
+def _read(cfg: BatchConfig, role: str, bounds: tuple[float, float, float, float] | None) -> Any:
+    """One input, by role, within ``bounds`` (None: whole)."""
     from .data_sources.files import read_pois, read_streets
 
     d = cfg.data
-    _INPUTS.clear()
-    _INPUTS["streets"] = read_streets(d["streets"], layer=d.get("streets_layer"))
-    _INPUTS["pois"] = read_pois(d["pois"], layer=d.get("pois_layer"))
-    if "bag" in d:
-        from .data_sources.bag import read_bag_gpkg, read_bag_lv
+    if role in ("streets", "pois"):
+        reader = read_streets if role == "streets" else read_pois
+        return reader(d[role], layer=d.get(f"{role}_layer"), bbox=bounds)
+    from .data_sources.bag import read_bag_gpkg, read_bag_lv
 
-        path = d["bag"]
-        if path.is_dir() or path.suffix.lower() in (".zip", ".xml"):
-            _INPUTS["bag"] = read_bag_lv(path)
-        else:
-            _INPUTS["bag"] = read_bag_gpkg(path, layer=d.get("bag_layer", "verblijfsobject"),
-                                           snapshot_date=d.get("bag_snapshot_date"))
-        if "establishments" in d:
-            from .data_sources.establishments import establishments_on_bag, read_establishments
-
-            read = read_establishments(d["establishments"], mapping=d.get("mapping"))
-            placed = establishments_on_bag(read, _INPUTS["bag"])
-            _INPUTS["establishments"] = placed.matched
-            _INPUTS["establishment_counts"] = {**placed.counts,
-                                               "match_rate": round(float(placed.match_rate), 4)}
-    _INPUTS["key"] = _inputs_key(cfg)
+    if _is_lv(d["bag"]):
+        return read_bag_lv(d["bag"], bbox=bounds)
+    return read_bag_gpkg(d["bag"], bbox=bounds, layer=d.get("bag_layer", "verblijfsobject"),
+                         snapshot_date=d.get("bag_snapshot_date"))
 
 
-def _inputs_key(cfg: BatchConfig) -> tuple[Any, ...]:
-    """What the inputs in memory were read from: the configuration and the files' stats."""
-    return (cfg, tuple(sorted((role, p.stat().st_size, p.stat().st_mtime_ns)
-                              for role, p in cfg.inputs().items())))
+def _indexed(cfg: BatchConfig, role: str) -> bool:
+    from .data_sources.files import has_spatial_filter
+
+    return has_spatial_filter(cfg.data[role]) and not (role == "bag" and _is_lv(cfg.data[role]))
+
+
+def _within(cfg: BatchConfig, role: str, bounds: tuple[float, float, float, float]) -> Any:
+    """``role`` within ``bounds``: a filtered read, or a clip of the whole input read once."""
+    if _indexed(cfg, role):
+        return _read(cfg, role, bounds)
+    key = _stat_key(cfg, role)
+    if _WHOLE.get(role, (None,))[0] != key:
+        _WHOLE[role] = (key, _read(cfg, role, None))
+    import shapely
+
+    return _clip(_WHOLE[role][1], shapely.box(*bounds))
 
 
 def _clip(frame: Any, geom: Any) -> Any:
@@ -281,11 +397,136 @@ def _clip(frame: Any, geom: Any) -> Any:
     return out
 
 
-def _run_area(cfg: BatchConfig, code: str, area_row: Any, digest: str) -> tuple[str, str | None]:
-    """Analyse one area and write its GeoPackage and done record; (code, error or None)."""
+def _quiet() -> None:
+    logging.getLogger("wijkkracht").setLevel(logging.ERROR)
+
+
+def _read_partition(cfg: BatchConfig, bounds: tuple[float, float, float, float],
+                    prepared: Path | None, quiet: bool = False) -> dict[str, Any]:
+    """The inputs of one partition: streets, POIs, BAG and placed establishments."""
+    if quiet:
+        _quiet()
+    data = {"streets": _within(cfg, "streets", bounds), "pois": _within(cfg, "pois", bounds)}
+    if "bag" in cfg.data:
+        m = _JOIN_MARGIN
+        data["bag"] = _within(cfg, "bag", (bounds[0] - m, bounds[1] - m,
+                                           bounds[2] + m, bounds[3] + m))
+        if prepared is not None:
+            from .data_sources.establishments import ReadResult, establishments_on_bag
+
+            est = _bucketed_establishments(prepared, data["bag"], bounds)
+            placed = establishments_on_bag(ReadResult(est, est.iloc[:0], {}, {}, "buckets"),
+                                           data["bag"])
+            data["establishments"] = placed.matched
+    return data
+
+
+# --- establishments: read once, bucketed for the partitions ------------------------------------
+
+def _buckets_of(postcode: Any, vbo_id: Any, x: Any, y: Any) -> Any:
+    """Bucket names: ``P<pc4>``, else ``G<first 4 digits of the BAG id>``, else ``T<tile>``."""
+    import numpy as np
+    import pandas as pd
+
+    pc = pd.Series(postcode).fillna("").astype(str).str.replace(" ", "").str.upper()
+    vbo = pd.Series(vbo_id).fillna("").astype(str).str.strip()
+    xs = pd.to_numeric(pd.Series(x), errors="coerce").to_numpy(float)
+    ys = pd.to_numeric(pd.Series(y), errors="coerce").to_numpy(float)
+    tiles = np.where(np.isfinite(xs) & np.isfinite(ys),
+                     [f"T{int(a // _TILE)}_{int(b // _TILE)}" if np.isfinite(a) and np.isfinite(b)
+                      else "U" for a, b in zip(xs, ys, strict=True)], "U")
+    return np.where(pc.str.fullmatch(r"\d{4}[A-Z]{2}").to_numpy(), "P" + pc.str[:4],
+                    np.where(vbo.str.fullmatch(r"\d{16}").to_numpy(), "G" + vbo.str[:4], tiles))
+
+
+def _prepare_establishments(cfg: BatchConfig) -> tuple[Path, dict[str, Any]] | None:
+    """Read the establishments once into ``<out>/prepared/establishments-<hash>/`` buckets.
+
+    Reused while the export, the mapping and the tool version are unchanged; written to a
+    temporary folder and renamed into place, so a killed run leaves no half-prepared data.
+    """
+    if "establishments" not in cfg.data:
+        return None
     try:
-        if _INPUTS.get("key") != _inputs_key(cfg):
-            _load_inputs(cfg)
+        import pyarrow  # noqa: F401 - the buckets are Parquet files
+    except ModuleNotFoundError:
+        raise InputError(cfg.data["establishments"], "batch runs with establishments need "
+                         "pyarrow: pip install 'wijkkracht[batch]'") from None
+    import pandas as pd
+
+    from .data_sources.establishments import read_establishments
+
+    files = {k: cfg.data[k] for k in ("establishments", "mapping") if k in cfg.data}
+    key = hashlib.sha256(json.dumps({
+        "version": __version__, "scheme": 1,
+        "files": {k: {n: v for n, v in _fingerprint(p).items() if n != "path"}
+                  for k, p in files.items()}}, sort_keys=True).encode()).hexdigest()[:16]
+    root = cfg.out / "prepared"
+    folder = root / f"establishments-{key}"
+    if (folder / "counts.json").is_file():
+        return folder, json.loads((folder / "counts.json").read_text(encoding="utf-8"))
+    read = read_establishments(cfg.data["establishments"], mapping=cfg.data.get("mapping"))
+    est = read.establishments
+    buckets = _buckets_of(est["postcode"], est["vbo_id"], est["x"], est["y"])
+    tmp = root / f".{folder.name}.{secrets.token_hex(4)}.tmp"
+    tmp.mkdir(parents=True)
+    try:
+        est.iloc[:0].to_parquet(tmp / "_schema.parquet", index=False)
+        for name, rows in est.groupby(pd.Series(buckets, index=est.index), sort=True):
+            rows.to_parquet(tmp / f"{name}.parquet", index=False)
+        info = {"counts": {k: int(v) for k, v in read.counts.items()}, "source": read.source,
+                "buckets": int(len(set(buckets)))}
+        (tmp / "counts.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
+        tmp.rename(folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for old in root.glob("establishments-*"):  # earlier exports are not needed any more
+        if old != folder:
+            shutil.rmtree(old, ignore_errors=True)
+    return folder, info
+
+
+def _bucketed_establishments(folder: Path, bag: Any,
+                             bounds: tuple[float, float, float, float]) -> Any:
+    """The prepared establishments that can match ``bag``'s units (by bucket)."""
+    import pandas as pd
+
+    names = set(_buckets_of(bag["postcode"], bag["identificatie"],
+                            [None] * len(bag), [None] * len(bag)))
+    m = _JOIN_MARGIN
+    for tx in range(int((bounds[0] - m) // _TILE), int((bounds[2] + m) // _TILE) + 1):
+        for ty in range(int((bounds[1] - m) // _TILE), int((bounds[3] + m) // _TILE) + 1):
+            names.add(f"T{tx}_{ty}")
+    frames = [pd.read_parquet(f) for f in (folder / f"{n}.parquet" for n in sorted(names))
+              if f.is_file()]
+    if not frames:
+        return pd.read_parquet(folder / "_schema.parquet")
+    return pd.concat(frames, ignore_index=True)
+
+
+# --- one area ------------------------------------------------------------------------------------
+
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+def _run_area(cfg: BatchConfig, code: str, area_row: Any, digest: str,
+              data: dict[str, Any], quiet: bool = False) -> dict[str, Any]:
+    """Analyse one area and write its GeoPackage and done record.
+
+    Returns ``{"code", "error" (None or one line), "seconds", "peak_mb", "worker"}``.
+    """
+    import os
+    import socket
+
+    if quiet:  # a worker process: its log would interleave with the progress
+        _quiet()
+    t0 = time.perf_counter()
+    error = None
+    try:
         import geopandas as gpd
 
         from .core.pipeline import analyse
@@ -303,42 +544,41 @@ def _run_area(cfg: BatchConfig, code: str, area_row: Any, digest: str) -> tuple[
             "sources": [{"name": f"{role}: {p.name}", "path": str(p)}
                         for role, p in cfg.inputs().items()],
         }
-        if "bag" in _INPUTS:
-            kwargs["bag"] = _clip(_INPUTS["bag"], buffered)
+        if "bag" in data:
+            kwargs["bag"] = _clip(data["bag"], buffered)
             kwargs["privacy_threshold"] = an.get("privacy_threshold", 3)
-            if "establishments" in _INPUTS:
-                kwargs["establishments"] = _clip(_INPUTS["establishments"], buffered)
+            if "establishments" in data:
+                kwargs["establishments"] = _clip(data["establishments"], buffered)
                 kwargs["reference_date"] = an.get("reference_date")
         study = gpd.GeoDataFrame({"name": list(area["area_name"])}, geometry=[geom],
                                  crs="EPSG:28992").iloc[:1]
-        result = analyse(_clip(_INPUTS["streets"], buffered), _clip(_INPUTS["pois"], buffered),
+        result = analyse(_clip(data["streets"], buffered), _clip(data["pois"], buffered),
                          study, **kwargs)
         folder = cfg.out / "areas"
         write_gpkg(result, folder / f"{code}.gpkg", lang=cfg.lang)
         record = {"area_code": code, "hash": digest, "version": __version__,
                   "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                   "segments": len(result.streets),
-                  "bag_snapshot_date": (_INPUTS["bag"].attrs.get("bag", {}).get("snapshot_date")
-                                        if "bag" in _INPUTS else None),
-                  "establishments": _INPUTS.get("establishment_counts")}
+                  "bag_snapshot_date": (data["bag"].attrs.get("bag", {}).get("snapshot_date")
+                                        if "bag" in data else None),
+                  "establishments_nearby": (len(kwargs["establishments"])
+                                            if "establishments" in kwargs else None)}
         write_atomically(folder / f"{code}.json",
                          lambda tmp: tmp.write_text(json.dumps(record, indent=1), encoding="utf-8"))
-        return code, None
     except Exception as exc:  # noqa: BLE001 - one area's failure is reported, the rest go on
-        msg = str(exc).splitlines()[0] if str(exc) else ""
-        return code, f"{type(exc).__name__}: {msg}" if not isinstance(exc, WijkkrachtError) else msg
+        error = _one_line(exc)
+    return {"code": code, "error": error, "seconds": time.perf_counter() - t0,
+            "peak_mb": _peak_mb(), "worker": f"{socket.gethostname()}:{os.getpid()}"}
 
 
-def _init_worker(cfg: BatchConfig) -> None:
-    logging.getLogger("wijkkracht").setLevel(logging.ERROR)
-    try:
-        _load_inputs(cfg)
-    except Exception:  # noqa: BLE001 - an initializer that raises breaks the whole pool;
-        _INPUTS.clear()  # the first area of this worker reads again and reports the error
+def _one_line(exc: BaseException) -> str:
+    msg = str(exc).splitlines()[0] if str(exc) else ""
+    return msg if isinstance(exc, WijkkrachtError) else f"{type(exc).__name__}: {msg}"
 
 
 _TEMPORARY = re.compile(r"^\.[A-Za-z0-9_.-]+\.(gpkg|json)\.[0-9a-f]{8}\.tmp\.(gpkg|json)"
                         r"(-journal|-wal|-shm|\.aux\.xml)?$")
+_TEMPORARY_DIR = re.compile(r"^\.establishments-[0-9a-f]{16}\.[0-9a-f]{8}\.tmp$")
 
 
 def _remove_stale_temporaries(cfg: BatchConfig) -> None:
@@ -350,6 +590,11 @@ def _remove_stale_temporaries(cfg: BatchConfig) -> None:
         for p in folder.iterdir():
             if _TEMPORARY.match(p.name) and p.is_file():
                 p.unlink(missing_ok=True)
+    prepared = cfg.out / "prepared"
+    if prepared.is_dir():
+        for p in prepared.iterdir():
+            if _TEMPORARY_DIR.match(p.name) and p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
 
 
 def _is_done(folder: Path, code: str, digest: str) -> bool:
@@ -364,70 +609,143 @@ def _is_done(folder: Path, code: str, digest: str) -> bool:
 
 @dataclass
 class BatchSummary:
-    """What :func:`run_batch` did."""
+    """What :func:`run_batch` did.
+
+    ``worker_peak_mb``: the peak resident memory (MB) of each process that analysed areas
+    (``host:pid``); ``seconds``: wall time of the run; ``prepare_seconds``: of reading and
+    bucketing the establishments.
+    """
 
     done: list[str]
     skipped: list[str]
     failed: dict[str, str]
     merged: Path | None
+    partitions: int = 0
+    seconds: float = 0.0
+    prepare_seconds: float = 0.0
+    worker_peak_mb: dict[str, float] = field(default_factory=dict)
 
 
-def run_batch(cfg: BatchConfig, *, workers: int = 1,
+def _duration(seconds: float) -> str:
+    s = int(round(seconds))
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else \
+        f"{s // 60}:{s % 60:02d}"
+
+
+def _check_inputs(cfg: BatchConfig, areas: Any) -> None:
+    """Fail the run (one line) when an input cannot be read, before any area is tried.
+
+    Indexed inputs are read within the first area's bounding box (cheap); the others are read
+    whole, into this process's cache (used by a one-worker run).
+    """
+    from .core.errors import NoDataError
+
+    b = tuple(float(v) for v in areas.geometry.iloc[:1].total_bounds)
+    for role in ("streets", "pois", "bag"):
+        if role in cfg.data:
+            try:
+                _within(cfg, role, b)  # type: ignore[arg-type]
+            except NoDataError:
+                pass  # nothing in this box is no error of the file
+
+
+def _dask_client(workers: int, scheduler: str | None) -> tuple[Any, Any]:
+    try:
+        from distributed import Client, LocalCluster
+    except ModuleNotFoundError:
+        raise InputError(None, "--workers > 1 and --scheduler need Dask: "
+                               "pip install 'wijkkracht[batch]'") from None
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="30s"), None
+        except (OSError, TimeoutError) as exc:
+            raise InputError(None, f"cannot reach the Dask scheduler {scheduler}: "
+                                   f"{_one_line(exc)}") from None
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    return Client(cluster), cluster
+
+
+def run_batch(cfg: BatchConfig, *, workers: int | None = None, scheduler: str | None = None,
               say: Callable[[str], None] = lambda s: None) -> BatchSummary:
-    """Run every area of ``cfg`` not done yet, then merge; see the module docstring."""
+    """Run every area of ``cfg`` not done yet, then merge; see the module docstring.
+
+    ``workers``/``scheduler`` override the configuration's ``[engine]``.
+    """
     from .data_sources.areas import read_areas
 
+    t_start = time.perf_counter()
+    workers = cfg.workers if workers is None else workers
+    scheduler = scheduler or cfg.scheduler
     if workers < 1:
         raise InputError(None, f"--workers must be at least 1, got {workers}")
-    areas = read_areas(cfg.areas_file, layer=cfg.areas_layer, codes=list(cfg.codes))
+    if scheduler and not _SCHEDULER_RE.match(scheduler):
+        raise InputError(None, f"--scheduler: expected an address like tcp://HOST:PORT, "
+                               f"got {scheduler!r}")
+    if "parquet" in cfg.formats:
+        try:
+            import pyarrow  # noqa: F401
+        except ModuleNotFoundError:
+            raise InputError(cfg.path, "formats: GeoParquet needs pyarrow: "
+                                       "pip install 'wijkkracht[batch]'") from None
+    areas = read_areas(cfg.areas_file, layer=cfg.areas_layer, codes=list(cfg.codes) or None)
     areas = areas.sort_values("area_code").reset_index(drop=True)
     folder = cfg.out / "areas"
     folder.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(cfg)
-    todo, skipped, hashes = [], [], {}
+    rows, skipped, hashes = {}, [], {}
     for i in range(len(areas)):
         row = areas.iloc[[i]]
         code = str(row["area_code"].iloc[0])
-        if not re.fullmatch(r"[A-Za-z0-9_.-]+", code):
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", code) or code in (".", ".."):
             raise InputError(cfg.areas_file, f"area code {code!r} cannot be a file name")
         hashes[code] = _area_hash(cfg, code, row.geometry.iloc[0].wkb)
         if _is_done(folder, code, hashes[code]):
             skipped.append(code)
         else:
-            todo.append((code, row))
-    say(f"{len(areas)} areas: {len(skipped)} done before, {len(todo)} to do")
+            rows[code] = row
+    todo = areas[areas["area_code"].isin(list(rows))]
+    parts = plan_partitions(todo, cfg.buffer, cfg.partition_size)
+    say(f"{len(areas)} areas: {len(skipped)} done before, {len(rows)} to do"
+        + (f" in {len(parts)} partitions" if parts else ""))
     done: list[str] = []
     failed: dict[str, str] = {}
+    peaks: dict[str, float] = {}
+    prepare_seconds = 0.0
     t0 = time.perf_counter()
 
-    def report(code: str, error: str | None) -> None:
+    def report(code: str, error: str | None, outcome: dict[str, Any] | None = None) -> None:
+        if outcome:
+            peaks[outcome["worker"]] = max(peaks.get(outcome["worker"], 0.0), outcome["peak_mb"])
         if error is None:
             done.append(code)
         else:
             failed[code] = error
             print(f"wijkkracht: area {code} failed: {error}", file=sys.stderr, flush=True)
         n = len(done) + len(failed)
-        eta = (time.perf_counter() - t0) / n * (len(todo) - n)
-        say(f"[{n}/{len(todo)}] {code} {'done' if error is None else 'FAILED'}"
-            f" ({len(failed)} failed, {len(todo) - n} remaining, ETA {eta:.0f} s)")
+        elapsed = time.perf_counter() - t0
+        eta = elapsed / n * (len(rows) - n)
+        say(f"[{n}/{len(rows)}] {code} {'done' if error is None else 'FAILED'} "
+            f"({len(failed)} failed, {len(rows) - n} remaining, "
+            f"{60 * n / max(elapsed, 1e-9):.1f} areas/min, ETA {_duration(eta)})")
 
-    if todo and workers == 1:
-        _load_inputs(cfg)  # an unreadable input is an error of the run, not of every area
+    if rows:
+        _check_inputs(cfg, todo)  # an unreadable input is an error of the run, not of each area
+        t_prep = time.perf_counter()
+        prepared = _prepare_establishments(cfg)
+        prepare_seconds = time.perf_counter() - t_prep
+        if prepared:
+            say(f"establishments: {prepared[1]['counts'].get('valid', 0)} read into "
+                f"{prepared[1]['buckets']} buckets ({prepare_seconds:.1f} s)")
+        prep_folder = prepared[0] if prepared else None
+        t0 = time.perf_counter()
         try:
-            for code, row in todo:
-                report(*_run_area(cfg, code, row, hashes[code]))
+            if workers == 1 and not scheduler:
+                _run_here(cfg, parts, rows, hashes, prep_folder, report)
+            else:
+                _run_dask(cfg, parts, rows, hashes, prep_folder, report, workers, scheduler, say)
         finally:
-            _INPUTS.clear()  # the inputs are not kept in memory after the run
-    elif todo:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                 initargs=(cfg,)) as pool:
-            futures = {pool.submit(_run_area, cfg, code, row, hashes[code]): code
-                       for code, row in todo}
-            for fut in as_completed(futures):
-                try:
-                    report(*fut.result())
-                except Exception as exc:  # noqa: BLE001 - e.g. a worker process killed
-                    report(futures[fut], f"{type(exc).__name__}: {exc}")
+            _WHOLE.clear()  # the inputs are not kept in memory after the run
     merged = None
     if not failed:
         merged = cfg.out / f"{cfg.name}.gpkg"
@@ -436,7 +754,61 @@ def run_batch(cfg: BatchConfig, *, workers: int = 1,
             say(f"merged: {merged}")
         else:
             say(f"merged output up to date: {merged}")
-    return BatchSummary(done=done, skipped=skipped, failed=failed, merged=merged)
+    return BatchSummary(done=done, skipped=skipped, failed=failed, merged=merged,
+                        partitions=len(parts), seconds=time.perf_counter() - t_start,
+                        prepare_seconds=prepare_seconds, worker_peak_mb=peaks)
+
+
+def _run_here(cfg: BatchConfig, parts: list[Partition], rows: dict[str, Any],
+              hashes: dict[str, str], prepared: Path | None,
+              report: Callable[..., None]) -> None:
+    """One worker: the partitions one after the other, in this process."""
+    for part in parts:
+        try:
+            data = _read_partition(cfg, part.bounds, prepared)
+        except Exception as exc:  # noqa: BLE001 - the partition's areas fail, the rest go on
+            for code in part.codes:
+                report(code, f"reading the inputs of partition {part.key}: {_one_line(exc)}")
+            continue
+        for code in part.codes:
+            outcome = _run_area(cfg, code, rows[code], hashes[code], data)
+            report(code, outcome["error"], outcome)
+        del data
+
+
+def _run_dask(cfg: BatchConfig, parts: list[Partition], rows: dict[str, Any],
+              hashes: dict[str, str], prepared: Path | None, report: Callable[..., None],
+              workers: int, scheduler: str | None, say: Callable[[str], None]) -> None:
+    """A Dask cluster: one task per partition read, one per area depending on it."""
+    from distributed import as_completed
+
+    client, cluster = _dask_client(workers, scheduler)
+    try:
+        n = len(client.scheduler_info().get("workers", {}))
+        say(f"Dask: {'scheduler ' + scheduler if scheduler else 'local cluster'}, "
+            f"{n} worker{'s' if n != 1 else ''}")
+        run = secrets.token_hex(4)
+        futures = {}
+        for part in parts:
+            data = client.submit(_read_partition, cfg, part.bounds, prepared, True,
+                                 key=f"wijkkracht-read-{part.key}-{run}", pure=False)
+            for code in part.codes:
+                fut = client.submit(_run_area, cfg, code, rows[code], hashes[code], data, True,
+                                    key=f"wijkkracht-area-{code}-{run}", pure=False)
+                futures[fut] = (code, part.key)
+            del data  # released on the cluster once its areas are done
+        for fut in as_completed(list(futures)):
+            code, key = futures.pop(fut)
+            try:
+                outcome = fut.result()
+                report(code, outcome["error"], outcome)
+            except Exception as exc:  # noqa: BLE001 - partition read failed or worker died
+                report(code, f"partition {key}: {_one_line(exc)}")
+            fut.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def _merged_hashes(path: Path) -> dict[str, str] | None:
@@ -452,6 +824,15 @@ def _merged_hashes(path: Path) -> dict[str, str] | None:
         return None
 
 
+def _prepared_counts(cfg: BatchConfig) -> dict[str, Any] | None:
+    """What reading the establishments export counted (rows read, valid, rejected, ...)."""
+    if "establishments" not in cfg.data:
+        return None
+    for p in sorted((cfg.out / "prepared").glob("establishments-*/counts.json")):
+        return json.loads(p.read_text(encoding="utf-8"))
+    return None
+
+
 def _merge(cfg: BatchConfig, codes: list[str], hashes: dict[str, str]) -> Path:
     """Merge the per-area streets and area summaries into ``<out>/<name>.gpkg`` atomically."""
     import geopandas as gpd
@@ -464,13 +845,12 @@ def _merge(cfg: BatchConfig, codes: list[str], hashes: dict[str, str]) -> Path:
     folder = cfg.out / "areas"
     streets, summaries = [], []
     snapshots: set[str] = set()
-    establishments = None
+    establishments = _prepared_counts(cfg)
     for code in codes:
         path = folder / f"{code}.gpkg"
         record = json.loads((folder / f"{code}.json").read_text(encoding="utf-8"))
         if record.get("bag_snapshot_date"):
             snapshots.add(str(record["bag_snapshot_date"]))
-        establishments = record.get("establishments") or establishments
         s = pyogrio.read_dataframe(path, layer="streets")
         summary = pyogrio.read_dataframe(path, layer="areas")
         # a segment on the border belongs to the area holding its midpoint (as in the summary)
@@ -509,8 +889,13 @@ def add_batch_parser(sub: Any) -> None:
                                    "(see examples/batch.toml); finished areas are skipped on a "
                                    "re-run, and all areas are merged into one GeoPackage.")
     p.add_argument("config", type=Path, metavar="CONFIG", help="the TOML configuration")
-    p.add_argument("--workers", type=int, default=1, metavar="N",
-                   help="areas analysed in parallel processes (default: 1)")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="areas analysed in parallel: N single-threaded processes of a local "
+                        "Dask cluster (default: engine.workers of the configuration, else 1: "
+                        "in this process)")
+    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                   help="send the areas to this dask.distributed scheduler (its workers need "
+                        "wijkkracht and the input/output paths); default: engine.scheduler")
     verbosity = p.add_mutually_exclusive_group()
     verbosity.add_argument("-v", "--verbose", action="count", default=0, help="more output")
     verbosity.add_argument("-q", "--quiet", action="store_true", help="only errors")
@@ -524,7 +909,7 @@ def run_batch_cli(args: argparse.Namespace) -> int:
 
     try:
         cfg = load_config(args.config)
-        summary = run_batch(cfg, workers=args.workers, say=say)
+        summary = run_batch(cfg, workers=args.workers, scheduler=args.scheduler, say=say)
     except WijkkrachtError as exc:
         print(f"wijkkracht: error: {exc}", file=sys.stderr)
         return 1

@@ -87,7 +87,11 @@ def test_unknown_key_suggests_the_closest(tmp_path):
     ({"analysis": 'reference_date = "2026-01-01"'}, "analysis.reference_date: needs data.establishments"),
     ({"data": 'pois = "x.gpkg"'}, "data.streets: missing"),
     ({"data": 'streets = "nowhere.gpkg"\npois = "nowhere.gpkg"'}, "data.streets: "),
-    ({"areas": ""}, "areas.codes: give either"),
+    ({"extra": 'formats = ["gpkg", "shp"]'}, "formats: expected a list of 'gpkg' and/or"),
+    ({"extra": "[engine]\nworkers = 0"}, "engine.workers: must be at least 1"),
+    ({"extra": '[engine]\nscheduler = "localhost:8786"'}, "engine.scheduler: expected a Dask"),
+    ({"extra": "[engine]\npartition_size = 0"}, "engine.partition_size: expected 1 to 10000"),
+    ({"extra": "[engine]\nthreads = 2"}, "engine.threads: unknown key"),
     ({"data": 'streets = "run.toml"\npois = "run.toml"\nbag_snapshot_date = "2026-01-01"'},
      "data.bag_snapshot_date: needs data.bag"),
     ({"areas": 'codes = ["BU99990101"]\ngemeente = "GM9999"'}, "areas.codes: give either"),
@@ -276,7 +280,9 @@ def test_batch_with_synthetic_bag_and_establishments(tmp_path):
     assert meta["inputs"]["establishments"]["name"] == est.name
     assert meta["parameters"]["analysis"]["privacy_threshold"] == 5
     assert meta["bag_snapshot_dates"] == ["2026-01-01"]
-    assert 0 < meta["establishments"]["match_rate"] <= 1
+    rows = len(pd.read_csv(est, sep=None, engine="python", dtype=str))
+    assert meta["establishments"]["counts"]["read"] == rows
+    assert 0 < meta["establishments"]["counts"]["valid"] <= rows
 
 
 @pytest.mark.parametrize("workers", [1, 2])
