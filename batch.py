@@ -666,6 +666,21 @@ def _dask_client(workers: int, scheduler: str | None) -> tuple[Any, Any]:
     return Client(cluster), cluster
 
 
+def _check_scheduler(address: str) -> None:
+    """Fail at once (one line) when a tcp:// scheduler does not accept connections."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address)
+    if parts.scheme != "tcp" or not parts.hostname or not parts.port:
+        return  # other protocols: the Dask client reports
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=10).close()
+    except OSError as exc:
+        raise InputError(None, f"cannot reach the Dask scheduler {address}: "
+                               f"{exc.strerror or exc}") from None
+
+
 def run_batch(cfg: BatchConfig, *, workers: int | None = None, scheduler: str | None = None,
               say: Callable[[str], None] = lambda s: None) -> BatchSummary:
     """Run every area of ``cfg`` not done yet, then merge; see the module docstring.
@@ -682,6 +697,8 @@ def run_batch(cfg: BatchConfig, *, workers: int | None = None, scheduler: str | 
     if scheduler and not _SCHEDULER_RE.match(scheduler):
         raise InputError(None, f"--scheduler: expected an address like tcp://HOST:PORT, "
                                f"got {scheduler!r}")
+    if scheduler:
+        _check_scheduler(scheduler)
     if "parquet" in cfg.formats:
         try:
             import pyarrow  # noqa: F401
