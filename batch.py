@@ -650,6 +650,9 @@ def _check_inputs(cfg: BatchConfig, areas: Any) -> None:
 
 
 def _dask_client(workers: int, scheduler: str | None) -> tuple[Any, Any]:
+    if not log.isEnabledFor(logging.DEBUG):  # -vv shows Dask's own log
+        for name in ("distributed", "dask", "tornado"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     try:
         from distributed import Client, LocalCluster
     except ModuleNotFoundError:
@@ -662,7 +665,8 @@ def _dask_client(workers: int, scheduler: str | None) -> tuple[Any, Any]:
             raise InputError(None, f"cannot reach the Dask scheduler {scheduler}: "
                                    f"{_one_line(exc)}") from None
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=None, scheduler_kwargs={"dashboard": False},
+                           silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
 
