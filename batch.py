@@ -855,34 +855,18 @@ def _prepared_counts(cfg: BatchConfig) -> dict[str, Any] | None:
 
 
 def _merge(cfg: BatchConfig, codes: list[str], hashes: dict[str, str]) -> Path:
-    """Merge the per-area streets and area summaries into ``<out>/<name>.gpkg`` atomically."""
-    import geopandas as gpd
-    import pandas as pd
-    import pyogrio
-
-    from .core.areas import assign_segments
-    from .output.atomic import write_atomically
+    """Merge the per-area streets and area summaries into ``<out>/<name>.gpkg`` (and/or
+    GeoParquet, ``cfg.formats``) atomically, one area at a time
+    (:func:`wijkkracht.output.merge.merge_area_outputs`); returns the first output."""
+    from .output.merge import merge_area_outputs
 
     folder = cfg.out / "areas"
-    streets, summaries = [], []
     snapshots: set[str] = set()
     establishments = _prepared_counts(cfg)
     for code in codes:
-        path = folder / f"{code}.gpkg"
         record = json.loads((folder / f"{code}.json").read_text(encoding="utf-8"))
         if record.get("bag_snapshot_date"):
             snapshots.add(str(record["bag_snapshot_date"]))
-        s = pyogrio.read_dataframe(path, layer="streets")
-        summary = pyogrio.read_dataframe(path, layer="areas")
-        # a segment on the border belongs to the area holding its midpoint (as in the summary)
-        s = s[assign_segments(s, summary) >= 0].copy()
-        s.insert(0, "area_code", code)
-        streets.append(s)
-        summaries.append(summary)
-    st = gpd.GeoDataFrame(pd.concat(streets, ignore_index=True), geometry="geometry",
-                          crs="EPSG:28992")
-    ar = gpd.GeoDataFrame(pd.concat(summaries, ignore_index=True), geometry="geometry",
-                          crs="EPSG:28992")
     provenance = {
         "tool": "wijkkracht", "version": __version__, "config": str(cfg.path),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -895,12 +879,8 @@ def _merge(cfg: BatchConfig, codes: list[str], hashes: dict[str, str]) -> Path:
         "note": "opportunity types (type_id) are clustered per area",
     }
     meta = {"WIJKKRACHT_BATCH": json.dumps(provenance, sort_keys=True, default=str)}
-
-    def write(tmp: Path) -> None:
-        pyogrio.write_dataframe(st, tmp, layer="streets", driver="GPKG", dataset_metadata=meta)
-        pyogrio.write_dataframe(ar, tmp, layer="areas", driver="GPKG", append=True)
-
-    return write_atomically(cfg.out / f"{cfg.name}.gpkg", write)
+    return merge_area_outputs([(code, folder / f"{code}.gpkg") for code in codes],
+                              cfg.out / cfg.name, formats=cfg.formats, metadata=meta)[0]
 
 
 def add_batch_parser(sub: Any) -> None:
