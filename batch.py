@@ -367,7 +367,7 @@ def _read(cfg: BatchConfig, role: str, bounds: tuple[float, float, float, float]
     from .data_sources.bag import read_bag_gpkg, read_bag_lv
 
     if _is_lv(d["bag"]):
-        return read_bag_lv(d["bag"], bbox=bounds)
+        return read_bag_lv(d["bag"], bbox=bounds, snapshot_date=d.get("bag_snapshot_date"))
     return read_bag_gpkg(d["bag"], bbox=bounds, layer=d.get("bag_layer", "verblijfsobject"),
                          snapshot_date=d.get("bag_snapshot_date"))
 
@@ -764,6 +764,7 @@ def run_batch(cfg: BatchConfig, *, workers: int | None = None, scheduler: str | 
             if workers == 1 and not scheduler:
                 _run_here(cfg, parts, rows, hashes, prep_folder, report)
             else:
+                _WHOLE.clear()  # read by the check; the workers read their own
                 _run_dask(cfg, parts, rows, hashes, prep_folder, report, workers, scheduler, say)
         finally:
             _WHOLE.clear()  # the inputs are not kept in memory after the run
