@@ -1,0 +1,177 @@
+"""The SYNTHETIC country of the batch scale benchmark (benchmarks/synthetic_country.py).
+
+A tiny country (2 gemeenten x 3 buurten x 500 addresses) is generated once and read back with
+the real readers; three of its buurten go through ``run_batch``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pyogrio
+import pytest
+
+from wijkkracht.batch import load_config, run_batch
+from wijkkracht.core.network import build_network
+from wijkkracht.data_sources.areas import read_areas
+from wijkkracht.data_sources.bag import read_bag_gpkg
+from wijkkracht.data_sources.establishments import establishments_on_bag
+from wijkkracht.data_sources.files import read_pois, read_streets
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def sc():
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        yield importlib.import_module("synthetic_country")
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+
+@pytest.fixture(scope="module")
+def country(sc, tmp_path_factory):
+    out = tmp_path_factory.mktemp("country")
+    spec = sc.CountrySpec(gemeenten=2, buurten_per_gemeente=3, addresses_per_buurt=500)
+    manifest = sc.write_country(out, spec, chunk_rows=700)  # several appends per layer
+    return out, spec, manifest
+
+
+def _path(sc, out: Path, role: str) -> Path:
+    return out / sc.FILES[role][0]
+
+
+def test_areas_in_cbs_layout(sc, country):
+    out, _, manifest = country
+    path = _path(sc, out, "areas")
+    buurten = read_areas(path, level="buurt")
+    assert list(buurten["area_code"]) == ["BU90000101", "BU90000102", "BU90000201",
+                                          "BU90010101", "BU90010102", "BU90010201"]
+    assert buurten["area_name"].str.startswith("Synthetische buurt").all()
+    assert len(read_areas(path, codes="WK9000*")) == 2
+    gm = read_areas(path, level="gemeente")
+    assert list(gm["area_code"]) == ["GM9000", "GM9001"]
+    # the gemeenten tile the plane without overlap; the buurten tile their gemeente
+    assert gm.geometry.iloc[0].intersection(gm.geometry.iloc[1]).area == 0
+    assert buurten.geometry.area.sum() == pytest.approx(gm.geometry.area.sum())
+    for layer in ("buurten", "wijken", "gemeenten"):
+        raw = pyogrio.read_dataframe(path, layer=layer)
+        assert raw["synthetic"].all() and (raw["bron"] == "SYNTHETIC").all()
+        assert "SYNTHETIC" in pyogrio.read_info(path, layer=layer)["layer_metadata"]["NOTICE"]
+        assert raw.crs.to_epsg() == 28992
+    raw = pyogrio.read_dataframe(path, layer="buurten")
+    assert raw["synthetic_addresses"].sum() == manifest["counts"]["addresses"]
+    assert (out / "README_SYNTHETIC.txt").read_text(encoding="utf-8").startswith("SYNTHETIC")
+
+
+def test_streets_and_pois(sc, country):
+    out, spec, manifest = country
+    streets = read_streets(_path(sc, out, "streets"), layer="streets")
+    assert len(streets) == manifest["counts"]["street_segments"]
+    assert streets["street_name"].str.startswith("Synthetische").all()
+    # each block side once, and one connected grid across buurt and gemeente borders
+    assert not streets.geometry.normalize().to_wkb().duplicated().any()
+    network = build_network(streets)
+    assert network.n_segments == len(streets)
+    pois = read_pois(_path(sc, out, "pois"), layer="pois")
+    assert len(pois) == manifest["counts"]["pois"]
+    assert pois["osm_id"].is_unique
+    tags = pois["tag"].value_counts()
+    assert tags["building=house"] > tags["building=apartments"] > 0
+    assert (~pois["tag"].str.startswith("building=")).sum() > 0  # relevant POIs too
+    for role in ("streets", "pois", "bag"):
+        info = pyogrio.read_info(_path(sc, out, role), layer=sc.FILES[role][1])
+        assert info["capabilities"]["fast_spatial_filter"], role  # R-tree built
+        assert "SYNTHETIC" in info["layer_metadata"]["NOTICE"]
+
+
+def test_bag_and_establishments(sc, country):
+    out, _, manifest = country
+    bag = read_bag_gpkg(_path(sc, out, "bag"))
+    assert len(bag) == manifest["counts"]["addresses"]
+    assert bag.attrs["bag"]["synthetic"] is True
+    assert bag["postcode"].str.fullmatch(r"[1-9]\d{3}[A-Z]{2}").all()
+    assert not bag["postcode"].str[4:].isin(["SA", "SD", "SS"]).any()
+    key = bag[["postcode", "huisnummer", "huisletter", "toevoeging"]].astype(str)
+    assert not key.duplicated().any()
+    assert bag["identificatie"].str[:6].isin(["900001", "900101"]).all()
+    # a bbox read (the batch engine's) returns what lies in the box
+    box = (110000.0, 430000.0, 110300.0, 430300.0)
+    part = read_bag_gpkg(_path(sc, out, "bag"), bbox=box)
+    x, y = part.geometry.x, part.geometry.y
+    assert 0 < len(part) < len(bag) and x.between(box[0], box[2]).all()
+    assert y.between(box[1], box[3]).all()
+
+    placed = establishments_on_bag(_path(sc, out, "establishments"), bag, today="2026-01-01")
+    assert placed.synthetic
+    assert placed.counts["read"]["rejected"] == 0
+    assert placed.counts["read"]["read"] == manifest["counts"]["establishments"]
+    assert placed.match_rate >= 0.98
+    matched = placed.matched
+    assert (matched["vbo_id"] == matched["synthetic_true_vbo"]).all()
+    assert len(placed.unmatched) == (
+        pyogrio.read_dataframe(_path(sc, out, "establishments"), columns=["synthetic_case"])
+        ["synthetic_case"] == "unmatched").sum()
+    home = matched["synthetic_case"] == "home_based"
+    assert 0.2 < home.mean() < 0.4
+
+
+def test_seeded_and_independent_of_the_size(sc, country, tmp_path):
+    out, spec, _ = country
+    one = sc.write_country(tmp_path, replace(spec, gemeenten=1))
+    assert one["counts"]["buurten"] == 3
+    a = read_bag_gpkg(_path(sc, out, "bag"))
+    b = read_bag_gpkg(_path(sc, tmp_path, "bag"))
+    first = a[a["identificatie"].str.startswith("9000")].reset_index(drop=True)
+    assert first[["identificatie", "postcode", "huisnummer"]].equals(
+        b[["identificatie", "postcode", "huisnummer"]])
+    assert np.allclose(first.geometry.x, b.geometry.x)
+
+
+def test_scaling_and_presets(sc):
+    assert sc.scaling_spec(1_000_000).buurten == 1000
+    assert sc.scaling_spec(1_000).buurten == 1
+    nation = sc.PRESETS["nation"]
+    assert 13_900 <= nation.buurten <= 14_100
+    assert nation.buurten * nation.addresses_per_buurt == pytest.approx(10e6, rel=0.01)
+    utrecht = sc.PRESETS["utrecht"]
+    assert utrecht.buurten == 100 and 240 <= 2 * utrecht.block_side ** 2 <= 260
+
+
+def test_three_buurten_through_run_batch(sc, country, tmp_path):
+    out, _, _ = country
+    config = tmp_path / "batch.toml"
+    codes = ["BU90000101", "BU90000102", "BU90010101"]
+    config.write_text(f"""
+out = "out"
+name = "synthetic"
+[areas]
+file = "{_path(sc, out, 'areas')}"
+layer = "buurten"
+codes = {json.dumps(codes)}
+buffer = 400
+[data]
+streets = "{_path(sc, out, 'streets')}"
+streets_layer = "streets"
+pois = "{_path(sc, out, 'pois')}"
+pois_layer = "pois"
+bag = "{_path(sc, out, 'bag')}"
+bag_snapshot_date = "2026-01-01"
+establishments = "{_path(sc, out, 'establishments')}"
+[analysis]
+k = 3
+reference_date = "2026-01-01"
+""", encoding="utf-8")
+    summary = run_batch(load_config(config), workers=1)
+    assert sorted(summary.done) == codes and not summary.failed
+    merged = pyogrio.read_dataframe(summary.merged, layer="areas")
+    assert sorted(merged["area_code"]) == codes
+    assert (merged["segments"] > 0).all()
+    streets = pyogrio.read_dataframe(summary.merged, layer="streets", read_geometry=False)
+    assert streets["mxi"].notna().any()
