@@ -296,15 +296,35 @@ def _cast(s: Any, kind: str) -> Any:
     return s  # pragma: no cover - every kind is handled above
 
 
+def _to_multi(geometries: Any) -> Any:
+    """Points, lines and polygons as multi-geometries of one part (others, nulls unchanged)."""
+    import numpy as np
+    import shapely
+
+    arr = np.asarray(geometries, dtype=object)
+    ids = shapely.get_type_id(arr)
+    out = arr.copy()
+    for single, build in ((0, shapely.multipoints), (1, shapely.multilinestrings),
+                          (3, shapely.multipolygons)):
+        sel = np.flatnonzero(ids == single)
+        if len(sel):
+            out[sel] = build(arr[sel], indices=np.arange(len(sel)))
+    return out
+
+
 def _conform(frame: Any, schema: _LayerSchema) -> Any:
-    """``frame`` with the layer's union columns, in order, of the union types."""
+    """``frame`` with the layer's union columns, in order, of the union types (and multi
+    geometries where the union is multi, so that every format holds the same)."""
     import geopandas as gpd
 
     frame = frame.reset_index(drop=True)
     n = len(frame)
     columns = {name: (_cast(frame[name], kind) if name in frame.columns else _nulls(kind, n))
                for name, kind in schema.fields.items()}
-    return gpd.GeoDataFrame(columns, geometry=frame.geometry.values, crs=_CRS)
+    geometry = frame.geometry.values
+    if schema.promote_to_multi and n:
+        geometry = _to_multi(geometry)
+    return gpd.GeoDataFrame(columns, geometry=geometry, crs=_CRS)
 
 
 def _empty(schema: _LayerSchema) -> Any:
