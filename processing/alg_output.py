@@ -111,10 +111,8 @@ class ExportWebmapAlgorithm(WijkkrachtAlgorithm):
         choice = self.SYNTHETIC_CHOICES[self.parameterAsEnum(parameters, self.SYNTHETIC,
                                                              context)][0]
         if choice == "auto":
-            layer = self.parameterAsVectorLayer(parameters, self.STREETS, context)
-            meta = layer.metadata() if layer is not None else None
-            said = " ".join([meta.abstract(), *meta.rights()]) if meta is not None else ""
-            choice = "yes" if "SYNTHETIC" in said.upper() else "no"
+            choice = "yes" if self.layer_says_synthetic(parameters, self.STREETS,
+                                                        context) else "no"
         synthetic = ("bag", "establishments") if choice == "yes" else ()
         if synthetic:
             feedback.pushInfo(tr("The map says that the BAG/KvK data are SYNTHETIC."))

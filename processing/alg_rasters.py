@@ -174,6 +174,10 @@ class IntensityRastersAlgorithm(WijkkrachtAlgorithm):
         if parameters.get(self.STREETS) in (None, "") and parameters.get(self.AREA) in (None, ""):
             raise QgsProcessingException(tr("Give a study area or a streets layer: the rasters "
                                             "cover the study area."))
+        if all(parameters.get(key) in (None, "") for key in SURFACE_OUTPUTS):
+            # optional outputs: qgis_process writes none unless asked for one
+            raise QgsProcessingException(tr("No raster to write: give at least one output, "
+                                            "e.g. BUSINESS_INTENSITY=business.tif."))
         cell = self.parameterAsDouble(parameters, self.CELL_SIZE, context)
         bandwidth = self.parameterAsDouble(parameters, self.BANDWIDTH, context)
         threshold = self.parameterAsInt(parameters, self.PRIVACY_THRESHOLD, context)

@@ -135,6 +135,7 @@ class ClassifyStreetsAlgorithm(WijkkrachtAlgorithm):
         from ..core.layers import LAYER_ATTRIBUTION
         from ..core.typology import classify_street_layer
         from ..styles import type_names
+        from .alg_bag import data_attribution
 
         steps = self.steps(feedback, 3)
         streets = self.read_layer(parameters, self.INPUT, context, steps)
@@ -151,11 +152,15 @@ class ClassifyStreetsAlgorithm(WijkkrachtAlgorithm):
             **TypologyParameters.options(self, parameters, context))
         feedback.pushInfo(tr("{} opportunity types ({})").format(typology.k, typology.method))
         steps.setCurrentStep(2)
-        style = LayerStyle("types", "Opportunity types", LAYER_ATTRIBUTION,
+        # streets from SYNTHETIC BAG/KvK data (their metadata says so) give SYNTHETIC types
+        attribution = data_attribution(
+            LAYER_ATTRIBUTION, synthetic=self.layer_says_synthetic(parameters, self.INPUT,
+                                                                   context), feedback=feedback)
+        style = LayerStyle("types", "Opportunity types", attribution,
                            names=type_names(typed, language()))
         return {
             self.OUTPUT: self.write_layer(parameters, self.OUTPUT, context, steps, typed, style),
             self.PROFILE: self.write_layer(
                 parameters, self.PROFILE, context, steps, typology.profile,
-                LayerStyle(None, "Profile of the opportunity types", LAYER_ATTRIBUTION)),
+                LayerStyle(None, "Profile of the opportunity types", attribution)),
         }

@@ -37,6 +37,7 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingMultiStepFeedback,
+    QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
@@ -51,7 +52,7 @@ from qgis.PyQt.QtCore import Qt  # type: ignore[import-not-found]
 from qgis.PyQt.QtGui import QIcon  # type: ignore[import-not-found]
 
 from .i18n import language, tr
-from .styling import LayerStyle, style_on_load
+from .styling import LayerStyle, layer_abstract, style_on_load
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -291,19 +292,38 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
         ``geometry_type`` (a ``QgsWkbTypes`` type) fixes the sink's type, e.g. points for a
         layer that may come out empty. Returns the destination id, or None when the
         (optional) output is not wanted.
+
+        A GeoPackage destination also gets the layer's abstract (title and attribution, with
+        the SYNTHETIC notice where it applies) as its description, which QGIS reads back as
+        the layer's abstract: an output that is not loaded (``qgis_process``, a model) keeps
+        it for the next algorithm, e.g. *Export interactive map*'s SYNTHETIC detection.
         """
         from .convert import gdf_to_sink
 
         if parameters.get(key) is None and self._optional(key):
             return None
+        layer_options = [f"DESCRIPTION={layer_abstract(style)}"] \
+            if style is not None and _is_gpkg(parameters.get(key), context) else []
 
         def make_sink(fields: Any, kind: int, crs: Any) -> tuple[QgsFeatureSink, str]:
-            return self.parameterAsSink(parameters, key, context, fields, kind, crs)
+            return self.parameterAsSink(parameters, key, context, fields, kind, crs,
+                                        QgsFeatureSink.SinkFlags(), {}, [], layer_options)
 
         dest_id = gdf_to_sink(frame, make_sink, feedback=feedback, geometry_type=geometry_type)
         if style is not None:
             style_on_load(context, dest_id, style)
         return dest_id
+
+    def layer_says_synthetic(self, parameters: dict[str, Any], key: str,
+                             context: QgsProcessingContext) -> bool:
+        """Whether the metadata of the layer of parameter ``key`` (abstract or rights, as
+        wijkkracht's outputs carry them, also in a GeoPackage's description) says SYNTHETIC."""
+        if parameters.get(key) in (None, ""):
+            return False
+        layer = self.parameterAsVectorLayer(parameters, key, context)
+        meta = layer.metadata() if layer is not None else None
+        said = " ".join([meta.abstract(), *meta.rights()]) if meta is not None else ""
+        return "SYNTHETIC" in said.upper()
 
     def _optional(self, key: str) -> bool:
         definition = self.parameterDefinition(key)
@@ -353,6 +373,14 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
         """Report the library's warnings."""
         for text in warnings:
             feedback.pushWarning(f"wijkkracht: {text}")
+
+
+def _is_gpkg(destination: Any, context: QgsProcessingContext) -> bool:
+    """Whether an output destination (a path or an output definition) is a GeoPackage."""
+    if isinstance(destination, QgsProcessingOutputLayerDefinition):
+        destination = destination.sink.valueAsString(context.expressionContext(), "")[0]
+    return isinstance(destination, str) and \
+        destination.split("|")[0].strip().lower().endswith(".gpkg")
 
 
 def step_label(step: str, lang: str) -> str:

@@ -712,6 +712,9 @@ DUTCH: dict[str, str] = {
     "Give a study area or a streets layer: the rasters cover the study area.":
         "Geef een onderzoeksgebied of een stratenlaag: de rasters beslaan het "
         "onderzoeksgebied.",
+    "No raster to write: give at least one output, e.g. BUSINESS_INTENSITY=business.tif.":
+        "Geen raster om te schrijven: geef ten minste één uitvoer, bv. "
+        "BUSINESS_INTENSITY=business.tif.",
     "Computing the surfaces": "Oppervlakken berekenen",
     "Writing the rasters": "Rasters schrijven",
     "Cells left empty by the privacy threshold (below {}): {}":

@@ -34,7 +34,7 @@ from qgis.PyQt.QtXml import QDomDocument  # type: ignore[import-not-found]
 from .i18n import language, tr
 
 __all__ = ["LayerStyle", "StylePostProcessor", "style_on_load", "layer_qml", "style_name",
-           "extra_styles"]
+           "extra_styles", "layer_abstract"]
 
 #: The post-processors handed to QGIS, kept alive until QGIS has used them (QGIS does not own
 #: them). Bounded: a long session does not keep them all.
@@ -86,6 +86,11 @@ def style_name(style: LayerStyle, lang: str) -> str | None:
     if style.kind == "indicator" and style.indicator is not None:
         return indicator(style.indicator).title(lang)
     return None
+
+
+def layer_abstract(style: LayerStyle) -> str:
+    """The abstract of a layer of ``style``: its (translated) title and the attribution."""
+    return f"{tr(style.title)}. {style.attribution}"
 
 
 def extra_styles(style: LayerStyle, lang: str) -> list[tuple[str, str]]:
@@ -201,7 +206,7 @@ def style_on_load(context: QgsProcessingContext, dest_id: str, style: LayerStyle
     if not context.willLoadLayerOnCompletion(dest_id):
         return False
     lang = language()
-    processor = StylePostProcessor(layer_qml(style, lang), f"{tr(style.title)}. {style.attribution}",
+    processor = StylePostProcessor(layer_qml(style, lang), layer_abstract(style),
                                    style.attribution, name=style_name(style, lang),
                                    extras=extra_styles(style, lang))
     _ALIVE.append(processor)

@@ -103,3 +103,60 @@ def test_offline_export_loads_nothing_from_the_internet(wijkkracht_run: Any,
     assert not re.search(r'<script[^>]+src="https?://', page)
     assert not re.search(r'<link[^>]+href="https?://', page)
     assert "L.map" in page or "leaflet" in page.lower()
+
+
+def test_a_geopackage_output_keeps_the_synthetic_notice(wijkkracht_run: Any,
+                                                        demo_layers: dict[str, Any],
+                                                        bag_layers: dict[str, Any],
+                                                        tmp_path: Path) -> None:
+    """Outputs written to a GeoPackage and not loaded (``qgis_process``, a model) carry their
+    abstract as the layer's description, so the next algorithm still knows: *Classify
+    streets* on such streets made from SYNTHETIC BAG/KvK data says SYNTHETIC too, and *Export
+    interactive map* run on either file says so; outputs of OpenStreetMap data alone do not.
+    Both forms of a destination: a path (``qgis_process``) and an output definition (the
+    dialog)."""
+    from qgis.core import QgsProcessingOutputLayerDefinition, QgsVectorLayer
+
+    from wijkkracht.data_sources.synthetic import SYNTHETIC_NOTICE, write_synthetic
+
+    files = {p.name: p for p in write_synthetic(tmp_path / "syn", seed=0)}
+    bag = tmp_path / "bag.gpkg"
+    wijkkracht_run("loadbag", INPUT=str(files["bag_synthetic.gpkg"]),
+                   LAYER="verblijfsobject_synthetic", EXTENT=demo_layers["streets"],
+                   OUTPUT=str(bag))
+    streets = tmp_path / "streets.gpkg"
+    inputs = {"STREETS": demo_layers["streets"], "POIS": demo_layers["pois"],
+              "AREA": demo_layers["study_area"]}
+    wijkkracht_run("neighbourhoodanalysis", **inputs, BAG=str(bag),
+                   ESTABLISHMENTS=str(files["establishments_synthetic.csv"]),
+                   REFERENCE_DATE="2026-01-01",
+                   STREETS_OUT=QgsProcessingOutputLayerDefinition(str(streets)))
+    types, plain_types = tmp_path / "types.gpkg", tmp_path / "plain_types.gpkg"
+    wijkkracht_run("classifystreets", INPUT=str(streets), K=4, OUTPUT=str(types))
+    # the same streets without metadata: nothing says SYNTHETIC
+    wijkkracht_run("classifystreets", INPUT=bag_layers["plain"], K=4, OUTPUT=str(plain_types))
+    osm_only = tmp_path / "proximity.gpkg"
+    wijkkracht_run("proximity", **inputs, OUTPUT=str(osm_only))
+
+    def abstract(path: Path) -> str:
+        layer = QgsVectorLayer(str(path), path.stem, "ogr")
+        assert layer.isValid(), path
+        return str(layer.metadata().abstract())
+
+    assert abstract(bag).startswith("BAG addresses") and SYNTHETIC_NOTICE in abstract(bag)
+    assert abstract(streets).startswith("Streets with indicators")
+    assert SYNTHETIC_NOTICE in abstract(streets) and "OpenStreetMap" in abstract(streets)
+    assert abstract(types).startswith("Opportunity types") and \
+        SYNTHETIC_NOTICE in abstract(types)
+    assert abstract(plain_types).startswith("Opportunity types")
+    for path in (plain_types, osm_only):
+        assert "OpenStreetMap" in abstract(path) and "SYNTHETIC" not in abstract(path), path
+    pages = {}
+    for layer in (streets, types, plain_types):
+        pages[layer.stem] = tmp_path / f"{layer.stem}.html"
+        wijkkracht_run("exportwebmap", STREETS=str(layer), LANGUAGE=1,
+                       OUTPUT=str(pages[layer.stem]))
+    for name in ("streets", "types"):
+        assert _config(pages[name])["synthetic"], name
+        assert "wk-synthetic" in pages[name].read_text(encoding="utf-8")
+    assert not _config(pages["plain_types"])["synthetic"]

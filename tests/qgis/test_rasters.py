@@ -83,6 +83,16 @@ def test_bandwidth_below_the_cell_size_is_refused(wijkkracht_run: Any,
     assert not list(tmp_path.iterdir())
 
 
+def test_no_raster_output_is_refused(wijkkracht_run: Any, demo_layers: dict[str, Any]) -> None:
+    """Every raster output is optional, and ``qgis_process`` writes none that is not asked for:
+    a run without any says so instead of computing for nothing."""
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException, match="No raster to write"):
+        wijkkracht_run("intensityrasters", POIS=demo_layers["pois"],
+                       AREA=demo_layers["study_area"])
+
+
 def test_cell_size_and_bandwidth(wijkkracht_run: Any, demo_layers: dict[str, Any],
                                  tmp_path: Path) -> None:
     """100 m cells on the CBS squares; only the outputs asked for are written."""
