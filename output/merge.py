@@ -37,6 +37,7 @@ temporary file, and every previous output as it was.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -99,6 +100,14 @@ def _pyarrow() -> tuple[Any, Any]:
     except ImportError:
         raise OutputError(_PYARROW_HINT) from None
     return pa, pq
+
+
+@functools.lru_cache(maxsize=1)
+def _crs() -> Any:
+    """EPSG:28992 as a pyproj CRS, made once (geopandas would parse the text every time)."""
+    from pyproj import CRS
+
+    return CRS.from_user_input(_CRS)
 
 
 def _short(exc: BaseException) -> str:
@@ -319,19 +328,40 @@ def _conform(frame: Any, schema: _LayerSchema) -> Any:
 
     frame = frame.reset_index(drop=True)
     n = len(frame)
-    columns = {name: (_cast(frame[name], kind) if name in frame.columns else _nulls(kind, n))
-               for name, kind in schema.fields.items()}
     geometry = frame.geometry.values
     if schema.promote_to_multi and n:
         geometry = _to_multi(geometry)
-    return gpd.GeoDataFrame(columns, geometry=geometry, crs=_CRS)
+    elif _conforms(frame, schema):  # the usual case: the part has the union schema
+        return frame
+    columns = {name: (_cast(frame[name], kind) if name in frame.columns else _nulls(kind, n))
+               for name, kind in schema.fields.items()}
+    return gpd.GeoDataFrame(columns, geometry=geometry, crs=_crs())
+
+
+def _conforms(frame: Any, schema: _LayerSchema) -> bool:
+    """Whether ``frame`` has the union's columns, in order, of its types, and its geometry
+    (named ``geometry``) last."""
+    import numpy as np
+
+    dtypes = frame.dtypes
+    names = list(dtypes.index)
+    if names[:-1] != list(schema.fields) or names[-1] != _GEOMETRY or \
+            frame.geometry.name != _GEOMETRY:
+        return False
+    for dtype, kind in zip(dtypes.iloc[:-1], schema.fields.values(), strict=True):
+        if kind in ("str", "bytes"):
+            if not _is_text(dtype):
+                return False
+        elif not (isinstance(dtype, np.dtype) and dtype == np.dtype(kind)):
+            return False
+    return True
 
 
 def _empty(schema: _LayerSchema) -> Any:
     import geopandas as gpd
 
     return gpd.GeoDataFrame({name: _nulls(kind, 0) for name, kind in schema.fields.items()},
-                            geometry=gpd.GeoSeries([], crs=_CRS).values, crs=_CRS)
+                            geometry=gpd.GeoSeries([], crs=_crs()).values, crs=_crs())
 
 
 def _concat(frames: list[Any], schema: _LayerSchema) -> Any:
@@ -342,14 +372,17 @@ def _concat(frames: list[Any], schema: _LayerSchema) -> Any:
 
     if len(frames) == 1:
         return frames[0]
-    for name, kind in schema.fields.items():
-        if len({str(f[name].dtype) for f in frames}) > 1:
-            target = _nullable(kind)
-            for f in frames:
-                s = f[name]
-                f[name] = s.astype(object).where(s.notna(), None) if target == "object" \
-                    else s.astype(target)
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry=_GEOMETRY, crs=_CRS)
+    dtypes = [dict(f.dtypes.items()) for f in frames]
+    differ = [name for name in schema.fields
+              if any(d[name] != dtypes[0][name] for d in dtypes[1:])]
+    for name in differ:
+        target = _nullable(schema.fields[name])
+        for f in frames:
+            s = f[name]
+            f[name] = s.astype(object).where(s.notna(), None) if target == "object" \
+                else s.astype(target)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry=_GEOMETRY,
+                            crs=_crs())
 
 
 # --- the outputs ---------------------------------------------------------------------------
@@ -405,9 +438,7 @@ def _arrow_type(pa: Any, kind: str) -> Any:
 
 
 def _projjson() -> dict[str, Any]:
-    from pyproj import CRS
-
-    return CRS.from_user_input(_CRS).to_json_dict()
+    return _crs().to_json_dict()
 
 
 def _wkb(geometries: Any) -> Any:
