@@ -526,7 +526,8 @@ _RTREE_TRIGGERS = (  # GDAL's, so that later edits with GDAL keep the index up t
 
 def _build_rtree(path: Path, layer: str, chunk: int = 2_000_000) -> None:
     """The GeoPackage R-tree spatial index (extension ``gpkg_rtree_index``) of ``layer``, as
-    GDAL makes it, filled in one transaction from the features' bounds."""
+    GDAL makes it, filled from the features' bounds read ``chunk`` at a time (one transaction
+    per chunk)."""
     info = pyogrio.read_info(path, layer=layer)
     geom = info["geometry_name"]
     n = int(info["features"])
@@ -537,11 +538,14 @@ def _build_rtree(path: Path, layer: str, chunk: int = 2_000_000) -> None:
         con.execute(f'CREATE VIRTUAL TABLE "rtree_{layer}_{geom}" USING '
                     "rtree(id, minx, maxx, miny, maxy)")
         sql = f'INSERT INTO "rtree_{layer}_{geom}" VALUES (?,?,?,?,?)'
+        con.commit()
         for skip in range(0, n, chunk):
+            # GDAL reads the next chunk while no transaction is open ("database is locked")
             fids, bounds = pyogrio.read_bounds(path, layer=layer, skip_features=skip,
                                                max_features=chunk)
             con.executemany(sql, zip(fids.tolist(), bounds[0].tolist(), bounds[2].tolist(),
                                      bounds[1].tolist(), bounds[3].tolist(), strict=True))
+            con.commit()
         for trig in _RTREE_TRIGGERS:
             con.execute(trig.format(t=layer, g=geom))
         con.execute("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, "

@@ -175,3 +175,29 @@ reference_date = "2026-01-01"
     assert (merged["segments"] > 0).all()
     streets = pyogrio.read_dataframe(summary.merged, layer="streets", read_geometry=False)
     assert streets["mxi"].notna().any()
+
+
+def test_rtree_built_in_chunks(sc, country, tmp_path):
+    import shutil
+    import sqlite3
+
+    out, _, _ = country
+    copy = tmp_path / "bag.gpkg"
+    shutil.copyfile(_path(sc, out, "bag"), copy)
+    con = sqlite3.connect(copy)
+    names = [r[0] for r in con.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_%'")]
+    for name in names:
+        con.execute(f'DROP TRIGGER "{name}"')
+    con.execute('DROP TABLE "rtree_verblijfsobject_geom"')
+    con.execute("DELETE FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'")
+    con.commit()
+    con.close()
+    assert len(names) == 6
+    assert not pyogrio.read_info(copy)["capabilities"]["fast_spatial_filter"]
+    sc._build_rtree(copy, "verblijfsobject", chunk=500)  # several chunks: GDAL reads between
+    assert pyogrio.read_info(copy)["capabilities"]["fast_spatial_filter"]
+    box = (110100.0, 430100.0, 110500.0, 430400.0)
+    a = read_bag_gpkg(_path(sc, out, "bag"), bbox=box)
+    b = read_bag_gpkg(copy, bbox=box)
+    assert len(a) > 0 and list(a["identificatie"]) == list(b["identificatie"])
