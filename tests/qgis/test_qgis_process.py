@@ -21,10 +21,11 @@ GDAL/PROJ (``scripts/test.sh`` does): wheels bring their own copies, and ``qgis_
 aborts at exit.
 
 Each algorithm's JSON report (stdout, or the files the README's loop writes) is checked for
-its ``results``, and its outputs for what a user looks at. Meanwhile the command line
-(``wijkkracht run``) analyses the same files in this process's slot; the README's
-neighbourhood analysis must give the same streets. Further, every algorithm the provider
-registers must have an example, and every parameter the section names must exist.
+its ``results``, and its outputs for what a user looks at. While the script runs, the command
+line (``wijkkracht run``) analyses the same files; the README's neighbourhood analysis must
+give the same streets, column for column. Further, every algorithm the provider registers
+must have an example, and every parameter the section names (in a command or in the comment
+above it) must exist.
 
 Skipped where QGIS is not installed, unless ``WIJKKRACHT_REQUIRE_QGIS=1`` (then it fails).
 """
