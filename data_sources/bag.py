@@ -94,8 +94,7 @@ from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
-from .files import area_in_layer_crs
-from .schema import RD_NEW, to_rd_new
+from .schema import RD_NEW, area_in_layer_crs, to_rd_new
 
 if TYPE_CHECKING:  # pragma: no cover
     import requests

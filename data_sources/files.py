@@ -15,20 +15,15 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pyogrio
 import shapely
-from pyproj import CRS, Transformer
-from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError, NoDataError
-from .schema import RD_NEW, normalize_area, normalize_pois, normalize_streets
+from .schema import area_in_layer_crs, normalize_area, normalize_pois, normalize_streets
 
-__all__ = ["read_streets", "read_pois", "read_area", "list_layers", "area_in_layer_crs",
-           "has_spatial_filter"]
+__all__ = ["read_streets", "read_pois", "read_area", "list_layers", "has_spatial_filter"]
 
 _STREET_LAYER_NAMES = ("streets", "edges", "walk_edges", "lines", "wide_walk_edges")
 _POI_LAYER_NAMES = ("pois", "poi", "points", "osm_features", "features")
@@ -85,24 +80,6 @@ def _choose_layer(path: Path, layer: str | None, preferred: tuple[str, ...], wha
         path,
         f"the file has several layers ({', '.join(layers)}); name the {what} layer ({option})",
     )
-
-
-def area_in_layer_crs(
-    bbox: Sequence[float] | None, mask: BaseGeometry | None, layer_crs: Any, source: str
-) -> tuple[tuple[float, float, float, float] | None, BaseGeometry | None]:
-    """``bbox``/``mask`` are in EPSG:28992; GDAL's filters need the layer's CRS."""
-    if layer_crs is None:
-        raise InputError(source, "the layer has no coordinate reference system")
-    crs = CRS.from_user_input(layer_crs)
-    if crs.equals(RD_NEW):
-        return (tuple(bbox) if bbox is not None else None), mask  # type: ignore[return-value]
-    tr = Transformer.from_crs(RD_NEW, crs, always_xy=True)
-    if bbox is not None:
-        bbox = tr.transform_bounds(*bbox)
-    if mask is not None:
-        mask = shapely.transform(mask, lambda xy: np.column_stack(tr.transform(xy[:, 0],
-                                                                               xy[:, 1])))
-    return (tuple(bbox) if bbox is not None else None), mask  # type: ignore[return-value]
 
 
 def has_spatial_filter(path: str | Path) -> bool:

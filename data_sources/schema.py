@@ -31,14 +31,17 @@ Optional POI columns that readers fill where the source has them: ``name``,
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
+from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError, NoDataError
 
@@ -53,8 +56,7 @@ __all__ = [
     "normalize_area",
     "validate_streets",
     "validate_pois",
-    "join_osm_values",
-]
+    "join_osm_values", "area_in_layer_crs"]
 
 RD_NEW = CRS.from_epsg(28992)
 STREET_COLUMNS = ("osm_id", "street_name", "highway", "geometry")
@@ -380,3 +382,21 @@ def _require_columns(gdf, columns, source, what) -> None:
             f"the {what} layer lacks column(s) {', '.join(missing)}; it has "
             f"{', '.join(sorted(str(c) for c in gdf.columns)) or 'none'}",
         )
+
+
+def area_in_layer_crs(
+    bbox: Sequence[float] | None, mask: BaseGeometry | None, layer_crs: Any, source: str
+) -> tuple[tuple[float, float, float, float] | None, BaseGeometry | None]:
+    """``bbox``/``mask`` are in EPSG:28992; GDAL's filters need the layer's CRS."""
+    if layer_crs is None:
+        raise InputError(source, "the layer has no coordinate reference system")
+    crs = CRS.from_user_input(layer_crs)
+    if crs.equals(RD_NEW):
+        return (tuple(bbox) if bbox is not None else None), mask  # type: ignore[return-value]
+    tr = Transformer.from_crs(RD_NEW, crs, always_xy=True)
+    if bbox is not None:
+        bbox = tr.transform_bounds(*bbox)
+    if mask is not None:
+        mask = shapely.transform(mask, lambda xy: np.column_stack(tr.transform(xy[:, 0],
+                                                                               xy[:, 1])))
+    return (tuple(bbox) if bbox is not None else None), mask  # type: ignore[return-value]
