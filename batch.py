@@ -770,12 +770,15 @@ def run_batch(cfg: BatchConfig, *, workers: int | None = None, scheduler: str | 
             _WHOLE.clear()  # the inputs are not kept in memory after the run
     merged = None
     if not failed:
-        merged = cfg.out / f"{cfg.name}.gpkg"
-        if done or _merged_hashes(merged) != hashes:
+        from .output.merge import merged_paths
+
+        outputs = merged_paths(cfg.out / cfg.name, cfg.formats)
+        merged = outputs[0]
+        if done or any(_merged_hashes(p) != hashes for p in outputs):
             _merge(cfg, list(areas["area_code"]), hashes)
-            say(f"merged: {merged}")
+            say(f"merged: {', '.join(str(p) for p in outputs)}")
         else:
-            say(f"merged output up to date: {merged}")
+            say(f"merged output up to date: {', '.join(str(p) for p in outputs)}")
     return BatchSummary(done=done, skipped=skipped, failed=failed, merged=merged,
                         partitions=len(parts), seconds=time.perf_counter() - t_start,
                         prepare_seconds=prepare_seconds, worker_peak_mb=peaks)
@@ -834,14 +837,21 @@ def _run_dask(cfg: BatchConfig, parts: list[Partition], rows: dict[str, Any],
 
 
 def _merged_hashes(path: Path) -> dict[str, str] | None:
-    """The area hashes recorded in a merged GeoPackage (None: no such file or no record)."""
-    import pyogrio
-
+    """The area hashes recorded in a merged GeoPackage or GeoParquet file (None: no such file,
+    or no record)."""
     if not path.is_file():
         return None
     try:
-        meta = pyogrio.read_info(path, layer="streets").get("dataset_metadata") or {}
-        return json.loads(meta["WIJKKRACHT_BATCH"]).get("areas")
+        if path.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            text = (pq.read_schema(path).metadata or {})[b"WIJKKRACHT_BATCH"].decode()
+        else:
+            import pyogrio
+
+            text = (pyogrio.read_info(path, layer="streets").get("dataset_metadata")
+                    or {})["WIJKKRACHT_BATCH"]
+        return json.loads(text).get("areas")
     except Exception:  # noqa: BLE001 - unreadable or foreign: merge again
         return None
 

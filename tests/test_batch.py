@@ -296,3 +296,30 @@ def test_unreadable_input_is_one_line(tmp_path, capsys, workers):
     assert all(line.startswith("wijkkracht: ") for line in err.strip().splitlines())
     assert not (tmp_path / "out" / "batch.gpkg").exists()
     assert not list((tmp_path / "out" / "areas").glob("*.json"))
+
+
+def test_geoparquet_output_equals_the_geopackage_and_is_kept_when_up_to_date(tmp_path, finished):
+    import geopandas as gpd
+
+    cfg = _config(tmp_path, extra='formats = ["gpkg", "parquet"]')
+    (tmp_path / "out" / "areas").mkdir(parents=True)
+    for f in (finished / "areas").iterdir():  # the areas are done: only the merge is left
+        (tmp_path / "out" / "areas" / f.name).write_bytes(f.read_bytes())
+    summary = run_batch(load_config(cfg))
+    assert summary.done == [] and len(summary.skipped) == len(CODES)
+    out = tmp_path / "out"
+    assert summary.merged == out / "batch.gpkg"
+    pq = gpd.read_parquet(out / "batch_streets.parquet")
+    assert pq.crs.to_epsg() == 28992
+    pq["wkb"] = pq.geometry.to_wkb()
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(pq.drop(columns="geometry")).sort_values(["area_code", "segment_id"])
+        .reset_index(drop=True), _streets(finished / "batch.gpkg"), check_dtype=False)
+    assert sorted(gpd.read_parquet(out / "batch_areas.parquet")["area_code"]) == CODES
+    files = ("batch.gpkg", "batch_streets.parquet", "batch_areas.parquet")
+    before = {f: (out / f).stat().st_mtime_ns for f in files}
+    run_batch(load_config(cfg))  # up to date: nothing rewritten
+    assert {f: (out / f).stat().st_mtime_ns for f in files} == before
+    (out / "batch_areas.parquet").unlink()  # one output lost: merged again
+    run_batch(load_config(cfg))
+    assert (out / "batch_areas.parquet").is_file()
