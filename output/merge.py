@@ -14,7 +14,8 @@ area's summary row). :func:`merge_area_outputs` merges them area by area:
 2. *Data pass*: per part, its ``streets`` are kept where the segment's midpoint lies in the
    area (:func:`wijkkracht.core.areas.assign_segments`, as in the area summary), an
    ``area_code`` column is put first, and both layers are made to conform to the union. They
-   are buffered up to ``batch_rows`` rows (or about two million coordinates) per layer and
+   are buffered up to ``batch_rows`` rows (or about two million coordinates) per layer (16
+   parts at a time concatenated into one frame: a small frame costs more than its rows), and
    then appended to the outputs, so memory is bounded by one batch and one area, never by
    the whole run.
 
@@ -58,6 +59,9 @@ LAYERS = ("streets", "areas")
 DEFAULT_BATCH_ROWS = 65_536
 #: Coordinates per layer buffered before they are appended (detailed area polygons).
 MAX_BATCH_COORDINATES = 2_000_000
+
+#: Buffered frames concatenated into one at a time (see :class:`_Buffer`).
+_COMPACT_FRAMES = 16
 
 _CRS = "EPSG:28992"
 _GEOMETRY = "geometry"
@@ -568,6 +572,44 @@ def _read_part(code: str, path: Path, schemas: Mapping[str, _LayerSchema]) -> di
             "areas": _conform(summary, schemas["areas"])}
 
 
+class _Buffer:
+    """The conforming frames of one layer waiting to be appended.
+
+    A small frame costs some 0.2 MB besides its rows (a pandas frame of 80 columns), so 14,000
+    one-row area summaries held as frames would take GBs: every :data:`_COMPACT_FRAMES` frames
+    of one level are concatenated into one frame of the next level. The buffer holds at most
+    ``_COMPACT_FRAMES - 1`` frames per level (a few levels), and each row is copied once per
+    level.
+    """
+
+    def __init__(self, schema: _LayerSchema) -> None:
+        self.schema = schema
+        self.frames: list[Any] = []
+        self.levels: list[int] = []
+        self.rows = 0
+        self.coordinates = 0
+
+    def add(self, frame: Any) -> None:
+        if not len(frame):
+            return
+        self.frames.append(frame)
+        self.levels.append(0)
+        self.rows += len(frame)
+        self.coordinates += _coordinates(frame)
+        k = _COMPACT_FRAMES
+        while len(self.levels) >= k and self.levels[-k] == self.levels[-1]:
+            merged = _concat(self.frames[-k:], self.schema)
+            level = self.levels[-1] + 1
+            del self.frames[-k:], self.levels[-k:]
+            self.frames.append(merged)
+            self.levels.append(level)
+
+    def take(self) -> list[Any]:
+        frames = self.frames
+        self.frames, self.levels, self.rows, self.coordinates = [], [], 0, 0
+        return frames
+
+
 def _remove(path: Path) -> None:
     for p in (path, *(Path(f"{path}{s}") for s in SIDE_FILE_SUFFIXES)):
         with contextlib.suppress(FileNotFoundError):
@@ -643,13 +685,10 @@ def merge_area_outputs(parts: Sequence[tuple[str, str | os.PathLike[str]]],
                 sink = _ParquetSink(final, tmp, schemas[layer], metadata, batch_rows)
                 sinks.append(sink)
                 routes[layer].append(sink)
-        buffers: dict[str, list[Any]] = {layer: [] for layer in LAYERS}
-        rows = dict.fromkeys(LAYERS, 0)
-        coords = dict.fromkeys(LAYERS, 0)
+        buffers = {layer: _Buffer(schemas[layer]) for layer in LAYERS}
 
         def flush(layer: str) -> None:
-            frames, buffers[layer] = buffers[layer], []
-            rows[layer] = coords[layer] = 0
+            frames = buffers[layer].take()
             if not frames:
                 return
             batch = _concat(frames, schemas[layer])
@@ -661,11 +700,9 @@ def merge_area_outputs(parts: Sequence[tuple[str, str | os.PathLike[str]]],
 
         for code, path in parts:
             for layer, frame in _read_part(code, path, schemas).items():
-                if len(frame):
-                    buffers[layer].append(frame)
-                    rows[layer] += len(frame)
-                    coords[layer] += _coordinates(frame)
-                if rows[layer] >= batch_rows or coords[layer] >= MAX_BATCH_COORDINATES:
+                buf = buffers[layer]
+                buf.add(frame)
+                if buf.rows >= batch_rows or buf.coordinates >= MAX_BATCH_COORDINATES:
                     flush(layer)
         for layer in LAYERS:
             flush(layer)
