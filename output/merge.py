@@ -41,6 +41,7 @@ import contextlib
 import functools
 import json
 import os
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,29 +194,88 @@ def _crs_ok(crs: str | None) -> bool:
     return crs is None or crs.upper() == _CRS
 
 
+_GPKG_TYPES = {"POINT": "Point", "LINESTRING": "LineString", "POLYGON": "Polygon",
+               "MULTIPOINT": "MultiPoint", "MULTILINESTRING": "MultiLineString",
+               "MULTIPOLYGON": "MultiPolygon", "GEOMETRYCOLLECTION": "GeometryCollection",
+               "GEOMETRY": "Unknown"}
+
+
+def _gpkg_layer(path: Path, layer: str) -> tuple[tuple[tuple[str, str], ...], str, bool] | None:
+    """(the layer's columns and their declared SQLite types, geometry type, has features),
+    read from the GeoPackage with sqlite3 (well under a millisecond, where GDAL's open takes
+    several); None when that is not possible (not a GeoPackage, not in EPSG:28992, unreadable
+    table), and :func:`pyogrio.read_info` must tell."""
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+    quoted = '"' + layer.replace('"', '""') + '"'
+    try:
+        with contextlib.closing(con):
+            geom = con.execute("SELECT column_name, geometry_type_name, z, srs_id "
+                               "FROM gpkg_geometry_columns WHERE table_name = ?",
+                               (layer,)).fetchone()
+            if geom is None or geom[3] != 28992 or geom[2] not in (0, 1, 2):
+                return None
+            columns = con.execute(f"PRAGMA table_info({quoted})").fetchall()
+            has_features = con.execute(f"SELECT 1 FROM {quoted} LIMIT 1").fetchone() is not None
+    except sqlite3.Error:
+        return None
+    name = _GPKG_TYPES.get(str(geom[1]).upper())
+    if name is None or not columns:
+        return None
+    if geom[2] == 1 and name != "Unknown":
+        name = f"{name} Z"
+    signature = tuple((str(c[1]), str(c[2]).upper()) for c in columns
+                      if c[1] != geom[0] and not c[5])
+    return signature, name, has_features
+
+
+def _layer_kinds(info: dict[str, Any], layer: str) -> tuple[tuple[str, str], ...]:
+    """(field, kind) of a pyogrio.read_info, without a streets layer's own ``area_code``."""
+    ogr = info.get("ogr_types")
+    return tuple((str(name), _kind(str(dtype), None if ogr is None else str(ogr[i])))
+                 for i, (name, dtype) in enumerate(zip(info["fields"], info["dtypes"],
+                                                       strict=True))
+                 if not (layer == "streets" and name == "area_code"))
+
+
 def _collect_schemas(parts: Sequence[tuple[str, Path]]) -> dict[str, _LayerSchema]:
-    """Pass 1: the union schema of each layer (read_info per part; a field whose type differs
-    between parts is read, alone, to see where it holds values)."""
+    """Pass 1: the union schema of each layer.
+
+    A part's columns and declared types are read with sqlite3; :func:`pyogrio.read_info`
+    (which gives the types as pyogrio reads them) is asked once per distinct set of declared
+    types, and for every part that sqlite3 cannot read this way. A field whose type differs
+    between parts is read, alone, to see where it holds values.
+    """
     import pyogrio
 
     schemas: dict[str, _LayerSchema] = {}
     for layer in LAYERS:
         # identical schemas are stored once: memory O(distinct schemas + parts), not O(fields)
         distinct: dict[tuple[tuple[str, str], ...], int] = {}
+        by_declared: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
         per_part: list[int] = []
-        types: list[str] = []
+        types: set[str] = set()
         for _, path in parts:
-            info = _read_info(path, layer)
-            if not _crs_ok(info.get("crs")):
-                raise InputError(path, f"the {layer!r} layer is in {info['crs']}, not {_CRS}")
-            ogr = info.get("ogr_types")
-            sig = tuple((str(name), _kind(str(dtype), None if ogr is None else str(ogr[i])))
-                        for i, (name, dtype) in enumerate(zip(info["fields"], info["dtypes"],
-                                                              strict=True))
-                        if not (layer == "streets" and name == "area_code"))
+            quick = _gpkg_layer(path, layer)
+            if quick is not None and quick[0] in by_declared:
+                sig = by_declared[quick[0]]
+                geometry_type, has_features = quick[1], quick[2]
+            else:
+                info = _read_info(path, layer)
+                if not _crs_ok(info.get("crs")):
+                    raise InputError(path, f"the {layer!r} layer is in {info['crs']}, "
+                                           f"not {_CRS}")
+                sig = _layer_kinds(info, layer)
+                geometry_type = info.get("geometry_type")
+                has_features = bool(info.get("features"))
+                names = [n for n, _ in quick[0]] if quick is not None else None
+                if names is not None and names == [str(f) for f in info["fields"]]:
+                    by_declared[quick[0]] = sig
             per_part.append(distinct.setdefault(sig, len(distinct)))
-            if info.get("features") and info.get("geometry_type"):
-                types.append(str(info["geometry_type"]))
+            if has_features and geometry_type:
+                types.add(str(geometry_type))
         sigs = list(distinct)
         order: dict[str, list[str]] = {"area_code": ["str"]} if layer == "streets" else {}
         for sig in sigs:
@@ -224,9 +284,8 @@ def _collect_schemas(parts: Sequence[tuple[str, Path]]) -> dict[str, _LayerSchem
                 if kind not in kinds:
                     kinds.append(kind)
         conflicts = {name for name, kinds in order.items() if len(kinds) > 1}
-        fields: dict[str, str] = {}
+        holding: dict[str, list[str]] = {name: [] for name in conflicts}
         if conflicts:
-            holding: dict[str, list[str]] = {name: [] for name in conflicts}
             for (_, path), sid in zip(parts, per_part, strict=True):
                 mine = {n: k for n, k in sigs[sid] if n in conflicts}
                 if not mine:
@@ -238,15 +297,16 @@ def _collect_schemas(parts: Sequence[tuple[str, Path]]) -> dict[str, _LayerSchem
                     raise InputError(path, f"cannot read the {layer!r} layer of this area "
                                            f"result ({_short(exc)})") from exc
                 for name, kind in mine.items():
-                    if values[name].notna().any():
+                    if kind not in holding[name] and values[name].notna().any():
                         holding[name].append(kind)
+        fields: dict[str, str] = {}
         for name, kinds in order.items():
             if name in conflicts:
                 fields[name] = _promote(holding[name]) if holding[name] else kinds[0]
             else:
                 fields[name] = kinds[0]
         geometry_type, promote = _union_geometry_type(types)
-        schemas[layer] = _LayerSchema(layer, fields, geometry_type, promote, set(types))
+        schemas[layer] = _LayerSchema(layer, fields, geometry_type, promote, types)
     return schemas
 
 

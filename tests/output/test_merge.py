@@ -370,6 +370,13 @@ def test_bad_arguments(real_parts, tmp_path):
     with pytest.raises(InputError, match="cannot read the 'streets' layer"):
         merge_area_outputs([("X", tmp_path / "none.gpkg")], tmp_path / "m")
     assert list(tmp_path.iterdir()) == []
+    wgs84 = tmp_path / "wgs84.gpkg"
+    for layer in ("streets", "areas"):
+        frame = pyogrio.read_dataframe(real_parts[0][1], layer=layer).to_crs("EPSG:4326")
+        pyogrio.write_dataframe(frame, wgs84, layer=layer, append=layer == "areas")
+    with pytest.raises(InputError, match="the 'streets' layer is in EPSG:4326, not EPSG:28992"):
+        merge_area_outputs([*real_parts, ("W", wgs84)], tmp_path / "m")
+    assert [p.name for p in tmp_path.iterdir()] == ["wgs84.gpkg"]
 
 
 # --- memory -------------------------------------------------------------------------------
