@@ -34,6 +34,7 @@ only (no geometry) first, then the matching rows.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from collections.abc import Iterable
@@ -137,6 +138,10 @@ def _layer_columns(path: Path, layer: str) -> tuple[str, str | None, str | None]
 
 def _sql_quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+#: Codes per SQL filter (SQLite allows at most 1000 terms in an expression).
+_CODES_PER_QUERY = 500
 
 
 def _where(code_col: str, codes: list[str]) -> str:
@@ -259,7 +264,19 @@ def read_areas(
             wanted.extend(by_lower[n.lower()])
         where = " OR ".join(f'"{name_col}" = {_sql_quote(v)}' for v in wanted)
 
-    gdf = _read(p, lyr, where=where)
+    if code_list and code_col is not None and len(code_list) > _CODES_PER_QUERY:
+        # SQLite refuses a filter of more than 1000 terms: read a national list in parts
+        parts = [_read(p, lyr, where=_where(code_col, code_list[i:i + _CODES_PER_QUERY]))
+                 for i in range(0, len(code_list), _CODES_PER_QUERY)]
+        gdf = pd.concat(parts, ignore_index=True)
+        if isinstance(parts[0], gpd.GeoDataFrame):
+            gdf = gpd.GeoDataFrame(gdf, geometry=parts[0].geometry.name, crs=parts[0].crs)
+            # a row matched by wildcards of two parts is read twice: keep it once
+            gdf = gdf[~pd.DataFrame({"code": gdf[code_col].to_numpy(),
+                                     "wkb": gdf.geometry.to_wkb().to_numpy()}).duplicated()
+                      .to_numpy()]
+    else:
+        gdf = _read(p, lyr, where=where)
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise InputError(source, "the layer has no geometry (a table, not a map layer)")
     if code_list:
@@ -276,9 +293,14 @@ def read_areas(
 def _check_codes_found(p: Path, lyr: str, source: str, code_col: str | None,
                        code_list: list[str], gdf: pd.DataFrame) -> None:
     assert code_col is not None
-    found = [str(v) for v in gdf[code_col]] if len(gdf) else []
-    for c in code_list:
-        hit = any(f.startswith(c[:-1]) for f in found) if c.endswith("*") else c in found
+    found = sorted({str(v) for v in gdf[code_col]}) if len(gdf) else []
+    exact = set(found)
+    for c in code_list:  # sets and a sorted list: a national list of codes is checked quickly
+        if c.endswith("*"):
+            i = bisect.bisect_left(found, c[:-1])
+            hit = i < len(found) and found[i].startswith(c[:-1])
+        else:
+            hit = c in exact
         if not hit:
             table = _read(p, lyr, columns=[code_col], geometry=False)
             known = sorted({str(v) for v in table[code_col].dropna()})

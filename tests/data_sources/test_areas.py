@@ -126,3 +126,24 @@ def test_old_field_names_and_duplicate_codes(tmp_path):
     assert list(out["area_code"]) == ["BU99990101", "BU99990102"]
     assert set(out["level"]) == {"buurt"}
     assert out.geometry.iloc[0].area == pytest.approx(20000.0)
+
+
+def test_a_national_list_of_codes(tmp_path):
+    """More codes than SQLite takes in one filter (1000 terms): read in parts, each area once,
+    a missing one still named."""
+    n = 1_205
+    codes = [f"BU{9000 + i // 100:04d}{i % 100:04d}" for i in range(n)]
+    gdf = gpd.GeoDataFrame(
+        {"buurtcode": codes, "buurtnaam": [f"SYNTHETIC {c}" for c in codes],
+         "gemeentecode": [f"GM{c[2:6]}" for c in codes]},
+        geometry=[shapely.box(100_000 + 200 * (i % 50), 400_000 + 200 * (i // 50),
+                              100_150 + 200 * (i % 50), 400_150 + 200 * (i // 50))
+                  for i in range(n)], crs=28992)
+    path = tmp_path / "buurten_synthetic.gpkg"
+    pyogrio.write_dataframe(gdf, path, layer="buurten")
+    wanted = codes[::-1][:1_100] + ["BU9000*"]  # BU9000* overlaps codes of the list
+    out = read_areas(path, codes=wanted)
+    assert sorted(out["area_code"]) == sorted(set(codes[::-1][:1_100]) | set(codes[:100]))
+    assert out["area_code"].is_unique
+    with pytest.raises(InputError, match="no area with code 'BU99990001'"):
+        read_areas(path, codes=[*codes, "BU99990001"])
