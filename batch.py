@@ -576,7 +576,8 @@ def _one_line(exc: BaseException) -> str:
     return msg if isinstance(exc, WijkkrachtError) else f"{type(exc).__name__}: {msg}"
 
 
-_TEMPORARY = re.compile(r"^\.[A-Za-z0-9_.-]+\.(gpkg|json)\.[0-9a-f]{8}\.tmp\.(gpkg|json)"
+_TEMPORARY = re.compile(r"^\.[A-Za-z0-9_.-]+\.(gpkg|json|parquet)\.[0-9a-f]{8}\.tmp\."
+                        r"(gpkg|json|parquet)"
                         r"(-journal|-wal|-shm|\.aux\.xml)?$")
 _TEMPORARY_DIR = re.compile(r"^\.establishments-[0-9a-f]{16}\.[0-9a-f]{8}\.tmp$")
 

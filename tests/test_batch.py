@@ -321,5 +321,11 @@ def test_geoparquet_output_equals_the_geopackage_and_is_kept_when_up_to_date(tmp
     run_batch(load_config(cfg))  # up to date: nothing rewritten
     assert {f: (out / f).stat().st_mtime_ns for f in files} == before
     (out / "batch_areas.parquet").unlink()  # one output lost: merged again
+    # ... and what a run killed in the middle of a merge left is cleaned up
+    left = [out / ".batch_streets.parquet.0badc0de.tmp.parquet",
+            out / ".batch.gpkg.0badc0de.tmp.gpkg-journal", out / "areas" / ".x.json.0badc0de.tmp.json"]
+    for p in left:
+        p.write_bytes(b"half")
     run_batch(load_config(cfg))
     assert (out / "batch_areas.parquet").is_file()
+    assert not [p for p in left if p.exists()]

@@ -11,6 +11,7 @@ MODULES = [
     "wijkkracht.core.network",
     "wijkkracht.core.pipeline",
     "wijkkracht.data_sources.schema",
+    "wijkkracht.output.merge",
 ]
 
 
