@@ -713,7 +713,9 @@ def run_batch(cfg: BatchConfig, *, workers: int | None = None, scheduler: str | 
               say: Callable[[str], None] = lambda s: None) -> BatchSummary:
     """Run every area of ``cfg`` not done yet, then merge; see the module docstring.
 
-    ``workers``/``scheduler`` override the configuration's ``[engine]``.
+    ``workers``/``scheduler`` override the configuration's ``[engine]``. With ``workers > 1``
+    worker processes are started (spawned): a script calling this must do so under
+    ``if __name__ == "__main__":``.
     """
     from .data_sources.areas import read_areas
 
