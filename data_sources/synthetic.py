@@ -38,6 +38,7 @@ How the data are made (all vectorised numpy; no Python loop per row):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -564,21 +565,25 @@ def write_synthetic(out_dir: str | Path, data: SyntheticData | None = None, *,
             "SYNTHETIC": "true", "SEED": str(data.seed), "SCALE": str(data.scale)}
     files = [out / "bag_synthetic.gpkg", out / "streets_synthetic.gpkg",
              out / "establishments_synthetic.csv", out / "establishments_synthetic.README.txt"]
+    from ..output.atomic import write_all_atomically
+
+    def gpkg(layer: str, frame: pd.DataFrame) -> Callable[[Path], None]:
+        return lambda tmp: pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG",
+                                                   layer_metadata=meta, dataset_metadata=meta)
+
+    readme = (f"{SYNTHETIC_NOTICE}\n{', '.join(f.name for f in files[:3])} were made by "
+              f"wijkkracht.data_sources.synthetic (seed {data.seed}, scale {data.scale}). No row "
+              f"describes a real address, business or person.\n")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        for path, layer, frame in ((files[0], "verblijfsobject_synthetic",
-                                    data.verblijfsobjecten),
-                                   (files[1], "streets_synthetic", data.streets)):
-            if path.exists():
-                path.unlink()
-            pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG",
-                                    layer_metadata=meta, dataset_metadata=meta)
-        data.establishments.to_csv(files[2], index=False, encoding="utf-8",
-                                   date_format="%Y-%m-%d")
-        files[3].write_text(f"{SYNTHETIC_NOTICE}\n{', '.join(f.name for f in files[:3])} were "
-                            f"made by wijkkracht.data_sources.synthetic (seed {data.seed}, "
-                            f"scale {data.scale}). No row describes a real address, business "
-                            f"or person.\n", encoding="utf-8")
+        # all four files appear together, or none (a failed write leaves no half file)
+        write_all_atomically([
+            (files[0], gpkg("verblijfsobject_synthetic", data.verblijfsobjecten)),
+            (files[1], gpkg("streets_synthetic", data.streets)),
+            (files[2], lambda tmp: data.establishments.to_csv(tmp, index=False, encoding="utf-8",
+                                                               date_format="%Y-%m-%d")),
+            (files[3], lambda tmp: tmp.write_text(readme, encoding="utf-8")),
+        ])
     except (OSError, DataSourceError, DataLayerError) as exc:
         raise OutputError(f"{out}: cannot write the synthetic data ({exc})") from exc
     return files

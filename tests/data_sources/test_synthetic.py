@@ -217,3 +217,15 @@ def test_write_synthetic_unwritable_folder(tmp_path, base):
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(OutputError, match="cannot write the synthetic data"):
         write_synthetic(blocker / "out", generate_synthetic(seed=2, scale=0.05, base=base))
+
+
+def test_write_synthetic_leaves_no_half_file(tmp_path):
+    """The four files appear together or not at all: a folder where the CSV should go makes
+    the write fail, and neither the GeoPackages nor a temporary file are left."""
+    from wijkkracht.core.errors import OutputError
+    from wijkkracht.data_sources.synthetic import write_synthetic
+
+    (tmp_path / "establishments_synthetic.csv").mkdir()
+    with pytest.raises(OutputError, match="cannot write the synthetic data"):
+        write_synthetic(tmp_path, seed=0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["establishments_synthetic.csv"]
