@@ -31,6 +31,7 @@ Optional POI columns that readers fill where the source has them: ``name``,
 from __future__ import annotations
 
 import ast
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,31 @@ _UNDEFINED_CRS_NAMES = ("Undefined Cartesian SRS", "Undefined geographic SRS")
 _RD_BOUNDS = (-7000.0, 289000.0, 300000.0, 629000.0)
 
 
+def _check_degrees(gdf: gpd.GeoDataFrame, source: str | Path, crs_name: str) -> None:
+    """Refuse coordinates that cannot be degrees (e.g. RD New metres in a GeoJSON file
+    without a ``crs`` member, which readers take as WGS84)."""
+    geoms = gdf.geometry.to_numpy()
+    geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    if not len(geoms):
+        return
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+    if minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90:
+        return
+    rd = (minx >= _RD_BOUNDS[0] and maxx <= _RD_BOUNDS[2] and miny >= _RD_BOUNDS[1]
+          and maxy <= _RD_BOUNDS[3])
+    if rd:
+        raise InputError(
+            source,
+            f"the layer says {crs_name} (degrees) but the data looks like RD New "
+            "(EPSG:28992); set the CRS to EPSG:28992 (e.g. ogr2ogr -a_srs EPSG:28992)",
+        )
+    raise InputError(
+        source,
+        f"the layer says {crs_name} (degrees) but the coordinates are not degrees "
+        f"(x {minx:.0f} to {maxx:.0f}, y {miny:.0f} to {maxy:.0f}); set the right CRS",
+    )
+
+
 def to_rd_new(gdf: gpd.GeoDataFrame, source: str | Path) -> gpd.GeoDataFrame:
     """Return ``gdf`` in EPSG:28992, or raise :class:`InputError` naming ``source``.
 
@@ -112,6 +138,8 @@ def to_rd_new(gdf: gpd.GeoDataFrame, source: str | Path) -> gpd.GeoDataFrame:
             f"coordinate reference system {crs.name!r} is local/unknown and cannot be "
             "transformed to EPSG:28992 (RD New)",
         )
+    if crs.is_geographic:
+        _check_degrees(gdf, source, crs.name)
     out = gdf if crs.equals(RD_NEW) else gdf.to_crs(RD_NEW)
     geoms = out.geometry.to_numpy()
     geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
@@ -333,7 +361,14 @@ def normalize_area(
     types = set(gdf.geometry.geom_type.dropna().unique())
     if not types <= {"Polygon", "MultiPolygon"}:
         raise InputError(source, f"expected polygons for the study area, found {sorted(types)}")
-    geom = shapely.make_valid(shapely.union_all(gdf.geometry.values))
+    polys = gdf.geometry.values
+    invalid = int((~shapely.is_valid(polys) & ~shapely.is_missing(polys)).sum())
+    if invalid:
+        logging.getLogger(__name__).warning(
+            "%s: %d invalid (e.g. self-intersecting) area polygon(s) repaired with "
+            "shapely.make_valid; check the study area on the map", source, invalid)
+        polys = shapely.make_valid(polys)
+    geom = shapely.make_valid(shapely.union_all(polys))
     if geom.is_empty or geom.area <= 0:
         raise NoDataError(source, "the study area has no surface")
     name_col = next((c for c in ("name", "naam", "buurtnaam", "wijknaam") if c in gdf), None)

@@ -174,8 +174,8 @@ def test_coordinates_that_cannot_be_transformed() -> None:
 
     line = shapely.LineString([(134000, 454000), (134100, 454000)])  # RD New, stated as degrees
     gdf = gpd.GeoDataFrame(geometry=[line], crs=4326)
-    with pytest.raises(InputError, match=r"^lijnen: the coordinates cannot be transformed from "
-                                         r"WGS 84 to RD New"):
+    with pytest.raises(InputError, match=r"^lijnen: the layer says WGS 84 \(degrees\) but the "
+                                         r"data looks like RD New \(EPSG:28992\)"):
         to_rd_new(gdf, "lijnen")
 
 

@@ -1,0 +1,208 @@
+"""A catalogue of bad inputs (issue 7, item 1): each case runs the real command line and asserts
+the exit code, exactly one ``wijkkracht: error:`` line naming what to do, and that the output
+folder holds no file (no partial output). The README's "Troubleshooting" section lists the same
+messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from wijkkracht.cli import main
+from wijkkracht.core.pipeline import demo_data_path
+
+DEMO = demo_data_path()
+CBS = Path(__file__).parents[1] / "data" / "wijkbuurtkaart_cbs_synthetic.gpkg"
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
+
+
+def _fails(argv: list[str], capsys, out: Path, *expected: str, code: int = 1) -> str:
+    """Run ``wijkkracht argv``; assert the exit code, ONE error line holding ``expected`` and
+    no file left in ``out``. Returns the error line."""
+    before = _files(out)
+    got = main(argv)
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if ln.startswith("wijkkracht: error:")]
+    assert got == code, err
+    assert len(lines) == 1, err
+    assert "Traceback" not in err, err
+    for text in expected:
+        assert text in lines[0], lines[0]
+    assert _files(out) == before, _files(out)
+    return lines[0]
+
+
+def _run(streets: Path, out: Path, *extra: str, streets_layer: str | None = "streets",
+         pois: list[str] | None = None) -> list[str]:
+    argv = ["run", "--streets", str(streets)]
+    if streets_layer:
+        argv += ["--streets-layer", streets_layer]
+    argv += pois if pois is not None else ["--pois", str(DEMO), "--pois-layer", "pois"]
+    return argv + ["--out", str(out), "-k", "3", *extra]
+
+
+@pytest.fixture(scope="module")
+def streets() -> gpd.GeoDataFrame:
+    return gpd.read_file(DEMO, layer="streets")
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+def test_missing_file(tmp_path, capsys):
+    out = tmp_path / "out"
+    _fails(_run(tmp_path / "nope.gpkg", out, streets_layer=None), capsys, out,
+           "nope.gpkg", "file not found")
+
+
+def test_text_file_named_gpkg(tmp_path, capsys):
+    bad = tmp_path / "streets.gpkg"
+    bad.write_text("this is not a GeoPackage\n")
+    out = tmp_path / "out"
+    _fails(_run(bad, out, streets_layer=None), capsys, out, "streets.gpkg",
+           "not a readable vector file")
+
+
+def test_empty_layer(tmp_path, capsys):
+    path = tmp_path / "nolines.gpkg"
+    gpd.GeoDataFrame({"name": []}, geometry=gpd.GeoSeries([], crs=28992)).to_file(
+        path, layer="streets")
+    out = tmp_path / "out"
+    _fails(_run(path, out), capsys, out, "nolines.gpkg", "empty")
+
+
+def test_misspelled_layer_suggests_the_closest(tmp_path, capsys):
+    out = tmp_path / "out"
+    _fails(_run(DEMO, out, streets_layer="straten"), capsys, out,
+           "layer 'straten' not found", "layers:")
+    _fails(_run(DEMO, out, streets_layer="street"), capsys, out, "did you mean 'streets'")
+
+
+# --- geometry ------------------------------------------------------------------------------------
+
+def test_points_as_streets(tmp_path, capsys):
+    out = tmp_path / "out"
+    _fails(_run(DEMO, out, streets_layer="pois"), capsys, out, "expected a line layer")
+
+
+def test_lines_as_area(tmp_path, capsys):
+    out = tmp_path / "out"
+    _fails(_run(DEMO, out, "--area", str(DEMO), "--area-layer", "streets"), capsys, out,
+           "streets", "polygon")
+
+
+def test_null_and_empty_street_geometries(tmp_path, capsys, streets):
+    bad = streets.copy()
+    bad["geometry"] = [None, shapely.LineString()] * (len(bad) // 2) + [None] * (len(bad) % 2)
+    path = tmp_path / "nulls.gpkg"
+    bad.to_file(path, layer="streets")
+    out = tmp_path / "out"
+    _fails(_run(path, out), capsys, out, "nulls.gpkg", "no usable lines")
+
+
+def test_missing_crs(tmp_path, capsys, streets):
+    path = tmp_path / "nocrs.gpkg"
+    with pytest.warns(UserWarning):
+        streets.set_crs(None, allow_override=True).to_file(path, layer="streets")
+    out = tmp_path / "out"
+    _fails(_run(path, out), capsys, out, "nocrs.gpkg", "no coordinate reference system")
+
+
+def test_rd_new_numbers_in_geojson_without_crs(tmp_path, capsys, streets):
+    feats = json.loads(streets.iloc[:50].to_crs(28992).to_json(drop_id=True))
+    feats.pop("crs", None)  # RFC 7946: no crs member, so readers assume WGS84
+    path = tmp_path / "rd.geojson"
+    path.write_text(json.dumps(feats))
+    out = tmp_path / "out"
+    _fails(_run(path, out, streets_layer=None), capsys, out, "rd.geojson",
+           "looks like RD New (EPSG:28992)")
+
+
+# --- areas ---------------------------------------------------------------------------------------
+
+def _area(path: Path, polygon, crs: int = 28992) -> Path:
+    gpd.GeoDataFrame({"name": ["a"]}, geometry=[polygon], crs=crs).to_file(path, layer="area")
+    return path
+
+
+def test_area_outside_the_netherlands(tmp_path, capsys):
+    area = _area(tmp_path / "paris.gpkg", shapely.box(2.33, 48.85, 2.36, 48.87), crs=4326)
+    out = tmp_path / "out"
+    _fails(_run(DEMO, out, "--area", str(area)), capsys, out, "paris.gpkg", "Netherlands")
+
+
+def test_area_with_no_streets(tmp_path, capsys):
+    # Maastricht, while the network is Utrecht's Kanaleneiland
+    area = _area(tmp_path / "maastricht.gpkg", shapely.box(175000, 316000, 177000, 318000))
+    out = tmp_path / "out"
+    _fails(_run(DEMO, out, "--area", str(area)), capsys, out, "street")
+
+
+def test_area_with_no_pois(tmp_path, capsys):
+    path = tmp_path / "far.gpkg"
+    gpd.GeoDataFrame({"osm_id": ["N1", "N2"], "tag": ["shop=bakery", "amenity=cafe"]},
+                     geometry=[shapely.Point(176000, 317000), shapely.Point(176100, 317000)],
+                     crs=28992).to_file(path, layer="pois")
+    out = tmp_path / "out"
+    _fails(_run(DEMO, out, "--area", str(DEMO), "--area-layer", "study_area",
+                pois=["--pois", str(path)]), capsys, out, "no POIs")
+
+
+def test_self_intersecting_area_is_repaired_with_a_warning(tmp_path, capsys, caplog):
+    # A documented repair, not an error: the polygon is made valid and a warning says so.
+    area_gdf = gpd.read_file(DEMO, layer="study_area")
+    x0, y0, x1, y1 = area_gdf.total_bounds
+    bowtie = shapely.Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)])
+    assert not bowtie.is_valid
+    area = _area(tmp_path / "bowtie.gpkg", bowtie)
+    out = tmp_path / "out"
+    assert main(_run(DEMO, out, "--area", str(area))) == 0
+    said = caplog.text
+    assert "bowtie.gpkg" in said, said
+    assert "invalid (e.g. self-intersecting) area polygon(s) repaired" in said, said
+    assert (out / "wijkkracht.gpkg").exists()
+
+
+# --- columns and tables --------------------------------------------------------------------------
+
+def test_pois_without_the_needed_columns(tmp_path, capsys):
+    path = tmp_path / "pois.gpkg"
+    gpd.GeoDataFrame({"colour": ["red"]}, geometry=[shapely.Point(135000, 453500)],
+                     crs=28992).to_file(path, layer="pois")
+    out = tmp_path / "out"
+    _fails(_run(DEMO, out, pois=["--pois", str(path)]), capsys, out,
+           "pois.gpkg", "no POI columns found")
+
+
+def test_unknown_area_code_suggests_the_closest(tmp_path, capsys):
+    out = tmp_path / "out"
+    _fails(_run(DEMO, out, "--areas", str(CBS), "--area-code", "BU99990109"), capsys, out,
+           "BU99990109")
+
+
+# --- output --------------------------------------------------------------------------------------
+
+def test_output_folder_cannot_be_made(tmp_path, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    out = blocker / "out"
+    _fails(_run(DEMO, out, "--area", str(DEMO), "--area-layer", "study_area"), capsys, tmp_path,
+           "out")
+    assert blocker.read_text() == "not a folder"
+
+
+# --- batch configuration -------------------------------------------------------------------------
+
+def test_config_key_that_does_not_exist(tmp_path, capsys):
+    demo = DEMO.as_posix()
+    cfg = tmp_path / "run.toml"
+    cfg.write_text(f'out = "out"\nname = "b"\n[areas]\nfile = "{CBS.as_posix()}"\n'
+                   f'codes = ["BU99990101"]\n[data]\nstreets = "{demo}"\nstreets_layer = '
+                   f'"streets"\npois = "{demo}"\npois_layer = "pois"\n[analysis]\nkk = 4\n')
+    _fails(["batch", str(cfg)], capsys, tmp_path / "out", "kk", "did you mean")
