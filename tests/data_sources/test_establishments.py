@@ -454,3 +454,20 @@ def test_problems_frame_is_text_with_the_row_number(tmp_path: Path) -> None:
     assert only["stage"].tolist() == ["unmatched"]
     empty = problems_frame(None, None)
     assert len(empty) == 0 and list(empty.columns) == ["row", "stage", "reason"]
+
+
+def test_an_export_too_large_for_memory_is_refused_with_the_estimate(tmp_path: Path) -> None:
+    from wijkkracht.data_sources.establishments import CSV_MEMORY_FACTOR
+
+    path = tmp_path / "vestigingen.csv"
+    path.write_text("Vestigingsnummer;SBI-code hoofdactiviteit;Postcode;Huisnummer\n"
+                    "000012345678;4711;3521AB;1\n", encoding="utf-8")
+    size = path.stat().st_size
+    with pytest.raises(InputError) as info:
+        read_establishments(path, max_memory=size * CSV_MEMORY_FACTOR - 1)
+    msg = str(info.value)
+    assert f"reading it needs about {size * CSV_MEMORY_FACTOR / 1e6:.0f} MB of memory" in msg
+    assert "split the export" in msg
+    assert "\n" not in msg
+    ok = read_establishments(path, max_memory=size * CSV_MEMORY_FACTOR)
+    assert list(ok.establishments["vestigingsnummer"]) == ["000012345678"]
