@@ -206,3 +206,63 @@ def test_config_key_that_does_not_exist(tmp_path, capsys):
                    f'codes = ["BU99990101"]\n[data]\nstreets = "{demo}"\nstreets_layer = '
                    f'"streets"\npois = "{demo}"\npois_layer = "pois"\n[analysis]\nkk = 4\n')
     _fails(["batch", str(cfg)], capsys, tmp_path / "out", "kk", "did you mean")
+
+
+# --- establishments (KvK/LISA CSV, with --bag) ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    from wijkkracht.data_sources.synthetic import write_synthetic
+
+    folder = tmp_path_factory.mktemp("synthetic")
+    write_synthetic(folder, seed=0)
+    return folder
+
+
+def _bag_run(synthetic: Path, establishments: Path, out: Path) -> list[str]:
+    return _run(DEMO, out, "--bag", str(synthetic / "bag_synthetic.gpkg"), "--bag-layer",
+                "verblijfsobject_synthetic", "--establishments", str(establishments),
+                "--reference-date", "2025-06-30")
+
+
+def test_misspelled_establishments_column_suggests_the_closest(synthetic, tmp_path, capsys):
+    text = (synthetic / "establishments_synthetic.csv").read_text(encoding="utf-8")
+    bad = tmp_path / "kvk.csv"
+    bad.write_text(text.replace("vestigingsnummer", "vestigingsnumer", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    _fails(_bag_run(synthetic, bad, out), capsys, out, "kvk.csv",
+           "no column for 'vestigingsnummer' found", "did you mean 'vestigingsnumer'?")
+
+
+def test_establishments_not_a_table(synthetic, tmp_path, capsys):
+    bad = tmp_path / "kvk.csv"
+    bad.write_bytes(b"")
+    out = tmp_path / "out"
+    _fails(_bag_run(synthetic, bad, out), capsys, out, "kvk.csv")
+
+
+def test_cp1252_csv_with_a_duplicate_id_is_read_and_reported(synthetic, tmp_path):
+    # Documented repairs, not errors: the encoding is detected (recorded in the metadata) and a
+    # duplicate vestigingsnummer keeps its first row; the other lands in the problems CSV.
+    import pandas as pd
+
+    est = pd.read_csv(synthetic / "establishments_synthetic.csv", dtype=str, keep_default_na=False)
+    est.loc[0, "legal_form"] = "Coöperatie"
+    est = pd.concat([est, est.iloc[[0]]], ignore_index=True)
+    path = tmp_path / "kvk_cp1252.csv"
+    est.to_csv(path, index=False, encoding="cp1252")
+    out = tmp_path / "out"
+    assert main(_bag_run(synthetic, path, out) + ["-q"]) == 0
+    problems = pd.read_csv(out / "wijkkracht_establishment_problems.csv", dtype=str)
+    dup = problems[problems["reason"].str.contains("duplicate vestigingsnummer", na=False)]
+    assert list(dup["vestigingsnummer"]) == [est.loc[0, "vestigingsnummer"]]
+
+
+def test_mapping_with_an_unknown_key(synthetic, tmp_path, capsys):
+    # The CSV encoding cannot be set by hand: it is detected (see the test above).
+    mapping = tmp_path / "kvk.toml"
+    mapping.write_text('encoding = "utf-8"\n')
+    out = tmp_path / "out"
+    _fails(_bag_run(synthetic, synthetic / "establishments_synthetic.csv", out)
+           + ["--establishments-mapping", str(mapping)], capsys, out,
+           "kvk.toml", "column mapping names unknown output column(s) ['encoding']; known:")
