@@ -757,7 +757,7 @@ class _RuntimeLayer(folium.map.Layer):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = {{ this.runtime_name }}.{{ this.call }};
+            var {{ this.get_name() }} = {{ this.runtime.get_name() }}.{{ this.call }};
         {% endmacro %}
     """)
 
@@ -765,7 +765,7 @@ class _RuntimeLayer(folium.map.Layer):
                  control: bool = True) -> None:
         super().__init__(name=name, overlay=True, control=control, show=show)
         self._name = "WijkkrachtLayer"
-        self.runtime_name = runtime.get_name()
+        self.runtime = runtime  # its name is taken when rendering (see _stable_ids)
         self.call = call
 
 
@@ -774,15 +774,27 @@ class _Finish(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-            {{ this.runtime_name }}.finish({{ this.control_name }});
+            {{ this.runtime.get_name() }}.finish({{ this.control.get_name() }});
         {% endmacro %}
     """)
 
     def __init__(self, runtime: _Runtime, control: folium.LayerControl) -> None:
         super().__init__()
         self._name = "WijkkrachtFinish"
-        self.runtime_name = runtime.get_name()
-        self.control_name = control.get_name()
+        self.runtime = runtime
+        self.control = control
+
+
+def _stable_ids(root: Element) -> None:
+    """Replace the random ids of the page's elements (branca draws them from ``os.urandom``)
+    by ids numbered in tree order, so the same result gives a byte-equal page."""
+    todo = [root]
+    n = 0
+    while todo:
+        element = todo.pop(0)
+        element._id = hashlib.md5(f"wijkkracht-{n}".encode()).hexdigest()
+        n += 1
+        todo.extend(element._children.values())
 
 
 def _area_data(area: gpd.GeoDataFrame) -> dict[str, Any]:
@@ -1231,6 +1243,7 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
         position="topright")
     control.add_to(fmap)
     fmap.add_child(_Finish(runtime, control))
+    _stable_ids(fmap.get_root())
     return fmap
 
 
