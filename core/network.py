@@ -224,7 +224,8 @@ def build_network(
         smid = mid[keep]
         seg["in_study_area"] = in_area(study_area, smid)
         if not seg["in_study_area"].any():
-            raise NoDataError(source, "no street segment lies inside the study area")
+            raise NoDataError(source, "no street segment lies inside the study area; check "
+                                       "that the area and the streets cover the same place")
     else:
         seg["in_study_area"] = True
     seg.index = pd.RangeIndex(m, name="segment_id")

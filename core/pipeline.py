@@ -546,7 +546,8 @@ def _input_warnings(area: gpd.GeoDataFrame | None, network: StreetNetwork,
     if not (placed & relevant).any():
         raise NoDataError(
             "pois",
-            "no POIs (shops, amenities, offices, ...) lie on the street network of the area",
+            "no POIs (shops, amenities, offices, ...) lie on the street network of the area; "
+            "check that the POI layer covers the area",
         )
     unplaced = int((~placed & relevant).sum())
     if unplaced:

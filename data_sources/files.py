@@ -50,6 +50,10 @@ def list_layers(path: str | Path) -> list[str]:
     try:
         return [str(name) for name, _ in pyogrio.list_layers(p)]
     except Exception as exc:  # pyogrio raises DataSourceError and friends
+        if "not recognized as a supported file format" in str(exc):
+            raise InputError(p, "not a readable vector file (GDAL does not recognise the format); "
+                                "give a GeoPackage, Shapefile, GeoJSON, GraphML or OSM file "
+                                "and check that the extension matches the contents") from exc
         raise InputError(p, f"not a readable vector file ({_short(exc)})") from exc
 
 

@@ -66,7 +66,7 @@ def test_text_file_named_gpkg(tmp_path, capsys):
     bad.write_text("this is not a GeoPackage\n")
     out = tmp_path / "out"
     _fails(_run(bad, out, streets_layer=None), capsys, out, "streets.gpkg",
-           "not a readable vector file")
+           "not a readable vector file (GDAL does not recognise the format); give a GeoPackage")
 
 
 def test_empty_layer(tmp_path, capsys):
@@ -141,7 +141,8 @@ def test_area_with_no_streets(tmp_path, capsys):
     # Maastricht, while the network is Utrecht's Kanaleneiland
     area = _area(tmp_path / "maastricht.gpkg", shapely.box(175000, 316000, 177000, 318000))
     out = tmp_path / "out"
-    _fails(_run(DEMO, out, "--area", str(area)), capsys, out, "street")
+    _fails(_run(DEMO, out, "--area", str(area)), capsys, out,
+           "no street segment lies inside the study area; check that the area and the streets")
 
 
 def test_area_with_no_pois(tmp_path, capsys):
@@ -151,7 +152,8 @@ def test_area_with_no_pois(tmp_path, capsys):
                      crs=28992).to_file(path, layer="pois")
     out = tmp_path / "out"
     _fails(_run(DEMO, out, "--area", str(DEMO), "--area-layer", "study_area",
-                pois=["--pois", str(path)]), capsys, out, "no POIs")
+                pois=["--pois", str(path)]), capsys, out, "no POIs",
+           "check that the POI layer covers the area")
 
 
 def test_self_intersecting_area_is_repaired_with_a_warning(tmp_path, capsys, caplog):
