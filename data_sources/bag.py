@@ -834,6 +834,20 @@ def _parse_page(body: bytes, url: str) -> dict[str, Any]:
     return page
 
 
+def _cached_page(entry: Path, url: str) -> dict[str, Any] | None:
+    """The cached page of ``url``, or None when there is none; a cache file that does not
+    parse (cut short, overwritten) is deleted, so the page is fetched again."""
+    try:
+        body = entry.read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        return _parse_page(body, url)
+    except InputError:
+        entry.unlink(missing_ok=True)
+        return None
+
+
 def _retry_after(value: str | None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), at most 300."""
     if not value:
@@ -883,7 +897,8 @@ def _get_page(
                                  f"{resp.text[:200]!r}")
         if attempt < retries:
             time.sleep(wait)
-    raise InputError(url, f"{problem} (after {retries + 1} attempts)")
+    raise InputError(url, f"{problem} (after {retries + 1} attempts); the server is busy, "
+                     "down or unreachable: try again later (or raise timeout=)")
 
 
 def _area_bbox(
@@ -930,7 +945,8 @@ def fetch_bag_ogc(
         The API root (PDOK's by default).
     cache_dir
         Where each page is stored (one file per URL, written atomically once the page is
-        complete and valid); a second run over the same area works offline. Default
+        complete and valid; an entry that does not parse is deleted and fetched again); a
+        second run over the same area works offline. Default
         ``$XDG_CACHE_HOME/wijkkracht/bag_ogc``. Entries never expire: delete the folder (or
         pass ``use_cache=False``) for a fresh copy of the BAG.
     page_size
@@ -976,14 +992,13 @@ def fetch_bag_ogc(
                 raise InputError(url, "the 'next' links loop back to a page already read")
             seen.add(url)
             entry = cache / (hashlib.sha256(url.encode()).hexdigest() + ".json")
-            if use_cache and entry.is_file():
-                body = entry.read_bytes()
-            else:
+            page = _cached_page(entry, url) if use_cache else None
+            if page is None:
                 body = _get_page(session, url, retries=retries, timeout=timeout,
                                  backoff=backoff)
                 if use_cache:
                     _atomic_write(entry, body)
-            page = _parse_page(body, url)
+                page = _parse_page(body, url)
             if pages == 0:
                 time_stamp = page.get("timeStamp")
             pages += 1

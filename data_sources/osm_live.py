@@ -15,19 +15,30 @@ only, :func:`_osmnx_settings`, a context manager that restores every value after
 fetch run at a time within the process. Responses are cached by OSMnx in ``cache_dir`` (default
 ``$XDG_CACHE_HOME/wijkkracht/osmnx``, i.e. ``~/.cache/wijkkracht/osmnx``): a repeated fetch of
 the same area works offline.
+
+Network faults (see :func:`_osmnx_settings` and :func:`_with_retries`): a 429 (after its
+``Retry-After``), a 5xx, a connection dropped mid-answer and an answer cut short (not valid
+JSON) are retried ``retries`` times with exponential backoff, then end in a one-line
+:class:`InputError` naming the server; a timeout and an Overpass ``remark`` (e.g. out of
+memory: the answer is incomplete) end in one at once. None of these answers reaches OSMnx's
+cache. A cache file that does not parse (e.g. cut short by a crash while OSMnx wrote it) is
+deleted and fetched again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import geopandas as gpd
 import numpy as np
@@ -101,6 +112,8 @@ def fetch_osm(
     overpass_url: str | None = None,
     nominatim_url: str | None = None,
     timeout: float = 180,
+    retries: int = 3,
+    backoff: float = 5.0,
 ) -> OsmFetch:
     """Download the study area, its walking network and its POIs from OpenStreetMap.
 
@@ -126,6 +139,12 @@ def fetch_osm(
         (:data:`DEFAULT_OVERPASS_URL`, :data:`DEFAULT_NOMINATIM_URL`).
     timeout
         Seconds for each HTTP request and for the Overpass server's query.
+    retries
+        Further attempts after a 429 (waiting its ``Retry-After``, at most 300 s), a 5xx, a
+        connection dropped mid-answer or an answer cut short, waiting ``backoff`` x 1, 2, 4,
+        ... seconds in between.
+    backoff
+        Base of the waiting time between attempts, in seconds.
 
     Returns
     -------
@@ -136,8 +155,9 @@ def fetch_osm(
     ------
     InputError
         No area or more than one kind of area given; a bad polygon/bbox; a place Nominatim does
-        not know (or that is not an area); a server that cannot be reached or answers with an
-        error (the message names its URL).
+        not know (or that is not an area); a server that cannot be reached, does not answer in
+        time, still fails after ``retries``, or answers with an error or an Overpass remark
+        (the message names its URL).
     NoDataError
         The area holds no walkable streets or no POIs.
     """
@@ -157,9 +177,10 @@ def fetch_osm(
 
     with _osmnx_settings(cache_folder=cache, overpass_url=overpass, nominatim_url=nominatim,
                          timeout=timeout) as ox:
+        retry = _Retry(retries=retries, backoff=backoff, cache_folder=cache)
         if place is not None:
             source = f"place {place!r}"
-            geom, name = _geocode(ox, place, nominatim)
+            geom, name = _geocode(ox, place, nominatim, retry)
             area = gpd.GeoDataFrame({"name": [name]}, geometry=[geom], crs=_WGS84)
         elif polygon is not None:
             source = "polygon"
@@ -171,8 +192,8 @@ def fetch_osm(
         area = to_rd_new(area, source)
         buffered_rd = area.geometry.iloc[0].buffer(buffer_m)
         buffered = gpd.GeoSeries([buffered_rd], crs=RD_NEW).to_crs(_WGS84).iloc[0]
-        streets = _fetch_streets(ox, buffered, source, overpass)
-        pois = _fetch_pois(ox, buffered, source, overpass)
+        streets = _fetch_streets(ox, buffered, source, overpass, retry)
+        pois = _fetch_pois(ox, buffered, source, overpass, retry)
     return OsmFetch(area=area, streets=streets, pois=pois)
 
 
@@ -204,6 +225,8 @@ def _osmnx_settings(
         "default_access": '["access"!~"private"]',
         "default_crs": "epsg:4326",
         "overpass_settings": "[out:json][timeout:{timeout}]{maxsize}",
+        # every answer passes _check_answer before OSMnx sees (or caches) it
+        "requests_kwargs": {"hooks": {"response": [_check_answer]}},
     }
     with _SETTINGS_LOCK:
         saved = {name: getattr(ox.settings, name) for name in wanted}
@@ -218,6 +241,90 @@ def _osmnx_settings(
             socket.getaddrinfo = saved_getaddrinfo
 
 
+class _Fault(requests.exceptions.RequestException):
+    """An answer that must not reach OSMnx: 429/5xx (``retryable``), a body that is not JSON
+    (cut short; ``retryable``) or an Overpass ``remark`` (not retryable)."""
+
+    def __init__(self, problem: str, *, retryable: bool, retry_after: float | None = None,
+                 response: requests.Response | None = None) -> None:
+        super().__init__(problem, response=response)
+        self.problem = problem
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+def _check_answer(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+    """A ``requests`` response hook for OSMnx's requests: raise :class:`_Fault` for a 429 or
+    5xx (OSMnx itself would sleep 55 s and retry a 429/504 forever), for a 200 whose body is
+    not JSON (OSMnx would take it for an empty answer) and for an Overpass answer with a
+    ``remark`` (OSMnx would return the incomplete data). Other 4xx go on to OSMnx."""
+    from .bag import _retry_after
+
+    status = response.status_code
+    if status == 429 or status >= 500:
+        after = _retry_after(response.headers.get("Retry-After")) if status == 429 else None
+        raise _Fault(f"answered HTTP {status} {response.reason}", retryable=True, retry_after=after,
+                     response=response)
+    if status != 200 or urlparse(response.url).path.endswith("/status"):
+        return
+    try:
+        answer = json.loads(response.content)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _Fault(f"sent an answer that is not valid JSON (cut short?): {exc}", retryable=True,
+                     response=response) from None
+    if isinstance(answer, dict) and "remark" in answer:
+        raise _Fault(f"remarked that the query did not complete: "
+                     f"{_short(Exception(answer['remark']))!r}",
+                     retryable=False, response=response)
+
+
+@dataclass(frozen=True)
+class _Retry:
+    """How :func:`_with_retries` retries (see :func:`fetch_osm`)."""
+
+    retries: int
+    backoff: float
+    cache_folder: Path
+
+
+def _with_retries(call: Callable[[], Any], retry: _Retry) -> Any:
+    """``call()`` (an OSMnx download), again after a retryable :class:`_Fault` or a dropped
+    connection, and once more after deleting cache files that do not parse."""
+    attempt = 0
+    cleaned = False
+    while True:
+        try:
+            return call()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            # only OSMnx's own cache read lets these through (answers pass _check_answer)
+            if cleaned or not _drop_broken_cache_files(retry.cache_folder):
+                raise
+            cleaned = True
+        except (_Fault, requests.exceptions.ConnectionError,
+                requests.exceptions.ChunkedEncodingError) as exc:
+            transient = (exc.retryable if isinstance(exc, _Fault)
+                         else not isinstance(exc, requests.exceptions.Timeout))
+            if not transient or attempt >= retry.retries:
+                if transient and retry.retries:
+                    exc.attempts = attempt + 1  # type: ignore[union-attr]
+                raise
+            after = exc.retry_after if isinstance(exc, _Fault) else None
+            time.sleep(after if after is not None else retry.backoff * 2**attempt)
+            attempt += 1
+
+
+def _drop_broken_cache_files(folder: Path) -> bool:
+    """Delete the ``*.json`` files in OSMnx's cache ``folder`` that do not parse; True if any."""
+    dropped = False
+    for path in folder.glob("*.json") if folder.is_dir() else ():
+        try:
+            json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            path.unlink(missing_ok=True)
+            dropped = True
+    return dropped
+
+
 def _osmnx_errors() -> tuple[type[Exception], type[Exception]]:
     from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
 
@@ -225,24 +332,45 @@ def _osmnx_errors() -> tuple[type[Exception], type[Exception]]:
 
 
 def _server_error(url: str, what: str, exc: BaseException) -> InputError:
-    if isinstance(exc, requests.exceptions.Timeout):
+    attempts = getattr(exc, "attempts", None)
+    after = f" (after {attempts} attempts)" if attempts else ""
+    if isinstance(exc, _Fault) and not exc.retryable:
+        problem = (f"the {what} server {exc.problem}; the answer is incomplete: use a smaller "
+                   "area or buffer_m, or give another server URL")
+    elif isinstance(exc, _Fault):
+        problem = (f"the {what} server {exc.problem}{after}; it is busy or down: try again "
+                   "later or give another server URL")
+    elif isinstance(exc, (requests.exceptions.ChunkedEncodingError,
+                          requests.exceptions.ConnectionError)) and _mid_answer(exc):
+        problem = (f"the {what} server dropped the connection mid-answer{after}; it is busy or "
+                   "down: try again later or give another server URL")
+    elif isinstance(exc, requests.exceptions.Timeout):
         problem = f"the {what} server did not answer in time ({_short(exc)}); try again later " \
                   "or raise timeout="
     elif isinstance(exc, requests.exceptions.RequestException):
-        problem = (f"cannot reach the {what} server ({type(exc).__name__}); check the internet "
-                   "connection or proxy, or give another server URL")
+        problem = (f"cannot reach the {what} server ({type(exc).__name__}){after}; check the "
+                   "internet connection or proxy, or give another server URL")
     else:
         problem = f"the {what} server answered with an error: {_short(exc)}"
     return InputError(url, problem)
 
 
-def _geocode(ox: Any, place: str, nominatim_url: str) -> tuple[BaseGeometry, str]:
+def _mid_answer(exc: BaseException) -> bool:
+    """Whether a connection error happened after the server had accepted the connection."""
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return True
+    text = str(exc)
+    return "Connection aborted" in text or "Connection broken" in text or "reset" in text
+
+
+def _geocode(ox: Any, place: str, nominatim_url: str, retry: _Retry
+             ) -> tuple[BaseGeometry, str]:
     insufficient, status_error = _osmnx_errors()
     source = f"place {place!r}"
     if not isinstance(place, str) or not place.strip():
         raise InputError(None, f"place must be a non-empty name, got {place!r}")
     try:
-        gdf = ox.geocode_to_gdf(place)
+        gdf = _with_retries(lambda: ox.geocode_to_gdf(place), retry)
     except requests.exceptions.RequestException as exc:
         raise _server_error(nominatim_url, "Nominatim", exc) from exc
     except status_error as exc:
@@ -308,10 +436,12 @@ def _polygonal(geom: BaseGeometry, source: str) -> BaseGeometry:
     return geom
 
 
-def _fetch_streets(ox: Any, polygon: BaseGeometry, source: str, url: str) -> gpd.GeoDataFrame:
+def _fetch_streets(ox: Any, polygon: BaseGeometry, source: str, url: str, retry: _Retry
+                   ) -> gpd.GeoDataFrame:
     insufficient, status_error = _osmnx_errors()
     try:
-        graph = ox.graph_from_polygon(polygon, network_type="walk", retain_all=False)
+        graph = _with_retries(lambda: ox.graph_from_polygon(
+            polygon, network_type="walk", retain_all=False), retry)
     except (requests.exceptions.RequestException, status_error) as exc:
         raise _server_error(url, "Overpass", exc) from exc
     except ValueError as exc:
@@ -328,11 +458,12 @@ def _fetch_streets(ox: Any, polygon: BaseGeometry, source: str, url: str) -> gpd
                              if "name" in edges else None)
 
 
-def _fetch_pois(ox: Any, polygon: BaseGeometry, source: str, url: str) -> gpd.GeoDataFrame:
+def _fetch_pois(ox: Any, polygon: BaseGeometry, source: str, url: str, retry: _Retry
+                ) -> gpd.GeoDataFrame:
     insufficient, status_error = _osmnx_errors()
     tags = {k: (list(v) if isinstance(v, tuple) else v) for k, v in OSM_POI_TAGS.items()}
     try:
-        features = ox.features_from_polygon(polygon, tags=tags)
+        features = _with_retries(lambda: ox.features_from_polygon(polygon, tags=tags), retry)
     except (requests.exceptions.RequestException, status_error) as exc:
         raise _server_error(url, "Overpass", exc) from exc
     except insufficient as exc:

@@ -6,19 +6,25 @@
 * ``osm_server``: a local HTTP server (127.0.0.1, free port, stdlib ``http.server`` in a thread)
   that answers OSMnx's Nominatim and Overpass requests with the stored responses. Nothing in
   these tests reaches the internet.
+* Fault injection on every local server (:meth:`LocalHttpServer.add_fault`): a delay longer
+  than the client's timeout, 429 + Retry-After, 5xx, a JSON body cut short, a connection reset
+  after part of the body, an Overpass answer with a ``remark``.
 """
 
 from __future__ import annotations
 
 import json
 import socket
+import struct
 import threading
+import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -167,16 +173,134 @@ class QuietHandler(BaseHTTPRequestHandler):
         pass
 
 
+#: An Overpass answer that ran out of memory: valid JSON, incomplete elements, a remark.
+OVERPASS_REMARK = json.dumps({
+    "version": 0.6, "generator": "Overpass API 0.7.62",
+    "osm3s": {"timestamp_osm_base": "2025-11-03T12:00:00Z"},
+    "elements": [{"type": "node", "id": 1, "lat": 52.07, "lon": 5.1}],
+    "remark": "runtime error: Query run out of memory using about 2048 MB of RAM.",
+}).encode()
+#: A JSON body cut short halfway through an element.
+TRUNCATED_JSON = b'{"version": 0.6, "elements": [{"type": "node", "id": 1, "lat": 52.0'
+
+
+@dataclass
+class Fault:
+    """A fault the server gives to the next ``times`` requests (None: every request) whose path
+    starts with ``path``. ``kind``: ``"delay"`` (sleep ``seconds``, then the normal answer),
+    ``"status"`` (``status`` with ``headers``, e.g. 429 + Retry-After, or 5xx), ``"truncated"``
+    (200, a JSON body cut short, a right Content-Length), ``"reset"`` (200 announcing a long
+    body, part of it, then a TCP reset), ``"remark"`` (200, :data:`OVERPASS_REMARK`). The
+    first ``skip`` matching requests are answered normally."""
+
+    path: str
+    kind: str
+    times: int | None = 1
+    status: int = 503
+    headers: dict[str, str] = field(default_factory=dict)
+    seconds: float = 1.0
+    skip: int = 0
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # clients that give up (timeouts) and injected resets are expected
+
+
 class LocalHttpServer:
     """A threaded HTTP server on ``127.0.0.1`` (a free port) for the stand-ins below and in
-    the test modules: :meth:`_serve` starts it with a handler class, :meth:`stop` ends it."""
+    the test modules: :meth:`_serve` starts it with a handler class, :meth:`stop` ends it.
+
+    :meth:`add_fault` makes it inject a :class:`Fault` before the handler's normal answer;
+    ``faults_given`` lists ``(kind, path)`` of every fault given."""
 
     running = False
 
+    def add_fault(self, path: str, kind: str, **kwargs: Any) -> Fault:
+        fault = Fault(path, kind, **kwargs)
+        with self._fault_lock:
+            self.faults.append(fault)
+        return fault
+
+    def _take_fault(self, path: str) -> Fault | None:
+        with self._fault_lock:
+            for fault in self.faults:
+                if not path.startswith(fault.path):
+                    continue
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    continue
+                if fault.times is None or fault.times > 0:
+                    if fault.times is not None:
+                        fault.times -= 1
+                    self.faults_given.append((fault.kind, path))
+                    return fault
+        return None
+
     def _serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.faults: list[Fault] = []
+        self.faults_given: list[tuple[str, str]] = []
+        self._fault_lock = threading.Lock()
+        server = self
+
+        class Faulty(handler):  # type: ignore[valid-type,misc]
+            def _fault(self) -> bool:
+                """Give an injected fault; True when the answer is done."""
+                fault = server._take_fault(urlparse(self.path).path)
+                if fault is None:
+                    return False
+                if fault.kind == "delay":
+                    time.sleep(fault.seconds)
+                    return False  # then the normal answer, to a client that has given up
+                length = int(self.headers.get("Content-Length", 0) or 0)
+                if length:
+                    self.rfile.read(length)
+                if fault.kind == "status":
+                    body = f'{{"error": "injected {fault.status}"}}'.encode()
+                    self._raw(fault.status, body, fault.headers)
+                elif fault.kind == "truncated":
+                    self._raw(200, TRUNCATED_JSON, {})
+                elif fault.kind == "remark":
+                    self._raw(200, OVERPASS_REMARK, {})
+                elif fault.kind == "reset":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", "100000")
+                    self.end_headers()
+                    self.wfile.write(TRUNCATED_JSON)
+                    self.wfile.flush()
+                    time.sleep(0.05)
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                               struct.pack("ii", 1, 0))
+                    self.connection.close()
+                    self.close_connection = True
+                else:
+                    raise ValueError(f"unknown fault kind {fault.kind!r}")
+                return True
+
+            def _raw(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                if not self._fault():
+                    super().do_GET()
+
+            def do_POST(self) -> None:
+                if not self._fault():
+                    super().do_POST()
+
+        self._httpd = _Server(("127.0.0.1", 0), Faulty)
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
+                                        daemon=True)
         self._thread.start()
         self.running = True
 
