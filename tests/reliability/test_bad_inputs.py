@@ -74,7 +74,15 @@ def test_empty_layer(tmp_path, capsys):
     gpd.GeoDataFrame({"name": []}, geometry=gpd.GeoSeries([], crs=28992)).to_file(
         path, layer="streets")
     out = tmp_path / "out"
-    _fails(_run(path, out), capsys, out, "nolines.gpkg", "empty")
+    _fails(_run(path, out), capsys, out, "nolines.gpkg", "the street layer is empty")
+
+
+def test_zero_byte_file(tmp_path, capsys):
+    empty = tmp_path / "empty.gpkg"
+    empty.write_bytes(b"")
+    out = tmp_path / "out"
+    _fails(_run(empty, out, streets_layer=None), capsys, out, "empty.gpkg",
+           "the file is empty (0 bytes)")
 
 
 def test_misspelled_layer_suggests_the_closest(tmp_path, capsys):
