@@ -118,7 +118,7 @@ def _check_keys(path: Path, section: str | None, table: dict[str, Any]) -> None:
     for key, value in table.items():
         if key not in known:
             close = difflib.get_close_matches(key, list(known), n=1)
-            hint = f"; did you mean {prefix}{close[0]!r}?" if close else \
+            hint = f"; did you mean {prefix + close[0]!r}?" if close else \
                 f"; known keys: {', '.join(sorted(known))}"
             raise _err(path, f"{prefix}{key}", f"unknown key{hint}")
         want = known[key]

@@ -73,7 +73,7 @@ def test_paths_are_relative_to_the_config(tmp_path):
 
 def test_unknown_key_suggests_the_closest(tmp_path):
     msg = _error(_config(tmp_path, analysis="kk = 4"))
-    assert "analysis.kk: unknown key; did you mean analysis.'k'?" in msg
+    assert "analysis.kk: unknown key; did you mean 'analysis.k'?" in msg
     msg = _error(_config(tmp_path, extra='langauge = "nl"'))
     assert "langauge" in msg and "'lang'" in msg
 
@@ -119,7 +119,7 @@ def test_not_toml_and_missing_file(tmp_path):
 def test_cli_config_error_is_one_line(tmp_path, capsys):
     assert main(["batch", str(_config(tmp_path, analysis="seeed = 1"))]) == 1
     err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and "analysis.seeed: unknown key; did you mean analysis.'seed'?" in err
+    assert err.count("\n") == 0 and "analysis.seeed: unknown key; did you mean 'analysis.seed'?" in err
 
 
 # --- runs ----------------------------------------------------------------------------------------

@@ -215,7 +215,8 @@ def test_config_key_that_does_not_exist(tmp_path, capsys):
     cfg.write_text(f'out = "out"\nname = "b"\n[areas]\nfile = "{CBS.as_posix()}"\n'
                    f'codes = ["BU99990101"]\n[data]\nstreets = "{demo}"\nstreets_layer = '
                    f'"streets"\npois = "{demo}"\npois_layer = "pois"\n[analysis]\nkk = 4\n')
-    _fails(["batch", str(cfg)], capsys, tmp_path / "out", "kk", "did you mean")
+    _fails(["batch", str(cfg)], capsys, tmp_path / "out",
+           "analysis.kk: unknown key; did you mean 'analysis.k'?")
 
 
 # --- establishments (KvK/LISA CSV, with --bag) ---------------------------------------------------
