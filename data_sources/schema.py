@@ -241,10 +241,15 @@ def normalize_streets(
         geometry=gdf.geometry.values,
         crs=RD_NEW,
     )
-    out = out[~(out.geometry.isna() | out.geometry.is_empty)]
+    missing = (out.geometry.isna() | out.geometry.is_empty).to_numpy()
+    out = out[~missing]
     out = out.explode(index_parts=False, ignore_index=True)
     out = out[out.geometry.length > 0].reset_index(drop=True)
     validate_streets(out, source)
+    if missing.any():
+        logging.getLogger(__name__).warning(
+            "%s: %d street feature(s) with a null or empty geometry were left out",
+            source, int(missing.sum()))
     return out
 
 

@@ -114,6 +114,46 @@ def test_null_and_empty_street_geometries(tmp_path, capsys, streets):
     _fails(_run(path, out), capsys, out, "nulls.gpkg", "no usable lines")
 
 
+def test_some_null_and_empty_street_geometries_are_left_out_with_a_warning(tmp_path, caplog,
+                                                                          streets):
+    # A documented repair: features without geometry are dropped and counted in a warning.
+    bad = streets.copy()
+    bad.loc[bad.index[:5], "geometry"] = None
+    bad.loc[bad.index[5:10], "geometry"] = shapely.LineString()
+    path = tmp_path / "somenulls.gpkg"
+    bad.to_file(path, layer="streets")
+    out = tmp_path / "out"
+    assert main(_run(path, out, "--area", str(DEMO), "--area-layer", "study_area")) == 0
+    assert "somenulls.gpkg (layer streets): 10 street feature(s) with a null or empty " \
+        "geometry were left out" in caplog.text, caplog.text
+    assert (out / "wijkkracht.gpkg").exists()
+
+
+def test_output_folder_with_files_is_left_as_it_was(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "earlier.gpkg").write_text("an earlier result")
+    _fails(_run(tmp_path / "nope.gpkg", out, streets_layer=None), capsys, out, "file not found")
+    assert (out / "earlier.gpkg").read_text() == "an earlier result"
+
+
+def test_output_path_is_a_file(tmp_path, capsys):
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder")
+    _fails(_run(DEMO, blocker, "--area", str(DEMO), "--area-layer", "study_area"), capsys,
+           tmp_path, "out: cannot create the output folder (File exists)")
+    assert blocker.read_text() == "not a folder"
+
+
+def test_batch_with_a_missing_input_file(tmp_path, capsys):
+    cfg = tmp_path / "run.toml"
+    cfg.write_text(f'out = "out"\nname = "b"\n[areas]\nfile = "{CBS.as_posix()}"\n'
+                   'codes = ["BU99990101"]\n[data]\nstreets = "missing.gpkg"\n'
+                   f'pois = "{DEMO.as_posix()}"\npois_layer = "pois"\n')
+    _fails(["batch", str(cfg)], capsys, tmp_path / "out", "run.toml: data.streets: ",
+           "missing.gpkg does not exist")
+
+
 def test_missing_crs(tmp_path, capsys, streets):
     path = tmp_path / "nocrs.gpkg"
     with pytest.warns(UserWarning):
