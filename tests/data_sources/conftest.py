@@ -390,6 +390,68 @@ def osm_server(
         server.stop()
 
 
+#: The box (RD New) the stored PDOK pages (tests/data/bag_ogc_page1/2.json) answer for.
+AREA = (206200.0, 447300.0, 206400.0, 447600.0)
+
+
+class PdokStandIn(LocalHttpServer):
+    """Answers ``/ogc/collections/verblijfsobject/items`` with the two stored pages.
+
+    ``plan`` is a list of ``(status, headers, body)`` answers given to the first requests
+    before the pages; ``always`` (status, body) answers every request; ``cut_page2`` cuts the
+    second page short (valid HTTP, JSON ending halfway).
+    """
+
+    def __init__(self) -> None:
+        self.plan: list[tuple[int, dict[str, str], bytes]] = []
+        self.always: tuple[int, bytes] | None = None
+        self.cut_page2 = False
+        self.requests: list[str] = []
+        stand_in = self
+
+        class Handler(QuietHandler):
+            def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/geo+json")
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                stand_in.requests.append(self.path)
+                url = urlparse(self.path)
+                if stand_in.always is not None:
+                    self._send(stand_in.always[0], stand_in.always[1], {})
+                    return
+                if stand_in.plan:
+                    status, headers, body = stand_in.plan.pop(0)
+                    self._send(status, body, headers)
+                    return
+                if url.path != "/ogc/collections/verblijfsobject/items":
+                    self._send(404, b'{"detail": "not found"}', {})
+                    return
+                second = "cursor" in parse_qs(url.query)
+                text = (DATA / f"bag_ogc_page{2 if second else 1}.json").read_text("utf-8")
+                body = text.replace("{base}", stand_in.base_url).encode()
+                if second and stand_in.cut_page2:
+                    body = body[: len(body) // 2]
+                self._send(200, body, {})
+
+        self._serve(Handler)
+        self.base_url = f"http://127.0.0.1:{self.port}/ogc"
+
+
+@pytest.fixture
+def pdok(monkeypatch: pytest.MonkeyPatch) -> Iterator[PdokStandIn]:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    server = PdokStandIn()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def overpass_elements(data_dir: Path) -> dict[str, list[dict]]:
     """The stored Overpass answers' elements: ``{"network": [...], "features": [...]}``."""

@@ -23,7 +23,7 @@ from wijkkracht.core.errors import InputError
 from wijkkracht.data_sources.bag import fetch_bag_ogc
 from wijkkracht.data_sources.osm_live import fetch_osm
 
-from .test_bag_ogc import AREA, PdokStandIn
+from .conftest import AREA, PdokStandIn
 
 FAST = {"retries": 2, "backoff": 0.01}
 INTERPRETER = "/api/interpreter"
@@ -152,15 +152,6 @@ def test_overpass_corrupt_cache_file_is_refetched(overpass: Any, tmp_path: Path)
 
 # --------------------------------------------------------------------------------------------
 # PDOK OGC API Features
-
-
-@pytest.fixture
-def pdok(monkeypatch: pytest.MonkeyPatch) -> Iterator[PdokStandIn]:
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    server = PdokStandIn()
-    yield server
-    server.stop()
 
 
 def _bag(server: PdokStandIn, cache: Path, **kwargs: Any) -> gpd.GeoDataFrame:
