@@ -269,15 +269,23 @@ def _parameters(cfg: BatchConfig) -> dict[str, Any]:
             "areas_layer": cfg.areas_layer}
 
 
-def _area_hash(cfg: BatchConfig, code: str, geom_wkb: bytes) -> str:
-    payload = {
+def _run_payload(cfg: BatchConfig) -> dict[str, Any]:
+    """What every area's hash holds besides the area: the tool version, the inputs' sizes and
+    modification times, the parameters (the inputs are looked at once per run, not per area)."""
+    return {
         "version": __version__,
         "inputs": {role: {k: v for k, v in _fingerprint(p).items() if k != "path"}
                    for role, p in cfg.inputs().items()},
         "parameters": _parameters(cfg),
-        "area": code,
-        "geometry": hashlib.sha256(geom_wkb).hexdigest(),
     }
+
+
+def _area_hash(cfg: BatchConfig, code: str, geom_wkb: bytes,
+               run: dict[str, Any] | None = None) -> str:
+    """The hash of one area's inputs and parameters; ``run``: :func:`_run_payload` of ``cfg``
+    when already made."""
+    payload = {**(run if run is not None else _run_payload(cfg)), "area": code,
+               "geometry": hashlib.sha256(geom_wkb).hexdigest()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -741,12 +749,13 @@ def run_batch(cfg: BatchConfig, *, workers: int | None = None, scheduler: str | 
     folder.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(cfg)
     rows, skipped, hashes = {}, [], {}
+    run = _run_payload(cfg)
     for i in range(len(areas)):
         row = areas.iloc[[i]]
         code = str(row["area_code"].iloc[0])
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", code) or code in (".", ".."):
             raise InputError(cfg.areas_file, f"area code {code!r} cannot be a file name")
-        hashes[code] = _area_hash(cfg, code, row.geometry.iloc[0].wkb)
+        hashes[code] = _area_hash(cfg, code, row.geometry.iloc[0].wkb, run)
         if _is_done(folder, code, hashes[code]):
             skipped.append(code)
         else:
