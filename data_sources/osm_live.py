@@ -19,9 +19,10 @@ the same area works offline.
 Network faults (see :func:`_osmnx_settings` and :func:`_with_retries`): a 429 (after its
 ``Retry-After``), a 5xx, a connection dropped mid-answer and an answer cut short (not valid
 JSON) are retried ``retries`` times with exponential backoff, then end in a one-line
-:class:`InputError` naming the server; a timeout and an Overpass ``remark`` (e.g. out of
-memory: the answer is incomplete) end in one at once. None of these answers reaches OSMnx's
-cache. A cache file that does not parse (e.g. cut short by a crash while OSMnx wrote it) is
+:class:`InputError` naming the server; a timeout, an Overpass ``remark`` (e.g. out of
+memory: the answer is incomplete) and a Nominatim 4xx or answer that is not a list (e.g. 403
+blocked; a place it does not know is an empty list) end in one at once. None of these answers
+reaches OSMnx's cache. A cache file that does not parse (e.g. cut short by a crash while OSMnx wrote it) is
 deleted and fetched again.
 """
 
@@ -257,7 +258,9 @@ def _check_answer(response: requests.Response, *args: Any, **kwargs: Any) -> Non
     """A ``requests`` response hook for OSMnx's requests: raise :class:`_Fault` for a 429 or
     5xx (OSMnx itself would sleep 55 s and retry a 429/504 forever), for a 200 whose body is
     not JSON (OSMnx would take it for an empty answer) and for an Overpass answer with a
-    ``remark`` (OSMnx would return the incomplete data). Other 4xx go on to OSMnx."""
+    ``remark`` (OSMnx would return the incomplete data). For Nominatim also for a 4xx and for
+    a 200 that is not a list (OSMnx would take either for "place not found"). Other 4xx go on
+    to OSMnx."""
     from .bag import _retry_after
 
     status = response.status_code
@@ -265,6 +268,10 @@ def _check_answer(response: requests.Response, *args: Any, **kwargs: Any) -> Non
         after = _retry_after(response.headers.get("Retry-After")) if status == 429 else None
         raise _Fault(f"answered HTTP {status} {response.reason}", retryable=True, retry_after=after,
                      response=response)
+    if 400 <= status < 500 and _is_nominatim(response.url):
+        # OSMnx would take Nominatim's JSON error body for "0 results" (a place not found)
+        raise _Fault(f"refused the request: HTTP {status} {response.reason}"
+                     f"{_nominatim_error(response)}", retryable=False, response=response)
     if status != 200 or urlparse(response.url).path.endswith("/status"):
         return
     try:
@@ -272,10 +279,33 @@ def _check_answer(response: requests.Response, *args: Any, **kwargs: Any) -> Non
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _Fault(f"sent an answer that is not valid JSON (cut short?): {exc}", retryable=True,
                      response=response) from None
+    if not isinstance(answer, list) and _is_nominatim(response.url):
+        # OSMnx would take it for "0 results" (a place not found)
+        raise _Fault(f"sent an answer that is not a list of places (a {type(answer).__name__}"
+                     f"{_nominatim_error(response)})", retryable=False, response=response)
     if isinstance(answer, dict) and "remark" in answer:
         raise _Fault(f"remarked that the query did not complete: "
                      f"{_short(Exception(answer['remark']))!r}",
                      retryable=False, response=response)
+
+
+def _is_nominatim(url: str) -> bool:
+    """Whether ``url`` is a request to the Nominatim server of the running fetch."""
+    import osmnx as ox
+
+    return url.startswith(ox.settings.nominatim_url.rstrip("/") + "/")
+
+
+def _nominatim_error(response: requests.Response) -> str:
+    """``": <message>"`` of Nominatim's JSON error body (``{"error": {"message": ...}}`` or
+    ``{"error": "..."}``), else ``""``."""
+    try:
+        error = json.loads(response.content).get("error")
+    except (AttributeError, UnicodeDecodeError, json.JSONDecodeError):
+        return ""
+    if isinstance(error, dict):
+        error = error.get("message")
+    return f": {_short(Exception(error))}" if error else ""
 
 
 @dataclass(frozen=True)
@@ -334,7 +364,10 @@ def _osmnx_errors() -> tuple[type[Exception], type[Exception]]:
 def _server_error(url: str, what: str, exc: BaseException) -> InputError:
     attempts = getattr(exc, "attempts", None)
     after = f" (after {attempts} attempts)" if attempts else ""
-    if isinstance(exc, _Fault) and not exc.retryable:
+    if isinstance(exc, _Fault) and not exc.retryable and what == "Nominatim":
+        problem = (f"the Nominatim server {exc.problem}; check nominatim_url= and the server's "
+                   "usage policy, or give polygon= or bbox=")
+    elif isinstance(exc, _Fault) and not exc.retryable:
         problem = (f"the {what} server {exc.problem}; the answer is incomplete: use a smaller "
                    "area or buffer_m, or give another server URL")
     elif isinstance(exc, _Fault):
