@@ -16,6 +16,7 @@ the set appear or are replaced, or the folder is as it was.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 from collections.abc import Callable, Iterator, Sequence
@@ -49,9 +50,40 @@ def temporary_name(dest: Path) -> Path:
 
 
 def _remove(path: Path) -> None:
+    # Any OSError: on a read-only file system nothing can have been written to remove, and
+    # a failed clean-up must not hide the error that made it necessary.
     for p in (path, *(Path(f"{path}{s}") for s in SIDE_FILE_SUFFIXES)):
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             p.unlink()
+
+
+#: Below this many free bytes after a failed write, the disk is taken to be full.
+DISK_FULL_BYTES = 1 << 20
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        st = os.statvfs(folder)
+    except (OSError, AttributeError):  # AttributeError: no statvfs on Windows
+        return None
+    return st.f_bavail * st.f_frsize
+
+
+def _disk_full(exc: BaseException, folder: Path) -> str | None:
+    """A one-line "disk is full" reason when ``exc`` (or the free space left in ``folder``'s
+    file system) says so: GDAL and SQLite report a full disk as e.g. "Failed to commit
+    transaction" without an errno, so the free space is looked at too."""
+    chain: BaseException | None = exc
+    full = False
+    while chain is not None and not full:
+        full = isinstance(chain, OSError) and chain.errno in (errno.ENOSPC, errno.EDQUOT)
+        chain = chain.__cause__ or chain.__context__
+    free = _free_bytes(folder)
+    if not full and (free is None or free >= DISK_FULL_BYTES):
+        return None
+    left = "" if free is None or free >= DISK_FULL_BYTES else f", {free // 1024} kB free"
+    return (f"the disk is full{left}; free some space or write to another folder "
+            "(nothing was written)")
 
 
 @contextlib.contextmanager
@@ -221,7 +253,8 @@ def write_all_atomically(
                 if not tmp.exists():
                     raise FileNotFoundError(f"nothing was written to {tmp} for {final}")
             except (OutputError, OSError) as exc:
-                raise OutputError(f"{final}: {_reason(exc, tmp, final)}") from exc
+                full = _disk_full(exc, final.parent)
+                raise OutputError(f"{final}: {full or _reason(exc, tmp, final)}") from exc
         publish(list(zip(tmps, finals, strict=True)))
     except BaseException:
         for tmp in tmps:
@@ -241,12 +274,44 @@ def write_all_into(
     OutputError
         When the folder cannot be created, or as :func:`write_all_atomically`.
     """
+    made = _make_folder(folder)
+    try:
+        _check_writable(folder)
+        return write_all_atomically(writes)
+    except BaseException:
+        for new in made:  # leave no empty folder this call made
+            with contextlib.suppress(OSError):
+                new.rmdir()
+        raise
+
+
+def _make_folder(folder: Path) -> list[Path]:
+    """Create ``folder`` with its parents; return the folders made, innermost first."""
+    missing = []
+    for p in (folder, *folder.parents):
+        if p.exists():
+            break
+        missing.append(p)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{folder}: cannot create the output folder "
                           f"({exc.strerror or exc})") from exc
-    return write_all_atomically(writes)
+    return missing
+
+
+def _check_writable(folder: Path) -> None:
+    """Fail early, in one line, when no file can be made in ``folder`` (read-only file system,
+    no permission): GDAL would say "sqlite3_open failed: unable to open database file"."""
+    probe = folder / f".wijkkracht-write-test.{secrets.token_hex(4)}"
+    try:
+        fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write into the output folder "
+                          f"({exc.strerror or exc}); choose another folder or make it "
+                          "writable") from exc
+    os.close(fd)
+    _remove(probe)
 
 
 def write_atomically(dest: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:

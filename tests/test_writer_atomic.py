@@ -70,7 +70,8 @@ def test_a_failed_write_publishes_nothing(tmp_path: Path) -> None:
         write_all_atomically([(tmp_path / "a.txt", _writer("new a")),
                               (tmp_path / "b.txt", _writer("new b")),
                               (tmp_path / "c.csv", _disk_full)])
-    assert str(info.value) == f"{tmp_path / 'c.csv'}: No space left on device"
+    assert str(info.value) == (f"{tmp_path / 'c.csv'}: the disk is full; free some space or "
+                               "write to another folder (nothing was written)")
     assert _files(tmp_path) == {"a.txt": b"old a"}
 
 
@@ -159,7 +160,7 @@ def test_unwritable_gpkg_publishes_no_csv(result, tmp_path: Path) -> None:
 
 def test_failing_csv_leaves_no_gpkg_or_map(result, tmp_path: Path) -> None:
     extra = {"problems": (NAMES[2], _disk_full)}
-    with pytest.raises(OutputError, match="No space left on device"):
+    with pytest.raises(OutputError, match="the disk is full"):
         write_outputs(result, tmp_path, extra=extra)
     assert os.listdir(tmp_path) == []
 

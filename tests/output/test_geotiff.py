@@ -180,7 +180,7 @@ def test_all_or_nothing(raster_result: AnalysisResult, written: dict[str, Path],
     monkeypatch.setattr(geotiff, "write_surface_file", failing)
     other = dataclasses.replace(raster_result, metadata={**raster_result.metadata,
                                                          "synthetic": []})
-    with pytest.raises(OutputError, match="kanaleneiland_vacancy_density.tif: No space left"):
+    with pytest.raises(OutputError, match="kanaleneiland_vacancy_density.tif: the disk is full"):
         write_rasters(other, folder, basename="kanaleneiland")
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     fresh = tmp_path / "fresh"
