@@ -464,6 +464,12 @@ def _bag_columns(network: StreetNetwork, bag: gpd.GeoDataFrame,
     loc = locate_points(network, units.geometry, max_distance=max_distance)
     units["segment_id"] = loc["segment_id"].to_numpy()
     units["offset_m"] = loc["offset_m"].to_numpy()
+    if not (units["segment_id"] >= 0).any():
+        source = str((bag.attrs.get("bag") or {}).get("source") or "bag")
+        where = (f"none of its {len(units):,} addresses (verblijfsobjecten) lies within "
+                 f"{max_distance:g} m of a street of the area" if len(units) else
+                 "it holds no address (verblijfsobject) in or near the study area")
+        raise NoDataError(source, f"{where}; check that the BAG layer covers the area")
     meta: dict[str, Any] = {
         "reference_date": ref.strftime("%Y-%m-%d"),
         "units": int(len(units)),

@@ -291,6 +291,23 @@ def _with_all_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**missing) if missing else frame
 
 
+def _numbers(source: str, values: pd.Series, column: str) -> pd.Series:
+    """``values`` as floats; blanks are unknown (NaN). Text that is not a number ("groot",
+    "12,5 m2") is unknown too, with a warning counting it; a column with no number at all
+    is refused (it is most likely the wrong column)."""
+    out = pd.to_numeric(values, errors="coerce").astype(float)
+    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    bad = out.isna().to_numpy() & (text != "").to_numpy()
+    if bad.any():
+        example = text[bad].iloc[0]
+        if bad.sum() == (text != "").sum():
+            raise InputError(source, f"column {column!r} holds no numbers (e.g. {example!r}); "
+                             "is it the right column?")
+        warnings.warn(f"{source}: {int(bad.sum())} {column} value(s) are not numbers (e.g. "
+                      f"{example!r}); read as unknown", stacklevel=3)
+    return out
+
+
 def normalise_bag(
     frame: pd.DataFrame,
     source: str | Path,
@@ -383,18 +400,17 @@ def normalise_bag(
         except ValueError as exc:
             raise InputError(source, f"row {i + 1} (verblijfsobject {ident}): {exc}; BAG uses "
                              f"are {', '.join(GEBRUIKSDOELEN)}") from None
-    bouwjaar = pd.to_numeric(col("bouwjaar"), errors="coerce").to_numpy(dtype=float, copy=True)
+    bouwjaar = _numbers(source, col("bouwjaar"), "bouwjaar").to_numpy(dtype=float, copy=True)
     bouwjaar[(bouwjaar == 9999) | (bouwjaar <= 0)] = np.nan
     out = gpd.GeoDataFrame(
         {
             "identificatie": ids,
             "gebruiksdoel": uses,
-            "oppervlakte": pd.to_numeric(col("oppervlakte"), errors="coerce").astype(float)
-            .to_numpy(),
+            "oppervlakte": _numbers(source, col("oppervlakte"), "oppervlakte").to_numpy(),
             "status": [_text(v) or "" for v in col("status")],
             "openbare_ruimte_naam": [_text(v) for v in col("openbare_ruimte_naam")],
             "huisnummer": pd.array(
-                pd.to_numeric(col("huisnummer"), errors="coerce").round(), dtype="Int64"
+                _numbers(source, col("huisnummer"), "huisnummer").round(), dtype="Int64"
             ),
             "huisletter": [_text(v) for v in col("huisletter")],
             "toevoeging": [_text(v) for v in col("toevoeging")],

@@ -317,3 +317,176 @@ def test_mapping_with_an_unknown_key(synthetic, tmp_path, capsys):
     _fails(_bag_run(synthetic, synthetic / "establishments_synthetic.csv", out)
            + ["--establishments-mapping", str(mapping)], capsys, out,
            "kvk.toml", "column mapping names unknown output column(s) ['encoding']; known:")
+
+
+# --- a read-only folder, no permission, a full disk ----------------------------------------------
+
+def _argv_demo_area(out: Path) -> list[str]:
+    return _run(DEMO, out, "--area", str(DEMO), "--area-layer", "study_area", "--report")
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """Mount small tmpfs file systems under ``tmp_path`` (root only; skipped where mounting is
+    not allowed, e.g. in an unprivileged container)."""
+    import subprocess
+
+    mounted: list[Path] = []
+
+    def mount(name: str, options: str) -> Path:
+        point = tmp_path / name
+        point.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)],
+                              capture_output=True, text=True)
+        if done.returncode:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", str(point)], check=False)
+
+
+def test_read_only_file_system(tmpfs, capsys):
+    ro = tmpfs("ro", "ro,size=1m")
+    # the folder exists (and is read-only) ...
+    _fails(_argv_demo_area(ro), capsys, ro, str(ro),
+           "cannot write into the output folder (Read-only file system)")
+    # ... or would have to be made in it
+    _fails(_argv_demo_area(ro / "out"), capsys, ro, "cannot create the output folder "
+           "(Read-only file system)")
+
+
+def test_full_disk_says_so_and_leaves_nothing(tmpfs, capsys):
+    full = tmpfs("full", "size=256k")
+    out = full / "run" / "out"
+    _fails(_argv_demo_area(out), capsys, full, "wijkkracht.gpkg: the disk is full",
+           "free some space or write to another folder")
+    assert _files(full) == []  # neither temporaries nor the folders this run made
+
+
+def test_full_disk_in_batch(tmpfs, capsys):
+    full = tmpfs("full", "size=256k")
+    demo = DEMO.as_posix()
+    cfg = full.parent / "run.toml"
+    cfg.write_text(f'out = "{(full / "out").as_posix()}"\nname = "b"\n[areas]\nfile = '
+                   f'"{CBS.as_posix()}"\ncodes = ["BU99990101"]\n[data]\nstreets = "{demo}"\n'
+                   f'streets_layer = "streets"\npois = "{demo}"\npois_layer = "pois"\n')
+    assert main(["batch", str(cfg), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "the disk is full" in err, err
+    assert "Traceback" not in err, err
+    merged = [f for f in _files(full) if f.startswith("out/b.")]
+    assert merged == [], merged  # no (half) merged output published
+
+
+def test_folder_without_write_permission(tmp_path):
+    # As root, permissions do not apply: run the command line as 'nobody' instead.
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="wijkkracht-perm-"))
+    try:
+        base.chmod(0o755)
+        out = base / "out"
+        out.mkdir(mode=0o555)
+        out.chmod(0o555)
+        cmd = [sys.executable, "-m", "wijkkracht", *_argv_demo_area(out)]
+        if os.geteuid() == 0:
+            cmd = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *cmd]
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=base,
+                              env={**os.environ, "HOME": str(base)})
+        lines = [ln for ln in done.stderr.splitlines() if ln.startswith("wijkkracht: error:")]
+        assert done.returncode == 1, done.stderr
+        assert lines == [f"wijkkracht: error: {out}: cannot write into the output folder "
+                         "(Permission denied); choose another folder or make it writable"], \
+            done.stderr
+        assert list(out.iterdir()) == []
+    finally:
+        import shutil
+
+        shutil.rmtree(base, ignore_errors=True)
+
+
+# --- dtypes, CRS across files, no addresses ------------------------------------------------------
+
+def _bag_with(synthetic: Path, tmp_path: Path, **columns) -> Path:
+    bag = gpd.read_file(synthetic / "bag_synthetic.gpkg", layer="verblijfsobject_synthetic")
+    for name, change in columns.items():
+        bag[name] = change(bag[name])
+    path = tmp_path / "bag.gpkg"
+    bag.to_file(path, layer="verblijfsobject_synthetic")
+    return path
+
+
+def _bag_argv(bag: Path, synthetic: Path, out: Path) -> list[str]:
+    return _run(DEMO, out, "--area", str(DEMO), "--area-layer", "study_area", "--bag", str(bag),
+                "--bag-layer", "verblijfsobject_synthetic", "--establishments",
+                str(synthetic / "establishments_synthetic.csv"), "--reference-date",
+                "2025-06-30")
+
+
+def test_text_in_a_number_column_is_read_as_unknown_with_a_warning(synthetic, tmp_path):
+    # A documented repair: 'groot' in oppervlakte (floor area) is unknown, counted in a warning;
+    # the other floor areas are kept.
+    bag = _bag_with(synthetic, tmp_path, oppervlakte=lambda s: s.astype(object).where(
+        s.index % 10 != 0, "groot"))
+    out = tmp_path / "out"
+    n_bad = len(range(0, len(gpd.read_file(bag, layer="verblijfsobject_synthetic")), 10))
+    said = f"{n_bad} oppervlakte value\\(s\\) are not numbers \\(e.g. 'groot'\\); read as unknown"
+    # the command line reads the units near the area only, so it counts fewer
+    with pytest.warns(UserWarning, match=r"\d+ oppervlakte value\(s\) are not numbers"):
+        assert main(_bag_argv(bag, synthetic, out) + ["-q"]) == 0
+    from wijkkracht.data_sources.bag import read_bag_gpkg
+
+    with pytest.warns(UserWarning, match=said):
+        units = read_bag_gpkg(bag, layer="verblijfsobject_synthetic")
+    assert int(units["oppervlakte"].isna().sum()) == n_bad
+    assert units["oppervlakte"].notna().sum() == len(units) - n_bad
+
+
+def test_a_number_column_without_numbers(synthetic, tmp_path, capsys):
+    bag = _bag_with(synthetic, tmp_path, huisnummer=lambda s: "nr " + s.astype(str))
+    out = tmp_path / "out"
+    _fails(_bag_argv(bag, synthetic, out), capsys, out, "bag.gpkg",
+           "column 'huisnummer' holds no numbers (e.g. 'nr ", "is it the right column?")
+
+
+def test_area_with_no_addresses(synthetic, tmp_path, capsys):
+    # A BAG layer of another town (moved 40 km east, 130 km south)
+    bag = _bag_with(synthetic, tmp_path, geometry=lambda g: g.translate(40000, -130000))
+    out = tmp_path / "out"
+    _fails(_bag_argv(bag, synthetic, out), capsys, out, "bag.gpkg",
+           "holds no address (verblijfsobject) in or near the study area",
+           "check that the BAG layer covers the area")
+
+
+def test_inputs_in_different_crs_give_the_same_result(tmp_path):
+    # Streets in WGS84 GeoJSON, POIs in Web Mercator, the area in ETRS89: all are brought to
+    # RD New, and the result equals the run on the RD New / WGS84 originals.
+    import numpy as np
+
+    streets = gpd.read_file(DEMO, layer="streets")
+    pois = gpd.read_file(DEMO, layer="pois")
+    area = gpd.read_file(DEMO, layer="study_area")
+    assert {str(streets.crs), str(area.crs)} == {"EPSG:4326", "EPSG:28992"}
+    streets.to_crs(4326).to_file(tmp_path / "streets.geojson")
+    pois.to_crs(3857).to_file(tmp_path / "pois.gpkg", layer="pois")
+    area.to_crs(4258).to_file(tmp_path / "area.gpkg", layer="area")
+    mixed, same = tmp_path / "mixed", tmp_path / "same"
+    assert main(["run", "--streets", str(tmp_path / "streets.geojson"), "--pois",
+                 str(tmp_path / "pois.gpkg"), "--area", str(tmp_path / "area.gpkg"), "--out",
+                 str(mixed), "-k", "3", "-q"]) == 0
+    assert main(_run(DEMO, same, "--area", str(DEMO), "--area-layer", "study_area", "-q")) == 0
+    a = gpd.read_file(mixed / "wijkkracht.gpkg", layer="streets")
+    b = gpd.read_file(same / "wijkkracht.gpkg", layer="streets")
+    assert a.crs == b.crs == "EPSG:28992"
+    assert list(a["segment_id"]) == list(b["segment_id"])
+    for col in ("n_supermarket_400", "dist_supermarket_m", "diversity_shannon_400", "cluster"):
+        if col in a:
+            np.testing.assert_allclose(a[col].to_numpy(float), b[col].to_numpy(float),
+                                       atol=1e-6, err_msg=col)
+    assert float(a.geometry.hausdorff_distance(b.geometry).max()) < 1e-6
