@@ -10,6 +10,7 @@ from .bag import (
     hidden_economy,
     sbi_no_mix,
 )
+from .liveliness import liveliness
 from .mixed_use import diversity, mixed_use, nonres_building_share
 from .no_mix import no_mix
 from .proximity import proximity
@@ -33,7 +34,9 @@ __all__ = [
     "sbi_no_mix",
     "building_age_diversity",
     "bag_indicators",
+    "liveliness",
 ]
 
-#: The indicator functions the pipeline runs, in order.
+#: The indicator functions the pipeline runs, in order (``liveliness`` is not among them: it
+#: needs a reference week and returns an hour profile besides its columns).
 ALL_INDICATORS = (proximity, mixed_use, nonres_building_share, no_mix, vacancy)

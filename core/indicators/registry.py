@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from ..categories import EVERYDAY, Label
 
-__all__ = ["Indicator", "INDICATORS", "register", "indicator", "label", "unit_label", "UNITS",
-           "SENSITIVE", "SOURCES", "available", "key_indicators"]
+__all__ = ["Indicator", "INDICATORS", "TIME_INDICATORS", "register", "indicator", "label",
+           "unit_label", "UNITS", "SENSITIVE", "SOURCES", "available", "key_indicators"]
 
 
 #: Units and their display labels.
@@ -62,11 +62,16 @@ def register(ind: Indicator) -> Indicator:
     """Add an indicator to the registry (names are unique)."""
     if ind.name in INDICATORS:
         raise ValueError(f"indicator {ind.name!r} registered twice")
+    INDICATORS[_checked(ind).name] = ind
+    return ind
+
+
+def _checked(ind: Indicator) -> Indicator:
+    """``ind`` after checking that its unit and source are known."""
     if ind.unit not in UNITS:
         raise ValueError(f"unknown unit {ind.unit!r} for {ind.name!r}")
     if ind.requires not in SOURCES:
         raise ValueError(f"unknown source {ind.requires!r} for {ind.name!r}")
-    INDICATORS[ind.name] = ind
     return ind
 
 
@@ -538,3 +543,76 @@ _bag("age_hill1", "species", "Diversiteit bouwjaren (Hill q=1)", "Age diversity 
      "gebouwen); 0: geen panden.",
      "exp(Shannon) over the construction periods: the effective number of periods (Jacobs' "
      "aged buildings); 0: no buildings.", tags=("key",))
+
+# --- liveliness by hour (core/indicators/liveliness.py) -------------------------------------
+# Defined here with their labels and units, but NOT YET in INDICATORS: analyse() does not
+# compute them until the pipeline wiring of issue 8 lands, and the outputs and tests take every
+# registered column to be in the demo's result. The change that makes analyse() return these
+# columns registers them with the one line
+#     for _ind in TIME_INDICATORS.values(): register(_ind)
+# (the demo has no real opening_hours: on it these columns are null or 0, see liveliness.py).
+
+#: The liveliness columns (group ``time``), in the order :func:`liveliness` returns them.
+TIME_INDICATORS: dict[str, Indicator] = {}
+UNITS["hours_per_day"] = Label("uur per dag", "hours per day")
+
+_NO_KNOWN = Label("geen functie met bekende openingstijden binnen 400 m",
+                  "no function with known opening hours within 400 m")
+_NEVER_OPEN = Label("geen functie met bekende openingstijden binnen 400 m die in de week open is",
+                    "no function with known opening hours within 400 m that is open in the week")
+_HOURS = ("Openingstijden uit OSM opening_hours, voor een referentieweek (Nederlandse "
+          "feestdagen); een uur telt als open als de zaak op het halve uur open is.",
+          "Opening hours from OSM opening_hours, for a reference week (Dutch public holidays); "
+          "an hour counts as open when the business is open at the half hour.")
+
+
+def _time(name: str, unit: str, nl: str, en: str, dnl: str, den: str,
+          null: Label | None = None, tags: tuple[str, ...] = ()) -> None:
+    TIME_INDICATORS[name] = _checked(Indicator(
+        name=name, group="time", unit=unit, label=Label(nl, en),
+        description=Label(f"{dnl} {_HOURS[0]}", f"{den} {_HOURS[1]}"), null_meaning=null,
+        tags=tags, requires="osm"))
+
+
+_time("open_peak", "count", "Piek open functies binnen 400 m", "Peak of open functions within 400 m",
+      "Het grootste aantal functies met bekende openingstijden binnen 400 m lopen dat in één "
+      "uur van de week tegelijk open is.",
+      "The largest number of functions with known opening hours within a 400 m walk that are "
+      "open at once in any hour of the week.", null=_NO_KNOWN)
+_time("evening_share", "share", "Avondaandeel openingsuren", "Evening share of opening hours",
+      "Aandeel van de open uren (functies × uren) binnen 400 m dat tussen 18:00 en 24:00 valt; "
+      "een zaak die altijd open is geeft 42/168 = 0,25.",
+      "Share of the open hours (functions × hours) within 400 m that fall between 18:00 and "
+      "24:00; a business open around the clock gives 42/168 = 0.25.", null=_NEVER_OPEN)
+_time("weekend_share", "share", "Weekendaandeel openingsuren", "Weekend share of opening hours",
+      "Aandeel van de open uren (functies × uren) binnen 400 m dat op zaterdag en zondag valt; "
+      "een zaak die altijd open is geeft 48/168 ≈ 0,29.",
+      "Share of the open hours (functions × hours) within 400 m that fall on Saturday and "
+      "Sunday; a business open around the clock gives 48/168 ≈ 0.29.", null=_NEVER_OPEN)
+_time("n_o_hours_per_day", "hours_per_day", "Uren met N en O open", "Hours with N and O open",
+      "Gemiddeld aantal uren per dag (over de zeven dagen) waarin binnen 400 m minstens één "
+      "noodzakelijke (N) en minstens één onderscheidende (O) functie open zijn.",
+      "Mean number of hours per day (over the seven days) in which at least one necessary (N) "
+      "and at least one distinctive (O) function within 400 m are open.", null=_NO_KNOWN)
+_time("hours_known", "count", "Functies met bekende openingstijden binnen 400 m",
+      "Functions with known opening hours within 400 m",
+      "Aantal functies binnen 400 m met een leesbare opening_hours-waarde die elk uur van de week "
+      "open of dicht geeft; alleen deze tellen in het uurprofiel.",
+      "Number of functions within 400 m whose opening_hours value parses and says open or "
+      "closed for every hour of the week; only these count in the hour profile.")
+_time("hours_missing", "count", "Functies zonder openingstijden binnen 400 m",
+      "Functions without opening hours within 400 m",
+      "Aantal functies binnen 400 m zonder opening_hours-waarde.",
+      "Number of functions within 400 m without an opening_hours value.")
+_time("hours_invalid", "count", "Functies met onleesbare openingstijden binnen 400 m",
+      "Functions with unparseable opening hours within 400 m",
+      "Aantal functies binnen 400 m waarvan de opening_hours-waarde niet te lezen is (bijv. "
+      "'ma-vr 9-17'); niet geraden, niet open.",
+      "Number of functions within 400 m whose opening_hours value cannot be parsed (e.g. "
+      "'ma-vr 9-17'); not guessed, never open.")
+_time("hours_unknown", "count", "Functies met onzekere openingstijden binnen 400 m",
+      "Functions with uncertain opening hours within 400 m",
+      "Aantal functies binnen 400 m waarvan de openingstijden wel te lezen zijn maar in een "
+      "uur onbekend ('unknown', of alleen een opmerking zoals \"op afspraak\").",
+      "Number of functions within 400 m whose opening hours parse but are unknown in some hour "
+      "('unknown', or only a comment such as \"by appointment\").")
