@@ -31,6 +31,9 @@ _STEP_LABELS = {
     "typology": ("Kansentypen bepalen", "Classifying opportunity types"),
     "assemble": ("Resultaat samenstellen", "Assembling the result"),
     "rasters": ("Intensiteitsrasters berekenen", "Computing intensity rasters"),
+    "indicators: opening hours": ("Levendigheid per uur berekenen (openingstijden)",
+                                  "Computing liveliness by hour (opening hours)"),
+    "spending": ("Bestedingsstromen berekenen (Huff)", "Computing spending flows (Huff)"),
 }
 
 
@@ -44,7 +47,9 @@ class _Progress:
         self.current: str | None = None
         self.started = self.t0
         self.n = 0
-        self.total = len(_STEP_LABELS) - 2  # "indicators: bag" with --bag, "rasters" with --rasters
+        # "indicators: bag" with --bag, "rasters" with --rasters, opening hours and spending
+        # when computed: added by the callers
+        self.total = len(_STEP_LABELS) - 4
 
     def say(self, text: str) -> None:
         if not self.quiet:
@@ -101,6 +106,38 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                         "squares)")
     p.add_argument("--bandwidth", type=_metres, default=200.0, metavar="M",
                    help="kernel bandwidth of the rasters, at least the cell size (default: 200)")
+    time = p.add_argument_group("liveliness by hour (OSM opening_hours)")
+    time.add_argument("--hours-week", metavar="YYYY-MM-DD",
+                      help="a day of the reference week of the opening hours (its public "
+                           "holidays apply; default: the week of --reference-date, else this "
+                           "week)")
+    time.add_argument("--no-hours", action="store_true",
+                      help="leave out the liveliness by hour (default: computed when the POIs "
+                           "have opening_hours)")
+    spend = p.add_argument_group("spending flows (Huff model; needs the BAG)")
+    spend.add_argument("--spending", action=argparse.BooleanOptionalAction, default=None,
+                       help="where the dwellings' daily-goods spending goes: kept in their own "
+                            "area, leaking out, per shopping street (default: on in the demo, "
+                            "off in run)")
+    spend.add_argument("--huff-decay", choices=("power", "exponential"), default="power",
+                       help="distance decay: d^-beta (default) or exp(-lambda d)")
+    spend.add_argument("--huff-beta", type=float, default=2.0, metavar="B",
+                       help="exponent of the power decay (default: 2, a convention)")
+    spend.add_argument("--huff-lambda", type=float, default=1.0, metavar="L",
+                       help="rate of the exponential decay per km (default: 1.0)")
+    spend.add_argument("--huff-cutoff", type=_metres, default=2000.0, metavar="M",
+                       help="shops farther than M metres walking are not considered "
+                            "(default: 2000)")
+    spend.add_argument("--spending-measure", choices=("floor_area", "count"),
+                       default="floor_area",
+                       help="attractiveness of a shop: BAG floor area (else an assumed area "
+                            "per shop type; default) or 1 per shop")
+    spend.add_argument("--spending-per-dwelling", type=float, default=None, metavar="EUR",
+                       help="your assumption of the euros a household spends per year on daily "
+                            "goods: adds euro amounts (none by default)")
+    p.add_argument("--typology-with", default="", metavar="GROUP[,GROUP]",
+                   help="optional typology features: hours (evening share, hours with N and O "
+                        "open), spending (spending drawn and kept)")
     from .output.report_cli import REPORT_HELP
 
     p.add_argument("--report", action="store_true", help=REPORT_HELP)
@@ -230,7 +267,37 @@ def _analysis_options(args: argparse.Namespace) -> dict[str, Any]:
         "rasters": args.rasters,
         "cell_size": args.cell_size,
         "bandwidth": args.bandwidth,
+        "hours_week": args.hours_week,
+        "typology_extra": _typology_extra(args.typology_with),
+        **_spending_options(args),
+        **({"hours": False} if args.no_hours else {}),
     }
+
+
+def _typology_extra(text: str) -> tuple[str, ...]:
+    from .core.typology_features import EXTRA_TYPOLOGY
+
+    groups = tuple(g.strip() for g in text.split(",") if g.strip())
+    unknown = [g for g in groups if g not in EXTRA_TYPOLOGY]
+    if unknown:
+        raise SystemExit(f"wijkkracht: error: --typology-with: unknown group {unknown[0]!r}; "
+                         f"known: {', '.join(EXTRA_TYPOLOGY)}")
+    return groups
+
+
+def _spending_options(args: argparse.Namespace) -> dict[str, Any]:
+    from .core.huff import HuffParameters
+
+    try:
+        huff = HuffParameters(decay=args.huff_decay, beta=args.huff_beta, lam=args.huff_lambda,
+                              cutoff=args.huff_cutoff)
+    except ValueError as exc:
+        raise SystemExit(f"wijkkracht: error: --huff-*: {exc}") from None
+    out: dict[str, Any] = {"huff": huff, "spending_measure": args.spending_measure,
+                           "spending_per_dwelling": args.spending_per_dwelling}
+    if args.spending is not None:
+        out["spending"] = args.spending
+    return out
 
 
 def _run_demo(args: argparse.Namespace, progress: _Progress) -> Any:
@@ -238,7 +305,12 @@ def _run_demo(args: argparse.Namespace, progress: _Progress) -> Any:
 
     if not args.osm_only:
         progress.total += 1  # the BAG/KvK step
+        progress.total += int(args.spending is not False)
+    if args.osm_only and args.spending:
+        raise SystemExit("wijkkracht: error: --spending needs the BAG: leave out --osm-only")
+    progress.total += int(not args.no_hours and not args.osm_only)
     return analyse_demo(progress=progress, synthetic_bag=not args.osm_only,
+                        synthetic_hours=not args.osm_only,
                         **_analysis_options(args))
 
 
@@ -313,6 +385,12 @@ def _run_user(args: argparse.Namespace, progress: _Progress) -> Any:
         sources.extend(more_sources)
     if areas is not None:
         extra["areas"] = areas
+    if args.spending and not args.bag:
+        raise InputError("--spending", "the spending flows need the BAG: its dwellings are the "
+                         "demand (give --bag)")
+    progress.total += int(bool(args.spending))
+    progress.total += int(not args.no_hours and "opening_hours" in pois
+                          and bool(pois["opening_hours"].notna().any()))
     result = analyse(streets, pois, area, sources=sources, progress=progress,
                      **_analysis_options(args), **extra)
     if args.bag:

@@ -21,7 +21,7 @@ import shapely
 
 from .._version import __version__
 from .categories import CategoryTable, classify_pois, load_category_table
-from .errors import NoDataError
+from .errors import InputError, NoDataError
 from .indicators import (
     ALL_INDICATORS,
     mixed_use,
@@ -33,6 +33,7 @@ from .indicators import (
 from .network import StreetNetwork, build_network, in_area, locate_points
 from .result import OSM_ATTRIBUTION, OSM_LICENCE, AnalysisResult
 from .typology import classify_streets
+from .typology_features import EXTRA_TYPOLOGY, typology_features
 
 __all__ = [
     "INDICATOR_GROUPS",
@@ -235,6 +236,16 @@ def analyse(
     rasters: bool = False,
     cell_size: float = 25.0,
     bandwidth: float = 200.0,
+    spending: bool = False,
+    spending_zones: gpd.GeoDataFrame | None = None,
+    huff: Any = None,
+    spending_measure: str = "floor_area",
+    spending_per_dwelling: float | None = None,
+    typology_extra: Sequence[str] = (),
+    hours: bool | None = None,
+    hours_week: str | Any = None,
+    hours_radius: float = 400.0,
+    hours_synthetic: bool = False,
 ) -> AnalysisResult:
     """Run the whole analysis.
 
@@ -289,6 +300,38 @@ def analyse(
         (``<surface>_raster_mean``, :func:`~wijkkracht.core.areas.raster_means_by_area`).
     cell_size, bandwidth
         With ``rasters``: cell size of the RD New grid and kernel bandwidth (m).
+    spending
+        Also compute where the daily-goods spending of the dwellings goes (Huff model,
+        :func:`wijkkracht.core.spending.spending_analysis`; needs ``bag``: its dwellings are
+        the demand): ``result.spending``, the per-segment columns ``spend_kept_share``,
+        ``spend_drawn``, ``spend_own_zone_share`` and, with ``areas``, ``spend_*`` per area.
+    spending_zones
+        Zones of the spending flows (``area_code``, ``area_name``, polygons); default the
+        ``areas``, else the study area.
+    huff
+        :class:`wijkkracht.core.huff.HuffParameters` (default: the documented conventions).
+    spending_measure
+        Attractiveness of a shop: ``"floor_area"`` (BAG, else assumed per type) or ``"count"``.
+    spending_per_dwelling
+        Euros per dwelling per year on daily goods (your assumption) for euro amounts.
+    hours
+        Liveliness by hour from the POIs' OSM ``opening_hours``
+        (:func:`wijkkracht.core.indicators.liveliness.liveliness`): the time columns
+        (``open_peak``, ``evening_share``, ``weekend_share``, ``n_o_hours_per_day``,
+        ``hours_*``) and ``result.hours`` (the 168-hour profile). ``None`` (default): when the
+        POIs have an ``opening_hours`` column with a value.
+    hours_week
+        Any day of the reference week of the opening hours (its public holidays apply);
+        default the week of ``reference_date``, else of today.
+    hours_radius
+        Walking distance (m) within which POIs count for the hour profile (default 400).
+    hours_synthetic
+        The ``opening_hours`` values are SYNTHETIC (the demo): listed in
+        ``metadata["synthetic"]`` as ``opening_hours``.
+    typology_extra
+        Optional typology features beyond the default ones: ``"hours"`` (evening share and
+        hours with N and O open; needs opening hours) and/or ``"spending"`` (spending drawn
+        and kept; needs ``spending``).
 
     Returns
     -------
@@ -296,6 +339,15 @@ def analyse(
     """
     if establishments is not None and bag is None:
         raise ValueError("establishments need bag")
+    if spending and bag is None:
+        raise InputError("spending", "the spending flows need the BAG: its dwellings are the "
+                         "demand (give --bag)")
+    unknown_extra = sorted(set(typology_extra) - set(EXTRA_TYPOLOGY))
+    if unknown_extra:
+        raise ValueError(f"unknown typology_extra {unknown_extra}; known: "
+                         f"{', '.join(EXTRA_TYPOLOGY)}")
+    if "spending" in typology_extra and not spending:
+        raise ValueError("typology_extra 'spending' needs spending=True")
     if rasters:
         from .rasters import check_options
 
@@ -335,26 +387,89 @@ def analyse(
         from .privacy import DEFAULT_THRESHOLD, suppress_small_counts
 
         step("indicators: bag", 0.75)
-        bag_ind, bag_meta = _bag_columns(network, bag, establishments,
-                                         reference_date=reference_date)
+        bag_ind, bag_meta, units = _bag_columns(network, bag, establishments,
+                                                reference_date=reference_date)
         threshold = DEFAULT_THRESHOLD if privacy_threshold is None else privacy_threshold
         bag_raw.append(bag_ind)
         bag_pub.append(suppress_small_counts(bag_ind, threshold))
 
+    area_geom = (area.geometry.union_all() if area is not None and len(area)
+                 else shapely.concave_hull(shapely.MultiPoint(network.node_xy), ratio=0.2))
+    area_name = str(area["name"].iloc[0]) if area is not None and "name" in area and len(area) \
+        else "study area"
+    spend = None
+    extra_cols: list[pd.DataFrame] = []
+    has_hours = "opening_hours" in prepared and bool(prepared["opening_hours"].notna().any())
+    do_hours = has_hours if hours is None else bool(hours)
+    if "hours" in typology_extra and not do_hours:
+        raise InputError("pois", "typology feature 'hours' needs opening hours: the POI layer "
+                         "has no opening_hours values")
+    hours_frame = None
+    hours_meta: dict[str, Any] | None = None
+    if do_hours:
+        from .indicators.liveliness import liveliness, relevant_for_hours
+        from .opening_hours import week_monday
+        from .result import HOUR_COLUMNS
+
+        step("indicators: opening hours", 0.76)
+        week = hours_week if hours_week is not None else (
+            reference_date if reference_date is not None else pd.Timestamp.today().date())
+        live = liveliness(network, prepared, week=pd.Timestamp(week).date(),
+                          radius=hours_radius)
+        extra_cols.append(live.indicators)
+        hours_frame = pd.DataFrame(live.profile, index=network.segments.index,
+                                   columns=list(HOUR_COLUMNS))
+        mask = relevant_for_hours(prepared) & prepared["in_study_area"].to_numpy(bool)
+        values = prepared["opening_hours"] if "opening_hours" in prepared \
+            else pd.Series(None, index=prepared.index, dtype=object)
+        invalid = live.hours.invalid_among(values, mask)
+        hours_meta = {
+            "week": week_monday(pd.Timestamp(week).date()).isoformat(),
+            "radius_m": float(hours_radius),
+            "counts": live.hours.counts(mask),
+            "invalid_values": {str(k): int(v) for k, v in invalid.head(20).items()},
+            "synthetic": bool(hours_synthetic),
+            "library": "opening-hours-py (Dutch public holidays, Europe/Amsterdam)",
+        }
+    if spending:
+        from .spending import SEGMENT_COLUMNS as SPEND_COLUMNS
+        from .spending import spending_analysis
+
+        step("spending", 0.77)
+        zones = spending_zones if spending_zones is not None else areas
+        spend = spending_analysis(network, prepared, units, area_geom, zones=zones,
+                                  area_name=area_name, params=huff, measure=spending_measure,
+                                  spending_per_dwelling=spending_per_dwelling)
+        extra_cols.append(spend.segments[list(SPEND_COLUMNS)])
+        warnings_.extend(spend.metadata["warnings"])
+
     study = network.segments["in_study_area"].to_numpy()
     # the typology sees what is published: a type must not give away a suppressed count
-    study_ind = pd.concat([indicators, *bag_pub], axis=1).loc[study]
+    study_ind = pd.concat([indicators, *bag_pub, *extra_cols], axis=1).loc[study]
     step("typology", 0.8)
+    features = typology_features(study_ind.columns)
+    for key in typology_extra:
+        features.update(EXTRA_TYPOLOGY[key])
     typ = classify_streets(study_ind, network=network, k=k, k_range=k_range,
-                           contiguous=contiguous, random_state=random_state)
+                           contiguous=contiguous, random_state=random_state,
+                           features=features)
     step("assemble", 0.95)
-    streets_out = _study_segments(network, [indicators, typ.labels, *bag_pub])
+    streets_out = _study_segments(network, [indicators, typ.labels, *bag_pub, *extra_cols])
+    if hours_frame is not None:
+        hours_frame = hours_frame.loc[streets_out.index]
     areas_out = None
     if areas is not None:
         from .areas import summarise_by_area
 
         # per-area sums of the exact counts, suppressed in their turn below
         areas_out = summarise_by_area(_study_segments(network, [indicators, *bag_raw]), areas)
+        if spend is not None and spending_zones is None:
+            from .spending import ZONE_COLUMNS
+
+            by_code = spend.zones.set_index("code")
+            for col in ZONE_COLUMNS:
+                areas_out[f"spend_{col}"] = by_code[col].reindex(
+                    areas_out["area_code"].astype(str)).to_numpy(dtype=float)
     if bag_meta is not None and threshold is not None:
         from .privacy import suppress_area_counts
 
@@ -367,10 +482,6 @@ def analyse(
             areas_out.attrs.update(attrs)
             bag_meta["suppressed_areas"] = int(areas_out["suppressed"].sum())
 
-    area_geom = (area.geometry.union_all() if area is not None and len(area)
-                 else shapely.concave_hull(shapely.MultiPoint(network.node_xy), ratio=0.2))
-    area_name = str(area["name"].iloc[0]) if area is not None and "name" in area and len(area) \
-        else "study area"
     area_out = _area_summary(area_name, area_geom, streets_out, prepared)
     surfaces: dict[str, Any] = {}
     if rasters:
@@ -404,7 +515,8 @@ def analyse(
             "missing_value_fills": typ.profile.attrs.get("fills", {}),
             "typology_features": [c[2:] for c in typ.profile.columns if c.startswith("z_")],
         },
-        "synthetic": _synthetic_inputs(bag, establishments),
+        "synthetic": _synthetic_inputs(bag, establishments)
+        + (["opening_hours"] if hours_meta is not None and hours_synthetic else []),
         "silhouette": typ.silhouette,
         "network": {
             "segments_buffered": network.n_segments,
@@ -421,6 +533,8 @@ def analyse(
         **({"bag": bag_meta} if bag_meta is not None else {}),
         **({"rasters": surfaces_metadata(surfaces, cell_size=cell_size, bandwidth=bandwidth)}
            if rasters else {}),
+        **({"spending": spend.metadata} if spend is not None else {}),
+        **({"opening_hours": hours_meta} if hours_meta is not None else {}),
         "warnings": warnings_,
         "timings_s": timings_out,
         "total_s": round(time.perf_counter() - t0, 3),
@@ -431,9 +545,10 @@ def analyse(
                              "layer": "areas"}
         return AreaAnalysisResult(streets=streets_out, pois=prepared, area=area_out,
                                   profile=typ.profile, metadata=metadata, areas=areas_out,
-                                  rasters=surfaces)
+                                  rasters=surfaces, spending=spend, hours=hours_frame)
     return AnalysisResult(streets=streets_out, pois=prepared, area=area_out,
-                          profile=typ.profile, metadata=metadata, rasters=surfaces)
+                          profile=typ.profile, metadata=metadata, rasters=surfaces,
+                          spending=spend, hours=hours_frame)
 
 
 @dataclass
@@ -453,8 +568,8 @@ def _bag_columns(network: StreetNetwork, bag: gpd.GeoDataFrame,
                  max_distance: float = 150.0) -> tuple[pd.DataFrame, dict[str, Any]]:
     """BAG units (and establishments) placed on ``network`` and their per-segment indicators.
 
-    Returns the indicator columns (aligned to the segments) and metadata: units and
-    establishments placed/unplaced.
+    Returns the indicator columns (aligned to the segments), metadata (units and
+    establishments placed/unplaced) and the units with their ``segment_id`` and ``offset_m``.
     """
     from .indicators.bag import bag_indicators
 
@@ -493,7 +608,7 @@ def _bag_columns(network: StreetNetwork, bag: gpd.GeoDataFrame,
             est["segment_id"] = pd.Series(dtype=np.int64)
         meta["establishments_placed"] = int((est["segment_id"] >= 0).sum())
         meta["establishments_unplaced"] = int((est["segment_id"] < 0).sum())
-    return bag_indicators(network, units, est, reference_date=ref), meta
+    return bag_indicators(network, units, est, reference_date=ref), meta, units
 
 
 def _synthetic_inputs(bag: pd.DataFrame | None, establishments: pd.DataFrame | None
@@ -623,6 +738,8 @@ def _area_summary(name: str, geom: shapely.Geometry, streets: gpd.GeoDataFrame,
 DEMO_SYNTHETIC_SEED = 0
 #: The date the demo's synthetic establishments describe (and the demo's reference date).
 DEMO_REFERENCE_DATE = "2026-01-01"
+#: The reference week of the demo's (SYNTHETIC) opening hours: an ordinary week, no holiday.
+DEMO_HOURS_WEEK = "2026-01-12"
 
 
 def demo_synthetic_layers() -> tuple[gpd.GeoDataFrame, pd.DataFrame, dict[str, Any]]:
@@ -656,7 +773,8 @@ def demo_synthetic_layers() -> tuple[gpd.GeoDataFrame, pd.DataFrame, dict[str, A
     return bag, matched, counts
 
 
-def analyse_demo(*, synthetic_bag: bool = True, **kwargs: Any) -> AnalysisResult:
+def analyse_demo(*, synthetic_bag: bool = True, synthetic_hours: bool = True,
+                 **kwargs: Any) -> AnalysisResult:
     """Run :func:`analyse` on the bundled real OSM data of Kanaleneiland (Utrecht).
 
     Parameters
@@ -664,7 +782,13 @@ def analyse_demo(*, synthetic_bag: bool = True, **kwargs: Any) -> AnalysisResult
     synthetic_bag
         Add the SYNTHETIC BAG/KvK layers of :func:`demo_synthetic_layers`, so the demo shows
         the MXI, vacancy and hidden-economy indicators (``metadata["synthetic"]`` then lists
-        them and the map says so); ``False``: OpenStreetMap only.
+        them and the map says so), and the spending flows between the quarters of the area
+        (:func:`demo_spending_zones`); ``False``: OpenStreetMap only.
+    synthetic_hours
+        The bundled POIs carry no opening hours (the source dropped them): give them SYNTHETIC
+        ``opening_hours`` values (:mod:`wijkkracht.data_sources.synthetic_hours`, seeded; the
+        week of :data:`DEMO_HOURS_WEEK`), so the demo shows the liveliness by hour; labelled
+        SYNTHETIC wherever they appear.
     **kwargs
         Options of :func:`analyse`.
 
@@ -672,7 +796,7 @@ def analyse_demo(*, synthetic_bag: bool = True, **kwargs: Any) -> AnalysisResult
     --------
     >>> result = analyse_demo()
     >>> result.metadata["synthetic"]
-    ['bag', 'establishments']
+    ['bag', 'establishments', 'opening_hours']
     >>> bool(result.streets["mxi"].dropna().between(0, 1).all())
     True
     """
@@ -701,6 +825,44 @@ def analyse_demo(*, synthetic_bag: bool = True, **kwargs: Any) -> AnalysisResult
             "establishments": counts,
         })
         kwargs.setdefault("reference_date", DEMO_REFERENCE_DATE)
+        if kwargs.get("spending") is None:
+            kwargs["spending"] = True
+        if kwargs["spending"] and kwargs.get("spending_zones") is None:
+            kwargs["spending_zones"] = demo_spending_zones(area)
         kwargs = {"bag": bag, "establishments": establishments, **kwargs}
-    return analyse(read_streets(path, layer="streets"), read_pois(path, layer="pois"), area,
-                   sources=sources, **kwargs)
+    pois = read_pois(path, layer="pois")
+    if synthetic_hours:
+        from ..data_sources.synthetic_hours import SYNTHETIC_HOURS_NOTICE, synthetic_opening_hours
+
+        pois["opening_hours"] = synthetic_opening_hours(pois, seed=DEMO_SYNTHETIC_SEED)
+        sources.append({
+            "name": f"Opening hours (OSM opening_hours format): {SYNTHETIC_HOURS_NOTICE}",
+            "path": f"wijkkracht.data_sources.synthetic_hours (seed {DEMO_SYNTHETIC_SEED})",
+            "licence": "generated by wijkkracht",
+            "attribution": f"opening_hours: {SYNTHETIC_HOURS_NOTICE}",
+            "date": DEMO_HOURS_WEEK,
+        })
+        if kwargs.get("hours_week") is None:
+            kwargs["hours_week"] = DEMO_HOURS_WEEK
+        kwargs["hours_synthetic"] = True
+    return analyse(read_streets(path, layer="streets"), pois, area, sources=sources, **kwargs)
+
+
+def demo_spending_zones(area: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The zones of the demo's spending flows: the study area cut into four quarters.
+
+    No CBS buurt boundaries are bundled, so the demo shows the flows between the quarters
+    (north-west, north-east, south-west, south-east) of Kanaleneiland; they are named so, and
+    are not buurten. With ``--areas`` the flows are per CBS area.
+    """
+    geom = area.geometry.union_all()
+    x0, y0, x1, y1 = geom.bounds
+    xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
+    quarters = {"NW": (x0, ym, xm, y1), "NO": (xm, ym, x1, y1), "ZW": (x0, y0, xm, ym),
+                "ZO": (xm, y0, x1, ym)}
+    names = {"NW": "noordwest", "NO": "noordoost", "ZW": "zuidwest", "ZO": "zuidoost"}
+    return gpd.GeoDataFrame(
+        {"area_code": [f"kwart-{k}" for k in quarters],
+         "area_name": [f"Kanaleneiland {names[k]} (kwart, geen CBS-buurt)" for k in quarters]},
+        geometry=[shapely.intersection(geom, shapely.box(*b)) for b in quarters.values()],
+        crs=area.crs)

@@ -8,10 +8,17 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-__all__ = ["AnalysisResult", "OSM_ATTRIBUTION", "OSM_LICENCE"]
+__all__ = ["AnalysisResult", "OSM_ATTRIBUTION", "OSM_LICENCE", "HOUR_COLUMNS", "DAYS"]
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 OSM_LICENCE = "ODbL 1.0 (https://opendatacommons.org/licenses/odbl/)"
+
+#: Days of the week (ISO order, Monday first): short Dutch and English names.
+DAYS: tuple[tuple[str, str], ...] = (("ma", "Mon"), ("di", "Tue"), ("wo", "Wed"), ("do", "Thu"),
+                                     ("vr", "Fri"), ("za", "Sat"), ("zo", "Sun"))
+#: The columns of the 168-hour profile (``AnalysisResult.hours``): ``ma_00`` = Monday
+#: 00:00–01:00 ... ``zo_23`` = Sunday 23:00–24:00, local time (Europe/Amsterdam).
+HOUR_COLUMNS: tuple[str, ...] = tuple(f"{d}_{h:02d}" for d, _ in DAYS for h in range(24))
 
 
 @dataclass
@@ -43,6 +50,13 @@ class AnalysisResult:
     rasters
         Intensity surfaces on the RD New grid (``analyse(..., rasters=...)``), name ->
         :class:`wijkkracht.core.rasters.Surface`; empty when none were asked for.
+    hours
+        The 168-hour profile of every street segment (``analyse(..., hours=...)``): index as
+        ``streets``, columns :data:`HOUR_COLUMNS`, the number of POIs within walking reach
+        that are open in that hour of the reference week; ``None`` when not computed.
+    spending
+        The daily-goods spending flows (``analyse(..., spending=True)``), a
+        :class:`wijkkracht.core.spending.SpendingResult`; ``None`` when not computed.
     """
 
     streets: gpd.GeoDataFrame
@@ -51,6 +65,8 @@ class AnalysisResult:
     profile: pd.DataFrame
     metadata: dict[str, Any] = field(default_factory=dict)
     rasters: dict[str, Any] = field(default_factory=dict)
+    hours: pd.DataFrame | None = None
+    spending: Any = None
 
     @property
     def attribution(self) -> str:

@@ -110,8 +110,12 @@ TYPE_COLUMNS = ("type_id", "type_key", "type_name_nl", "type_name_en")
 # How missing values are filled before clustering (documented in the profile metadata).
 # BAG/KvK: no floor area -> the median mix; no non-residential unit in use or no establishment
 # -> no vacancy and no home-based business.
+# Optional features: no daily-goods shop on the street -> it draws nothing; no dwelling or no
+# amenity with known opening hours -> the median.
 _FILL = {"nonres_share_400": "median", "vacancy_share_400": 0.0, "mxi_400": "median",
-         "bag_vacant_share": 0.0, "home_based_share": 0.0}
+         "bag_vacant_share": 0.0, "home_based_share": 0.0, "spend_drawn": 0.0,
+         "spend_kept_share": "median", "evening_share": "median",
+         "n_o_hours_per_day": "median"}
 
 
 @dataclass(frozen=True)
@@ -169,9 +173,12 @@ def _feature_matrix(indicators: pd.DataFrame, features: dict[str, str]) -> tuple
         values = indicators[name].to_numpy(dtype=np.float64)
         if np.isnan(values).any():
             rule = _FILL.get(name, "median")
-            fill = float(np.nanmedian(values)) if rule == "median" else float(rule)
-            if np.isnan(fill):
-                fill = 0.0
+            if rule != "median":
+                fill = float(rule)
+            elif np.isnan(values).all():
+                fill = 0.0  # nothing known at all (np.nanmedian would warn)
+            else:
+                fill = float(np.nanmedian(values))
             values = np.where(np.isnan(values), fill, values)
             fills[name] = fill
         if transform == "log1p":

@@ -7,7 +7,8 @@ starts without loading numpy, pandas or scikit-learn. :mod:`wijkkracht.core.typo
 
 from __future__ import annotations
 
-__all__ = ["TYPOLOGY_FEATURES", "BAG_TYPOLOGY_FEATURES", "TRANSFORMS", "typology_features"]
+__all__ = ["TYPOLOGY_FEATURES", "BAG_TYPOLOGY_FEATURES", "EXTRA_TYPOLOGY", "TRANSFORMS",
+           "typology_features"]
 
 #: Typology features (indicator columns) and their transformation before standardisation.
 TYPOLOGY_FEATURES: dict[str, str] = {
@@ -30,6 +31,15 @@ BAG_TYPOLOGY_FEATURES: dict[str, str] = {
     "bag_use_hill1_400": "identity",
     "bag_vacant_share": "identity",
     "home_based_share": "identity",
+}
+
+
+#: Optional feature groups (``analyse(typology_extra=...)``, ``--typology-with``): time
+#: (liveliness in the evening, hours with both N and O open) and spending (what the shops of
+#: the street draw, and how much of the dwellings' spending stays in their zone).
+EXTRA_TYPOLOGY: dict[str, dict[str, str]] = {
+    "hours": {"evening_share": "identity", "n_o_hours_per_day": "identity"},
+    "spending": {"spend_drawn": "log1p", "spend_kept_share": "identity"},
 }
 
 

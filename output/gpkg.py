@@ -10,6 +10,17 @@ Layers (EPSG:28992):
     The study area with its summary figures.
 ``typology_profile``
     Non-spatial table: one row per opportunity type.
+``opening_profile``
+    Non-spatial table (with ``analyse(..., hours=...)``): per street segment (``segment_id``,
+    joins ``streets``) the number of POIs within walking reach open in each hour of the
+    reference week, columns ``ma_00`` (Monday 00:00–01:00) ... ``zo_23``.
+``spending_zones``, ``spending_catchment``, ``spending_scenarios``
+    With ``analyse(..., spending=True)``: per zone the share of the dwellings' daily-goods
+    spending kept in the zone, leaking out and beyond reach, and the spending its shops draw
+    (polygons); per shopping street where its spending comes from (table, join on
+    ``segment_id``); per vacant shop front what a shop there would draw and add to its zone's
+    share kept (points). Amounts in dwellings' worth of spending (Huff model; parameters in the
+    metadata).
 ``layer_styles``
     QGIS's style table (the schema QGIS itself creates, registered in ``gpkg_contents`` as
     ``attributes``): the default style of ``streets`` colours the opportunity types, and one
@@ -45,6 +56,7 @@ from .atomic import write_atomically
 __all__ = [
     "LAYERS",
     "PROFILE_TABLE",
+    "HOURS_TABLE",
     "STYLE_TABLE",
     "write_gpkg",
     "write_gpkg_file",
@@ -55,6 +67,8 @@ __all__ = [
 #: Spatial layers, in the order they are written.
 LAYERS = ("streets", "pois", "area")
 PROFILE_TABLE = "typology_profile"
+HOURS_TABLE = "opening_profile"
+SPENDING_LAYERS = ("spending_zones", "spending_catchment", "spending_scenarios")
 STYLE_TABLE = "layer_styles"
 
 _TITLES = {
@@ -64,6 +78,19 @@ _TITLES = {
     "area": ("Onderzoeksgebied", "Study area"),
     "areas": ("Samenvatting per gebied (wijk/buurt)", "Summary per area (district/neighbourhood)"),
     PROFILE_TABLE: ("Profiel van de kansentypen", "Profile of the opportunity types"),
+    "spending_zones": ("Bestedingen aan dagelijkse boodschappen per gebied (Huff-model): in het "
+                       "gebied, weglekkend, buiten bereik",
+                       "Daily-goods spending per area (Huff model): kept, leaking, beyond "
+                       "reach"),
+    "spending_catchment": ("Verzorgingsgebied per winkelstraat: herkomst van de bestedingen "
+                           "(joinen op segment_id)",
+                           "Catchment per shopping street: where its spending comes from "
+                           "(join on segment_id)"),
+    "spending_scenarios": ("Scenario: een winkel in een leegstaand winkelpand",
+                           "Scenario: a shop in a vacant shop front"),
+    HOURS_TABLE: ("Open voorzieningen per uur van de week (per straatsegment, joinen op "
+                  "segment_id)", "Open amenities per hour of the week (per street segment, "
+                  "join on segment_id)"),
 }
 
 # What QGIS creates through OGR (QgsOgrProviderMetadata::saveStyle), as the GPKG driver writes it.
@@ -182,6 +209,15 @@ def write_gpkg_file(result: AnalysisResult, path: str | os.PathLike[str], *,
         _write_layer(_plain_columns(areas), p, "areas", lang, attribution)
     profile = _plain_columns(pd.DataFrame(result.profile))
     _write_layer(profile, p, PROFILE_TABLE, lang, attribution)
+    spend = result.spending
+    if spend is not None:
+        _write_layer(_plain_columns(spend.zones), p, "spending_zones", lang, attribution)
+        _write_layer(pd.DataFrame(spend.catchment), p, "spending_catchment", lang, attribution)
+        _write_layer(_plain_columns(spend.scenarios), p, "spending_scenarios", lang, attribution)
+    if result.hours is not None:
+        hours = result.hours.reindex(result.streets.index)
+        hours = hours.reset_index(names=index_name).astype("int32")
+        _write_layer(hours, p, HOURS_TABLE, lang, attribution)
     add_layer_styles(p, lang=lang, names=type_names(result.streets, lang),
                      columns=result.streets.columns,
                      areas_labels=None if areas is None else areas.attrs.get("labels", {}))

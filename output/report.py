@@ -61,7 +61,7 @@ from .._version import __version__
 from ..core.areas import POOLED, assign_segments
 from ..core.errors import InputError, OutputError
 from ..core.indicators.registry import INDICATORS, SENSITIVE, SOURCES, UNITS, indicator
-from ..core.result import AnalysisResult
+from ..core.result import DAYS, HOUR_COLUMNS, AnalysisResult
 from ..styles import (
     decimals,
     format_number,
@@ -175,6 +175,42 @@ _T: dict[str, dict[str, str]] = {
                      "OpenStreetMap: winkelpanden met shop=vacant of disused:shop. "
                      "BAG/KvK: een indicatie (niet de CBS-leegstandsstatistiek).",
         "methods": "Methode en bronnen",
+        "hours_section": "Levendigheid door de week",
+        "hours_intro": "Wanneer leeft de straat? Het aantal voorzieningen met bekende "
+                       "openingstijden (OpenStreetMap opening_hours) dat binnen {r:g} m lopen "
+                       "open is, per uur van de week van {week}; gemiddeld over de straten, "
+                       "gewogen naar lengte. Een straat die na zessen en in het weekend open "
+                       "blijft, houdt ogen op straat.",
+        "hours_axis": "open voorzieningen binnen loopafstand (gemiddeld per straat)",
+        "evening": "Aandeel avond (18–24 uur) in de openingsuren",
+        "weekend": "Aandeel weekend in de openingsuren",
+        "n_o_hours": "Uren per dag met een N- én een O-voorziening open",
+        "hours_counts": "Openingstijden van de voorzieningen in het gebied: {ok} leesbaar, "
+                        "{missing} onbekend, {invalid} onleesbaar, {unknown} deels onbekend "
+                        "(niet meegeteld, nooit geraden).",
+        "evening_streets": "Straten die 's avonds leven",
+        "hours_of": "open om {when}",
+        "spend_section": "Waar gaan de bestedingen heen?",
+        "spend_intro": "Van de bestedingen aan dagelijkse boodschappen van de bewoners: welk "
+                       "deel blijft in het eigen gebied, welk deel lekt weg naar winkels "
+                       "elders, en welk deel heeft geen winkel binnen {cutoff:g} m lopen "
+                       "(Huff-model; vraag = woningen uit de BAG, aanbod = winkels voor "
+                       "dagelijkse boodschappen naar vloeroppervlak). Lekkage is omzet die "
+                       "lokale winkels zou kunnen dragen.",
+        "zone": "Gebied", "dwellings": "Woningen", "kept": "Blijft in het gebied",
+        "leaks": "Lekt weg", "beyond": "Buiten bereik",
+        "drawn_here": "Trekken de winkels hier (woningen)", "from_outside": "Daarvan van elders",
+        "fill_title": "Leegstaande winkelpanden die het meest zouden opleveren",
+        "fill_intro": "Scenario: een winkel voor dagelijkse boodschappen van {m2:g} m² in een "
+                      "leegstaand winkelpand (OpenStreetMap shop=vacant): de bestedingen die "
+                      "hij zou trekken, en hoeveel van de bestedingen van het gebied dan in "
+                      "het gebied blijft.",
+        "front": "Winkelpand", "would_draw": "Zou trekken (woningen)",
+        "kept_after": "Blijft in het gebied: nu → dan",
+        "spend_params": "Parameters: {decay} afstandsverval (beta {beta:g}), grens {cutoff:g} m, "
+                        "minimale afstand {mind:g} m; dit zijn conventies, niet gekalibreerd "
+                        "(Huff 1963, 1964). Vloeroppervlak: {sources}. Bedragen in woningen "
+                        "(1 = wat één huishouden besteedt).",
         "definitions": "Definities van de indicatoren",
         "indicator": "Indicator",
         "unit": "Eenheid",
@@ -302,6 +338,40 @@ _T: dict[str, dict[str, str]] = {
                      "fronts tagged shop=vacant or disused:shop. BAG/KvK: an indication (not "
                      "the CBS vacancy statistic).",
         "methods": "Methods and sources",
+        "hours_section": "Liveliness through the week",
+        "hours_intro": "When is the street alive? The number of amenities with known opening "
+                       "hours (OpenStreetMap opening_hours) within {r:g} m walking that are "
+                       "open, per hour of the week of {week}; averaged over the streets, "
+                       "weighted by length. A street that stays open after six and at the "
+                       "weekend keeps eyes on the street.",
+        "hours_axis": "open amenities within walking reach (mean per street)",
+        "evening": "Evening share (18:00–24:00) of the opening hours",
+        "weekend": "Weekend share of the opening hours",
+        "n_o_hours": "Hours per day with an N and an O amenity open",
+        "hours_counts": "Opening hours of the amenities in the area: {ok} readable, "
+                        "{missing} not given, {invalid} unreadable, {unknown} partly unknown "
+                        "(not counted, never guessed).",
+        "evening_streets": "Streets alive in the evening",
+        "hours_of": "open at {when}",
+        "spend_section": "Where does the spending go?",
+        "spend_intro": "Of the residents' daily-goods spending: the part that stays in their "
+                       "own area, the part that leaks out to shops elsewhere, and the part with "
+                       "no shop within {cutoff:g} m walking (Huff model; demand = dwellings "
+                       "from the BAG, supply = daily-goods shops by floor area). Leakage is "
+                       "turnover that could carry local shops.",
+        "zone": "Area", "dwellings": "Dwellings", "kept": "Stays in the area",
+        "leaks": "Leaks out", "beyond": "Beyond reach",
+        "drawn_here": "The shops here draw (dwellings)", "from_outside": "Of which from elsewhere",
+        "fill_title": "Vacant shop fronts that would bring the most",
+        "fill_intro": "Scenario: a {m2:g} m² daily-goods shop in a vacant shop front "
+                      "(OpenStreetMap shop=vacant): the spending it would draw, and how much of "
+                      "the area's spending would then stay in the area.",
+        "front": "Shop front", "would_draw": "Would draw (dwellings)",
+        "kept_after": "Stays in the area: now → then",
+        "spend_params": "Parameters: {decay} distance decay (beta {beta:g}), cut-off {cutoff:g} m, "
+                        "minimum distance {mind:g} m; conventions, not calibrated (Huff 1963, "
+                        "1964). Floor area: {sources}. Amounts in dwellings (1 = what one "
+                        "household spends).",
         "definitions": "Definitions of the indicators",
         "indicator": "Indicator",
         "unit": "Unit",
@@ -349,7 +419,8 @@ _T: dict[str, dict[str, str]] = {
 }
 
 #: Names of the input kinds in ``metadata["synthetic"]``.
-_SOURCE_NAMES = {"bag": "BAG", "establishments": "KvK", "osm": "OpenStreetMap", "areas": "CBS"}
+_SOURCE_NAMES = {"bag": "BAG", "establishments": "KvK", "osm": "OpenStreetMap",
+                 "areas": "CBS", "opening_hours": "opening_hours"}
 
 
 def _esc(value: Any) -> str:
@@ -1340,6 +1411,144 @@ def _vacancy_html(scope: _Scope, fig: Mapping[str, Any], types: list[dict[str, A
             f"{_per_type_table(scope, types, columns, lang)}</section>")
 
 
+#: Hours of the evening (local time) in :func:`_hours_html`'s list of evening streets.
+_EVENING_HOUR = 20
+
+
+def _hours_profile(scope: _Scope, result: AnalysisResult) -> np.ndarray | None:
+    """The length-weighted mean 7 x 24 profile of the scope's streets, or None."""
+    if result.hours is None or not len(scope.streets):
+        return None
+    hours = result.hours.reindex(scope.streets.index)
+    ok = hours.notna().all(axis=1).to_numpy()
+    if not ok.any():
+        return None
+    w = scope.streets["length_m"].to_numpy(dtype=float)[ok]
+    values = hours.to_numpy(dtype=float)[ok]
+    return (values * w[:, None]).sum(axis=0).reshape(7, 24) / max(float(w.sum()), 1e-9)
+
+
+def _hours_chart(profile: np.ndarray, lang: str, salt: str) -> str:
+    t = _T[lang]
+    fig = _figure(7.2, 2.5)
+    ax = fig.add_axes([0.07, 0.2, 0.8, 0.72])
+    im = ax.imshow(profile, aspect="auto", cmap="YlOrRd", interpolation="nearest",
+                   vmin=0, vmax=max(float(profile.max()), 1.0))
+    ax.set_yticks(range(7))
+    ax.set_yticklabels([pair[0] if lang == "nl" else pair[1] for pair in DAYS], fontsize=8)
+    ax.set_xticks(range(0, 24, 3))
+    ax.set_xticklabels([f"{h:02d}:00" for h in range(0, 24, 3)], fontsize=7.5)
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    cax = fig.add_axes([0.89, 0.2, 0.02, 0.72])
+    bar = fig.colorbar(im, cax=cax)
+    bar.ax.tick_params(labelsize=7)
+    bar.outline.set_visible(False)
+    ax.set_xlabel(t["hours_axis"], fontsize=8)
+    return _svg(fig, salt)
+
+
+def _hours_html(scope: _Scope, result: AnalysisResult, lang: str) -> str:
+    profile = _hours_profile(scope, result)
+    if profile is None:
+        return ""
+    t = _T[lang]
+    meta = scope.metadata.get("opening_hours", {})
+    syn = "opening_hours" in scope.kinds
+    st = scope.streets
+    length = st["length_m"].to_numpy(dtype=float)
+    lines = []
+    for col, key, pct in (("evening_share", "evening", True), ("weekend_share", "weekend", True),
+                          ("n_o_hours_per_day", "n_o_hours", False)):
+        if col not in st.columns:
+            continue
+        v = _wmean(st[col], length)
+        text = t["no_data"] if math.isnan(v) else (_pct(v, lang) if pct else _num(v, 1, lang))
+        lines.append(f"<li>{_esc(t[key])}: <strong>{_esc(text)}</strong></li>")
+    counts = meta.get("counts", {})
+    note = t["hours_counts"].format(**{k: int(counts.get(k, 0)) for k in
+                                       ("ok", "missing", "invalid", "unknown")})
+    when = (f"{DAYS[4][0] if lang == 'nl' else DAYS[4][1]} {_EVENING_HOUR:02d}:00")
+    col = f"{DAYS[4][0]}_{_EVENING_HOUR:02d}"
+    top = ""
+    hours = result.hours.reindex(st.index) if result.hours is not None else None
+    if hours is not None and col in hours:
+        evening = hours[col].dropna().sort_values(ascending=False, kind="stable")
+        names = st["street_name"].reindex(evening.index) if "street_name" in st else None
+        seen: list[str] = []
+        for idx, v in evening.items():
+            name = names.get(idx) if names is not None else None
+            if not isinstance(name, str) or not name or name in seen or v <= 0:
+                continue
+            seen.append(name)
+            top += (f"<li>{_esc(name)}: {_esc(t['hours_of'].format(when=when))} "
+                    f"<strong>{int(v)}</strong></li>")
+            if len(seen) == TOP_STREETS:
+                break
+    intro = t["hours_intro"].format(r=float(meta.get("radius_m", 400)),
+                                    week=meta.get("week", "?"))
+    return (f'<section id="hours" class="wk-keep"><h2>{_esc(t["hours_section"])}'
+            f"{_tag(syn, t)}</h2><p class=\"wk-note\">{_esc(intro)}</p>"
+            f"{_hours_chart(profile, lang, f'hours-{scope.page.code or 0}')}"
+            f"<ul>{''.join(lines)}</ul>"
+            + (f"<h3>{_esc(t['evening_streets'])}</h3><ol>{top}</ol>" if top else "")
+            + f'<p class="wk-note">{_esc(note)}</p></section>')
+
+
+def _spending_html(scope: _Scope, result: AnalysisResult, lang: str) -> str:
+    spend = result.spending
+    if spend is None or not len(spend.zones):
+        return ""
+    t = _T[lang]
+    meta = spend.metadata
+    par = meta.get("parameters", {})
+    syn = "bag" in scope.kinds
+
+    def pct(v: Any) -> str:
+        return "–" if v is None or _is_nan(v) else _pct(float(v), lang)
+
+    def num(v: Any) -> str:
+        return "–" if v is None or _is_nan(v) else _num(float(v), 0, lang)
+
+    head = "".join(f"<th>{_esc(t[k])}</th>" for k in ("zone", "dwellings", "kept", "leaks",
+                                                        "beyond", "drawn_here", "from_outside"))
+    rows = []
+    for _, z in spend.zones.iterrows():
+        rows.append(f"<tr><td>{_esc(z['name'])}</td><td>{num(z['demand'])}</td>"
+                    f"<td><strong>{pct(z['retained_share'])}</strong></td>"
+                    f"<td>{pct(z['leaked_share'])}</td><td>{pct(z['beyond_reach_share'])}</td>"
+                    f"<td>{num(z['drawn'])}</td><td>{pct(z['inflow_share'])}</td></tr>")
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    fill = ""
+    sc = spend.scenarios
+    if len(sc):
+        names = dict(zip(spend.zones["code"], spend.zones["name"], strict=True))
+        items = []
+        for _, r in sc.head(TOP_STREETS).iterrows():
+            items.append(f"<tr><td>{_esc(r['osm_id'])}</td>"
+                         f"<td>{_esc(names.get(r['zone'], r['zone']))}</td>"
+                         f"<td>{num(r['drawn'])}</td><td>{pct(r['retained_share_before'])} → "
+                         f"<strong>{pct(r['retained_share_after'])}</strong></td></tr>")
+        fhead = "".join(f"<th>{_esc(t[k])}</th>" for k in ("front", "zone", "would_draw",
+                                                             "kept_after"))
+        fill = (f"<h3>{_esc(t['fill_title'])}</h3><p class=\"wk-note\">"
+                f"{_esc(t['fill_intro'].format(m2=float(meta.get('scenario_floor_area_m2', 0))))}"
+                f"</p><table><thead><tr>{fhead}</tr></thead><tbody>{''.join(items)}</tbody>"
+                "</table>")
+    sources = meta.get("attractiveness", {}).get("sources", {})
+    src = ", ".join(f"{k} {v}" for k, v in sources.items()) or "–"
+    params = t["spend_params"].format(decay=par.get("decay", "power"),
+                                      beta=float(par.get("beta", 2)),
+                                      cutoff=float(par.get("cutoff_m", 2000)),
+                                      mind=float(par.get("min_distance_m", 100)), sources=src)
+    warn = "".join(f'<p class="wk-note">{_esc(w)}</p>' for w in meta.get("warnings", []))
+    intro = t["spend_intro"].format(cutoff=float(par.get("cutoff_m", 2000)))
+    return (f'<section id="spending" class="wk-keep"><h2>{_esc(t["spend_section"])}'
+            f"{_tag(syn, t)}</h2><p class=\"wk-note\">{_esc(intro)}</p>{table}{fill}"
+            f'<p class="wk-note">{_esc(params)}</p>{warn}</section>')
+
+
 def _fmt_param(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, sort_keys=False)
@@ -1513,6 +1722,8 @@ def build_report(result: AnalysisResult, *, lang: str = "nl", area: str | int | 
         _types_html(scope, types, features, lang),
         _no_html(scope, fig, types, lang),
         _vacancy_html(scope, fig, types, lang),
+        _hours_html(scope, result, lang),
+        _spending_html(scope, result, lang),
         _methods_html(scope, features, lang),
         "</main></body></html>\n",
     ]
@@ -1625,7 +1836,8 @@ def result_from_gpkg(path: str | os.PathLike[str]) -> AnalysisResult:
     path
         A GeoPackage written by :func:`wijkkracht.output.gpkg.write_gpkg` (``wijkkracht run``
         or ``demo``): layers ``streets``, ``pois``, ``area``, ``typology_profile`` and, with
-        areas, ``areas``; the run's metadata in the dataset metadata ``WIJKKRACHT_METADATA``.
+        areas, ``areas`` (and ``opening_profile``, read into ``hours``); the run's metadata
+        in the dataset metadata ``WIJKKRACHT_METADATA``.
 
     Returns
     -------
@@ -1677,6 +1889,20 @@ def result_from_gpkg(path: str | os.PathLike[str]) -> AnalysisResult:
     profile = profile.drop(columns=[c for c in ("geometry",) if c in profile.columns])
     kwargs: dict[str, Any] = {"streets": streets, "pois": read("pois"), "area": read("area"),
                               "profile": profile, "metadata": metadata}
+    if "opening_profile" in layers:
+        hours = pd.DataFrame(read("opening_profile"))
+        if "segment_id" in hours.columns:
+            hours = hours.set_index("segment_id")
+        kwargs["hours"] = hours[[c for c in HOUR_COLUMNS if c in hours.columns]]
+    if "spending_zones" in layers:
+        from ..core.spending import SEGMENT_COLUMNS, SpendingResult
+
+        kwargs["spending"] = SpendingResult(
+            segments=streets[[c for c in SEGMENT_COLUMNS if c in streets.columns]],
+            zones=read("spending_zones"),
+            catchment=pd.DataFrame(read("spending_catchment")),
+            scenarios=read("spending_scenarios"),
+            metadata=dict(metadata.get("spending", {})))
     if "areas" in layers:
         return AreaAnalysisResult(**kwargs, areas=read("areas"))
     return AnalysisResult(**kwargs)

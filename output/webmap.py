@@ -83,11 +83,12 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from ..core.indicators.registry import INDICATORS, SENSITIVE, indicator
-from ..core.result import AnalysisResult
+from ..core.result import DAYS, AnalysisResult
 from ..styles import (
     area_style,
     areas_style,
     decimals,
+    format_number,
     indicator_style,
     key_indicators,
     load_spec,
@@ -128,7 +129,174 @@ __all__ = [
 #: summary areas; the building points of the surroundings; the raster surfaces as images).
 DATA_BLOCK_IDS = {"config": "wk-config", "streets": "wk-streets", "pois": "wk-pois",
                   "area": "wk-area", "areas": "wk-areas", "context": "wk-context",
-                  "rasters": "wk-rasters"}
+                  "rasters": "wk-rasters", "hours": "wk-hours", "spending": "wk-spending"}
+
+#: The hour the liveliness layer opens on (day 0 = Monday): Friday 20:00, an evening, where
+#: the streets that stay alive after the shops close stand out.
+DEFAULT_HOUR = (4, 20)
+#: The registered indicator whose classes and colours the liveliness layer uses (its unit:
+#: open POIs within walking reach, the same as the value at one hour).
+HOURS_STYLE = "open_peak"
+
+_HOURS_TEXT = {
+    "nl": {"title": "Levendigheid per uur: open voorzieningen", "layer": "Levendigheid per uur",
+           "day": "Dag", "hour": "Uur", "null": "geen openingstijden bekend",
+           "note": "Voorzieningen met bekende openingstijden (OSM opening_hours) binnen {r:g} m "
+                   "lopen, open in dit uur van de week van {week}. In het gebied hebben {ok} van "
+                   "de {total} voorzieningen leesbare openingstijden; {missing} geen, {unknown} "
+                   "onleesbaar of deels onbekend (niet meegeteld, nooit geraden).",
+           "days": ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag",
+                    "zondag"]},
+    "en": {"title": "Liveliness by hour: open amenities", "layer": "Liveliness by hour",
+           "day": "Day", "hour": "Hour", "null": "no opening hours known",
+           "note": "Amenities with known opening hours (OSM opening_hours) within {r:g} m "
+                   "walking, open in this hour of the week of {week}. In the area {ok} of the "
+                   "{total} amenities have readable opening hours; {missing} none, {unknown} "
+                   "unreadable or partly unknown (not counted, never guessed).",
+           "days": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                    "Sunday"]},
+}
+
+
+_SPEND_TEXT = {
+    "nl": {"layer": "Bestedingen per gebied (Huff)",
+           "title": "Dagelijkse boodschappen: aandeel in het eigen gebied besteed",
+           "demand": "Woningen (vraag)", "kept": "Besteed in het gebied",
+           "leaked": "Lekt weg naar elders", "beyond": "Geen winkel binnen bereik",
+           "drawn": "Bestedingen die de winkels hier trekken (woningen)",
+           "inflow": "Daarvan van buiten het gebied",
+           "best": "Beste leegstaande winkelpand om te vullen",
+           "best_text": "een winkel van {m2:g} m² trekt ~{drawn:.0f} woningen; het gebied houdt "
+                        "dan {after} in plaats van {before}",
+           "none": "geen winkel",
+           "note": "Huff-model (parameters zijn conventies, niet gekalibreerd): vraag = "
+                   "woningen (BAG), aanbod = winkels voor dagelijkse boodschappen, loopafstand "
+                   "tot {cutoff:g} m. Bedragen in woningen (1 = wat één huishouden besteedt)."},
+    "en": {"layer": "Spending per area (Huff)",
+           "title": "Daily goods: share spent in the own area",
+           "demand": "Dwellings (demand)", "kept": "Spent in the area",
+           "leaked": "Leaks elsewhere", "beyond": "No shop in reach",
+           "drawn": "Spending the shops here draw (dwellings)",
+           "inflow": "Of which from outside the area",
+           "best": "Best vacant shop front to fill",
+           "best_text": "a {m2:g} m² shop draws ~{drawn:.0f} dwellings; the area then keeps "
+                        "{after} instead of {before}",
+           "none": "no shop",
+           "note": "Huff model (parameters are conventions, not calibrated): demand = dwellings "
+                   "(BAG), supply = daily-goods shops, walking distance up to {cutoff:g} m. "
+                   "Amounts in dwellings (1 = what one household spends)."},
+}
+
+
+def _spending_data(result: AnalysisResult, lang: str, kinds: Sequence[str]
+                   ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """The spending zones layer: configuration (legend) and data (polygons with their colour
+    and an escaped popup), or ``(None, {})``."""
+    spend = result.spending
+    if spend is None or not len(spend.zones) or "spend_kept_share" not in INDICATORS:
+        return None, {}
+    text = _SPEND_TEXT[lang]
+    st = indicator_style("spend_kept_share")
+    nd = 0
+
+    def pct(v: Any) -> str:
+        return "–" if v is None or pd.isna(v) else format_number(100 * float(v), nd, lang) + " %"
+
+    def num(v: Any) -> str:
+        return "–" if v is None or pd.isna(v) else format_number(float(v), 0, lang)
+
+    best = spend.scenarios.groupby("zone").head(1).set_index("zone") \
+        if len(spend.scenarios) else None
+    features = []
+    zones = spend.zones
+    for i, geom in enumerate(_geometries(zones, simplify_m=1.0)):
+        if geom is None:
+            continue
+        z = zones.iloc[i]
+        kept = z["retained_share"]
+        color = st.null_color if pd.isna(kept) else next(
+            (c.color for c in st.classes if c.contains(float(kept))), st.classes[-1].color)
+        rows = [(text["demand"], num(z["demand"])), (text["kept"], pct(kept)),
+                (text["leaked"], pct(z["leaked_share"])),
+                (text["beyond"], pct(z["beyond_reach_share"])),
+                (text["drawn"], num(z["drawn"]) if z["drawn"] > 0 else text["none"]),
+                (text["inflow"], pct(z["inflow_share"]))]
+        html_rows = "".join(f"<tr><th>{_esc(a)}</th><td>{_esc(b)}</td></tr>" for a, b in rows)
+        extra = ""
+        if best is not None and z["code"] in best.index:
+            b = best.loc[z["code"]]
+            extra = (f"<p class='wk-best'><strong>{_esc(text['best'])}</strong> "
+                     f"({_esc(b['osm_id'])}): " + _esc(text["best_text"].format(
+                         m2=float(b["floor_area_m2"]), drawn=float(b["drawn"]),
+                         after=pct(b["retained_share_after"]),
+                         before=pct(b["retained_share_before"]))) + "</p>")
+        popup = (f"<div class='wk-tip wk-spend-tip'><h4>{_esc(z['name'])}</h4>"
+                 f"<table>{html_rows}</table>{extra}</div>")
+        features.append({"type": "Feature", "geometry": geom,
+                         "properties": {"c": color, "p": popup}})
+    cutoff = float(spend.metadata.get("parameters", {}).get("cutoff_m", 2000))
+    config = {
+        "title": _esc(text["title"]),
+        "synthetic": "bag" in kinds,
+        "classes": [{"color": c.color, "label": _esc(c.label(lang))} for c in st.classes],
+        "nullColor": st.null_color,
+        "note": _esc(text["note"].format(cutoff=cutoff)),
+    }
+    return config, {"type": "FeatureCollection", "features": features}
+
+
+def _rle(values: Sequence[int]) -> list[int]:
+    out: list[int] = []
+    for v in values:
+        if out and out[-2] == v:
+            out[-1] += 1
+        else:
+            out += [int(v), 1]
+    return out
+
+
+def _hours_data(result: AnalysisResult, streets: gpd.GeoDataFrame, lang: str,
+                kinds: Sequence[str]) -> tuple[dict[str, Any] | None, dict[str, Any], list[int]]:
+    """The liveliness layer's configuration, its data block (distinct profiles, run-length
+    encoded) and each street's profile index (-1: none), or ``(None, {}, [])``."""
+    if result.hours is None or HOURS_STYLE not in INDICATORS:
+        return None, {}, []
+    frame = result.hours.reindex(streets.index)
+    known = frame.notna().all(axis=1).to_numpy()
+    rows = frame.fillna(0).to_numpy(dtype=int)
+    profiles: dict[tuple[int, ...], int] = {}
+    index = []
+    for ok, row in zip(known, rows, strict=True):
+        if not ok or not row.any():
+            index.append(-1)
+            continue
+        index.append(profiles.setdefault(tuple(row.tolist()), len(profiles)))
+    st = indicator_style(HOURS_STYLE)
+    text = _HOURS_TEXT[lang]
+    meta = result.metadata.get("opening_hours", {})
+    counts = meta.get("counts", {})
+    total = sum(int(v) for v in counts.values()) if counts else 0
+    unknown = total - int(counts.get("ok", 0)) - int(counts.get("missing", 0))
+    config = {
+        "title": _esc(text["title"]),
+        "days": [_esc(pair[0] if lang == "nl" else pair[1]) for pair in DAYS],
+        "dayNames": [_esc(d) for d in text["days"]],
+        "dayLabel": _esc(text["day"]), "hourLabel": _esc(text["hour"]),
+        "day": DEFAULT_HOUR[0], "hour": DEFAULT_HOUR[1],
+        "nullText": _esc(text["null"]),
+        "note": _esc(text["note"].format(r=float(meta.get("radius_m", 400)),
+                                         week=meta.get("week", "?"), unknown=unknown,
+                                         total=total, ok=int(counts.get("ok", 0)),
+                                         missing=int(counts.get("missing", 0)))),
+        "synthetic": "opening_hours" in kinds,
+        "style": {
+            "nullColor": st.null_color,
+            "classes": [{"lo": c.lower, "hi": c.upper, "first": c.first, "color": c.color,
+                         "label": _esc(c.label(lang))} for c in st.classes],
+        },
+    }
+    block = {"profiles": [_rle(p) for p in profiles]}
+    return config, block, index
 
 #: Decimals of the WGS84 coordinates in the page (1e-5 degree is about 1 m).
 COORDINATE_DECIMALS = 5
@@ -339,7 +507,7 @@ _NO_LEAFLET = {
 
 #: Names of the input kinds in ``metadata["synthetic"]`` (others are shown as they are).
 _SOURCE_NAMES = {"bag": "BAG", "establishments": "KvK", "osm": "OpenStreetMap",
-                 "areas": "CBS"}
+                 "areas": "CBS", "opening_hours": "opening_hours"}
 
 _SYNTHETIC = {
     "nl": ("SYNTHETISCHE {what}-gegevens — geen echte adressen of bedrijven",
@@ -415,7 +583,7 @@ def _round(value: Any, nd: int) -> float | int | None:
 
 
 def _streets_data(streets: gpd.GeoDataFrame, indicators: Sequence[str],
-                  type_index: Mapping[str, int]) -> dict[str, Any]:
+                  type_index: Mapping[str, int], hours: Sequence[int] = ()) -> dict[str, Any]:
     names = streets["street_name"] if "street_name" in streets else pd.Series("", streets.index)
     keys = streets["type_key"] if "type_key" in streets else pd.Series(None, streets.index)
     value_cols = [
@@ -435,6 +603,7 @@ def _streets_data(streets: gpd.GeoDataFrame, indicators: Sequence[str],
                 "n": _esc(name) if isinstance(name, str) else "",
                 "t": type_index.get(str(keys.iloc[i]), -1),
                 "v": [col[i] for col in value_cols],
+                **({"h": hours[i]} if hours else {}),
             },
         })
     return {"type": "FeatureCollection", "features": features}
@@ -538,8 +707,10 @@ def _publishable(frame: pd.DataFrame, threshold: int | None, *, areas: bool = Fa
 
 
 def _group_of(name: str) -> str:
-    """Tooltip/control group of an indicator: ``osm`` or ``bag`` (BAG and establishments)."""
-    return "osm" if indicator(name).requires == "osm" else "bag"
+    """Tooltip/control group of an indicator: ``osm``, ``hours`` (opening hours) or ``bag``
+    (BAG and establishments)."""
+    needs = indicator(name).requires
+    return "osm" if needs == "osm" else "hours" if needs == "opening_hours" else "bag"
 
 
 def _is_synthetic(name: str, kinds: Sequence[str]) -> bool:
@@ -559,7 +730,8 @@ def _groups(indicators: Sequence[str], kinds: Sequence[str], lang: str) -> dict[
     needs = {indicator(n).requires for n in indicators}
     bag_label = "BAG/KvK" if "establishments" in needs else "BAG"
     out: dict[str, Any] = {}
-    for key, label in (("osm", "OpenStreetMap"), ("bag", bag_label)):
+    hours_label = "OpenStreetMap opening_hours"
+    for key, label in (("osm", "OpenStreetMap"), ("hours", hours_label), ("bag", bag_label)):
         members = [n for n in indicators if _group_of(n) == key]
         if members:
             out[key] = {
@@ -1140,7 +1312,9 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
     kinds = _synthetic_kinds(result)
     run_threshold = _privacy_threshold(result)
     streets, street_threshold = _publishable(result.streets, run_threshold)
-    indicators = list(key_indicators(streets.columns))
+    # grouped as in the layer control: OpenStreetMap, opening hours, BAG/KvK
+    rank = {"osm": 0, "hours": 1, "bag": 2}
+    indicators = sorted(key_indicators(streets.columns), key=lambda n: rank[_group_of(n)])
     type_order = list(type_colors())
     for key in streets.get("type_key", pd.Series(dtype=str)).dropna().astype(str).unique():
         if key not in type_order:
@@ -1188,13 +1362,19 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
         "foldLegendPx": _FOLD_LEGEND_PX,
     })
     rasters = _rasters_data(result, lang, kinds)
+    hours_config, hours_block, hours_index = _hours_data(result, streets, lang, kinds)
+    config["hours"] = hours_config
+    spending_config, spending_block = _spending_data(result, lang, kinds)
+    config["spending"] = spending_config
     blocks = {
-        "streets": _streets_data(streets, indicators, type_index),
+        "streets": _streets_data(streets, indicators, type_index, hours_index),
         "pois": _pois_data(result.pois),
         "area": _area_data(result.area),
         "areas": _areas_data(areas, area_columns, lang),
         "context": _context_data(result.pois),
         "rasters": rasters,
+        "hours": hours_block,
+        "spending": spending_block,
     }
     if not offline:
         # a network that blocks the CDN leaves Leaflet undefined: say why, and what helps
@@ -1225,6 +1405,14 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
         g = groups[_group_of(name)]
         call = f"streetLayer({i}, {_script_json(dict(g, key=_group_of(name), label=g['control']))})"
         _RuntimeLayer(runtime, call, _esc(indicator_style(name).indicator.label(lang)),
+                      show=False).add_to(fmap)
+    if spending_config is not None:
+        spend_group = group("spending", _SPEND_TEXT[lang]["layer"], spending_config["synthetic"])
+        _RuntimeLayer(runtime, f"spendingLayer({spend_group})", _esc(_SPEND_TEXT[lang]["layer"]),
+                      show=False).add_to(fmap)
+    if hours_config is not None:
+        hours_group = group("hours", _HOURS_TEXT[lang]["layer"], hours_config["synthetic"])
+        _RuntimeLayer(runtime, f"hoursLayer({hours_group})", _esc(_HOURS_TEXT[lang]["layer"]),
                       show=False).add_to(fmap)
     surfaces = rasters["surfaces"]
     if surfaces:

@@ -150,6 +150,65 @@ function (map, cfg, data) {
                                  renderer: streetRenderer});
     });
   }
+  // --------------------------------------------------------------- liveliness by hour
+  // data.hours: {profiles: run-length encoded 168-hour profiles [value, run, value, run, ...],
+  // one per distinct profile}; each street feature's property h indexes it (-1: none)
+  var hoursData = data.hours || null, hours = cfg.hours || null, hourProfiles = [];
+  if (hoursData && hours) {
+    hourProfiles = hoursData.profiles.map(function (rle) {
+      var out = [];
+      for (var j = 0; j < rle.length; j += 2) {
+        for (var n = 0; n < rle[j + 1]; n++) { out.push(rle[j]); }
+      }
+      return out;
+    });
+  }
+  var hourLayers = [];
+  function openAt(f) {
+    var h = f.properties.h;
+    if (h === undefined || h < 0) { return null; }
+    return hourProfiles[h][hours.day * 24 + hours.hour];
+  }
+  function hourStyle(f) {
+    var v = openAt(f);
+    return {color: classColor(hours.style, v), weight: cfg.indicatorWidth, opacity: 1,
+            dashArray: v === null ? "4 4" : null, lineCap: "round", lineJoin: "round"};
+  }
+  function hoursLayer() {
+    var group = lazy(function () {
+      var layer = L.geoJSON(streets, {style: hourStyle, onEachFeature: bindTip,
+                                      renderer: streetRenderer});
+      hourLayers.push(layer);
+      return layer;
+    });
+    return group;
+  }
+  function hourText() {
+    var hh = (hours.hour < 10 ? "0" : "") + hours.hour;
+    return hours.days[hours.day] + " " + hh + ":00–" +
+           (hours.hour < 9 ? "0" : "") + (hours.hour + 1) + ":00";
+  }
+  function setHour(day, hour) {
+    hours.day = Math.max(0, Math.min(6, day));
+    hours.hour = Math.max(0, Math.min(23, hour));
+    for (var i = 0; i < hourLayers.length; i++) { hourLayers[i].setStyle(hourStyle); }
+    var out = legendDiv && legendDiv.querySelector("[data-hours-now]");
+    if (out) { out.textContent = unescapeHtml(hourText()); }
+  }
+  // ----------------------------------------------------------- spending per zone (Huff)
+  function spendingLayer() {
+    var layer = L.geoJSON(data.spending, {
+      style: function (f) {
+        return {color: "#333333", weight: 1.2, fillColor: f.properties.c, fillOpacity: 0.5};
+      },
+      onEachFeature: function (f, l) {
+        // the popup was built (and every value escaped) in Python
+        l.bindPopup(f.properties.p, {minWidth: 300, maxWidth: 380, className: "wk-popup"});
+      }
+    });
+    layer.on("add", function () { layer.bringToBack(); });
+    return layer;
+  }
   function poiStyle(key) {
     for (var i = 0; i < cfg.pois.length; i++) {
       if (cfg.pois[i].key === key) { return cfg.pois[i]; }
@@ -315,6 +374,36 @@ function (map, cfg, data) {
              "' data-raster='" + entry.index + "' aria-label='" + cfg.text.opacity + " " +
              r.title + "'> <output>" + pct + "%</output></label></div>";
     }
+    if (entry.kind === "spending") {
+      var sp = cfg.spending;
+      for (i = 0; i < sp.classes.length; i++) {
+        rows.push("<div class='wk-row'><span class='wk-box' style='background:" +
+                  sp.classes[i].color + "'></span>" + sp.classes[i].label + "</div>");
+      }
+      return "<div class='wk-section' data-legend='spending'><h4>" + sp.title +
+             synTag(sp.synthetic) + "</h4>" + rows.join("") + "<div class='wk-note'>" +
+             sp.note + "</div></div>";
+    }
+    if (entry.kind === "hours") {
+      var st = hours.style, opts = [];
+      for (i = 0; i < st.classes.length; i++) {
+        rows.push("<div class='wk-row'>" + swatchLine(st.classes[i].color) +
+                  st.classes[i].label + "</div>");
+      }
+      rows.push("<div class='wk-row'>" + swatchLine(st.nullColor, true) + hours.nullText +
+                "</div>");
+      for (i = 0; i < 7; i++) {
+        opts.push("<option value='" + i + "'" + (i === hours.day ? " selected" : "") + ">" +
+                  hours.dayNames[i] + "</option>");
+      }
+      return "<div class='wk-section' data-legend='hours'><h4>" + hours.title +
+             synTag(hours.synthetic) + "</h4><div class='wk-hours'>" +
+             "<select data-hours='day' aria-label='" + hours.dayLabel + "'>" + opts.join("") +
+             "</select> <input type='range' min='0' max='23' step='1' value='" + hours.hour +
+             "' data-hours='hour' aria-label='" + hours.hourLabel + "'> <output data-hours-now>" +
+             hourText() + "</output></div>" + rows.join("") +
+             "<div class='wk-note'>" + hours.note + "</div></div>";
+    }
     var ps = entry.poi;
     var mark = entry.kind === "vacancy"
       ? "<span class='wk-diamond' style='background:" + ps.fill + "'></span>"
@@ -342,6 +431,13 @@ function (map, cfg, data) {
       legendOpen = !legendOpen;
       updateLegend();
     });
+    var onHours = function (e) {
+      var input = e.target, which = input && input.getAttribute("data-hours");
+      if (which === "day") { setHour(Number(input.value), hours.hour); }
+      if (which === "hour") { setHour(hours.day, Number(input.value)); }
+    };
+    L.DomEvent.on(legendDiv, "change", onHours);
+    L.DomEvent.on(legendDiv, "input", onHours);
     L.DomEvent.on(legendDiv, "input", function (e) {
       var input = e.target;
       if (!input || input.getAttribute("data-raster") === null) { return; }
@@ -881,6 +977,17 @@ function (map, cfg, data) {
     rasterLayer: function (i, group) {
       var layer = remember(rasterLayer(i), group);
       legends.push({kind: "raster", index: i, layer: layer});
+      return layer;
+    },
+    hoursLayer: function (group) {
+      var layer = remember(hoursLayer(), group);
+      legends.push({kind: "hours", layer: layer});
+      return layer;
+    },
+    setHour: setHour,
+    spendingLayer: function (group) {
+      var layer = remember(spendingLayer(), group);
+      legends.push({kind: "spending", layer: layer});
       return layer;
     },
     areaLayer: function (group) { return remember(areaLayer(), group); },

@@ -45,13 +45,16 @@ def test_demo_writes_map_and_geopackage(demo_out):
     html = (out / "wijkkracht.html").read_text(encoding="utf-8")
     assert "OpenStreetMap" in html
     # Progress went to stderr, step by step.
-    assert "[1/9]" in proc.stderr and "[9/9]" in proc.stderr and "[10/" not in proc.stderr
+    # 8 steps, plus BAG/KvK, opening hours and spending flows
+    assert "[1/11]" in proc.stderr and "[11/11]" in proc.stderr and "[12/" not in proc.stderr
+    assert "[9/11] Bestedingsstromen berekenen (Huff)" in proc.stderr
     assert "kansentypen / opportunity types" in proc.stderr
     # the demo's BAG/KvK layers are SYNTHETIC, and both outputs say so
     assert "SYNTHETIC" in html
     with sqlite3.connect(out / "wijkkracht.gpkg") as con:
         meta = "\n".join(r[0] for r in con.execute("SELECT metadata FROM gpkg_metadata"))
-    assert "SYNTHETIC" in meta and '"synthetic": ["bag", "establishments"]' in meta
+    assert "SYNTHETIC" in meta and \
+        '"synthetic": ["bag", "establishments", "opening_hours"]' in meta
 
 
 def test_demo_osm_only(tmp_path):

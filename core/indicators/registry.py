@@ -53,6 +53,8 @@ SOURCES: dict[str, Label] = {
     "osm": Label("OpenStreetMap (straten en POI's)", "OpenStreetMap (streets and POIs)"),
     "bag": Label("BAG-verblijfsobjecten", "BAG units (verblijfsobjecten)"),
     "establishments": Label("vestigingen (KvK/LISA)", "establishments (KvK/LISA)"),
+    "opening_hours": Label("openingstijden (OSM opening_hours)",
+                           "opening hours (OSM opening_hours)"),
 }
 
 INDICATORS: dict[str, Indicator] = {}
@@ -545,12 +547,8 @@ _bag("age_hill1", "species", "Diversiteit bouwjaren (Hill q=1)", "Age diversity 
      "aged buildings); 0: no buildings.", tags=("key",))
 
 # --- liveliness by hour (core/indicators/liveliness.py) -------------------------------------
-# Defined here with their labels and units, but NOT YET in INDICATORS: analyse() does not
-# compute them until the pipeline wiring of issue 8 lands, and the outputs and tests take every
-# registered column to be in the demo's result. The change that makes analyse() return these
-# columns registers them with the one line
-#     for _ind in TIME_INDICATORS.values(): register(_ind)
-# (the demo has no real opening_hours: on it these columns are null or 0, see liveliness.py).
+# They need the POIs' opening_hours (requires "opening_hours"): analyse() computes them when the
+# POI layer has that column (or with hours=True).
 
 #: The liveliness columns (group ``time``), in the order :func:`liveliness` returns them.
 TIME_INDICATORS: dict[str, Indicator] = {}
@@ -571,7 +569,7 @@ def _time(name: str, unit: str, nl: str, en: str, dnl: str, den: str,
     TIME_INDICATORS[name] = _checked(Indicator(
         name=name, group="time", unit=unit, label=Label(nl, en),
         description=Label(f"{dnl} {_HOURS[0]}", f"{den} {_HOURS[1]}"), null_meaning=null,
-        tags=tags, requires="osm"))
+        tags=tags, requires="opening_hours"))
 
 
 _time("open_peak", "count", "Piek open functies binnen 400 m", "Peak of open functions within 400 m",
@@ -583,7 +581,8 @@ _time("evening_share", "share", "Avondaandeel openingsuren", "Evening share of o
       "Aandeel van de open uren (functies × uren) binnen 400 m dat tussen 18:00 en 24:00 valt; "
       "een zaak die altijd open is geeft 42/168 = 0,25.",
       "Share of the open hours (functions × hours) within 400 m that fall between 18:00 and "
-      "24:00; a business open around the clock gives 42/168 = 0.25.", null=_NEVER_OPEN)
+      "24:00; a business open around the clock gives 42/168 = 0.25.", null=_NEVER_OPEN,
+      tags=("key",))
 _time("weekend_share", "share", "Weekendaandeel openingsuren", "Weekend share of opening hours",
       "Aandeel van de open uren (functies × uren) binnen 400 m dat op zaterdag en zondag valt; "
       "een zaak die altijd open is geeft 48/168 ≈ 0,29.",
@@ -593,7 +592,8 @@ _time("n_o_hours_per_day", "hours_per_day", "Uren met N en O open", "Hours with 
       "Gemiddeld aantal uren per dag (over de zeven dagen) waarin binnen 400 m minstens één "
       "noodzakelijke (N) en minstens één onderscheidende (O) functie open zijn.",
       "Mean number of hours per day (over the seven days) in which at least one necessary (N) "
-      "and at least one distinctive (O) function within 400 m are open.", null=_NO_KNOWN)
+      "and at least one distinctive (O) function within 400 m are open.", null=_NO_KNOWN,
+      tags=("key",))
 _time("hours_known", "count", "Functies met bekende openingstijden binnen 400 m",
       "Functions with known opening hours within 400 m",
       "Aantal functies binnen 400 m met een leesbare opening_hours-waarde die elk uur van de week "
@@ -616,3 +616,46 @@ _time("hours_unknown", "count", "Functies met onzekere openingstijden binnen 400
       "uur onbekend ('unknown', of alleen een opmerking zoals \"op afspraak\").",
       "Number of functions within 400 m whose opening hours parse but are unknown in some hour "
       "('unknown', or only a comment such as \"by appointment\").")
+
+for _ind in TIME_INDICATORS.values():
+    register(_ind)
+
+# --- spending flows (core/spending.py, Huff model; the dwellings of the BAG are the demand) --
+UNITS["dwellings"] = Label("woningen (bestedingen van)", "dwellings (spending of)")
+_SPEND = ("Huff-model (1963): dagelijkse boodschappen; vraag = BAG-woningen, aanbod = winkels "
+          "voor dagelijkse boodschappen (BAG-vloeroppervlak of een aangenomen oppervlak per "
+          "soort), loopafstand over het netwerk tot de grens (standaard 2 km); de parameters "
+          "zijn conventies, niet gekalibreerd.",
+          "Huff model (1963): daily goods; demand = BAG dwellings, supply = daily-goods shops "
+          "(BAG floor area or an assumed area per type), walking distance along the network up "
+          "to the cut-off (default 2 km); the parameters are conventions, not calibrated.")
+
+
+def _spend(name: str, unit: str, nl: str, en: str, dnl: str, den: str, null: Label,
+           tags: tuple[str, ...] = ()) -> None:
+    register(Indicator(name=name, group="spending", unit=unit, label=Label(nl, en),
+                       description=Label(f"{dnl} {_SPEND[0]}", f"{den} {_SPEND[1]}"),
+                       null_meaning=null, tags=tags, requires="bag"))
+
+
+_spend("spend_kept_share", "share", "Bestedingen in eigen gebied", "Spending kept in own area",
+       "Van de bestedingen aan dagelijkse boodschappen van de woningen aan dit straatsegment: "
+       "het aandeel dat naar winkels in het eigen gebied (buurt of onderzoeksgebied) gaat; "
+       "de rest lekt weg of heeft geen winkel binnen bereik.",
+       "Of the daily-goods spending of the dwellings on this street segment: the share that "
+       "goes to shops in their own area (buurt or study area); the rest leaks out or has no "
+       "shop in reach.",
+       Label("geen woningen aan dit segment", "no dwellings on this segment"), tags=("key",))
+_spend("spend_drawn", "dwellings", "Aangetrokken bestedingen", "Spending drawn",
+       "De bestedingen aan dagelijkse boodschappen die de winkels aan dit segment aantrekken, "
+       "in woningen (1 = wat één huishouden besteedt): het verzorgingsgebied.",
+       "The daily-goods spending the shops on this segment draw, in dwellings (1 = what one "
+       "household spends): the catchment.",
+       Label("geen winkel voor dagelijkse boodschappen", "no daily-goods shop"), tags=("key",))
+_spend("spend_own_zone_share", "share", "Aandeel klanten uit eigen gebied",
+       "Share of customers from own area",
+       "Van de bestedingen die de winkels aan dit segment aantrekken: het aandeel van woningen "
+       "in hetzelfde gebied.",
+       "Of the spending the shops on this segment draw: the share from dwellings in the same "
+       "area.",
+       Label("geen winkel voor dagelijkse boodschappen", "no daily-goods shop"))

@@ -21,7 +21,7 @@ def demo_result():
 @pytest.fixture(scope="session")
 def demo_osm_result():
     """The demo on the OpenStreetMap data alone."""
-    return analyse_demo(synthetic_bag=False)
+    return analyse_demo(synthetic_bag=False, synthetic_hours=False)
 
 
 def grid_streets(nx_: int, ny_: int, spacing: float = 100.0, x0: float = 150000.0,

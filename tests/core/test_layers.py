@@ -30,10 +30,14 @@ def raw_layers() -> dict[str, gpd.GeoDataFrame]:
 
 
 def test_groups_cover_the_registry() -> None:
-    """Every indicator of the OSM data is in a group; the BAG/KvK ones need their layers."""
+    """Every indicator of the OSM data is in a group; the BAG/KvK ones (and the spending flows,
+    whose demand is the BAG's dwellings) need their layers, the time ones opening hours."""
     assert set(INDICATOR_GROUPS) == {ind.group for ind in INDICATORS.values()
                                      if ind.requires == "osm"}
-    assert {ind.group for ind in INDICATORS.values() if ind.requires != "osm"} == {"bag"}
+    assert {ind.group for ind in INDICATORS.values() if ind.requires != "osm"} == {
+        "bag", "spending", "time"}
+    assert {ind.requires for ind in INDICATORS.values() if ind.group == "time"} == {
+        "opening_hours"}
 
 
 @pytest.mark.parametrize("group", list(INDICATOR_GROUPS))

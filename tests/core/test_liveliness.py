@@ -54,12 +54,12 @@ def small(demo_prepared):
 
 
 def test_columns_have_labels_and_units_in_the_registry():
-    # defined in the registry, registered when analyse() computes them (pipeline wiring)
+    # registered: analyse() computes them when the POIs have opening hours
     assert list(TIME_INDICATORS) == list(LIVELINESS_COLUMNS)
     for col in LIVELINESS_COLUMNS:
         ind = TIME_INDICATORS[col]
-        assert col not in INDICATORS or INDICATORS[col] is ind
-        assert ind.group == "time" and ind.requires == "osm"
+        assert INDICATORS[col] is ind
+        assert ind.group == "time" and ind.requires == "opening_hours"
         assert ind.label("nl") and ind.label("en") and ind.description("en")
         assert ind.unit in UNITS
     assert TIME_INDICATORS["n_o_hours_per_day"].unit == "hours_per_day"

@@ -32,7 +32,9 @@ def test_a_bag_file_flagged_synthetic_by_its_reader_is_listed(tmp_path):
 
 def test_demo_says_its_bag_and_kvk_are_synthetic(demo_result, demo_osm_result):
     md = demo_result.metadata
-    assert md["synthetic"] == ["bag", "establishments"]
+    # the bundled POIs have no opening hours: the demo's are SYNTHETIC too
+    assert md["synthetic"] == ["bag", "establishments", "opening_hours"]
+    assert md["opening_hours"]["synthetic"] is True
     assert any("SYNTHETIC" in s["name"] and "SYNTHETIC" in s["attribution"]
                for s in md["sources"])
     assert "SYNTHETIC" in demo_result.attribution

@@ -46,7 +46,7 @@ def test_demo_with_rasters_on_cbs_squares(tmp_path: Path) -> None:
             assert src.crs.to_epsg() == 28992
             assert "300 m" in src.tags()["method"]  # the bandwidth (and diversity window)
     # one more progress step, with its label; the files listed
-    assert "[10/10] Intensiteitsrasters berekenen" in proc.stderr
+    assert "[12/12] Intensiteitsrasters berekenen" in proc.stderr
     assert f"raster_business_intensity: {out / 'kanaleneiland_business_intensity.tif'}" \
         in proc.stderr
     with sqlite3.connect(out / "kanaleneiland.gpkg") as con:

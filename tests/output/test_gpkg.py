@@ -47,17 +47,25 @@ def test_write_outputs_returns_both_files(outputs: dict[str, Path]) -> None:
 def test_layers_crs_and_rows(outputs: dict[str, Path], result: AnalysisResult) -> None:
     layers = {name: geom for name, geom in pyogrio.list_layers(outputs["gpkg"])}
     assert layers == {"streets": "LineString", "pois": "Point", "area": "Polygon",
-                      "typology_profile": None, "layer_styles": None}
+                      "typology_profile": None, "layer_styles": None,
+                      # the demo's liveliness by hour and spending flows
+                      "opening_profile": None, "spending_zones": "Polygon",
+                      "spending_catchment": None, "spending_scenarios": "Point"}
     expected = {"streets": result.streets, "pois": result.pois, "area": result.area,
-                "typology_profile": result.profile}
+                "typology_profile": result.profile, "opening_profile": result.hours,
+                "spending_zones": result.spending.zones,
+                "spending_catchment": result.spending.catchment,
+                "spending_scenarios": result.spending.scenarios}
     for layer, frame in expected.items():
         info = pyogrio.read_info(outputs["gpkg"], layer=layer)
         assert info["features"] == len(frame), layer
-        if layer != "typology_profile":
+        if layer not in ("typology_profile", "opening_profile", "spending_catchment"):
             assert info["crs"] == "EPSG:28992", layer
     kinds = dict(_query(outputs["gpkg"], "SELECT table_name, data_type FROM gpkg_contents"))
     assert kinds == {"streets": "features", "pois": "features", "area": "features",
-                     "typology_profile": "attributes", "layer_styles": "attributes"}
+                     "typology_profile": "attributes", "layer_styles": "attributes",
+                     "opening_profile": "attributes", "spending_catchment": "attributes",
+                     "spending_zones": "features", "spending_scenarios": "features"}
 
 
 def test_streets_round_trip(outputs: dict[str, Path], result: AnalysisResult) -> None:

@@ -263,11 +263,12 @@ def test_the_page_holds_no_script_and_loads_nothing(page_nl: str) -> None:
 
 def test_the_demo_is_announced_as_synthetic(result: AnalysisResult, page_nl: str,
                                             page_en: str) -> None:
-    assert result.metadata["synthetic"] == ["bag", "establishments"]
+    assert result.metadata["synthetic"] == ["bag", "establishments", "opening_hours"]
     assert 'id="synthetic-notice"' in page_nl
     notice = text(page_nl[page_nl.index('id="synthetic-notice"'):])[:300]
-    assert "SYNTHETISCHE BAG/KvK-gegevens" in notice
-    assert "SYNTHETIC BAG/KvK data" in text(page_en[page_en.index('id="synthetic-notice"'):])
+    assert "SYNTHETISCHE BAG/KvK/opening_hours-gegevens" in notice
+    assert "SYNTHETIC BAG/KvK/opening_hours data" in text(
+        page_en[page_en.index('id="synthetic-notice"'):])
     assert "(SYNTHETISCH)</title>" in page_nl
     # before the key figures, and every BAG/KvK key figure tagged
     assert page_nl.index("synthetic-notice") < page_nl.index('id="key"')
@@ -278,7 +279,7 @@ def test_the_demo_is_announced_as_synthetic(result: AnalysisResult, page_nl: str
     # every printed page carries it in its foot (a CSS page-margin box)
     foot = re.search(r"@bottom-left \{ content: \"([^\"]*)\"", page_nl).group(1)
     assert re.sub(r"\\([0-9a-f]+) ", lambda m: chr(int(m.group(1), 16)), foot) == \
-        "⚠ SYNTHETISCHE BAG/KvK-gegevens: niet echt"
+        "⚠ SYNTHETISCHE BAG/KvK/opening_hours-gegevens: niet echt"
 
 
 def test_real_data_is_not_called_synthetic() -> None:

@@ -45,7 +45,8 @@ def test_streets_carry_only_what_the_map_needs(page_nl: str, result: AnalysisRes
     streets = block(page_nl, "streets")
     assert len(streets["features"]) == len(result.streets)
     for feature in streets["features"][:50]:
-        assert set(feature["properties"]) == {"n", "t", "v"}
+        # h: the index of the street's 168-hour profile in the hours block (liveliness)
+        assert set(feature["properties"]) == {"n", "t", "v", "h"}
         assert len(feature["properties"]["v"]) == len(key_indicators(result.streets.columns))
     text = json.dumps(streets["features"])
     too_precise = re.findall(rf"\d+\.\d{{{COORDINATE_DECIMALS + 1},}}", text)

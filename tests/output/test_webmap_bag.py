@@ -27,7 +27,9 @@ from .webmap_support import bag_result, data_block, osm_result, synthetic_inputs
 #: Key indicators that rest on establishment counts (suppressed with them).
 SENSITIVE_KEYS = [n for n in key_indicators() if SENSITIVE in INDICATORS[n].tags]
 #: Key indicators that need the BAG (and establishments).
-BAG_KEYS = [n for n in key_indicators() if INDICATORS[n].requires != "osm"]
+# the BAG/KvK indicators (the spending flows, also made from the BAG, need spending=True)
+BAG_KEYS = [n for n in key_indicators() if INDICATORS[n].requires in ("bag", "establishments")
+            and INDICATORS[n].group != "spending"]
 
 
 @pytest.fixture(scope="module")

@@ -228,7 +228,7 @@ def test_the_image_covers_the_grid_and_nothing_more() -> None:
 
 def test_the_map_carries_the_runs_surfaces_marked_as_their_inputs() -> None:
     result = raster_result()
-    assert result.metadata["synthetic"] == ["bag", "establishments"]
+    assert result.metadata["synthetic"] == ["bag", "establishments", "opening_hours"]
     page = webmap_html(result, lang="nl")
     surfaces = data_block(page, "rasters")["surfaces"]
     assert [s["key"] for s in surfaces] == list(result.rasters)

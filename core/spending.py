@@ -1,0 +1,302 @@
+"""Where the neighbourhood's daily-goods spending goes: the Huff model on the pipeline's layers.
+
+:mod:`wijkkracht.core.huff` is the model; this module feeds it from what an analysis has and
+turns its results into what the outputs show:
+
+* **demand**: the dwellings of the BAG (units with ``woonfunctie``; one dwelling = one
+  household, the usual proxy), each placed on its street: every dwelling of the buffered
+  network is an origin, so that the shops' catchments are complete within the data;
+* **supply**: daily-goods shops of OpenStreetMap with the BAG floor area of their unit where
+  it matches, otherwise an assumed floor area per shop type
+  (:data:`~wijkkracht.core.huff.DEFAULT_FLOOR_AREA_M2`, stated as an assumption);
+* **zones**: the areas of the run (CBS buurten with ``--areas``), otherwise the study area;
+  everything else is ``outside``;
+* distances along the walking network, cut off at ``cutoff`` (default 2 km).
+
+Results per street segment (:data:`SEGMENT_COLUMNS`, registered indicators), per zone (share
+kept in the zone, leaking out, beyond reach; drawn from elsewhere), the catchment of every
+shopping street (which zones its spending comes from) and, as *scenarios*, what filling a
+vacant shop front would change: for every vacant front (OSM ``shop=vacant``/``disused:shop``)
+in the study area, a shop of ``scenario_floor_area`` m² there, the spending it would draw and
+how much more of its zone's spending would stay in the zone.
+
+All amounts are in **dwellings' worth of daily-goods spending** (a dwelling spends 1); no euro
+figure is shipped (``spending_per_dwelling`` turns them into the user's assumed euros).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .distances import place
+from .huff import (
+    HuffParameters,
+    HuffResult,
+    add_shop,
+    area_codes,
+    build_model,
+    dwellings_demand,
+    run_model,
+    supply_from_pois,
+)
+from .network import StreetNetwork
+
+__all__ = ["SpendingResult", "spending_analysis", "SEGMENT_COLUMNS", "ZONE_COLUMNS", "OUTSIDE"]
+
+#: Zone code of everything outside the zones.
+OUTSIDE = "outside"
+
+#: Per-segment columns (registered in :mod:`wijkkracht.core.indicators.registry`).
+SEGMENT_COLUMNS = ("spend_kept_share", "spend_drawn", "spend_own_zone_share")
+
+#: Per-zone columns (the ``spending_zones`` layer; the areas layer gets them with a
+#: ``spend_`` prefix).
+ZONE_COLUMNS = ("demand", "retained_share", "leaked_share", "beyond_reach_share", "drawn",
+                "inflow_share")
+
+#: Assumed floor area (m²) of the shop of a vacancy scenario.
+SCENARIO_FLOOR_AREA_M2 = 250.0
+
+
+@dataclass
+class SpendingResult:
+    """The spending flows of one analysis.
+
+    Attributes
+    ----------
+    segments
+        Aligned to the network's segments: :data:`SEGMENT_COLUMNS`. ``spend_kept_share``: of
+        the daily-goods spending of the dwellings on the segment, the share that goes to
+        shops in their own zone (null: no dwelling); ``spend_drawn``: the spending the
+        daily-goods shops on the segment draw, in dwellings (null: no such shop);
+        ``spend_own_zone_share``: the share of it that comes from the segment's own zone.
+    zones
+        One row per zone (``code``, ``name``, :data:`ZONE_COLUMNS`, polygons; EPSG:28992).
+    catchment
+        ``segment_id``, ``origin_zone``, ``drawn``, ``share``: where each shopping street's
+        spending comes from.
+    scenarios
+        One row per vacant shop front in the study area (best first): ``osm_id``,
+        ``segment_id``, ``zone``, ``floor_area_m2`` (assumed), ``drawn`` (spending the new
+        shop would draw), ``retained_share_before``/``_after``/``_change`` of its zone, point
+        geometry.
+    metadata
+        Parameters, units, counts, the assumptions and warnings.
+    """
+
+    segments: pd.DataFrame
+    zones: gpd.GeoDataFrame
+    catchment: pd.DataFrame
+    scenarios: gpd.GeoDataFrame
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def _zones(zones: gpd.GeoDataFrame | None, study_area: Any, name: str) -> gpd.GeoDataFrame:
+    if zones is not None and len(zones):
+        code = "area_code" if "area_code" in zones else zones.columns[0]
+        label = "area_name" if "area_name" in zones else code
+        return gpd.GeoDataFrame({"code": zones[code].astype(str).to_numpy(),
+                                 "name": zones[label].astype(str).to_numpy()},
+                                geometry=zones.geometry.to_numpy(), crs=zones.crs)
+    return gpd.GeoDataFrame({"code": [name], "name": [name]}, geometry=[study_area],
+                            crs="EPSG:28992")
+
+
+def _reach_beyond(network: StreetNetwork, zone_geom: Any) -> float:
+    """How far (m) the network reaches beyond the zones: the median, over points every 50 m
+    along the zones' outer boundary, of the distance to the edge of the network's hull (0
+    where the zones reach the edge of the data)."""
+    hull = shapely.concave_hull(shapely.MultiPoint(network.node_xy), ratio=0.2)
+    outer = shapely.union_all([zone_geom]).boundary
+    if outer.is_empty:
+        return 0.0
+    n = max(int(outer.length // 50), 8)
+    pts = shapely.line_interpolate_point(outer, np.linspace(0, outer.length, n, endpoint=False))
+    d = shapely.distance(pts, hull.boundary)
+    d[~shapely.contains(hull, pts)] = 0.0
+    return float(np.median(d))
+
+
+def spending_analysis(
+    network: StreetNetwork,
+    pois: pd.DataFrame,
+    units: gpd.GeoDataFrame,
+    study_area: Any,
+    *,
+    zones: gpd.GeoDataFrame | None = None,
+    area_name: str = "study area",
+    params: HuffParameters | None = None,
+    measure: str = "floor_area",
+    scenario_floor_area: float = SCENARIO_FLOOR_AREA_M2,
+    spending_per_dwelling: float | None = None,
+) -> SpendingResult:
+    """Daily-goods spending flows (Huff model) of the dwellings and shops of an analysis.
+
+    Parameters
+    ----------
+    network
+        The buffered walking network.
+    pois
+        The prepared POIs (``function``, ``vacant``, ``tag``, ``segment_id``, ``offset_m``).
+    units
+        BAG units placed on ``network`` (``segment_id``, ``offset_m``; -1: not placed).
+    study_area
+        The study area polygon (EPSG:28992).
+    zones
+        Areas to report (``area_code``/``area_name`` as from
+        :func:`wijkkracht.data_sources.areas.read_areas`); ``None``: the study area.
+    area_name
+        Name of the study area (its zone code without ``zones``).
+    params
+        :class:`~wijkkracht.core.huff.HuffParameters` (defaults are conventions: calibrate).
+    measure
+        Attractiveness: ``"floor_area"`` (BAG, else assumed per shop type) or ``"count"``.
+    scenario_floor_area
+        Floor area (m²) of the shop put into each vacant shop front in the scenarios.
+    spending_per_dwelling
+        Euros per dwelling per year on daily goods (the user's assumption) for euro amounts
+        in the zones; ``None``: none.
+
+    Returns
+    -------
+    SpendingResult
+    """
+    params = params or HuffParameters()
+    zone_frame = _zones(zones, study_area, area_name)
+    # demand: the placed dwellings
+    dwell = dwellings_demand(units)
+    dwell = dwell.loc[dwell["segment_id"].to_numpy() >= 0]
+    origins = place(dwell["segment_id"].to_numpy(np.int64), dwell["offset_m"].to_numpy(float))
+    origin_zone = area_codes(dwell.geometry, zone_frame, "code", outside=OUTSIDE)
+    # supply: daily-goods shops on the network
+    placed_pois = pois.loc[pois["segment_id"].to_numpy() >= 0]
+    supply = supply_from_pois(placed_pois, units, measure=measure)
+    sup_pts = place(supply["segment_id"].to_numpy(np.int64), supply["offset_m"].to_numpy(float))
+    supply_zone = area_codes(gpd.GeoSeries(supply["geometry"].to_numpy(), crs=28992)
+                             if len(supply) else np.array([], dtype=object),
+                             zone_frame, "code", outside=OUTSIDE)
+    model = build_model(network, origins, dwell["demand"].to_numpy(float), origin_zone, sup_pts,
+                        supply["attractiveness"].to_numpy(float), supply_zone, params,
+                        demand_unit=dwell.attrs["demand_unit"],
+                        attractiveness_unit=("shops" if measure == "count"
+                                             else "m² floor area"),
+                        spending_per_unit=spending_per_dwelling,
+                        metadata={"attractiveness": supply.attrs.get("attractiveness", {})})
+    result = run_model(model)
+    n_seg = network.n_segments
+    segments = _segment_columns(result, dwell, origin_zone, n_seg)
+    zone_out = _zone_table(result, zone_frame)
+    catchment = result.segment_catchment if result.segment_catchment is not None \
+        else pd.DataFrame(columns=["segment_id", "origin_area", "drawn", "share"])
+    catchment = catchment.rename(columns={"origin_area": "origin_zone"})
+    scenarios = _vacancy_scenarios(model, network, pois, zone_frame, study_area, result,
+                                   scenario_floor_area)
+    union = zone_frame.geometry.union_all()
+    reach = _reach_beyond(network, union)
+    warnings_: list[str] = []
+    if reach < params.cutoff:
+        warnings_.append(
+            f"the streets and shops reach a median of {reach:,.0f} m beyond the zones, less than "
+            f"the {params.cutoff:,.0f} m cut-off: spending that leaks to shops further away is "
+            "not seen, so the shares kept are upper bounds")
+    meta = {
+        "model": "Huff (1963, 1964)",
+        "parameters": params.as_dict(),
+        "parameters_note": "conventions, not calibrated: calibrate against observed trips",
+        "demand_unit": dwell.attrs["demand_unit"],
+        "amounts_unit": "dwellings' worth of daily-goods spending",
+        "spending_per_dwelling_eur": spending_per_dwelling,
+        "attractiveness": supply.attrs.get("attractiveness", {}),
+        "dwellings": int(len(dwell)),
+        "dwellings_beyond_reach": int(len(result.beyond_reach)),
+        "shops": int(len(supply)),
+        "zones": "areas" if zones is not None and len(zones) else "study area",
+        "reach_beyond_zones_m": round(reach, 1),
+        "scenario_floor_area_m2": scenario_floor_area,
+        "warnings": warnings_,
+    }
+    return SpendingResult(segments=segments, zones=zone_out, catchment=catchment,
+                          scenarios=scenarios, metadata=meta)
+
+
+def _segment_columns(result: HuffResult, dwell: pd.DataFrame, origin_zone: np.ndarray,
+                     n_seg: int) -> pd.DataFrame:
+    out = pd.DataFrame(index=pd.RangeIndex(n_seg, name="segment_id"),
+                       columns=list(SEGMENT_COLUMNS), dtype=float)
+    # kept share per origin: the flows to shops in the origin's own zone
+    flows = result.flows
+    seg = dwell["segment_id"].to_numpy(np.int64)
+    demand = dwell["demand"].to_numpy(float)
+    kept = np.zeros(len(dwell))
+    if len(flows):
+        o = flows["origin"].to_numpy(np.int64)
+        d = flows["destination"].to_numpy(np.int64)
+        supply_area = result.supply["area"].to_numpy(dtype=object)
+        own = supply_area[d] == origin_zone[o]
+        kept = np.bincount(o[own], weights=flows["flow"].to_numpy(float)[own],
+                           minlength=len(dwell))
+    dem_seg = np.bincount(seg, weights=demand, minlength=n_seg)
+    kept_seg = np.bincount(seg, weights=kept, minlength=n_seg)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["spend_kept_share"] = np.where(dem_seg > 0, kept_seg / dem_seg, np.nan)
+    if result.segments is not None and len(result.segments):
+        s = result.segments
+        idx = s.index.to_numpy(np.int64)
+        out.loc[idx, "spend_drawn"] = s["drawn"].to_numpy(float)
+        out.loc[idx, "spend_own_zone_share"] = s["own_area_share"].to_numpy(float)
+    return out
+
+
+def _zone_table(result: HuffResult, zone_frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    areas = result.areas
+    out = zone_frame.copy()
+    for col in ZONE_COLUMNS + tuple(c for c in ("retained_eur", "leaked_eur", "drawn_eur")
+                                    if c in areas):
+        out[col] = areas[col].reindex(out["code"]).to_numpy(dtype=float) \
+            if col in areas else np.nan
+    out["demand"] = out["demand"].fillna(0.0)
+    out["drawn"] = out["drawn"].fillna(0.0)
+    return out
+
+
+def _vacancy_scenarios(model: Any, network: StreetNetwork, pois: pd.DataFrame,
+                       zone_frame: gpd.GeoDataFrame, study_area: Any, before: HuffResult,
+                       floor_area: float) -> gpd.GeoDataFrame:
+    cols = ["osm_id", "segment_id", "zone", "floor_area_m2", "drawn", "retained_share_before",
+            "retained_share_after", "retained_share_change"]
+    vacant = pois.loc[pois.get("vacant", pd.Series(False, index=pois.index)).astype(bool)
+                      & (pois["segment_id"].to_numpy() >= 0)]
+    if len(vacant):
+        inside = shapely.intersects(np.asarray(vacant.geometry.values), study_area)
+        vacant = vacant.loc[inside]
+    rows = []
+    zones = area_codes(vacant.geometry, zone_frame, "code", outside=OUTSIDE) if len(vacant) \
+        else np.array([], dtype=object)
+    for (idx, poi), zone in zip(vacant.iterrows(), zones, strict=True):
+        sc = add_shop(model, network, int(poi["segment_id"]), float(poi["offset_m"]),
+                      floor_area, zone, before=before)
+        row = sc.areas.loc[zone] if zone in sc.areas.index else None
+        rows.append({
+            "osm_id": str(poi.get("osm_id", idx)),
+            "segment_id": int(poi["segment_id"]),
+            "zone": zone,
+            "floor_area_m2": float(floor_area),
+            "drawn": sc.new_shop_drawn,
+            "retained_share_before": np.nan if row is None else float(row["retained_share_before"]),
+            "retained_share_after": np.nan if row is None else float(row["retained_share_after"]),
+            "retained_share_change": np.nan if row is None
+            else float(row["retained_share_change"]),
+            "geometry": poi.geometry,
+        })
+    if not rows:
+        return gpd.GeoDataFrame({c: [] for c in cols}, geometry=gpd.GeoSeries([], crs=28992),
+                                crs=28992)
+    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=28992)
+    return out.sort_values(["drawn", "osm_id"], ascending=[False, True],
+                           kind="stable").reset_index(drop=True)
