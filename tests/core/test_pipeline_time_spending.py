@@ -1,0 +1,184 @@
+"""The liveliness by hour and the spending flows inside the whole analysis (issue 8): what the
+demo's result holds, how the pieces agree with each other, and the options.
+
+The demo's opening hours are SYNTHETIC (the bundled POIs carry none) and so are its BAG
+dwellings; the figures checked here are the consistency of the result, not facts about
+Kanaleneiland.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wijkkracht.core.errors import InputError
+from wijkkracht.core.huff import HuffParameters
+from wijkkracht.core.indicators.liveliness import EVENING_HOURS, WEEKEND_HOURS
+from wijkkracht.core.pipeline import (
+    DEMO_HOURS_WEEK,
+    analyse,
+    analyse_demo,
+    demo_data_path,
+    demo_spending_zones,
+    demo_synthetic_layers,
+)
+from wijkkracht.core.result import HOUR_COLUMNS
+from wijkkracht.data_sources.files import read_area, read_pois, read_streets
+
+TIME_COLUMNS = ["open_peak", "evening_share", "weekend_share", "n_o_hours_per_day",
+                "hours_known", "hours_missing", "hours_invalid", "hours_unknown"]
+SPEND_COLUMNS = ["spend_kept_share", "spend_drawn", "spend_own_zone_share"]
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    path = demo_data_path()
+    area = read_area(path, layer="study_area")
+    area["name"] = "Kanaleneiland"
+    return read_streets(path, layer="streets"), read_pois(path, layer="pois"), area
+
+
+# --- liveliness by hour ----------------------------------------------------------------------
+
+def test_the_profile_and_the_columns_agree(demo_result) -> None:
+    hours, st = demo_result.hours, demo_result.streets
+    assert list(hours.columns) == list(HOUR_COLUMNS) and hours.index.equals(st.index)
+    values = hours.to_numpy()
+    assert values.dtype.kind == "i" and (values >= 0).all()
+    known = st["hours_known"].to_numpy() > 0
+    # the peak is the profile's maximum, at most the POIs with known hours
+    np.testing.assert_array_equal(st["open_peak"].to_numpy()[known], values[known].max(axis=1))
+    assert (st["open_peak"][known] <= st["hours_known"][known]).all()
+    assert st["open_peak"][~known].isna().all()
+    # the shares are those of the profile's hours
+    total = values.sum(axis=1)
+    some = total > 0
+    np.testing.assert_allclose(st["evening_share"].to_numpy()[some],
+                               values[some][:, EVENING_HOURS].sum(axis=1) / total[some])
+    np.testing.assert_allclose(st["weekend_share"].to_numpy()[some],
+                               values[some][:, WEEKEND_HOURS].sum(axis=1) / total[some])
+    assert st["n_o_hours_per_day"].dropna().between(0, 24).all()
+
+
+def test_the_demo_says_which_week_and_how_many_values_were_unreadable(demo_result) -> None:
+    meta = demo_result.metadata["opening_hours"]
+    assert meta["week"] == DEMO_HOURS_WEEK and meta["synthetic"] is True
+    counts = meta["counts"]
+    assert set(counts) == {"ok", "missing", "invalid", "unknown"}
+    assert counts["ok"] > 0 and counts["missing"] > 0 and counts["invalid"] > 0
+    # the refused values are listed with their counts (never guessed)
+    assert sum(meta["invalid_values"].values()) == counts["invalid"]
+    assert "opening_hours" in demo_result.metadata["synthetic"]
+
+
+def test_no_opening_hours_no_time_columns(demo_osm_result) -> None:
+    # the bundled POIs have no opening_hours column: nothing is computed, nothing guessed
+    assert demo_osm_result.hours is None
+    assert not set(TIME_COLUMNS) & set(demo_osm_result.streets.columns)
+    assert "opening_hours" not in demo_osm_result.metadata
+
+
+def test_hours_can_be_switched_off_and_the_week_moves_the_holidays(inputs) -> None:
+    streets, pois, area = inputs
+    pois = pois.copy()
+    # one value everywhere, so the effect of the week is plain: closed on public holidays
+    pois["opening_hours"] = "Mo-Sa 09:00-18:00; PH off"
+    off = analyse(streets, pois, area, hours=False, k=3)
+    assert off.hours is None and "open_peak" not in off.streets
+    normal = analyse(streets, pois, area, hours_week="2026-12-14", k=3)
+    christmas = analyse(streets, pois, area, hours_week="2026-12-21", k=3)
+    fri = [c for c in HOUR_COLUMNS if c.startswith("vr_")]
+    sat = [c for c in HOUR_COLUMNS if c.startswith("za_")]
+    assert normal.hours[fri].to_numpy().sum() > 0
+    # Christmas (Fri 25th) and Boxing Day (Sat 26th) are Dutch public holidays
+    assert christmas.hours[fri + sat].to_numpy().sum() == 0
+    assert christmas.metadata["opening_hours"]["week"] == "2026-12-21"
+    mon = [c for c in HOUR_COLUMNS if c.startswith("ma_")]
+    pd.testing.assert_frame_equal(normal.hours[mon], christmas.hours[mon])
+
+
+# --- spending flows --------------------------------------------------------------------------
+
+def test_zone_shares_add_up_and_demand_is_the_dwellings(demo_result) -> None:
+    spend = demo_result.spending
+    zones = spend.zones
+    shares = zones[["retained_share", "leaked_share", "beyond_reach_share"]].sum(axis=1)
+    np.testing.assert_allclose(shares, 1.0)
+    assert list(zones["code"]) == list(demo_spending_zones(demo_result.area)["area_code"])
+    # demand: the BAG units with woonfunctie placed on the network inside each zone
+    bag, _, _ = demo_synthetic_layers()
+    dwellings = bag[bag["gebruiksdoel"].str.contains("woonfunctie")]
+    from wijkkracht.core.huff import area_codes
+
+    zone_of = area_codes(dwellings.geometry, demo_spending_zones(demo_result.area), "area_code")
+    counted = pd.Series(zone_of).value_counts()
+    for _, z in zones.iterrows():
+        # a dwelling more than 150 m from every street is not placed
+        assert counted.get(z["code"], 0) - 20 <= z["demand"] <= counted.get(z["code"], 0)
+    assert spend.metadata["dwellings"] >= zones["demand"].sum()
+    assert spend.metadata["parameters"] == HuffParameters().as_dict()
+
+
+def test_street_columns_agree_with_the_zones(demo_result) -> None:
+    st = demo_result.streets
+    assert set(SPEND_COLUMNS) <= set(st.columns)
+    assert st["spend_kept_share"].dropna().between(0, 1).all()
+    assert st["spend_own_zone_share"].dropna().between(0, 1).all()
+    shops = st["spend_drawn"].notna()
+    assert shops.sum() > 5 and (st.loc[shops, "spend_drawn"] > 0).all()
+    # the shops on the study area's streets draw what the zones draw
+    assert st["spend_drawn"].sum() == pytest.approx(demo_result.spending.zones["drawn"].sum(),
+                                                    rel=1e-9)
+    # catchments: each shopping street's origins add up to what it draws
+    cat = demo_result.spending.catchment.groupby("segment_id")["drawn"].sum()
+    drawn = st["spend_drawn"].dropna()
+    np.testing.assert_allclose(cat.reindex(drawn.index).to_numpy(), drawn.to_numpy())
+
+
+def test_filling_a_vacant_front_keeps_more_in_its_zone(demo_result) -> None:
+    sc = demo_result.spending.scenarios
+    assert len(sc) > 0
+    assert list(sc["drawn"]) == sorted(sc["drawn"], reverse=True)
+    assert (sc["retained_share_after"] >= sc["retained_share_before"] - 1e-12).all()
+    np.testing.assert_allclose(sc["retained_share_change"],
+                               sc["retained_share_after"] - sc["retained_share_before"])
+    assert (sc["drawn"] > 0).all() and (sc["floor_area_m2"] == 250).all()
+
+
+def test_spending_needs_the_bag(inputs) -> None:
+    streets, pois, area = inputs
+    with pytest.raises(InputError, match="the spending flows need the BAG"):
+        analyse(streets, pois, area, spending=True)
+
+
+def test_optional_typology_features(inputs) -> None:
+    streets, pois, area = inputs
+    bag, est, _ = demo_synthetic_layers()
+    pois = pois.copy()
+    pois["opening_hours"] = "Mo-Fr 08:00-20:00; Sa 09:00-17:00"
+    plain = analyse(streets, pois, area, bag=bag, establishments=est,
+                    reference_date="2026-01-01", spending=True, k=4)
+    extra = analyse(streets, pois, area, bag=bag, establishments=est,
+                    reference_date="2026-01-01", spending=True, k=4,
+                    typology_extra=("hours", "spending"))
+    feats = extra.metadata["parameters"]["typology_features"]
+    assert {"evening_share", "n_o_hours_per_day", "spend_drawn", "spend_kept_share"} <= set(feats)
+    assert not {"evening_share", "spend_drawn"} & set(plain.metadata["parameters"]
+                                                      ["typology_features"])
+    assert "z_spend_drawn" in extra.profile.columns
+    # the indicators themselves do not depend on the typology
+    pd.testing.assert_series_equal(plain.streets["spend_drawn"], extra.streets["spend_drawn"])
+    with pytest.raises(ValueError, match="typology_extra 'spending' needs spending=True"):
+        analyse(streets, pois, area, bag=bag, typology_extra=("spending",), k=4)
+    with pytest.raises(ValueError, match="unknown typology_extra"):
+        analyse(streets, pois, area, typology_extra=("weather",), k=4)
+
+
+def test_demo_is_reproducible_with_time_and_spending() -> None:
+    a, b = analyse_demo(), analyse_demo()
+    pd.testing.assert_frame_equal(a.hours, b.hours)
+    pd.testing.assert_frame_equal(a.spending.zones.drop(columns="geometry"),
+                                  b.spending.zones.drop(columns="geometry"))
+    pd.testing.assert_frame_equal(a.spending.scenarios.drop(columns="geometry"),
+                                  b.spending.scenarios.drop(columns="geometry"))
