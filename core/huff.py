@@ -269,10 +269,22 @@ def huff_probabilities(od: pd.DataFrame, attractiveness: np.ndarray,
 # network distances
 
 
+def _distinct_positions(points: PlacedPoints) -> int:
+    on = points.on_network
+    if not on.any():
+        return 0
+    return len(np.unique(np.column_stack([points.segment[on].astype(np.float64),
+                                          points.offset[on]]), axis=0))
+
+
 def od_distances(network: StreetNetwork, origins: PlacedPoints, destinations: PlacedPoints,
                  cutoff: float, *, leaf_size: int = 128,
                  max_cells: int = 4_000_000) -> pd.DataFrame:
     """Distances along the network between origins and destinations within ``cutoff``.
+
+    The walking network is undirected, so distances are symmetric: the searches start from
+    whichever side has fewer distinct positions (e.g. from 30 shops rather than from 17,000
+    dwellings) and the pairs are turned round; see :func:`_od_from` for the method.
 
     Point to point: from an origin's position on its segment to a destination's position on
     its own (``min(t_o + D(a_o, .), L_o - t_o + D(b_o, .))`` to either end of the
@@ -305,6 +317,20 @@ def od_distances(network: StreetNetwork, origins: PlacedPoints, destinations: Pl
         ``origin``, ``destination`` (positions in ``origins``/``destinations``) and
         ``distance_m``, one row per pair within ``cutoff``, sorted by origin then destination.
     """
+    if _distinct_positions(destinations) < _distinct_positions(origins):
+        rev = _od_from(network, destinations, origins, cutoff, leaf_size=leaf_size,
+                       max_cells=max_cells)
+        out = pd.DataFrame({"origin": rev["destination"].to_numpy(),
+                            "destination": rev["origin"].to_numpy(),
+                            "distance_m": rev["distance_m"].to_numpy()})
+        return out.sort_values(["origin", "destination"], kind="stable").reset_index(drop=True)
+    return _od_from(network, origins, destinations, cutoff, leaf_size=leaf_size,
+                    max_cells=max_cells)
+
+
+def _od_from(network: StreetNetwork, origins: PlacedPoints, destinations: PlacedPoints,
+             cutoff: float, *, leaf_size: int = 128, max_cells: int = 4_000_000) -> pd.DataFrame:
+    """:func:`od_distances` with the searches started from the origins."""
     empty = pd.DataFrame({"origin": np.empty(0, np.int64), "destination": np.empty(0, np.int64),
                           "distance_m": np.empty(0)})
     o_idx = np.flatnonzero(origins.on_network)

@@ -1401,18 +1401,30 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
     _RuntimeLayer(runtime, f'streetLayer("types", {group("streets", text["streets"])})',
                   text["types"], show=True).add_to(fmap)
     groups = config["groups"]
+
+    def hours_layer() -> None:
+        # beside the opening-hours indicators, under their heading
+        g = groups.get("hours")
+        hours_group = _script_json(dict(g, key="hours", label=g["control"])) if g else \
+            group("hours", _HOURS_TEXT[lang]["layer"], hours_config["synthetic"])
+        _RuntimeLayer(runtime, f"hoursLayer({hours_group})", _esc(_HOURS_TEXT[lang]["layer"]),
+                      show=False).add_to(fmap)
+
+    hours_done = hours_config is None
     for i, name in enumerate(indicators):
-        g = groups[_group_of(name)]
-        call = f"streetLayer({i}, {_script_json(dict(g, key=_group_of(name), label=g['control']))})"
+        key = _group_of(name)
+        if not hours_done and key == "bag":
+            hours_layer()
+            hours_done = True
+        g = groups[key]
+        call = f"streetLayer({i}, {_script_json(dict(g, key=key, label=g['control']))})"
         _RuntimeLayer(runtime, call, _esc(indicator_style(name).indicator.label(lang)),
                       show=False).add_to(fmap)
+    if not hours_done:
+        hours_layer()
     if spending_config is not None:
         spend_group = group("spending", _SPEND_TEXT[lang]["layer"], spending_config["synthetic"])
         _RuntimeLayer(runtime, f"spendingLayer({spend_group})", _esc(_SPEND_TEXT[lang]["layer"]),
-                      show=False).add_to(fmap)
-    if hours_config is not None:
-        hours_group = group("hours", _HOURS_TEXT[lang]["layer"], hours_config["synthetic"])
-        _RuntimeLayer(runtime, f"hoursLayer({hours_group})", _esc(_HOURS_TEXT[lang]["layer"]),
                       show=False).add_to(fmap)
     surfaces = rasters["surfaces"]
     if surfaces:

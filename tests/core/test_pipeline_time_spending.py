@@ -8,6 +8,7 @@ Kanaleneiland.
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -182,3 +183,40 @@ def test_demo_is_reproducible_with_time_and_spending() -> None:
                                   b.spending.zones.drop(columns="geometry"))
     pd.testing.assert_frame_equal(a.spending.scenarios.drop(columns="geometry"),
                                   b.spending.scenarios.drop(columns="geometry"))
+
+
+def test_the_scenarios_equal_rerunning_the_model_with_the_shop() -> None:
+    # the fast scenario path (changed denominators only) against huff.add_shop, which runs
+    # the whole model again with the shop added
+    from wijkkracht.core.distances import place
+    from wijkkracht.core.huff import add_shop, area_codes, build_model, run_model, supply_from_pois
+    from wijkkracht.core.network import locate_points
+    from wijkkracht.core.pipeline import prepare_demo
+    from wijkkracht.core.spending import spending_analysis
+
+    net, pois, area = prepare_demo()
+    bag, _, _ = demo_synthetic_layers()
+    loc = locate_points(net, bag.geometry)
+    units = bag.assign(segment_id=loc["segment_id"].to_numpy(), offset_m=loc["offset_m"].to_numpy())
+    zones = demo_spending_zones(area)
+    res = spending_analysis(net, pois, units, area.geometry.union_all(), zones=zones)
+    assert len(res.scenarios) >= 3
+    # the same model, built here with one origin per dwelling
+    dw = units[units["gebruiksdoel"].str.contains("woonfunctie") & (units["segment_id"] >= 0)]
+    zone_frame = zones.rename(columns={"area_code": "code"})
+    supply = supply_from_pois(pois[pois["segment_id"] >= 0], units)
+    model = build_model(
+        net, place(dw["segment_id"].to_numpy(), dw["offset_m"].to_numpy()), np.ones(len(dw)),
+        area_codes(dw.geometry, zone_frame, "code"),
+        place(supply["segment_id"].to_numpy(), supply["offset_m"].to_numpy()),
+        supply["attractiveness"].to_numpy(),
+        area_codes(gpd.GeoSeries(supply["geometry"].to_numpy(), crs=28992), zone_frame, "code"))
+    before = run_model(model)
+    for _, row in res.scenarios.iterrows():
+        poi = pois[pois["osm_id"] == row["osm_id"]].iloc[0]
+        sc = add_shop(model, net, int(poi["segment_id"]), float(poi["offset_m"]), 250.0,
+                      row["zone"], before=before)
+        assert row["drawn"] == pytest.approx(sc.new_shop_drawn, rel=1e-9)
+        z = sc.areas.loc[row["zone"]]
+        assert row["retained_share_before"] == pytest.approx(z["retained_share_before"], rel=1e-9)
+        assert row["retained_share_after"] == pytest.approx(z["retained_share_after"], rel=1e-9)
