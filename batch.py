@@ -30,6 +30,26 @@ partition's read is one task and each area one task depending on it, so Dask run
 its partition's data already are; progress (done, failed, remaining, areas per minute, ETA) is
 printed as areas finish. Dask is the ``batch`` extra: ``pip install 'wijkkracht[batch]'``.
 
+Liveliness by hour and spending flows (``[analysis]``; passed to
+:func:`wijkkracht.core.pipeline.analyse` only when given, so a configuration without them runs
+and hashes as before): ``hours`` (bool; default on when the POIs have ``opening_hours``),
+``hours_week`` (``YYYY-MM-DD``, a day of the reference week; without it the week of
+``reference_date``, else the week the area is run), ``hours_radius`` (m), ``spending`` (bool;
+needs ``data.bag``), ``huff_decay`` (``"power"``/``"exponential"``), ``huff_beta`` (power
+decay only), ``huff_lambda`` (exponential decay only), ``huff_cutoff`` (m), ``spending_measure``
+(``"floor_area"``/``"count"``), ``spending_per_dwelling`` (euros, the user's assumption) and
+``typology_with`` (a list of ``"hours"``/``"spending"``); the spending keys need
+``spending = true``. Every key given enters the area hash (a change redoes the areas). The zone
+of an area's spending flows is the area itself (``analyse``'s default zones, ``areas``): its
+``areas`` row gets the ``spend_*`` shares (kept in the area, leaking out, beyond reach) and,
+with ``spending_per_dwelling``, the euro amounts ``spend_retained_eur``, ``spend_leaked_eur``,
+``spend_drawn_eur``, merged with the other columns; the per-area tables ``spending_zones``,
+``spending_catchment``, ``spending_scenarios`` and ``opening_profile`` stay in
+``<out>/areas/<code>.gpkg`` (not merged). Shops beyond ``areas.buffer`` are not in an
+area's data: a buffer below ``huff_cutoff`` underestimates the leakage (the run says so). The
+weeks of the opening hours used are recorded per area and in the merged provenance
+(``hours_weeks``).
+
 The opportunity types are clustered per area: ``type_id`` compares streets within one area.
 See ``examples/batch.toml`` for a commented configuration.
 """
@@ -70,7 +90,11 @@ _SCHEMA: dict[str | None, dict[str, type | tuple[type, ...]]] = {
              "mapping": str},
     "analysis": {"k": int, "k_range": list, "contiguous": bool, "seed": int,
                  "snap_distance": (int, float), "privacy_threshold": int,
-                 "reference_date": str},
+                 "reference_date": str, "hours": bool, "hours_week": str,
+                 "hours_radius": (int, float), "spending": bool, "huff_decay": str,
+                 "huff_beta": (int, float), "huff_lambda": (int, float),
+                 "huff_cutoff": (int, float), "spending_measure": str,
+                 "spending_per_dwelling": (int, float), "typology_with": list},
     "engine": {"workers": int, "scheduler": str, "partition_size": int},
 }
 _REQUIRED = {None: ("out", "areas", "data"), "areas": ("file",), "data": ("streets", "pois")}
@@ -236,6 +260,7 @@ def load_config(path: str | Path) -> BatchConfig:
                        f"expected YYYY-MM-DD, got {an['reference_date']!r}")
         if "establishments" not in data:
             raise _err(cfg, "analysis.reference_date", "needs data.establishments")
+    _check_time_and_spending(cfg, an, data)
     formats = raw.get("formats", ["gpkg"])
     if not formats or len(set(formats)) != len(formats) or not set(formats) <= set(FORMATS):
         raise _err(cfg, "formats", f"expected a list of {' and/or '.join(map(repr, FORMATS))}, "
@@ -255,6 +280,87 @@ def load_config(path: str | Path) -> BatchConfig:
                        data=data, analysis=an, formats=tuple(formats),
                        workers=engine.get("workers", 1), scheduler=engine.get("scheduler"),
                        partition_size=engine.get("partition_size", 25))
+
+
+#: Options of the spending flows (besides ``spending`` itself): they need ``spending = true``.
+_SPENDING_KEYS = ("huff_decay", "huff_beta", "huff_lambda", "huff_cutoff", "spending_measure",
+                  "spending_per_dwelling")
+_DECAYS = ("power", "exponential")
+_MEASURES = ("floor_area", "count")
+_TYPOLOGY_WITH = ("hours", "spending")
+
+
+def _check_time_and_spending(cfg: Path, an: dict[str, Any], data: dict[str, Any]) -> None:
+    """The liveliness-by-hour and spending-flow keys of ``[analysis]`` (one-line errors)."""
+    import datetime
+
+    def number(key: str, positive: bool) -> None:
+        if key in an:
+            v = an[key]
+            if not math.isfinite(v):
+                raise _err(cfg, f"analysis.{key}", f"must be a finite number, got {v}")
+            if v <= 0 if positive else v < 0:
+                raise _err(cfg, f"analysis.{key}",
+                           f"must {'be positive' if positive else 'not be negative'}, got {v}")
+
+    if "hours_week" in an:
+        week = an["hours_week"]
+        try:
+            ok = bool(_DATE_RE.match(week)) and bool(datetime.date.fromisoformat(week))
+        except ValueError:
+            ok = False
+        if not ok:
+            raise _err(cfg, "analysis.hours_week", f"expected a date YYYY-MM-DD, got {week!r}")
+    number("hours_radius", positive=True)
+    if an.get("hours") is False:
+        for key in ("hours_week", "hours_radius"):
+            if key in an:
+                raise _err(cfg, f"analysis.{key}", "has no effect with analysis.hours = false")
+    if an.get("spending") and "bag" not in data:
+        raise _err(cfg, "analysis.spending", "needs data.bag (its dwellings are the demand)")
+    for key in _SPENDING_KEYS:
+        if key in an and not an.get("spending"):
+            raise _err(cfg, f"analysis.{key}", "needs analysis.spending = true")
+    decay = an.get("huff_decay", "power")
+    if decay not in _DECAYS:
+        raise _err(cfg, "analysis.huff_decay",
+                   f"expected {' or '.join(map(repr, _DECAYS))}, got {decay!r}")
+    if "huff_beta" in an and decay != "power":
+        raise _err(cfg, "analysis.huff_beta", "is the exponent of the power decay: not used "
+                                              "with huff_decay = 'exponential' (huff_lambda is)")
+    if "huff_lambda" in an and decay != "exponential":
+        raise _err(cfg, "analysis.huff_lambda", "is the rate of the exponential decay: needs "
+                                                "huff_decay = 'exponential'")
+    number("huff_beta", positive=False)
+    number("huff_lambda", positive=False)
+    number("huff_cutoff", positive=True)
+    number("spending_per_dwelling", positive=True)
+    if an.get("spending_measure", "floor_area") not in _MEASURES:
+        raise _err(cfg, "analysis.spending_measure",
+                   f"expected {' or '.join(map(repr, _MEASURES))}, got {an['spending_measure']!r}")
+    if "typology_with" in an:
+        groups = an["typology_with"]
+        if not all(isinstance(g, str) and g in _TYPOLOGY_WITH for g in groups) \
+                or len(set(groups)) != len(groups):
+            raise _err(cfg, "analysis.typology_with",
+                       f"expected a list of {' and/or '.join(map(repr, _TYPOLOGY_WITH))}, "
+                       f"got {groups!r}")
+        if "spending" in groups and not an.get("spending"):
+            raise _err(cfg, "analysis.typology_with", "'spending' needs analysis.spending = true")
+        if "hours" in groups and an.get("hours") is False:
+            raise _err(cfg, "analysis.typology_with", "'hours' needs the opening hours: not "
+                                                      "with analysis.hours = false")
+
+
+def _huff(an: dict[str, Any]) -> Any:
+    """The :class:`~wijkkracht.core.huff.HuffParameters` of ``[analysis]`` (defaults for the
+    keys not given)."""
+    from .core.huff import HuffParameters
+
+    given = {"decay": an.get("huff_decay"), "beta": an.get("huff_beta"),
+             "lam": an.get("huff_lambda"), "cutoff": an.get("huff_cutoff")}
+    return HuffParameters(**{k: (float(v) if k != "decay" else v)
+                             for k, v in given.items() if v is not None})
 
 
 def _fingerprint(p: Path) -> dict[str, Any]:
@@ -558,10 +664,28 @@ def _run_area(cfg: BatchConfig, code: str, area_row: Any, digest: str,
             if "establishments" in data:
                 kwargs["establishments"] = _clip(data["establishments"], buffered)
                 kwargs["reference_date"] = an.get("reference_date")
+        # only the keys given are passed: a configuration without them runs as before
+        if "hours" in an:
+            kwargs["hours"] = an["hours"]
+        if "hours_week" in an:
+            kwargs["hours_week"] = an["hours_week"]
+        if "hours_radius" in an:
+            kwargs["hours_radius"] = float(an["hours_radius"])
+        if an.get("spending"):
+            # the zones of the flows default to ``areas``, i.e. this one area: its shares
+            # (kept in the area, leaking out, beyond reach) become the spend_* columns of the
+            # areas layer (an explicit spending_zones would leave them out)
+            kwargs.update(spending=True, huff=_huff(an),
+                          spending_measure=an.get("spending_measure", "floor_area"),
+                          spending_per_dwelling=(None if an.get("spending_per_dwelling") is None
+                                                 else float(an["spending_per_dwelling"])))
+        if an.get("typology_with"):
+            kwargs["typology_extra"] = tuple(an["typology_with"])
         study = gpd.GeoDataFrame({"name": list(area["area_name"])}, geometry=[geom],
                                  crs="EPSG:28992").iloc[:1]
         result = analyse(_clip(data["streets"], buffered), _clip(data["pois"], buffered),
                          study, **kwargs)
+        _add_euro_columns(result)
         folder = cfg.out / "areas"
         write_gpkg(result, folder / f"{code}.gpkg", lang=cfg.lang)
         record = {"area_code": code, "hash": digest, "version": __version__,
@@ -570,7 +694,8 @@ def _run_area(cfg: BatchConfig, code: str, area_row: Any, digest: str,
                   "bag_snapshot_date": (data["bag"].attrs.get("bag", {}).get("snapshot_date")
                                         if "bag" in data else None),
                   "establishments_nearby": (len(kwargs["establishments"])
-                                            if "establishments" in kwargs else None)}
+                                            if "establishments" in kwargs else None),
+                  "hours_week": result.metadata.get("opening_hours", {}).get("week")}
         write_atomically(folder / f"{code}.json",
                          lambda tmp: tmp.write_text(json.dumps(record, indent=1), encoding="utf-8"))
     except Exception as exc:  # noqa: BLE001 - one area's failure is reported, the rest go on
@@ -579,6 +704,21 @@ def _run_area(cfg: BatchConfig, code: str, area_row: Any, digest: str,
         _release_memory()
     return {"code": code, "error": error, "seconds": time.perf_counter() - t0,
             "peak_mb": _peak_mb(), "worker": f"{socket.gethostname()}:{os.getpid()}"}
+
+
+def _add_euro_columns(result: Any) -> None:
+    """With ``spending_per_dwelling``: the euro amounts of the area's spending zone
+    (``retained_eur``, ``leaked_eur``, ``drawn_eur``; the user's assumption times the flows)
+    added to its ``areas`` row as ``spend_*_eur``, so that they are merged (``analyse`` puts
+    them in the ``spending_zones`` table only, which the merge leaves per area)."""
+    spend, areas = result.spending, getattr(result, "areas", None)
+    if spend is None or areas is None:
+        return
+    cols = [c for c in spend.zones.columns if str(c).endswith("_eur")]
+    by_code = spend.zones.set_index("code")
+    for col in cols:
+        areas[f"spend_{col}"] = by_code[col].reindex(
+            areas["area_code"].astype(str)).to_numpy(dtype=float)
 
 
 def _release_memory() -> None:
@@ -764,6 +904,10 @@ def run_batch(cfg: BatchConfig, *, workers: int | None = None, scheduler: str | 
     parts = plan_partitions(todo, cfg.buffer, cfg.partition_size)
     say(f"{len(areas)} areas: {len(skipped)} done before, {len(rows)} to do"
         + (f" in {len(parts)} partitions" if parts else ""))
+    if rows and cfg.analysis.get("spending") and cfg.buffer < _huff(cfg.analysis).cutoff:
+        say(f"warning: areas.buffer ({cfg.buffer:g} m) is less than the spending cut-off "
+            f"(analysis.huff_cutoff, {_huff(cfg.analysis).cutoff:g} m): shops beyond the buffer "
+            "are not seen, so the spending leaking out of an area is underestimated")
     done: list[str] = []
     failed: dict[str, str] = {}
     peaks: dict[str, float] = {}
@@ -908,11 +1052,14 @@ def _merge(cfg: BatchConfig, codes: list[str], hashes: dict[str, str]) -> Path:
 
     folder = cfg.out / "areas"
     snapshots: set[str] = set()
+    weeks: set[str] = set()
     establishments = _prepared_counts(cfg)
     for code in codes:
         record = json.loads((folder / f"{code}.json").read_text(encoding="utf-8"))
         if record.get("bag_snapshot_date"):
             snapshots.add(str(record["bag_snapshot_date"]))
+        if record.get("hours_week"):
+            weeks.add(str(record["hours_week"]))
     provenance = {
         "tool": "wijkkracht", "version": __version__, "config": str(cfg.path),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -920,6 +1067,7 @@ def _merge(cfg: BatchConfig, codes: list[str], hashes: dict[str, str]) -> Path:
             "%Y-%m-%dT%H:%M:%SZ", time.gmtime(p.stat().st_mtime))}
             for role, p in cfg.inputs().items()},
         "bag_snapshot_dates": sorted(snapshots),
+        **({"hours_weeks": sorted(weeks)} if weeks else {}),
         "establishments": establishments,
         "parameters": _parameters(cfg), "areas": {c: hashes[c] for c in codes},
         "note": "opportunity types (type_id) are clustered per area",

@@ -30,6 +30,14 @@ Outputs of ``dest_base`` (e.g. ``out/kanaleneiland``):
     and the ``bbox`` in the ``geo`` metadata), one row group per batch, ``metadata`` as further
     key-value metadata. Needs pyarrow (``pip install 'wijkkracht[batch]'``).
 
+Only :data:`LAYERS` are merged; the other tables of a per-area GeoPackage are knowingly left
+where they are (read by name, they do not disturb the merge): ``typology_profile`` (types are
+per area), ``opening_profile`` and ``spending_catchment`` (non-spatial, keyed by the area's own
+``segment_id`` of its buffered network), ``spending_zones`` (with a batch's one zone per area it
+repeats the ``spend_*`` columns the ``areas`` layer already carries) and ``spending_scenarios``
+(per area). The per-segment (``spend_kept_share``, hour columns) and per-area (``spend_*``)
+columns are merged with the rest: the schema is the union of the parts'.
+
 All outputs are written to temporary files beside their destinations and published together
 (:func:`wijkkracht.output.atomic.publish`): a failure anywhere leaves no new file, no
 temporary file, and every previous output as it was.
