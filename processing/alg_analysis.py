@@ -6,6 +6,14 @@ are read), an establishments export (read and placed on that BAG by the library,
 businesses count per street without being written one by one), the reference date and the
 privacy threshold below which establishment counts are suppressed; and optionally areas
 (e.g. CBS buurten) with a summary per area.
+
+Liveliness by hour (``analyse(hours=...)``) is computed when the POIs have an
+``opening_hours`` column with a value (unless switched off), for the week of a reference date;
+the ``OPENING_PROFILE`` table then holds the 168-hour profile per segment. The spending flows
+(``analyse(spending=True, huff=HuffParameters(...))``) need the BAG layer; they write the
+``SPENDING_ZONES`` (polygons, styled on the share kept) and ``SPENDING_SCENARIOS`` (vacant shop
+fronts) layers and the ``SPENDING_CATCHMENT`` table. These outputs are optional: a run that
+does not compute them leaves them out of its results.
 """
 
 from __future__ import annotations
@@ -17,8 +25,12 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterDateTime,
+    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
 )
 
 from .alg_bag import (
@@ -40,6 +52,24 @@ from .i18n import language, tr
 from .styling import LayerStyle
 
 __all__ = ["NeighbourhoodAnalysisAlgorithm"]
+
+#: The help on liveliness by hour and spending flows (its Dutch is in :mod:`.i18n_nl`).
+_HOURS_SPENDING_HELP = (
+    " Liveliness by hour: when the POIs have an OpenStreetMap opening_hours column (e.g. from "
+    "Fetch OpenStreetMap data), every street also gets the POIs within 400 m walking open at "
+    "the busiest hour, the evening and weekend shares and the hours per day with both N and O "
+    "open, for a reference week (its Dutch public holidays apply), and the table Open "
+    "amenities per hour of the week holds the 168 hours per street (join on segment_id). "
+    "Spending flows (with a BAG layer, when asked): a Huff model with the BAG dwellings as "
+    "demand and the daily-goods shops as supply (floor area from the BAG, else assumed per shop "
+    "type) gives per zone (the zones given, else the areas, else the study area) the share of "
+    "the spending kept in the zone, leaking out and beyond reach (a polygon layer coloured by "
+    "the share kept), per shopping street where its spending comes from, and per vacant shop "
+    "front what a shop there would add. Amounts are in dwellings' worth of spending; the "
+    "decay, beta, lambda and cut-off are conventions, not calibrated. Extra typology features "
+    "add these results to the clustering."
+)
+
 
 
 class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
@@ -68,13 +98,15 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             "counts below the privacy threshold are left empty (NULL), with the shares built "
             "on them, and the field suppressed says where. Only the BAG points within the "
             "extent of the street layer are read. Areas (e.g. CBS buurten) add a summary per "
-            "area.")
-    INDICATOR_GROUPS = ("proximity", "mixed_use", "no_mix", "vacancy", "bag")
+            "area." + _HOURS_SPENDING_HELP)
+    INDICATOR_GROUPS = ("proximity", "mixed_use", "no_mix", "vacancy", "bag", "time", "spending")
     NOTICES = (OSM_NOTICE, BAG_NOTICE, ESTABLISHMENTS_NOTICE)
     REFERENCES = (
         "Jacobs, J. (1961). The Death and Life of Great American Cities. Random House.",
         "Hill, M. O. (1973). Diversity and evenness: a unifying notation and its consequences. "
         "Ecology 54(2), 427-432.",
+        "Huff, D. L. (1963). A probabilistic analysis of shopping center trade areas. Land "
+        "Economics 39(1), 81-90.",
         *_TYPOLOGY_REFERENCES,
     )
 
@@ -92,6 +124,28 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
     AREAS = "AREAS"
     AREAS_OUT = "AREAS_OUT"
     PROBLEMS = "PROBLEMS"
+    HOURS = "HOURS"
+    HOURS_WEEK = "HOURS_WEEK"
+    SPENDING = "SPENDING"
+    HUFF_DECAY = "HUFF_DECAY"
+    HUFF_BETA = "HUFF_BETA"
+    HUFF_LAMBDA = "HUFF_LAMBDA"
+    HUFF_CUTOFF = "HUFF_CUTOFF"
+    SPENDING_MEASURE = "SPENDING_MEASURE"
+    SPENDING_PER_DWELLING = "SPENDING_PER_DWELLING"
+    SPENDING_ZONES_IN = "SPENDING_ZONES_IN"
+    TYPOLOGY_EXTRA = "TYPOLOGY_EXTRA"
+    OPENING_PROFILE = "OPENING_PROFILE"
+    SPENDING_ZONES = "SPENDING_ZONES"
+    SPENDING_CATCHMENT = "SPENDING_CATCHMENT"
+    SPENDING_SCENARIOS = "SPENDING_SCENARIOS"
+
+    #: Enum options (English, shown translated) and the library's values.
+    DECAYS = (("Power: distance^-beta", "power"), ("Exponential: exp(-lambda km)", "exponential"))
+    MEASURES = (("BAG floor area (else assumed per shop type)", "floor_area"),
+                ("Count (1 per shop)", "count"))
+    EXTRAS = (("Liveliness by hour (evening share, hours with N and O open)", "hours"),
+              ("Spending flows (spending drawn and kept)", "spending"))
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
         self.add_streets()
@@ -115,7 +169,63 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             "Polygons (e.g. CBS buurten or wijken) to summarise the streets by: one row per "
             "area that meets the street layer's extent, with the aggregates of every "
             "indicator.")
+        self.add(QgsProcessingParameterBoolean(
+            self.HOURS, tr("Compute liveliness by hour (when the POIs have opening_hours)"),
+            True),
+            "From the POIs' OpenStreetMap opening_hours: per street, the POIs within 400 m "
+            "walking open in each hour of a reference week, and the peak, evening and weekend "
+            "shares. Computed only when the POI layer has an opening_hours column with a value; "
+            "off: never.")
+        self.add(QgsProcessingParameterDateTime(
+            self.HOURS_WEEK, tr("Reference week of the opening hours (any day of it)"),
+            QgsProcessingParameterDateTime.Date, optional=True),
+            "Any day of the week the opening hours are evaluated for; its Dutch public holidays "
+            "apply. Empty: the week of the reference date, else this week.", advanced=True)
+        self.add(QgsProcessingParameterBoolean(
+            self.SPENDING, tr("Compute spending flows (needs BAG)"), False),
+            "Where the daily-goods spending of the dwellings goes (Huff model): kept in their "
+            "own zone, leaking out or beyond reach, and what every shopping street draws. The "
+            "dwellings of the BAG layer are the demand, so a BAG layer is needed.")
+        self.add_enum(self.HUFF_DECAY, "Distance decay of the Huff model",
+                      [o for o, _ in self.DECAYS], 0,
+                      "How the pull of a shop falls with walking distance: distance^-beta (the "
+                      "gravity convention) or exp(-lambda x km).", advanced=True)
+        self.add(QgsProcessingParameterNumber(
+            self.HUFF_BETA, tr("Beta (power decay)"), QgsProcessingParameterNumber.Double, 2.0,
+            minValue=0.0),
+            "Exponent of the power decay (default 2, a convention: calibrate it where you "
+            "can).", advanced=True)
+        self.add(QgsProcessingParameterNumber(
+            self.HUFF_LAMBDA, tr("Lambda (exponential decay, per km)"),
+            QgsProcessingParameterNumber.Double, 1.0, minValue=0.0),
+            "Rate of the exponential decay per kilometre (default 1.0).", advanced=True)
+        self.add(QgsProcessingParameterNumber(
+            self.HUFF_CUTOFF, tr("Cut-off of the spending flows (m)"),
+            QgsProcessingParameterNumber.Double, 2000.0, minValue=1.0),
+            "Shops farther than this walking distance (in metres) are not considered.",
+            advanced=True)
+        self.add_enum(self.SPENDING_MEASURE, "Attractiveness of a shop",
+                      [o for o, _ in self.MEASURES], 0,
+                      "The size term of the Huff model: the BAG floor area of the shop's unit "
+                      "(else an assumed area per shop type), or 1 per shop.", advanced=True)
+        self.add(QgsProcessingParameterNumber(
+            self.SPENDING_PER_DWELLING, tr("Daily-goods spending per dwelling (EUR per year; "
+                                           "optional)"),
+            QgsProcessingParameterNumber.Double, None, optional=True, minValue=0.0),
+            "Your assumption of what a household spends per year on daily goods: adds euro "
+            "amounts. Empty: amounts in dwellings' worth of spending only.", advanced=True)
+        self.add(QgsProcessingParameterFeatureSource(
+            self.SPENDING_ZONES_IN, tr("Zones of the spending flows (optional)"),
+            [QgsProcessing.TypeVectorPolygon], optional=True),
+            "Polygons to count the spending flows by (code from a CBS code, code, id or "
+            "identificatie field, name from a CBS name, naam or name field). Empty: the areas "
+            "above, else the study area.", advanced=True)
         TypologyParameters.add_typology(self, with_features=False)
+        self.add(QgsProcessingParameterEnum(
+            self.TYPOLOGY_EXTRA, tr("Extra typology features (optional)"),
+            [tr(o) for o, _ in self.EXTRAS], allowMultiple=True, optional=True),
+            "Also cluster the streets on these: the liveliness by hour (needs opening hours) "
+            "and the spending flows (needs the spending flows computed).", advanced=True)
         self.add_network_options()
         add_language(self, self.LANGUAGE, advanced=True)
         self.add_sink(self.STREETS_OUT, "Streets with indicators and opportunity types",
@@ -137,6 +247,23 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
                       "With an establishments export: the rows that were rejected or not found "
                       "in the BAG, with the reason (internal use).", QgsProcessing.TypeVector,
                       optional=True)
+        self.add_sink(self.OPENING_PROFILE, "Open amenities per hour of the week",
+                      "With liveliness by hour: per street segment (join on segment_id) the "
+                      "number of POIs within walking reach open in each hour of the reference "
+                      "week, fields ma_00 (Monday 00:00-01:00) to zo_23.",
+                      QgsProcessing.TypeVector, optional=True)
+        self.add_sink(self.SPENDING_ZONES, "Daily-goods spending per zone",
+                      "With spending flows: per zone the demand (dwellings), the shares of its "
+                      "spending kept, leaking out and beyond reach, and the spending its shops "
+                      "draw (coloured by the share kept).", QgsProcessing.TypeVectorPolygon,
+                      optional=True)
+        self.add_sink(self.SPENDING_CATCHMENT, "Catchment per shopping street",
+                      "With spending flows: per shopping street (join on segment_id) where its "
+                      "spending comes from, per zone.", QgsProcessing.TypeVector, optional=True)
+        self.add_sink(self.SPENDING_SCENARIOS, "Scenario: a shop in a vacant shop front",
+                      "With spending flows: per vacant shop front in the study area, what a shop "
+                      "there would draw and add to the share kept in its zone.",
+                      QgsProcessing.TypeVectorPoint, optional=True)
         self.add(QgsProcessingParameterFileDestination(
             self.HTML, tr("Interactive map"), tr("HTML files (*.html)"), optional=True,
             createByDefault=False),
@@ -155,6 +282,7 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             if missing:
                 raise QgsProcessingException(install_hint(missing, lang=language()))
         reference = self.date_parameter(parameters, self.REFERENCE_DATE, context)
+        time_options = self.time_and_spending_options(parameters, context)
         has_establishments = establishments_given(self, parameters, self.ESTABLISHMENTS,
                                                   self.BAG, context)
         steps = self.steps(feedback, 3)
@@ -165,6 +293,9 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             parameters.get(self.AREAS) not in (None, "") else None
         bag = read_bag_layer(self, parameters, self.BAG, context, steps, extent=extent)
         areas = self.read_layer(parameters, self.AREAS, context, steps, extent=extent)
+        zones = self.read_layer(parameters, self.SPENDING_ZONES_IN, context, steps,
+                                extent=self.rd_extent(streets)) \
+            if parameters.get(self.SPENDING_ZONES_IN) not in (None, "") else None
         if steps.isCanceled():
             return {}
         steps.setCurrentStep(1)
@@ -183,20 +314,34 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             from ..data_sources.schema import to_rd_new
 
             options["areas"] = self.run_core(to_rd_new, areas, areas.attrs["source"])
+            if time_options.get("spending") and zones is None:
+                options["areas"] = with_zone_codes(options["areas"])
+        if zones is not None and time_options.get("spending"):
+            options["spending_zones"] = self.run_core(zone_frame, zones)
+        if time_options.get("hours") is not False:
+            time_options["hours_synthetic"] = self.layer_says_synthetic(parameters, self.POIS,
+                                                                        context)
         result = self.run_core(analyse_layers, streets, pois, area,
                                progress=self.core_progress(steps),
-                               **options,
+                               **options, **time_options,
                                **TypologyParameters.options(self, parameters, context),
                                **self.network_options(parameters, context))
         self.warn(feedback, result.metadata.get("warnings", []))
         if steps.isCanceled():
             return {}
         steps.setCurrentStep(2)
-        synthetic = bool(result.metadata.get("synthetic")) or bool(
+        said_synthetic = set(result.metadata.get("synthetic") or ())
+        synthetic = bool(said_synthetic - {"opening_hours"}) or bool(
             bag is not None and bag.attrs.get("synthetic"))
         attribution = data_attribution(result.attribution or LAYER_ATTRIBUTION,
                                        bag=bag is not None, establishments=has_establishments,
                                        synthetic=synthetic, feedback=feedback)
+        if "opening_hours" in said_synthetic:
+            from ..data_sources.synthetic_hours import SYNTHETIC_HOURS_NOTICE
+
+            attribution += f"; {SYNTHETIC_HOURS_NOTICE}"
+            feedback.pushWarning(tr("The opening hours are SYNTHETIC (generated, not "
+                                    "OpenStreetMap values); every output says so."))
         bag_meta = result.metadata.get("bag") or {}
         if bag_meta.get("suppressed_segments"):
             feedback.pushInfo(tr("Streets with suppressed establishment counts (below {}): "
@@ -225,6 +370,8 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
                 parameters, self.AREAS_OUT, context, steps, summary,
                 LayerStyle("areas", "Summary per area", attribution,
                            labels=summary.attrs.get("labels", {})))
+        outputs.update(self.write_time_and_spending(parameters, context, steps, result,
+                                                    attribution))
         if problems is not None:
             outputs[self.PROBLEMS] = self.write_layer(
                 parameters, self.PROBLEMS, context, steps, problems,
@@ -238,3 +385,125 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
                 write_webmap, result, html_path,
                 lang=language_code(self, parameters, self.LANGUAGE, context)))
         return outputs
+
+    def time_and_spending_options(self, parameters: dict[str, Any],
+                                  context: QgsProcessingContext) -> dict[str, Any]:
+        """The liveliness-by-hour, spending and typology-extra options as keyword arguments of
+        the library (``hours``, ``hours_week``, ``spending``, ``huff``, ...); refuses spending
+        flows without a BAG layer, and extra typology features that cannot be computed."""
+        from ..core.huff import HuffParameters
+
+        spending = self.parameterAsBoolean(parameters, self.SPENDING, context)
+        if spending and parameters.get(self.BAG) in (None, ""):
+            raise QgsProcessingException(tr("The spending flows need a BAG layer: its dwellings "
+                                            "are the demand."))
+        # not set: none (QGIS 3.22 gives the first option for an unset optional enum)
+        extra = () if parameters.get(self.TYPOLOGY_EXTRA) in (None, "", []) else tuple(
+            self.EXTRAS[i][1] for i in
+            self.parameterAsEnums(parameters, self.TYPOLOGY_EXTRA, context))
+        if "spending" in extra and not spending:
+            raise QgsProcessingException(tr("The typology feature 'spending' needs the spending "
+                                            "flows: switch them on."))
+        options: dict[str, Any] = {
+            "hours_week": self.date_parameter(parameters, self.HOURS_WEEK, context),
+            "spending": spending,
+            "typology_extra": extra,
+        }
+        if not self.parameterAsBoolean(parameters, self.HOURS, context):
+            options["hours"] = False
+        if spending:
+            decay = self.DECAYS[self.parameterAsEnum(parameters, self.HUFF_DECAY, context)][1]
+            try:
+                options["huff"] = HuffParameters(
+                    decay=decay,
+                    beta=self.parameterAsDouble(parameters, self.HUFF_BETA, context),
+                    lam=self.parameterAsDouble(parameters, self.HUFF_LAMBDA, context),
+                    cutoff=self.parameterAsDouble(parameters, self.HUFF_CUTOFF, context))
+            except ValueError as exc:
+                raise QgsProcessingException(f"Huff: {exc}") from exc
+            options["spending_measure"] = self.MEASURES[
+                self.parameterAsEnum(parameters, self.SPENDING_MEASURE, context)][1]
+            if parameters.get(self.SPENDING_PER_DWELLING) not in (None, ""):
+                options["spending_per_dwelling"] = self.parameterAsDouble(
+                    parameters, self.SPENDING_PER_DWELLING, context)
+        return options
+
+    def write_time_and_spending(self, parameters: dict[str, Any], context: QgsProcessingContext,
+                                feedback: QgsProcessingFeedback, result: Any,
+                                attribution: str) -> dict[str, Any]:
+        """Write the opening profile and the spending layers the run computed (none of them
+        otherwise: the outputs are optional)."""
+        from qgis.core import QgsWkbTypes  # type: ignore[import-not-found]
+
+        outputs: dict[str, Any] = {}
+        if result.hours is not None:
+            hours = result.hours.reindex(result.streets.index).astype("int32")
+            hours.index.name = result.streets.index.name or "segment_id"
+            outputs[self.OPENING_PROFILE] = self.write_layer(
+                parameters, self.OPENING_PROFILE, context, feedback, hours,
+                LayerStyle(None, "Open amenities per hour of the week", attribution))
+        spend = result.spending
+        if spend is not None:
+            outputs[self.SPENDING_ZONES] = self.write_layer(
+                parameters, self.SPENDING_ZONES, context, feedback, spend.zones,
+                LayerStyle("spending_zones", "Daily-goods spending per zone", attribution),
+                geometry_type=QgsWkbTypes.MultiPolygon)
+            outputs[self.SPENDING_CATCHMENT] = self.write_layer(
+                parameters, self.SPENDING_CATCHMENT, context, feedback,
+                spend.catchment.reset_index(drop=True),
+                LayerStyle(None, "Catchment per shopping street", attribution))
+            outputs[self.SPENDING_SCENARIOS] = self.write_layer(
+                parameters, self.SPENDING_SCENARIOS, context, feedback, spend.scenarios,
+                LayerStyle("spending_scenarios", "Scenario: a shop in a vacant shop front",
+                           attribution), geometry_type=QgsWkbTypes.Point)
+        return outputs
+
+
+def zone_columns(columns: Any) -> tuple[str, str | None, str | None]:
+    """(level, code field or None, name field or None) of a polygon layer's fields:
+    ``area_code``/``area_name`` (wijkkracht's areas), else as
+    :func:`wijkkracht.data_sources.areas.read_areas` finds them in a file (CBS fields, then
+    code/id/identificatie and naam/name)."""
+    from ..data_sources.areas import _GENERIC_CODE, _GENERIC_NAME, _OLD_FIELDS, CBS_LAYERS
+
+    lower = {str(c).lower(): str(c) for c in columns if str(c) != "geometry"}
+    if "area_code" in lower:  # wijkkracht's own schema (e.g. a summary per area)
+        return "other", lower["area_code"], lower.get("area_name")
+    for lvl, code, name, _ in CBS_LAYERS.values():
+        if code in lower and (name in lower or lvl == "buurt"):
+            return lvl, lower[code], lower.get(name)
+    for lvl, (code, name) in _OLD_FIELDS.items():
+        if code in lower and name in lower:
+            return lvl, lower[code], lower[name]
+    return ("other", next((lower[c] for c in _GENERIC_CODE if c in lower), None),
+            next((lower[c] for c in _GENERIC_NAME if c in lower), None))
+
+
+def zone_frame(gdf: Any) -> Any:
+    """A polygon layer (as read) as zones of the spending flows: ``area_code``, ``area_name``,
+    ``level``, valid polygons in EPSG:28992 (the schema of
+    :func:`wijkkracht.data_sources.areas.read_areas`)."""
+    from ..data_sources.areas import _normalise
+    from ..data_sources.schema import to_rd_new
+
+    source = str(gdf.attrs.get("source", "zones"))
+    rd = to_rd_new(gdf, source)
+    return _normalise(rd, *zone_columns(rd.columns), source)
+
+
+def with_zone_codes(areas: Any) -> Any:
+    """``areas`` (as read, in EPSG:28992) with ``area_code`` and ``area_name`` added where it
+    has none, so that the spending flows per area can be joined to its summary."""
+    import pandas as pd
+
+    if "area_code" in areas.columns:
+        return areas
+    _, code, name = zone_columns(areas.columns)
+    out = areas.copy()
+    codes = out[code].astype(str) if code is not None else \
+        pd.Series([str(i + 1) for i in range(len(out))], index=out.index)
+    out["area_code"] = codes
+    out["area_name"] = out[name].astype(str).where(out[name].notna(), codes) \
+        if name is not None else codes
+    out.attrs.update(areas.attrs)
+    return out

@@ -56,6 +56,37 @@ _BAG_HELP = (
     "BAG-punten binnen de uitsnede van de stratenlaag worden gelezen. Gebieden (bv. "
     "CBS-buurten) voegen een samenvatting per gebied toe."
 )
+_HOURS_SPENDING_HELP_EN = (
+    " Liveliness by hour: when the POIs have an OpenStreetMap opening_hours column (e.g. from "
+    "Fetch OpenStreetMap data), every street also gets the POIs within 400 m walking open at "
+    "the busiest hour, the evening and weekend shares and the hours per day with both N and O "
+    "open, for a reference week (its Dutch public holidays apply), and the table Open "
+    "amenities per hour of the week holds the 168 hours per street (join on segment_id). "
+    "Spending flows (with a BAG layer, when asked): a Huff model with the BAG dwellings as "
+    "demand and the daily-goods shops as supply (floor area from the BAG, else assumed per shop "
+    "type) gives per zone (the zones given, else the areas, else the study area) the share of "
+    "the spending kept in the zone, leaking out and beyond reach (a polygon layer coloured by "
+    "the share kept), per shopping street where its spending comes from, and per vacant shop "
+    "front what a shop there would add. Amounts are in dwellings' worth of spending; the "
+    "decay, beta, lambda and cut-off are conventions, not calibrated. Extra typology features "
+    "add these results to the clustering."
+)
+_HOURS_SPENDING_HELP = (
+    " Levendigheid per uur: als de POI's een OpenStreetMap-kolom opening_hours hebben (bv. uit "
+    "OpenStreetMap-gegevens ophalen), krijgt elke straat ook het aantal POI's binnen 400 m "
+    "lopen dat op het drukste uur open is, het aandeel 's avonds en in het weekend en de uren "
+    "per dag waarin zowel N als O open is, voor een peilweek (met de Nederlandse feestdagen "
+    "daarin), en de tabel Open voorzieningen per uur van de week bevat de 168 uren per straat "
+    "(koppelen op segment_id). Bestedingsstromen (met een BAG-laag, op verzoek): een "
+    "Huff-model met de BAG-woningen als vraag en de winkels voor dagelijkse boodschappen als "
+    "aanbod (oppervlakte uit de BAG, anders aangenomen per winkelsoort) geeft per gebied (de "
+    "opgegeven gebieden, anders de gebieden hierboven, anders het onderzoeksgebied) het "
+    "aandeel van de bestedingen dat in het gebied blijft, weglekt en buiten bereik valt (een "
+    "vlakkenlaag gekleurd naar het aandeel dat blijft), per winkelstraat waar de bestedingen "
+    "vandaan komen, en per leegstaand winkelpand wat een winkel daar zou toevoegen. Bedragen "
+    "in de bestedingen van woningen; verval, bèta, lambda en afkapafstand zijn conventies, "
+    "niet gekalibreerd. Extra typologiekenmerken nemen deze uitkomsten mee in de clustering."
+)
 _LOAD_BAG_HELP_EN = (
     "Reads the verblijfsobjecten (addressable units) of the BAG: from PDOK's BAG GeoPackage "
     "(layer verblijfsobject; only the features in the extent or mask are read, through the "
@@ -192,7 +223,8 @@ DUTCH: dict[str, str] = {
     "study area are classified into opportunity types. " + _TYPOLOGY_HELP_EN + " Outputs: the "
     "streets with every indicator and their type (coloured by type), the classified POIs (N / O "
     "/ other / vacant), the study area with summary figures, the profile table of the types, "
-    "and optionally the interactive map (HTML, needs folium)." + _BAG_HELP_EN:
+    "and optionally the interactive map (HTML, needs folium)." + _BAG_HELP_EN
+    + _HOURS_SPENDING_HELP_EN:
         "De hele analyse in één stap, zoals de opdrachtregel hem uitvoert: het straatnetwerk "
         "(tot voorbij het onderzoeksgebied) wordt in segmenten verdeeld, de POI's worden "
         "ingedeeld en op hun dichtstbijzijnde straat geplaatst, elke indicator wordt langs het "
@@ -200,7 +232,7 @@ DUTCH: dict[str, str] = {
         "ingedeeld. " + _TYPOLOGY_HELP + " Uitvoer: de straten met elke indicator en hun type "
         "(gekleurd per type), de ingedeelde POI's (N / O / overig / leegstand), het "
         "onderzoeksgebied met kerncijfers, de profieltabel van de typen, en desgewenst de "
-        "interactieve kaart (HTML, vraagt folium)." + _BAG_HELP,
+        "interactieve kaart (HTML, vraagt folium)." + _BAG_HELP + _HOURS_SPENDING_HELP,
     "Streets with indicators and opportunity types": "Straten met indicatoren en kansentypen",
     "The street segments of the study area with every indicator and their opportunity type.":
         "De straatsegmenten van het onderzoeksgebied met elke indicator en hun kansentype.",
@@ -719,6 +751,109 @@ DUTCH: dict[str, str] = {
     "Writing the rasters": "Rasters schrijven",
     "Cells left empty by the privacy threshold (below {}): {}":
         "Cellen leeg gelaten door de privacydrempel (onder {}): {}",
+    # --- liveliness by hour and spending flows (neighbourhood analysis) ---------------------
+    "Compute liveliness by hour (when the POIs have opening_hours)":
+        "Levendigheid per uur berekenen (als de POI's opening_hours hebben)",
+    "From the POIs' OpenStreetMap opening_hours: per street, the POIs within 400 m walking open "
+    "in each hour of a reference week, and the peak, evening and weekend shares. Computed only "
+    "when the POI layer has an opening_hours column with a value; off: never.":
+        "Uit de OpenStreetMap-openingstijden (opening_hours) van de POI's: per straat het "
+        "aantal POI's binnen 400 m lopen dat in elk uur van een peilweek open is, en de piek en "
+        "de aandelen 's avonds en in het weekend. Alleen berekend als de POI-laag een kolom "
+        "opening_hours met een waarde heeft; uit: nooit.",
+    "Reference week of the opening hours (any day of it)":
+        "Peilweek van de openingstijden (een willekeurige dag ervan)",
+    "Any day of the week the opening hours are evaluated for; its Dutch public holidays apply. "
+    "Empty: the week of the reference date, else this week.":
+        "Een willekeurige dag van de week waarvoor de openingstijden worden bepaald; de "
+        "Nederlandse feestdagen in die week tellen mee. Leeg: de week van de peildatum, anders "
+        "deze week.",
+    "Compute spending flows (needs BAG)": "Bestedingsstromen berekenen (vraagt de BAG)",
+    "Where the daily-goods spending of the dwellings goes (Huff model): kept in their own "
+    "zone, leaking out or beyond reach, and what every shopping street draws. The dwellings of "
+    "the BAG layer are the demand, so a BAG layer is needed.":
+        "Waar de bestedingen aan dagelijkse boodschappen van de woningen heen gaan (Huff-model): "
+        "in het eigen gebied, weglekkend of buiten bereik, en wat elke winkelstraat aantrekt. "
+        "De woningen van de BAG-laag zijn de vraag, dus een BAG-laag is nodig.",
+    "Distance decay of the Huff model": "Afstandsverval van het Huff-model",
+    "Power: distance^-beta": "Macht: afstand^-bèta",
+    "Exponential: exp(-lambda km)": "Exponentieel: exp(-lambda km)",
+    "How the pull of a shop falls with walking distance: distance^-beta (the gravity "
+    "convention) or exp(-lambda x km).":
+        "Hoe de aantrekkingskracht van een winkel afneemt met de loopafstand: afstand^-bèta (de "
+        "conventie van het zwaartekrachtmodel) of exp(-lambda x km).",
+    "Beta (power decay)": "Bèta (machtsverval)",
+    "Exponent of the power decay (default 2, a convention: calibrate it where you can).":
+        "Exponent van het machtsverval (standaard 2, een conventie: kalibreer hem waar dat "
+        "kan).",
+    "Lambda (exponential decay, per km)": "Lambda (exponentieel verval, per km)",
+    "Rate of the exponential decay per kilometre (default 1.0).":
+        "Snelheid van het exponentiële verval per kilometer (standaard 1,0).",
+    "Cut-off of the spending flows (m)": "Afkapafstand van de bestedingsstromen (m)",
+    "Shops farther than this walking distance (in metres) are not considered.":
+        "Winkels verder dan deze loopafstand (in meters) tellen niet mee.",
+    "Attractiveness of a shop": "Aantrekkelijkheid van een winkel",
+    "BAG floor area (else assumed per shop type)":
+        "BAG-oppervlakte (anders aangenomen per winkelsoort)",
+    "Count (1 per shop)": "Aantal (1 per winkel)",
+    "The size term of the Huff model: the BAG floor area of the shop's unit (else an assumed "
+    "area per shop type), or 1 per shop.":
+        "De omvangsterm van het Huff-model: de BAG-oppervlakte van het verblijfsobject van de "
+        "winkel (anders een aangenomen oppervlakte per winkelsoort), of 1 per winkel.",
+    "Daily-goods spending per dwelling (EUR per year; optional)":
+        "Bestedingen aan dagelijkse boodschappen per woning (euro per jaar; optioneel)",
+    "Your assumption of what a household spends per year on daily goods: adds euro amounts. "
+    "Empty: amounts in dwellings' worth of spending only.":
+        "Uw aanname van wat een huishouden per jaar aan dagelijkse boodschappen besteedt: voegt "
+        "bedragen in euro toe. Leeg: alleen bedragen in bestedingen van woningen.",
+    "Zones of the spending flows (optional)": "Gebieden van de bestedingsstromen (optioneel)",
+    "Polygons to count the spending flows by (code from a CBS code, code, id or identificatie "
+    "field, name from a CBS name, naam or name field). Empty: the areas above, else the study "
+    "area.":
+        "Vlakken waarnaar de bestedingsstromen worden geteld (code uit een CBS-code-, code-, "
+        "id- of identificatieveld, naam uit een CBS-naam-, naam- of name-veld). Leeg: de "
+        "gebieden hierboven, anders het onderzoeksgebied.",
+    "Extra typology features (optional)": "Extra typologiekenmerken (optioneel)",
+    "Liveliness by hour (evening share, hours with N and O open)":
+        "Levendigheid per uur (aandeel 's avonds, uren met N en O open)",
+    "Spending flows (spending drawn and kept)":
+        "Bestedingsstromen (aangetrokken en behouden bestedingen)",
+    "Also cluster the streets on these: the liveliness by hour (needs opening hours) and the "
+    "spending flows (needs the spending flows computed).":
+        "Cluster de straten ook hierop: de levendigheid per uur (vraagt openingstijden) en de "
+        "bestedingsstromen (vraagt dat de bestedingsstromen worden berekend).",
+    "Open amenities per hour of the week": "Open voorzieningen per uur van de week",
+    "With liveliness by hour: per street segment (join on segment_id) the number of POIs "
+    "within walking reach open in each hour of the reference week, fields ma_00 (Monday "
+    "00:00-01:00) to zo_23.":
+        "Met levendigheid per uur: per straatsegment (koppelen op segment_id) het aantal POI's "
+        "op loopafstand dat in elk uur van de peilweek open is, velden ma_00 (maandag "
+        "00:00-01:00) tot en met zo_23.",
+    "Daily-goods spending per zone": "Bestedingen aan dagelijkse boodschappen per gebied",
+    "With spending flows: per zone the demand (dwellings), the shares of its spending kept, "
+    "leaking out and beyond reach, and the spending its shops draw (coloured by the share "
+    "kept).":
+        "Met bestedingsstromen: per gebied de vraag (woningen), de aandelen van de bestedingen "
+        "die in het gebied blijven, weglekken en buiten bereik vallen, en de bestedingen die "
+        "de winkels aantrekken (gekleurd naar het aandeel dat blijft).",
+    "Catchment per shopping street": "Verzorgingsgebied per winkelstraat",
+    "With spending flows: per shopping street (join on segment_id) where its spending comes "
+    "from, per zone.":
+        "Met bestedingsstromen: per winkelstraat (koppelen op segment_id) waar de bestedingen "
+        "vandaan komen, per gebied.",
+    "Scenario: a shop in a vacant shop front": "Scenario: een winkel in een leegstaand winkelpand",
+    "With spending flows: per vacant shop front in the study area, what a shop there would "
+    "draw and add to the share kept in its zone.":
+        "Met bestedingsstromen: per leegstaand winkelpand in het onderzoeksgebied wat een "
+        "winkel daar zou aantrekken en toevoegen aan het aandeel dat in het gebied blijft.",
+    "The spending flows need a BAG layer: its dwellings are the demand.":
+        "De bestedingsstromen vragen een BAG-laag: de woningen daarin zijn de vraag.",
+    "The typology feature 'spending' needs the spending flows: switch them on.":
+        "Het typologiekenmerk 'bestedingen' vraagt de bestedingsstromen: zet die aan.",
+    "The opening hours are SYNTHETIC (generated, not OpenStreetMap values); every output says "
+    "so.":
+        "De openingstijden zijn SYNTHETISCH (gegenereerd, geen OpenStreetMap-waarden); elke "
+        "uitvoer zegt dat.",
     # --- plugin ----------------------------------------------------------------------------------
     "Demo: Kanaleneiland (OpenStreetMap)": "Demo: Kanaleneiland (OpenStreetMap)",
     "The neighbourhood analysis is not available.": "De buurtanalyse is niet beschikbaar.",

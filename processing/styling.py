@@ -50,7 +50,9 @@ class LayerStyle:
     kind
         ``"types"`` (streets by opportunity type), ``"indicator"`` (streets graduated on
         ``indicator``), ``"pois"``, ``"area"`` (the study area), ``"areas"`` (a summary per
-        area, with field aliases from ``labels``), or ``None`` (metadata only).
+        area, with field aliases from ``labels``), ``"spending_zones"`` (graduated on the share
+        kept in the zone), ``"spending_scenarios"`` (the vacant shop fronts), or ``None``
+        (metadata only).
     title
         English title of the layer (translated), the first sentence of its abstract.
     attribution
@@ -116,7 +118,15 @@ def layer_qml(style: LayerStyle, lang: str) -> str | None:
     -------
     str or None
     """
-    from ..styles.qml import area_qml, areas_qml, indicator_qml, pois_qml, types_qml
+    from ..styles.qml import (
+        area_qml,
+        areas_qml,
+        indicator_qml,
+        pois_qml,
+        spending_scenarios_qml,
+        spending_zones_qml,
+        types_qml,
+    )
 
     if style.kind == "types":
         return types_qml(lang=lang, names=style.names)
@@ -130,6 +140,10 @@ def layer_qml(style: LayerStyle, lang: str) -> str | None:
         return area_qml(lang=lang)
     if style.kind == "areas":
         return areas_qml(lang=lang, labels=style.labels or {})
+    if style.kind == "spending_zones":
+        return spending_zones_qml(lang=lang)
+    if style.kind == "spending_scenarios":
+        return spending_scenarios_qml(lang=lang)
     if style.kind is None:
         return None
     raise ValueError(f"unknown layer style {style.kind!r}")

@@ -8,6 +8,10 @@ symbology and the field aliases:
 * :func:`indicator_qml`: streets, graduated renderer on one indicator column;
 * :func:`pois_qml`: POIs, categorized renderer on N / O / other / vacant;
 * :func:`area_qml`: the study area as an outline;
+* :func:`spending_zones_qml`: the spending zones (polygons), graduated on the share of the
+  spending kept in the zone, in the classes of the indicator ``spend_kept_share``;
+* :func:`spending_scenarios_qml`: the vacant shop fronts of the spending scenarios (points, in
+  the colours of a vacant POI);
 * :func:`raster_qml`: an intensity surface (GeoTIFF), singleband pseudocolor in discrete classes.
 
 Colours, class limits and widths come from :mod:`wijkkracht.styles`; labels from the registries,
@@ -46,6 +50,8 @@ __all__ = [
     "area_qml",
     "street_aliases",
     "areas_qml",
+    "spending_zones_qml",
+    "spending_scenarios_qml",
     "raster_qml",
 ]
 
@@ -349,6 +355,92 @@ def areas_qml(*, lang: str = "nl", labels: Mapping[str, Mapping[str, str]] | Non
                            f"{agg[0] if nl else agg[1]}")
     _aliases(root, aliases)
     return _finish(root, "polygon")
+
+
+def _fill_symbol(parent: ET.Element, name: str, fill: str, stroke: str, width_mm: float,
+                 alpha: int = 255) -> None:
+    props = {
+        "border_width_map_unit_scale": _UNIT_SCALE,
+        "color": qgis_color(fill, alpha),
+        "joinstyle": "bevel",
+        "offset": "0,0",
+        "offset_map_unit_scale": _UNIT_SCALE,
+        "offset_unit": "MM",
+        "outline_color": qgis_color(stroke),
+        "outline_style": "solid",
+        "outline_width": f"{width_mm:g}",
+        "outline_width_unit": "MM",
+        "style": "solid",
+    }
+    _symbol_layer(_symbol(parent, name, "fill"), "SimpleFill", props)
+
+
+_SPENDING_ZONE_ALIASES = {
+    "code": ("Code", "Code"),
+    "name": ("Naam", "Name"),
+    "demand": ("Vraag (woningen)", "Demand (dwellings)"),
+    "retained_share": ("Aandeel in het eigen gebied besteed", "Share kept in the zone"),
+    "leaked_share": ("Aandeel weglekkend", "Share leaking out"),
+    "beyond_reach_share": ("Aandeel buiten bereik", "Share beyond reach"),
+    "drawn": ("Aangetrokken bestedingen (woningen)", "Spending drawn (dwellings)"),
+    "inflow_share": ("Aandeel van buiten het gebied", "Share drawn from elsewhere"),
+}
+
+
+def spending_zones_qml(*, lang: str = "nl") -> str:
+    """QML for the spending zones: polygons graduated on ``retained_share``.
+
+    The classes and colours are those of the indicator ``spend_kept_share`` (the share of a
+    street's spending kept in its own zone), so a zone and its streets read alike; the fill is
+    partly transparent over the streets, the outline that of the areas (:func:`areas_style`).
+
+    Parameters
+    ----------
+    lang
+        Language of the class labels and field aliases, ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The QML document (graduated renderer, fill symbols).
+    """
+    style = indicator_style("spend_kept_share")
+    outline = areas_style()
+    root = _root("Symbology|Fields")
+    renderer = _renderer(root, "graduatedSymbol", attr="retained_share",
+                         graduatedMethod="GraduatedColor")
+    ranges = ET.SubElement(renderer, "ranges")
+    symbols = ET.SubElement(renderer, "symbols")
+    for i, cls in enumerate(style.classes):
+        upper = _OPEN_TOP if cls.upper is None else cls.upper
+        ET.SubElement(ranges, "range", symbol=str(i), lower=f"{cls.lower:.15f}",
+                      upper=f"{upper:.15f}", label=cls.label(lang), render="true")
+        _fill_symbol(symbols, str(i), cls.color, outline.color, outline.width_mm, alpha=180)
+    _aliases(root, {k: v[0] if lang == "nl" else v[1]
+                    for k, v in _SPENDING_ZONE_ALIASES.items()})
+    return _finish(root, "polygon")
+
+
+def spending_scenarios_qml(*, lang: str = "nl") -> str:
+    """QML for the spending scenarios: the vacant shop fronts, as vacant POIs are drawn.
+
+    Parameters
+    ----------
+    lang
+        Accepted for a signature like the other styles'; the single symbol has no label.
+
+    Returns
+    -------
+    str
+        The QML document (single-symbol renderer, a circle marker).
+    """
+    del lang
+    st = poi_style("vacant")
+    root = _root()
+    renderer = _renderer(root, "singleSymbol")
+    symbols = ET.SubElement(renderer, "symbols")
+    _marker_symbol(symbols, "0", st.fill, st.stroke, st.size_mm * 1.5)
+    return _finish(root, "point")
 
 
 def _option_map(parent: ET.Element, options: list[tuple[str, str, str]]) -> None:

@@ -70,8 +70,8 @@ def assert_same_geometry(got: pd.Series, expected: Any) -> None:
 @pytest.fixture(scope="module")
 def core_result() -> AnalysisResult:
     """The library's analysis of the same data (read by the library itself), OpenStreetMap only
-    (the demo's synthetic BAG/KvK layers are not among the QGIS layers)."""
-    return analyse_demo(synthetic_bag=False)
+    (the demo's synthetic BAG/KvK layers and opening hours are not among the QGIS layers)."""
+    return analyse_demo(synthetic_bag=False, synthetic_hours=False)
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +127,9 @@ def test_advanced_parameters(wijkkracht_provider: Any) -> None:
     advanced = {p.name() for p in alg.parameterDefinitions()
                 if p.flags() & QgsProcessingParameterDefinition.FlagAdvanced}
     assert {"CATEGORIES", "SNAP_DISTANCE", "KEEP_ALL_COMPONENTS", "K_MIN", "K_MAX", "SEED",
-            "LANGUAGE", "ESTABLISHMENTS_MAPPING"} == advanced
+            "LANGUAGE", "ESTABLISHMENTS_MAPPING", "HOURS_WEEK", "HUFF_DECAY", "HUFF_BETA",
+            "HUFF_LAMBDA", "HUFF_CUTOFF", "SPENDING_MEASURE", "SPENDING_PER_DWELLING",
+            "SPENDING_ZONES_IN", "TYPOLOGY_EXTRA"} == advanced
 
 
 @pytest.mark.parametrize("alg", sorted(INDICATOR_ALGORITHMS))

@@ -32,8 +32,9 @@ GPKG = DATA / "bag_verblijfsobject.gpkg"
 SHARED_DOESBURG = REPO.parent / "shared" / "data" / "doesburg"
 REFERENCE_DATE = "2026-01-01"
 SYNTHETIC_LAYER = "verblijfsobject_synthetic"
-#: The key BAG/KvK indicators (the registry's), which get a style of their own.
-KEY_BAG = tuple(n for n in key_indicators() if INDICATORS[n].requires != "osm")
+#: The key BAG/KvK indicators (the registry's), which get a style of their own (the spending
+#: flows, which need the BAG too, only when asked for).
+KEY_BAG = tuple(n for n in key_indicators() if INDICATORS[n].group == "bag")
 
 
 def _plain(value: Any) -> Any:
@@ -701,3 +702,242 @@ def test_establishments_geopackage_needs_pyogrio(
                         lambda name: None if name == "pyogrio" else real(name))
     with pytest.raises(QgsProcessingException, match="pip install"):
         wijkkracht_run("loadestablishments", INPUT=str(export), BAG=synthetic_bag_layer)
+
+
+# --------------------------------------------------------------------------------------------
+# Spending flows (Huff) and liveliness by hour in the neighbourhood analysis
+
+HOURS_WEEK = "2026-01-12"  # the demo's reference week of the opening hours (no holiday)
+
+
+def _assert_close(got: Any, expected: Any, name: str) -> None:
+    """Equal numbers up to float rounding (None/NaN both missing), other values identical."""
+    a, b = [_plain(v) for v in got], [_plain(v) for v in expected]
+    assert len(a) == len(b), name
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
+        if isinstance(x, float) and isinstance(y, float):
+            assert x == pytest.approx(y, rel=1e-9, abs=1e-12), (name, i, x, y)
+        else:
+            assert x == y, (name, i, x, y)
+
+
+@pytest.fixture(scope="module")
+def quarters(tmp_path_factory: pytest.TempPathFactory, qgis_app: Any) -> Any:
+    """The demo's spending zones (the four quarters of the study area) as a QGIS layer."""
+    import pyogrio
+    from qgis.core import QgsVectorLayer
+
+    from wijkkracht.core.pipeline import demo_data_path, demo_spending_zones
+    from wijkkracht.data_sources.files import read_area
+
+    zones = demo_spending_zones(read_area(demo_data_path(), layer="study_area"))
+    path = tmp_path_factory.mktemp("zones") / "kwarten.gpkg"
+    pyogrio.write_dataframe(zones, path, layer="kwarten")
+    layer = QgsVectorLayer(f"{path}|layername=kwarten", "kwarten", "ogr")
+    assert layer.isValid()
+    return layer
+
+
+@pytest.fixture(scope="module")
+def spending_analysis(wijkkracht_run: Any, demo_layers: dict[str, Any],
+                      synthetic: dict[str, Path], synthetic_bag_layer: Any,
+                      quarters: Any) -> dict[str, Any]:
+    """The analysis with the SYNTHETIC BAG, spending flows between the quarters (exponential
+    decay, 1500 m cut-off) and the spending features in the typology."""
+    from qgis.core import QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    out = wijkkracht_run("neighbourhoodanalysis", feedback=feedback,
+                         STREETS=demo_layers["streets"], POIS=demo_layers["pois"],
+                         AREA=demo_layers["study_area"], BAG=synthetic_bag_layer,
+                         ESTABLISHMENTS=str(synthetic["establishments"]),
+                         REFERENCE_DATE=REFERENCE_DATE, SPENDING=True, HUFF_DECAY=1,
+                         HUFF_LAMBDA=1.5, HUFF_CUTOFF=1500.0, SPENDING_MEASURE=0,
+                         SPENDING_ZONES_IN=quarters, TYPOLOGY_EXTRA=[1])
+    out["log"] = log_of(feedback)
+    return out
+
+
+def test_analysis_spending_equals_the_library(spending_analysis: dict[str, Any],
+                                              synthetic: dict[str, Path],
+                                              frame_of_layer: Callable[[Any], pd.DataFrame]
+                                              ) -> None:
+    from wijkkracht.core.huff import HuffParameters
+    from wijkkracht.core.pipeline import demo_data_path, demo_spending_zones
+    from wijkkracht.data_sources.files import read_area
+
+    zones = demo_spending_zones(read_area(demo_data_path(), layer="study_area"))
+    expected = _core_analysis(synthetic, 3, spending=True, spending_zones=zones,
+                              huff=HuffParameters(decay="exponential", lam=1.5, cutoff=1500.0),
+                              spending_measure="floor_area", typology_extra=("spending",))
+    spend = expected.spending
+    assert spend is not None and len(spend.zones) == 4
+    # the streets: every column, the spending ones and the type (clustered on them) included
+    streets = frame_of_layer(spending_analysis["STREETS_OUT"])
+    want = expected.streets.reset_index()
+    assert list(streets.columns) == [*want.columns.drop("geometry"), "geometry"]
+    for name in ("spend_kept_share", "spend_drawn", "spend_own_zone_share", "type_key"):
+        _assert_close(streets[name], want[name], name)
+    assert streets["spend_drawn"].notna().sum() > 0
+    # the zones: polygons with the library's figures, styled on load (graduated)
+    layer = spending_analysis["SPENDING_ZONES"]
+    assert layer.crs().authid() == "EPSG:28992"
+    got = frame_of_layer(layer)
+    assert list(got["code"]) == list(spend.zones["code"]) == [f"kwart-{k}" for k in
+                                                               ("NW", "NO", "ZW", "ZO")]
+    for name in spend.zones.columns.drop("geometry"):
+        _assert_close(got[name], spend.zones[name], name)
+    assert got["retained_share"].between(0, 1).all()
+    # (written as MultiPolygons: the same rings)
+    for a, b in zip(got["geometry"], spend.zones.geometry, strict=True):
+        assert np.allclose(shapely.get_coordinates(a), shapely.get_coordinates(b), atol=1e-6)
+    # the catchment table and the scenarios (points)
+    catchment = frame_of_layer(spending_analysis["SPENDING_CATCHMENT"])
+    assert not spending_analysis["SPENDING_CATCHMENT"].isSpatial()
+    for name in spend.catchment.columns:
+        _assert_close(catchment[name], spend.catchment[name], name)
+    scenarios = frame_of_layer(spending_analysis["SPENDING_SCENARIOS"])
+    assert len(scenarios) == len(spend.scenarios)
+    for name in spend.scenarios.columns.drop("geometry"):
+        _assert_close(scenarios[name], spend.scenarios[name], name)
+    # no opening hours in the demo POIs: no profile
+    assert "OPENING_PROFILE" not in spending_analysis or \
+        spending_analysis["OPENING_PROFILE"] is None
+    assert "SYNTHETIC" in spending_analysis["log"]
+
+
+def test_spending_zones_are_styled_and_say_synthetic(
+        qgis_processing: Any, wijkkracht_provider: Any, demo_layers: dict[str, Any],
+        synthetic_bag_layer: Any, qgis_language: Any) -> None:
+    from qgis.core import QgsProject
+
+    from wijkkracht.styles import indicator_style
+
+    qgis_language("en")
+    project = QgsProject.instance()
+    try:
+        results = qgis_processing.runAndLoadResults("wijkkracht:neighbourhoodanalysis", {
+            "STREETS": demo_layers["streets"], "POIS": demo_layers["pois"],
+            "AREA": demo_layers["study_area"], "BAG": synthetic_bag_layer,
+            "REFERENCE_DATE": REFERENCE_DATE, "SPENDING": True,
+            "STREETS_OUT": "TEMPORARY_OUTPUT", "POIS_OUT": "TEMPORARY_OUTPUT",
+            "AREA_OUT": "TEMPORARY_OUTPUT", "PROFILE": "TEMPORARY_OUTPUT",
+            "SPENDING_ZONES": "TEMPORARY_OUTPUT", "SPENDING_SCENARIOS": "TEMPORARY_OUTPUT"})
+        assert "SPENDING_CATCHMENT" not in results or results["SPENDING_CATCHMENT"] is None
+        zones = project.mapLayer(results["SPENDING_ZONES"])
+        # one zone without zones or areas: the study area
+        assert zones.featureCount() == 1
+        renderer = zones.renderer()
+        assert renderer.type() == "graduatedSymbol"
+        assert renderer.classAttribute() == "retained_share"
+        style = indicator_style("spend_kept_share")
+        assert [r.symbol().color().name() for r in renderer.ranges()] == [
+            c.lower() for c in style.colors]
+        assert [r.label() for r in renderer.ranges()] == [c.label("en") for c in style.classes]
+        assert "SYNTHETIC" in zones.metadata().abstract()
+        scenarios = project.mapLayer(results["SPENDING_SCENARIOS"])
+        assert scenarios.renderer().type() == "singleSymbol"
+        assert "SYNTHETIC" in scenarios.metadata().abstract()
+    finally:
+        project.removeAllMapLayers()
+
+
+def test_spending_needs_a_bag_layer(wijkkracht_run: Any, demo_layers: dict[str, Any],
+                                    qgis_language: Any) -> None:
+    from qgis.core import QgsProcessingException
+
+    qgis_language("en")
+    with pytest.raises(QgsProcessingException, match="spending flows need a BAG layer"):
+        wijkkracht_run("neighbourhoodanalysis", STREETS=demo_layers["streets"],
+                       POIS=demo_layers["pois"], SPENDING=True)
+    with pytest.raises(QgsProcessingException, match="needs the spending flows"):
+        wijkkracht_run("neighbourhoodanalysis", STREETS=demo_layers["streets"],
+                       POIS=demo_layers["pois"], TYPOLOGY_EXTRA=[1])
+
+
+@pytest.fixture(scope="module")
+def pois_with_hours(tmp_path_factory: pytest.TempPathFactory, qgis_app: Any) -> dict[str, Any]:
+    """The demo POIs (POI schema) with SYNTHETIC opening_hours (seed 0), as a frame and as a
+    QGIS layer of a GeoPackage."""
+    import pyogrio
+    from qgis.core import QgsVectorLayer
+
+    from wijkkracht.core.pipeline import demo_data_path
+    from wijkkracht.data_sources.files import read_pois
+    from wijkkracht.data_sources.synthetic_hours import synthetic_opening_hours
+
+    pois = read_pois(demo_data_path(), layer="pois")
+    pois["opening_hours"] = synthetic_opening_hours(pois, seed=0)
+    assert pois["opening_hours"].notna().sum() > 20
+    path = tmp_path_factory.mktemp("hours") / "pois_hours.gpkg"
+    pyogrio.write_dataframe(pois, path, layer="pois")
+    layer = QgsVectorLayer(f"{path}|layername=pois", "pois_hours", "ogr")
+    assert layer.isValid()
+    return {"frame": pois, "layer": layer}
+
+
+def test_analysis_liveliness_by_hour_equals_the_library(
+        wijkkracht_run: Any, demo_layers: dict[str, Any], pois_with_hours: dict[str, Any],
+        frame_of_layer: Callable[[Any], pd.DataFrame]) -> None:
+    from wijkkracht.core.pipeline import analyse, demo_data_path
+    from wijkkracht.core.result import HOUR_COLUMNS
+    from wijkkracht.data_sources.files import read_area, read_streets
+
+    # by default: computed, since the POIs have opening_hours
+    out = wijkkracht_run("neighbourhoodanalysis", STREETS=demo_layers["streets"],
+                         POIS=pois_with_hours["layer"], AREA=demo_layers["study_area"],
+                         HOURS_WEEK=HOURS_WEEK, TYPOLOGY_EXTRA=[0])
+    path = demo_data_path()
+    expected = analyse(read_streets(path, layer="streets"), pois_with_hours["frame"],
+                       read_area(path, layer="study_area"), hours_week=HOURS_WEEK,
+                       typology_extra=("hours",))
+    assert expected.hours is not None
+    streets = frame_of_layer(out["STREETS_OUT"])
+    want = expected.streets.reset_index()
+    time_columns = [n for n, ind in INDICATORS.items() if ind.group == "time"]
+    assert {"open_peak", "evening_share", "weekend_share", "n_o_hours_per_day"} <= \
+        set(time_columns) <= set(streets.columns)
+    for name in [*time_columns, "type_key"]:
+        _assert_close(streets[name], want[name], name)
+    assert streets["open_peak"].max() > 0
+    # the profile: segment_id and the 168 hours, one row per street of the output
+    profile = out["OPENING_PROFILE"]
+    assert not profile.isSpatial()
+    got = frame_of_layer(profile)
+    assert list(got.columns) == ["segment_id", *HOUR_COLUMNS]
+    assert len(HOUR_COLUMNS) == 168
+    assert list(got["segment_id"]) == list(streets["segment_id"])
+    hours = expected.hours.reindex(expected.streets.index)
+    assert got[list(HOUR_COLUMNS)].to_numpy().tolist() == hours.to_numpy().tolist()
+    assert int(got[list(HOUR_COLUMNS)].to_numpy().max()) == int(streets["open_peak"].max())
+    assert "SPENDING_ZONES" not in out or out["SPENDING_ZONES"] is None
+    # switched off: no time columns, no profile
+    off = wijkkracht_run("neighbourhoodanalysis", STREETS=demo_layers["streets"],
+                         POIS=pois_with_hours["layer"], AREA=demo_layers["study_area"],
+                         HOURS=False)
+    assert "open_peak" not in off["STREETS_OUT"].fields().names()
+    assert "OPENING_PROFILE" not in off or off["OPENING_PROFILE"] is None
+
+
+def test_spending_per_area_of_a_cbs_layer(wijkkracht_run: Any, demo_layers: dict[str, Any],
+                                          synthetic_bag_layer: Any,
+                                          frame_of_layer: Callable[[Any], pd.DataFrame]
+                                          ) -> None:
+    """Without zones the spending flows are counted per area (here the synthetic CBS buurten,
+    whose codes come from buurtcode) and the summary per area gets them too."""
+    from qgis.core import QgsVectorLayer
+
+    cbs = DATA / "wijkbuurtkaart_cbs_synthetic.gpkg"
+    buurten = QgsVectorLayer(f"{cbs}|layername=buurten", "buurten", "ogr")
+    out = wijkkracht_run("neighbourhoodanalysis", STREETS=demo_layers["streets"],
+                         POIS=demo_layers["pois"], AREA=demo_layers["study_area"],
+                         BAG=synthetic_bag_layer, REFERENCE_DATE=REFERENCE_DATE, AREAS=buurten,
+                         SPENDING=True)
+    areas = frame_of_layer(out["AREAS_OUT"])
+    zones = frame_of_layer(out["SPENDING_ZONES"])
+    assert list(areas["area_code"]) == list(areas["buurtcode"])
+    assert set(zones["code"]) <= set(areas["buurtcode"]) and len(zones) == len(areas)
+    by_code = zones.set_index("code")
+    _assert_close(areas["spend_retained_share"],
+                  by_code.loc[areas["buurtcode"], "retained_share"], "spend_retained_share")
+    assert areas["spend_demand"].sum() > 0

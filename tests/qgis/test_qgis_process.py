@@ -263,7 +263,7 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                  "--bag", str(syn["bag_synthetic.gpkg"]),
                  "--bag-layer", "verblijfsobject_synthetic",
                  "--establishments", str(syn["establishments_synthetic.csv"]),
-                 "--reference-date", REFERENCE_DATE],
+                 "--reference-date", REFERENCE_DATE, "--spending"],
                 capture_output=True, text=True, timeout=300, check=False, env=env, cwd=tmp)
             stdout, stderr = process.communicate(timeout=600)
     finally:
@@ -453,6 +453,14 @@ def test_neighbourhoodanalysis_equals_the_command_line(ran: dict[str, Any]) -> N
                 b.astype(object).where(b.notna(), None).tolist(), name
     assert shapely.equals_exact(got.geometry.to_numpy(), expected.geometry.to_numpy(),
                                 0.001).all()
+    # the spending flows (SPENDING=true, --spending): the same figures for the study area
+    zones = pyogrio.read_dataframe(_results(ran, "neighbourhoodanalysis")["SPENDING_ZONES"])
+    cli_zones = pyogrio.read_dataframe(ran["cli_gpkg"], layer="spending_zones")
+    assert len(zones) == len(cli_zones) == 1
+    for name in ("demand", "retained_share", "leaked_share", "beyond_reach_share", "drawn"):
+        np.testing.assert_allclose(zones[name].astype(float), cli_zones[name].astype(float),
+                                   rtol=1e-9, err_msg=name)
+    assert 0 < float(zones["retained_share"].iloc[0]) <= 1
 
 
 def _pieces(lines: Any) -> int:
