@@ -35,6 +35,7 @@ import pandas as pd
 import shapely
 
 from .distances import place
+from .errors import InputError
 from .huff import (
     HuffParameters,
     HuffResult,
@@ -99,8 +100,14 @@ class SpendingResult:
 
 def _zones(zones: gpd.GeoDataFrame | None, study_area: Any, name: str) -> gpd.GeoDataFrame:
     if zones is not None and len(zones):
-        code = "area_code" if "area_code" in zones else zones.columns[0]
-        label = "area_name" if "area_name" in zones else code
+        cols = [c for c in zones.columns if c != zones.geometry.name]
+        code = next((c for c in ("area_code", "code", "buurtcode", "wijkcode", "gemeentecode",
+                                 "statcode", "name") if c in cols), None)
+        if code is None:
+            raise InputError("spending zones", "no code column (area_code, code, buurtcode, "
+                             f"wijkcode, gemeentecode or name) among {cols}")
+        label = next((c for c in ("area_name", "name", "buurtnaam", "wijknaam", "gemeentenaam",
+                                  "statnaam") if c in cols), code)
         return gpd.GeoDataFrame({"code": zones[code].astype(str).to_numpy(),
                                  "name": zones[label].astype(str).to_numpy()},
                                 geometry=zones.geometry.to_numpy(), crs=zones.crs)

@@ -220,3 +220,16 @@ def test_the_scenarios_equal_rerunning_the_model_with_the_shop() -> None:
         z = sc.areas.loc[row["zone"]]
         assert row["retained_share_before"] == pytest.approx(z["retained_share_before"], rel=1e-9)
         assert row["retained_share_after"] == pytest.approx(z["retained_share_after"], rel=1e-9)
+
+
+def test_zones_keep_their_own_code_and_name_columns(demo_result) -> None:
+    from wijkkracht.core.spending import _zones
+
+    quarters = demo_spending_zones(demo_result.area)
+    cbs = quarters.rename(columns={"area_code": "buurtcode", "area_name": "buurtnaam"})
+    cbs.insert(0, "fid", range(len(cbs)))  # as QGIS reads a GeoPackage layer
+    z = _zones(cbs, None, "x")
+    assert list(z["code"]) == list(quarters["area_code"])
+    assert list(z["name"]) == list(quarters["area_name"])
+    with pytest.raises(InputError, match="no code column"):
+        _zones(cbs[["fid", "geometry"]], None, "x")
