@@ -24,7 +24,8 @@ cannot be reached); the web map shows those in grey.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from ..core.indicators.registry import INDICATORS
 from . import (
@@ -235,6 +236,18 @@ def types_qml(*, lang: str = "nl", names: Mapping[str, str] | None = None) -> st
     return _finish(root, "line")
 
 
+def _graduated_classes(renderer: ET.Element, style: Any, lang: str,
+                       symbol: Callable[[ET.Element, str, str], None]) -> None:
+    """The ranges of a graduated renderer from a style's classes, one symbol each."""
+    ranges = ET.SubElement(renderer, "ranges")
+    symbols = ET.SubElement(renderer, "symbols")
+    for i, cls in enumerate(style.classes):
+        upper = _OPEN_TOP if cls.upper is None else cls.upper
+        ET.SubElement(ranges, "range", symbol=str(i), lower=f"{cls.lower:.15f}",
+                      upper=f"{upper:.15f}", label=cls.label(lang), render="true")
+        symbol(symbols, str(i), cls.color)
+
+
 def indicator_qml(name: str, *, lang: str = "nl") -> str:
     """QML for the streets layer coloured by one indicator (graduated renderer).
 
@@ -253,13 +266,8 @@ def indicator_qml(name: str, *, lang: str = "nl") -> str:
     style = indicator_style(name)
     root = _root("Symbology|Fields")
     renderer = _renderer(root, "graduatedSymbol", attr=name, graduatedMethod="GraduatedColor")
-    ranges = ET.SubElement(renderer, "ranges")
-    symbols = ET.SubElement(renderer, "symbols")
-    for i, cls in enumerate(style.classes):
-        upper = _OPEN_TOP if cls.upper is None else cls.upper
-        ET.SubElement(ranges, "range", symbol=str(i), lower=f"{cls.lower:.15f}",
-                      upper=f"{upper:.15f}", label=cls.label(lang), render="true")
-        _line_symbol(symbols, str(i), cls.color, style.line_width_mm)
+    _graduated_classes(renderer, style, lang, lambda symbols, i, color: _line_symbol(
+        symbols, i, color, style.line_width_mm))
     _aliases(root, street_aliases(lang))
     return _finish(root, "line")
 
@@ -409,13 +417,8 @@ def spending_zones_qml(*, lang: str = "nl") -> str:
     root = _root("Symbology|Fields")
     renderer = _renderer(root, "graduatedSymbol", attr="retained_share",
                          graduatedMethod="GraduatedColor")
-    ranges = ET.SubElement(renderer, "ranges")
-    symbols = ET.SubElement(renderer, "symbols")
-    for i, cls in enumerate(style.classes):
-        upper = _OPEN_TOP if cls.upper is None else cls.upper
-        ET.SubElement(ranges, "range", symbol=str(i), lower=f"{cls.lower:.15f}",
-                      upper=f"{upper:.15f}", label=cls.label(lang), render="true")
-        _fill_symbol(symbols, str(i), cls.color, outline.color, outline.width_mm, alpha=180)
+    _graduated_classes(renderer, style, lang, lambda symbols, i, color: _fill_symbol(
+        symbols, i, color, outline.color, outline.width_mm, alpha=180))
     _aliases(root, {k: v[0] if lang == "nl" else v[1]
                     for k, v in _SPENDING_ZONE_ALIASES.items()})
     return _finish(root, "polygon")

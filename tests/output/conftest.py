@@ -16,6 +16,8 @@ import pytest
 from wijkkracht.core.pipeline import analyse_demo
 from wijkkracht.core.result import AnalysisResult
 
+from .webmap_support import Page
+
 REPO = Path(__file__).resolve().parents[2]
 
 #: Where scripts/fetch_web_assets.sh puts the npm packages (override with WIJKKRACHT_WEB_ASSETS).
@@ -107,3 +109,21 @@ def browser(chromium_path: Path) -> Iterator[Any]:
     playwright_api = pytest.importorskip("playwright.sync_api")
     with launch(playwright_api, chromium_path) as chromium:
         yield chromium
+
+
+@pytest.fixture
+def open_page(browser: Any, web_assets: Path, asset_for: Callable[[str], Path | None],
+              screenshot_dir: Path) -> Iterator[Callable[..., Page]]:
+    """Open pages in headless Chromium (closed after the test)."""
+    del web_assets  # requested so that the test skips when the assets are missing
+    opened: list[Page] = []
+
+    def opener(html: Path, **options: Any) -> Page:
+        page = Page(browser, asset_for, screenshot_dir, **options)
+        opened.append(page)
+        page.open(html)
+        return page
+
+    yield opener
+    for page in opened:
+        page.close()

@@ -9,7 +9,7 @@ Screenshots are left in ``.cache/screenshots`` (``WIJKKRACHT_SCREENSHOTS``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -69,23 +69,6 @@ def pages(tmp_path_factory: pytest.TempPathFactory, result: AnalysisResult) -> d
         "offline_en": write_webmap(result, folder / "offline_en.html", lang="en",
                                    offline=True),
     }
-
-
-@pytest.fixture
-def open_page(browser: Any, web_assets: Path, asset_for: Callable[[str], Path | None],
-              screenshot_dir: Path) -> Iterator[Callable[..., Page]]:
-    del web_assets  # requested so that the test skips when the assets are missing
-    opened: list[Page] = []
-
-    def opener(html: Path, **options: Any) -> Page:
-        page = Page(browser, asset_for, screenshot_dir, **options)
-        opened.append(page)
-        page.open(html)
-        return page
-
-    yield opener
-    for page in opened:
-        page.close()
 
 
 # ---------------------------------------------------------------------------- base maps

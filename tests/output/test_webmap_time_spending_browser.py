@@ -9,9 +9,8 @@ opens the zone's figures. Page and console errors fail every test.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -36,23 +35,6 @@ def _pixels_of(shot: np.ndarray, color: str, tol: int = 3) -> int:
 def page_file(tmp_path_factory: pytest.TempPathFactory, result: AnalysisResult) -> Path:
     return write_webmap(result, tmp_path_factory.mktemp("time") / "demo.html", lang="nl",
                         offline=True)
-
-
-@pytest.fixture
-def open_page(browser: Any, web_assets: Path, asset_for: Callable[[str], Path | None],
-              screenshot_dir: Path) -> Iterator[Callable[..., Page]]:
-    del web_assets
-    opened: list[Page] = []
-
-    def opener(html: Path, **options: Any) -> Page:
-        page = Page(browser, asset_for, screenshot_dir, **options)
-        opened.append(page)
-        page.open(html)
-        return page
-
-    yield opener
-    for page in opened:
-        page.close()
 
 
 def test_the_page_carries_each_streets_hour_profile(page_file: Path,
