@@ -132,6 +132,15 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                        default="floor_area",
                        help="attractiveness of a shop: BAG floor area (else an assumed area "
                             "per shop type; default) or 1 per shop")
+    spend.add_argument("--add-shop", action="append", default=[], type=_added_shop,
+                       metavar="X,Y[,KIND[,M2]]",
+                       help="scenario: a daily-goods shop added at RD New X,Y (KIND an OSM shop "
+                            "value, default supermarket; M2 its floor area, default the "
+                            "assumed size of its kind): what it draws, how the shares change "
+                            "(repeat for more, each on its own)")
+    spend.add_argument("--scenario-floor-area", type=_metres, default=None, metavar="M2",
+                       help="floor area of the shop put into each vacant shop front in the "
+                            "scenarios (default: 250)")
     spend.add_argument("--spending-per-dwelling", type=float, default=None, metavar="EUR",
                        help="your assumption of the euros a household spends per year on daily "
                             "goods: adds euro amounts (none by default)")
@@ -285,6 +294,27 @@ def _typology_extra(text: str) -> tuple[str, ...]:
     return groups
 
 
+def _added_shop(text: str) -> Any:
+    from .core.spending import AddedShop
+
+    parts = [t.strip() for t in text.split(",")]
+    try:
+        if not 2 <= len(parts) <= 4:
+            raise ValueError
+        x, y = float(parts[0]), float(parts[1])
+        kind = parts[2] if len(parts) > 2 and parts[2] else "supermarket"
+        m2 = float(parts[3]) if len(parts) > 3 else None
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected X,Y[,KIND[,M2]] in RD New metres, e.g. "
+                                         f"135000,454000,bakery,120; got {text!r}") from None
+    if not (0 < x < 300000 and 289000 < y < 629000):
+        raise argparse.ArgumentTypeError(f"{x:g},{y:g} is not in the Netherlands in RD New "
+                                         "(EPSG:28992) metres")
+    if m2 is not None and not m2 > 0:
+        raise argparse.ArgumentTypeError(f"the floor area must be positive, got {m2:g}")
+    return AddedShop(x, y, kind, m2)
+
+
 def _spending_options(args: argparse.Namespace) -> dict[str, Any]:
     from .core.huff import HuffParameters
 
@@ -294,7 +324,9 @@ def _spending_options(args: argparse.Namespace) -> dict[str, Any]:
     except ValueError as exc:
         raise SystemExit(f"wijkkracht: error: --huff-*: {exc}") from None
     out: dict[str, Any] = {"huff": huff, "spending_measure": args.spending_measure,
-                           "spending_per_dwelling": args.spending_per_dwelling}
+                           "spending_per_dwelling": args.spending_per_dwelling,
+                           "added_shops": tuple(args.add_shop),
+                           "scenario_floor_area": args.scenario_floor_area}
     if args.spending is not None:
         out["spending"] = args.spending
     return out
@@ -306,8 +338,9 @@ def _run_demo(args: argparse.Namespace, progress: _Progress) -> Any:
     if not args.osm_only:
         progress.total += 1  # the BAG/KvK step
         progress.total += int(args.spending is not False)
-    if args.osm_only and args.spending:
-        raise SystemExit("wijkkracht: error: --spending needs the BAG: leave out --osm-only")
+    if args.osm_only and (args.spending or args.add_shop):
+        raise SystemExit("wijkkracht: error: --spending and --add-shop need the BAG (its "
+                         "dwellings are the demand): leave out --osm-only")
     progress.total += int(not args.no_hours and not args.osm_only)
     return analyse_demo(progress=progress, synthetic_bag=not args.osm_only,
                         synthetic_hours=not args.osm_only,

@@ -241,6 +241,8 @@ def analyse(
     huff: Any = None,
     spending_measure: str = "floor_area",
     spending_per_dwelling: float | None = None,
+    added_shops: Sequence[Any] = (),
+    scenario_floor_area: float | None = None,
     typology_extra: Sequence[str] = (),
     hours: bool | None = None,
     hours_week: str | Any = None,
@@ -314,6 +316,12 @@ def analyse(
         Attractiveness of a shop: ``"floor_area"`` (BAG, else assumed per type) or ``"count"``.
     spending_per_dwelling
         Euros per dwelling per year on daily goods (your assumption) for euro amounts.
+    added_shops
+        Shops to add as spending scenarios (:class:`wijkkracht.core.spending.AddedShop`:
+        RD New position, kind, floor area), each on its own.
+    scenario_floor_area
+        Floor area (m²) of the shop put into each vacant shop front in the spending scenarios
+        (default :data:`wijkkracht.core.spending.SCENARIO_FLOOR_AREA_M2`).
     hours
         Liveliness by hour from the POIs' OSM ``opening_hours``
         (:func:`wijkkracht.core.indicators.liveliness.liveliness`): the time columns
@@ -346,6 +354,9 @@ def analyse(
     if unknown_extra:
         raise ValueError(f"unknown typology_extra {unknown_extra}; known: "
                          f"{', '.join(EXTRA_TYPOLOGY)}")
+    if added_shops and not spending:
+        raise InputError("scenario", "an added shop is a scenario of the spending flows: "
+                         "turn them on (--spending)")
     if "spending" in typology_extra and not spending:
         raise ValueError("typology_extra 'spending' needs spending=True")
     if rasters:
@@ -437,9 +448,12 @@ def analyse(
 
         step("spending", 0.77)
         zones = spending_zones if spending_zones is not None else areas
+        more = {} if scenario_floor_area is None else {"scenario_floor_area":
+                                                         scenario_floor_area}
         spend = spending_analysis(network, prepared, units, area_geom, zones=zones,
                                   area_name=area_name, params=huff, measure=spending_measure,
-                                  spending_per_dwelling=spending_per_dwelling)
+                                  spending_per_dwelling=spending_per_dwelling,
+                                  added_shops=added_shops, **more)
         extra_cols.append(spend.segments[list(SPEND_COLUMNS)])
         warnings_.extend(spend.metadata["warnings"])
 

@@ -26,6 +26,7 @@ figure is shipped (``spending_per_dwelling`` turns them into the user's assumed 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,7 @@ import shapely
 from .distances import place
 from .errors import InputError
 from .huff import (
+    DEFAULT_FLOOR_AREA_M2,
     HuffParameters,
     HuffResult,
     area_codes,
@@ -46,9 +48,10 @@ from .huff import (
     run_model,
     supply_from_pois,
 )
-from .network import StreetNetwork
+from .network import StreetNetwork, locate_points
 
-__all__ = ["SpendingResult", "spending_analysis", "SEGMENT_COLUMNS", "ZONE_COLUMNS", "OUTSIDE"]
+__all__ = ["SpendingResult", "AddedShop", "spending_analysis", "SEGMENT_COLUMNS", "ZONE_COLUMNS",
+           "OUTSIDE"]
 
 #: Zone code of everything outside the zones.
 OUTSIDE = "outside"
@@ -63,6 +66,39 @@ ZONE_COLUMNS = ("demand", "retained_share", "leaked_share", "beyond_reach_share"
 
 #: Assumed floor area (m²) of the shop of a vacancy scenario.
 SCENARIO_FLOOR_AREA_M2 = 250.0
+
+#: An added shop must lie within this many metres of a street.
+ADDED_SHOP_MAX_M = 150.0
+
+
+@dataclass(frozen=True)
+class AddedShop:
+    """A shop to add as a scenario: where (RD New), of what kind and how large.
+
+    ``kind`` is an OSM shop value (``supermarket``, ``bakery``, ...); without
+    ``floor_area_m2`` the shop gets the assumed floor area of its kind
+    (:data:`~wijkkracht.core.huff.DEFAULT_FLOOR_AREA_M2`).
+
+    >>> AddedShop(135000, 454000, "supermarket").floor_area()
+    1000.0
+    >>> AddedShop(135000, 454000, "bakery", 120).label
+    'shop=bakery 120 m² at 135000,454000'
+    """
+
+    x: float
+    y: float
+    kind: str = "supermarket"
+    floor_area_m2: float | None = None
+
+    def floor_area(self) -> float:
+        if self.floor_area_m2 is not None:
+            return float(self.floor_area_m2)
+        table = DEFAULT_FLOOR_AREA_M2
+        return float(table.get(f"shop={self.kind}", table["*"]))
+
+    @property
+    def label(self) -> str:
+        return f"shop={self.kind} {self.floor_area():g} m² at {self.x:.0f},{self.y:.0f}"
 
 
 @dataclass
@@ -83,10 +119,11 @@ class SpendingResult:
         ``segment_id``, ``origin_zone``, ``drawn``, ``share``: where each shopping street's
         spending comes from.
     scenarios
-        One row per vacant shop front in the study area (best first): ``osm_id``,
-        ``segment_id``, ``zone``, ``floor_area_m2`` (assumed), ``drawn`` (spending the new
-        shop would draw), ``retained_share_before``/``_after``/``_change`` of its zone, point
-        geometry.
+        One row per shop the user added (``scenario`` ``added_shop``, in their order; the
+        ``osm_id`` column holds its description) and per vacant shop front in the study area
+        (``vacant_front``, best first): ``osm_id``, ``segment_id``, ``zone``,
+        ``floor_area_m2`` (assumed or given), ``drawn`` (spending the new shop would draw),
+        ``retained_share_before``/``_after``/``_change`` of its zone, point geometry.
     metadata
         Parameters, units, counts, the assumptions and warnings.
     """
@@ -142,6 +179,7 @@ def spending_analysis(
     measure: str = "floor_area",
     scenario_floor_area: float = SCENARIO_FLOOR_AREA_M2,
     spending_per_dwelling: float | None = None,
+    added_shops: Sequence[AddedShop] = (),
 ) -> SpendingResult:
     """Daily-goods spending flows (Huff model) of the dwellings and shops of an analysis.
 
@@ -169,6 +207,9 @@ def spending_analysis(
     spending_per_dwelling
         Euros per dwelling per year on daily goods (the user's assumption) for euro amounts
         in the zones; ``None``: none.
+    added_shops
+        Shops to add as scenarios (:class:`AddedShop`), each on its own: what it would draw
+        and its zone's share kept before and after (rows ``added_shop`` of ``scenarios``).
 
     Returns
     -------
@@ -214,7 +255,7 @@ def spending_analysis(
         else pd.DataFrame(columns=["segment_id", "origin_area", "drawn", "share"])
     catchment = catchment.rename(columns={"origin_area": "origin_zone"})
     scenarios = _vacancy_scenarios(model, network, pois, zone_frame, study_area, result,
-                                   scenario_floor_area)
+                                   scenario_floor_area, added_shops)
     union = zone_frame.geometry.union_all()
     reach = _reach_beyond(network, union)
     warnings_: list[str] = []
@@ -286,24 +327,37 @@ def _zone_table(result: HuffResult, zone_frame: gpd.GeoDataFrame) -> gpd.GeoData
 
 def _vacancy_scenarios(model: Any, network: StreetNetwork, pois: pd.DataFrame,
                        zone_frame: gpd.GeoDataFrame, study_area: Any, before: HuffResult,
-                       floor_area: float) -> gpd.GeoDataFrame:
+                       floor_area: float, added: Sequence[AddedShop] = ()) -> gpd.GeoDataFrame:
     """Every vacant shop front of the study area filled with a shop of ``floor_area`` m², one
-    at a time: what it draws and its zone's share kept, before and after.
+    at a time, and each shop of ``added``: what it draws and its zone's share kept, before
+    and after.
 
-    Equal to :func:`wijkkracht.core.huff.add_shop` per front (tested), but without running
+    Equal to :func:`wijkkracht.core.huff.add_shop` per shop (tested), but without running
     the whole model again for each: a new shop only changes the denominators of the origins
     within its reach, ``S_i -> S_i + w_i``, so the zone's kept spending after is
     ``sum_i D_i (K_i + [own zone] w_i) / (S_i + w_i)`` over the zone's origins, with ``K_i``
     the weight of the shops in the origin's own zone.
     """
-    cols = ["osm_id", "segment_id", "zone", "floor_area_m2", "drawn", "retained_share_before",
-            "retained_share_after", "retained_share_change"]
+    cols = ["scenario", "osm_id", "segment_id", "zone", "floor_area_m2", "drawn",
+            "retained_share_before", "retained_share_after", "retained_share_change"]
     vacant = pois.loc[pois.get("vacant", pd.Series(False, index=pois.index)).astype(bool)
                       & (pois["segment_id"].to_numpy() >= 0)]
     if len(vacant):
         inside = shapely.intersects(np.asarray(vacant.geometry.values), study_area)
         vacant = vacant.loc[inside]
-    if not len(vacant) or model.origins is None:
+    # candidates: (scenario, osm_id, segment, offset, floor area, point)
+    cands = [("vacant_front", str(poi.get("osm_id", idx)), int(poi["segment_id"]),
+              float(poi["offset_m"]), float(floor_area), poi.geometry)
+             for idx, poi in vacant.iterrows()]
+    if added:
+        pts = shapely.points([(a.x, a.y) for a in added])
+        loc = locate_points(network, pts, max_distance=ADDED_SHOP_MAX_M)
+        for a, pt, seg, off in zip(added, pts, loc["segment_id"], loc["offset_m"], strict=True):
+            if seg < 0:
+                raise InputError("scenario", f"the added shop at {a.x:.0f},{a.y:.0f} (RD New) "
+                                 f"is more than {ADDED_SHOP_MAX_M:g} m from every street")
+            cands.append(("added_shop", a.label, int(seg), float(off), a.floor_area(), pt))
+    if not cands or model.origins is None:
         return gpd.GeoDataFrame({c: [] for c in cols}, geometry=gpd.GeoSeries([], crs=28992),
                                 crs=28992)
     params = model.params
@@ -321,14 +375,13 @@ def _vacancy_scenarios(model: Any, network: StreetNetwork, pois: pd.DataFrame,
         kept_now = np.where(total > 0, demand * kept_w / np.where(total > 0, total, 1.0), 0.0)
     zone_demand = pd.Series(demand).groupby(o_zone).sum()
     zone_kept = pd.Series(kept_now).groupby(o_zone).sum()
-    a_new = float(floor_area) ** params.alpha
-    zones = area_codes(vacant.geometry, zone_frame, "code", outside=OUTSIDE)
+    zones = area_codes(gpd.GeoSeries([c[5] for c in cands], crs=28992), zone_frame, "code",
+                       outside=OUTSIDE)
     rows = []
-    for (idx, poi), zone in zip(vacant.iterrows(), zones, strict=True):
-        loc = place([int(poi["segment_id"])], [float(poi["offset_m"])])
-        rev = od_distances(network, loc, model.origins, params.cutoff)
+    for (kind, ident, seg, off, area, geom), zone in zip(cands, zones, strict=True):
+        rev = od_distances(network, place([seg], [off]), model.origins, params.cutoff)
         oi = rev["destination"].to_numpy(np.int64)
-        wi = a_new * params.decay_weight(rev["distance_m"].to_numpy(float))
+        wi = area ** params.alpha * params.decay_weight(rev["distance_m"].to_numpy(float))
         s_new = total[oi] + wi
         drawn = float((demand[oi] * wi / s_new).sum())
         before_z = float(zone_kept.get(zone, 0.0))
@@ -336,19 +389,17 @@ def _vacancy_scenarios(model: Any, network: StreetNetwork, pois: pd.DataFrame,
         in_z = o_zone[oi] == zone
         after_z = before_z + float((demand[oi][in_z] * (kept_w[oi][in_z] + wi[in_z])
                                     / s_new[in_z]).sum() - kept_now[oi][in_z].sum())
-        share_b = before_z / dem_z if dem_z > 0 else np.nan
-        share_a = after_z / dem_z if dem_z > 0 else np.nan
-        rows.append({
-            "osm_id": str(poi.get("osm_id", idx)),
-            "segment_id": int(poi["segment_id"]),
-            "zone": zone,
-            "floor_area_m2": float(floor_area),
-            "drawn": drawn,
-            "retained_share_before": share_b,
-            "retained_share_after": share_a,
-            "retained_share_change": share_a - share_b,
-            "geometry": poi.geometry,
-        })
+        # outside every zone: no zone whose share is reported
+        share_b = before_z / dem_z if dem_z > 0 and zone != OUTSIDE else np.nan
+        share_a = after_z / dem_z if dem_z > 0 and zone != OUTSIDE else np.nan
+        rows.append({"scenario": kind, "osm_id": ident, "segment_id": seg, "zone": zone,
+                     "floor_area_m2": area, "drawn": drawn, "retained_share_before": share_b,
+                     "retained_share_after": share_a, "retained_share_change": share_a - share_b,
+                     "geometry": geom})
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=28992)
-    return out.sort_values(["drawn", "osm_id"], ascending=[False, True],
-                           kind="stable").reset_index(drop=True)
+    # the shops the user added first (in their order), then the vacant fronts, best first
+    out["_added"] = out["scenario"] == "added_shop"
+    out["_order"] = np.where(out["_added"], np.arange(len(out)), 0)
+    out = out.sort_values(["_added", "_order", "drawn", "osm_id"],
+                          ascending=[False, True, False, True], kind="stable")
+    return out.drop(columns=["_added", "_order"]).reset_index(drop=True)

@@ -206,6 +206,7 @@ _T: dict[str, dict[str, str]] = {
                       "hij zou trekken, en hoeveel van de bestedingen van het gebied dan in "
                       "het gebied blijft.",
         "front": "Winkelpand", "would_draw": "Zou trekken (woningen)",
+        "added_title": "Scenario: toegevoegde winkels", "added_shop": "Winkel",
         "kept_after": "Blijft in het gebied: nu → dan",
         "spend_params": "Parameters: {decay} afstandsverval (beta {beta:g}), grens {cutoff:g} m, "
                         "minimale afstand {mind:g} m; dit zijn conventies, niet gekalibreerd "
@@ -367,6 +368,7 @@ _T: dict[str, dict[str, str]] = {
                       "(OpenStreetMap shop=vacant): the spending it would draw, and how much of "
                       "the area's spending would then stay in the area.",
         "front": "Shop front", "would_draw": "Would draw (dwellings)",
+        "added_title": "Scenario: shops added", "added_shop": "Shop",
         "kept_after": "Stays in the area: now → then",
         "spend_params": "Parameters: {decay} distance decay (beta {beta:g}), cut-off {cutoff:g} m, "
                         "minimum distance {mind:g} m; conventions, not calibrated (Huff 1963, "
@@ -1521,9 +1523,24 @@ def _spending_html(scope: _Scope, result: AnalysisResult, lang: str) -> str:
                     f"<td>{num(z['drawn'])}</td><td>{pct(z['inflow_share'])}</td></tr>")
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     fill = ""
-    sc = spend.scenarios
+    names = dict(zip(spend.zones["code"], spend.zones["name"], strict=True))
+    all_sc = spend.scenarios
+    kind = all_sc["scenario"] if "scenario" in all_sc else pd.Series("vacant_front",
+                                                                   index=all_sc.index)
+    added = all_sc[kind == "added_shop"]
+    if len(added):
+        items = []
+        for _, r in added.iterrows():
+            items.append(f"<tr><td>{_esc(r['osm_id'])}</td>"
+                         f"<td>{_esc(names.get(r['zone'], r['zone']))}</td>"
+                         f"<td>{num(r['drawn'])}</td><td>{pct(r['retained_share_before'])} → "
+                         f"<strong>{pct(r['retained_share_after'])}</strong></td></tr>")
+        ahead = "".join(f"<th>{_esc(t[k])}</th>" for k in ("added_shop", "zone", "would_draw",
+                                                             "kept_after"))
+        fill += (f"<h3>{_esc(t['added_title'])}</h3><table><thead><tr>{ahead}</tr></thead>"
+                 f"<tbody>{''.join(items)}</tbody></table>")
+    sc = all_sc[kind == "vacant_front"]
     if len(sc):
-        names = dict(zip(spend.zones["code"], spend.zones["name"], strict=True))
         items = []
         for _, r in sc.head(TOP_STREETS).iterrows():
             items.append(f"<tr><td>{_esc(r['osm_id'])}</td>"
@@ -1532,7 +1549,7 @@ def _spending_html(scope: _Scope, result: AnalysisResult, lang: str) -> str:
                          f"<strong>{pct(r['retained_share_after'])}</strong></td></tr>")
         fhead = "".join(f"<th>{_esc(t[k])}</th>" for k in ("front", "zone", "would_draw",
                                                              "kept_after"))
-        fill = (f"<h3>{_esc(t['fill_title'])}</h3><p class=\"wk-note\">"
+        fill += (f"<h3>{_esc(t['fill_title'])}</h3><p class=\"wk-note\">"
                 f"{_esc(t['fill_intro'].format(m2=float(meta.get('scenario_floor_area_m2', 0))))}"
                 f"</p><table><thead><tr>{fhead}</tr></thead><tbody>{''.join(items)}</tbody>"
                 "</table>")

@@ -205,8 +205,10 @@ def _spending_data(result: AnalysisResult, lang: str, kinds: Sequence[str]
     def num(v: Any) -> str:
         return "–" if v is None or pd.isna(v) else format_number(float(v), 0, lang)
 
-    best = spend.scenarios.groupby("zone").head(1).set_index("zone") \
-        if len(spend.scenarios) else None
+    fronts = spend.scenarios
+    if "scenario" in fronts:
+        fronts = fronts[fronts["scenario"] == "vacant_front"]
+    best = fronts.groupby("zone").head(1).set_index("zone") if len(fronts) else None
     features = []
     zones = spend.zones
     for i, geom in enumerate(_geometries(zones, simplify_m=1.0)):

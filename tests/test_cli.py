@@ -200,3 +200,25 @@ def test_unusable_usage_exits_2(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["run", "--lang", "fr", "--out", "x"])
     assert exc.value.code == 2
+
+
+def test_demo_with_an_added_shop(tmp_path):
+    # a scenario from the command line: a bakery in the south-west quarter of the demo
+    out = tmp_path / "shop"
+    assert main(["demo", "--out", str(out), "-q", "--add-shop", "134820,453440,bakery,120"]) == 0
+    sc = gpd.read_file(out / "wijkkracht.gpkg", layer="spending_scenarios")
+    first = sc.iloc[0]
+    assert first["scenario"] == "added_shop" and first["zone"] == "kwart-ZW"
+    assert first["osm_id"] == "shop=bakery 120 m² at 134820,453440"
+    assert first["retained_share_before"] == 0 and first["retained_share_after"] > 0
+    assert (sc["scenario"].iloc[1:] == "vacant_front").all()
+
+
+def test_add_shop_refusals(tmp_path, capsys):
+    for argv, said in ((["--osm-only", "--add-shop", "134650,453450"], "need the BAG"),
+                       (["--add-shop", "10,20"], "not in the Netherlands"),
+                       (["--add-shop", "134650"], "expected X,Y[,KIND[,M2]]")):
+        with pytest.raises(SystemExit) as exc:
+            main(["demo", "--out", str(tmp_path / "a"), *argv])
+        assert said in f"{exc.value.code} {capsys.readouterr().err}"
+    assert not (tmp_path / "a").exists()

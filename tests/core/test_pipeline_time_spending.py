@@ -233,3 +233,37 @@ def test_zones_keep_their_own_code_and_name_columns(demo_result) -> None:
     assert list(z["name"]) == list(quarters["area_name"])
     with pytest.raises(InputError, match="no code column"):
         _zones(cbs[["fid", "geometry"]], None, "x")
+
+
+def test_an_added_shop_equals_the_analysis_with_that_shop(inputs) -> None:
+    # A supermarket added in the south-west quarter (no daily-goods shop there): the scenario
+    # must give what a whole analysis with that shop among the POIs gives.
+    import shapely
+
+    from wijkkracht.core.spending import AddedShop
+
+    streets, pois, area = inputs
+    bag, est, _ = demo_synthetic_layers()
+    zones = demo_spending_zones(area)
+    sw = zones.loc[zones["area_code"] == "kwart-ZW"].geometry.iloc[0]
+    p = sw.representative_point()
+    shop = AddedShop(p.x, p.y, "supermarket")
+    opts = dict(bag=bag, establishments=est, reference_date="2026-01-01", spending=True,
+                spending_zones=zones, k=4)
+    res = analyse(streets, pois, area, added_shops=[shop], **opts)
+    sc = res.spending.scenarios
+    row = sc.iloc[0]
+    assert row["scenario"] == "added_shop" and row["zone"] == "kwart-ZW"
+    assert row["osm_id"] == shop.label and row["floor_area_m2"] == 1000.0
+    zw = res.spending.zones.set_index("code").loc["kwart-ZW"]
+    assert row["retained_share_before"] == pytest.approx(zw["retained_share"]) == 0.0
+    # the same shop as an OSM POI, and the whole analysis again
+    more = pois.iloc[:1].copy()
+    more["osm_id"], more["tag"] = "N-added", "shop=supermarket"
+    more["geometry"] = gpd.GeoSeries([shapely.Point(p.x, p.y)], crs=28992).to_crs(pois.crs).values
+    with_shop = analyse(streets, pd.concat([pois, more], ignore_index=True), area, **opts)
+    after = with_shop.spending.zones.set_index("code").loc["kwart-ZW", "retained_share"]
+    assert row["retained_share_after"] == pytest.approx(after, rel=1e-6)
+    assert after > 0.3  # from none to about 40 % of its groceries bought at home
+    with pytest.raises(InputError, match="turn them on"):
+        analyse(streets, pois, area, added_shops=[shop], k=4)
