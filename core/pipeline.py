@@ -7,6 +7,7 @@ keep the segments of the study area, and classify those into opportunity types.
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -412,6 +413,14 @@ def analyse(
     extra_cols: list[pd.DataFrame] = []
     has_hours = "opening_hours" in prepared and bool(prepared["opening_hours"].notna().any())
     do_hours = has_hours if hours is None else bool(hours)
+    if do_hours and importlib.util.find_spec("opening_hours") is None:
+        # e.g. the Python of a QGIS without it: the rest of the analysis does not need it
+        missing = ("the opening hours need the package opening-hours-py, which is not "
+                   "installed (pip install opening-hours-py)")
+        if hours:
+            raise InputError("pois", missing)
+        warnings_.append(f"{missing}: liveliness by hour left out")
+        do_hours = False
     if "hours" in typology_extra and not do_hours:
         raise InputError("pois", "typology feature 'hours' needs opening hours: the POI layer "
                          "has no opening_hours values")

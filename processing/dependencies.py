@@ -57,6 +57,7 @@ PACKAGES: dict[str, Package] = {p.module: p for p in (
     Package("branca", "branca"),
     Package("pyogrio", "pyogrio"),
     Package("rasterio", "rasterio"),
+    Package("opening_hours", "opening-hours-py"),
 )}
 
 #: What each feature of wijkkracht needs (import names).
@@ -69,7 +70,9 @@ PACKAGES: dict[str, Package] = {p.module: p for p in (
 #: * ``files``: the library's own file readers, for the files QGIS cannot read the way the
 #:   library does (PDOK's BAG GeoPackage streamed by extent, LV BAG 2.0 XML with its history,
 #:   an establishments GeoPackage);
-#: * ``rasters``: the intensity rasters (GeoTIFFs written with rasterio).
+#: * ``rasters``: the intensity rasters (GeoTIFFs written with rasterio);
+#: * ``hours``: the liveliness by hour from OSM opening_hours (optional in the analysis: left
+#:   out with a warning when missing).
 FEATURES: dict[str, tuple[str, ...]] = {
     "core": ("numpy", "pandas", "shapely", "pyproj", "geopandas", "scipy", "threadpoolctl",
              "requests"),
@@ -78,6 +81,7 @@ FEATURES: dict[str, tuple[str, ...]] = {
     "webmap": ("folium", "branca"),
     "files": ("pyogrio",),
     "rasters": ("rasterio",),
+    "hours": ("opening_hours",),
 }
 
 #: The lookup used by :func:`is_installed`; replaceable in tests.

@@ -267,3 +267,28 @@ def test_an_added_shop_equals_the_analysis_with_that_shop(inputs) -> None:
     assert after > 0.3  # from none to about 40 % of its groceries bought at home
     with pytest.raises(InputError, match="turn them on"):
         analyse(streets, pois, area, added_shops=[shop], k=4)
+
+
+def test_without_the_parser_the_rest_of_the_analysis_runs(tmp_path) -> None:
+    # e.g. the Python of a QGIS without opening-hours-py: hours left out with a warning when
+    # they were only implied by the data; an error when asked for
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['opening_hours'] = None\n"  # as if not installed
+        "from wijkkracht.core.pipeline import analyse_demo\n"
+        "from wijkkracht.core.errors import InputError\n"
+        "r = analyse_demo(synthetic_bag=False, k=3)\n"
+        "assert r.hours is None and 'open_peak' not in r.streets\n"
+        "print([w for w in r.metadata['warnings'] if 'opening-hours-py' in w][0])\n"
+        "try:\n"
+        "    analyse_demo(synthetic_bag=False, k=3, hours=True)\n"
+        "except InputError as e:\n"
+        "    print('ERROR', e)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].endswith("(pip install opening-hours-py): liveliness by hour left out")
+    assert lines[1].startswith("ERROR pois: the opening hours need the package opening-hours-py")
