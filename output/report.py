@@ -1484,8 +1484,8 @@ def _hours_html(scope: _Scope, result: AnalysisResult, lang: str) -> str:
             if not isinstance(name, str) or not name or name in seen or v <= 0:
                 continue
             seen.append(name)
-            top += (f"<li>{_esc(name)}: {_esc(t['hours_of'].format(when=when))} "
-                    f"<strong>{int(v)}</strong></li>")
+            top += (f"<li>{_esc(name)}: <strong>{int(v)}</strong> "
+                    f"{_esc(t['hours_of'].format(when=when))}</li>")
             if len(seen) == TOP_STREETS:
                 break
     intro = t["hours_intro"].format(r=float(meta.get("radius_m", 400)),
