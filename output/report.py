@@ -1554,7 +1554,11 @@ def _spending_html(scope: _Scope, result: AnalysisResult, lang: str) -> str:
                 f"</p><table><thead><tr>{fhead}</tr></thead><tbody>{''.join(items)}</tbody>"
                 "</table>")
     sources = meta.get("attractiveness", {}).get("sources", {})
-    src = ", ".join(f"{k} {v}" for k, v in sources.items()) or "–"
+    src_names = {"nl": {"bag_floor_area": "uit de BAG", "assumed_floor_area": "aangenomen per soort "
+                    "winkel", "count": "elke winkel 1"},
+             "en": {"bag_floor_area": "from the BAG", "assumed_floor_area": "assumed per kind "
+                    "of shop", "count": "every shop 1"}}[lang]
+    src = ", ".join(f"{v} {src_names.get(k, k)}" for k, v in sources.items()) or "–"
     params = t["spend_params"].format(decay=par.get("decay", "power"),
                                       beta=float(par.get("beta", 2)),
                                       cutoff=float(par.get("cutoff_m", 2000)),
