@@ -50,8 +50,8 @@ from .huff import (
 )
 from .network import StreetNetwork, locate_points
 
-__all__ = ["SpendingResult", "AddedShop", "spending_analysis", "SEGMENT_COLUMNS", "ZONE_COLUMNS",
-           "OUTSIDE"]
+__all__ = ["SpendingResult", "AddedShop", "added_shops_from_points", "spending_analysis",
+           "SEGMENT_COLUMNS", "ZONE_COLUMNS", "OUTSIDE"]
 
 #: Zone code of everything outside the zones.
 OUTSIDE = "outside"
@@ -99,6 +99,47 @@ class AddedShop:
     @property
     def label(self) -> str:
         return f"shop={self.kind} {self.floor_area():g} m² at {self.x:.0f},{self.y:.0f}"
+
+
+def added_shops_from_points(points: gpd.GeoDataFrame) -> list[AddedShop]:
+    """Shops to add as scenarios from a point layer (e.g. points a planner drew in QGIS).
+
+    The kind comes from a field ``kind``, ``shop`` or ``type`` (an OSM shop value; default
+    ``supermarket``), the floor area from ``floor_area_m2``, ``oppervlakte`` or ``m2`` (empty:
+    the assumed size of the kind). Any CRS; positions are taken in RD New.
+
+    >>> pts = gpd.GeoDataFrame({"kind": ["bakery", None], "m2": [120, None]},
+    ...                        geometry=gpd.points_from_xy([135000, 135100], [454000, 454000]),
+    ...                        crs=28992)
+    >>> [s.label for s in added_shops_from_points(pts)]
+    ['shop=bakery 120 m² at 135000,454000', 'shop=supermarket 1000 m² at 135100,454000']
+    """
+    if points.crs is None:
+        raise InputError("added shops", "the point layer has no coordinate reference system")
+    if not points.geometry.geom_type.isin(["Point"]).all():
+        raise InputError("added shops", "expected points (one per shop to add)")
+    from pyproj import Transformer
+
+    x, y = points.geometry.x.to_numpy(float), points.geometry.y.to_numpy(float)
+    # (one point more: pyproj takes a single point through a deprecated numpy conversion)
+    tx, ty = Transformer.from_crs(points.crs, 28992, always_xy=True).transform(
+        np.append(x, x[:1]), np.append(y, y[:1]))
+    rd = points.set_geometry(gpd.points_from_xy(tx[:len(x)], ty[:len(y)]), crs=28992)
+    cols = {c.lower(): c for c in rd.columns if c != rd.geometry.name}
+    kind_col = next((cols[c] for c in ("kind", "shop", "type") if c in cols), None)
+    area_col = next((cols[c] for c in ("floor_area_m2", "oppervlakte", "m2") if c in cols), None)
+    out = []
+    for i, (_, row) in enumerate(rd.iterrows()):
+        kind = row[kind_col] if kind_col else None
+        kind = str(kind).strip().removeprefix("shop=") if isinstance(kind, str) and kind.strip() \
+            else "supermarket"
+        area = row[area_col] if area_col else None
+        area = None if area is None or pd.isna(area) else float(area)
+        if area is not None and not area > 0:
+            raise InputError("added shops", f"point {i + 1}: the floor area must be positive, "
+                             f"got {area:g}")
+        out.append(AddedShop(float(row.geometry.x), float(row.geometry.y), kind, area))
+    return out
 
 
 @dataclass

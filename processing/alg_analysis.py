@@ -134,6 +134,7 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
     SPENDING_MEASURE = "SPENDING_MEASURE"
     SPENDING_PER_DWELLING = "SPENDING_PER_DWELLING"
     SPENDING_ZONES_IN = "SPENDING_ZONES_IN"
+    ADDED_SHOPS = "ADDED_SHOPS"
     TYPOLOGY_EXTRA = "TYPOLOGY_EXTRA"
     OPENING_PROFILE = "OPENING_PROFILE"
     SPENDING_ZONES = "SPENDING_ZONES"
@@ -220,6 +221,14 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             "Polygons to count the spending flows by (code from a CBS code, code, id or "
             "identificatie field, name from a CBS name, naam or name field). Empty: the areas "
             "above, else the study area.", advanced=True)
+        self.add(QgsProcessingParameterFeatureSource(
+            self.ADDED_SHOPS, tr("Shops to add as scenarios (optional)"),
+            [QgsProcessing.TypeVectorPoint], optional=True),
+            "Points where a daily-goods shop could come (e.g. drawn in a scratch layer), each "
+            "a scenario on its own: what it would draw and how much more of its zone's "
+            "spending would stay. Optional fields: kind (an OSM shop value, default "
+            "supermarket) and floor_area_m2 (default the assumed size of the kind). The "
+            "vacant shop fronts of the study area are always tried too.", advanced=True)
         TypologyParameters.add_typology(self, with_features=False)
         self.add(QgsProcessingParameterEnum(
             self.TYPOLOGY_EXTRA, tr("Extra typology features (optional)"),
@@ -296,6 +305,8 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
         zones = self.read_layer(parameters, self.SPENDING_ZONES_IN, context, steps,
                                 extent=self.rd_extent(streets)) \
             if parameters.get(self.SPENDING_ZONES_IN) not in (None, "") else None
+        shops = self.read_layer(parameters, self.ADDED_SHOPS, context, steps) \
+            if parameters.get(self.ADDED_SHOPS) not in (None, "") else None
         if steps.isCanceled():
             return {}
         steps.setCurrentStep(1)
@@ -318,6 +329,11 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
                 options["areas"] = with_zone_codes(options["areas"])
         if zones is not None and time_options.get("spending"):
             options["spending_zones"] = self.run_core(zone_frame, zones)
+        if shops is not None and len(shops):
+            from ..core.spending import added_shops_from_points
+
+            # without the spending flows the library refuses them, in one line
+            options["added_shops"] = self.run_core(added_shops_from_points, shops)
         if time_options.get("hours") is not False:
             time_options["hours_synthetic"] = self.layer_says_synthetic(parameters, self.POIS,
                                                                         context)

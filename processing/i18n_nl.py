@@ -813,6 +813,18 @@ DUTCH: dict[str, str] = {
         "Vlakken waarnaar de bestedingsstromen worden geteld (code uit een CBS-code-, code-, "
         "id- of identificatieveld, naam uit een CBS-naam-, naam- of name-veld). Leeg: de "
         "gebieden hierboven, anders het onderzoeksgebied.",
+    "Shops to add as scenarios (optional)": "Winkels om toe te voegen als scenario (optioneel)",
+    "Points where a daily-goods shop could come (e.g. drawn in a scratch layer), each a "
+    "scenario on its own: what it would draw and how much more of its zone's spending would "
+    "stay. Optional fields: kind (an OSM shop value, default supermarket) and floor_area_m2 "
+    "(default the assumed size of the kind). The vacant shop fronts of the study area are "
+    "always tried too.":
+        "Punten waar een winkel voor dagelijkse boodschappen zou kunnen komen (bv. getekend in "
+        "een tijdelijke laag), elk een scenario op zich: wat hij zou trekken en hoeveel meer "
+        "van de bestedingen van zijn gebied in het gebied zou blijven. Optionele velden: kind "
+        "(een OSM-shopwaarde, standaard supermarket) en floor_area_m2 (standaard de "
+        "aangenomen grootte van die soort). De leegstaande winkelpanden van het "
+        "onderzoeksgebied worden altijd ook geprobeerd.",
     "Extra typology features (optional)": "Extra typologiekenmerken (optioneel)",
     "Liveliness by hour (evening share, hours with N and O open)":
         "Levendigheid per uur (aandeel 's avonds, uren met N en O open)",

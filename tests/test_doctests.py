@@ -10,6 +10,11 @@ MODULES = [
     "wijkkracht.core.indicators.proximity",
     "wijkkracht.core.network",
     "wijkkracht.core.pipeline",
+    "wijkkracht.core.huff",
+    "wijkkracht.core.spending",
+    "wijkkracht.core.opening_hours",
+    "wijkkracht.core.indicators.liveliness",
+    "wijkkracht.data_sources.synthetic_hours",
     "wijkkracht.data_sources.schema",
     "wijkkracht.output.merge",
 ]

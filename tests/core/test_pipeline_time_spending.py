@@ -292,3 +292,22 @@ def test_without_the_parser_the_rest_of_the_analysis_runs(tmp_path) -> None:
     lines = done.stdout.splitlines()
     assert lines[0].endswith("(pip install opening-hours-py): liveliness by hour left out")
     assert lines[1].startswith("ERROR pois: the opening hours need the package opening-hours-py")
+
+
+def test_added_shops_from_a_point_layer() -> None:
+    import shapely
+
+    from wijkkracht.core.spending import added_shops_from_points
+
+    pts = gpd.GeoDataFrame({"Shop": ["shop=bakery", " "], "oppervlakte": [None, 300.0]},
+                           geometry=gpd.points_from_xy([5.0935, 5.0940], [52.0745, 52.0745]),
+                           crs=4326)
+    shops = added_shops_from_points(pts)
+    assert [(s.kind, s.floor_area()) for s in shops] == [("bakery", 80.0), ("supermarket", 300.0)]
+    assert 134000 < shops[0].x < 136000 and 453000 < shops[0].y < 455000
+    with pytest.raises(InputError, match="no coordinate reference system"):
+        added_shops_from_points(pts.set_crs(None, allow_override=True))
+    with pytest.raises(InputError, match="expected points"):
+        added_shops_from_points(pts.set_geometry([shapely.box(0, 0, 1, 1)] * 2, crs=4326))
+    with pytest.raises(InputError, match="point 2: the floor area must be positive"):
+        added_shops_from_points(pts.assign(oppervlakte=[None, -5.0]))

@@ -738,14 +738,39 @@ def quarters(tmp_path_factory: pytest.TempPathFactory, qgis_app: Any) -> Any:
     return layer
 
 
+#: A place in the south-west quarter of the demo (RD New), where no daily-goods shop is.
+ADDED_BAKERY = (134820.0, 453440.0)
+
+
 @pytest.fixture(scope="module")
 def spending_analysis(wijkkracht_run: Any, demo_layers: dict[str, Any],
                       synthetic: dict[str, Path], synthetic_bag_layer: Any,
                       quarters: Any) -> dict[str, Any]:
     """The analysis with the SYNTHETIC BAG, spending flows between the quarters (exponential
-    decay, 1500 m cut-off) and the spending features in the typology."""
-    from qgis.core import QgsProcessingFeedback
+    decay, 1500 m cut-off), a bakery added as a scenario (a point drawn in WGS84) and the
+    spending features in the typology."""
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransform,
+        QgsFeature,
+        QgsGeometry,
+        QgsPointXY,
+        QgsProcessingFeedback,
+        QgsProject,
+        QgsVectorLayer,
+    )
 
+    shops = QgsVectorLayer("Point?crs=EPSG:4326&field=kind:string&field=floor_area_m2:double",
+                           "nieuwe winkels", "memory")
+    to_wgs84 = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:28992"),
+                                      QgsCoordinateReferenceSystem("EPSG:4326"),
+                                      QgsProject.instance())
+    wgs84 = to_wgs84.transform(QgsPointXY(*ADDED_BAKERY))
+    lon, lat = wgs84.x(), wgs84.y()
+    feature = QgsFeature(shops.fields())
+    feature.setAttributes(["bakery", 120.0])
+    feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(lon, lat)))
+    shops.dataProvider().addFeatures([feature])
     feedback = QgsProcessingFeedback()
     out = wijkkracht_run("neighbourhoodanalysis", feedback=feedback,
                          STREETS=demo_layers["streets"], POIS=demo_layers["pois"],
@@ -753,7 +778,7 @@ def spending_analysis(wijkkracht_run: Any, demo_layers: dict[str, Any],
                          ESTABLISHMENTS=str(synthetic["establishments"]),
                          REFERENCE_DATE=REFERENCE_DATE, SPENDING=True, HUFF_DECAY=1,
                          HUFF_LAMBDA=1.5, HUFF_CUTOFF=1500.0, SPENDING_MEASURE=0,
-                         SPENDING_ZONES_IN=quarters, TYPOLOGY_EXTRA=[1])
+                         SPENDING_ZONES_IN=quarters, TYPOLOGY_EXTRA=[1], ADDED_SHOPS=shops)
     out["log"] = log_of(feedback)
     return out
 
@@ -764,12 +789,14 @@ def test_analysis_spending_equals_the_library(spending_analysis: dict[str, Any],
                                               ) -> None:
     from wijkkracht.core.huff import HuffParameters
     from wijkkracht.core.pipeline import demo_data_path, demo_spending_zones
+    from wijkkracht.core.spending import AddedShop
     from wijkkracht.data_sources.files import read_area
 
     zones = demo_spending_zones(read_area(demo_data_path(), layer="study_area"))
     expected = _core_analysis(synthetic, 3, spending=True, spending_zones=zones,
                               huff=HuffParameters(decay="exponential", lam=1.5, cutoff=1500.0),
-                              spending_measure="floor_area", typology_extra=("spending",))
+                              spending_measure="floor_area", typology_extra=("spending",),
+                              added_shops=[AddedShop(*ADDED_BAKERY, "bakery", 120.0)])
     spend = expected.spending
     assert spend is not None and len(spend.zones) == 4
     # the streets: every column, the spending ones and the type (clustered on them) included
@@ -798,6 +825,12 @@ def test_analysis_spending_equals_the_library(spending_analysis: dict[str, Any],
         _assert_close(catchment[name], spend.catchment[name], name)
     scenarios = frame_of_layer(spending_analysis["SPENDING_SCENARIOS"])
     assert len(scenarios) == len(spend.scenarios)
+    # the drawn point first: a bakery of 120 m² in the south-west quarter, which had no shop
+    first = scenarios.iloc[0]
+    assert (first["scenario"], first["zone"], first["floor_area_m2"]) == (
+        "added_shop", "kwart-ZW", 120.0)
+    assert first["osm_id"] == "shop=bakery 120 m² at 134820,453440"
+    assert first["retained_share_before"] == 0 < first["retained_share_after"]
     for name in spend.scenarios.columns.drop("geometry"):
         _assert_close(scenarios[name], spend.scenarios[name], name)
     # no opening hours in the demo POIs: no profile
