@@ -129,7 +129,7 @@ def test_advanced_parameters(wijkkracht_provider: Any) -> None:
     assert {"CATEGORIES", "SNAP_DISTANCE", "KEEP_ALL_COMPONENTS", "K_MIN", "K_MAX", "SEED",
             "LANGUAGE", "ESTABLISHMENTS_MAPPING", "HOURS_WEEK", "HUFF_DECAY", "HUFF_BETA",
             "HUFF_LAMBDA", "HUFF_CUTOFF", "SPENDING_MEASURE", "SPENDING_PER_DWELLING",
-            "SPENDING_ZONES_IN", "TYPOLOGY_EXTRA"} == advanced
+            "SPENDING_ZONES_IN", "ADDED_SHOPS", "TYPOLOGY_EXTRA"} == advanced
 
 
 @pytest.mark.parametrize("alg", sorted(INDICATOR_ALGORITHMS))
