@@ -285,7 +285,6 @@ def load_config(path: str | Path) -> BatchConfig:
 #: Options of the spending flows (besides ``spending`` itself): they need ``spending = true``.
 _SPENDING_KEYS = ("huff_decay", "huff_beta", "huff_lambda", "huff_cutoff", "spending_measure",
                   "spending_per_dwelling")
-_DECAYS = ("power", "exponential")
 _MEASURES = ("floor_area", "count")
 _TYPOLOGY_WITH = ("hours", "spending")
 
@@ -321,10 +320,12 @@ def _check_time_and_spending(cfg: Path, an: dict[str, Any], data: dict[str, Any]
     for key in _SPENDING_KEYS:
         if key in an and not an.get("spending"):
             raise _err(cfg, f"analysis.{key}", "needs analysis.spending = true")
+    from .core.huff import DECAYS
+
     decay = an.get("huff_decay", "power")
-    if decay not in _DECAYS:
+    if decay not in DECAYS:
         raise _err(cfg, "analysis.huff_decay",
-                   f"expected {' or '.join(map(repr, _DECAYS))}, got {decay!r}")
+                   f"expected {' or '.join(map(repr, DECAYS))}, got {decay!r}")
     if "huff_beta" in an and decay != "power":
         raise _err(cfg, "analysis.huff_beta", "is the exponent of the power decay: not used "
                                               "with huff_decay = 'exponential' (huff_lambda is)")

@@ -221,9 +221,7 @@ def reach_counts(
                 extra = margin + slack[members].max()
                 lo = pxy[members].min(axis=0) - extra
                 hi = pxy[members].max(axis=0) + extra
-                i0, i1 = np.searchsorted(xs, [lo[0], hi[0]])
-                cand = x_order[i0:i1]
-                sub = np.sort(cand[(xy[cand, 1] >= lo[1]) & (xy[cand, 1] <= hi[1])])
+                sub = _nodes_in_box(xy, x_order, xs, lo, hi)
                 node_loc[sub] = np.arange(len(sub))
                 gsub = _subgraph(graph, sub, node_loc)
                 _count_block(
@@ -314,6 +312,15 @@ def _gather_rows(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> n
         return np.empty(0, dtype=indices.dtype)
     offsets = np.repeat(starts - np.cumsum(counts) + counts, counts)
     return indices[offsets + np.arange(total)]
+
+
+def _nodes_in_box(xy: np.ndarray, x_order: np.ndarray, xs: np.ndarray, lo: np.ndarray,
+                  hi: np.ndarray) -> np.ndarray:
+    """The (sorted) nodes within the box ``lo``..``hi``; ``x_order`` sorts the nodes by x and
+    ``xs`` holds their x in that order."""
+    i0, i1 = np.searchsorted(xs, [lo[0], hi[0]])
+    cand = x_order[i0:i1]
+    return np.sort(cand[(xy[cand, 1] >= lo[1]) & (xy[cand, 1] <= hi[1])])
 
 
 def _subgraph(graph: sparse.csr_matrix, sub: np.ndarray, node_loc: np.ndarray) -> sparse.csr_matrix:

@@ -78,7 +78,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from .categories import Label
-from .distances import PlacedPoints, _kd_leaves, _subgraph, place
+from .distances import PlacedPoints, _kd_leaves, _nodes_in_box, _subgraph, place
 from .network import StreetNetwork
 
 __all__ = [
@@ -373,9 +373,7 @@ def _od_from(network: StreetNetwork, origins: PlacedPoints, destinations: Placed
         extra = cutoff + slack[members].max() + 1.0
         lo = oxy[members].min(axis=0) - extra
         hi = oxy[members].max(axis=0) + extra
-        i0, i1 = np.searchsorted(xs, [lo[0], hi[0]])
-        cand = x_order[i0:i1]
-        sub = np.sort(cand[(xy[cand, 1] >= lo[1]) & (xy[cand, 1] <= hi[1])])
+        sub = _nodes_in_box(xy, x_order, xs, lo, hi)
         node_loc[sub] = np.arange(len(sub))
         # Destinations with an end in the sub-network (others are beyond the cut-off).
         j0, j1 = np.searchsorted(dxs, [lo[0] - dslack, hi[0] + dslack])

@@ -289,13 +289,13 @@ def spending_analysis(
                         spending_per_unit=spending_per_dwelling,
                         metadata={"attractiveness": supply.attrs.get("attractiveness", {})})
     result = run_model(model)
-    n_seg = network.n_segments
-    segments = _segment_columns(result, dwell, origin_zone, n_seg)
+    weights = _origin_weights(model, result)
+    segments = _segment_columns(result, dwell, weights.kept, network.n_segments)
     zone_out = _zone_table(result, zone_frame)
     catchment = result.segment_catchment if result.segment_catchment is not None \
         else pd.DataFrame(columns=["segment_id", "origin_area", "drawn", "share"])
     catchment = catchment.rename(columns={"origin_area": "origin_zone"})
-    scenarios = _vacancy_scenarios(model, network, pois, zone_frame, study_area, result,
+    scenarios = _vacancy_scenarios(model, network, pois, zone_frame, study_area, weights,
                                    scenario_floor_area, added_shops)
     union = zone_frame.geometry.union_all()
     reach = _reach_beyond(network, union)
@@ -326,22 +326,37 @@ def spending_analysis(
                           scenarios=scenarios, metadata=meta)
 
 
-def _segment_columns(result: HuffResult, dwell: pd.DataFrame, origin_zone: np.ndarray,
+@dataclass(frozen=True)
+class _OriginWeights:
+    """Per origin of a model run: ``total`` = sum of the Huff weights of the shops in reach
+    (0: none), ``own`` = that sum over the shops in the origin's own zone, and ``kept`` = the
+    spending kept in the zone (``demand * own / total``)."""
+
+    total: np.ndarray
+    own: np.ndarray
+    kept: np.ndarray
+
+
+def _origin_weights(model: Any, result: HuffResult) -> _OriginWeights:
+    demand = model.demand
+    o_zone = np.asarray(model.origin_area, dtype=object)
+    flows = result.flows
+    o = flows["origin"].to_numpy(np.int64)
+    w = flows["weight"].to_numpy(float)
+    own = np.asarray(model.supply_area, dtype=object)[flows["destination"].to_numpy(np.int64)] \
+        == o_zone[o]
+    total = np.bincount(o, weights=w, minlength=len(demand))
+    own_w = np.bincount(o[own], weights=w[own], minlength=len(demand))
+    kept = np.where(total > 0, demand * own_w / np.where(total > 0, total, 1.0), 0.0)
+    return _OriginWeights(total=total, own=own_w, kept=kept)
+
+
+def _segment_columns(result: HuffResult, dwell: pd.DataFrame, kept: np.ndarray,
                      n_seg: int) -> pd.DataFrame:
     out = pd.DataFrame(index=pd.RangeIndex(n_seg, name="segment_id"),
                        columns=list(SEGMENT_COLUMNS), dtype=float)
-    # kept share per origin: the flows to shops in the origin's own zone
-    flows = result.flows
     seg = dwell["segment_id"].to_numpy(np.int64)
     demand = dwell["demand"].to_numpy(float)
-    kept = np.zeros(len(dwell))
-    if len(flows):
-        o = flows["origin"].to_numpy(np.int64)
-        d = flows["destination"].to_numpy(np.int64)
-        supply_area = result.supply["area"].to_numpy(dtype=object)
-        own = supply_area[d] == origin_zone[o]
-        kept = np.bincount(o[own], weights=flows["flow"].to_numpy(float)[own],
-                           minlength=len(dwell))
     dem_seg = np.bincount(seg, weights=demand, minlength=n_seg)
     kept_seg = np.bincount(seg, weights=kept, minlength=n_seg)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -367,7 +382,7 @@ def _zone_table(result: HuffResult, zone_frame: gpd.GeoDataFrame) -> gpd.GeoData
 
 
 def _vacancy_scenarios(model: Any, network: StreetNetwork, pois: pd.DataFrame,
-                       zone_frame: gpd.GeoDataFrame, study_area: Any, before: HuffResult,
+                       zone_frame: gpd.GeoDataFrame, study_area: Any, before: _OriginWeights,
                        floor_area: float, added: Sequence[AddedShop] = ()) -> gpd.GeoDataFrame:
     """Every vacant shop front of the study area filled with a shop of ``floor_area`` m², one
     at a time, and each shop of ``added``: what it draws and its zone's share kept, before
@@ -404,16 +419,7 @@ def _vacancy_scenarios(model: Any, network: StreetNetwork, pois: pd.DataFrame,
     params = model.params
     demand = model.demand
     o_zone = np.asarray(model.origin_area, dtype=object)
-    flows = before.flows
-    o = flows["origin"].to_numpy(np.int64)
-    w = flows["weight"].to_numpy(float)
-    own = np.asarray(model.supply_area, dtype=object)[flows["destination"].to_numpy(np.int64)] \
-        == o_zone[o]
-    n_o = len(demand)
-    total = np.bincount(o, weights=w, minlength=n_o)  # S_i (0: nothing in reach)
-    kept_w = np.bincount(o[own], weights=w[own], minlength=n_o)  # K_i
-    with np.errstate(invalid="ignore", divide="ignore"):
-        kept_now = np.where(total > 0, demand * kept_w / np.where(total > 0, total, 1.0), 0.0)
+    total, kept_w, kept_now = before.total, before.own, before.kept  # S_i, K_i
     zone_demand = pd.Series(demand).groupby(o_zone).sum()
     zone_kept = pd.Series(kept_now).groupby(o_zone).sum()
     zones = area_codes(gpd.GeoSeries([c[5] for c in cands], crs=28992), zone_frame, "code",

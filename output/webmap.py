@@ -216,8 +216,7 @@ def _spending_data(result: AnalysisResult, lang: str, kinds: Sequence[str]
             continue
         z = zones.iloc[i]
         kept = z["retained_share"]
-        color = st.null_color if pd.isna(kept) else next(
-            (c.color for c in st.classes if c.contains(float(kept))), st.classes[-1].color)
+        color = st.color_for(None if pd.isna(kept) else float(kept))
         rows = [(text["demand"], num(z["demand"])), (text["kept"], pct(kept)),
                 (text["leaked"], pct(z["leaked_share"])),
                 (text["beyond"], pct(z["beyond_reach_share"])),

@@ -99,7 +99,7 @@ def test_spending_zones_with_their_figures(open_page: Callable[..., Page], page_
     assert len(block["features"]) == len(zones)
     style = indicator_style("spend_kept_share")
     for feature, (_, z) in zip(block["features"], zones.iterrows(), strict=True):
-        expected = next(c.color for c in style.classes if c.contains(float(z["retained_share"])))
+        expected = style.color_for(float(z["retained_share"]))
         assert feature["properties"]["c"] == expected
         assert str(z["name"]) in feature["properties"]["p"]
     page = open_page(page_file)
