@@ -24,8 +24,26 @@ column          dtype     meaning
 ``geometry``    Point in EPSG:28992 (polygons are reduced to a representative point)
 ==============  ========  ==========================================================
 
-Optional POI columns that readers fill where the source has them: ``name``,
-``opening_hours``.
+Optional POI columns that readers fill where the source has them (:data:`POI_OPTIONAL_COLUMNS`),
+used to count every amenity once (:mod:`wijkkracht.core.amenities`):
+
+================  ========  ========================================================
+column            dtype     meaning
+================  ========  ========================================================
+``name``          str       OSM ``name``
+``opening_hours`` str       OSM ``opening_hours``
+``isced_level``   str       OSM ``isced:level`` (schools: ``1`` is primary education)
+``school``        str       OSM ``school`` (e.g. ``primary``)
+``stop_area``     str       ``R<id>`` of the ``public_transport=stop_area`` relation the
+                            object is a member of (extracts only)
+``footprint_m2``  float     area of the object's own outline (ways and relations)
+``outline_id``    str       ``osm_id`` of the smallest POI or building outline that holds
+                            the object's point (nodes and points inside another outline)
+``outline_m2``    float     area of that outline
+================  ========  ========================================================
+
+Streets may carry ``footway`` (``sidewalk``, ``crossing``, ...; the street kinds of
+:mod:`wijkkracht.core.streets` read it).
 """
 
 from __future__ import annotations
@@ -50,6 +68,7 @@ __all__ = [
     "RD_NEW",
     "STREET_COLUMNS",
     "POI_COLUMNS",
+    "POI_OPTIONAL_COLUMNS",
     "OSM_POI_KEYS",
     "to_rd_new",
     "normalize_streets",
@@ -62,6 +81,9 @@ __all__ = [
 RD_NEW = CRS.from_epsg(28992)
 STREET_COLUMNS = ("osm_id", "street_name", "highway", "geometry")
 POI_COLUMNS = ("osm_id", "tag", "geometry")
+#: Optional POI columns kept by :func:`normalize_pois` (see the module docstring).
+POI_OPTIONAL_COLUMNS = ("name", "opening_hours", "isced_level", "school", "stop_area",
+                        "footprint_m2", "outline_id", "outline_m2")
 
 #: OSM keys that make a feature a POI (or a building) for wijkkracht. Order matters when a
 #: ``<key>_<value>`` string is split: longer keys with an underscore come first.
@@ -202,13 +224,44 @@ def normalize_streets(
     source: str | Path,
     *,
     name_column: str | None = None,
+    walk_rule: bool = True,
+    check_default_walk: bool = True,
 ) -> gpd.GeoDataFrame:
     """Bring a line layer (OSMnx edges, a GeoPackage of edges, GDAL OSM ``lines``) to the
     street schema in EPSG:28992 and validate it.
 
-    Recognised source columns: ``name`` (or ``name_column``), ``highway``, ``osmid``/``osm_id``.
-    Multi-part lines are split into their parts; null and empty geometries are dropped.
+    Recognised source columns: ``name`` (or ``name_column``), ``highway``, ``osmid``/``osm_id``,
+    ``footway`` (kept as a column: sidewalks and crossings), and the OSM tags of the walking
+    network rule (:data:`wijkkracht.data_sources.walk_network.WAY_TAGS`). Multi-part lines are
+    split into their parts; null and empty geometries are dropped.
+
+    Parameters
+    ----------
+    gdf
+        The lines, in any CRS.
+    source
+        Named in messages.
+    name_column
+        The street-name column (default: the first of ``street_name``, ``name``,
+        ``straatnaam``, ``openbare_ruimte_naam``).
+    walk_rule
+        Apply the Dutch walking-network rule
+        (:func:`wijkkracht.data_sources.walk_network.walkable`) to the tag columns the layer
+        has (a layer without ``highway`` is used whole), and add the straight links across
+        pedestrian areas (:func:`~wijkkracht.data_sources.walk_network.pedestrian_area_links`).
+    check_default_walk
+        Warn (log, and ``attrs``) when the layer looks like OSMnx's default walk network,
+        which leaves out cycleways.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The street schema plus ``footway``. ``attrs["walk_network"]``: ``lines_in`` (input
+        lines), ``left_out`` (lines left out per rule), ``area_links`` (links across pedestrian
+        areas added) and ``warning`` (or ``None``).
     """
+    from .walk_network import looks_like_default_walk_network, pedestrian_area_links, walkable
+
     if gdf is None or len(gdf) == 0:
         raise NoDataError(source, "the street layer is empty")
     gdf = to_rd_new(gdf, source)
@@ -225,6 +278,20 @@ def normalize_streets(
     if name_column and name_column not in gdf:
         raise InputError(source, f"street-name column {name_column!r} not found; columns are "
                          f"{sorted(c for c in gdf.columns if c != 'geometry')}")
+    info: dict[str, Any] = {"lines_in": int(len(gdf)), "left_out": {}, "area_links": 0,
+                            "warning": None}
+    warning = looks_like_default_walk_network(gdf) if check_default_walk else None
+    if warning:
+        info["warning"] = warning
+        logging.getLogger(__name__).warning("%s: %s", source, warning)
+    if walk_rule and "highway" in gdf:
+        rule = walkable(gdf)
+        info["left_out"] = rule.left_out()
+        if not rule.keep.any():
+            raise NoDataError(
+                source, "no line is walkable under the Dutch walking-network rule (left out: "
+                + ", ".join(f"{k} {v}" for k, v in list(info["left_out"].items())[:4]) + ")")
+        gdf = gdf[rule.keep]
     id_col = next((c for c in ("osm_id", "osmid") if c in gdf), None)
     out = gpd.GeoDataFrame(
         {
@@ -237,10 +304,32 @@ def normalize_streets(
             "highway": [_first_value(v) for v in gdf["highway"]]
             if "highway" in gdf
             else [""] * len(gdf),
+            "footway": [_first_value(v) for v in gdf["footway"]]
+            if "footway" in gdf
+            else [""] * len(gdf),
         },
         geometry=gdf.geometry.values,
         crs=RD_NEW,
     )
+    if walk_rule and "area" in gdf:
+        area = pd.Series([_first_value(v) for v in gdf["area"]], dtype=object)
+        lines = pd.DataFrame({"osm_id": out["osm_id"].to_numpy(), "area": area.to_numpy(),
+                              "geometry": out.geometry.to_numpy()})
+        lines = lines[~(shapely.is_missing(lines["geometry"].to_numpy())
+                        | shapely.is_empty(lines["geometry"].to_numpy()))]
+        exploded = gpd.GeoDataFrame(lines, geometry="geometry", crs=RD_NEW).explode(
+            index_parts=False, ignore_index=True)
+        links = pedestrian_area_links(exploded)
+        if links:
+            names = dict(zip(out["osm_id"], out["street_name"], strict=False))
+            extra = gpd.GeoDataFrame(
+                {"osm_id": [a for a, _ in links],
+                 "street_name": [names.get(a, "") for a, _ in links],
+                 "highway": ["pedestrian"] * len(links),
+                 "footway": ["area_link"] * len(links)},
+                geometry=[g for _, g in links], crs=RD_NEW)
+            out = pd.concat([out, extra], ignore_index=True)
+            info["area_links"] = len(links)
     missing = (out.geometry.isna() | out.geometry.is_empty).to_numpy()
     out = out[~missing]
     out = out.explode(index_parts=False, ignore_index=True)
@@ -250,6 +339,7 @@ def normalize_streets(
         logging.getLogger(__name__).warning(
             "%s: %d street feature(s) with a null or empty geometry were left out",
             source, int(missing.sum()))
+    out.attrs["walk_network"] = info
     return out
 
 
@@ -291,7 +381,7 @@ def normalize_pois(
     if not set(geom.geom_type.unique()) <= {"Point"}:
         geom = geom.representative_point()
     ids = _osm_ids(gdf)
-    extra = [c for c in ("name", "opening_hours") if c in gdf]
+    extra = [c for c in POI_OPTIONAL_COLUMNS if c in gdf]
     if "tag" in gdf or "building_type" in gdf:
         col = "tag" if "tag" in gdf else "building_type"
         tags = [_split_key_value(v) if v is not None else None for v in gdf[col]]
