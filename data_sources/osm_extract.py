@@ -8,31 +8,83 @@ wijkkracht needs is a column of its own, so nothing depends on parsing GDAL's ``
 string.
 
 Streets
-    GDAL's ``lines`` layer, filtered by OSMnx's ``network_type="walk"`` rule
-    (:data:`WALK_EXCLUDE`) and *noded*: ways are split at every vertex they share with another
-    way (or with themselves), so that lines meet only at their endpoints, as wijkkracht's
-    network builder expects. Ways that cross without a shared node (bridges, tunnels) are not
-    split: they do not meet.
+    The ways with a ``highway`` tag, under the Dutch walking-network rule of
+    :mod:`wijkkracht.data_sources.walk_network` (cycleways and fietsvoetpaden kept unless
+    ``foot=no``; busways, motorways, *autowegen*, denied access left out; see there), *noded*:
+    ways are split at every vertex they share with another kept way (or with themselves), so
+    that lines meet only at their endpoints, as wijkkracht's network builder expects. Ways that
+    cross without a shared node (bridges, tunnels) are not split: they do not meet. The rule is
+    applied before noding, so a left-out way splits nothing; ``attrs["walk_network"]`` reports
+    ``lines_in`` (ways and areas read) and ``left_out`` (ways and areas per rule).
+
+    GDAL gives open ways in its ``lines`` layer, but puts a *closed* way with ``area=yes`` (or
+    with a tag that makes a closed way an area, e.g. ``amenity``) in its ``multipolygons``
+    layer, together with multipolygon relations. So the ``multipolygons`` with a ``highway``
+    tag are read too, and their outlines become lines: ``area="yes"`` for a closed way tagged
+    ``area=yes`` and for a relation (a multipolygon is an area by definition), so that the rule
+    keeps only pedestrian areas (``highway=pedestrian|footway|path``) and
+    :func:`~wijkkracht.data_sources.schema.normalize_streets` adds the straight links across
+    them; a closed way that GDAL took for an area because of another tag is, without
+    ``area=yes``, a loop (OSM wiki `Key:area <https://wiki.openstreetmap.org/wiki/Key:area>`_).
+    ``osm_id`` of an outline is the way id, or ``R<id>`` for a relation (ways and relations are
+    numbered separately, and a plain number is a way id everywhere else).
 POIs
     GDAL's ``points`` layer (tagged nodes) and ``multipolygons`` layer (closed ways and
     multipolygon relations, reduced to a representative point) for the tags in
-    :data:`OSM_POI_TAGS`, with ``name`` and ``opening_hours``. ``osm_id`` is ``N<id>``,
-    ``W<id>`` or ``R<id>``.
+    :data:`OSM_POI_TAGS`, with ``name``, ``opening_hours``, ``isced_level`` (OSM
+    ``isced:level``) and ``school``. ``osm_id`` is ``N<id>``, ``W<id>`` or ``R<id>``. For
+    counting every amenity once (:mod:`wijkkracht.core.amenities`) each POI also gets:
+
+    ``footprint_m2``
+        the area (m², EPSG:28992) of its own polygon (ways and relations; NaN for nodes);
+    ``outline_id``, ``outline_m2``
+        the ``osm_id`` and area of the smallest *other* POI or building polygon of the file that
+        holds the POI's point (the node, or the representative point of a polygon; a point on
+        the outline counts as held); for a polygon only outlines at least as large as its own
+        count (the school grounds hold the school building, not the other way round). ``""``
+        and NaN where none does;
+    ``stop_area``
+        ``R<id>`` of a ``public_transport=stop_area`` relation
+        (`Tag:public_transport=stop_area
+        <https://wiki.openstreetmap.org/wiki/Tag:public_transport%3Dstop_area>`_) that has the
+        object as a member (the lowest relation id when there are several), else ``""``.
+        GDAL's OSM driver gives no member lists, but its ``other_relations`` layer gives each
+        such relation a GeometryCollection of its members' geometries: a member *point* is
+        matched to the POI nodes at exactly its coordinates, a member polygon (or closed line)
+        to the POI ways with exactly that outline (both come from the same node coordinates of
+        the file, so equality is exact). Members that are relations, and open ways (GDAL's
+        ``lines``, not read for POIs), are not matched.
+
+Clipped extracts
+    A file cut out of a larger one (``osmium extract -b/-p``, or a download of a box) holds ways
+    that reference nodes outside it, multipolygon relations whose member ways are missing, and
+    closed ways left with two nodes. GDAL drops a way with fewer than two nodes in the file and
+    a multipolygon relation with a missing member way (silently: it says so only in its debug
+    output), joins the remaining nodes of a way with missing nodes in a straight line (the
+    reader cannot see this), and returns a polygon whose ring has too few points for a closed
+    way left with two or three nodes. Such geometries, which shapely cannot build, are left out
+    of both readers, and lines that collapsed to a point too; invalid POI polygons (e.g. a ring
+    that crosses itself once a node is gone) are repaired with ``shapely.make_valid``. Both are
+    logged as a warning and counted in ``attrs["broken_geometries"]`` (``left_out``,
+    ``repaired``). ``osmium extract``'s default strategy (``complete_ways``) keeps every way
+    whole; use it (or ``smart``) to avoid straight gaps.
 
 Restricting the area
     ``bbox`` (``minx, miny, maxx, maxy``) and ``mask`` (a polygon) are given in EPSG:28992
     (RD New); a ``mask`` GeoDataFrame/GeoSeries may be in any CRS. They are transformed to the
     file's EPSG:4326 and handed to GDAL as a spatial filter: features that *intersect* the area
     are returned whole, not clipped. GDAL still has to parse the whole file, so reading a small
-    area from a national extract takes as long as reading the extract once per layer.
+    area from a national extract takes as long as reading the extract once per layer (streets:
+    two layers, POIs: three).
 
 Both readers return data in EPSG:28992 following :mod:`wijkkracht.data_sources.schema`.
 """
 
 from __future__ import annotations
 
-import re
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -44,11 +96,11 @@ from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError, NoDataError
-from .schema import OSM_POI_KEYS, RD_NEW, normalize_pois, normalize_streets
+from .schema import OSM_POI_KEYS, RD_NEW, _osm_ids, normalize_pois, normalize_streets, to_rd_new
+from .walk_network import WAY_TAGS, walkable
 
 __all__ = [
     "OSM_POI_TAGS",
-    "WALK_EXCLUDE",
     "read_osm_extract_streets",
     "read_osm_extract_pois",
 ]
@@ -75,33 +127,42 @@ OSM_POI_TAGS: dict[str, bool | tuple[str, ...]] = {
     "historic": True,
 }
 
-#: The walk-network rule of OSMnx 2.x (``network_type="walk"`` with its default
-#: ``settings.default_access``), as ``(key, regex)`` pairs. A way with a ``highway`` tag is a
-#: walkable street unless one of its tags *matches* (unanchored, case-sensitive, like Overpass's
-#: ``["key"!~"regex"]``) the pattern for that key. So motorways (``motor``), cycleways, ways
-#: under construction, platforms, ``area=yes``, ``access=private``, ``foot=no``,
-#: ``service=private`` and roads whose sidewalks are mapped separately are dropped. As in
-#: OSMnx, ``trunk`` roads are kept unless tagged ``foot=no`` (Dutch *autowegen* usually are).
-WALK_EXCLUDE: tuple[tuple[str, str], ...] = (
-    ("area", "yes"),
-    ("access", "private"),
-    (
-        "highway",
-        "abandoned|bus_guideway|construction|cycleway|motor|no|planned|platform|proposed|"
-        "raceway|razed|rest_area|services",
-    ),
-    ("foot", "no"),
-    ("service", "private"),
-    ("sidewalk", "separate"),
-    ("sidewalk:both", "separate"),
-    ("sidewalk:left", "separate"),
-    ("sidewalk:right", "separate"),
-)
+#: Descriptive POI tags read with the POI tags: OSM key -> column name.
+POI_DETAIL_TAGS: dict[str, str] = {
+    "name": "name",
+    "opening_hours": "opening_hours",
+    "isced:level": "isced_level",
+    "school": "school",
+}
+
+#: Columns of GDAL's ``multipolygons`` layer read for the outlines of highway areas.
+_AREA_COLUMNS = ("highway", "name", "area", "foot", "access", "motorroad", "service", "footway")
 
 _OSMCONF = Path(__file__).with_name("osmconf.ini")
 _WGS84 = CRS.from_epsg(4326)
+_LOG = logging.getLogger(__name__)
 
 Mask: TypeAlias = BaseGeometry | gpd.GeoDataFrame | gpd.GeoSeries
+
+
+@dataclass
+class _Broken:
+    """Geometries of a read left out (shapely cannot build them, or they collapsed) and
+    repaired (``shapely.make_valid``)."""
+
+    left_out: int = 0
+    repaired: int = 0
+    layers: set[str] = field(default_factory=set)
+
+    def report(self, source: Path | str) -> dict[str, int]:
+        if self.left_out or self.repaired:
+            _LOG.warning(
+                "%s: %d broken geometr%s (of %s; e.g. ways and relations cut off when the "
+                "extract was clipped) left out, %d invalid polygon(s) repaired with "
+                "shapely.make_valid", source, self.left_out,
+                "y" if self.left_out == 1 else "ies", ", ".join(sorted(self.layers)) or "-",
+                self.repaired)
+        return {"left_out": self.left_out, "repaired": self.repaired}
 
 
 def read_osm_extract_streets(
@@ -125,10 +186,15 @@ def read_osm_extract_streets(
     Returns
     -------
     geopandas.GeoDataFrame
-        The street schema (``osm_id``, ``street_name``, ``highway``, ``geometry``): one row per
-        piece of an OSM way between two nodes shared with other ways (or the way's ends), so
-        lines meet only at endpoints. ``osm_id`` is the way id (``"123"``); the pieces of one
-        way share it.
+        The street schema (``osm_id``, ``street_name``, ``highway``, ``geometry``) plus
+        ``footway``: one row per piece of an OSM way between two nodes shared with other kept
+        ways (or the way's ends), so lines meet only at endpoints, plus the links across
+        pedestrian areas (``footway="area_link"``). ``osm_id`` is the way id (``"123"``; the
+        pieces of one way share it), ``R<id>`` for a relation's outline.
+        ``attrs["walk_network"]``: ``lines_in`` (ways and highway areas read), ``left_out``
+        (ways and areas left out, per rule), ``area_links``, ``warning``;
+        ``attrs["broken_geometries"]``: ``left_out`` and ``repaired`` (see the module
+        docstring).
 
     Raises
     ------
@@ -139,19 +205,63 @@ def read_osm_extract_streets(
     """
     p = _check_osm_file(path)
     area_filter = _area_filter(bbox, mask)
-    columns = ["osm_id", "name", "highway", *(k for k, _ in WALK_EXCLUDE if k != "highway")]
-    lines = _read_osm_layer(p, "lines", columns, where='"highway" IS NOT NULL', mask=area_filter)
+    broken = _Broken()
+    lines = _read_osm_layer(p, "lines", ["osm_id", *WAY_TAGS], '"highway" IS NOT NULL',
+                            mask=area_filter, broken=broken)
+    polygons = _read_osm_layer(p, "multipolygons", ["osm_id", "osm_way_id", *_AREA_COLUMNS],
+                               '"highway" IS NOT NULL', mask=area_filter, broken=broken)
+    parts = [frame for frame in (pd.DataFrame(lines), _outlines(polygons)) if len(frame)]
+    ways = _drop_collapsed_lines(pd.concat(parts, ignore_index=True) if parts else
+                                 pd.DataFrame(lines), broken)
     where = _in_area_text(bbox, mask)
-    if len(lines) == 0:
+    if len(ways) == 0:
         raise NoDataError(p, f"the extract holds no ways with a highway tag{where}")
-    lines = lines[_walkable(lines)]
-    if len(lines) == 0:
+    ways = gpd.GeoDataFrame(ways, geometry="geometry", crs=_WGS84)
+    rule = walkable(ways)
+    left_out = rule.left_out()
+    if not rule.keep.any():
         raise NoDataError(
-            p, f"the extract holds no walkable streets{where} (all highway ways are excluded by "
-            "the walk-network rule: motorways, cycleways, private or foot=no ways, ...)"
-        )
-    noded = _node_lines(lines[["osm_id", "name", "highway", "geometry"]])
-    return normalize_streets(noded, p, name_column="name")
+            p, f"the extract holds no walkable streets{where} (every highway way is left out "
+            "by the Dutch walking-network rule: "
+            + ", ".join(f"{k} {v}" for k, v in list(left_out.items())[:4]) + ")")
+    kept = ways[rule.keep].explode(index_parts=False, ignore_index=True)
+    noded = _node_lines(kept)
+    streets = normalize_streets(noded, p, name_column="name")
+    info = streets.attrs["walk_network"]
+    info["lines_in"] = int(len(ways))
+    info["left_out"] = left_out
+    streets.attrs["broken_geometries"] = broken.report(p)
+    return streets
+
+
+def _outlines(polygons: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The outlines of GDAL ``multipolygons`` with a ``highway`` tag, as (multi)lines with
+    ``area`` = ``"yes"`` for relations and closed ways tagged ``area=yes``."""
+    if not len(polygons):
+        return pd.DataFrame()
+    is_way = polygons["osm_way_id"].notna().to_numpy()
+    out = pd.DataFrame({
+        "osm_id": np.where(is_way, polygons["osm_way_id"].astype(str),
+                           "R" + polygons["osm_id"].astype(str)),
+        **{c: polygons[c].to_numpy() for c in _AREA_COLUMNS if c != "area"},
+    })
+    area = polygons["area"].to_numpy(dtype=object)
+    out["area"] = np.where(~is_way, "yes", area)
+    out["geometry"] = shapely.boundary(polygons.geometry.to_numpy())
+    return out
+
+
+def _drop_collapsed_lines(ways: pd.DataFrame, broken: _Broken) -> pd.DataFrame:
+    """Leave out lines without length (a closed way left with one node of the file)."""
+    if not len(ways):
+        return ways
+    geoms = ways["geometry"].to_numpy()
+    collapsed = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    collapsed |= ~collapsed & (shapely.length(np.where(collapsed, None, geoms)) == 0)
+    if collapsed.any():
+        broken.left_out += int(collapsed.sum())
+        broken.layers.add("lines")
+    return ways[~collapsed]
 
 
 def read_osm_extract_pois(
@@ -180,7 +290,10 @@ def read_osm_extract_pois(
     -------
     geopandas.GeoDataFrame
         The POI schema (``osm_id`` as ``N<id>``/``W<id>``/``R<id>``, ``tag`` as ``key=value``,
-        ``geometry``) plus ``name`` and ``opening_hours`` (``None`` where the object has none).
+        ``geometry``) plus ``name``, ``opening_hours``, ``isced_level``, ``school`` (``None``
+        where the object has none), ``stop_area``, ``footprint_m2``, ``outline_id`` and
+        ``outline_m2`` (see the module docstring). ``attrs["broken_geometries"]``:
+        ``left_out`` and ``repaired``.
 
     Raises
     ------
@@ -191,17 +304,18 @@ def read_osm_extract_pois(
     """
     p = _check_osm_file(path)
     area_filter = _area_filter(bbox, mask)
+    broken = _Broken()
     keys = list(OSM_POI_TAGS)
     where = " OR ".join(f'"{k}" IS NOT NULL' for k in keys)
     frames = []
-    points = _read_osm_layer(p, "points", ["osm_id", "name", "opening_hours", *keys], where,
-                             mask=area_filter)
+    points = _read_osm_layer(p, "points", ["osm_id", *POI_DETAIL_TAGS, *keys], where,
+                             mask=area_filter, broken=broken)
     if len(points):
         points["osm_id"] = "N" + points["osm_id"].astype(str)
         frames.append(points)
     polygons = _read_osm_layer(
-        p, "multipolygons", ["osm_id", "osm_way_id", "name", "opening_hours", *keys], where,
-        mask=area_filter,
+        p, "multipolygons", ["osm_id", "osm_way_id", *POI_DETAIL_TAGS, *keys], where,
+        mask=area_filter, broken=broken,
     )
     if len(polygons):
         is_way = polygons["osm_way_id"].notna()
@@ -219,7 +333,127 @@ def read_osm_extract_pois(
     if len(gdf) == 0:
         raise NoDataError(p, f"the extract holds no POIs{_in_area_text(bbox, mask)} (tags: "
                           f"{', '.join(OSM_POI_TAGS)})")
-    return normalize_pois(gdf, p)
+    gdf = gdf.reset_index(drop=True)
+    relations = _read_osm_layer(p, "other_relations", ["osm_id", "public_transport"],
+                                "\"public_transport\" = 'stop_area'", mask=area_filter,
+                                broken=broken)
+    gdf["stop_area"] = _stop_areas(gdf, relations)
+    gdf = _poi_details(gdf, p, broken)
+    pois = normalize_pois(gdf, p)
+    pois.attrs["broken_geometries"] = broken.report(p)
+    return pois
+
+
+def _stop_areas(pois: gpd.GeoDataFrame, relations: gpd.GeoDataFrame) -> np.ndarray:
+    """``R<id>`` of the stop_area relation each POI is a member of (``""`` if none), from the
+    member geometries GDAL gives (see the module docstring). Same CRS for both frames."""
+    out = np.full(len(pois), "", dtype=object)
+    if not len(relations) or not len(pois):
+        return out
+    order = np.argsort(relations["osm_id"].astype(np.int64).to_numpy(), kind="stable")
+    rel_ids = ("R" + relations["osm_id"].astype(str)).to_numpy()[order]
+    parts, owner = shapely.get_parts(relations.geometry.to_numpy()[order], return_index=True)
+    rel_of_part = rel_ids[owner]
+    kind = shapely.get_type_id(parts)
+    geoms = pois.geometry.to_numpy()
+    ids = pois["osm_id"].astype(str).to_numpy()
+    # member points -> POI nodes at exactly those coordinates (first relation by id wins)
+    is_point = kind == 0
+    if is_point.any():
+        members = pd.DataFrame(shapely.get_coordinates(parts[is_point]), columns=["x", "y"])
+        members["rel"] = rel_of_part[is_point]
+        members = members.drop_duplicates(["x", "y"])
+        nodes = np.flatnonzero(np.char.startswith(ids.astype(str), "N"))
+        if len(nodes):
+            xy = pd.DataFrame(shapely.get_coordinates(geoms[nodes]), columns=["x", "y"])
+            xy["pos"] = nodes
+            hit = xy.merge(members, on=["x", "y"])
+            out[hit["pos"].to_numpy()] = hit["rel"].to_numpy()
+    # member polygons and closed lines -> POI ways with exactly that outline
+    rings = np.where(kind == 3, parts, None)
+    closed_line = ((kind == 1) & shapely.is_closed(parts)
+                   & (shapely.get_num_coordinates(parts) >= 4))
+    if closed_line.any():
+        coords, index = shapely.get_coordinates(parts[closed_line], return_index=True)
+        rings[closed_line] = shapely.polygons(shapely.linearrings(coords, indices=index))
+    has_ring = ~pd.isna(rings)
+    if has_ring.any():
+        ring_geoms = rings[has_ring].astype(object)
+        ring_rel = rel_of_part[has_ring]
+        ways = np.flatnonzero(np.char.startswith(ids.astype(str), "W"))
+        if len(ways):
+            way_geoms = geoms[ways]
+            single = shapely.get_num_geometries(way_geoms) == 1
+            way_polys = np.where(single, shapely.get_geometry(way_geoms, 0), None)
+            tree = shapely.STRtree(ring_geoms)
+            w_idx, r_idx = tree.query(way_polys)
+            same = shapely.equals(way_polys[w_idx], ring_geoms[r_idx])
+            w_idx, r_idx = w_idx[same], r_idx[same]
+            first = pd.DataFrame({"w": w_idx, "r": r_idx}).groupby("w")["r"].min()
+            target = ways[first.index.to_numpy()]
+            todo = out[target] == ""
+            out[target[todo]] = ring_rel[first.to_numpy()][todo]
+    return out
+
+
+def _poi_details(gdf: gpd.GeoDataFrame, source: str | Path, broken: _Broken
+                 ) -> gpd.GeoDataFrame:
+    """POIs with one column per OSM key (any CRS, one row per object, points or polygons)
+    as points in EPSG:28992 with ``footprint_m2``, ``outline_id`` and ``outline_m2`` (see the
+    module docstring); invalid polygons are repaired first (counted in ``broken``).
+
+    Shared with :mod:`wijkkracht.data_sources.osm_live` (OSMnx features)."""
+    gdf = gdf.rename(columns={k: v for k, v in POI_DETAIL_TAGS.items() if k in gdf and k != v})
+    gdf = to_rd_new(gdf, source)
+    geoms = gdf.geometry.to_numpy()
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        broken.left_out += int(missing.sum())
+        broken.layers.add("POIs")
+        gdf, geoms = gdf[~missing], geoms[~missing]
+    polygonal = np.isin(shapely.get_type_id(geoms), [3, 6])
+    invalid = polygonal & ~shapely.is_valid(geoms)
+    if invalid.any():
+        geoms = geoms.copy()
+        geoms[invalid] = shapely.make_valid(geoms[invalid])
+        broken.repaired += int(invalid.sum())
+        broken.layers.add("POIs")
+    area = np.where(polygonal, shapely.area(geoms), np.nan)
+    points = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms))
+    outline_id, outline_m2 = _outlines_holding(points, geoms, area, np.asarray(_osm_ids(gdf),
+                                                                               dtype=object))
+    gdf = gdf.copy()
+    gdf["footprint_m2"] = area
+    gdf["outline_id"] = outline_id
+    gdf["outline_m2"] = outline_m2
+    return gdf.set_geometry(gpd.GeoSeries(points, index=gdf.index, crs=RD_NEW))
+
+
+def _outlines_holding(points: np.ndarray, geoms: np.ndarray, area: np.ndarray,
+                      ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every point, the id and area of the smallest polygon of ``geoms`` (another object,
+    with an area at least the point's own ``area`` when it has one) that holds it."""
+    n = len(points)
+    outline_id = np.full(n, "", dtype=object)
+    outline_m2 = np.full(n, np.nan)
+    candidates = np.flatnonzero(np.nan_to_num(area, nan=0.0) > 0)
+    if not len(candidates) or not n:
+        return outline_id, outline_m2
+    tree = shapely.STRtree(geoms[candidates])
+    p_idx, c_idx = tree.query(points, predicate="intersects")
+    c_row = candidates[c_idx]
+    c_area = area[c_row]
+    own = area[p_idx]
+    ok = (c_row != p_idx) & (ids[c_row] != ids[p_idx]) & ~(c_area < own)
+    p_idx, c_row, c_area = p_idx[ok], c_row[ok], c_area[ok]
+    if not len(p_idx):
+        return outline_id, outline_m2
+    order = np.lexsort((ids[c_row].astype(str), c_area, p_idx))
+    p_idx, c_row, c_area = p_idx[order], c_row[order], c_area[order]
+    first = np.r_[True, p_idx[1:] != p_idx[:-1]]
+    outline_id[p_idx[first]] = ids[c_row[first]]
+    outline_m2[p_idx[first]] = c_area[first]
+    return outline_id, outline_m2
 
 
 def _keep_poi_tags(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -292,16 +526,21 @@ def _read_osm_layer(
     where: str,
     *,
     mask: BaseGeometry | None,
+    broken: _Broken,
 ) -> gpd.GeoDataFrame:
-    """Read one layer of GDAL's OSM driver with wijkkracht's configuration (EPSG:4326)."""
+    """Read one layer of GDAL's OSM driver with wijkkracht's configuration (EPSG:4326).
+
+    The geometries come as WKB and are built here, so that one shapely cannot build (a ring of
+    two points, from a clipped extract) is left out and counted in ``broken`` instead of
+    failing the whole read (as ``pyogrio.read_dataframe`` would)."""
     # imported here: osm_live uses this module's tag rules without reading files (in QGIS)
-    import pyogrio
     import pyogrio.errors
+    import pyogrio.raw
 
     options: dict[str, Any] = {"CONFIG_FILE": str(_OSMCONF)}
     for attempt in range(2):
         try:
-            gdf = pyogrio.read_dataframe(
+            meta, _, wkb, values = pyogrio.raw.read(
                 path, layer=layer, columns=columns, where=where, mask=mask, **options
             )
         except (
@@ -320,21 +559,16 @@ def _read_osm_layer(
                 path, f"cannot read the OSM {layer} ({_short(exc)}); is the file complete?"
             ) from exc
         break
-    if gdf.crs is None:  # pragma: no cover - GDAL's OSM driver always sets EPSG:4326
-        gdf = gdf.set_crs(_WGS84)
+    geoms = shapely.from_wkb(wkb, on_invalid="ignore") if len(wkb) else np.array([], dtype=object)
+    unbuilt = ~pd.isna(np.asarray(wkb, dtype=object)) & pd.isna(geoms)
+    data = {str(name): np.asarray(col, dtype=object) for name, col in zip(meta["fields"], values,
+                                                                           strict=True)}
+    gdf = gpd.GeoDataFrame(data, geometry=np.asarray(geoms, dtype=object), crs=_WGS84)
+    if unbuilt.any():
+        broken.left_out += int(unbuilt.sum())
+        broken.layers.add(layer)
+        gdf = gdf[~unbuilt].reset_index(drop=True)
     return gdf
-
-
-def _walkable(lines: pd.DataFrame) -> np.ndarray:
-    """Boolean mask of the ways that pass :data:`WALK_EXCLUDE` (and have a ``highway`` tag)."""
-    keep = lines["highway"].notna().to_numpy() & (lines["highway"].astype(str) != "").to_numpy()
-    for key, pattern in WALK_EXCLUDE:
-        if key not in lines:
-            continue
-        values = lines[key]
-        hit = values.notna() & values.astype(str).str.contains(re.compile(pattern), regex=True)
-        keep &= ~hit.to_numpy(dtype=bool)
-    return keep
 
 
 def _node_lines(lines: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -18,12 +18,32 @@ from pyproj import Transformer
 from wijkkracht.core.errors import InputError, NoDataError
 from wijkkracht.data_sources.files import list_layers, read_area, read_pois, read_streets
 from wijkkracht.data_sources.schema import POI_COLUMNS, STREET_COLUMNS
+from wijkkracht.data_sources.walk_network import looks_like_default_walk_network
 
 GRAPHML = "kanaleneiland_walk_small.graphml"
+#: Street columns: the schema plus ``footway`` (sidewalks, crossings, area links).
+STREET_FRAME_COLUMNS = [*STREET_COLUMNS[:3], "footway", "geometry"]
 
 
 # ------------------------------------------------------------------------------------------
 # the bundled GeoPackage
+
+
+def _first_highway(value: object) -> str:
+    """An OSMnx ``highway`` attribute's first value (``"['footway', 'steps']"`` -> footway)."""
+    text = str(value)
+    return str(ast.literal_eval(text)[0]) if text.startswith("[") else text
+
+
+def _not_busway(highways: object) -> np.ndarray:
+    """The edges the Dutch rule keeps in OSMnx walk data whose only tags are highway and
+    name: all but ``highway=busway`` (rule 1; OSMnx's walk filter keeps busways)."""
+    first = np.array([_first_highway(h) for h in highways], dtype=object)
+    assert set(first) <= {"footway", "service", "residential", "pedestrian", "secondary",
+                          "tertiary", "primary", "unclassified", "living_street", "steps",
+                          "path", "track", "busway", "trunk", "trunk_link", "primary_link",
+                          "secondary_link", "tertiary_link", "corridor", "elevator", "road"}
+    return first != "busway"
 
 
 def test_bundled_layers(bundled_gpkg: Path) -> None:
@@ -33,9 +53,14 @@ def test_bundled_layers(bundled_gpkg: Path) -> None:
 def test_bundled_streets(bundled_gpkg: Path) -> None:
     raw = pyogrio.read_dataframe(bundled_gpkg, layer="streets")
     streets = read_streets(bundled_gpkg)  # picks the layer named "streets"
-    assert list(streets.columns) == list(STREET_COLUMNS)
+    assert list(streets.columns) == STREET_FRAME_COLUMNS
     assert streets.crs.to_epsg() == 28992
-    assert len(streets) == len(raw) == 7550
+    # the OSMnx walk edges less the busways (28 edges), which the Dutch rule leaves out
+    keep = _not_busway(raw["highway"])
+    assert len(raw) == 7550 and int((~keep).sum()) == 28
+    assert len(streets) == int(keep.sum())
+    assert streets.attrs["walk_network"]["left_out"] == {"highway=busway": 28}
+    raw = raw[keep].reset_index(drop=True)
     # list-valued OSMnx attributes become "a / b" names and "1;2" ids
     i = int(np.flatnonzero(raw["name"].astype(str).str.startswith("["))[0])
     names = ast.literal_eval(raw["name"].iloc[i])
@@ -80,15 +105,20 @@ def test_graphml_streets(data_dir: Path) -> None:
     path = data_dir / GRAPHML
     graph = nx.read_graphml(path, force_multigraph=True)  # plain networkx, no OSMnx
     streets = read_streets(path)
-    assert list(streets.columns) == list(STREET_COLUMNS)
+    assert list(streets.columns) == STREET_FRAME_COLUMNS
     assert streets.crs.to_epsg() == 28992
-    # every directed edge is a line (both directions of a two-way street are kept)
-    assert len(streets) == graph.number_of_edges()
+    # every directed edge is a line (both directions of a two-way street are kept), less the
+    # busway edges the Dutch rule leaves out
+    keep = _not_busway([d.get("highway", "") for _, _, d in graph.edges(data=True)])
+    assert graph.number_of_edges() == 378 and int((~keep).sum()) == 2
+    assert len(streets) == int(keep.sum())
     assert graph.number_of_nodes() == 161
 
     expected_names = set()
-    for _, _, data in graph.edges(data=True):
+    for (_, _, data), kept in zip(graph.edges(data=True), keep, strict=True):
         name = data.get("name")
+        if not kept:
+            continue
         if name:
             names = ast.literal_eval(name) if name.startswith("[") else [name]
             expected_names.add(" / ".join(dict.fromkeys(names)))
@@ -100,9 +130,32 @@ def test_graphml_streets(data_dir: Path) -> None:
     node_xy = {n: to_rd.transform(float(d["x"]), float(d["y"])) for n, d in graph.nodes(data=True)}
     ends = {(tuple(np.round(g.coords[0], 3)), tuple(np.round(g.coords[-1], 3)))
             for g in streets.geometry}
-    for u, v in graph.edges():
+    for (u, v), kept in zip(graph.edges(), keep, strict=True):
         pair = (tuple(np.round(node_xy[u], 3)), tuple(np.round(node_xy[v], 3)))
-        assert pair in ends
+        assert (pair in ends) == kept
+
+
+def test_graphml_made_by_osmnx_default_walk_is_flagged(data_dir: Path) -> None:
+    """The GraphML is a piece of OSMnx's default walk network (network_type="walk"), which
+    drops every cycleway: the reader says so in attrs and in the log."""
+    path = data_dir / GRAPHML
+    graph = nx.read_graphml(path, force_multigraph=True)
+    highways = [_first_highway(data.get("highway", "")) for _, _, data in graph.edges(data=True)]
+    footways = sum(1 for h in highways if h in ("footway", "path", "steps", "pedestrian"))
+    # the thresholds of looks_like_default_walk_network: at least 200 lines, at least 5 %
+    # footways, and not a single cycleway
+    assert len(highways) >= 200 and footways >= 0.05 * len(highways)
+    assert not any("cycleway" in h for h in highways)
+    streets = read_streets(path)
+    warning = streets.attrs["walk_network"]["warning"]
+    assert warning.startswith(f"the street network has {footways:,} footways but no cycleway")
+    assert "OVERPASS_FILTER" in warning
+    assert streets.attrs["walk_network"]["left_out"] == {"highway=busway": 2}
+
+    # one cycleway edge makes it a network that was not made by OSMnx's default walk
+    edges = streets.copy()
+    edges.loc[0, "highway"] = "cycleway"
+    assert looks_like_default_walk_network(edges) is None
 
 
 # ------------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ library (``osm_xml_oracle`` in conftest.py), not from the code under test.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -25,11 +24,11 @@ from wijkkracht.core.errors import InputError, NoDataError
 from wijkkracht.data_sources import files
 from wijkkracht.data_sources.osm_extract import (
     OSM_POI_TAGS,
-    WALK_EXCLUDE,
     read_osm_extract_pois,
     read_osm_extract_streets,
 )
-from wijkkracht.data_sources.schema import POI_COLUMNS, STREET_COLUMNS
+from wijkkracht.data_sources.schema import POI_COLUMNS, POI_OPTIONAL_COLUMNS, STREET_COLUMNS
+from wijkkracht.data_sources.walk_network import WAY_TAGS
 
 TO_RD = Transformer.from_crs(4326, 28992, always_xy=True)
 XML = "kanaleneiland_window.osm"
@@ -95,16 +94,39 @@ def _assert_noded(streets: gpd.GeoDataFrame) -> int:
 # ------------------------------------------------------------------------------------------
 # real data: the Kanaleneiland window
 
+#: Street columns: the schema plus ``footway`` (sidewalks, crossings, area links).
+STREET_FRAME_COLUMNS = [*STREET_COLUMNS[:3], "footway", "geometry"]
+
+
+def _walkable_ways(oracle: Any) -> set[int]:
+    """The window's highway ways the Dutch rule keeps. The window (made from OSMnx's walk
+    network, which keeps busways) has only ``highway`` and ``name`` tags, and its highway values
+    are footway, service, residential, pedestrian, secondary and busway: of these only
+    ``highway=busway`` (rule 1, no foot permission) is left out."""
+    highways = {t["highway"] for _, t in oracle.ways.values() if "highway" in t}
+    assert highways == {"footway", "service", "residential", "pedestrian", "secondary", "busway"}
+    return {w for w, (_, t) in oracle.ways.items() if t.get("highway") not in (None, "busway")}
+
 
 def test_streets_are_the_noded_ways_of_the_file(extract: Path, osm_xml_oracle: Any) -> None:
     streets = _read("streets", extract)
-    assert list(streets.columns) == list(STREET_COLUMNS)
+    assert list(streets.columns) == STREET_FRAME_COLUMNS
     assert streets.crs.to_epsg() == 28992
     assert set(streets.geometry.geom_type) == {"LineString"}
 
-    pieces = osm_xml_oracle.street_pieces()
-    assert len(streets) == len(pieces) == 222  # the window's 222 OSMnx edges, recovered
+    # OSMnx's 222 edges of the window less the 2 busways (one piece each), and one piece less
+    # where a footway was split only by a node it shared with a busway (219; recomputed here
+    # from the XML: noding among the kept ways only)
+    kept = _walkable_ways(osm_xml_oracle)
+    pieces = osm_xml_oracle.street_pieces(kept)
+    assert len(osm_xml_oracle.street_pieces()) == 222  # all highway ways: OSMnx's edges
+    assert len(streets) == len(pieces) < 222
     assert Counter(streets["osm_id"]) == Counter(str(w) for w, _ in pieces)
+    assert streets.attrs["walk_network"]["left_out"] == {"highway=busway": 2}
+    assert streets.attrs["walk_network"]["lines_in"] == 136
+    assert streets.attrs["broken_geometries"] == {"left_out": 0, "repaired": 0}
+    # made from OSMnx's default walk network: footways but not one cycleway
+    assert "no cycleway at all" in streets.attrs["walk_network"]["warning"]
 
     nodes = osm_xml_oracle.nodes
     expected = Counter(_line_key(_rd([nodes[r][:2] for r in refs])) for _, refs in pieces)
@@ -116,9 +138,10 @@ def test_streets_are_the_noded_ways_of_the_file(extract: Path, osm_xml_oracle: A
         tags = ways[int(row.osm_id)][1]
         assert row.highway == tags["highway"]
         assert row.street_name == tags.get("name", "")
-    names = {t.get("name") for _, t in ways.values() if "highway" in t} - {None}
+    names = {ways[w][1].get("name") for w in kept} - {None}
     assert set(streets["street_name"]) - {""} == names
     assert {"Marshalllaan", "Bernadottelaan", "Hammarskjöldhof"} <= names
+    assert "Busbaan Transwijk" not in names
 
 
 def test_streets_meet_only_at_endpoints(extract: Path) -> None:
@@ -129,7 +152,7 @@ def test_streets_meet_only_at_endpoints(extract: Path) -> None:
 def test_pois_are_the_tags_of_the_file(extract: Path, osm_xml_oracle: Any) -> None:
     pois = _read("pois", extract)
     assert set(POI_COLUMNS) <= set(pois.columns)
-    assert {"name", "opening_hours"} <= set(pois.columns)
+    assert set(POI_OPTIONAL_COLUMNS) <= set(pois.columns)
     assert pois.crs.to_epsg() == 28992
     assert set(pois.geometry.geom_type) == {"Point"}
 
@@ -190,7 +213,7 @@ def test_bbox_restricts_reading(extract: Path, osm_xml_oracle: Any, window_rd: t
     bbox = (134700.0, 453950.0, 134850.0, 454100.0)
     area = shapely.box(*bbox)
     streets = read_osm_extract_streets(extract, bbox=bbox)
-    ways = _ways_intersecting(osm_xml_oracle, area)
+    ways = _ways_intersecting(osm_xml_oracle, area) & _walkable_ways(osm_xml_oracle)
     pieces = osm_xml_oracle.street_pieces(ways)
     assert 0 < len(streets) == len(pieces) < 222
     assert set(streets["osm_id"]) == {str(w) for w in ways}
@@ -210,7 +233,8 @@ def test_mask_in_rd_or_any_crs(data_dir: Path, osm_xml_oracle: Any) -> None:
     triangle = shapely.Polygon([(134650, 453900), (134950, 453950), (134750, 454200)])
     streets = read_osm_extract_streets(data_dir / PBF, mask=triangle)
     assert set(streets["osm_id"]) == {str(w) for w in _ways_intersecting(osm_xml_oracle,
-                                                                          triangle)}
+                                                                          triangle)
+                                      & _walkable_ways(osm_xml_oracle)}
     as_4326 = gpd.GeoDataFrame(geometry=[triangle], crs=28992).to_crs(4326)
     pois_rd = read_osm_extract_pois(data_dir / PBF, mask=triangle)
     pois_4326 = read_osm_extract_pois(data_dir / PBF, mask=as_4326)
@@ -361,14 +385,25 @@ def rules_osm(tmp_path: Path) -> Path:
 
 def test_walk_rule(rules_osm: Path) -> None:
     streets = read_osm_extract_streets(rules_osm)
-    # excluded: cycleway, motorway(_link), trunk with foot=no, private access/service,
-    # area=yes, separately mapped sidewalks, construction, platform; kept: trunk (as OSMnx)
-    assert set(streets["osm_id"]) == {"100", "101", "102", "103"}
+    # the Dutch rule (walk_network.py): left out are motorway(_link) (rule 1), the trunk with
+    # foot=no (rule 3), access=private and service=private (rule 4), construction and platform
+    # (rule 1); kept are the cycleway (RVV art. 4), the open pedestrian way with area=yes
+    # (rule 5 keeps pedestrian areas; an open way encloses nothing, so no links), the roads
+    # with separately mapped sidewalks (kept by design) and the trunk (no motorroad tag)
+    assert set(streets["osm_id"]) == {"100", "101", "102", "103", "110", "116", "117", "118"}
+    assert streets.attrs["walk_network"]["left_out"] == {
+        "access=private": 1, "foot=no": 1, "highway=construction": 1, "highway=motorway": 1,
+        "highway=motorway_link": 1, "highway=platform": 1, "service=private": 1}
+    assert streets.attrs["walk_network"]["lines_in"] == 15  # ways with a highway tag
+    assert streets.attrs["walk_network"]["area_links"] == 0
     # 100 and 101 cross at node 2; the roundabout 102 is split where 100 (node 3) and the
-    # trunk 103 (node 8) join it
-    assert Counter(streets["osm_id"]) == {"100": 2, "101": 2, "102": 2, "103": 1}
+    # trunk 103 (node 8) join it; the four kept ways from node 40 to 41 are one piece each
+    assert Counter(streets["osm_id"]) == {"100": 2, "101": 2, "102": 2, "103": 1, "110": 1,
+                                          "116": 1, "117": 1, "118": 1}
     assert dict(zip(streets["osm_id"], streets["street_name"], strict=False))["102"] == "Rotonde"
-    _assert_noded(streets)
+    # (the ways 40-41 lie on top of each other by construction of this file)
+    _assert_noded(streets[~streets["osm_id"].isin(["110", "116", "117", "118"])])
+    _assert_noded(streets[~streets["osm_id"].isin(["116", "117", "118"])])
 
 
 def test_poi_rules(rules_osm: Path) -> None:
@@ -431,17 +466,7 @@ def test_no_walkable_streets(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------------------------------
-# the rules stay in step with OSMnx and with osmconf.ini
-
-
-def test_walk_rule_is_osmnx_walk_filter() -> None:
-    from osmnx import _overpass, settings
-
-    assert settings.default_access == '["access"!~"private"]'
-    text = _overpass._get_network_filter("walk")
-    osmnx_rules = re.findall(r'\["([^"]+)"!~"([^"]+)"\]', text)
-    assert sorted(osmnx_rules) == sorted(WALK_EXCLUDE)
-    assert text.startswith('["highway"]')
+# the readers' columns stay in step with osmconf.ini
 
 
 def test_osmconf_lists_every_tag_read() -> None:
@@ -459,9 +484,14 @@ def test_osmconf_lists_every_tag_read() -> None:
             sections[current][key] = value
     for layer in ("points", "multipolygons"):
         attributes = sections[layer]["attributes"].split(",")
-        assert set(OSM_POI_TAGS) | {"name", "opening_hours"} <= set(attributes), layer
-    lines = sections["lines"]["attributes"].split(",")
-    assert {k for k, _ in WALK_EXCLUDE} | {"name", "highway"} <= set(lines)
+        assert set(OSM_POI_TAGS) | set(osm_extract.POI_DETAIL_TAGS) <= set(attributes), layer
+        assert "area" not in sections[layer]["ignore"].split(","), layer
+    # the walking-network rule sees every tag it reads, on lines and on highway areas
+    assert set(WAY_TAGS) <= set(sections["lines"]["attributes"].split(","))
+    assert set(osm_extract._AREA_COLUMNS) <= set(sections["multipolygons"]["attributes"]
+                                                 .split(","))
+    assert {"foot", "access", "motorroad", "service", "area"} <= set(osm_extract._AREA_COLUMNS)
+    assert "public_transport" in sections["other_relations"]["attributes"].split(",")
     assert sections["general"]["attribute_name_laundering"] == "no"
     for layer in ("points", "lines", "multipolygons"):
         assert sections[layer]["other_tags"] == "no"
