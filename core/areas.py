@@ -26,8 +26,10 @@ unit           columns
                unreachable segments (null) are left out).
 =============  ==================================================================
 
-Null values are left out of each aggregate (their weight too); an area without any non-null
-value gets null.
+Means and medians are taken over an area's *street* segments (``is_street``, see
+:mod:`wijkkracht.core.streets`: the average street, not the average footpath); sums and pooled
+shares over all its segments (an address placed on a sidewalk still counts). Null values are
+left out of each aggregate (their weight too); an area without any non-null value gets null.
 
 The intensity surfaces of a run with rasters (:mod:`wijkkracht.core.rasters`) are summarised
 by :func:`raster_means_by_area`: ``<surface>_raster_mean``, the mean of the cells whose centre
@@ -48,8 +50,8 @@ import shapely
 from .errors import InputError
 from .indicators.registry import INDICATORS, UNITS, Indicator
 
-__all__ = ["summarise_by_area", "aggregate_columns", "assign_segments", "POOLED",
-           "raster_means_by_area"]
+__all__ = ["summarise_by_area", "summarise_segments", "aggregate_columns", "assign_segments",
+           "POOLED", "raster_means_by_area"]
 
 _RADIUS = re.compile(r"_\d+$")
 
@@ -135,10 +137,12 @@ def summarise_by_area(streets: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per area with its columns, ``segments`` (number of segments), ``street_m``
-        (their total length) and the aggregates of every registered indicator present in
+        One row per area with its columns, ``segments`` (number of *street* segments,
+        ``is_street``: paths, sidewalks and unnamed service roads are left out of street
+        totals, :mod:`wijkkracht.core.streets`), ``street_m`` (their total length) and the
+        aggregates of every registered indicator present in
         ``streets`` (see the module docstring for the aggregate per unit). ``attrs`` holds
-        ``segments_outside`` (segments in no area), ``street_m_outside``, and ``labels``:
+        ``segments_outside`` (street segments in no area), ``street_m_outside``, and ``labels``:
         output column -> ``{"nl": ..., "en": ..., "unit_nl": ..., "unit_en": ...,
         "indicator": ..., "aggregate": ...}`` from the registry.
 
@@ -151,45 +155,97 @@ def summarise_by_area(streets: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd
         raise InputError("streets", "no 'length_m' column (expected the per-segment indicators)")
     if streets.crs is not None and areas.crs is not None and streets.crs != areas.crs:
         raise InputError("areas", f"CRS {areas.crs} differs from the streets' {streets.crs}")
-    reg = INDICATORS
-    present = [n for n in reg if n in streets.columns]
-    columns = aggregate_columns(present, columns=list(streets.columns))
     pos = assign_segments(streets, areas) if len(streets) and len(areas) else \
         np.full(len(streets), -1, dtype=np.int64)
     length = streets["length_m"].to_numpy(dtype=float)
-    data: dict[str, list[float]] = {c: [] for c in ("segments", "street_m", *columns)}
+    street = (streets["is_street"].to_numpy(dtype=bool) if "is_street" in streets
+              else np.ones(len(streets), dtype=bool))
+    counts = {"segments": [], "street_m": []}
     for k in range(len(areas)):
-        sel = pos == k
+        sel = (pos == k) & street
+        counts["segments"].append(int(sel.sum()))
+        counts["street_m"].append(float(length[sel].sum()))
+    summary, labels = summarise_segments(streets, pos, len(areas), distance="median")
+    out = gpd.GeoDataFrame(
+        pd.concat([areas.drop(columns=areas.geometry.name).reset_index(drop=True),
+                   pd.DataFrame(counts).astype({"segments": "int64"}), summary], axis=1),
+        geometry=list(areas.geometry.values), crs=areas.crs)
+    outside = pos < 0
+    out.attrs["segments_outside"] = int((outside & street).sum())
+    out.attrs["street_m_outside"] = float(length[outside & street].sum())
+    out.attrs["labels"] = labels
+    return out
+
+
+def summarise_segments(streets: pd.DataFrame, pos: np.ndarray, n_groups: int, *,
+                       distance: str = "median") -> tuple[pd.DataFrame, dict[str, dict]]:
+    """The aggregates of every registered indicator in ``streets`` per group of segments.
+
+    Parameters
+    ----------
+    streets
+        Per-segment indicators with ``length_m`` (and ``is_street``, see
+        :mod:`wijkkracht.core.streets`).
+    pos
+        Group (0..n_groups-1) of each segment; -1 for none.
+    n_groups
+        Number of groups.
+    distance
+        Aggregate of walking distances: ``"median"`` (areas: distances are skewed) or
+        ``"mean"`` (length-weighted, for one street).
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        One row per group with the aggregate columns (module docstring), and their labels.
+        Means and medians are over the group's *street* segments (``is_street``: the average
+        street, not the average footpath), weighted by length; sums and pooled shares over
+        all its segments (an address placed on a sidewalk still counts).
+    """
+    reg = INDICATORS
+    present = [n for n in reg if n in streets.columns]
+    columns = aggregate_columns(present, columns=list(streets.columns))
+    if distance == "mean":
+        columns = {(f"{name}_mean" if agg == "median" else col): (name, "mean" if agg == "median"
+                                                                  else agg)
+                   for col, (name, agg) in columns.items()}
+    length = streets["length_m"].to_numpy(dtype=float)
+    street = (streets["is_street"].to_numpy(dtype=bool) if "is_street" in streets
+              else np.ones(len(streets), dtype=bool))
+    values = {name: pd.to_numeric(streets[name], errors="coerce").to_numpy(dtype=float)
+              for name in present}
+    for name in present:
+        if name in POOLED:
+            for c in POOLED[name]:
+                if c in streets and c not in values:
+                    values[c] = pd.to_numeric(streets[c], errors="coerce").to_numpy(dtype=float)
+    data: dict[str, list[float]] = {c: [] for c in columns}
+    order = np.argsort(pos, kind="stable")
+    bounds = np.searchsorted(pos[order], np.arange(n_groups + 1))
+    for k in range(n_groups):
+        every = order[bounds[k]:bounds[k + 1]]
+        sel = every[street[every]]
         w = length[sel]
-        data["segments"].append(int(sel.sum()))
-        data["street_m"].append(float(w.sum()))
         for col, (name, agg) in columns.items():
-            vals = pd.to_numeric(streets[name], errors="coerce").to_numpy(dtype=float)[sel]
             if agg == "pooled":
-                num, den = (pd.to_numeric(streets[c], errors="coerce").to_numpy(dtype=float)[sel]
-                            for c in POOLED[name])
+                num, den = (values[c][every] for c in POOLED[name])
                 total = float(np.nansum(den))
                 data[col].append(float(np.nansum(num)) / total if total > 0 else np.nan)
             elif agg == "mean":
-                data[col].append(_wmean(vals, w))
+                data[col].append(_wmean(values[name][sel], w))
             elif agg == "sum":
+                vals = values[name][every]
                 data[col].append(float(np.nansum(vals)) if (~np.isnan(vals)).any() else np.nan)
             else:
+                vals = values[name][sel]
                 ok = vals[~np.isnan(vals)]
                 data[col].append(float(np.median(ok)) if len(ok) else np.nan)
-    out = gpd.GeoDataFrame(
-        pd.concat([areas.drop(columns=areas.geometry.name).reset_index(drop=True),
-                   pd.DataFrame(data).astype({"segments": "int64"})], axis=1),
-        geometry=list(areas.geometry.values), crs=areas.crs)
-    outside = pos < 0
-    out.attrs["segments_outside"] = int(outside.sum())
-    out.attrs["street_m_outside"] = float(length[outside].sum())
-    out.attrs["labels"] = {
+    labels = {
         col: {"nl": reg[name].label("nl"), "en": reg[name].label("en"),
               "unit_nl": UNITS[reg[name].unit]("nl"), "unit_en": UNITS[reg[name].unit]("en"),
               "indicator": name, "aggregate": agg}
         for col, (name, agg) in columns.items()}
-    return out
+    return pd.DataFrame(data, columns=list(columns)), labels
 
 
 def raster_means_by_area(areas: gpd.GeoDataFrame, surfaces: Mapping[str, Any]

@@ -6,7 +6,10 @@ The mapping lives in an editable CSV table (``data/poi_categories.csv``; pass yo
 * ``function``: a function class for the diversity measures (:data:`FUNCTIONS`);
 * ``no_class``: ``N`` (*noodzakelijk*: everyday necessity), ``O`` (*onderscheidend*:
   distinctive, identity-giving) or ``other``;
-* ``everyday``: an everyday category for the proximity measures (:data:`EVERYDAY`);
+* ``everyday``: an everyday category for the proximity measures (:data:`EVERYDAY`); on
+  ``amenity=school`` the value ``primary_school`` means "a school whose level is checked":
+  :mod:`wijkkracht.core.amenities` keeps it a primary school only on evidence
+  (``isced:level``, ``school``, the name), and makes it ``school_unknown_level`` otherwise;
 * ``shopfront`` / ``vacant``: whether the object is a shop front, and a vacant one;
 * ``building_use``: ``residential`` or ``non_residential`` for ``building=*`` tags.
 
@@ -31,6 +34,7 @@ __all__ = [
     "Label",
     "FUNCTIONS",
     "EVERYDAY",
+    "EVERYDAY_NEEDS",
     "NO_CLASSES",
     "CategoryTable",
     "load_category_table",
@@ -70,11 +74,19 @@ FUNCTIONS: dict[str, Label] = {
 EVERYDAY: dict[str, Label] = {
     "supermarket": Label("Supermarkt", "Supermarket"),
     "bakery": Label("Bakker", "Bakery"),
-    "pharmacy": Label("Apotheek/drogist", "Pharmacy/chemist"),
+    "pharmacy": Label("Apotheek", "Pharmacy"),
+    "drugstore": Label("Drogist", "Drugstore (drogist)"),
     "gp": Label("Huisarts", "General practitioner"),
     "primary_school": Label("Basisschool", "Primary school"),
+    "school_unknown_level": Label("School (niveau onbekend)", "School (level unknown)"),
     "pt_stop": Label("Ov-halte", "Public-transport stop"),
 }
+
+#: The everyday needs of ``everyday_800`` (how many of them lie within 800 m): the six
+#: amenities of daily life. A drugstore is no pharmacy, and a school of unknown level is no
+#: primary school (:mod:`wijkkracht.core.amenities`).
+EVERYDAY_NEEDS: tuple[str, ...] = ("supermarket", "bakery", "pharmacy", "gp", "primary_school",
+                                   "pt_stop")
 
 NO_CLASSES: dict[str, Label] = {
     "N": Label("Noodzakelijk", "Necessary (everyday)"),

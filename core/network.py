@@ -20,6 +20,7 @@ from scipy.sparse import csgraph
 
 from ..data_sources.schema import RD_NEW, validate_streets
 from .errors import NoDataError
+from .streets import segment_kinds, street_flags
 
 __all__ = ["StreetNetwork", "build_network", "locate_points", "in_area", "AREA_EDGE_TOLERANCE_M"]
 
@@ -38,8 +39,9 @@ class StreetNetwork:
     ----------
     segments
         One row per undirected street segment, index ``segment_id`` (0..n-1), EPSG:28992:
-        ``osm_id``, ``street_name``, ``highway``, ``length_m``, ``node_a``, ``node_b`` (node
-        numbers of the geometry's start and end) and ``in_study_area`` (the segment's midpoint
+        ``osm_id``, ``street_name``, ``highway``, ``kind`` and ``is_street`` (what a planner
+        calls a street, :mod:`wijkkracht.core.streets`), ``length_m``, ``node_a``, ``node_b``
+        (node numbers of the geometry's start and end) and ``in_study_area`` (the segment's midpoint
         lies in the study area or on its edge, see :func:`in_area`; indicators are reported
         for these only).
     node_xy
@@ -202,11 +204,17 @@ def build_network(
     if not keep.any():
         raise NoDataError(source, "no street segments left after building the network")
 
+    highway = streets["highway"].to_numpy()[keep]
+    names = streets["street_name"].to_numpy()[keep]
+    kind = segment_kinds(highway, streets["footway"].to_numpy()[keep]
+                         if "footway" in streets else None)
     seg = gpd.GeoDataFrame(
         {
             "osm_id": streets["osm_id"].to_numpy()[keep],
-            "street_name": streets["street_name"].to_numpy()[keep],
-            "highway": streets["highway"].to_numpy()[keep],
+            "street_name": names,
+            "highway": highway,
+            "kind": kind,
+            "is_street": street_flags(geoms[keep], kind, names),
             "length_m": length[keep],
             "node_a": node_a[keep],
             "node_b": node_b[keep],

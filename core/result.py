@@ -28,11 +28,15 @@ class AnalysisResult:
     Attributes
     ----------
     streets
-        One row per street segment of the *study area* (EPSG:28992), index ``segment_id``:
-        ``street_name``, ``highway``, ``osm_id``, ``length_m``, every registered indicator
-        (see :mod:`wijkkracht.core.indicators.registry`), and the typology columns
-        ``type_id`` (int), ``type_key`` (archetype key, see :data:`wijkkracht.core.typology.ARCHETYPES`),
-        ``type_name_nl`` and ``type_name_en``.
+        One row per segment of the walking network in the *study area* (EPSG:28992), index
+        ``segment_id``: ``street_name``, ``highway``, ``kind`` and ``is_street`` (see
+        :mod:`wijkkracht.core.streets`), ``osm_id``, ``length_m``, every registered indicator
+        (see :mod:`wijkkracht.core.indicators.registry`), ``fronting_n`` (addresses or
+        buildings whose nearest street segment it is), ``street_id`` (its named street, ``""``
+        for none), and the typology columns ``type_id`` (Int64; null for segments the
+        typology does not classify, see ``typology_segments``), ``type_key`` (archetype key,
+        see :data:`wijkkracht.core.typology.ARCHETYPES`, or ``untyped``), ``type_name_nl`` and
+        ``type_name_en``.
     pois
         The classified POIs used (EPSG:28992) within the buffered area: POI schema plus
         ``function``, ``no_class``, ``everyday``, ``shopfront``, ``vacant``, ``building_use``,
@@ -57,6 +61,10 @@ class AnalysisResult:
     spending
         The daily-goods spending flows (``analyse(..., spending=True)``), a
         :class:`wijkkracht.core.spending.SpendingResult`; ``None`` when not computed.
+    named_streets
+        The named streets of the study area (:func:`wijkkracht.core.streets.named_streets`):
+        one row per street with its length, main type and share of each type, and its
+        indicators summarised along it; ``None`` for a result read back without it.
     """
 
     streets: gpd.GeoDataFrame
@@ -67,6 +75,7 @@ class AnalysisResult:
     rasters: dict[str, Any] = field(default_factory=dict)
     hours: pd.DataFrame | None = None
     spending: Any = None
+    named_streets: gpd.GeoDataFrame | None = None
 
     @property
     def attribution(self) -> str:

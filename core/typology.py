@@ -40,6 +40,8 @@ __all__ = [
     "Typology",
     "classify_streets",
     "classify_street_layer",
+    "layer_domain",
+    "fill_untyped",
     "segment_adjacency",
 ]
 
@@ -356,6 +358,7 @@ def classify_street_layer(
     contiguous: bool = False,
     random_state: int = 0,
     source: str = "streets",
+    typology_segments: str = "fronting",
 ) -> tuple[gpd.GeoDataFrame, Typology]:
     """Classify the segments of a street layer that already carries the indicator columns.
 
@@ -378,6 +381,11 @@ def classify_street_layer(
         As for :func:`classify_streets`.
     source
         Name of the layer in error messages.
+    typology_segments
+        Which rows to classify (:data:`wijkkracht.core.streets.TYPOLOGY_SEGMENTS`): by
+        default those with ``is_street`` and ``fronting_n`` > 0, as in the analysis; rows
+        left out get ``untyped_street``/``untyped_path``. ``"all"`` classifies every row (a
+        layer without ``is_street``/``fronting_n`` needs it or ``"streets"``).
 
     Returns
     -------
@@ -390,16 +398,63 @@ def classify_street_layer(
         raise InputError(source, "choose at least one typology feature")
     transforms = {**TYPOLOGY_FEATURES, **BAG_TYPOLOGY_FEATURES}
     feats = {name: transforms.get(name, "identity") for name in names}
+    domain = layer_domain(streets, typology_segments, source)
     network = _layer_network(streets, source) if contiguous else None
     columns = {name: streets[name].to_numpy() for name in names if name in streets.columns}
     table = pd.DataFrame(columns, index=pd.RangeIndex(len(streets), name="segment_id"))
-    typ = classify_streets(table, network=network, k=k, k_range=k_range,
+    typ = classify_streets(table.loc[domain], network=network, k=k, k_range=k_range,
                            contiguous=contiguous, random_state=random_state, features=feats)
-    labels = typ.labels.set_axis(streets.index)
+    is_street = (streets["is_street"].to_numpy(dtype=bool) if "is_street" in streets
+                 else np.ones(len(streets), dtype=bool))
+    labels = fill_untyped(typ.labels, table.index, is_street).set_axis(streets.index)
     kept = streets.drop(columns=[c for c in TYPE_COLUMNS if c in streets.columns])
     out = pd.concat([pd.DataFrame(kept), labels], axis=1)
     typed = gpd.GeoDataFrame(out, geometry=streets.geometry.name, crs=streets.crs)
     return typed, typ
+
+
+def layer_domain(streets: pd.DataFrame, which: str, source: str = "streets") -> np.ndarray:
+    """Which rows of a street layer the typology classifies (``typology_segments``)."""
+    from .streets import TYPOLOGY_SEGMENTS
+
+    if which not in TYPOLOGY_SEGMENTS:
+        raise InputError("typology_segments", f"must be one of {', '.join(TYPOLOGY_SEGMENTS)}, "
+                         f"got {which!r}")
+    if which == "all":
+        return np.ones(len(streets), dtype=bool)
+    need = ["is_street"] + (["fronting_n"] if which == "fronting" else [])
+    missing = [c for c in need if c not in streets.columns]
+    if missing:
+        raise InputError(source, f"no column {', '.join(missing)} to choose the "
+                         f"{TYPOLOGY_SEGMENTS[which].en} (a layer from an older wijkkracht?); "
+                         "classify every segment (typology_segments 'all')")
+    domain = pd.Series(streets["is_street"]).fillna(False).astype(bool).to_numpy()
+    if which == "fronting":
+        domain = domain & (pd.to_numeric(streets["fronting_n"], errors="coerce")
+                           .fillna(0).to_numpy() > 0)
+    if int(domain.sum()) < 3:
+        raise InputError(source, f"only {int(domain.sum())} {TYPOLOGY_SEGMENTS[which].en}; the "
+                         "typology needs at least 3 (classify every segment with "
+                         "typology_segments 'all')")
+    return domain
+
+
+def fill_untyped(labels: pd.DataFrame, index: pd.Index, is_street: np.ndarray) -> pd.DataFrame:
+    """The type columns for every row of ``index``: ``labels`` (the classified rows) and, for
+    the rest, ``untyped_street`` (a street segment) or ``untyped_path`` without ``type_id``."""
+    from .streets import UNTYPED
+
+    key = np.where(np.asarray(is_street, dtype=bool), "untyped_street", "untyped_path")
+    out = pd.DataFrame({
+        "type_id": pd.array([pd.NA] * len(index), dtype="Int64"),
+        "type_key": key.astype(object),
+        "type_name_nl": [UNTYPED[k].nl for k in key],
+        "type_name_en": [UNTYPED[k].en for k in key],
+    }, index=index)
+    out.loc[labels.index, "type_id"] = pd.array(labels["type_id"].to_numpy(), dtype="Int64")
+    for col in ("type_key", "type_name_nl", "type_name_en"):
+        out.loc[labels.index, col] = labels[col].to_numpy()
+    return out
 
 
 def _layer_network(streets: gpd.GeoDataFrame, source: str) -> StreetNetwork:

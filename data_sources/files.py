@@ -116,8 +116,14 @@ def read_streets(
     layer: str | None = None,
     name_column: str | None = None,
     bbox: Sequence[float] | None = None,
+    check_default_walk: bool = True,
 ) -> gpd.GeoDataFrame:
     """Read a walking network as street lines in EPSG:28992 (see the street schema).
+
+    Every layer passes the Dutch walking-network rule
+    (:mod:`wijkkracht.data_sources.walk_network`) on the tag columns it has; a GraphML file or
+    line layer that looks like OSMnx's default walk network (no cycleways) is warned about
+    unless ``check_default_walk`` is False.
 
     ``.graphml`` files are read with OSMnx (both directions of a two-way street are kept
     here; :func:`wijkkracht.core.network.build_network` merges them).
@@ -128,7 +134,8 @@ def read_streets(
     p = _check_file(path)
     if p.suffix.lower() == ".graphml":
         edges = _graphml_edges(p)
-        streets = normalize_streets(edges, p, name_column=name_column)
+        streets = normalize_streets(edges, p, name_column=name_column,
+                                    check_default_walk=check_default_walk)
         return streets if bbox is None else streets.iloc[sorted(streets.sindex.query(
             shapely.box(*bbox), predicate="intersects"))]
     if _is_osm_extract(p):
@@ -137,7 +144,7 @@ def read_streets(
         return read_osm_extract_streets(p, bbox=bbox)
     lyr = _choose_layer(p, layer, _STREET_LAYER_NAMES, "street")
     return normalize_streets(_read_layer(p, lyr, bbox), f"{p} (layer {lyr})",
-                             name_column=name_column)
+                             name_column=name_column, check_default_walk=check_default_walk)
 
 
 def _graphml_edges(p: Path) -> gpd.GeoDataFrame:

@@ -15,7 +15,10 @@ PLACEMENT_COLUMNS = ("segment_id", "offset_m")
 
 def placed(network: StreetNetwork, pois: gpd.GeoDataFrame | pd.DataFrame,
            required: tuple[str, ...]) -> PlacedPoints:
-    """The placement of ``pois`` on ``network``, after checking the needed columns."""
+    """The placement of ``pois`` on ``network``, after checking the needed columns.
+
+    Rows with ``counted`` False (duplicates of an amenity, :mod:`wijkkracht.core.amenities`)
+    are treated as not placed: every indicator counts each amenity once."""
     missing = [c for c in (*PLACEMENT_COLUMNS, *required) if c not in pois.columns]
     if missing:
         raise InputError(
@@ -27,6 +30,10 @@ def placed(network: StreetNetwork, pois: gpd.GeoDataFrame | pd.DataFrame,
     seg = pois["segment_id"].to_numpy(dtype=np.int64)
     if len(seg) and seg.max() >= network.n_segments:
         raise InputError("pois", "segment_id refers to a segment not in this network")
+    if "counted" in pois.columns:
+        # rows that describe an amenity another row already stands for (a node and a way of
+        # one school, the platforms of one stop): see wijkkracht.core.amenities
+        seg = np.where(pois["counted"].to_numpy(dtype=bool), seg, -1)
     return PlacedPoints(seg, pois["offset_m"].to_numpy(dtype=np.float64))
 
 

@@ -6,7 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..categories import EVERYDAY
+from ..categories import EVERYDAY, EVERYDAY_NEEDS
 from ..distances import nearest_distances, reach_counts
 from ..network import StreetNetwork
 from ._common import codes_for, frame, placed
@@ -58,5 +58,6 @@ def proximity(network: StreetNetwork, pois: gpd.GeoDataFrame | pd.DataFrame) -> 
         cols[f"dist_{cat}_m"] = nearest[:, i]
         for r in PROXIMITY_RADII:
             cols[f"n_{cat}_{r}"] = counts[float(r)][:, i].astype(np.int64)
-    cols["everyday_800"] = (counts[800.0] > 0).sum(axis=1).astype(np.int64)
+    needs = [cats.index(c) for c in EVERYDAY_NEEDS]
+    cols["everyday_800"] = (counts[800.0][:, needs] > 0).sum(axis=1).astype(np.int64)
     return frame(network, cols)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..amenities import RULES
 from ..categories import EVERYDAY, Label
 
 __all__ = ["Indicator", "INDICATORS", "TIME_INDICATORS", "register", "indicator", "label",
@@ -133,9 +134,9 @@ for _cat, _lab in EVERYDAY.items():
         label=Label(f"Loopafstand {_lab.nl.lower()}", f"Walking distance {_lab.en.lower()}"),
         description=Label(
             f"Kortste afstand over het wandelnetwerk van het midden van het straatsegment "
-            f"naar de dichtstbijzijnde {_lab.nl.lower()}.",
+            f"naar de dichtstbijzijnde {_lab.nl.lower()}. {RULES[_cat].nl}",
             f"Shortest walking-network distance from the middle of the street segment to "
-            f"the nearest {_lab.en.lower()}.",
+            f"the nearest {_lab.en.lower()}. {RULES[_cat].en}",
         ),
         null_meaning=_UNREACHABLE,
         higher_is="further",
@@ -148,8 +149,10 @@ for _cat, _lab in EVERYDAY.items():
             unit="count",
             label=Label(f"{_lab.nl} binnen {_r} m", f"{_lab.en} within {_r} m"),
             description=Label(
-                f"Aantal ({_lab.nl.lower()}) binnen {_r} m lopen over het netwerk.",
-                f"Number of {_lab.en.lower()} within {_r} m walking along the network.",
+                f"Aantal ({_lab.nl.lower()}) binnen {_r} m lopen over het netwerk. "
+                f"{RULES[_cat].nl}",
+                f"Number of {_lab.en.lower()} within {_r} m walking along the network. "
+                f"{RULES[_cat].en}",
             ),
         ))
 
@@ -159,10 +162,12 @@ register(Indicator(
     unit="categories",
     label=Label("Dagelijkse voorzieningen binnen 800 m", "Everyday amenities within 800 m"),
     description=Label(
-        "Hoeveel van de zes dagelijkse categorieën (supermarkt, bakker, apotheek/drogist, "
-        "huisarts, basisschool, ov-halte) binnen 800 m lopen liggen (0–6).",
-        "How many of the six everyday categories (supermarket, bakery, pharmacy/chemist, GP, "
-        "primary school, public-transport stop) lie within an 800 m walk (0–6).",
+        "Hoeveel van de zes dagelijkse voorzieningen (supermarkt, bakker, apotheek, huisarts, "
+        "basisschool, ov-halte) binnen 800 m lopen liggen (0–6). Een drogist telt niet als "
+        "apotheek, een school van onbekend niveau niet als basisschool.",
+        "How many of the six everyday amenities (supermarket, bakery, pharmacy, GP, primary "
+        "school, public-transport stop) lie within an 800 m walk (0–6). A drugstore does not "
+        "count as a pharmacy, nor a school of unknown level as a primary school.",
     ),
     tags=("key",),
 ))

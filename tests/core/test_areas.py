@@ -108,12 +108,15 @@ def test_demo_split_into_fixture_areas(demo_result):
     wijken = summarise_by_area(streets, read_areas(FIXTURE, level="wijk"))
     gemeente = summarise_by_area(streets, read_areas(FIXTURE, codes="GM9999"))
     outside = buurten.attrs["segments_outside"]
-    assert int(buurten["segments"].sum()) + outside == len(streets)
-    assert int(wijken["segments"].sum()) + wijken.attrs["segments_outside"] == len(streets)
+    # street totals count street segments, not the paths and sidewalks beside them
+    n_streets = int(streets["is_street"].sum())
+    assert 0 < n_streets < len(streets)
+    assert int(buurten["segments"].sum()) + outside == n_streets
+    assert int(wijken["segments"].sum()) + wijken.attrs["segments_outside"] == n_streets
     assert int(gemeente["segments"].iloc[0]) == int(buurten["segments"].sum())
     assert (buurten["segments"] > 0).all()
     assert buurten["street_m"].sum() + buurten.attrs["street_m_outside"] == pytest.approx(
-        streets["length_m"].sum())
+        streets.loc[streets["is_street"], "length_m"].sum())
     # the gemeente mean is the length-weighted mean of the buurt means
     w = buurten["street_m"]
     assert gemeente["everyday_800_mean"].iloc[0] == pytest.approx(

@@ -27,8 +27,10 @@ from wijkkracht.core.indicators.registry import INDICATORS, TIME_INDICATORS, UNI
 from wijkkracht.core.opening_hours import parse_opening_hours
 
 JUNE = datetime.date(2026, 6, 10)  # an ordinary week, no public holiday
-MARCO_POLOLAAN = 1929  # segment of Marco Pololaan with a supermarket, bakery, fish shop, butcher, cafe
-FAR_SEGMENT = 508  # the segment of supermarket N2726132793, ~970 m in a straight line away
+#: the POI whose segment is the Marco Pololaan segment with a supermarket, bakery, fish shop,
+#: butcher and cafe; and the far supermarket, ~970 m in a straight line away
+MARCO_POLOLAAN_POI = "N2740573662"
+FAR_POI = "N2726132793"
 
 #: Hand-written values (not OSM values) for real POIs.
 HAND = {
@@ -49,8 +51,11 @@ def small(demo_prepared):
     assert len(sub) == len(HAND)
     sub["opening_hours"] = sub["osm_id"].map(HAND).astype(object)
     sub.loc[sub["osm_id"] == "N2740573194", "opening_hours"] = None
-    assert set(sub.loc[sub["segment_id"] == MARCO_POLOLAAN, "osm_id"]) == set(list(HAND)[:5])
-    return network, sub
+    at = dict(zip(sub["osm_id"], sub["segment_id"], strict=True))
+    marco, far = at[MARCO_POLOLAAN_POI], at[FAR_POI]
+    assert network.segments.loc[marco, "street_name"] == "Marco Pololaan"
+    assert set(sub.loc[sub["segment_id"] == marco, "osm_id"]) == set(list(HAND)[:5])
+    return network, sub, marco, far
 
 
 def test_columns_have_labels_and_units_in_the_registry():
@@ -67,7 +72,7 @@ def test_columns_have_labels_and_units_in_the_registry():
 
 
 def test_marco_pololaan_by_hand(small):
-    network, pois = small
+    network, pois, MARCO_POLOLAAN, FAR_SEGMENT = small
     res = liveliness(network, pois, week=JUNE)
     assert res.indicators.index.equals(network.segments.index)
     assert list(res.indicators.columns) == list(LIVELINESS_COLUMNS)
@@ -109,7 +114,7 @@ def test_marco_pololaan_by_hand(small):
 
 
 def test_the_far_24_7_supermarket_alone(small):
-    network, pois = small
+    network, pois, MARCO_POLOLAAN, FAR_SEGMENT = small
     res = liveliness(network, pois, week=JUNE)
     row = res.indicators.loc[FAR_SEGMENT]
     assert (row["hours_known"], row["hours_missing"], row["hours_invalid"]) == (1, 0, 0)
@@ -121,7 +126,7 @@ def test_the_far_24_7_supermarket_alone(small):
 
 
 def test_nulls_where_no_hours_are_known(small):
-    network, pois = small
+    network, pois, MARCO_POLOLAAN, FAR_SEGMENT = small
     out = liveliness(network, pois, week=JUNE).indicators
     none = out["hours_known"] == 0
     assert none.any()
@@ -139,7 +144,7 @@ def test_nulls_where_no_hours_are_known(small):
 
 
 def test_christmas_week_closes_the_bakery_on_the_holidays(small):
-    network, pois = small
+    network, pois, MARCO_POLOLAAN, FAR_SEGMENT = small
     res = liveliness(network, pois, week=datetime.date(2026, 12, 21))
     prof = res.profile[network.segments.index.get_loc(MARCO_POLOLAAN)]
     friday = prof[4 * 24: 5 * 24]
@@ -158,7 +163,7 @@ def test_no_opening_hours_column_means_all_missing(demo_prepared):
 
 
 def test_parsed_hours_can_be_passed_in(small):
-    network, pois = small
+    network, pois, MARCO_POLOLAAN, FAR_SEGMENT = small
     hours = poi_hours(pois, week=JUNE)
     a = liveliness(network, pois, week=JUNE)
     b = liveliness(network, pois, week=JUNE, hours=hours)
@@ -169,7 +174,7 @@ def test_parsed_hours_can_be_passed_in(small):
 
 
 def test_radius(small):
-    network, pois = small
+    network, pois, MARCO_POLOLAAN, FAR_SEGMENT = small
     near = liveliness(network, pois, week=JUNE, radius=50.0).indicators
     wide = liveliness(network, pois, week=JUNE, radius=800.0).indicators
     assert (near["hours_known"] <= wide["hours_known"]).all()

@@ -10,12 +10,17 @@ from wijkkracht.data_sources import read_streets
 
 
 def test_two_way_osmnx_edges_become_one_segment():
-    # The bundled network holds both directions of each two-way OSMnx edge.
+    # The bundled network holds both directions of each two-way OSMnx edge: 7,550 edges of
+    # 3,775 segments on 2,833 nodes, of which the Dutch walking-network rule leaves out the
+    # 28 edges (14 segments) of highway=busway.
     streets = read_streets(demo_data_path(), layer="streets")
-    network = build_network(streets)
-    assert len(streets) == 7550
-    assert network.n_segments == 3775  # every walkable edge exists in both directions
-    assert network.n_nodes == 2833  # the OSMnx node count of the source graph
+    assert len(streets) == 7550 - 28
+    assert streets.attrs["walk_network"]["left_out"] == {"highway=busway": 28}
+    network = build_network(streets, keep_all_components=True)
+    assert network.n_segments == 3775 - 14  # every walkable edge exists in both directions
+    assert network.n_nodes == 2833 - 10  # nodes only a busway reached are gone
+    # without the busways, 10 segments (a bus-station loop) no longer reach the rest
+    assert build_network(streets).dropped_segments == 10
     # Lengths are the projected (RD New) geometry lengths.
     np.testing.assert_allclose(network.length, network.segments.geometry.length)
 
