@@ -309,13 +309,13 @@ def read_osm_extract_pois(
     where = " OR ".join(f'"{k}" IS NOT NULL' for k in keys)
     frames = []
     points = _read_osm_layer(p, "points", ["osm_id", *POI_DETAIL_TAGS, *keys], where,
-                             mask=area_filter, broken=broken)
+                             mask=area_filter, broken=broken, keep_unbuilt=True)
     if len(points):
         points["osm_id"] = "N" + points["osm_id"].astype(str)
         frames.append(points)
     polygons = _read_osm_layer(
         p, "multipolygons", ["osm_id", "osm_way_id", *POI_DETAIL_TAGS, *keys], where,
-        mask=area_filter, broken=broken,
+        mask=area_filter, broken=broken, keep_unbuilt=True,
     )
     if len(polygons):
         is_way = polygons["osm_way_id"].notna()
@@ -405,6 +405,7 @@ def _poi_details(gdf: gpd.GeoDataFrame, source: str | Path, broken: _Broken
     Shared with :mod:`wijkkracht.data_sources.osm_live` (OSMnx features)."""
     gdf = gdf.rename(columns={k: v for k, v in POI_DETAIL_TAGS.items() if k in gdf and k != v})
     gdf = to_rd_new(gdf, source)
+    gdf = gdf.assign(**{c: None for c in POI_DETAIL_TAGS.values() if c not in gdf})
     geoms = gdf.geometry.to_numpy()
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if missing.any():
@@ -419,6 +420,7 @@ def _poi_details(gdf: gpd.GeoDataFrame, source: str | Path, broken: _Broken
         broken.repaired += int(invalid.sum())
         broken.layers.add("POIs")
     area = np.where(polygonal, shapely.area(geoms), np.nan)
+    area[area <= 0] = np.nan  # a ring that collapsed to a line (repaired): no known footprint
     points = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms))
     outline_id, outline_m2 = _outlines_holding(points, geoms, area, np.asarray(_osm_ids(gdf),
                                                                                dtype=object))
@@ -527,12 +529,14 @@ def _read_osm_layer(
     *,
     mask: BaseGeometry | None,
     broken: _Broken,
+    keep_unbuilt: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read one layer of GDAL's OSM driver with wijkkracht's configuration (EPSG:4326).
 
     The geometries come as WKB and are built here, so that one shapely cannot build (a ring of
     two points, from a clipped extract) is left out and counted in ``broken`` instead of
-    failing the whole read (as ``pyogrio.read_dataframe`` would)."""
+    failing the whole read (as ``pyogrio.read_dataframe`` would). ``keep_unbuilt``: keep such
+    rows with a missing geometry instead (the caller counts those it would have used)."""
     # imported here: osm_live uses this module's tag rules without reading files (in QGIS)
     import pyogrio.errors
     import pyogrio.raw
@@ -564,7 +568,7 @@ def _read_osm_layer(
     data = {str(name): np.asarray(col, dtype=object) for name, col in zip(meta["fields"], values,
                                                                            strict=True)}
     gdf = gpd.GeoDataFrame(data, geometry=np.asarray(geoms, dtype=object), crs=_WGS84)
-    if unbuilt.any():
+    if unbuilt.any() and not keep_unbuilt:
         broken.left_out += int(unbuilt.sum())
         broken.layers.add(layer)
         gdf = gdf[~unbuilt].reset_index(drop=True)

@@ -4,10 +4,25 @@
 (proximity near the edge of the area is computed on a network that extends beyond it, or the
 edge streets would look badly served) and downloads, for the buffered area,
 
-* the walking network: ``osmnx.graph_from_polygon(..., network_type="walk",
-  retain_all=False)``, one line per street segment (both directions merged), and
+* the walking network under the Dutch rule of :mod:`wijkkracht.data_sources.walk_network`:
+  ``osmnx.graph_from_polygon(..., custom_filter=walk_network.OVERPASS_FILTER,
+  simplify=False)`` (Overpass sends the ways that pass the filter, a superset), then the exact
+  rule (:func:`~wijkkracht.data_sources.walk_network.walkable`) on the unsimplified edges,
+  which carry the tags the rule reads (OSMnx's ``useful_tags_way`` is extended with
+  :data:`~wijkkracht.data_sources.walk_network.WAY_TAGS`), the largest connected part, and
+  only then OSMnx's simplification, so that no edge of a left-out way is merged into a kept
+  one. One line per street segment (both directions merged); ``area`` and ``footway`` go on
+  to :func:`~wijkkracht.data_sources.schema.normalize_streets`, which adds the links across
+  pedestrian areas. ``attrs["walk_network"]["left_out"]`` counts the OSM ways the rule left
+  out of the answer (ways the Overpass filter already left out are not in it), and
+  ``lines_in`` the ways of the answer.
 * the POIs: ``osmnx.features_from_polygon`` for the tags in
-  :data:`wijkkracht.data_sources.osm_extract.OSM_POI_TAGS`, reduced to points.
+  :data:`wijkkracht.data_sources.osm_extract.OSM_POI_TAGS`, reduced to points, with the
+  columns ``name``, ``opening_hours``, ``isced_level``, ``school``, ``footprint_m2``,
+  ``outline_id`` and ``outline_m2`` as the extract reader makes them
+  (:mod:`wijkkracht.data_sources.osm_extract`). ``stop_area`` stays empty: OSMnx's features
+  keep no ``public_transport=stop_area`` relations (only multipolygons), so their members
+  are unknown here.
 
 OSMnx keeps its settings in module globals. wijkkracht sets the ones it depends on in one place
 only, :func:`_osmnx_settings`, a context manager that restores every value afterwards (also the
@@ -43,14 +58,16 @@ from urllib.parse import urlparse
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import requests
 import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError, NoDataError
-from .osm_extract import OSM_POI_TAGS, _keep_poi_tags
+from .osm_extract import OSM_POI_TAGS, _Broken, _keep_poi_tags, _poi_details
 from .schema import RD_NEW, normalize_pois, normalize_streets, to_rd_new
+from .walk_network import OVERPASS_FILTER, WAY_TAGS, walkable
 
 __all__ = [
     "OsmFetch",
@@ -78,11 +95,13 @@ class OsmFetch:
     area
         The study area (not buffered): a one-row GeoDataFrame in EPSG:28992 with ``name``.
     streets
-        The walking network of the buffered area, street schema, EPSG:28992: one line per
-        street segment between intersections (OSMnx's two directions merged into one line).
+        The walking network of the buffered area (Dutch rule), street schema plus
+        ``footway``, EPSG:28992: one line per street segment between intersections (OSMnx's
+        two directions merged into one line), plus the links across pedestrian areas.
     pois
-        The POIs of the buffered area, POI schema (plus ``name``, ``opening_hours`` where
-        OSM has them), EPSG:28992.
+        The POIs of the buffered area, POI schema plus the optional columns
+        (:data:`~wijkkracht.data_sources.schema.POI_OPTIONAL_COLUMNS`; ``stop_area`` empty),
+        EPSG:28992.
     """
 
     area: gpd.GeoDataFrame
@@ -222,14 +241,16 @@ def _osmnx_settings(
         "overpass_url": overpass_url.rstrip("/"),
         "nominatim_url": nominatim_url,
         "requests_timeout": timeout,
-        # what the walk filter and the CRS handling below rely on (OSMnx's defaults)
-        "default_access": '["access"!~"private"]',
+        # the CRS handling below relies on OSMnx's default
         "default_crs": "epsg:4326",
         "overpass_settings": "[out:json][timeout:{timeout}]{maxsize}",
         # every answer passes _check_answer before OSMnx sees (or caches) it
         "requests_kwargs": {"hooks": {"response": [_check_answer]}},
     }
     with _SETTINGS_LOCK:
+        # the edges carry the tags the walking-network rule reads
+        wanted["useful_tags_way"] = list(dict.fromkeys([*ox.settings.useful_tags_way,
+                                                        *WAY_TAGS]))
         saved = {name: getattr(ox.settings, name) for name in wanted}
         saved_getaddrinfo = socket.getaddrinfo
         try:
@@ -474,7 +495,8 @@ def _fetch_streets(ox: Any, polygon: BaseGeometry, source: str, url: str, retry:
     insufficient, status_error = _osmnx_errors()
     try:
         graph = _with_retries(lambda: ox.graph_from_polygon(
-            polygon, network_type="walk", retain_all=False), retry)
+            polygon, network_type="walk", custom_filter=OVERPASS_FILTER, simplify=False,
+            retain_all=True), retry)
     except (requests.exceptions.RequestException, status_error) as exc:
         raise _server_error(url, "Overpass", exc) from exc
     except ValueError as exc:
@@ -486,9 +508,29 @@ def _fetch_streets(ox: Any, polygon: BaseGeometry, source: str, url: str, retry:
                           f"{url}); check the area, or enlarge buffer_m") from exc
     if graph.number_of_edges() == 0:
         raise NoDataError(source, "OpenStreetMap has no walkable streets here")
-    edges = ox.convert.graph_to_gdfs(ox.convert.to_undirected(graph), nodes=False)
-    return normalize_streets(edges.reset_index(drop=True), source, name_column="name"
-                             if "name" in edges else None)
+    # the exact rule on the unsimplified edges (one OSM way each), before simplification
+    edges = ox.convert.graph_to_gdfs(graph, nodes=False)
+    rule = walkable(edges)
+    ways = edges["osmid"].astype(str).to_numpy()
+    left_out = pd.DataFrame({"way": ways[~rule.keep], "reason": rule.reason[~rule.keep]})
+    left_out = left_out.drop_duplicates("way")["reason"].value_counts()
+    left_out = {str(k): int(v) for k, v in sorted(left_out.items(), key=lambda kv: (-kv[1],
+                                                                                     kv[0]))}
+    graph.remove_edges_from(edges.index[~rule.keep])
+    graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
+    if graph.number_of_edges() == 0:
+        raise NoDataError(source, "OpenStreetMap has no walkable streets here (left out by the "
+                          "Dutch walking-network rule: " + ", ".join(
+                              f"{k} {v}" for k, v in list(left_out.items())[:4]) + ")")
+    graph = ox.truncate.largest_component(graph, strongly=False)
+    graph = ox.simplification.simplify_graph(graph)
+    lines = ox.convert.graph_to_gdfs(ox.convert.to_undirected(graph), nodes=False)
+    streets = normalize_streets(lines.reset_index(drop=True), source, name_column="name"
+                                if "name" in lines else None)
+    info = streets.attrs["walk_network"]
+    info["lines_in"] = int(len(set(ways)))
+    info["left_out"] = left_out
+    return streets
 
 
 def _fetch_pois(ox: Any, polygon: BaseGeometry, source: str, url: str, retry: _Retry
@@ -504,7 +546,11 @@ def _fetch_pois(ox: Any, polygon: BaseGeometry, source: str, url: str, retry: _R
     features = _keep_poi_tags(features)
     if len(features) == 0:
         raise NoDataError(source, f"OpenStreetMap has no POIs here (Overpass: {url})")
-    return normalize_pois(features, source)
+    broken = _Broken()
+    pois = normalize_pois(_poi_details(features, source, broken), source)
+    pois["stop_area"] = ""  # OSMnx keeps no stop_area relations (see the module docstring)
+    pois.attrs["broken_geometries"] = broken.report(source)
+    return pois
 
 
 def _short(exc: BaseException) -> str:

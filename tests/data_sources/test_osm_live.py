@@ -9,6 +9,7 @@ requested polygon, which is what the expectations below recompute independently.
 from __future__ import annotations
 
 import json
+import re
 import socket
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,8 @@ from shapely.geometry import Point, shape
 from wijkkracht.core.errors import InputError, NoDataError
 from wijkkracht.data_sources.osm_extract import OSM_POI_TAGS
 from wijkkracht.data_sources.osm_live import OsmFetch, default_cache_dir, fetch_osm
-from wijkkracht.data_sources.schema import POI_COLUMNS, STREET_COLUMNS
+from wijkkracht.data_sources.schema import POI_COLUMNS, POI_OPTIONAL_COLUMNS, STREET_COLUMNS
+from wijkkracht.data_sources.walk_network import OVERPASS_FILTER
 
 BUFFER_M = 100.0
 
@@ -49,18 +51,29 @@ def _fetch(server: Any, cache: Path, **kwargs: Any) -> OsmFetch:
 def _expected_network(
     elements: list[dict], polygon_4326: shapely.Geometry
 ) -> tuple[int, set[str]]:
-    """Number of street lines and street names OSMnx should make of the stored network answer
-    for ``polygon_4326``: the largest component of the window's network, simplified (chains of
-    nodes with two neighbours merged), cut to the nodes inside the polygon, largest component.
+    """Number of street lines and street names wijkkracht should make of the stored network
+    answer for ``polygon_4326``, in the order fetch_osm works: the unsimplified network cut to
+    the nodes inside the polygon, the Dutch rule (the stored answer's ways have only
+    ``highway`` and ``name`` tags, and of their highway values only ``busway`` is left out:
+    rule 1), the largest component, then simplified (chains of nodes with two neighbours
+    merged). The rule comes before simplification so that no left-out edge is merged into a
+    kept line; simplifying after the cut merges a chain that the cut left with two
+    neighbours.
     """
     coords = {e["id"]: (e["lon"], e["lat"]) for e in elements if e["type"] == "node"}
+    ways = [e for e in elements if e["type"] == "way"]
+    assert {e["tags"]["highway"] for e in ways} == {
+        "footway", "service", "residential", "pedestrian", "secondary", "busway"}
     names: dict[frozenset[int], str] = {}
     graph = nx.MultiGraph()
-    for e in elements:
-        if e["type"] == "way":
-            for a, b in zip(e["nodes"][:-1], e["nodes"][1:], strict=False):
-                graph.add_edge(a, b)
-                names[frozenset((a, b))] = e["tags"].get("name", "")
+    for e in ways:
+        if e["tags"]["highway"] == "busway":
+            continue
+        for a, b in zip(e["nodes"][:-1], e["nodes"][1:], strict=False):
+            graph.add_edge(a, b)
+            names[frozenset((a, b))] = e["tags"].get("name", "")
+    inside = {n for n in graph if polygon_4326.contains(Point(coords[n]))}
+    graph = graph.subgraph(inside)
     graph = graph.subgraph(max(nx.connected_components(graph), key=len))
 
     def is_end(n: int) -> bool:
@@ -79,15 +92,12 @@ def _expected_network(
             if key not in seen:
                 seen.add(key)
                 simplified.add_edge(path[0], path[-1], path=path)
-    inside = {n for n in simplified if polygon_4326.contains(Point(coords[n]))}
-    kept = simplified.subgraph(inside)
-    kept = kept.subgraph(max(nx.connected_components(kept), key=len))
     street_names = {
         names[frozenset(pair)]
-        for _, _, path in kept.edges(data="path")
+        for _, _, path in simplified.edges(data="path")
         for pair in zip(path[:-1], path[1:], strict=False)
     } - {""}
-    return kept.number_of_edges(), street_names
+    return simplified.number_of_edges(), street_names
 
 
 def _expected_pois(elements: list[dict], polygon_4326: shapely.Geometry) -> set[tuple[str, str]]:
@@ -119,8 +129,11 @@ def _buffered_4326(area: gpd.GeoDataFrame, metres: float) -> shapely.Geometry:
 
 def _check_result(result: OsmFetch, elements: dict[str, list[dict]]) -> None:
     """What every successful fetch must satisfy."""
-    assert list(result.streets.columns[:4]) == list(STREET_COLUMNS)
-    assert set(POI_COLUMNS) <= set(result.pois.columns)
+    assert list(result.streets.columns) == [*STREET_COLUMNS[:3], "footway", "geometry"]
+    assert set(POI_COLUMNS) | set(POI_OPTIONAL_COLUMNS) <= set(result.pois.columns)
+    assert (result.pois["stop_area"] == "").all()  # OSMnx keeps no stop_area relations
+    assert result.streets.attrs["walk_network"]["left_out"] in ({}, {"highway=busway": 1},
+                                                                {"highway=busway": 2})
     for gdf in (result.area, result.streets, result.pois):
         assert gdf.crs.to_epsg() == 28992
     area = result.area.geometry.iloc[0]
@@ -170,8 +183,18 @@ def test_fetch_by_place_then_offline_from_cache(
     paths = [(method, path) for method, path, _ in server.requests]
     assert paths.count(("GET", "/nominatim/search")) == 1
     assert paths.count(("POST", "/api/interpreter")) == 2
-    # the network query covers the buffered area (OSMnx adds 500 m of its own)
+    # the network query carries the Dutch walking-network filter, and covers the buffered
+    # area (OSMnx adds 500 m of its own)
     query = next(q for m, _, q in server.requests if m == "POST" and 'way["highway"]' in q)
+    assert f"way{OVERPASS_FILTER}(poly:" in query
+    excluded = set(re.search(r'way\["highway"\]\["highway"!~"\^\(([a-z_|]+)\)\$"\]',
+                             query).group(1).split("|"))
+    assert {"motorway", "motorway_link", "construction", "proposed", "platform"} <= excluded
+    # cycleways (OSMnx's own walk filter leaves them out) and the ways a foot permission makes
+    # walkable (busway + foot=yes) must reach the exact rule
+    assert not excluded & {"cycleway", "footway", "busway", "bus_guideway", "bridleway"}
+    assert '["motorroad"!~"^yes$"]["foot"!~"^(no|private)$"]' in query
+    assert '"access"' not in query  # access=private + foot=yes is walkable: not pre-filtered
     latlon = [float(v) for v in query.split("poly:'")[1].split("'")[0].split()]
     query_poly = shapely.Polygon(list(zip(latlon[1::2], latlon[0::2], strict=False)))
     assert query_poly.contains(_buffered_4326(result.area, BUFFER_M + 400))
