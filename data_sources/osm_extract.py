@@ -50,10 +50,12 @@ POIs
         object as a member (the lowest relation id when there are several), else ``""``.
         GDAL's OSM driver gives no member lists, but its ``other_relations`` layer gives each
         such relation a GeometryCollection of its members' geometries: a member *point* is
-        matched to the POI nodes at exactly its coordinates, a member polygon (or closed line)
-        to the POI ways with exactly that outline (both come from the same node coordinates of
-        the file, so equality is exact). Members that are relations, and open ways (GDAL's
-        ``lines``, not read for POIs), are not matched.
+        matched to the POI nodes at its coordinates, a member polygon (or closed line) to the
+        POI ways with that outline, both at OSM's precision of 1e-7 degree (distinct OSM nodes
+        differ by at least that; exact equality would not do: in a PBF, GDAL gives one node
+        with slightly different doubles in its ``points`` and ``other_relations`` layers).
+        Members that are relations, and open ways (GDAL's ``lines``, not read for POIs), are
+        not matched.
 
 Clipped extracts
     A file cut out of a larger one (``osmium extract -b/-p``, or a download of a box) holds ways
@@ -137,6 +139,9 @@ POI_DETAIL_TAGS: dict[str, str] = {
 
 #: Columns of GDAL's ``multipolygons`` layer read for the outlines of highway areas.
 _AREA_COLUMNS = ("highway", "name", "area", "foot", "access", "motorroad", "service", "footway")
+
+#: OSM stores coordinates as integers of 1e-7 degree.
+_OSM_PRECISION = 1e-7
 
 _OSMCONF = Path(__file__).with_name("osmconf.ini")
 _WGS84 = CRS.from_epsg(4326)
@@ -357,15 +362,15 @@ def _stop_areas(pois: gpd.GeoDataFrame, relations: gpd.GeoDataFrame) -> np.ndarr
     kind = shapely.get_type_id(parts)
     geoms = pois.geometry.to_numpy()
     ids = pois["osm_id"].astype(str).to_numpy()
-    # member points -> POI nodes at exactly those coordinates (first relation by id wins)
+    # member points -> POI nodes at those coordinates (first relation by id wins)
     is_point = kind == 0
     if is_point.any():
-        members = pd.DataFrame(shapely.get_coordinates(parts[is_point]), columns=["x", "y"])
+        members = pd.DataFrame(_grid(shapely.get_coordinates(parts[is_point])), columns=["x", "y"])
         members["rel"] = rel_of_part[is_point]
         members = members.drop_duplicates(["x", "y"])
         nodes = np.flatnonzero(np.char.startswith(ids.astype(str), "N"))
         if len(nodes):
-            xy = pd.DataFrame(shapely.get_coordinates(geoms[nodes]), columns=["x", "y"])
+            xy = pd.DataFrame(_grid(shapely.get_coordinates(geoms[nodes])), columns=["x", "y"])
             xy["pos"] = nodes
             hit = xy.merge(members, on=["x", "y"])
             out[hit["pos"].to_numpy()] = hit["rel"].to_numpy()
@@ -387,13 +392,19 @@ def _stop_areas(pois: gpd.GeoDataFrame, relations: gpd.GeoDataFrame) -> np.ndarr
             way_polys = np.where(single, shapely.get_geometry(way_geoms, 0), None)
             tree = shapely.STRtree(ring_geoms)
             w_idx, r_idx = tree.query(way_polys)
-            same = shapely.equals(way_polys[w_idx], ring_geoms[r_idx])
+            same = shapely.equals(shapely.set_precision(way_polys[w_idx], _OSM_PRECISION),
+                                  shapely.set_precision(ring_geoms[r_idx], _OSM_PRECISION))
             w_idx, r_idx = w_idx[same], r_idx[same]
             first = pd.DataFrame({"w": w_idx, "r": r_idx}).groupby("w")["r"].min()
             target = ways[first.index.to_numpy()]
             todo = out[target] == ""
             out[target[todo]] = ring_rel[first.to_numpy()][todo]
     return out
+
+
+def _grid(coords: np.ndarray) -> np.ndarray:
+    """Coordinates (degrees) as integers of OSM's precision, 1e-7 degree."""
+    return np.round(np.asarray(coords) / _OSM_PRECISION).astype(np.int64)
 
 
 def _poi_details(gdf: gpd.GeoDataFrame, source: str | Path, broken: _Broken

@@ -523,7 +523,8 @@ def _fetch_streets(ox: Any, polygon: BaseGeometry, source: str, url: str, retry:
                           "Dutch walking-network rule: " + ", ".join(
                               f"{k} {v}" for k, v in list(left_out.items())[:4]) + ")")
     graph = ox.truncate.largest_component(graph, strongly=False)
-    graph = ox.simplification.simplify_graph(graph)
+    # (remove_rings=False: the network left may be a single loop, which OSMnx would delete)
+    graph = ox.simplification.simplify_graph(graph, remove_rings=False)
     lines = ox.convert.graph_to_gdfs(ox.convert.to_undirected(graph), nodes=False)
     streets = normalize_streets(lines.reset_index(drop=True), source, name_column="name"
                                 if "name" in lines else None)

@@ -4,8 +4,9 @@
 * ``osm_xml_oracle``: an independent reading of the fixture's OSM XML with the standard library,
   from which the tests derive what the readers must return (street pieces, POI tags).
 * ``osm_server``: a local HTTP server (127.0.0.1, free port, stdlib ``http.server`` in a thread)
-  that answers OSMnx's Nominatim and Overpass requests with the stored responses. Nothing in
-  these tests reaches the internet.
+  that answers OSMnx's Nominatim and Overpass requests with the stored responses, or with
+  answers a test gives (``osm_server(network=..., features=...)``, e.g. made from an OSM XML
+  fixture by :func:`overpass_answers`). Nothing in these tests reaches the internet.
 * Fault injection on every local server (:meth:`LocalHttpServer.add_fault`): a delay longer
   than the client's timeout, 429 + Retry-After, 5xx, a JSON body cut short, a connection reset
   after part of the body, an Overpass answer with a ``remark``.
@@ -150,6 +151,53 @@ def osm_xml_oracle(data_dir: Path) -> OsmXml:
 @pytest.fixture(scope="session")
 def read_osm_xml_file() -> Callable[[Path], OsmXml]:
     return read_osm_xml
+
+
+def overpass_answers(osm: OsmXml, *, keep_way: Callable[[dict[str, str]], bool] | None = None
+                     ) -> dict[str, bytes]:
+    """An OSM file as the Overpass API's JSON answers (``elements`` with ``node`` and ``way``
+    objects, nodes first, by id) to OSMnx's two queries, as a recording would hold them:
+
+    ``network``
+        every way with a ``highway`` tag (and ``keep_way(tags)``, e.g. an Overpass filter)
+        and the nodes it references;
+    ``features``
+        every tagged node, every tagged way without a ``highway`` tag, and every relation,
+        with their member ways and nodes.
+
+    Nodes a way references but the file lacks are left out (Overpass would send them)."""
+
+    def answer(way_ids: list[int], node_ids: set[int], relation_ids: list[int] = ()) -> bytes:
+        relation_elements = []
+        for rid in sorted(relation_ids):
+            members, tags = osm.relations[rid]
+            members = [(t, r, role) for t, r, role in members
+                       if r in (osm.ways if t == "way" else osm.nodes)]
+            way_ids = sorted(set(way_ids) | {r for t, r, _ in members if t == "way"})
+            node_ids |= {r for t, r, _ in members if t == "node"}
+            relation_elements.append({"type": "relation", "id": rid, "tags": tags, "members": [
+                {"type": t, "ref": r, "role": role} for t, r, role in members]})
+        for wid in way_ids:
+            node_ids |= {r for r in osm.ways[wid][0] if r in osm.nodes}
+        elements: list[dict[str, Any]] = []
+        for nid in sorted(node_ids):
+            lon, lat, tags = osm.nodes[nid]
+            elements.append({"type": "node", "id": nid, "lat": lat, "lon": lon,
+                             **({"tags": tags} if tags else {})})
+        for wid in sorted(way_ids):
+            refs, tags = osm.ways[wid]
+            elements.append({"type": "way", "id": wid, "nodes": refs, "tags": tags})
+        elements += relation_elements
+        return json.dumps({"version": 0.6, "generator": "tests/data_sources/conftest.py",
+                           "osm3s": {"timestamp_osm_base": "2026-01-01T00:00:00Z"},
+                           "elements": elements}).encode()
+
+    streets = [w for w, (_, tags) in osm.ways.items()
+               if "highway" in tags and (keep_way is None or keep_way(tags))]
+    features = [w for w, (_, tags) in osm.ways.items() if tags and "highway" not in tags]
+    tagged = {n for n, (_, _, tags) in osm.nodes.items() if tags}
+    return {"network": answer(streets, set()),
+            "features": answer(features, tagged, list(osm.relations))}
 
 
 # --------------------------------------------------------------------------------------------
@@ -317,12 +365,16 @@ class LocalOsmServer(LocalHttpServer):
 
     ``nominatim_url`` and ``overpass_url`` are the base URLs to hand to ``fetch_osm``.
     ``requests`` lists ``(method, path, query-or-form)`` of every request received.
+    ``network`` / ``features``: the Overpass answers (JSON bytes) to the network query
+    (recognised by ``way["highway"]`` in it) and to every other query; default the stored
+    Kanaleneiland answers.
     ``overpass_error`` makes ``/api/interpreter`` answer with Overpass's HTML error page.
     """
 
-    def __init__(self, data_dir: Path, *, overpass_error: bool = False) -> None:
-        self.network = (data_dir / "overpass_network.json").read_bytes()
-        self.features = (data_dir / "overpass_features.json").read_bytes()
+    def __init__(self, data_dir: Path, *, overpass_error: bool = False,
+                 network: bytes | None = None, features: bytes | None = None) -> None:
+        self.network = network or (data_dir / "overpass_network.json").read_bytes()
+        self.features = features or (data_dir / "overpass_features.json").read_bytes()
         self.search = (data_dir / "nominatim_search.json").read_bytes()
         self.overpass_error = overpass_error
         self.requests: list[tuple[str, str, str]] = []
@@ -380,7 +432,7 @@ def osm_server(
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     started: list[LocalOsmServer] = []
 
-    def start(**kwargs: bool) -> LocalOsmServer:
+    def start(**kwargs: Any) -> LocalOsmServer:
         server = LocalOsmServer(data_dir, **kwargs)
         started.append(server)
         return server
