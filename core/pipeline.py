@@ -33,7 +33,7 @@ from .indicators import (
 )
 from .network import StreetNetwork, build_network, in_area, locate_points
 from .result import OSM_ATTRIBUTION, OSM_LICENCE, AnalysisResult
-from .streets import TYPOLOGY_SEGMENTS, UNTYPED, fronting_counts, named_streets
+from .streets import TYPOLOGY_SEGMENTS, fronting_counts, named_streets
 from .typology import classify_streets
 from .typology_features import EXTRA_TYPOLOGY, typology_features
 

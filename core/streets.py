@@ -204,7 +204,7 @@ def named_streets(streets: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.Serie
         several parts), ``segments`` and ``length_m`` of its street segments, ``fronting_n``
         (addresses or buildings fronting it), the main opportunity type by length and its
         share, ``types_nl``/``types_en`` (every type with its share of the length, e.g.
-        ``"Woonstraat 70%, Werkstraat 30%"``; segments without a type count as such) --
+        ``"Woonstraat 70%; Werkstraat 30%"``; segments without a type count as such) --
         followed by the indicators summarised along the street (length-weighted means; counts
         of the segments themselves summed; MXI and the other pooled shares as shares of the
         street's totals, see :mod:`wijkkracht.core.areas`); ``attrs["labels"]`` as for the
@@ -277,7 +277,7 @@ def named_streets(streets: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.Serie
         rows["main_type_share"] = np.round(top["share"].to_numpy(dtype=float), 3)
         for lang in ("nl", "en"):
             text = share[lang] + " " + (100 * share["share"]).round().astype(int).astype(str) + "%"
-            rows[f"types_{lang}"] = text.groupby(share["g"], sort=True).agg(", ".join).to_numpy()
+            rows[f"types_{lang}"] = text.groupby(share["g"], sort=True).agg("; ".join).to_numpy()
     else:
         for c in ("main_type_id", "main_type_key", "main_type_nl", "main_type_en",
                   "main_type_share", "types_nl", "types_en"):
