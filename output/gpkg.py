@@ -3,7 +3,16 @@
 Layers (EPSG:28992):
 
 ``streets``
-    One row per street segment with every indicator and the opportunity type.
+    One row per segment of the walking network with its kind (``kind``: street, sidewalk,
+    cycle path, ...; ``is_street``: whether it counts as a street, see
+    :mod:`wijkkracht.core.streets`), its named street (``street_id``), the addresses fronting
+    it (``fronting_n``), every indicator and the opportunity type (paths and streets without
+    addresses: ``untyped_path``/``untyped_street``, drawn thin and light).
+``named_streets``
+    One row per named street (MultiLineString): length, main opportunity type and the share
+    of every type, and the indicators summarised along the street (length-weighted means,
+    sums, pooled shares); field aliases from its labels, which are also stored in the layer's
+    metadata (``WIJKKRACHT_LABELS``) so that a reader gets them back.
 ``pois``
     The classified POIs.
 ``area``
@@ -25,7 +34,8 @@ Layers (EPSG:28992):
     QGIS's style table (the schema QGIS itself creates, registered in ``gpkg_contents`` as
     ``attributes``): the default style of ``streets`` colours the opportunity types, and one
     extra style per key indicator can be picked in QGIS (Layer Properties > Style > Load Style >
-    From Database); ``pois`` and ``area`` have a default style each.
+    From Database); ``named_streets`` (by main type), ``pois`` and ``area`` have a default style
+    each.
 
 The OSM attribution and licence go into every layer's description (``gpkg_contents``, which
 QGIS shows as the layer's abstract) and into its GDAL metadata.
@@ -50,11 +60,20 @@ from ..core.errors import OutputError
 from ..core.indicators.registry import indicator
 from ..core.result import OSM_ATTRIBUTION, OSM_LICENCE, AnalysisResult
 from ..styles import key_indicators, type_names
-from ..styles.qml import area_qml, areas_qml, indicator_qml, pois_qml, types_qml
+from ..styles.qml import (
+    area_qml,
+    areas_qml,
+    indicator_qml,
+    named_streets_qml,
+    pois_qml,
+    types_qml,
+)
 from .atomic import write_atomically
 
 __all__ = [
     "LAYERS",
+    "NAMED_STREETS",
+    "LABELS_METADATA",
     "PROFILE_TABLE",
     "HOURS_TABLE",
     "STYLE_TABLE",
@@ -64,8 +83,12 @@ __all__ = [
     "type_names",
 ]
 
-#: Spatial layers, in the order they are written.
+#: Spatial layers every wijkkracht GeoPackage has, in the order they are written.
 LAYERS = ("streets", "pois", "area")
+#: The named streets (written after ``streets`` when the result has them).
+NAMED_STREETS = "named_streets"
+#: Layer metadata key holding the named streets' ``attrs["labels"]`` as JSON.
+LABELS_METADATA = "WIJKKRACHT_LABELS"
 PROFILE_TABLE = "typology_profile"
 HOURS_TABLE = "opening_profile"
 SPENDING_LAYERS = ("spending_zones", "spending_catchment", "spending_scenarios")
@@ -74,6 +97,10 @@ STYLE_TABLE = "layer_styles"
 _TITLES = {
     "streets": ("Straatsegmenten met indicatoren en kansentype",
                 "Street segments with indicators and opportunity type"),
+    "named_streets": ("Straten op naam: lengte, hoofdtype en aandeel van elk type, "
+                      "indicatoren langs de straat",
+                      "Named streets: length, main type and share of every type, indicators "
+                      "along the street"),
     "pois": ("Voorzieningen (POI's) met N/O-klasse", "Amenities (POIs) with N/O class"),
     "area": ("Onderzoeksgebied", "Study area"),
     "areas": ("Samenvatting per gebied (wijk/buurt)", "Summary per area (district/neighbourhood)"),
@@ -152,7 +179,7 @@ def _short(exc: BaseException) -> str:
 
 
 def _write_layer(frame: pd.DataFrame, path: Path, layer: str, lang: str, attribution: str,
-                 **kwargs: Any) -> None:
+                 *, metadata: Mapping[str, str] | None = None, **kwargs: Any) -> None:
     try:
         pyogrio.write_dataframe(
             frame,
@@ -163,7 +190,7 @@ def _write_layer(frame: pd.DataFrame, path: Path, layer: str, lang: str, attribu
                 "DESCRIPTION": _description(layer, lang, attribution),
                 "IDENTIFIER": _TITLES[layer][0 if lang == "nl" else 1],
             },
-            layer_metadata=_layer_metadata(attribution),
+            layer_metadata={**_layer_metadata(attribution), **(metadata or {})},
             **kwargs,
         )
     except Exception as exc:  # pyogrio raises DataSourceError, FieldError, NotImplementedError...
@@ -202,6 +229,12 @@ def write_gpkg_file(result: AnalysisResult, path: str | os.PathLike[str], *,
         "WIJKKRACHT_METADATA": json.dumps(result.metadata, default=str, ensure_ascii=False),
     }
     _write_layer(streets, p, "streets", lang, attribution, dataset_metadata=dataset_metadata)
+    named = result.named_streets
+    if named is not None:
+        labels = named.attrs.get("labels") or {}
+        _write_layer(_plain_columns(named), p, NAMED_STREETS, lang, attribution,
+                     geometry_type="MultiLineString",
+                     metadata={LABELS_METADATA: json.dumps(labels, ensure_ascii=False)})
     _write_layer(_plain_columns(result.pois), p, "pois", lang, attribution)
     _write_layer(_plain_columns(result.area), p, "area", lang, attribution)
     areas = getattr(result, "areas", None)  # only with analyse(..., areas=...)
@@ -220,7 +253,9 @@ def write_gpkg_file(result: AnalysisResult, path: str | os.PathLike[str], *,
         _write_layer(hours, p, HOURS_TABLE, lang, attribution)
     add_layer_styles(p, lang=lang, names=type_names(result.streets, lang),
                      columns=result.streets.columns,
-                     areas_labels=None if areas is None else areas.attrs.get("labels", {}))
+                     areas_labels=None if areas is None else areas.attrs.get("labels", {}),
+                     named_streets_labels=None if named is None
+                     else named.attrs.get("labels") or {})
     return p
 
 
@@ -233,7 +268,9 @@ def _area_name(area: gpd.GeoDataFrame) -> str:
 def add_layer_styles(path: str | os.PathLike[str], *, lang: str = "nl",
                      names: Mapping[str, str] | None = None,
                      columns: Iterable[str] | None = None,
-                     areas_labels: Mapping[str, Mapping[str, str]] | None = None) -> int:
+                     areas_labels: Mapping[str, Mapping[str, str]] | None = None,
+                     named_streets_labels: Mapping[str, Mapping[str, str]] | None = None
+                     ) -> int:
     """Add QGIS's ``layer_styles`` table with the wijkkracht styles to a GeoPackage.
 
     Parameters
@@ -250,6 +287,9 @@ def add_layer_styles(path: str | os.PathLike[str], *, lang: str = "nl",
     areas_labels
         With an ``areas`` layer: its ``attrs["labels"]`` (the style gets field aliases from
         them); ``None``: no style for ``areas``.
+    named_streets_labels
+        With a ``named_streets`` layer: its ``attrs["labels"]`` (field aliases of the
+        aggregates); ``None``: no style for ``named_streets``.
 
     Returns
     -------
@@ -272,6 +312,11 @@ def add_layer_styles(path: str | os.PathLike[str], *, lang: str = "nl",
     for name in key_indicators(columns):
         rows.append(("streets", name[:30], indicator_qml(name, lang=lang), False,
                      indicator(name).title(lang)))
+    if named_streets_labels is not None:
+        rows.append((NAMED_STREETS, "hoofdtype" if lang == "nl" else "main_type",
+                     named_streets_qml(lang=lang, names=names, labels=named_streets_labels),
+                     True, "Straten op naam, op hoofdtype" if lang == "nl"
+                     else "Named streets by main type"))
     rows.append(("pois", "voorzieningen" if lang == "nl" else "amenities", pois_qml(lang=lang),
                  True, "N / O / overig / leegstand" if lang == "nl" else "N / O / other / vacant"))
     rows.append(("area", "gebied" if lang == "nl" else "area", area_qml(lang=lang), True,

@@ -1857,8 +1857,8 @@ def result_from_gpkg(path: str | os.PathLike[str]) -> AnalysisResult:
     path
         A GeoPackage written by :func:`wijkkracht.output.gpkg.write_gpkg` (``wijkkracht run``
         or ``demo``): layers ``streets``, ``pois``, ``area``, ``typology_profile`` and, with
-        areas, ``areas`` (and ``opening_profile``, read into ``hours``); the run's metadata
-        in the dataset metadata ``WIJKKRACHT_METADATA``.
+        areas, ``areas`` (and ``named_streets`` with its labels, ``opening_profile``, read into
+        ``hours``); the run's metadata in the dataset metadata ``WIJKKRACHT_METADATA``.
 
     Returns
     -------
@@ -1910,6 +1910,16 @@ def result_from_gpkg(path: str | os.PathLike[str]) -> AnalysisResult:
     profile = profile.drop(columns=[c for c in ("geometry",) if c in profile.columns])
     kwargs: dict[str, Any] = {"streets": streets, "pois": read("pois"), "area": read("area"),
                               "profile": profile, "metadata": metadata}
+    if "named_streets" in layers:
+        named = read("named_streets")
+        if "main_type_id" in named.columns:
+            named["main_type_id"] = pd.array(named["main_type_id"], dtype="Int64")
+        try:
+            meta = pyogrio.read_info(p, layer="named_streets").get("layer_metadata") or {}
+            named.attrs["labels"] = json.loads(meta.get("WIJKKRACHT_LABELS") or "{}")
+        except Exception:  # noqa: BLE001 - the labels are a nicety: no aliases without them
+            named.attrs["labels"] = {}
+        kwargs["named_streets"] = named
     if "opening_profile" in layers:
         hours = pd.DataFrame(read("opening_profile"))
         if "segment_id" in hours.columns:

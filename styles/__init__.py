@@ -48,6 +48,8 @@ __all__ = [
     "type_colors",
     "unknown_type_color",
     "type_line_width",
+    "untyped_keys",
+    "is_untyped",
     "type_label",
     "type_names",
     "indicator_style",
@@ -166,9 +168,32 @@ def unknown_type_color() -> str:
     return str(load_spec()["types"]["unknown_color"])
 
 
-def type_line_width(unit: str = "px") -> float:
-    """Line width of the type-coloured streets, in ``"px"`` (web) or ``"mm"`` (QGIS)."""
-    return float(load_spec()["types"][f"line_width_{unit}"])
+def type_line_width(unit: str = "px", key: str | None = None) -> float:
+    """Line width of the type-coloured streets, in ``"px"`` (web) or ``"mm"`` (QGIS).
+
+    Parameters
+    ----------
+    unit
+        ``"px"`` or ``"mm"``.
+    key
+        A type key: the segments without an opportunity type (:func:`untyped_keys`) have
+        their own, thinner widths; ``None`` or any other key: the width of the typed streets.
+    """
+    types = load_spec()["types"]
+    own = types.get("untyped", {}).get(key) if key is not None else None
+    return float((own or types)[f"line_width_{unit}"])
+
+
+def untyped_keys() -> tuple[str, ...]:
+    """The type keys of the segments the typology does not classify, in legend order
+    (``untyped_street``, ``untyped_path``; :data:`wijkkracht.core.streets.UNTYPED`): they have a
+    colour but are no opportunity type, and legends list them apart."""
+    return tuple(k for k in load_spec()["types"].get("untyped", {}) if not k.startswith("_"))
+
+
+def is_untyped(key: str) -> bool:
+    """Whether ``key`` is the key of a segment without an opportunity type."""
+    return key in untyped_keys()
 
 
 def type_label(key: str, lang: str = "nl", names: Mapping[str, str] | None = None) -> str:
@@ -186,8 +211,8 @@ def type_label(key: str, lang: str = "nl", names: Mapping[str, str] | None = Non
     Returns
     -------
     str
-        The name from ``names``, else from :data:`wijkkracht.core.typology.ARCHETYPES`, else the
-        key with underscores as spaces.
+        The name from ``names``, else from :data:`wijkkracht.core.typology.ARCHETYPES` (or
+        :data:`wijkkracht.core.streets.UNTYPED`), else the key with underscores as spaces.
     """
     _check_lang(lang)
     if names and names.get(key):
@@ -197,6 +222,10 @@ def type_label(key: str, lang: str = "nl", names: Mapping[str, str] | None = Non
     arch = getattr(typology, "ARCHETYPES", {}).get(key)
     if arch is not None:
         return str(arch.name(lang))
+    from ..core.streets import UNTYPED
+
+    if key in UNTYPED:
+        return str(UNTYPED[key](lang))
     return key.replace("_", " ").capitalize()
 
 

@@ -4,7 +4,10 @@ The QML written here is what QGIS 3.22 itself writes for these renderers (symbol
 properties both as ``<Option type="Map">`` and as legacy ``<prop k= v=>``), trimmed to the
 symbology and the field aliases:
 
-* :func:`types_qml`: streets, categorized renderer on ``type_key`` (the opportunity types);
+* :func:`types_qml`: streets, categorized renderer on ``type_key`` (the opportunity types;
+  the segments without one thin and light, drawn first);
+* :func:`named_streets_qml`: the named streets, categorized on their main type, with the
+  aliases of their aggregates;
 * :func:`indicator_qml`: streets, graduated renderer on one indicator column;
 * :func:`pois_qml`: POIs, categorized renderer on N / O / other / vacant;
 * :func:`area_qml`: the study area as an outline;
@@ -40,6 +43,7 @@ from . import (
     type_colors,
     type_label,
     type_line_width,
+    untyped_keys,
 )
 
 __all__ = [
@@ -50,6 +54,9 @@ __all__ = [
     "pois_qml",
     "area_qml",
     "street_aliases",
+    "named_street_aliases",
+    "named_streets_qml",
+    "kind_labels",
     "areas_qml",
     "spending_zones_qml",
     "spending_scenarios_qml",
@@ -81,9 +88,10 @@ def _data_defined(parent: ET.Element) -> None:
     ET.SubElement(opt, "Option", type="QString", name="type", value="collection")
 
 
-def _symbol_layer(symbol: ET.Element, cls: str, props: Mapping[str, str]) -> None:
-    layer = ET.SubElement(symbol, "layer",
-                          {"class": cls, "enabled": "1", "pass": "0", "locked": "0"})
+def _symbol_layer(symbol: ET.Element, cls: str, props: Mapping[str, str],
+                  rendering_pass: int = 0) -> None:
+    layer = ET.SubElement(symbol, "layer", {"class": cls, "enabled": "1",
+                                            "pass": str(rendering_pass), "locked": "0"})
     opt = ET.SubElement(layer, "Option", type="Map")
     for key in sorted(props):
         ET.SubElement(opt, "Option", type="QString", name=key, value=props[key])
@@ -129,8 +137,10 @@ def _line_props(color: str, width_mm: float,
     }
 
 
-def _line_symbol(parent: ET.Element, name: str, color: str, width_mm: float) -> None:
-    _symbol_layer(_symbol(parent, name, "line"), "SimpleLine", _line_props(color, width_mm))
+def _line_symbol(parent: ET.Element, name: str, color: str, width_mm: float,
+                 rendering_pass: int = 0) -> None:
+    _symbol_layer(_symbol(parent, name, "line"), "SimpleLine", _line_props(color, width_mm),
+                  rendering_pass)
 
 
 def _marker_symbol(parent: ET.Element, name: str, fill: str, stroke: str, size_mm: float) -> None:
@@ -178,7 +188,8 @@ def _finish(root: ET.Element, geometry: str) -> str:
 
 
 def street_aliases(lang: str = "nl") -> dict[str, str]:
-    """Field aliases for the streets layer: registry titles of every indicator, and type names.
+    """Field aliases for the streets layer: the segment's own fields, registry titles of every
+    indicator, and the type fields.
 
     Parameters
     ----------
@@ -188,12 +199,23 @@ def street_aliases(lang: str = "nl") -> dict[str, str]:
     Returns
     -------
     dict
-        Column name -> alias, e.g. ``"dist_supermarket_m" -> "Loopafstand supermarkt (m)"``.
+        Column name -> alias, e.g. ``"dist_supermarket_m" -> "Loopafstand supermarkt (m)"``,
+        ``"is_street" -> "Straat (telt mee in de straattotalen)"``.
     """
     nl = lang == "nl"
     aliases = {
+        "segment_id": "Segment-id" if nl else "Segment id",
+        "osm_id": "OSM-id" if nl else "OSM id",
         "street_name": "Straatnaam" if nl else "Street name",
+        "highway": "OSM-wegtype (highway)" if nl else "OSM road type (highway)",
+        "kind": "Soort segment" if nl else "Segment kind",
+        "is_street": ("Straat (telt mee in de straattotalen)" if nl
+                      else "Street (counts in the street totals)"),
         "length_m": "Lengte (m)" if nl else "Length (m)",
+        "street_id": "Straat op naam" if nl else "Named street",
+        "fronting_n": ("Adressen of gebouwen aan dit segment" if nl
+                       else "Addresses or buildings fronting it"),
+        "type_id": "Kansentype (nummer)" if nl else "Opportunity type (number)",
         "type_key": "Kansentype (sleutel)" if nl else "Opportunity type (key)",
         "type_name_nl": "Kansentype" if nl else "Opportunity type (Dutch)",
         "type_name_en": "Kansentype (Engels)" if nl else "Opportunity type",
@@ -202,14 +224,56 @@ def street_aliases(lang: str = "nl") -> dict[str, str]:
     return aliases
 
 
+def _field_values(root: ET.Element, values: Mapping[str, Mapping[str, str]]) -> None:
+    """A value map per field (the attribute table and forms show the label, the field keeps
+    its value), as QGIS writes it: ``values`` is field -> {value: label}."""
+    conf = ET.SubElement(root, "fieldConfiguration")
+    for field, mapping in values.items():
+        el = ET.SubElement(conf, "field", name=field, configurationFlags="None")
+        widget = ET.SubElement(el, "editWidget", type="ValueMap")
+        config = ET.SubElement(widget, "config")
+        top = ET.SubElement(config, "Option", type="Map")
+        lst = ET.SubElement(top, "Option", type="List", name="map")
+        for value, label in mapping.items():
+            item = ET.SubElement(lst, "Option", type="Map")
+            ET.SubElement(item, "Option", type="QString", name=label, value=value)
+
+
+def kind_labels(lang: str = "nl") -> dict[str, str]:
+    """The segment kinds (``kind``, :data:`wijkkracht.core.streets.KINDS`) and their labels."""
+    from ..core.streets import KINDS
+
+    return {key: label(lang) for key, label in KINDS.items()}
+
+
 def _aliases(root: ET.Element, aliases: Mapping[str, str]) -> None:
     el = ET.SubElement(root, "aliases")
     for i, (field, alias) in enumerate(aliases.items()):
         ET.SubElement(el, "alias", field=field, index=str(i), name=alias)
 
 
+def _type_categories(renderer: ET.Element, lang: str,
+                     names: Mapping[str, str] | None) -> None:
+    """One category per type key of the spec, in its colour and width; with symbol levels the
+    segments without an opportunity type are drawn first (paths, then streets), under the
+    typed streets."""
+    cats = ET.SubElement(renderer, "categories")
+    symbols = ET.SubElement(renderer, "symbols")
+    untyped = untyped_keys()
+    for i, (key, color) in enumerate(type_colors().items()):
+        ET.SubElement(cats, "category", symbol=str(i), value=key,
+                      label=type_label(key, lang, names), render="true")
+        level = (len(untyped) - 1 - untyped.index(key)) if key in untyped else len(untyped)
+        _line_symbol(symbols, str(i), color, type_line_width("mm", key), level)
+
+
 def types_qml(*, lang: str = "nl", names: Mapping[str, str] | None = None) -> str:
     """QML for the streets layer coloured by opportunity type (categorized on ``type_key``).
+
+    The segments without an opportunity type (:func:`wijkkracht.styles.untyped_keys`) are
+    drawn thinner and lighter, and below the typed streets (symbol levels): the paths and
+    sidewalks thinnest, so that the streets people live and work on read first. The field
+    ``kind`` shows its label (a value map).
 
     Parameters
     ----------
@@ -221,18 +285,70 @@ def types_qml(*, lang: str = "nl", names: Mapping[str, str] | None = None) -> st
     Returns
     -------
     str
-        The QML document, one category per archetype in :func:`wijkkracht.styles.type_keys`.
+        The QML document, one category per key in :func:`wijkkracht.styles.type_keys`.
     """
     root = _root("Symbology|Fields")
-    renderer = _renderer(root, "categorizedSymbol", attr="type_key")
-    cats = ET.SubElement(renderer, "categories")
-    symbols = ET.SubElement(renderer, "symbols")
-    width = type_line_width("mm")
-    for i, (key, color) in enumerate(type_colors().items()):
-        ET.SubElement(cats, "category", symbol=str(i), value=key,
-                      label=type_label(key, lang, names), render="true")
-        _line_symbol(symbols, str(i), color, width)
+    renderer = _renderer(root, "categorizedSymbol", attr="type_key", symbollevels="1")
+    _type_categories(renderer, lang, names)
+    _field_values(root, {"kind": kind_labels(lang)})
     _aliases(root, street_aliases(lang))
+    return _finish(root, "line")
+
+
+def named_street_aliases(lang: str = "nl", labels: Mapping[str, Mapping[str, str]] | None = None
+                         ) -> dict[str, str]:
+    """Field aliases of the named streets (:func:`wijkkracht.core.streets.named_streets`): its
+    own fields, and per indicator aggregate "label (unit), aggregate" from ``labels``
+    (``attrs["labels"]`` of the layer)."""
+    nl = lang == "nl"
+    aliases = {
+        "street_id": "Straat" if nl else "Street",
+        "street_name": "Straatnaam" if nl else "Street name",
+        "part": "Deel (zelfde naam elders)" if nl else "Part (same name elsewhere)",
+        "segments": "Straatsegmenten" if nl else "Street segments",
+        "length_m": "Lengte (m)" if nl else "Length (m)",
+        "fronting_n": ("Adressen of gebouwen aan de straat" if nl
+                       else "Addresses or buildings fronting it"),
+        "main_type_id": "Hoofdtype (nummer)" if nl else "Main type (number)",
+        "main_type_key": "Hoofdtype (sleutel)" if nl else "Main type (key)",
+        "main_type_nl": "Hoofdtype (meeste lengte)" if nl else "Main type (Dutch)",
+        "main_type_en": "Hoofdtype (Engels)" if nl else "Main type (most length)",
+        "main_type_share": ("Aandeel hoofdtype in de lengte" if nl
+                            else "Main type's share of the length"),
+        "types_nl": "Kansentypen (aandeel lengte)" if nl else "Opportunity types (Dutch)",
+        "types_en": "Kansentypen (Engels)" if nl else "Opportunity types (share of length)",
+    }
+    own = {**_AGGREGATES, "pooled": ("over de totalen van de straat", "of the street's totals")}
+    for column, lab in (labels or {}).items():
+        agg = own.get(str(lab.get("aggregate")), (lab.get("aggregate"),) * 2)
+        aliases[column] = f"{lab[lang]} ({lab['unit_' + lang]}), {agg[0] if nl else agg[1]}"
+    return aliases
+
+
+def named_streets_qml(*, lang: str = "nl", names: Mapping[str, str] | None = None,
+                      labels: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """QML for the named streets: coloured by their main type (categorized on
+    ``main_type_key``), in the colours and widths of :func:`types_qml`, with field aliases.
+
+    Parameters
+    ----------
+    lang
+        ``"nl"`` or ``"en"``.
+    names
+        Type names found in the data (``type_key -> name``).
+    labels
+        ``attrs["labels"]`` of the named streets (column -> label, unit, aggregate): each
+        indicator column gets the alias "label (unit), aggregate".
+
+    Returns
+    -------
+    str
+        The QML document.
+    """
+    root = _root("Symbology|Fields")
+    renderer = _renderer(root, "categorizedSymbol", attr="main_type_key", symbollevels="1")
+    _type_categories(renderer, lang, names)
+    _aliases(root, named_street_aliases(lang, labels))
     return _finish(root, "line")
 
 

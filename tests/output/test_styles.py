@@ -12,6 +12,7 @@ import pytest
 from wijkkracht import styles
 from wijkkracht.core.categories import NO_CLASSES
 from wijkkracht.core.indicators.registry import INDICATORS
+from wijkkracht.core.streets import KINDS, UNTYPED
 from wijkkracht.core.typology import ARCHETYPES
 from wijkkracht.styles import qml
 
@@ -139,6 +140,11 @@ def test_poi_classes() -> None:
     assert len(set(fills)) == 4
 
 
+def _symbol_props(renderer: ET.Element, prop: str) -> dict[str, str]:
+    return {s.get("name"): s.find(f"layer/Option/Option[@name='{prop}']").get("value")
+            for s in renderer.find("symbols")}
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_types_qml(lang: str) -> None:
     root = _parse(qml.types_qml(lang=lang))
@@ -147,14 +153,81 @@ def test_types_qml(lang: str) -> None:
     assert renderer.get("attr") == "type_key"
     cats = renderer.findall("categories/category")
     assert [c.get("value") for c in cats] == list(styles.type_colors())
-    assert len(cats) == len(ARCHETYPE_KEYS)
+    # the archetypes, then the two keys of segments without a type (core.streets.UNTYPED)
+    assert [c.get("value") for c in cats] == [*ARCHETYPE_KEYS, "untyped_street", "untyped_path"]
     colors = _symbol_colors(renderer)
     for cat in cats:
         expected = styles.type_color(cat.get("value")).lower()
         assert _rgba_to_hex(colors[cat.get("symbol")]) == expected
-        assert cat.get("label") == ARCHETYPES[cat.get("value")].name(lang)
+        key = cat.get("value")
+        label = ARCHETYPES[key].name(lang) if key in ARCHETYPES else UNTYPED[key](lang)
+        assert cat.get("label") == label
     aliases = {a.get("field"): a.get("name") for a in root.findall("aliases/alias")}
     assert aliases["dist_supermarket_m"] == INDICATORS["dist_supermarket_m"].title(lang)
+    assert root.find("layerGeometryType").text == "1"
+
+
+def test_types_qml_draws_paths_thin_light_and_first() -> None:
+    """Paths and streets without addresses are no opportunity types: thinner and lighter than
+    the typed streets, and drawn under them (symbol levels), so the named streets read first."""
+    renderer = _parse(qml.types_qml(lang="nl")).find("renderer-v2")
+    assert renderer.get("symbollevels") == "1"
+    by_key = {c.get("value"): c.get("symbol") for c in renderer.findall("categories/category")}
+    width = {k: float(_symbol_props(renderer, "line_width")[s]) for k, s in by_key.items()}
+    passes = {k: int(renderer.find(f"symbols/symbol[@name='{s}']/layer").get("pass"))
+              for k, s in by_key.items()}
+    typed = [k for k in by_key if k in ARCHETYPES]
+    assert width["untyped_path"] < width["untyped_street"] < min(width[k] for k in typed)
+    assert passes["untyped_path"] < passes["untyped_street"] < min(passes[k] for k in typed)
+
+    def lightness(key: str) -> int:
+        return sum(styles.hex_to_rgb(styles.type_color(key)))
+
+    assert lightness("untyped_path") > lightness("untyped_street")
+    assert lightness("untyped_path") > max(lightness(k) for k in typed)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_streets_fields_have_aliases_and_kind_labels(lang: str) -> None:
+    root = _parse(qml.types_qml(lang=lang))
+    aliases = {a.get("field"): a.get("name") for a in root.findall("aliases/alias")}
+    for field in ("kind", "is_street", "street_id", "fronting_n", "type_id", "highway"):
+        assert aliases.get(field), field
+    assert aliases["street_id"] == ("Straat op naam" if lang == "nl" else "Named street")
+    field = root.find("fieldConfiguration/field[@name='kind']")
+    assert field.find("editWidget").get("type") == "ValueMap"
+    pairs = {o.get("value"): o.get("name")
+             for o in field.findall("editWidget/config/Option/Option[@name='map']/Option/Option")}
+    assert pairs == {k: label(lang) for k, label in KINDS.items()}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_named_streets_qml(lang: str) -> None:
+    labels = {"dist_supermarket_m_mean": {"nl": "Loopafstand supermarkt",
+                                          "en": "Walking distance supermarket",
+                                          "unit_nl": "m", "unit_en": "m",
+                                          "indicator": "dist_supermarket_m", "aggregate": "mean"},
+              "mxi_pooled": {"nl": "MXI", "en": "MXI", "unit_nl": "aandeel", "unit_en": "share",
+                             "indicator": "mxi", "aggregate": "pooled"}}
+    root = _parse(qml.named_streets_qml(lang=lang, labels=labels))
+    renderer = root.find("renderer-v2")
+    assert renderer.get("attr") == "main_type_key"
+    cats = renderer.findall("categories/category")
+    assert [c.get("value") for c in cats] == list(styles.type_colors())
+    colors = _symbol_colors(renderer)
+    assert all(_rgba_to_hex(colors[c.get("symbol")]) == styles.type_color(c.get("value")).lower()
+               for c in cats)
+    aliases = {a.get("field"): a.get("name") for a in root.findall("aliases/alias")}
+    if lang == "nl":
+        assert aliases["dist_supermarket_m_mean"] == \
+            "Loopafstand supermarkt (m), gemiddelde naar straatlengte"
+        assert aliases["mxi_pooled"] == "MXI (aandeel), over de totalen van de straat"
+        assert aliases["main_type_nl"] == "Hoofdtype (meeste lengte)"
+    else:
+        assert aliases["dist_supermarket_m_mean"] == \
+            "Walking distance supermarket (m), mean weighted by street length"
+        assert aliases["main_type_en"] == "Main type (most length)"
+    assert {"street_id", "length_m", "types_nl", "types_en", "fronting_n"} <= set(aliases)
     assert root.find("layerGeometryType").text == "1"
 
 
