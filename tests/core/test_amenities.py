@@ -242,3 +242,13 @@ def test_bundled_kanaleneiland_counts(demo_prepared):
     pairs = cKDTree(xy).query_pairs(40.0, output_type="ndarray")
     graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(xy),) * 2)
     assert connected_components(graph, directed=False)[0] == 63
+
+
+def test_readme_says_what_is_counted_for_every_category():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### What is counted", 1)[1].split("\n### ", 1)[0]
+    rows = {line.split("|")[1].strip().strip("`") for line in section.splitlines()
+            if line.startswith("| `")}
+    assert rows == set(EVERYDAY)
