@@ -304,6 +304,27 @@ def test_pedestrian_area_is_crossed(data_dir: Path, ext: str, tmp_path: Path) ->
         _assert_walks(_walks(streets, read_osm_extract_pois(path)), {"Bakkerij": 50 + 200 + 30})
 
 
+def test_pedestrian_area_as_multipolygon_relation(data_dir: Path, tmp_path: Path) -> None:
+    """The same square mapped as a multipolygon relation (its outer way untagged): GDAL gives
+    it only in its multipolygons layer; the outline is ``R<id>`` and crossed the same way."""
+    text = (data_dir / "walk_pedestrian_area.osm").read_text("utf-8")
+    tags = ('<tag k="highway" v="pedestrian"/><tag k="area" v="yes"/>'
+            '<tag k="name" v="Stadsplein"/>')
+    assert text.count(tags) == 1
+    text = text.replace(tags, "").replace("</osm>", (
+        '  <relation id="900" version="1"><member type="way" ref="801" role="outer"/>'
+        '<tag k="type" v="multipolygon"/><tag k="highway" v="pedestrian"/>'
+        '<tag k="name" v="Stadsplein"/></relation>\n</osm>'))
+    path = tmp_path / "relation.osm"
+    path.write_text(text, encoding="utf-8")
+    streets = read_osm_extract_streets(path)
+    assert _ways(streets) == {"R900", "802", "803", "804"}
+    links = streets[streets["footway"] == "area_link"]
+    assert set(links["osm_id"]) == {"R900"}
+    assert sorted(links.length) == pytest.approx([50, HALF_DIAGONAL, DIAGONAL], abs=CM)
+    _assert_walks(_walks(streets, read_osm_extract_pois(path)), {"Bakkerij": 50 + DIAGONAL + 30})
+
+
 # ------------------------------------------------------------------------------------------
 # a clipped extract
 
