@@ -149,13 +149,20 @@ class WalkRuleResult:
 
 def _values(frame: pd.DataFrame | Mapping[str, object], key: str, n: int) -> np.ndarray:
     """The column ``key`` as lower-case stripped strings (``""`` for missing); OSMnx lists
-    (``['footway', 'steps']`` or their string form) keep their first value."""
+    (``['footway', 'steps']`` or their string form) and ``a;b`` values keep their first
+    value. Vectorised over the distinct values: national extracts have millions of ways but
+    a few hundred distinct values per key."""
     if key not in frame:
         return np.full(n, "", dtype=object)
-    out = np.empty(n, dtype=object)
-    for i, value in enumerate(frame[key]):
-        out[i] = _first(value)
-    return out
+    column = pd.Series(frame[key]) if not isinstance(frame[key], pd.Series) else frame[key]
+    try:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    except TypeError:  # OSMnx list values are not hashable: their first value counts
+        column = column.map(lambda v: _first(v) if isinstance(v, (list, tuple, np.ndarray))
+                            else v)
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    firsts = np.array([_first(u) for u in uniques] + [""], dtype=object)
+    return firsts[np.where(codes < 0, len(uniques), codes)]
 
 
 def _first(value: object) -> str:
@@ -292,11 +299,14 @@ def pedestrian_area_links(lines: pd.DataFrame, *, tolerance: float = 0.01
         if len(entries) < 2:
             continue
         inside = shapely.buffer(polygon, 0.5)
+        edge = shapely.buffer(outline, 0.05)  # a link along the outline would repeat it
         shapely.prepare(inside)
+        shapely.prepare(edge)
         for i in range(len(entries)):
             for j in range(i + 1, len(entries)):
                 link = shapely.LineString([entries[i], entries[j]])
-                if link.length > tolerance and shapely.covers(inside, link):
+                if (link.length > tolerance and shapely.covers(inside, link)
+                        and not shapely.covers(edge, link)):
                     links.append((str(area_id), link))
     return links
 

@@ -275,10 +275,11 @@ def test_pedestrian_area_is_crossed(data_dir: Path, ext: str, tmp_path: Path) ->
     outline = streets[(streets["osm_id"] == "801") & (streets["footway"] == "")]
     assert sorted(outline.length.round(1)) == [50.0, 150.0, 200.0]
     links = streets[streets["footway"] == "area_link"]
-    assert info["area_links"] == len(links) == 3
+    assert info["area_links"] == len(links) == 2
     assert set(links["osm_id"]) == {"801"} and set(links["street_name"]) == {"Stadsplein"}
-    # (0,0)-(0,50) along the edge 50, (0,0)-(100,100) 141.42, (0,50)-(100,100) 111.80
-    assert sorted(links.length) == pytest.approx([50, HALF_DIAGONAL, DIAGONAL], abs=CM)
+    # (0,0)-(100,100) 141.42 and (0,50)-(100,100) 111.80; not (0,0)-(0,50): it would lie on
+    # the outline piece along that edge
+    assert sorted(links.length) == pytest.approx([HALF_DIAGONAL, DIAGONAL], abs=CM)
     # every link ends on a vertex where outline pieces and the entering ways end
     ends = {tuple(np.round(c, 2)) for g in streets[streets["footway"] != "area_link"].geometry
             for c in (g.coords[0], g.coords[-1])}
@@ -286,9 +287,7 @@ def test_pedestrian_area_is_crossed(data_dir: Path, ext: str, tmp_path: Path) ->
         assert tuple(np.round(link.coords[0], 2)) in ends
         assert tuple(np.round(link.coords[-1], 2)) in ends
     network = build_network(streets)
-    # all connected; the link along the edge (0,0)-(0,50) lies on the outline piece there,
-    # and the builder keeps one segment of the two
-    assert network.dropped_segments == 0 and network.n_segments == len(streets) - 1
+    assert network.dropped_segments == 0 and network.n_segments == len(streets)
     # nodes: the entries (0,0) (0,50) (100,100) and the far ends (-100,0) (100,200) (-60,50);
     # the corners (100,0) and (0,100) lie inside outline pieces
     assert network.n_nodes == 6
@@ -321,7 +320,7 @@ def test_pedestrian_area_as_multipolygon_relation(data_dir: Path, tmp_path: Path
     assert _ways(streets) == {"R900", "802", "803", "804"}
     links = streets[streets["footway"] == "area_link"]
     assert set(links["osm_id"]) == {"R900"}
-    assert sorted(links.length) == pytest.approx([50, HALF_DIAGONAL, DIAGONAL], abs=CM)
+    assert sorted(links.length) == pytest.approx([HALF_DIAGONAL, DIAGONAL], abs=CM)
     _assert_walks(_walks(streets, read_osm_extract_pois(path)), {"Bakkerij": 50 + DIAGONAL + 30})
 
 
