@@ -140,7 +140,9 @@ def run(reps: int) -> dict:
     from wijkkracht.data_sources.files import read_area, read_streets
 
     network, pois, _area = prepare_demo()
-    rel = pois[(pois["function"] != "") | (pois["everyday"] != "")].copy()
+    # the amenities as counted (one row per amenity, core.amenities): cityseer gets the same
+    # points, so both tools count a stop once, not its platforms
+    rel = pois[((pois["function"] != "") | (pois["everyday"] != "")) & pois["counted"]].copy()
     cats = list(EVERYDAY)
     # cityseer's input: the same points; "" (no class) -> NaN, which cityseer drops per call.
     data = rel[["geometry"]].copy()
