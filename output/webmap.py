@@ -9,7 +9,21 @@ What the page shows:
   that drawing;
 * the streets coloured by opportunity type, with a legend, and a tooltip per street with the
   key indicators the streets carry (labels and units from the registry, values rounded, a
-  null shown as what it means), in two groups: OpenStreetMap and BAG/KvK;
+  null shown as what it means), in two groups: OpenStreetMap and BAG/KvK. The street layers
+  (types, indicators, liveliness by hour) draw the *street* segments (``is_street``, see
+  :mod:`wijkkracht.core.streets`); a street without addresses has no opportunity type and is
+  drawn thinner in grey, and the legend lists it apart ("no opportunity type"), never as a
+  type;
+* "Paths, sidewalks and cycle paths" (off at first): the other segments of the walking
+  network (sidewalks, cycle and foot paths, unnamed service roads), thin and light grey (in
+  their type's colour when the typology classified them), under the streets, with the same
+  tooltips (their kind in the heading);
+* "Named streets" (off at first: drawn over the segments, it would hide their own types and
+  tooltips): one line per named street (:func:`wijkkracht.core.streets.named_streets`) in the
+  colour of its main type, whose popup gives its length, segments, the addresses fronting it,
+  its main type and every type's share of its length, and a few key indicators
+  (:data:`NAMED_STREET_INDICATORS`) as length-weighted means along the street; its geometry is
+  not stored twice: it lists the features of its segments in the streets block;
 * one layer per key indicator the streets carry (:func:`wijkkracht.styles.key_indicators` of
   the street columns: the OpenStreetMap ones always, the BAG/KvK ones when present), off at
   first, each with a graduated legend that appears when the layer is switched on;
@@ -42,7 +56,7 @@ Colours and classes come from :mod:`wijkkracht.styles` (the same spec as the QGI
 Size and safety: the street geometry is stored once and shared by all street layers, which
 are built only when first shown; it is simplified for display (:data:`SIMPLIFY_M`) and
 rounded to 5 decimals (about 1 m); each feature carries only its name, type index and the
-key-indicator values. Above :data:`CANVAS_FROM` segments the streets are drawn on a canvas
+key-indicator values (and, for a segment that is no street, its kind). Above :data:`CANVAS_FROM` segments the streets are drawn on a canvas
 rather than as one SVG element each. Every string from the data (OSM names and tags, area
 names and codes, source descriptions) is HTML-escaped in Python, and the JSON embedded in
 the page has ``<``, ``>`` and ``&`` escaped, so no name can break out of the page's script;
@@ -102,6 +116,7 @@ from ..styles import (
     type_label,
     type_line_width,
     unknown_type_color,
+    untyped_keys,
 )
 from .atomic import write_atomically
 
@@ -129,7 +144,13 @@ __all__ = [
 #: summary areas; the building points of the surroundings; the raster surfaces as images).
 DATA_BLOCK_IDS = {"config": "wk-config", "streets": "wk-streets", "pois": "wk-pois",
                   "area": "wk-area", "areas": "wk-areas", "context": "wk-context",
-                  "rasters": "wk-rasters", "hours": "wk-hours", "spending": "wk-spending"}
+                  "rasters": "wk-rasters", "hours": "wk-hours", "spending": "wk-spending",
+                  "named": "wk-named"}
+
+#: The indicators the popup of a named street shows (length-weighted means along the street,
+#: ``<name>_mean`` of :func:`wijkkracht.core.streets.named_streets`), those present.
+NAMED_STREET_INDICATORS = ("dist_supermarket_m", "dist_pt_stop_m", "everyday_800",
+                           "functions_400", "n_count_400", "o_count_400", "vacancy_share_400")
 
 #: The hour the liveliness layer opens on (day 0 = Monday): Friday 20:00, an evening, where
 #: the streets that stay alive after the shops close stand out.
@@ -463,6 +484,20 @@ _TEXT = {
         "date": "datum",
         "licence": "licentie",
         "legend": "Legenda",
+        "named": "Straten op naam",
+        "namedNote": "Kleur: het kansentype met de meeste lengte van de straat. Klik op een "
+                     "straat voor haar cijfers.",
+        "paths": "Paden, trottoirs en fietspaden",
+        "pathsNote": "Wat geen straat is: trottoirs, fiets- en voetpaden, dienstwegen zonder "
+                     "naam. Ze tellen mee in de loopafstanden, niet in de straattotalen.",
+        "pathsTyped": "met een kansentype: in de kleur van dat type",
+        "noType": "Geen kansentype",
+        "untypedStreet": "straat zonder adressen of gebouwen",
+        "untypedPath": "pad, trottoir, fietspad of dienstweg",
+        "mainType": "Hoofdtype",
+        "typeShares": "Kansentypen (aandeel van de lengte)",
+        "addresses": "adressen of gebouwen",
+        "namedValues": "Langs de straat (gemiddeld, gewogen naar lengte)",
     },
     "en": {
         "types": "Opportunity types",
@@ -493,6 +528,20 @@ _TEXT = {
         "date": "date",
         "licence": "licence",
         "legend": "Legend",
+        "named": "Named streets",
+        "namedNote": "Colour: the opportunity type with the most length of the street. Click a "
+                     "street for its figures.",
+        "paths": "Paths, sidewalks and cycle paths",
+        "pathsNote": "What is not a street: sidewalks, cycle and foot paths, unnamed service "
+                     "roads. They count in the walking distances, not in the street totals.",
+        "pathsTyped": "with an opportunity type: in the colour of that type",
+        "noType": "No opportunity type",
+        "untypedStreet": "street without addresses or buildings",
+        "untypedPath": "path, sidewalk, cycle path or service road",
+        "mainType": "Main type",
+        "typeShares": "Opportunity types (share of the length)",
+        "addresses": "addresses or buildings",
+        "namedValues": "Along the street (mean, weighted by length)",
     },
 }
 
@@ -583,10 +632,32 @@ def _round(value: Any, nd: int) -> float | int | None:
     return int(round(v)) if nd == 0 else round(v, nd)
 
 
+def _path_kinds(streets: pd.DataFrame) -> list[int]:
+    """Per segment 0 for a street (``is_street``; every segment of a layer without the
+    column), else 1 + the position of its ``kind`` in :data:`wijkkracht.core.streets.KINDS`
+    (the map's ``p``: a path, sidewalk, cycle path or unnamed service road)."""
+    from ..core.streets import KINDS
+
+    if "is_street" not in streets:
+        return [0] * len(streets)
+    order = {k: i for i, k in enumerate(KINDS)}
+    kinds = (streets["kind"].astype(str) if "kind" in streets
+             else pd.Series("path", index=streets.index))
+    flags = pd.Series(streets["is_street"]).fillna(True).astype(bool).to_numpy()
+    return [0 if street else 1 + order.get(kind, order["path"])
+            for street, kind in zip(flags, kinds, strict=True)]
+
+
 def _streets_data(streets: gpd.GeoDataFrame, indicators: Sequence[str],
-                  type_index: Mapping[str, int], hours: Sequence[int] = ()) -> dict[str, Any]:
+                  type_index: Mapping[str, int], hours: Sequence[int] = (),
+                  positions: list[int] | None = None) -> dict[str, Any]:
+    """The streets block: one GeoJSON feature per segment, properties ``n`` (name, escaped),
+    ``t`` (type index), ``v`` (key-indicator values), ``h`` (hour profile index) and, only for
+    a segment that is no street, ``p`` (1 + its kind, see :func:`_path_kinds`). ``positions``
+    (when given) gets each row's feature index (-1: no geometry, no feature)."""
     names = streets["street_name"] if "street_name" in streets else pd.Series("", streets.index)
     keys = streets["type_key"] if "type_key" in streets else pd.Series(None, streets.index)
+    paths = _path_kinds(streets)
     value_cols = [
         [_round(v, decimals(indicator_style(n).indicator.unit)) for v in streets[n]]
         if n in streets else [None] * len(streets)
@@ -595,7 +666,11 @@ def _streets_data(streets: gpd.GeoDataFrame, indicators: Sequence[str],
     features = []
     for i, geom in enumerate(_geometries(streets)):
         if geom is None:
+            if positions is not None:
+                positions.append(-1)
             continue
+        if positions is not None:
+            positions.append(len(features))
         name = names.iloc[i]
         features.append({
             "type": "Feature",
@@ -605,9 +680,81 @@ def _streets_data(streets: gpd.GeoDataFrame, indicators: Sequence[str],
                 "t": type_index.get(str(keys.iloc[i]), -1),
                 "v": [col[i] for col in value_cols],
                 **({"h": hours[i]} if hours else {}),
+                **({"p": paths[i]} if paths[i] else {}),
             },
         })
     return {"type": "FeatureCollection", "features": features}
+
+
+def _named_data(result: AnalysisResult, streets: pd.DataFrame, positions: Sequence[int],
+                type_index: Mapping[str, int], lang: str
+                ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """The named-streets layer: its configuration (the popup's indicator columns) and data
+    (per named street: name, length, addresses fronting it, the streets-block features of its
+    segments, each type's share of its length, the indicators along it), or ``(None, {})``.
+
+    The geometry is not repeated: a named street is drawn from its segments' features. The
+    type shares are those of its street segments' lengths, as
+    :func:`wijkkracht.core.streets.named_streets` computes them (``types_nl``).
+    """
+    named = result.named_streets
+    if named is None or not len(named) or "street_id" not in streets.columns:
+        return None, {}
+    labels = named.attrs.get("labels") or {}
+    integer_units = set(load_spec()["graduated"]["integer_units"])
+    columns = []
+    for name in NAMED_STREET_INDICATORS:
+        col = f"{name}_mean"
+        if col not in named.columns or name not in INDICATORS:
+            continue
+        ind = indicator(name)
+        lab = labels.get(col)
+        title = (f"{lab[lang]} ({lab['unit_' + lang]})" if isinstance(lab, Mapping)
+                 and lab.get(lang) and lab.get("unit_" + lang) else ind.title(lang))
+        nd = 1 if ind.unit in integer_units else decimals(ind.unit)
+        columns.append({"col": col, "title": _esc(title), "decimals": nd,
+                        "suffix": " m" if ind.unit == "m" else "",
+                        "nullText": _esc(ind.null_meaning(lang) if ind.null_meaning is not None
+                                         else "–"),
+                        "group": _group_of(name)})
+    sid = streets["street_id"].fillna("").astype(str).to_numpy()
+    street = (pd.Series(streets["is_street"]).fillna(True).astype(bool).to_numpy()
+              if "is_street" in streets else np.ones(len(streets), dtype=bool))
+    member = street & (sid != "")
+    rows = np.flatnonzero(member)
+    frame = pd.DataFrame({
+        "sid": sid[rows],
+        "pos": np.asarray(positions, dtype=np.int64)[rows],
+        "len": streets["length_m"].to_numpy(dtype=float)[rows],
+        "t": [type_index.get(str(k), -1) for k in streets["type_key"].to_numpy()[rows]]
+        if "type_key" in streets else -1,
+    })
+    segments = frame[frame["pos"] >= 0].groupby("sid")["pos"].apply(list)
+    by_type = frame.groupby(["sid", "t"])["len"].sum()
+    total = frame.groupby("sid")["len"].sum()
+    features = []
+    for _, row in named.iterrows():
+        key = str(row["street_id"])
+        members = segments.get(key)
+        if not members:
+            continue
+        shares = by_type.loc[key].sort_values(ascending=False, kind="stable") \
+            if key in by_type.index.get_level_values(0) else pd.Series(dtype=float)
+        whole = float(total.get(key, 0.0))
+        features.append({
+            "n": _esc(key),
+            "l": _round(row.get("length_m"), 0),
+            "a": _round(row.get("fronting_n"), 0),
+            "t": type_index.get(str(row.get("main_type_key")), -1),
+            "s": [int(i) for i in members],
+            "y": [[int(t), _round(100 * float(v) / whole, 0) if whole > 0 else None]
+                  for t, v in shares.items()],
+            "v": [_round(row.get(c["col"]), c["decimals"]) for c in columns],
+        })
+    if not features:
+        return None, {}
+    return {"columns": [{k: v for k, v in c.items() if k != "col"} for c in columns]}, \
+        {"streets": features}
 
 
 def _pois_data(pois: gpd.GeoDataFrame) -> dict[str, Any]:
@@ -820,12 +967,24 @@ def _config(result: AnalysisResult, lang: str, indicators: Sequence[str],
         pairs = result.streets[["type_key", names_col]].dropna().drop_duplicates("type_key")
         names = {str(k): str(v) for k, v in zip(pairs["type_key"], pairs[names_col], strict=True)}
     colors = type_colors()
-    present = set(result.streets["type_key"].astype(str)) if "type_key" in result.streets else set()
+    st = result.streets
+    # the types legend describes the street segments (the paths have a layer of their own)
+    on_street = (pd.Series(st["is_street"]).fillna(True).astype(bool).to_numpy()
+                 if "is_street" in st else np.ones(len(st), dtype=bool))
+    keys = st["type_key"].astype(str).to_numpy() if "type_key" in st else np.array([], str)
+    present = set(keys[on_street]) if len(keys) else set()
+    on_path = set(keys[~on_street]) if len(keys) else set()
+    untyped = untyped_keys()
     types = [
         {"key": key, "label": _esc(type_label(key, lang, names)),
-         "color": colors.get(key, unknown_type_color()), "present": key in present}
+         "color": colors.get(key, unknown_type_color()), "present": key in present,
+         "untyped": key in untyped, "width": type_line_width("px", key),
+         **({"short": _esc(text["untypedStreet" if key == "untyped_street"
+                                  else "untypedPath"])}
+            if key in untyped else {})}
         for key in type_order
     ]
+    from ..core.streets import KINDS
     inds = []
     for name in indicators:
         st = indicator_style(name)
@@ -864,6 +1023,10 @@ def _config(result: AnalysisResult, lang: str, indicators: Sequence[str],
         "decimalComma": lang == "nl",
         "text": {k: _esc(v) for k, v in text.items()},
         "types": types,
+        # a path's kind (the streets' p - 1) and whether some path has a type (typology of
+        # every segment)
+        "kinds": [_esc(label(lang)) for label in KINDS.values()],
+        "pathsTyped": any(k not in untyped for k in on_path),
         "unknownColor": unknown_type_color(),
         "typeWidth": type_line_width("px"),
         "indicators": inds,
@@ -1367,8 +1530,13 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
     config["hours"] = hours_config
     spending_config, spending_block = _spending_data(result, lang, kinds)
     config["spending"] = spending_config
+    positions: list[int] = []
+    streets_block = _streets_data(streets, indicators, type_index, hours_index, positions)
+    named_config, named_block = _named_data(result, streets, positions, type_index, lang)
+    config["named"] = named_config
+    config["hasPaths"] = any("p" in f["properties"] for f in streets_block["features"])
     blocks = {
-        "streets": _streets_data(streets, indicators, type_index, hours_index),
+        "streets": streets_block,
         "pois": _pois_data(result.pois),
         "area": _area_data(result.area),
         "areas": _areas_data(areas, area_columns, lang),
@@ -1376,6 +1544,7 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
         "rasters": rasters,
         "hours": hours_block,
         "spending": spending_block,
+        "named": named_block,
     }
     if not offline:
         # a network that blocks the CDN leaves Leaflet undefined: say why, and what helps
@@ -1399,8 +1568,17 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
     if areas is not None:
         _RuntimeLayer(runtime, f"areasLayer({group('area')})", text["areas"],
                       show=True).add_to(fmap)
-    _RuntimeLayer(runtime, f'streetLayer("types", {group("streets", text["streets"])})',
+    streets_group = group("streets", text["streets"])
+    _RuntimeLayer(runtime, f'streetLayer("types", {streets_group})',
                   text["types"], show=True).add_to(fmap)
+    # off at first: the named streets would cover the segments' own types and tooltips; a
+    # click on one opens its figures
+    if named_config is not None:
+        _RuntimeLayer(runtime, f"namedLayer({streets_group})", text["named"],
+                      show=False).add_to(fmap)
+    if config["hasPaths"]:
+        _RuntimeLayer(runtime, f"pathsLayer({streets_group})", text["paths"],
+                      show=False).add_to(fmap)
     groups = config["groups"]
 
     def hours_layer() -> None:

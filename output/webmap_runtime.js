@@ -2,7 +2,12 @@
 
    Called once as runtime(map, cfg, data): cfg is the configuration block (labels, colours,
    classes, base maps, sources), data the other inert JSON blocks by name (streets, pois,
-   area, areas, context, rasters). Every string in them that comes from the data was
+   area, areas, context, rasters, hours, spending, named). The streets block holds every
+   segment of the walking network; a segment that is no street (a path, sidewalk, cycle path
+   or unnamed service road) has the property p (1 + its kind in cfg.kinds) and is drawn only
+   by the paths layer, the street layers draw the others. A named street (data.named) lists
+   the features of its segments (s) instead of repeating their geometry. Every string in them
+   that comes from the data was
    HTML-escaped in Python; strings made here from user input (the street search) go into the
    page as text (textContent), never as HTML. Returns the functions the page's layer scripts
    call (streetLayer, poiLayer, ...) and finish(control), which runs after the layer control
@@ -50,11 +55,11 @@ function (map, cfg, data) {
   var groupKeys = Object.keys(cfg.groups);
   // rows of a table of values (street tooltip, area popup), with a heading per group when
   // there is more than one group; a null shows as what it means, never as a number
-  function valueRows(columns, values) {
+  function valueRows(columns, values, flat) {
     var rows = [], last = null;
     for (var i = 0; i < columns.length; i++) {
       var col = columns[i];
-      if (groupKeys.length > 1 && col.group !== last) {
+      if (!flat && groupKeys.length > 1 && col.group !== last) {
         var g = cfg.groups[col.group];
         rows.push("<tr class='wk-grp'><th colspan='2'>" + g.label + synTag(g.synthetic) +
                   "</th></tr>");
@@ -68,8 +73,10 @@ function (map, cfg, data) {
     return "<table>" + rows.join("") + "</table>";
   }
   function tooltip(p) {
-    var ty = typeOf(p.t);
-    return "<div class='wk-tip'><b>" + (p.n || "<i>" + cfg.text.unnamed + "</i>") + "</b>" +
+    var ty = typeOf(p.t), kind = p.p ? cfg.kinds[p.p - 1] : null;
+    var head = p.n ? p.n + (kind ? " <span class='wk-kind'>(" + kind + ")</span>" : "")
+                   : "<i>" + (kind || cfg.text.unnamed) + "</i>";
+    return "<div class='wk-tip'><b>" + head + "</b>" +
       (ty ? "<div class='wk-tip-type'><span class='wk-swatch' style='background:" + ty.color +
             "'></span>" + ty.label + "</div>" : "") +
       valueRows(cfg.indicators, p.v) + "</div>";
@@ -128,12 +135,16 @@ function (map, cfg, data) {
   // many streets: one canvas instead of an SVG element per segment
   var streetRenderer = cfg.canvas ? L.canvas({padding: 0.3, tolerance: 4}) : undefined;
 
+  // the street layers draw the street segments; the paths layer the others
+  function isStreet(f) { return !f.properties.p; }
+  function isPath(f) { return !!f.properties.p; }
   function streetLayer(which) {
     var style;
     if (which === "types") {
       style = function (f) {
         var ty = typeOf(f.properties.t);
-        return {color: ty ? ty.color : cfg.unknownColor, weight: cfg.typeWidth, opacity: 1,
+        return {color: ty ? ty.color : cfg.unknownColor,
+                weight: ty && ty.untyped ? ty.width : cfg.typeWidth, opacity: 1,
                 lineCap: "round", lineJoin: "round"};
       };
     } else {
@@ -146,8 +157,82 @@ function (map, cfg, data) {
       };
     }
     return lazy(function () {
-      return L.geoJSON(streets, {style: style, onEachFeature: bindTip,
+      return L.geoJSON(streets, {style: style, onEachFeature: bindTip, filter: isStreet,
                                  renderer: streetRenderer});
+    });
+  }
+  // ------------------------------------------------- paths, sidewalks and cycle paths
+  var pathType = null;
+  for (var pt = 0; pt < cfg.types.length; pt++) {
+    if (cfg.types[pt].key === "untyped_path") { pathType = cfg.types[pt]; }
+  }
+  function pathsLayer() {
+    var width = pathType ? pathType.width : 1.5;
+    var layer = lazy(function () {
+      return L.geoJSON(streets, {filter: isPath, onEachFeature: bindTip,
+                                 renderer: streetRenderer, style: function (f) {
+        // a path without a type in the light grey of the spec; one the typology classified
+        // (typology of every segment) in its type's colour, as thin
+        var ty = typeOf(f.properties.t);
+        return {color: ty ? ty.color : cfg.unknownColor, weight: width, opacity: 1,
+                lineCap: "round", lineJoin: "round"};
+      }});
+    });
+    // under the streets: the streets read first
+    layer.on("add", function () { layer.bringToBack(); });
+    return layer;
+  }
+  // ------------------------------------------------------------------- named streets
+  // one feature per named street, its geometry made from its segments' features; coloured
+  // by its main type, a popup with its length, the share of every type and its indicators
+  var named = cfg.named ? (data.named || {streets: []}).streets : [];
+  function namedFeatures() {
+    return {type: "FeatureCollection", features: named.map(function (ns, i) {
+      var lines = [];
+      for (var j = 0; j < ns.s.length; j++) {
+        var g = streets.features[ns.s[j]].geometry;
+        if (g.type === "LineString") { lines.push(g.coordinates); }
+        else if (g.type === "MultiLineString") { lines = lines.concat(g.coordinates); }
+      }
+      return {type: "Feature", properties: {i: i},
+              geometry: {type: "MultiLineString", coordinates: lines}};
+    })};
+  }
+  function namedPopup(ns) {
+    var ty = typeOf(ns.t), facts = [];
+    if (ns.l !== null && ns.l !== undefined) { facts.push(fmt(ns.l, 0) + " m"); }
+    facts.push(ns.s.length + " " + cfg.text.segments);
+    if (ns.a !== null && ns.a !== undefined) { facts.push(ns.a + " " + cfg.text.addresses); }
+    var shares = [];
+    for (var i = 0; i < ns.y.length; i++) {
+      var sty = typeOf(ns.y[i][0]);
+      shares.push("<tr><th><span class='wk-swatch' style='background:" +
+                  (sty ? sty.color : cfg.unknownColor) + "'></span>" +
+                  (sty ? sty.label : "–") + "</th><td>" +
+                  (ns.y[i][1] === null ? "–" : ns.y[i][1] + "%") + "</td></tr>");
+    }
+    return "<div class='wk-tip wk-named-tip'><h4>" + ns.n + "</h4>" +
+      "<div class='wk-facts'>" + facts.join(" · ") + "</div>" +
+      (ty ? "<div class='wk-tip-type'>" + cfg.text.mainType + ": <span class='wk-swatch' " +
+            "style='background:" + ty.color + "'></span><b>" + ty.label + "</b></div>" : "") +
+      "<div class='wk-sub'>" + cfg.text.typeShares + "</div><table class='wk-shares'>" +
+      shares.join("") + "</table>" +
+      (cfg.named.columns.length ? "<div class='wk-sub'>" + cfg.text.namedValues + "</div>" +
+       valueRows(cfg.named.columns, ns.v, true) : "") + "</div>";
+  }
+  function namedLayer() {
+    return lazy(function () {
+      return L.geoJSON(namedFeatures(), {renderer: streetRenderer, style: function (f) {
+        var ty = typeOf(named[f.properties.i].t);
+        return {color: ty ? ty.color : cfg.unknownColor, weight: cfg.typeWidth + 2,
+                opacity: 1, lineCap: "round", lineJoin: "round"};
+      }, onEachFeature: function (f, l) {
+        var ns = named[f.properties.i];
+        l.on("click", keepPopupClear);  // before Leaflet's own handler: runs first
+        l.bindPopup(function () { return namedPopup(ns); },
+                    {minWidth: 300, maxWidth: 380, className: "wk-popup"});
+        l.bindTooltip(unescapeHtml(ns.n), {sticky: true, className: "wk-tooltip"});
+      }});
     });
   }
   // --------------------------------------------------------------- liveliness by hour
@@ -177,7 +262,7 @@ function (map, cfg, data) {
   function hoursLayer() {
     var group = lazy(function () {
       var layer = L.geoJSON(streets, {style: hourStyle, onEachFeature: bindTip,
-                                      renderer: streetRenderer});
+                                      filter: isStreet, renderer: streetRenderer});
       hourLayers.push(layer);
       return layer;
     });
@@ -295,8 +380,21 @@ function (map, cfg, data) {
       if (r.left - box.left < box.width / 2) { left = Math.max(left, r.right - box.left + 10); }
       else { right = Math.max(right, box.right - r.left + 10); }
     }
-    popup.options.autoPanPaddingTopLeft = [left, 10];
-    popup.options.autoPanPaddingBottomRight = [right, 10];
+    var top = 10, bottom = 10;
+    if (box.width <= cfg.foldLegendPx) {
+      // a phone: the popup is as wide as the screen; keep it between the top and the bottom
+      // controls instead (it pans below the title, notice and search)
+      left = 10;
+      right = 10;
+      var topLeft = map.getContainer().querySelector(".leaflet-top.leaflet-left");
+      top = (topLeft ? topLeft.offsetHeight : 0) + 10;
+      bottom = Math.max(cornerHeight(".leaflet-bottom.leaflet-left"),
+                        cornerHeight(".leaflet-bottom.leaflet-right")) + 10;
+      popup.options.maxWidth = box.width - 40;
+      popup.options.minWidth = Math.min(popup.options.minWidth || 50, box.width - 40);
+    }
+    popup.options.autoPanPaddingTopLeft = [left, top];
+    popup.options.autoPanPaddingBottomRight = [right, bottom];
   }
   function areasLayer() {
     // transparent fill: a click anywhere inside opens the popup; kept below the streets so
@@ -331,20 +429,48 @@ function (map, cfg, data) {
   }
 
   // --------------------------------------------------------------------------- legend
-  function swatchLine(color, dashed) {
+  function swatchLine(color, dashed, width) {
     return "<span class='wk-line' style='border-top-color:" + color +
-           (dashed ? ";border-top-style:dashed" : "") + "'></span>";
+           (dashed ? ";border-top-style:dashed" : "") +
+           (width ? ";border-top-width:" + Math.max(1, Math.round(width)) + "px" : "") +
+           "'></span>";
   }
   function legendHtml(entry) {
     var rows = [], i;
     if (entry.kind === "types") {
+      // the opportunity types; the segments without one apart ("no type: ..."), only when
+      // the layer draws some
+      var none = [];
       for (i = 0; i < cfg.types.length; i++) {
         var ty = cfg.types[i];
+        if (ty.untyped) {
+          if (ty.present) {
+            none.push("<div class='wk-row' data-untyped='" + ty.key + "'>" +
+                      swatchLine(ty.color, false, ty.width) + ty.short + "</div>");
+          }
+          continue;
+        }
         rows.push("<div class='wk-row" + (ty.present ? "" : " wk-absent") + "'>" +
                   swatchLine(ty.color) + ty.label + "</div>");
       }
+      if (none.length) {
+        rows.push("<div class='wk-row wk-notype'>" + cfg.text.noType + ":</div>");
+      }
       return "<div class='wk-section' data-legend='types'><h4>" + cfg.text.types + "</h4>" +
-             rows.join("") + "</div>";
+             rows.concat(none).join("") + "</div>";
+    }
+    if (entry.kind === "paths") {
+      var color = pathType ? pathType.color : cfg.unknownColor;
+      var label = pathType ? pathType.short : cfg.text.paths;
+      return "<div class='wk-section' data-legend='paths'><h4>" + cfg.text.paths + "</h4>" +
+             "<div class='wk-row'>" + swatchLine(color, false, pathType ? pathType.width : 1.5) +
+             cfg.text.noType + ": " + label + "</div>" +
+             (cfg.pathsTyped ? "<div class='wk-row'>" + cfg.text.pathsTyped + "</div>" : "") +
+             "<div class='wk-note'>" + cfg.text.pathsNote + "</div></div>";
+    }
+    if (entry.kind === "named") {
+      return "<div class='wk-section' data-legend='named'><h4>" + cfg.text.named + "</h4>" +
+             "<div class='wk-note'>" + cfg.text.namedNote + "</div></div>";
     }
     if (entry.kind === "indicator") {
       var ind = cfg.indicators[entry.index];
@@ -478,7 +604,8 @@ function (map, cfg, data) {
       var e = legends[i];
       if (!map.hasLayer(e.layer)) { continue; }
       var target = e.kind === "poi" || e.kind === "vacancy" ? poiRows
-                 : e.kind === "types" ? typeParts : indicatorParts;
+                 : e.kind === "types" || e.kind === "paths" || e.kind === "named" ? typeParts
+                 : indicatorParts;
       target.push(legendHtml(e));
     }
     var parts = indicatorParts.concat(typeParts);
@@ -581,7 +708,7 @@ function (map, cfg, data) {
     var byKey = {}, list = [];
     for (var i = 0; i < streets.features.length; i++) {
       var n = streets.features[i].properties.n;
-      if (!n) { continue; }
+      if (!n || streets.features[i].properties.p) { continue; }
       var name = unescapeHtml(n), key = normalise(name);
       if (!byKey[key]) { byKey[key] = {name: name, key: key, items: []}; list.push(byKey[key]); }
       byKey[key].items.push(i);
@@ -812,7 +939,9 @@ function (map, cfg, data) {
         into.push({rings: rings, box: bbox(rings[0])});
       }
     }
-    for (i = 0; i < streets.features.length; i++) { addGeometry(streets.features[i].geometry, lines); }
+    for (i = 0; i < streets.features.length; i++) {  // the streets, not the paths beside them
+      if (!streets.features[i].properties.p) { addGeometry(streets.features[i].geometry, lines); }
+    }
     for (i = 0; i < area.features.length; i++) { addGeometry(area.features[i].geometry, polys); }
     var grid = L.GridLayer.extend({
       createTile: function (coords) {
@@ -988,6 +1117,16 @@ function (map, cfg, data) {
     spendingLayer: function (group) {
       var layer = remember(spendingLayer(), group);
       legends.push({kind: "spending", layer: layer});
+      return layer;
+    },
+    pathsLayer: function (group) {
+      var layer = remember(pathsLayer(), group);
+      legends.push({kind: "paths", layer: layer});
+      return layer;
+    },
+    namedLayer: function (group) {
+      var layer = remember(namedLayer(), group);
+      legends.push({kind: "named", layer: layer});
       return layer;
     },
     areaLayer: function (group) { return remember(areaLayer(), group); },

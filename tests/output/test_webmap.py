@@ -12,6 +12,7 @@ import pytest
 
 from wijkkracht.core.indicators.registry import INDICATORS
 from wijkkracht.core.result import AnalysisResult
+from wijkkracht.core.streets import KINDS
 from wijkkracht.output.webmap import ASSET_URLS, COORDINATE_DECIMALS, DATA_BLOCK_IDS, webmap_html
 from wijkkracht.styles import indicator_style, key_indicators, qml, type_colors
 
@@ -45,9 +46,17 @@ def test_streets_carry_only_what_the_map_needs(page_nl: str, result: AnalysisRes
     streets = block(page_nl, "streets")
     assert len(streets["features"]) == len(result.streets)
     for feature in streets["features"][:50]:
-        # h: the index of the street's 168-hour profile in the hours block (liveliness)
-        assert set(feature["properties"]) == {"n", "t", "v", "h"}
+        # h: the index of the street's 168-hour profile in the hours block (liveliness); p,
+        # only on a segment that is no street (a path, sidewalk, ...): 1 + its kind
+        assert set(feature["properties"]) - {"p"} == {"n", "t", "v", "h"}
         assert len(feature["properties"]["v"]) == len(key_indicators(result.streets.columns))
+    kinds = list(KINDS)
+    shown = [f["properties"].get("p", 0) for f in streets["features"]]
+    expected = [0 if street else 1 + kinds.index(kind)
+                for street, kind in zip(result.streets["is_street"], result.streets["kind"],
+                                        strict=True)]
+    assert shown == expected
+    assert 0 < sum(p > 0 for p in shown) < len(shown)
     text = json.dumps(streets["features"])
     too_precise = re.findall(rf"\d+\.\d{{{COORDINATE_DECIMALS + 1},}}", text)
     assert not too_precise, too_precise[:3]
