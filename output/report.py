@@ -4,21 +4,29 @@ One page for the whole study area and, with an area summary (``AreaAnalysisResul
 e.g. CBS buurten), one page per area. Each page is self-contained (styles, charts and the
 static map inline; no script, no request) and prints to PDF from the browser:
 
-* **key figures**: street length and segments, functions, N and O and their balance, vacant
-  shop fronts (OpenStreetMap) and, with BAG/KvK data, the BAG vacancy *indication*, the MXI
-  and the share of home-based businesses;
+* **key figures**: street length and street segments (the streets, see
+  :mod:`wijkkracht.core.streets`: paths, sidewalks and cycle paths not counted) and the length
+  of the whole walking network, functions, N and O and their balance, vacant shop fronts
+  (OpenStreetMap) and, with BAG/KvK data, the BAG vacancy *indication*, the MXI and the share
+  of home-based businesses;
 * a **static map** of the streets in their type colours (matplotlib, inline SVG, so it prints),
   and the **interactive map** (:mod:`wijkkracht.output.webmap`) in a frame on screen: linked
   beside the report (``map_href``) or embedded in the page (``embed_map``);
-* the **opportunity types**: their share of the street length, a chart per type of its
+* the **opportunity types**: their share of the street length (street segments only; the
+  streets without addresses, which have no type, in grey), a chart per type of its
   profile (the z-scores of the typology features, labels from the indicator registry, with
   the type's mean in its own unit), and the streets where the type is found most (by length,
-  aggregated by street name);
+  aggregated by named street);
+* **streets by name**: the longest named streets of the page's area with their main type and
+  every type's share of their length (the named streets of
+  :func:`wijkkracht.core.streets.named_streets`, made from the page's street segments);
 * the **N/O balance** and **vacancy** per type;
 * **methods and sources**: every indicator the streets carry (label, unit, definition, what
-  an empty value means, from the registry), how the types and the area figures are made, the
-  privacy rule, the data sources with licence, attribution and date, the tool version and the
-  parameters of the run.
+  an empty value means, from the registry), streets and paths, how the types (which segments
+  were classified) and the area figures are made, the detours of the walks to the nearest
+  amenity (``metadata["detour"]``), how many OpenStreetMap objects were counted as one amenity
+  (``metadata["counted_once"]``), the privacy rule, the data sources with licence,
+  attribution and date, the tool version and the parameters of the run.
 
 Rules the page keeps:
 
@@ -62,13 +70,18 @@ from ..core.areas import POOLED, assign_segments
 from ..core.errors import InputError, OutputError
 from ..core.indicators.registry import INDICATORS, SENSITIVE, SOURCES, UNITS, indicator
 from ..core.result import DAYS, HOUR_COLUMNS, AnalysisResult
+from ..core.streets import TYPOLOGY_SEGMENTS
 from ..styles import (
     decimals,
     format_number,
+    is_untyped,
     synthetic_notice_color,
     type_color,
     type_colors,
+    type_label,
+    type_line_width,
     unknown_type_color,
+    untyped_keys,
 )
 
 __all__ = [
@@ -90,6 +103,8 @@ MAP_MODES = ("link", "embed", "none")
 
 #: Streets listed per type.
 TOP_STREETS = 5
+#: Named streets listed in "Streets by name".
+TOP_NAMED_STREETS = 15
 
 _T: dict[str, dict[str, str]] = {
     "nl": {
@@ -105,7 +120,13 @@ _T: dict[str, dict[str, str]] = {
         "value": "Waarde",
         "note": "Toelichting",
         "street_km": "Straatlengte",
+        "street_km_note": "Alleen de straten: trottoirs, fiets- en voetpaden en dienstwegen "
+                          "zonder naam tellen niet mee",
+        "network_km": "Lengte van het loopnetwerk",
+        "network_km_note": "Alles waarover gelopen wordt en waarlangs de loopafstanden gaan: "
+                           "straten, trottoirs, fiets- en voetpaden",
         "segments": "Straatsegmenten",
+        "segments_note": "{n} segmenten in het hele loopnetwerk",
         "functions": "Functies (winkels, horeca, diensten, ...)",
         "functions_note": "Niet-woonfuncties uit OpenStreetMap in het gebied",
         "n": "Noodzakelijke voorzieningen (N)",
@@ -126,7 +147,7 @@ _T: dict[str, dict[str, str]] = {
         "mxi_note": "Woonoppervlakte gedeeld door alle oppervlakte (BAG)",
         "home": "Bedrijven aan huis onder de vestigingen",
         "home_note": "Verborgen economie: vestigingen op adressen met alleen woonfunctie",
-        "home_partial": "Over de straatsegmenten met gepubliceerde aantallen ({n} van {total})",
+        "home_partial": "Over de segmenten met gepubliceerde aantallen ({n} van {total})",
         "main_type": "Meest voorkomend kansentype",
         "main_type_note": "Naar straatlengte",
         "suppressed": "onderdrukt",
@@ -147,6 +168,8 @@ _T: dict[str, dict[str, str]] = {
                        "bouwen, geen tekorten.",
         "type": "Kansentype",
         "share_length": "Aandeel straatlengte",
+        "share_note": "Aandelen van de straatlengte: paden, trottoirs en fietspaden tellen niet "
+                      "mee. Straten zonder adressen of gebouwen eraan krijgen geen kansentype.",
         "km": "km",
         "profile": "Profiel",
         "profile_intro": "Het profiel per type laat zien hoe de straten van dat type afwijken "
@@ -165,6 +188,17 @@ _T: dict[str, dict[str, str]] = {
         "mean": "{label} (gemiddeld)",
         "no_named": "Geen straten met een naam van dit type in dit gebied.",
         "absent": "Kansentypen van het onderzoeksgebied die in dit gebied niet voorkomen",
+        "by_name": "Straten op naam",
+        "by_name_intro": "De {n} langste straten met een naam, met hun hoofdtype (het "
+                         "kansentype met de meeste lengte) en het aandeel van elk type in hun "
+                         "lengte. Een straat is de reeks straatsegmenten met dezelfde naam die "
+                         "elkaar raken (trottoirs en fietspaden ernaast horen niet bij de "
+                         "lengte); {total} straten met een naam in dit gebied.",
+        "by_name_area": " Per gebied: het deel van de straat in dit gebied.",
+        "length_street": "Lengte (m)",
+        "main": "Hoofdtype",
+        "shares": "Aandeel van de kansentypen",
+        "addresses": "Adressen",
         "no_section": "Balans van noodzakelijk (N) en onderscheidend (O)",
         "no_intro": "N: dagelijkse voorzieningen (boodschappen, apotheek, huisarts, kapper, "
                     "...). O: onderscheidende ondernemers (speciaalzaken, ambachten, horeca, "
@@ -219,6 +253,39 @@ _T: dict[str, dict[str, str]] = {
         "null": "Leeg betekent",
         "source": "Bron",
         "typology": "Kansentypen",
+        "typology_segments": "Ingedeeld in kansentypen zijn de {what} ({typed} segmenten); de "
+                             "andere segmenten van het loopnetwerk hebben geen kansentype.",
+        "streets_text": "Straten en paden: het loopnetwerk bevat alles waarover gelopen wordt, "
+                        "ook trottoirs, fiets- en voetpaden en dienstwegen; de loopafstanden "
+                        "gaan daarover. Een straat is een weg voor alle verkeer, een "
+                        "voetgangersgebied, een dienstweg met een eigen naam of een pad met een "
+                        "eigen naam dat niet naast een straat van die naam ligt. Straatlengte, "
+                        "straatsegmenten en de aandelen van de kansentypen tellen alleen de "
+                        "straten; gemiddelden per gebied zijn over de straten, gewogen naar "
+                        "lengte.",
+        "detour": "Omwegen in het loopnetwerk",
+        "detour_text": "Loopafstand tot de dichtstbijzijnde voorziening gedeeld door de "
+                       "afstand hemelsbreed, over {pairs} paren van straatsegment en "
+                       "voorziening (paren dichter dan {min:g} m hemelsbreed niet beoordeeld): "
+                       "mediaan {p50}, 90e percentiel {p90}, 99e percentiel {p99}; {over} "
+                       "boven 3. In een Nederlands stratennet blijven negen op de tien "
+                       "looproutes ruim onder twee keer de rechte lijn.",
+        "detour_none": "Geen paren van segment en voorziening om te beoordelen (geen "
+                       "voorziening verder dan {min:g} m hemelsbreed).",
+        "detour_warn": "Het 90e percentiel is boven {warn:g}: het loopnetwerk heeft vermoedelijk "
+                       "gaten (ontbrekende fietspaden of trottoirs), en de loopafstanden zijn "
+                       "dan te lang.",
+        "category": "Categorie", "pairs": "Paren", "p90": "90e percentiel",
+        "counted_once": "Elke voorziening één keer geteld",
+        "counted_once_text": "Eén voorziening kan in OpenStreetMap meer dan één object zijn "
+                             "(een winkel als punt en als gebouw, een halte met een perron per "
+                             "richting): zulke objecten tellen samen als één.",
+        "poi_rows": "Rijen in de POI-laag", "osm_objects": "OSM-objecten",
+        "counted": "Geteld als voorziening",
+        "schools_note": "Scholen: {unknown} zonder bekend niveau (geteld als 'school, niveau "
+                        "onbekend'), {primary} basisschool, {other} ander niveau.",
+        "supermarkets_note": "Supermarkten: {n} geteld; {below} kleiner dan {m2:g} m² (geen "
+                             "supermarkt); oppervlak bekend van {known}, onbekend van {unknown}.",
         "typology_text": "De straatsegmenten zijn met {method} in {k} typen gegroepeerd op de "
                          "kenmerken {features}. Aantallen worden eerst log-getransformeerd "
                          "(log(1 + x)), daarna worden alle kenmerken gestandaardiseerd "
@@ -271,7 +338,13 @@ _T: dict[str, dict[str, str]] = {
         "value": "Value",
         "note": "Note",
         "street_km": "Street length",
+        "street_km_note": "The streets only: sidewalks, cycle and foot paths and unnamed "
+                          "service roads are not counted",
+        "network_km": "Length of the walking network",
+        "network_km_note": "Everything people walk on and the walking distances follow: "
+                           "streets, sidewalks, cycle and foot paths",
         "segments": "Street segments",
+        "segments_note": "{n} segments in the whole walking network",
         "functions": "Functions (shops, food and drink, services, ...)",
         "functions_note": "Non-residential functions from OpenStreetMap in the area",
         "n": "Necessary businesses (N)",
@@ -291,7 +364,7 @@ _T: dict[str, dict[str, str]] = {
         "mxi_note": "Housing floor area divided by all floor area (BAG)",
         "home": "Home-based among the establishments",
         "home_note": "Hidden economy: establishments at addresses whose only use is housing",
-        "home_partial": "Over the street segments with published counts ({n} of {total})",
+        "home_partial": "Over the segments with published counts ({n} of {total})",
         "main_type": "Most common opportunity type",
         "main_type_note": "By street length",
         "suppressed": "suppressed",
@@ -312,6 +385,9 @@ _T: dict[str, dict[str, str]] = {
                        "deficits.",
         "type": "Opportunity type",
         "share_length": "Share of street length",
+        "share_note": "Shares of the street length: paths, sidewalks and cycle paths are not "
+                      "counted. Streets without addresses or buildings on them have no "
+                      "opportunity type.",
         "km": "km",
         "profile": "Profile",
         "profile_intro": "The profile of each type shows how its streets differ from the mean "
@@ -329,6 +405,17 @@ _T: dict[str, dict[str, str]] = {
         "mean": "{label} (mean)",
         "no_named": "No named streets of this type in this area.",
         "absent": "Opportunity types of the study area that do not occur in this area",
+        "by_name": "Streets by name",
+        "by_name_intro": "The {n} longest named streets, with their main type (the "
+                         "opportunity type with the most length) and each type's share of "
+                         "their length. A street is the run of street segments of one name "
+                         "that touch (the sidewalks and cycle paths beside it are not part of "
+                         "its length); {total} named streets in this area.",
+        "by_name_area": " Per area: the part of the street in this area.",
+        "length_street": "Length (m)",
+        "main": "Main type",
+        "shares": "Share of the opportunity types",
+        "addresses": "Addresses",
         "no_section": "Balance of necessary (N) and distinctive (O)",
         "no_intro": "N: everyday necessities (groceries, pharmacy, GP, hairdresser, ...). "
                     "O: distinctive businesses (specialty shops, crafts, food and drink, "
@@ -381,6 +468,41 @@ _T: dict[str, dict[str, str]] = {
         "null": "Empty means",
         "source": "Source",
         "typology": "Opportunity types",
+        "typology_segments": "Classified into opportunity types are the {what} ({typed} "
+                             "segments); the other segments of the walking network have no "
+                             "opportunity type.",
+        "streets_text": "Streets and paths: the walking network holds everything people walk "
+                        "on, sidewalks, cycle and foot paths and service roads included; the "
+                        "walking distances follow it. A street is a road for all traffic, a "
+                        "pedestrian street or area, a service road with its own name, or a path "
+                        "with its own name that does not run beside a street of that name. "
+                        "Street length, street segments and the shares of the opportunity types "
+                        "count the streets only; means per area are over the streets, weighted "
+                        "by length.",
+        "detour": "Detours in the walking network",
+        "detour_text": "Walking distance to the nearest amenity divided by the straight-line "
+                       "distance, over {pairs} pairs of street segment and amenity (pairs "
+                       "closer than {min:g} m in a straight line not judged): median {p50}, "
+                       "90th percentile {p90}, 99th percentile {p99}; {over} above 3. In a "
+                       "Dutch street grid nine in ten walks stay well under twice the straight "
+                       "line.",
+        "detour_none": "No pairs of segment and amenity to judge (no amenity more than {min:g} "
+                       "m away in a straight line).",
+        "detour_warn": "The 90th percentile is above {warn:g}: the walking network probably "
+                       "has holes (missing cycle paths or sidewalks), and the walking "
+                       "distances then come out too long.",
+        "category": "Category", "pairs": "Pairs", "p90": "90th percentile",
+        "counted_once": "Every amenity counted once",
+        "counted_once_text": "One amenity can be more than one object in OpenStreetMap (a shop "
+                             "as a point and as a building, a stop with a platform per "
+                             "direction): such objects count together as one.",
+        "poi_rows": "Rows in the POI layer", "osm_objects": "OSM objects",
+        "counted": "Counted as amenities",
+        "schools_note": "Schools: {unknown} of unknown level (counted as 'school, level "
+                        "unknown'), {primary} primary, {other} of another level.",
+        "supermarkets_note": "Supermarkets: {n} counted; {below} smaller than {m2:g} m² (no "
+                             "supermarket); floor area known for {known}, unknown for "
+                             "{unknown}.",
         "typology_text": "The street segments were grouped into {k} types with {method} on "
                          "the features {features}. Counts are log-transformed first "
                          "(log(1 + x)), then every feature is standardised (z-scores). Each "
@@ -450,6 +572,10 @@ def _num(value: float, nd: int, lang: str) -> str:
 
 def _pct(value: float, lang: str) -> str:
     return f"{_num(100 * float(value), 1, lang)} %"
+
+
+def _pct0(value: float, lang: str) -> str:
+    return f"{_num(100 * float(value), 0, lang)} %"
 
 
 # ------------------------------------------------------------------------------- the result
@@ -619,6 +745,15 @@ def _wmean(values: pd.Series, weights: np.ndarray) -> float:
     return float(np.sum(v[ok] * weights[ok]) / weights[ok].sum())
 
 
+def _street_mask(streets: pd.DataFrame) -> np.ndarray:
+    """Which segments are streets (``is_street``, :mod:`wijkkracht.core.streets`): those that
+    count in street length, street segments and the shares of the types. A layer without the
+    column (an older wijkkracht) is all streets."""
+    if "is_street" not in streets.columns:
+        return np.ones(len(streets), dtype=bool)
+    return pd.Series(streets["is_street"]).fillna(True).astype(bool).to_numpy()
+
+
 def _pooled(streets: pd.DataFrame, name: str) -> tuple[float, int]:
     """Share ``name`` pooled over the streets' totals (as per area in core.areas), over the
     rows where both parts are published; and the number of rows left out."""
@@ -693,7 +828,9 @@ def report_figures(result: AnalysisResult, area: str | int | None = None) -> dic
     Returns
     -------
     dict
-        ``street_km``, ``segments``, ``functions``, ``n_count``, ``o_count``, ``no_balance``
+        ``street_km`` and ``segments`` (the street segments, ``is_street``: paths, sidewalks
+        and cycle paths are not streets), ``network_km`` and ``network_segments`` (the whole
+        walking network), ``functions``, ``n_count``, ``o_count``, ``no_balance``
         (of the two counts), ``no_balance_400`` (length-weighted mean of the streets),
         ``shopfronts``, ``vacant_shopfronts``, ``vacancy_share`` (OpenStreetMap); with the
         BAG/KvK columns also ``bag_vacant_share``, ``mxi`` and ``home_based_share`` (pooled:
@@ -709,26 +846,35 @@ def report_figures(result: AnalysisResult, area: str | int | None = None) -> dic
 def _figures(scope: _Scope, result: AnalysisResult) -> dict[str, Any]:
     st = scope.streets
     length = st["length_m"].to_numpy(dtype=float)
+    street = _street_mask(st)
     out: dict[str, Any] = {}
     if scope.row is None:
         a = result.area.iloc[0] if len(result.area) else None
+
+        def given(key: str) -> bool:
+            return a is not None and key in a.index and not _is_nan(a[key])
+
         counts = _poi_counts(result.pois, scope.polygon)
-        if a is not None:
-            for key in counts:
-                if key in a.index and not _is_nan(a[key]):
-                    counts[key] = int(a[key])
-        out["street_km"] = float(a["street_km"]) if a is not None and "street_km" in a.index \
+        for key in counts:
+            if given(key):
+                counts[key] = int(a[key])
+        out["street_km"] = float(a["street_km"]) if given("street_km") \
+            else float(length[street].sum()) / 1000
+        out["segments"] = int(a["segments"]) if given("segments") else int(street.sum())
+        out["network_km"] = float(a["network_km"]) if given("network_km") \
             else float(length.sum()) / 1000
-        out["segments"] = int(len(st))
     else:
         counts = _poi_counts(result.pois, scope.polygon)
         out["street_km"] = float(scope.row["street_m"]) / 1000
         out["segments"] = int(scope.row["segments"])
+        # the area's segments (midpoint in the area), paths included
+        out["network_km"] = float(length.sum()) / 1000
+    out["network_segments"] = int(len(st))
     out.update(counts)
     out["no_balance"] = _balance(counts["n_count"], counts["o_count"])
     out["no_balance_400"] = (float(scope.row["no_balance_400_mean"])
                              if scope.row is not None and "no_balance_400_mean" in scope.row
-                             else _wmean(st["no_balance_400"], length))
+                             else _wmean(st["no_balance_400"][street], length[street]))
     out["vacancy_share"] = (counts["vacant_shopfronts"] / counts["shopfronts"]
                             if counts["shopfronts"] else float("nan"))
     for name in ("bag_vacant_share", "mxi", "home_based_share"):
@@ -946,12 +1092,22 @@ def _static_map(scope: _Scope, result: AnalysisResult, salt: str) -> str:
                     _add_outline(ax, poly, "#9a9a9a", 0.6, 2)
     keys = st["type_key"].astype(str).to_numpy() if "type_key" in st else \
         np.full(len(st), "", dtype=object)
+    street = _street_mask(st)
     order = [k for k in type_colors() if k in set(keys)] + \
         sorted({k for k in keys if k not in type_colors()})
+    full = type_line_width("mm")
+    # the paths first and thin (in their type's colour where the typology classified them),
+    # then the streets without a type, thinner and grey, then the typed streets
     for key in order:
-        sel = keys == key
+        sel = (keys == key) & ~street
         color = type_color(key) if key in type_colors() else unknown_type_color()
-        _add_lines(ax, st.geometry.values[sel], color, 1.3, 3)
+        _add_lines(ax, st.geometry.values[sel], color,
+                   1.8 * type_line_width("mm", "untyped_path") / full, 2)
+    for key in sorted(order, key=lambda k: not is_untyped(k)):
+        sel = (keys == key) & street
+        color = type_color(key) if key in type_colors() else unknown_type_color()
+        _add_lines(ax, st.geometry.values[sel], color,
+                   1.8 * type_line_width("mm", key) / full, 3)
     _add_outline(ax, scope.polygon, "#222222", 1.2, 4, dashes=scope.page.position is None)
     # scale bar, bottom left
     span = x1 - x0
@@ -972,25 +1128,35 @@ def _static_map(scope: _Scope, result: AnalysisResult, salt: str) -> str:
 
 
 def _type_table(scope: _Scope, profile: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
-    """Per type of the profile (in its order): name, colour, segments and length in scope."""
+    """Per type of the profile (in its order): name, colour, street segments and street length
+    in scope and its share of the street length; then the street segments without a type
+    (``untyped_street``, ``untyped: True``), so that the shares add up to the street length.
+    Paths do not count (``is_street``), also where the typology classified them."""
     st = scope.streets
-    length = st["length_m"].to_numpy(dtype=float)
+    street = _street_mask(st)
+    length = st["length_m"].to_numpy(dtype=float)[street]
     total = float(length.sum())
-    keys = st["type_key"].astype(str).to_numpy()
+    keys = st["type_key"].astype(str).to_numpy()[street]
     rows = []
-    for _, p in profile.iterrows():
-        key = str(p["type_key"])
+
+    def row(key: str, name: str, description: str, p: pd.Series | None) -> dict[str, Any]:
         sel = keys == key
-        rows.append({
-            "key": key,
-            "name": str(p.get(f"type_name_{lang}", key)),
-            "description": str(p.get(f"description_{lang}", "") or ""),
+        return {
+            "key": key, "name": name, "description": description,
             "color": type_color(key) if key in type_colors() else unknown_type_color(),
             "segments": int(sel.sum()),
             "length_m": float(length[sel].sum()),
             "share": float(length[sel].sum()) / total if total > 0 else 0.0,
-            "profile": p,
-        })
+            "profile": p, "untyped": p is None,
+        }
+
+    for _, p in profile.iterrows():
+        key = str(p["type_key"])
+        rows.append(row(key, str(p.get(f"type_name_{lang}", key)),
+                        str(p.get(f"description_{lang}", "") or ""), p))
+    for key in untyped_keys():
+        if (keys == key).any():
+            rows.append(row(key, type_label(key, lang), "", None))
     return rows
 
 
@@ -1006,12 +1172,20 @@ def _key_feature(p: pd.Series, features: Sequence[str]) -> str | None:
     return best
 
 
+def _street_ids(streets: pd.DataFrame) -> np.ndarray:
+    """Each segment's named street: ``street_id`` (``""`` for none), or, for a layer without
+    it, the street name."""
+    col = "street_id" if "street_id" in streets.columns else "street_name"
+    return streets[col].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+
+
 def _top_streets(streets: pd.DataFrame, key: str, feature: str | None,
                  n: int = TOP_STREETS) -> pd.DataFrame:
-    """The named streets with the most length of type ``key``: name, length, segments and
-    the length-weighted mean of ``feature``."""
-    names = streets["street_name"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
-    keep = (streets["type_key"].astype(str).to_numpy() == key) & (names != "")
+    """The named streets with the most street length of type ``key``: name (its
+    ``street_id``), length, segments and the length-weighted mean of ``feature``."""
+    names = _street_ids(streets)
+    keep = (streets["type_key"].astype(str).to_numpy() == key) & (names != "") & \
+        _street_mask(streets)
     if not keep.any():
         return pd.DataFrame(columns=["street_name", "length_m", "segments", "mean"])
     w = streets["length_m"].to_numpy(dtype=float)[keep]
@@ -1155,8 +1329,12 @@ def _key_figures_html(fig: Mapping[str, Any], scope: _Scope, types: list[dict[st
                     f"{_value_cell(value, text, t)}"
                     f'<td class="wk-note">{_esc(note)}</td></tr>')
 
-    row(t["street_km"], fig["street_km"], f"{_num(fig['street_km'], 1, lang)} km")
-    row(t["segments"], fig["segments"], str(fig["segments"]))
+    row(t["street_km"], fig["street_km"], f"{_num(fig['street_km'], 1, lang)} km",
+        t["street_km_note"])
+    row(t["segments"], fig["segments"], str(fig["segments"]),
+        t["segments_note"].format(n=fig["network_segments"]))
+    row(t["network_km"], fig["network_km"], f"{_num(fig['network_km'], 1, lang)} km",
+        t["network_km_note"])
     row(t["functions"], fig["functions"], str(fig["functions"]), t["functions_note"])
     row(t["n"], fig["n_count"], str(fig["n_count"]), t["no_note"])
     row(t["o"], fig["o_count"], str(fig["o_count"]), t["no_note"])
@@ -1181,9 +1359,10 @@ def _key_figures_html(fig: Mapping[str, Any], scope: _Scope, types: list[dict[st
             text = t["no_data"]
         if name == "home_based_share" and fig.get("home_based_left_out"):
             extra += ". " + t["home_partial"].format(
-                n=fig["segments"] - fig["home_based_left_out"], total=fig["segments"])
+                n=fig["network_segments"] - fig["home_based_left_out"],
+                total=fig["network_segments"])
         row(t[label], value, text, extra, _is_synthetic(name, kinds))
-    present = [r for r in types if r["length_m"] > 0]
+    present = [r for r in types if r["length_m"] > 0 and not r.get("untyped")]
     if present:
         main = max(present, key=lambda r: r["length_m"])
         rows.append(f"<tr><td>{_esc(t['main_type'])}</td><td class=\"num wk-wrap\">"
@@ -1230,6 +1409,10 @@ def _map_html(scope: _Scope, result: AnalysisResult, types: list[dict[str, Any]]
     legend = "".join(
         f'<span><span class="wk-swatch" style="background:{r["color"]}"></span>'
         f'{_esc(r["name"])}</span>' for r in types if r["segments"])
+    if "type_key" in scope.streets and not _street_mask(scope.streets).all():
+        legend += (f'<span><span class="wk-swatch" style="background:'
+                   f'{type_color("untyped_path")}"></span>'
+                   f'{_esc(type_label("untyped_path", lang))}</span>')
     caption = t["map_caption"].format(
         others=t["map_others"] if scope.page.position is not None else "",
         attribution=result.attribution)
@@ -1274,16 +1457,19 @@ def _types_html(scope: _Scope, types: list[dict[str, Any]], features: Sequence[s
             f"<th class=\"num\">{_esc(t['share_length'])}</th></tr>")
     out = [f'<section id="types" class="wk-break"><h2>{_esc(t["types"])}</h2>',
            f"<p>{_esc(t['types_intro'])}</p>",
+           f'<p class="wk-note">{_esc(t["share_note"])}</p>',
            f'<p class="wk-note">{_esc(t["profile_intro"])}</p>',
 
            f'<div class="wk-bar" role="img" aria-label="{_esc(t["share_length"])}">{bar}</div>',
            f'<table class="wk-types">{head}{rows}</table>']
-    absent = [r for r in types if not r["segments"]]
+    absent = [r for r in types if not r["segments"] and not r.get("untyped")]
     if absent:
         out.append(f'<p class="wk-note">{_esc(t["absent"])}: '
                    + ", ".join(_esc(r["name"]) for r in absent) + ".</p>")
     synthetic_features = [f for f in features if _is_synthetic(f, kinds)]
     for r in present:
+        if r.get("untyped"):
+            continue
         p = r["profile"]
         out.append(f'<article class="wk-type" id="type-{_esc(r["key"])}"><div class="wk-keep">'
                    f'<h3><span class="wk-swatch" style="background:{r["color"]}"></span>'
@@ -1330,6 +1516,84 @@ def _top_streets_html(scope: _Scope, r: Mapping[str, Any], features: Sequence[st
             + "".join(rows) + "</table>")
 
 
+def named_street_table(streets: pd.DataFrame, lang: str = "nl") -> pd.DataFrame:
+    """The named streets of ``streets`` (a report page's segments): one row per named street
+    (``street_id``) with ``length_m``, ``segments`` and ``fronting_n`` of its street segments,
+    ``main_key``/``main_name`` (the type with the most length; ties by the Dutch name, as
+    :func:`wijkkracht.core.streets.named_streets`) and ``shares``: ``(key, name, share)`` per
+    type, most length first. Sorted by length (longest first), then name.
+
+    For the whole study area these are the figures of ``result.named_streets``; for an area,
+    of the part of each street whose segments lie in it.
+    """
+    cols = ["street_id", "length_m", "segments", "fronting_n", "main_key", "main_name",
+            "shares"]
+    ids = _street_ids(streets)
+    keep = _street_mask(streets) & (ids != "")
+    if not keep.any():
+        return pd.DataFrame(columns=cols)
+    n = int(keep.sum())
+
+    def column(name: str, default: Any) -> np.ndarray:
+        return (streets[name].to_numpy()[keep] if name in streets.columns
+                else np.full(n, default, dtype=object))
+
+    frame = pd.DataFrame({
+        "sid": ids[keep], "len": streets["length_m"].to_numpy(dtype=float)[keep],
+        "front": pd.to_numeric(pd.Series(column("fronting_n", 0)), errors="coerce")
+        .fillna(0).to_numpy(),
+        "key": pd.Series(column("type_key", "")).astype(str).to_numpy(),
+        "nl": pd.Series(column("type_name_nl", "")).astype(str).to_numpy(),
+        "name": pd.Series(column(f"type_name_{lang}", "")).astype(str).to_numpy(),
+    })
+    per = frame.groupby("sid").agg(length_m=("len", "sum"), segments=("len", "size"),
+                                   fronting_n=("front", "sum"))
+    by_type = (frame.groupby(["sid", "key", "nl", "name"], sort=False)["len"].sum()
+               .reset_index().sort_values(["sid", "len", "nl"], ascending=[True, False, True],
+                                          kind="stable"))
+    shares: dict[str, list[tuple[str, str, float]]] = {}
+    for sid, key, _, name, length in by_type.itertuples(index=False):
+        total = float(per.at[sid, "length_m"])
+        shares.setdefault(sid, []).append((key, name, length / total if total > 0 else 0.0))
+    out = per.reset_index().rename(columns={"sid": "street_id"})
+    out["shares"] = [shares[sid] for sid in out["street_id"]]
+    out["main_key"] = [sh[0][0] for sh in out["shares"]]
+    out["main_name"] = [sh[0][1] for sh in out["shares"]]
+    out["fronting_n"] = out["fronting_n"].astype(np.int64)
+    out = out.sort_values(["length_m", "street_id"], ascending=[False, True], kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
+def _named_html(scope: _Scope, lang: str) -> str:
+    """Streets by name: the longest named streets of the page with their main type and every
+    type's share of their length."""
+    t = _T[lang]
+    table = named_street_table(scope.streets, lang)
+    if not len(table):
+        return ""
+    top = table.head(TOP_NAMED_STREETS)
+    rows = []
+    for _, r in top.iterrows():
+        color = type_color(r["main_key"]) if r["main_key"] in type_colors() \
+            else unknown_type_color()
+        shares = ", ".join(f"{_esc(name)} {_pct0(share, lang)}" for _, name, share in r["shares"])
+        rows.append(f"<tr><td>{_esc(r['street_id'])}</td>"
+                    f'<td class="num">{_num(r["length_m"], 0, lang)}</td>'
+                    f'<td class="num">{int(r["fronting_n"])}</td>'
+                    f'<td><span class="wk-swatch" style="background:{color}"></span>'
+                    f'{_esc(r["main_name"])} ({_pct0(r["shares"][0][2], lang)})</td>'
+                    f'<td class="wk-small">{shares}</td></tr>')
+    numeric = ("length_street", "addresses")
+    head = "".join(("<th class=\"num\">" if k in numeric else "<th>") + f"{_esc(t[k])}</th>"
+                   for k in ("street", "length_street", "addresses", "main", "shares"))
+    intro = t["by_name_intro"].format(n=len(top), total=len(table)) + \
+        (t["by_name_area"] if scope.page.position is not None else "")
+    return (f'<section id="streets-by-name"><h2>{_esc(t["by_name"])}</h2>'
+            f'<p class="wk-note">{_esc(intro)}</p>'
+            f'<table class="wk-named"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></section>')
+
+
 def _per_type_table(scope: _Scope, types: list[dict[str, Any]], columns: Sequence[
         tuple[str, str, Callable[[pd.DataFrame], float]]], lang: str) -> str:
     t = _T[lang]
@@ -1337,11 +1601,12 @@ def _per_type_table(scope: _Scope, types: list[dict[str, Any]], columns: Sequenc
     keys = st["type_key"].astype(str)
     head = "".join(f'<th class="num">{_esc(label)}{_tag(syn == "syn", t)}</th>'
                    for label, syn, _ in columns)
+    street = _street_mask(st)
     rows = []
     for r in types:
-        if not r["segments"]:
+        if not r["segments"] or r.get("untyped"):
             continue
-        sub = st[keys == r["key"]]
+        sub = st[(keys == r["key"]).to_numpy() & street]
         cells = []
         for _label, _syn, func in columns:
             v = func(sub)
@@ -1583,6 +1848,89 @@ def _when(created: Any) -> str:
     return f"{m.group(1)} {m.group(2)}" if m else text
 
 
+def _category_label(cat: str, lang: str) -> str:
+    from ..core.categories import EVERYDAY
+
+    return EVERYDAY[cat](lang) if cat in EVERYDAY else cat.replace("_", " ")
+
+
+def _detour_html(check: Any, lang: str) -> str:
+    """The detours of the walks to the nearest amenity (``metadata["detour"]``, see
+    :mod:`wijkkracht.core.diagnostics`): p50/p90/p99, the share above 3, p90 per category, and
+    the warning when p90 is above the limit."""
+    if not isinstance(check, Mapping):
+        return ""
+    t = _T[lang]
+    head = f'<h3 id="detour">{_esc(t["detour"])}</h3>'
+    least = float(check.get("min_straight_m", 100))
+    if not check.get("pairs"):
+        return head + f'<p>{_esc(t["detour_none"].format(min=least))}</p>'
+
+    def ratio(v: Any) -> str:
+        return "–" if v is None or _is_nan(v) else _num(float(v), 2, lang)
+
+    text = t["detour_text"].format(pairs=_thousands(int(check["pairs"]), lang), min=least,
+                                   p50=ratio(check.get("p50")), p90=ratio(check.get("p90")),
+                                   p99=ratio(check.get("p99")),
+                                   over=_pct(float(check.get("share_over_3") or 0), lang))
+    out = [head, f"<p>{_esc(text)}</p>"]
+    warn = float(check.get("warn_p90", 2.0))
+    if check.get("p90") is not None and float(check["p90"]) > warn:
+        out.append(f'<p class="wk-privacy">{_esc(t["detour_warn"].format(warn=warn))}</p>')
+    by_cat = check.get("by_category") or {}
+    if isinstance(by_cat, Mapping) and by_cat:
+        rows = "".join(f"<tr><td>{_esc(_category_label(cat, lang))}</td>"
+                       f'<td class="num">{_thousands(int(v.get("pairs", 0)), lang)}</td>'
+                       f'<td class="num">{ratio(v.get("p90"))}</td></tr>'
+                       for cat, v in by_cat.items() if isinstance(v, Mapping))
+        out.append(f'<table class="wk-detour wk-small"><tr><th>{_esc(t["category"])}</th>'
+                   f'<th class="num">{_esc(t["pairs"])}</th>'
+                   f'<th class="num">{_esc(t["p90"])}</th></tr>{rows}</table>')
+    return "".join(out)
+
+
+def _counted_once_html(summary: Any, lang: str) -> str:
+    """How many OpenStreetMap objects were counted as one amenity (``metadata["counted_once"]``,
+    see :mod:`wijkkracht.core.amenities`): per everyday category the objects, the places they
+    make and those counted; the schools by level and the supermarkets by size."""
+    if not isinstance(summary, Mapping) or not summary.get("categories"):
+        return ""
+    t = _T[lang]
+    rows = "".join(f"<tr><td>{_esc(_category_label(cat, lang))}</td>"
+                   f'<td class="num">{int(v.get("rows", 0))}</td>'
+                   f'<td class="num">{int(v.get("objects", 0))}</td>'
+                   f'<td class="num"><strong>{int(v.get("counted", 0))}</strong></td></tr>'
+                   for cat, v in summary["categories"].items() if isinstance(v, Mapping))
+    out = [f'<h3 id="counted-once">{_esc(t["counted_once"])}</h3>',
+           f'<p>{_esc(t["counted_once_text"])}</p>',
+           f'<table class="wk-counted wk-small"><tr><th>{_esc(t["category"])}</th>'
+           f'<th class="num">{_esc(t["poi_rows"])}</th>'
+           f'<th class="num">{_esc(t["osm_objects"])}</th>'
+           f'<th class="num">{_esc(t["counted"])}</th></tr>{rows}</table>']
+    levels = (summary.get("schools") or {}).get("levels")
+    if isinstance(levels, Mapping) and sum(int(v) for v in levels.values()):
+        text = t["schools_note"].format(unknown=int(levels.get("unknown", 0)),
+                                        primary=int(levels.get("primary", 0)),
+                                        other=int(levels.get("other", 0)))
+        out.append(f'<p class="wk-note">{_esc(text)}</p>')
+    sm = summary.get("supermarkets")
+    if isinstance(sm, Mapping) and sm:
+        known = sm.get("size_known") or {}
+        n_known = sum(int(v) for v in known.values()) if isinstance(known, Mapping) \
+            else int(known or 0)
+        text = t["supermarkets_note"].format(
+            n=int(sm.get("counted_as_supermarket", 0)), below=int(sm.get("below_threshold", 0)),
+            m2=float(sm.get("threshold_m2", 150)), known=n_known,
+            unknown=int(sm.get("size_unknown", 0)))
+        out.append(f'<p class="wk-note">{_esc(text)}</p>')
+    return "".join(out)
+
+
+def _thousands(n: int, lang: str) -> str:
+    """``11893`` as ``11.893`` (nl) or ``11,893`` (en)."""
+    return f"{n:,}".replace(",", "." if lang == "nl" else ",")
+
+
 def _methods_html(scope: _Scope, features: Sequence[str], lang: str) -> str:
     t = _T[lang]
     meta = scope.metadata
@@ -1615,6 +1963,12 @@ def _methods_html(scope: _Scope, features: Sequence[str], lang: str) -> str:
     typology = t["typology_text"].format(method=method, k=params.get("k", "?"),
                                          features=feature_labels, silhouette=sil or "–")
     out.append(f'<h3>{_esc(t["typology"])}</h3><p>{_esc(typology)}</p>')
+    which = params.get("typology_segments")
+    if which in TYPOLOGY_SEGMENTS:
+        text = t["typology_segments"].format(what=TYPOLOGY_SEGMENTS[which](lang),
+                                             typed=params.get("typed_segments", "?"))
+        out.append(f"<p>{_esc(text)}</p>")
+    out.append(f'<p class="wk-note">{_esc(t["streets_text"])}</p>')
     fills = params.get("missing_value_fills") or {}
     if isinstance(fills, dict) and fills:
         text = ", ".join(f"{indicator(k).label(lang)} = {format_number(float(v), 2, lang)}"
@@ -1622,6 +1976,8 @@ def _methods_html(scope: _Scope, features: Sequence[str], lang: str) -> str:
         out.append(f'<p class="wk-note">{_esc(t["fills"].format(fills=text))}</p>')
     if scope.areas is not None:
         out.append(f"<p>{_esc(t['areas_text'])}</p>")
+    out.append(_detour_html(meta.get("detour"), lang))
+    out.append(_counted_once_html(meta.get("counted_once"), lang))
     if scope.threshold is not None:
         out.append(f'<p class="wk-privacy">{_esc(t["privacy"].format(t=scope.threshold))}</p>')
     out.append(f'<h3>{_esc(t["sources"])}</h3>')
@@ -1741,6 +2097,7 @@ def build_report(result: AnalysisResult, *, lang: str = "nl", area: str | int | 
         _key_figures_html(fig, scope, types, lang),
         _map_html(scope, result, types, lang, map_href, embed_map, offline),
         _types_html(scope, types, features, lang),
+        _named_html(scope, lang),
         _no_html(scope, fig, types, lang),
         _vacancy_html(scope, fig, types, lang),
         _hours_html(scope, result, lang),

@@ -56,8 +56,9 @@ Colours and classes come from :mod:`wijkkracht.styles` (the same spec as the QGI
 Size and safety: the street geometry is stored once and shared by all street layers, which
 are built only when first shown; it is simplified for display (:data:`SIMPLIFY_M`) and
 rounded to 5 decimals (about 1 m); each feature carries only its name, type index and the
-key-indicator values (and, for a segment that is no street, its kind). Above :data:`CANVAS_FROM` segments the streets are drawn on a canvas
-rather than as one SVG element each. Every string from the data (OSM names and tags, area
+key-indicator values (and, for a segment that is no street, its kind). Above
+:data:`CANVAS_FROM` segments the streets are drawn on a canvas rather than as one SVG element
+each. Every string from the data (OSM names and tags, area
 names and codes, source descriptions) is HTML-escaped in Python, and the JSON embedded in
 the page has ``<``, ``>`` and ``&`` escaped, so no name can break out of the page's script;
 the search box writes names as text.

@@ -22,6 +22,7 @@ from wijkkracht.core.areas import assign_segments
 from wijkkracht.core.errors import InputError
 from wijkkracht.core.indicators.registry import INDICATORS, UNITS
 from wijkkracht.core.result import AnalysisResult
+from wijkkracht.core.streets import TYPOLOGY_SEGMENTS, UNTYPED
 from wijkkracht.output.gpkg import write_gpkg
 from wijkkracht.output.report import (
     build_report,
@@ -70,7 +71,17 @@ def test_key_figures_are_the_study_areas_values(result: AnalysisResult, page_nl:
     area = result.area.iloc[0]
     figs = key_figures(page_nl)
     assert figs["Straatlengte"][0] == f"{format_number(area['street_km'], 1, 'nl')} km"
-    assert figs["Straatsegmenten"][0] == str(len(result.streets)) == str(area["segments"])
+    # street length and segments count the streets only (core.streets: is_street); the
+    # walking network, paths and sidewalks included, is a figure of its own
+    street = result.streets["is_street"]
+    assert area["street_km"] == pytest.approx(result.streets.loc[street, "length_m"].sum() / 1000,
+                                              abs=0.005)
+    assert figs["Straatsegmenten"][0] == str(int(street.sum())) == str(area["segments"])
+    assert f"{len(result.streets)} segmenten in het hele loopnetwerk" in figs["Straatsegmenten"][1]
+    assert int(street.sum()) < len(result.streets)
+    assert figs["Lengte van het loopnetwerk"][0] == \
+        f"{format_number(area['network_km'], 1, 'nl')} km"
+    assert area["network_km"] > area["street_km"]
     assert figs["Functies (winkels, horeca, diensten, ...)"][0] == str(area["functions"])
     assert figs["Noodzakelijke voorzieningen (N)"][0] == str(area["n_count"])
     assert figs["Onderscheidende ondernemers (O)"][0] == str(area["o_count"])
@@ -96,7 +107,7 @@ def test_bag_key_figures_are_pooled_over_the_streets(result: AnalysisResult,
     share = st.loc[published, "home_based_est"].sum() / st.loc[published, "active_est"].sum()
     home = figs["Bedrijven aan huis onder de vestigingen"]
     assert home[0] == pct(share)
-    assert f"({int(published.sum())} van {len(st)})" in home[1]
+    assert f"({int(published.sum())} van {len(st)})" in home[1]  # over every segment
     assert report_figures(result)["home_based_share"] == pytest.approx(share)
 
 
@@ -108,7 +119,11 @@ def test_area_pages_show_their_areas_values(areas_result: AnalysisResult) -> Non
         page = build_report(areas_result, lang="en", area=row["area_code"])
         figs = key_figures(page)
         assert figs["Street length"][0] == f"{format_number(row['street_m'] / 1000, 1, 'en')} km"
-        assert figs["Street segments"][0] == str(row["segments"]) == str(int((pos == k).sum()))
+        street = areas_result.streets["is_street"].to_numpy()
+        assert figs["Street segments"][0] == str(row["segments"]) == \
+            str(int(((pos == k) & street).sum()))
+        in_area = areas_result.streets.loc[pos == k, "length_m"].sum() / 1000
+        assert figs["Length of the walking network"][0] == f"{format_number(in_area, 1, 'en')} km"
         assert figs["Mixed-use Index (MXI): housing share of the floor area"][0] == \
             pct(row["mxi_pooled"], "en")
         assert figs["Vacancy indication (BAG/KvK)"][0] == pct(row["bag_vacant_share_pooled"], "en")
@@ -163,21 +178,74 @@ def test_every_type_is_listed_with_its_name_and_share(result: AnalysisResult, la
     profile = result.profile
     (rows,) = tables(page, "wk-types")
     listed = {r[0]: r for r in rows[1:]}
-    st = result.streets
+    # shares of the *street* length (core.streets: is_street; paths are not counted), with
+    # the streets the typology leaves without a type (no address fronts them) in a row of
+    # their own, so that the shares add up
+    st = result.streets[result.streets["is_street"]]
     total = st["length_m"].sum()
-    assert set(listed) == set(profile[f"type_name_{lang}"])
+    untyped = UNTYPED["untyped_street"](lang)
+    assert set(listed) == set(profile[f"type_name_{lang}"]) | {untyped}
+    assert "untyped_street" not in articles(page)  # no profile: it is no opportunity type
     other = "en" if lang == "nl" else "nl"
     for _, p in profile.iterrows():
         name = p[f"type_name_{lang}"]
         sel = st["type_key"] == p["type_key"]
         assert listed[name][1] == str(int(sel.sum())) == str(p["segments"])
         assert listed[name][3] == pct(st.loc[sel, "length_m"].sum() / total, lang)
+    sel = st["type_key"] == "untyped_street"
+    assert listed[untyped][1] == str(int(sel.sum()))
+    assert listed[untyped][3] == pct(st.loc[sel, "length_m"].sum() / total, lang)
+    for _, p in profile.iterrows():
+        name = p[f"type_name_{lang}"]
         art = articles(page)[p["type_key"]]
         assert html.escape(p[f"description_{lang}"]) in art
         assert html.escape(p[f"type_name_{other}"]) not in page or \
             p[f"type_name_{other}"] == name
     shares = [float(v.replace(",", ".").rstrip(" %")) for v in (r[3] for r in rows[1:])]
     assert sum(shares) == pytest.approx(100, abs=0.3)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_streets_by_name_are_the_named_streets_of_the_result(result: AnalysisResult,
+                                                             lang: str) -> None:
+    """The longest named streets with their main type and every type's share: on the whole
+    study area, the figures of ``result.named_streets`` (core.streets.named_streets)."""
+    page = build_report(result, lang=lang)
+    (rows,) = tables(section(page, "streets-by-name"), "wk-named")
+    named = result.named_streets.sort_values(["length_m", "street_id"],
+                                             ascending=[False, True], kind="stable")
+    top = named.head(len(rows) - 1)
+    assert 10 <= len(top) < len(named)
+    assert [r[0] for r in rows[1:]] == list(top["street_id"])
+    assert [r[1] for r in rows[1:]] == [format_number(v, 0, lang) for v in top["length_m"]]
+    assert [r[2] for r in rows[1:]] == [str(v) for v in top["fronting_n"]]
+    for r, (_, ns) in zip(rows[1:], top.iterrows(), strict=True):
+        # every type with its share, as the core says it (types_nl: "name 54%; ..."), the
+        # main type first
+        core = [tuple(part.rsplit(" ", 1)) for part in ns[f"types_{lang}"].split("; ")]
+        assert r[4] == ", ".join(f"{name} {pct_.rstrip('%')} %" for name, pct_ in core)
+        assert core[0][0] == ns[f"main_type_{lang}"]
+        assert r[3] == f"{ns[f'main_type_{lang}']} ({core[0][1].rstrip('%')} %)"
+        assert abs(float(core[0][1].rstrip("%")) - 100 * ns["main_type_share"]) <= 0.51
+    intro = text(section(page, "streets-by-name"))
+    assert (f"{len(named)} straten met een naam" if lang == "nl"
+            else f"{len(named)} named streets") in intro
+
+
+def test_streets_by_name_of_an_area_page_are_its_part_of_each_street(
+        areas_result: AnalysisResult) -> None:
+    page = build_report(areas_result, lang="nl", area=1)
+    (rows,) = tables(section(page, "streets-by-name"), "wk-named")
+    st = areas_result.streets
+    pos = assign_segments(st, areas_result.areas)
+    mine = st[(pos == 1) & st["is_street"].to_numpy() & (st["street_id"] != "").to_numpy()]
+    lengths = mine.groupby("street_id")["length_m"].sum()
+    assert len(rows) > 2
+    for r in rows[1:]:
+        assert r[1] == format_number(lengths[r[0]], 0, "nl"), r
+    shown = [lengths[r[0]] for r in rows[1:]]
+    assert shown == sorted(shown, reverse=True)
+    assert "het deel van de straat in dit gebied" in text(section(page, "streets-by-name"))
 
 
 def test_each_type_has_a_profile_chart_from_its_z_scores(result: AnalysisResult,
@@ -204,8 +272,9 @@ def test_top_streets_are_the_longest_named_streets_of_the_type(result: AnalysisR
     arts = articles(page_nl)
     for key in result.profile["type_key"]:
         (rows,) = tables(arts[key], "wk-top")
-        sel = st[(st["type_key"] == key) & (st["street_name"].str.strip() != "")]
-        expected = sel.groupby(sel["street_name"].str.strip())["length_m"].sum()
+        # by named street (core.streets: street_id), over its street segments
+        sel = st[(st["type_key"] == key) & (st["street_id"] != "") & st["is_street"]]
+        expected = sel.groupby("street_id")["length_m"].sum()
         expected = expected.sort_values(ascending=False).head(5)
         assert [r[0] for r in rows[1:]] == list(expected.index)
         assert [r[1] for r in rows[1:]] == [format_number(v, 0, "nl") for v in expected]
@@ -213,7 +282,7 @@ def test_top_streets_are_the_longest_named_streets_of_the_type(result: AnalysisR
         (feature,) = [n for n in INDICATORS if rows[0][3].startswith(INDICATORS[n].label("nl")
                                                                      + " (gemiddeld)")]
         for r in rows[1:]:
-            seg = sel[sel["street_name"].str.strip() == r[0]]
+            seg = sel[sel["street_id"] == r[0]]
             v = pd.to_numeric(seg[feature]).astype(float)
             mean = float((v * seg["length_m"]).sum() / seg.loc[v.notna(), "length_m"].sum())
             shown = float(r[3].replace(",", ".").rstrip(" %"))
@@ -226,9 +295,11 @@ def test_top_streets_are_the_longest_named_streets_of_the_type(result: AnalysisR
 def test_street_and_area_names_are_escaped(result: AnalysisResult) -> None:
     st = result.streets.copy()
     key = result.profile["type_key"].iloc[0]
-    top = st[st["type_key"] == key].groupby("street_name")["length_m"].sum().drop("").idxmax()
+    top = st[st["type_key"] == key].groupby("street_id")["length_m"].sum().drop(
+        "", errors="ignore").idxmax()
     hostile = '</td><script>alert("x")</script><img src=x onerror=alert(1)> & Co'
-    st.loc[st["street_name"] == top, "street_name"] = hostile
+    # a named street takes its name (street_id) from the OSM name
+    st.loc[st["street_id"] == top, ["street_name", "street_id"]] = hostile
     area = result.area.copy()
     area["name"] = "Kanaleneiland <i>&amp;</i></title><script>alert(2)</script>"
     page = build_report(replace(result, streets=st, area=area), lang="nl")
@@ -308,6 +379,40 @@ def test_methods_define_every_indicator_of_the_streets(result: AnalysisResult,
     assert len(re.findall(r'<tr id="def-', methods)) == len(present)
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_methods_give_the_detour_and_the_amenities_counted_once(result: AnalysisResult,
+                                                                lang: str) -> None:
+    page = build_report(result, lang=lang)
+    methods = text(section(page, "methods"))
+    check = result.metadata["detour"]
+    for key in ("p50", "p90", "p99"):
+        assert format_number(check[key], 2, lang) in methods, key
+    pairs = f"{check['pairs']:,}".replace(",", "." if lang == "nl" else ",")
+    assert pairs in methods
+    (detour,) = tables(section(page, "methods"), "wk-detour")
+    assert len(detour) == 1 + len(check["by_category"])
+    assert [r[2] for r in detour[1:]] == [format_number(v["p90"], 2, lang)
+                                          for v in check["by_category"].values()]
+    once = result.metadata["counted_once"]["categories"]
+    (counted,) = tables(section(page, "methods"), "wk-counted")
+    assert [[int(c) for c in r[1:]] for r in counted[1:]] == \
+        [[v["rows"], v["objects"], v["counted"]] for v in once.values()]
+    assert once["pt_stop"]["counted"] < once["pt_stop"]["objects"]  # platforms of one stop
+    # which segments were classified, and what a street is
+    params = result.metadata["parameters"]
+    what = TYPOLOGY_SEGMENTS[params["typology_segments"]](lang)
+    assert f"{what} ({params['typed_segments']}" in methods
+    assert ("Straten en paden" if lang == "nl" else "Streets and paths") in methods
+
+
+def test_the_detour_warning_is_in_the_methods(result: AnalysisResult) -> None:
+    meta = dict(result.metadata)
+    meta["detour"] = {**meta["detour"], "p90": 2.6}
+    page = build_report(replace(result, metadata=meta), lang="en")
+    assert "the walking network probably has holes" in text(section(page, "methods"))
+    assert "probably has holes" not in build_report(result, lang="en")  # p90 1.96
+
+
 def test_methods_list_every_source_and_the_parameters(result: AnalysisResult,
                                                       page_nl: str) -> None:
     (rows,) = tables(section(page_nl, "methods"), "wk-sources")
@@ -348,10 +453,12 @@ def test_pages_per_area_and_their_links(areas_result: AnalysisResult) -> None:
                                                   if k != "report_BU99990102"]
     with pytest.raises(ValueError, match="no area 'BU0000'"):
         build_report(areas_result, area="BU0000")
-    # the segments of an area page are those whose midpoint lies in the area
+    # the segments of an area page are those whose midpoint lies in the area; the types
+    # table counts its street segments (with a row for those without a type)
     (rows,) = tables(page, "wk-types")
     pos = assign_segments(areas_result.streets, areas_result.areas)
-    assert sum(int(r[1]) for r in rows[1:]) == int((pos == 1).sum())
+    street = areas_result.streets["is_street"].to_numpy()
+    assert sum(int(r[1]) for r in rows[1:]) == int(((pos == 1) & street).sum())
 
 
 def test_write_report_writes_pages_and_the_map_together(areas_result: AnalysisResult,
@@ -394,6 +501,13 @@ def test_report_from_the_geopackage_equals_the_report_from_memory(
     gpkg = write_gpkg(areas_result, tmp_path / "run.gpkg")
     read = result_from_gpkg(gpkg)
     assert list(read.streets.index) == list(areas_result.streets.index)
+    # the named streets come back, with the labels of their aggregates
+    named = areas_result.named_streets
+    assert read.named_streets is not None
+    assert list(read.named_streets.columns) == list(named.columns)
+    assert list(read.named_streets["street_id"]) == list(named["street_id"])
+    assert read.named_streets.attrs["labels"] == named.attrs["labels"]
+    assert read.named_streets["main_type_id"].dtype == "Int64"
     for area in (None, "BU99990201"):
         for lang in ("nl", "en"):
             assert build_report(read, lang=lang, area=area, basename="run") == \
