@@ -38,7 +38,9 @@ and hashes as before): ``hours`` (bool; default on when the POIs have ``opening_
 needs ``data.bag``), ``huff_decay`` (``"power"``/``"exponential"``), ``huff_beta`` (power
 decay only), ``huff_lambda`` (exponential decay only), ``huff_cutoff`` (m), ``spending_measure``
 (``"floor_area"``/``"count"``), ``spending_per_dwelling`` (euros, the user's assumption) and
-``typology_with`` (a list of ``"hours"``/``"spending"``); the spending keys need
+``typology_with`` (a list of ``"hours"``/``"spending"``), and ``typology_segments``
+(``"fronting"``, the default: the street segments that addresses or buildings front;
+``"streets"``; ``"all"``; a wrong value gets the closest one suggested); the spending keys need
 ``spending = true``. Every key given enters the area hash (a change redoes the areas). The zone
 of an area's spending flows is the area itself (``analyse``'s default zones, ``areas``): its
 ``areas`` row gets the ``spend_*`` shares (kept in the area, leaking out, beyond reach) and,
@@ -94,7 +96,8 @@ _SCHEMA: dict[str | None, dict[str, type | tuple[type, ...]]] = {
                  "hours_radius": (int, float), "spending": bool, "huff_decay": str,
                  "huff_beta": (int, float), "huff_lambda": (int, float),
                  "huff_cutoff": (int, float), "spending_measure": str,
-                 "spending_per_dwelling": (int, float), "typology_with": list},
+                 "spending_per_dwelling": (int, float), "typology_with": list,
+                 "typology_segments": str},
     "engine": {"workers": int, "scheduler": str, "partition_size": int},
 }
 _REQUIRED = {None: ("out", "areas", "data"), "areas": ("file",), "data": ("streets", "pois")}
@@ -261,6 +264,9 @@ def load_config(path: str | Path) -> BatchConfig:
         if "establishments" not in data:
             raise _err(cfg, "analysis.reference_date", "needs data.establishments")
     _check_time_and_spending(cfg, an, data)
+    if "typology_segments" in an:
+        _check_choice(cfg, "analysis.typology_segments", an["typology_segments"],
+                      _typology_segments())
     formats = raw.get("formats", ["gpkg"])
     if not formats or len(set(formats)) != len(formats) or not set(formats) <= set(FORMATS):
         raise _err(cfg, "formats", f"expected a list of {' and/or '.join(map(repr, FORMATS))}, "
@@ -280,6 +286,22 @@ def load_config(path: str | Path) -> BatchConfig:
                        data=data, analysis=an, formats=tuple(formats),
                        workers=engine.get("workers", 1), scheduler=engine.get("scheduler"),
                        partition_size=engine.get("partition_size", 25))
+
+
+def _typology_segments() -> tuple[str, ...]:
+    from .core.streets import TYPOLOGY_SEGMENTS
+
+    return tuple(TYPOLOGY_SEGMENTS)
+
+
+def _check_choice(cfg: Path, key: str, value: str, choices: tuple[str, ...]) -> None:
+    """A value that must be one of ``choices``: a wrong one gets the closest suggested, as an
+    unknown key does."""
+    if value in choices:
+        return
+    close = difflib.get_close_matches(value, list(choices), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise _err(cfg, key, f"expected one of {', '.join(map(repr, choices))}, got {value!r}{hint}")
 
 
 #: Options of the spending flows (besides ``spending`` itself): they need ``spending = true``.
@@ -682,6 +704,8 @@ def _run_area(cfg: BatchConfig, code: str, area_row: Any, digest: str,
                                                  else float(an["spending_per_dwelling"])))
         if an.get("typology_with"):
             kwargs["typology_extra"] = tuple(an["typology_with"])
+        if "typology_segments" in an:
+            kwargs["typology_segments"] = an["typology_segments"]
         study = gpd.GeoDataFrame({"name": list(area["area_name"])}, geometry=[geom],
                                  crs="EPSG:28992").iloc[:1]
         result = analyse(_clip(data["streets"], buffered), _clip(data["pois"], buffered),

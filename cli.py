@@ -144,6 +144,12 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     spend.add_argument("--spending-per-dwelling", type=float, default=None, metavar="EUR",
                        help="your assumption of the euros a household spends per year on daily "
                             "goods: adds euro amounts (none by default)")
+    p.add_argument("--typology-segments", choices=("fronting", "streets", "all"),
+                   default="fronting",
+                   help="which segments get an opportunity type: fronting (default: the street "
+                        "segments that addresses or buildings front), streets (every street "
+                        "segment) or all (every segment, sidewalks and paths included); the "
+                        "others have no opportunity type")
     p.add_argument("--typology-with", default="", metavar="GROUP[,GROUP]",
                    help="optional typology features: hours (evening share, hours with N and O "
                         "open), spending (spending drawn and kept)")
@@ -278,6 +284,7 @@ def _analysis_options(args: argparse.Namespace) -> dict[str, Any]:
         "bandwidth": args.bandwidth,
         "hours_week": args.hours_week,
         "typology_extra": _typology_extra(args.typology_with),
+        "typology_segments": args.typology_segments,
         **_spending_options(args),
         **({"hours": False} if args.no_hours else {}),
     }
@@ -584,15 +591,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.warning(warning)
     if not args.quiet:
         total = time.perf_counter() - progress.t0
-        st = result.streets
-        print(
-            f"{len(st)} straatsegmenten / street segments, "
-            f"{st['type_id'].nunique()} kansentypen / opportunity types, {total:.1f} s",
-            file=sys.stderr,
-        )
+        print(_summary_line(result, total), file=sys.stderr)
+        detour = result.metadata.get("detour")
+        if isinstance(detour, dict):
+            from .core.diagnostics import detour_summary_text
+
+            # the check every run makes of its network, shown with the run's summary (a
+            # warning above when it fails): a normal run shows it, -q does not
+            print(detour_summary_text(detour), file=sys.stderr)
         for kind, path in paths.items():
             print(f"  {kind}: {path}", file=sys.stderr)
     return 0
+
+
+def _summary_line(result: Any, seconds: float) -> str:
+    """``705 straatsegmenten / street segments (2227 in het loopnetwerk / in the walking
+    network), 82 straten op naam / named streets, 5 kansentypen / opportunity types, 4.1 s``."""
+    st = result.streets
+    streets = int(st["is_street"].sum()) if "is_street" in st else len(st)
+    named = result.named_streets
+    parts = [f"{streets} straatsegmenten / street segments"
+             + (f" ({len(st)} in het loopnetwerk / in the walking network)"
+                if streets != len(st) else "")]
+    if named is not None:
+        parts.append(f"{len(named)} straten op naam / named streets")
+    parts.append(f"{st['type_id'].nunique()} kansentypen / opportunity types")
+    return ", ".join(parts) + f", {seconds:.1f} s"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,8 +1,10 @@
 """Merge per-area results into one GeoPackage and/or GeoParquet files, streaming.
 
 A batch run (:mod:`wijkkracht.batch`) leaves one GeoPackage per area with the layers
-``streets`` (the analysed segments, including the buffer around the area) and ``areas`` (the
-area's summary row). :func:`merge_area_outputs` merges them area by area:
+``streets`` (the analysed segments, including the buffer around the area), ``areas`` (the
+area's summary row) and ``named_streets`` (the area's named streets,
+:func:`wijkkracht.core.streets.named_streets`). :func:`merge_area_outputs` merges them area by
+area:
 
 1. *Schema pass* (cheap: :func:`pyogrio.read_info` per part, no features read): the union of
    the fields of every part, in order of first appearance, and one type per field. A field
@@ -13,7 +15,8 @@ area's summary row). :func:`merge_area_outputs` merges them area by area:
    (integers and booleans stay integers and booleans: nullable).
 2. *Data pass*: per part, its ``streets`` are kept where the segment's midpoint lies in the
    area (:func:`wijkkracht.core.areas.assign_segments`, as in the area summary), an
-   ``area_code`` column is put first, and both layers are made to conform to the union. They
+   ``area_code`` column is put first (in ``named_streets`` too), and the layers are made to
+   conform to the union. They
    are buffered up to ``batch_rows`` rows (or about two million coordinates) per layer (16
    parts at a time concatenated into one frame: a small frame costs more than its rows), and
    then appended to the outputs, so memory is bounded by one batch and one area, never by
@@ -22,13 +25,26 @@ area's summary row). :func:`merge_area_outputs` merges them area by area:
 Outputs of ``dest_base`` (e.g. ``out/kanaleneiland``):
 
 ``"gpkg"``
-    ``<dest_base>.gpkg`` with the layers ``streets`` and ``areas`` (EPSG:28992, spatial
-    index), ``metadata`` as the GeoPackage's dataset metadata.
+    ``<dest_base>.gpkg`` with the layers ``streets``, ``areas`` and ``named_streets``
+    (EPSG:28992, spatial index), ``metadata`` as the GeoPackage's dataset metadata.
 ``"parquet"``
-    ``<dest_base>_streets.parquet`` and ``<dest_base>_areas.parquet``: GeoParquet 1.0.0
+    ``<dest_base>_streets.parquet``, ``<dest_base>_areas.parquet`` and
+    ``<dest_base>_named_streets.parquet``: GeoParquet 1.0.0
     (geometry column ``geometry``, WKB, with ``geometry_types``, the PROJJSON CRS of EPSG:28992
     and the ``bbox`` in the ``geo`` metadata), one row group per batch, ``metadata`` as further
     key-value metadata. Needs pyarrow (``pip install 'wijkkracht[batch]'``).
+
+Named streets. Each area's named streets are merged as its own analysis made them, with the
+area's ``area_code``: they are made from the segments of the area's study area (midpoint in
+the area), so a street that an area border cuts is one row per area, each with the part of the
+street in that area (its length, type shares and indicators along that part). The rows are not
+joined across areas (their ``street_id`` parts are numbered per area, and the same name in two
+villages is two streets). A segment whose midpoint lies *on* the border (area boundaries often
+follow street centre lines) is in the study area of both areas, so a street along a border is
+a row of both areas, while the merged ``streets`` give each such segment to the first area only
+(as the area summaries count it): add up named-street lengths per area, not across areas.
+The per-area layer is optional: a part written before it existed has none and adds no rows;
+when no part has one the layer is written empty.
 
 Only :data:`LAYERS` are merged; the other tables of a per-area GeoPackage are knowingly left
 where they are (read by name, they do not disturb the merge): ``typology_profile`` (types are
@@ -63,7 +79,11 @@ __all__ = ["merge_area_outputs", "merged_paths", "FORMATS", "LAYERS", "DEFAULT_B
 #: Output formats of :func:`merge_area_outputs`.
 FORMATS = ("gpkg", "parquet")
 #: The layers of a per-area GeoPackage that are merged, in the order they are written.
-LAYERS = ("streets", "areas")
+LAYERS = ("streets", "areas", "named_streets")
+#: Merged layers a part may lack (written before they existed): it then adds no rows.
+OPTIONAL_LAYERS = ("named_streets",)
+#: Merged layers that get the part's ``area_code`` as their first column.
+_CODED_LAYERS = ("streets", "named_streets")
 #: Rows per layer buffered before they are appended (and per GeoParquet row group).
 DEFAULT_BATCH_ROWS = 65_536
 #: Coordinates per layer buffered before they are appended (detailed area polygons).
@@ -84,7 +104,7 @@ def merged_paths(dest_base: str | os.PathLike[str], formats: Iterable[str] = ("g
     Examples
     --------
     >>> [p.name for p in merged_paths("out/nl.v2", ("gpkg", "parquet"))]
-    ['nl.v2.gpkg', 'nl.v2_streets.parquet', 'nl.v2_areas.parquet']
+    ['nl.v2.gpkg', 'nl.v2_streets.parquet', 'nl.v2_areas.parquet', 'nl.v2_named_streets.parquet']
     """
     base = Path(dest_base)
     out: list[Path] = []
@@ -245,7 +265,23 @@ def _layer_kinds(info: dict[str, Any], layer: str) -> tuple[tuple[str, str], ...
     return tuple((str(name), _kind(str(dtype), None if ogr is None else str(ogr[i])))
                  for i, (name, dtype) in enumerate(zip(info["fields"], info["dtypes"],
                                                        strict=True))
-                 if not (layer == "streets" and name == "area_code"))
+                 if not (layer in _CODED_LAYERS and name == "area_code"))
+
+
+def _has_layer(path: Path, layer: str) -> bool:
+    """Whether the part has ``layer`` (sqlite3 on a GeoPackage; else GDAL)."""
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        with contextlib.closing(con):
+            return con.execute("SELECT 1 FROM gpkg_contents WHERE table_name = ?",
+                               (layer,)).fetchone() is not None
+    except (sqlite3.Error, OSError, ValueError):
+        import pyogrio
+
+        try:
+            return layer in {str(n) for n, _ in pyogrio.list_layers(path)}
+        except Exception as exc:  # noqa: BLE001
+            raise InputError(path, f"cannot read this area result ({_short(exc)})") from exc
 
 
 def _collect_schemas(parts: Sequence[tuple[str, Path]]) -> dict[str, _LayerSchema]:
@@ -263,9 +299,12 @@ def _collect_schemas(parts: Sequence[tuple[str, Path]]) -> dict[str, _LayerSchem
         # identical schemas are stored once: memory O(distinct schemas + parts), not O(fields)
         distinct: dict[tuple[tuple[str, str], ...], int] = {}
         by_declared: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
-        per_part: list[int] = []
+        per_part: list[int | None] = []
         types: set[str] = set()
         for _, path in parts:
+            if layer in OPTIONAL_LAYERS and not _has_layer(path, layer):
+                per_part.append(None)  # a part from before the layer existed: no rows
+                continue
             quick = _gpkg_layer(path, layer)
             if quick is not None and quick[0] in by_declared:
                 sig = by_declared[quick[0]]
@@ -285,7 +324,7 @@ def _collect_schemas(parts: Sequence[tuple[str, Path]]) -> dict[str, _LayerSchem
             if has_features and geometry_type:
                 types.add(str(geometry_type))
         sigs = list(distinct)
-        order: dict[str, list[str]] = {"area_code": ["str"]} if layer == "streets" else {}
+        order: dict[str, list[str]] = {"area_code": ["str"]} if layer in _CODED_LAYERS else {}
         for sig in sigs:
             for name, kind in sig:
                 kinds = order.setdefault(name, [])
@@ -295,6 +334,8 @@ def _collect_schemas(parts: Sequence[tuple[str, Path]]) -> dict[str, _LayerSchem
         holding: dict[str, list[str]] = {name: [] for name in conflicts}
         if conflicts:
             for (_, path), sid in zip(parts, per_part, strict=True):
+                if sid is None:
+                    continue
                 mine = {n: k for n, k in sigs[sid] if n in conflicts}
                 if not mine:
                     continue
@@ -625,7 +666,8 @@ def _read_layer(path: Path, layer: str) -> Any:
 
 
 def _read_part(code: str, path: Path, schemas: Mapping[str, _LayerSchema]) -> dict[str, Any]:
-    """The conforming ``streets`` (those of the area, with ``area_code``) and ``areas``."""
+    """The conforming ``streets`` (those of the area, with ``area_code``), ``areas`` and
+    ``named_streets`` (with ``area_code``; none when the part has no such layer)."""
     from ..core.areas import assign_segments
 
     streets = _read_layer(path, "streets")
@@ -636,8 +678,16 @@ def _read_part(code: str, path: Path, schemas: Mapping[str, _LayerSchema]) -> di
     if "area_code" in streets.columns:
         streets = streets.drop(columns="area_code")
     streets.insert(0, "area_code", code)
-    return {"streets": _conform(streets, schemas["streets"]),
-            "areas": _conform(summary, schemas["areas"])}
+    out = {"streets": _conform(streets, schemas["streets"]),
+           "areas": _conform(summary, schemas["areas"])}
+    if _has_layer(path, "named_streets"):
+        # the area's own named streets, as its analysis made them (see the module docstring)
+        named = _read_layer(path, "named_streets")
+        if "area_code" in named.columns:
+            named = named.drop(columns="area_code")
+        named.insert(0, "area_code", code)
+        out["named_streets"] = _conform(named, schemas["named_streets"])
+    return out
 
 
 class _Buffer:

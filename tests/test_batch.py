@@ -99,6 +99,12 @@ def test_unknown_key_suggests_the_closest(tmp_path):
     ({"areas": "codes = []"}, "areas.codes: expected a non-empty list"),
     ({"extra": 'name = "../escape"'}, "name: must be a plain file name"),
     ({"extra": 'lang = "de"'}, "lang: must be 'nl' or 'en'"),
+    ({"analysis": 'typology_segments = "fronts"'},
+     "analysis.typology_segments: expected one of 'fronting', 'streets', 'all', got 'fronts'; "
+     "did you mean 'fronting'?"),
+    ({"analysis": 'typology_segments = "paths"'},
+     "analysis.typology_segments: expected one of 'fronting', 'streets', 'all', got 'paths'"),
+    ({"analysis": "typology_segments = 1"}, "analysis.typology_segments: expected str"),
 ])
 def test_invalid_values_name_the_key(tmp_path, kwargs, expected):
     text = _config(tmp_path, **kwargs).read_text()
@@ -108,6 +114,30 @@ def test_invalid_values_name_the_key(tmp_path, kwargs, expected):
                          if not line.startswith(f"{key} =") or line == kwargs["extra"])
         (tmp_path / "run.toml").write_text(text)
     assert expected in _error(tmp_path / "run.toml")
+
+
+def test_typology_segments_reaches_the_analysis(tmp_path, monkeypatch):
+    """``[analysis] typology_segments`` is passed to the analysis of every area (and recorded
+    in its GeoPackage); without it, the analysis's default."""
+    import wijkkracht.core.pipeline as pipeline
+
+    seen = []
+    real = pipeline.analyse
+
+    def spy(streets, pois, area, **kw):
+        seen.append(kw.get("typology_segments"))
+        return real(streets, pois, area, **kw)
+
+    monkeypatch.setattr(pipeline, "analyse", spy)
+    cfg = _config(tmp_path / "a", areas='codes = ["BU99990101"]',
+                  analysis='k = 3\ntypology_segments = "streets"')
+    summary = run_batch(load_config(cfg))
+    assert summary.done == ["BU99990101"] and seen == ["streets"]
+    meta = json.loads(pyogrio.read_info(tmp_path / "a" / "out" / "areas" / "BU99990101.gpkg",
+                                        layer="streets")["dataset_metadata"]
+                      ["WIJKKRACHT_METADATA"])
+    assert meta["parameters"]["typology_segments"] == "streets"
+    assert load_config(_config(tmp_path / "b")).analysis.get("typology_segments") is None
 
 
 def test_not_toml_and_missing_file(tmp_path):
@@ -156,9 +186,15 @@ def test_batch_writes_areas_records_and_merged_output(finished):
     areas = pyogrio.read_dataframe(merged, layer="areas")
     assert sorted(areas["area_code"]) == CODES
     assert sorted(streets["area_code"].unique()) == CODES
-    # every segment belongs to one area (its midpoint), as counted in the area summary
-    counts = streets.groupby("area_code").size()
+    # every segment belongs to one area (its midpoint); the area summary counts its street
+    # segments (core.streets: is_street), paths and sidewalks not
+    counts = streets[streets["is_street"]].groupby("area_code").size()
     assert counts.to_dict() == dict(zip(areas["area_code"], areas["segments"], strict=True))
+    assert len(streets) > counts.sum()
+    # the named streets of every area, with its code
+    named = pyogrio.read_dataframe(merged, layer="named_streets")
+    assert sorted(named["area_code"].unique()) == CODES
+    assert named["street_id"].str.len().gt(0).all()
     assert not streets.duplicated(["osm_id", "segment_id", "area_code"]).any()
     meta = json.loads(pyogrio.read_info(merged, layer="streets")["dataset_metadata"]
                       ["WIJKKRACHT_BATCH"])
@@ -316,7 +352,10 @@ def test_geoparquet_output_equals_the_geopackage_and_is_kept_when_up_to_date(tmp
         pd.DataFrame(pq.drop(columns="geometry")).sort_values(["area_code", "segment_id"])
         .reset_index(drop=True), _streets(finished / "batch.gpkg"), check_dtype=False)
     assert sorted(gpd.read_parquet(out / "batch_areas.parquet")["area_code"]) == CODES
-    files = ("batch.gpkg", "batch_streets.parquet", "batch_areas.parquet")
+    assert sorted(gpd.read_parquet(out / "batch_named_streets.parquet")["area_code"].unique()) \
+        == CODES
+    files = ("batch.gpkg", "batch_streets.parquet", "batch_areas.parquet",
+             "batch_named_streets.parquet")
     before = {f: (out / f).stat().st_mtime_ns for f in files}
     run_batch(load_config(cfg))  # up to date: nothing rewritten
     assert {f: (out / f).stat().st_mtime_ns for f in files} == before

@@ -1,5 +1,6 @@
 """The command line as a user meets it: real runs, real files, exit codes and messages."""
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -7,6 +8,7 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
+import pyogrio
 import pytest
 import shapely
 
@@ -30,18 +32,41 @@ def test_demo_writes_map_and_geopackage(demo_out):
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["wijkkracht.gpkg", "wijkkracht.html"]
     streets = gpd.read_file(out / "wijkkracht.gpkg", layer="streets")
-    assert len(streets) == 2229
+    info = pyogrio.read_info(out / "wijkkracht.gpkg", layer="streets")
+    run = json.loads(info["dataset_metadata"]["WIJKKRACHT_METADATA"])
+    # every segment of the study area's walking network, the named streets beside them
+    assert len(streets) == run["network"]["segments_study_area"] > 2000
+    named = gpd.read_file(out / "wijkkracht.gpkg", layer="named_streets")
+    assert len(named) > 50 and set(named["street_id"]) == set(streets["street_id"]) - {""}
+    from wijkkracht.core.categories import EVERYDAY
     from wijkkracht.core.indicators import INDICATORS
 
+    # an everyday category the demo's POIs lack (none counted, e.g. no amenity=pharmacy: its
+    # drugstores are shop=chemist) has no distance at all, and the run says why
+    counted = run["counted_once"]["categories"]
+    lacking = {cat for cat in EVERYDAY if not counted.get(cat, {}).get("counted")}
+    assert "pharmacy" in lacking
+    for cat in lacking:
+        assert streets[f"dist_{cat}_m"].isna().all(), cat
+        assert f"dist_{cat}_m is empty (the data lack it" in proc.stderr, cat
     for col, ind in INDICATORS.items():
+        if col in {f"dist_{cat}_m" for cat in lacking}:
+            continue
         if ind.requires == "osm" or col.endswith("_400"):
             assert streets[col].notna().all(), col
         else:  # the demo's SYNTHETIC BAG/KvK layers: present, nulls where they mean something
             assert col in streets, col
-    assert streets["type_id"].notna().all() and (streets["type_name_nl"].str.len() > 0).all()
+    # by default the street segments that addresses or buildings front get a type; the
+    # others are no opportunity type (untyped_street, untyped_path) and have no type_id
+    assert run["parameters"]["typology_segments"] == "fronting"
+    typed = streets["type_id"].notna()
+    assert typed.sum() == run["parameters"]["typed_segments"]
+    assert (streets.loc[typed, "is_street"] & (streets.loc[typed, "fronting_n"] > 0)).all()
+    assert set(streets.loc[~typed, "type_key"]) == {"untyped_street", "untyped_path"}
+    assert (streets["type_name_nl"].str.len() > 0).all()
     with sqlite3.connect(out / "wijkkracht.gpkg") as con:
         styled = {r[0] for r in con.execute("SELECT f_table_name FROM layer_styles")}
-    assert {"streets", "pois", "area"} <= styled
+    assert {"streets", "named_streets", "pois", "area"} <= styled
     html = (out / "wijkkracht.html").read_text(encoding="utf-8")
     assert "OpenStreetMap" in html
     # Progress went to stderr, step by step.
@@ -49,12 +74,45 @@ def test_demo_writes_map_and_geopackage(demo_out):
     assert "[1/11]" in proc.stderr and "[11/11]" in proc.stderr and "[12/" not in proc.stderr
     assert "[9/11] Bestedingsstromen berekenen (Huff)" in proc.stderr
     assert "kansentypen / opportunity types" in proc.stderr
+    # the run's summary: street segments and the walking network, named streets, and the
+    # detour check of the network (core.diagnostics), in a normal run's output
+    street = int(streets["is_street"].sum())
+    assert (f"{street} straatsegmenten / street segments ({len(streets)} in het loopnetwerk / "
+            "in the walking network)") in proc.stderr
+    assert f"{len(named)} straten op naam / named streets" in proc.stderr
+    from wijkkracht.core.diagnostics import detour_summary_text
+
+    assert detour_summary_text(run["detour"]) in proc.stderr
     # the demo's BAG/KvK layers are SYNTHETIC, and both outputs say so
     assert "SYNTHETIC" in html
     with sqlite3.connect(out / "wijkkracht.gpkg") as con:
         meta = "\n".join(r[0] for r in con.execute("SELECT metadata FROM gpkg_metadata"))
     assert "SYNTHETIC" in meta and \
         '"synthetic": ["bag", "establishments", "opening_hours"]' in meta
+
+
+@pytest.mark.parametrize("which", ["streets", "all"])
+def test_typology_segments_option_reaches_the_analysis(tmp_path, which):
+    out = tmp_path / which
+    assert main(["demo", "--osm-only", "--out", str(out), "-q", "-k", "4",
+                 "--typology-segments", which]) == 0
+    info = pyogrio.read_info(out / "wijkkracht.gpkg", layer="streets")
+    run = json.loads(info["dataset_metadata"]["WIJKKRACHT_METADATA"])
+    assert run["parameters"]["typology_segments"] == which
+    streets = gpd.read_file(out / "wijkkracht.gpkg", layer="streets")
+    typed = streets["type_id"].notna()
+    assert typed.sum() == run["parameters"]["typed_segments"]
+    if which == "all":  # every segment, paths included
+        assert typed.all()
+    else:  # every street segment, fronted or not; the paths have no type
+        assert (typed == streets["is_street"]).all()
+
+
+def test_typology_segments_option_refuses_other_values(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["demo", "--out", "x", "--typology-segments", "paths"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'paths'" in capsys.readouterr().err
 
 
 def test_demo_osm_only(tmp_path):

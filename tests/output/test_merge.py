@@ -69,19 +69,23 @@ def real_parts(tmp_path_factory):
 
 
 def _in_memory(parts):
-    """What the merge did before it streamed: every part in memory, concatenated."""
-    streets, areas = [], []
+    """What the merge did before it streamed: every part in memory, concatenated (the named
+    streets of each area as they are, with its area_code)."""
+    streets, areas, named = [], [], []
     for code, path in parts:
         s = pyogrio.read_dataframe(path, layer="streets")
         a = pyogrio.read_dataframe(path, layer="areas")
+        n = pyogrio.read_dataframe(path, layer="named_streets")
         s = s[assign_segments(s, a) >= 0].copy()
         s.insert(0, "area_code", code)
+        n.insert(0, "area_code", code)
         streets.append(s)
         areas.append(a)
-    return {"streets": gpd.GeoDataFrame(pd.concat(streets, ignore_index=True),
-                                        geometry="geometry", crs="EPSG:28992"),
-            "areas": gpd.GeoDataFrame(pd.concat(areas, ignore_index=True),
-                                      geometry="geometry", crs="EPSG:28992")}
+        named.append(n)
+    return {layer: gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry",
+                                    crs="EPSG:28992")
+            for layer, frames in (("streets", streets), ("areas", areas),
+                                  ("named_streets", named))}
 
 
 def _plain(frame):
@@ -112,13 +116,15 @@ def test_merged_equals_the_in_memory_concatenation(real_parts, tmp_path, batch_r
                              batch_rows=batch_rows)
     assert out == merged_paths(tmp_path / "merged", BOTH)
     assert [p.name for p in out] == ["merged.gpkg", "merged_streets.parquet",
-                                     "merged_areas.parquet"]
+                                     "merged_areas.parquet", "merged_named_streets.parquet"]
     # the same file as the in-memory merge wrote: layers, field types, geometry type, values
     old = tmp_path / "old.gpkg"
     pyogrio.write_dataframe(expected["streets"], old, layer="streets", driver="GPKG")
     pyogrio.write_dataframe(expected["areas"], old, layer="areas", driver="GPKG", append=True)
+    pyogrio.write_dataframe(expected["named_streets"], old, layer="named_streets",
+                            driver="GPKG", append=True)
     assert pyogrio.list_layers(out[0]).tolist() == pyogrio.list_layers(old).tolist()
-    for layer in ("streets", "areas"):
+    for layer in ("streets", "areas", "named_streets"):
         got = pyogrio.read_dataframe(out[0], layer=layer)
         pd.testing.assert_frame_equal(_plain(got), _plain(expected[layer]))  # order too
         assert got.crs == "EPSG:28992"
@@ -131,25 +137,58 @@ def test_merged_equals_the_in_memory_concatenation(real_parts, tmp_path, batch_r
         # merge made it real (pandas reads it as float with NaN, in both cases)
         part = pyogrio.read_info(real_parts[0][1], layer=layer)
         declared = _types(part)
-        if layer == "streets":
+        if layer in ("streets", "named_streets"):
             declared["area_code"] = ("OFTString", "OFSTNone")
         assert list(_types(new_info).values()) == [declared[f] for f in new_info["fields"]]
     with sqlite3.connect(out[0]) as con:  # a spatial index per layer, EPSG:28992
         ext = set(con.execute("SELECT table_name, extension_name FROM gpkg_extensions"))
         srs = set(con.execute("SELECT table_name, srs_id FROM gpkg_geometry_columns"))
         n = con.execute("SELECT COUNT(*) FROM rtree_streets_geom").fetchone()[0]
-    assert {("streets", "gpkg_rtree_index"), ("areas", "gpkg_rtree_index")} <= ext
-    assert srs == {("streets", 28992), ("areas", 28992)}
+    assert {("streets", "gpkg_rtree_index"), ("areas", "gpkg_rtree_index"),
+            ("named_streets", "gpkg_rtree_index")} <= ext
+    assert srs == {("streets", 28992), ("areas", 28992), ("named_streets", 28992)}
     assert n == len(expected["streets"])
+
+
+def test_a_named_street_cut_by_a_border_is_one_row_per_area(real_parts, tmp_path):
+    """Each area's named streets are merged as its analysis made them, from its own study-area
+    segments: a street on two sides of a border is a row in each area with the part in that
+    area, its length that of the area's own street segments of it."""
+    gpkg = merge_area_outputs(real_parts, tmp_path / "m")[0]
+    named = pyogrio.read_dataframe(gpkg, layer="named_streets")
+    assert set(named["area_code"]) == set(CODES)
+    both = named.groupby("street_name")["area_code"].nunique()
+    assert (both > 1).any(), "the test needs a street that a border cuts"
+    for code, path in real_parts:
+        own = pyogrio.read_dataframe(path, layer="streets", read_geometry=False)
+        own = own[own["is_street"] & (own["street_id"] != "")]
+        lengths = own.groupby("street_id")["length_m"].sum()
+        mine = named[named["area_code"] == code].set_index("street_id")["length_m"]
+        assert sorted(mine.index) == sorted(lengths.index)
+        np.testing.assert_allclose(mine.to_numpy(), lengths.reindex(mine.index).to_numpy(),
+                                   atol=0.06)
+
+
+def test_a_part_without_named_streets_adds_none(real_parts, tmp_path):
+    code, path = real_parts[0]
+    old = tmp_path / "old.gpkg"  # as written before the layer existed
+    for layer in ("streets", "areas"):
+        pyogrio.write_dataframe(pyogrio.read_dataframe(path, layer=layer), old, layer=layer,
+                                append=layer == "areas")
+    gpkg = merge_area_outputs([(code, old), *real_parts[1:]], tmp_path / "m")[0]
+    named = pyogrio.read_dataframe(gpkg, layer="named_streets")
+    assert set(named["area_code"]) == set(CODES[1:])
+    assert set(pyogrio.read_dataframe(gpkg, layer="streets")["area_code"]) == set(CODES)
 
 
 def test_geoparquet_agrees_with_the_geopackage(real_parts, tmp_path):
     meta = {"WIJKKRACHT_BATCH": json.dumps({"areas": {c: "x" for c in CODES}})}
-    gpkg, streets_pq, areas_pq = merge_area_outputs(real_parts, tmp_path / "m", formats=BOTH,
-                                                    metadata=meta, batch_rows=300)
+    gpkg, streets_pq, areas_pq, named_pq = merge_area_outputs(
+        real_parts, tmp_path / "m", formats=BOTH, metadata=meta, batch_rows=300)
     from pyproj import CRS
 
-    for layer, path in (("streets", streets_pq), ("areas", areas_pq)):
+    for layer, path in (("streets", streets_pq), ("areas", areas_pq),
+                        ("named_streets", named_pq)):
         from_gpkg = pyogrio.read_dataframe(gpkg, layer=layer)
         from_pq = gpd.read_parquet(path)
         assert from_pq.crs == "EPSG:28992"
@@ -231,7 +270,12 @@ def test_union_of_schemas_keeps_the_types(mixed_parts, tmp_path):
     info_a = pyogrio.read_info(mixed_parts[0][1], layer="streets")
     types_a = _types(info_a)
     assert types_a["x"][0] == "OFTReal" and types_a["label"][0] == "OFTString"
-    gpkg, streets_pq, areas_pq = merge_area_outputs(mixed_parts, tmp_path / "m", formats=BOTH)
+    gpkg, streets_pq, areas_pq, named_pq = merge_area_outputs(mixed_parts, tmp_path / "m",
+                                                              formats=BOTH)
+    # parts without named streets (written before they existed): the layer is there, empty
+    named = pyogrio.read_info(gpkg, layer="named_streets")
+    assert named["features"] == 0 and named["fields"].tolist() == ["area_code"]
+    assert pq.read_metadata(named_pq).num_rows == 0
     info = pyogrio.read_info(gpkg, layer="streets")
     assert info["fields"].tolist() == ["area_code", "segment_id", "n", "x", "label", "y",
                                        "flag", "only_a", "only_b"]
@@ -277,7 +321,7 @@ def test_union_of_schemas_keeps_the_types(mixed_parts, tmp_path):
 
 def test_no_street_inside_any_area_still_gives_the_layers(tmp_path):
     part = _write_part(tmp_path / "A.gpkg", "A", {"segment_id": np.array([1, 2])}, outside=2)
-    gpkg, streets_pq, _ = merge_area_outputs([("A", part)], tmp_path / "m", formats=BOTH)
+    gpkg, streets_pq, _, _ = merge_area_outputs([("A", part)], tmp_path / "m", formats=BOTH)
     info = pyogrio.read_info(gpkg, layer="streets")
     assert info["features"] == 0 and info["fields"].tolist() == ["area_code", "segment_id"]
     assert pyogrio.read_info(gpkg, layer="areas")["features"] == 1
@@ -293,8 +337,8 @@ def test_geoparquet_with_a_pyarrow_that_cannot_add_metadata_late(real_parts, tmp
     first, with the declared geometry types and without a bounding box."""
     monkeypatch.delattr(pq.ParquetWriter, "add_key_value_metadata")
     meta = {"WIJKKRACHT_BATCH": "{}"}
-    gpkg, streets_pq, _ = merge_area_outputs(real_parts, tmp_path / "m", formats=BOTH,
-                                             metadata=meta)
+    gpkg, streets_pq, _, _ = merge_area_outputs(real_parts, tmp_path / "m", formats=BOTH,
+                                                metadata=meta)
     kv = pq.read_schema(streets_pq).metadata
     col = json.loads(kv[b"geo"])["columns"]["geometry"]
     assert col["geometry_types"] == ["LineString"] and "bbox" not in col
@@ -343,13 +387,13 @@ def test_a_failure_to_publish_restores_the_previous_outputs(real_parts, tmp_path
     out.mkdir()
     gpkg = merge_area_outputs(real_parts[:1], out / "m")[0]
     before = _files(out)
-    (out / "m_areas.parquet").mkdir()  # the last file cannot be published
+    (out / "m_named_streets.parquet").mkdir()  # the last file cannot be published
     with pytest.raises(OutputError) as info:
         merge_area_outputs(real_parts, out / "m", formats=BOTH)
-    assert str(info.value).startswith(f"{out / 'm_areas.parquet'}: cannot replace it")
+    assert str(info.value).startswith(f"{out / 'm_named_streets.parquet'}: cannot replace it")
     assert _files(out) == before  # the new GeoPackage was rolled back
     assert set(pyogrio.read_dataframe(gpkg, layer="streets")["area_code"]) == {CODES[0]}
-    assert sorted(p.name for p in out.iterdir()) == ["m.gpkg", "m_areas.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == ["m.gpkg", "m_named_streets.parquet"]
 
 
 def test_missing_pyarrow_is_one_line_and_writes_nothing(real_parts, tmp_path, monkeypatch):
