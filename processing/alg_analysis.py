@@ -86,7 +86,9 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             "and placed on their nearest street, every indicator is computed along the "
             "network, and the segments of the study area are classified into opportunity "
             "types. " + _TYPOLOGY_HELP + " Outputs: the streets with every indicator and their "
-            "type (coloured by type), the classified POIs (N / O / other / vacant), the study "
+            "type (coloured by type; the segments without one, sidewalks and paths thin and "
+            "light), the named streets with their main type and the share of every type, the "
+            "classified POIs (N / O / other / vacant), the study "
             "area with summary figures, the profile table of the types, and optionally the "
             "interactive map (HTML, needs folium). Optional BAG and establishments: give a "
             "BAG layer (e.g. from Load BAG addresses) for the BAG indicators per street "
@@ -111,6 +113,7 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
     )
 
     STREETS_OUT = "STREETS_OUT"
+    NAMED_STREETS = "NAMED_STREETS"
     POIS_OUT = "POIS_OUT"
     AREA_OUT = "AREA_OUT"
     PROFILE = "PROFILE"
@@ -238,8 +241,15 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
         self.add_network_options()
         add_language(self, self.LANGUAGE, advanced=True)
         self.add_sink(self.STREETS_OUT, "Streets with indicators and opportunity types",
-                      "The street segments of the study area with every indicator and their "
-                      "opportunity type.", QgsProcessing.TypeVectorLine)
+                      "The segments of the walking network in the study area with their kind "
+                      "(street, sidewalk, cycle path, ...; is_street: whether it counts as a "
+                      "street), named street (street_id), the addresses fronting them, every "
+                      "indicator and their opportunity type.", QgsProcessing.TypeVectorLine)
+        self.add_sink(self.NAMED_STREETS, "Named streets",
+                      "One line per named street (the street segments of one name that meet): "
+                      "its length, addresses, main opportunity type and the share of every type, "
+                      "and the indicators along it (weighted by length); coloured by main type.",
+                      QgsProcessing.TypeVectorLine, optional=True)
         self.add_sink(self.POIS_OUT, "Classified POIs",
                       "The POIs with their N/O class, function and everyday category, the "
                       "segment they are placed on, and whether they lie in the study area.",
@@ -280,6 +290,8 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
 
     def processAlgorithm(self, parameters: dict[str, Any], context: QgsProcessingContext,  # noqa: N802
                          feedback: QgsProcessingFeedback) -> dict[str, Any]:
+        from qgis.core import QgsWkbTypes  # type: ignore[import-not-found]
+
         from ..core.layers import LAYER_ATTRIBUTION, analyse_layers
         from ..styles import key_indicators, type_names
         from .dependencies import install_hint, missing_packages
@@ -343,6 +355,11 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
                                **TypologyParameters.options(self, parameters, context),
                                **self.network_options(parameters, context))
         self.warn(feedback, result.metadata.get("warnings", []))
+        if isinstance(result.metadata.get("detour"), dict):
+            from ..core.diagnostics import detour_summary_text
+
+            # the check every run makes of its network (a warning above when it fails)
+            feedback.pushInfo(f"wijkkracht: {detour_summary_text(result.metadata['detour'])}")
         if steps.isCanceled():
             return {}
         steps.setCurrentStep(2)
@@ -370,6 +387,11 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
                 LayerStyle("types", "Streets with indicators and opportunity types",
                            attribution, names=names,
                            extra=key_indicators(result.streets.columns))),
+            self.NAMED_STREETS: self.write_layer(
+                parameters, self.NAMED_STREETS, context, steps, result.named_streets,
+                LayerStyle("named_streets", "Named streets", attribution, names=names,
+                           labels=result.named_streets.attrs.get("labels", {})),
+                geometry_type=QgsWkbTypes.MultiLineString),
             self.POIS_OUT: self.write_layer(
                 parameters, self.POIS_OUT, context, steps, result.pois,
                 LayerStyle("pois", "Classified POIs", attribution)),

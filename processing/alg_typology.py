@@ -17,10 +17,17 @@ from .base import WijkkrachtAlgorithm
 from .i18n import language, tr
 from .styling import LayerStyle
 
-__all__ = ["ClassifyStreetsAlgorithm", "TypologyParameters", "METHODS"]
+__all__ = ["ClassifyStreetsAlgorithm", "TypologyParameters", "METHODS", "SEGMENT_CHOICES"]
 
 #: The clustering methods (English labels; the index is the parameter value).
 METHODS = ("k-means", "Spatially contiguous (Ward clustering along the streets)")
+#: Which segments get a type (English labels, the library's values), ``typology_segments``
+#: of :func:`wijkkracht.core.pipeline.analyse` (:data:`wijkkracht.core.streets.TYPOLOGY_SEGMENTS`).
+SEGMENT_CHOICES = (
+    ("fronting: street segments that addresses or buildings front", "fronting"),
+    ("streets: every street segment", "streets"),
+    ("all: every segment, sidewalks and paths included", "all"),
+)
 
 _TYPOLOGY_HELP = (
     "The features are standardised (counts first as log(1 + x)) and clustered with k-means "
@@ -53,6 +60,7 @@ class TypologyParameters:
     K_MAX = "K_MAX"
     METHOD = "METHOD"
     SEED = "SEED"
+    TYPOLOGY_SEGMENTS = "TYPOLOGY_SEGMENTS"
 
     @staticmethod
     def add_typology(alg: WijkkrachtAlgorithm, *, with_features: bool) -> None:
@@ -84,6 +92,15 @@ class TypologyParameters:
             TypologyParameters.SEED, tr("Random seed"), QgsProcessingParameterNumber.Integer,
             0, minValue=0),
             "Seed of the clustering; the same seed gives the same types.", advanced=True)
+        alg.add_enum(TypologyParameters.TYPOLOGY_SEGMENTS, "Segments to classify",
+                     [o for o, _ in SEGMENT_CHOICES], 0,
+                     "Which segments get an opportunity type. By default the streets people "
+                     "live and work on: the street segments that addresses (BAG) or buildings "
+                     "front. The others (streets without addresses, sidewalks, cycle and foot "
+                     "paths) get the type keys untyped_street and untyped_path: no opportunity "
+                     "type, drawn thin and grey. A layer without the fields is_street and "
+                     "fronting_n (e.g. from the indicator algorithms, or an older wijkkracht) "
+                     "needs 'all'.", advanced=True)
 
     @staticmethod
     def options(alg: WijkkrachtAlgorithm, parameters: dict[str, Any],
@@ -97,6 +114,8 @@ class TypologyParameters:
             "contiguous": alg.parameterAsEnum(parameters, TypologyParameters.METHOD,
                                               context) == 1,
             "random_state": alg.parameterAsInt(parameters, TypologyParameters.SEED, context),
+            "typology_segments": SEGMENT_CHOICES[alg.parameterAsEnum(
+                parameters, TypologyParameters.TYPOLOGY_SEGMENTS, context)][1],
         }
 
 
@@ -110,9 +129,13 @@ class ClassifyStreetsAlgorithm(WijkkrachtAlgorithm):
     DESCRIPTION = "Groups street segments with similar indicators into named opportunity types."
     HELP = ("Input: street segments with the indicator fields, e.g. the streets of the "
             "neighbourhood analysis (to try another number of types or method) or the joined "
-            "outputs of the indicator algorithms. " + _TYPOLOGY_HELP + " Output: the segments "
-            "with type_id, type_key, type_name_nl and type_name_en, and a table with the "
-            "profile of each type (size, mean of every feature, standardised centre).")
+            "outputs of the indicator algorithms. " + _TYPOLOGY_HELP + " By default only the "
+            "street segments that addresses or buildings front are classified (the fields "
+            "is_street and fronting_n of the neighbourhood analysis); the outputs of the "
+            "indicator algorithms need 'all' under Segments to classify. Output: the segments "
+            "with type_id, type_key, type_name_nl and type_name_en (untyped_street and "
+            "untyped_path, without type_id, for the segments not classified), and a table with "
+            "the profile of each type (size, mean of every feature, standardised centre).")
     REFERENCES = _TYPOLOGY_REFERENCES
 
     INPUT = "INPUT"

@@ -221,7 +221,9 @@ DUTCH: dict[str, str] = {
     "beyond the study area) is split into segments, the POIs are classified and placed on their "
     "nearest street, every indicator is computed along the network, and the segments of the "
     "study area are classified into opportunity types. " + _TYPOLOGY_HELP_EN + " Outputs: the "
-    "streets with every indicator and their type (coloured by type), the classified POIs (N / O "
+    "streets with every indicator and their type (coloured by type; the segments without one, "
+    "sidewalks and paths thin and light), the named streets with their main type and the share "
+    "of every type, the classified POIs (N / O "
     "/ other / vacant), the study area with summary figures, the profile table of the types, "
     "and optionally the interactive map (HTML, needs folium)." + _BAG_HELP_EN
     + _HOURS_SPENDING_HELP_EN:
@@ -230,12 +232,44 @@ DUTCH: dict[str, str] = {
         "ingedeeld en op hun dichtstbijzijnde straat geplaatst, elke indicator wordt langs het "
         "netwerk berekend, en de segmenten van het onderzoeksgebied worden in kansentypen "
         "ingedeeld. " + _TYPOLOGY_HELP + " Uitvoer: de straten met elke indicator en hun type "
-        "(gekleurd per type), de ingedeelde POI's (N / O / overig / leegstand), het "
+        "(gekleurd per type; de segmenten zonder type, trottoirs en paden dun en licht), de "
+        "straten op naam met hun hoofdtype en het aandeel van elk type, de ingedeelde POI's "
+        "(N / O / overig / leegstand), het "
         "onderzoeksgebied met kerncijfers, de profieltabel van de typen, en desgewenst de "
         "interactieve kaart (HTML, vraagt folium)." + _BAG_HELP + _HOURS_SPENDING_HELP,
     "Streets with indicators and opportunity types": "Straten met indicatoren en kansentypen",
-    "The street segments of the study area with every indicator and their opportunity type.":
-        "De straatsegmenten van het onderzoeksgebied met elke indicator en hun kansentype.",
+    "Named streets": "Straten op naam",
+    "Main opportunity type": "Hoofdtype",
+    "One line per named street (the street segments of one name that meet): its length, "
+    "addresses, main opportunity type and the share of every type, and the indicators along "
+    "it (weighted by length); coloured by main type.":
+        "Eén lijn per straat op naam (de straatsegmenten met dezelfde naam die elkaar raken): "
+        "lengte, adressen, hoofdtype en het aandeel van elk kansentype, en de indicatoren langs "
+        "de straat (gewogen naar lengte); gekleurd naar hoofdtype.",
+    "The segments of the walking network in the study area with their kind (street, sidewalk, "
+    "cycle path, ...; is_street: whether it counts as a street), named street (street_id), the "
+    "addresses fronting them, every indicator and their opportunity type.":
+        "De segmenten van het loopnetwerk in het onderzoeksgebied met hun soort (straat, "
+        "trottoir, fietspad, ...; is_street: of het als straat telt), straat op naam "
+        "(street_id), de adressen eraan, alle indicatoren en hun kansentype.",
+    "Segments to classify": "In te delen segmenten",
+    "fronting: street segments that addresses or buildings front":
+        "fronting: straatsegmenten met adressen of gebouwen eraan",
+    "streets: every street segment": "streets: alle straatsegmenten",
+    "all: every segment, sidewalks and paths included":
+        "all: elk segment, ook trottoirs en paden",
+    "Which segments get an opportunity type. By default the streets people live and work on: "
+    "the street segments that addresses (BAG) or buildings front. The others (streets without "
+    "addresses, sidewalks, cycle and foot paths) get the type keys untyped_street and "
+    "untyped_path: no opportunity type, drawn thin and grey. A layer without the fields "
+    "is_street and fronting_n (e.g. from the indicator algorithms, or an older wijkkracht) "
+    "needs 'all'.":
+        "Welke segmenten een kansentype krijgen. Standaard de straten waar mensen wonen en "
+        "werken: de straatsegmenten met adressen (BAG) of gebouwen eraan. De andere (straten "
+        "zonder adressen, trottoirs, fiets- en voetpaden) krijgen de typesleutels "
+        "untyped_street en untyped_path: geen kansentype, dun en grijs getekend. Een laag "
+        "zonder de velden is_street en fronting_n (bv. uit de indicator-algoritmen, of van een "
+        "oudere wijkkracht) vraagt 'all'.",
     "Classified POIs": "Ingedeelde POI's",
     "The POIs with their N/O class, function and everyday category, the segment they are "
     "placed on, and whether they lie in the study area.":
@@ -380,14 +414,22 @@ DUTCH: dict[str, str] = {
         "Groepeert straatsegmenten met vergelijkbare indicatoren in kansentypen met een naam.",
     "Input: street segments with the indicator fields, e.g. the streets of the neighbourhood "
     "analysis (to try another number of types or method) or the joined outputs of the "
-    "indicator algorithms. " + _TYPOLOGY_HELP_EN + " Output: the segments with type_id, "
-    "type_key, type_name_nl and type_name_en, and a table with the profile of each type (size, "
-    "mean of every feature, standardised centre).":
+    "indicator algorithms. " + _TYPOLOGY_HELP_EN + " By default only the street segments that "
+    "addresses or buildings front are classified (the fields is_street and fronting_n of the "
+    "neighbourhood analysis); the outputs of the indicator algorithms need 'all' under "
+    "Segments to classify. Output: the segments with type_id, type_key, type_name_nl and "
+    "type_name_en (untyped_street and untyped_path, without type_id, for the segments not "
+    "classified), and a table with the profile of each type (size, mean of every feature, "
+    "standardised centre).":
         "Invoer: straatsegmenten met de indicatorvelden, bv. de straten van de buurtanalyse "
         "(om een ander aantal typen of een andere methode te proberen) of de gekoppelde uitvoer "
-        "van de indicator-algoritmen. " + _TYPOLOGY_HELP + " Uitvoer: de segmenten met type_id, "
-        "type_key, type_name_nl en type_name_en, en een tabel met het profiel van elk type "
-        "(omvang, gemiddelde van elk kenmerk, gestandaardiseerd middelpunt).",
+        "van de indicator-algoritmen. " + _TYPOLOGY_HELP + " Standaard worden alleen de "
+        "straatsegmenten met adressen of gebouwen eraan ingedeeld (de velden is_street en "
+        "fronting_n van de buurtanalyse); de uitvoer van de indicator-algoritmen vraagt 'all' "
+        "bij In te delen segmenten. Uitvoer: de segmenten met type_id, type_key, type_name_nl "
+        "en type_name_en (untyped_street en untyped_path, zonder type_id, voor de segmenten die "
+        "niet zijn ingedeeld), en een tabel met het profiel van elk type (omvang, gemiddelde van "
+        "elk kenmerk, gestandaardiseerd middelpunt).",
     "Street segments with indicator fields": "Straatsegmenten met indicatorvelden",
     "One line per street segment with the chosen feature fields.":
         "Eén lijn per straatsegment met de gekozen kenmerkvelden.",

@@ -49,7 +49,8 @@ class LayerStyle:
     ----------
     kind
         ``"types"`` (streets by opportunity type), ``"indicator"`` (streets graduated on
-        ``indicator``), ``"pois"``, ``"area"`` (the study area), ``"areas"`` (a summary per
+        ``indicator``), ``"named_streets"`` (named streets by main type, with field aliases
+        from ``labels``), ``"pois"``, ``"area"`` (the study area), ``"areas"`` (a summary per
         area, with field aliases from ``labels``), ``"spending_zones"`` (graduated on the share
         kept in the zone), ``"spending_scenarios"`` (the vacant shop fronts), or ``None``
         (metadata only).
@@ -60,14 +61,14 @@ class LayerStyle:
     indicator
         For ``kind="indicator"``: the indicator column.
     names
-        For ``kind="types"``: type names found in the data, ``type_key -> name`` in the
-        current language.
+        For ``kind="types"`` and ``"named_streets"``: type names found in the data,
+        ``type_key -> name`` in the current language.
     extra
         Indicator columns offered as further named styles (graduated), besides the one
         shown.
     labels
-        For ``kind="areas"``: ``attrs["labels"]`` of the summary per area (column -> label,
-        unit, aggregate).
+        For ``kind="areas"`` and ``"named_streets"``: ``attrs["labels"]`` of the layer (column
+        -> label, unit, aggregate).
     """
 
     kind: str | None
@@ -85,6 +86,8 @@ def style_name(style: LayerStyle, lang: str) -> str | None:
 
     if style.kind == "types":
         return tr("Opportunity types")
+    if style.kind == "named_streets":
+        return tr("Main opportunity type")
     if style.kind == "indicator" and style.indicator is not None:
         return indicator(style.indicator).title(lang)
     return None
@@ -122,6 +125,7 @@ def layer_qml(style: LayerStyle, lang: str) -> str | None:
         area_qml,
         areas_qml,
         indicator_qml,
+        named_streets_qml,
         pois_qml,
         spending_scenarios_qml,
         spending_zones_qml,
@@ -134,6 +138,8 @@ def layer_qml(style: LayerStyle, lang: str) -> str | None:
         if style.indicator is None:
             raise ValueError("an indicator style needs the indicator column")
         return indicator_qml(style.indicator, lang=lang)
+    if style.kind == "named_streets":
+        return named_streets_qml(lang=lang, names=style.names, labels=style.labels or {})
     if style.kind == "pois":
         return pois_qml(lang=lang)
     if style.kind == "area":

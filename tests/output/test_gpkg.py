@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import xml.etree.ElementTree as ET
@@ -46,12 +47,14 @@ def test_write_outputs_returns_both_files(outputs: dict[str, Path]) -> None:
 
 def test_layers_crs_and_rows(outputs: dict[str, Path], result: AnalysisResult) -> None:
     layers = {name: geom for name, geom in pyogrio.list_layers(outputs["gpkg"])}
-    assert layers == {"streets": "LineString", "pois": "Point", "area": "Polygon",
+    assert layers == {"streets": "LineString", "named_streets": "MultiLineString",
+                      "pois": "Point", "area": "Polygon",
                       "typology_profile": None, "layer_styles": None,
                       # the demo's liveliness by hour and spending flows
                       "opening_profile": None, "spending_zones": "Polygon",
                       "spending_catchment": None, "spending_scenarios": "Point"}
-    expected = {"streets": result.streets, "pois": result.pois, "area": result.area,
+    expected = {"streets": result.streets, "named_streets": result.named_streets,
+                "pois": result.pois, "area": result.area,
                 "typology_profile": result.profile, "opening_profile": result.hours,
                 "spending_zones": result.spending.zones,
                 "spending_catchment": result.spending.catchment,
@@ -62,7 +65,8 @@ def test_layers_crs_and_rows(outputs: dict[str, Path], result: AnalysisResult) -
         if layer not in ("typology_profile", "opening_profile", "spending_catchment"):
             assert info["crs"] == "EPSG:28992", layer
     kinds = dict(_query(outputs["gpkg"], "SELECT table_name, data_type FROM gpkg_contents"))
-    assert kinds == {"streets": "features", "pois": "features", "area": "features",
+    assert kinds == {"streets": "features", "named_streets": "features", "pois": "features",
+                     "area": "features",
                      "typology_profile": "attributes", "layer_styles": "attributes",
                      "opening_profile": "attributes", "spending_catchment": "attributes",
                      "spending_zones": "features", "spending_scenarios": "features"}
@@ -92,8 +96,8 @@ def test_layer_styles_as_qgis_makes_them(outputs: dict[str, Path]) -> None:
         if use:
             assert table not in defaults, f"two default styles for {table}"
             defaults[table] = ET.fromstring(qml_text).find("renderer-v2").get("type")
-    assert defaults == {"streets": "categorizedSymbol", "pois": "categorizedSymbol",
-                        "area": "singleSymbol"}
+    assert defaults == {"streets": "categorizedSymbol", "named_streets": "categorizedSymbol",
+                        "pois": "categorizedSymbol", "area": "singleSymbol"}
     extra = {name for _, _, table, _, name, _, use in rows if table == "streets" and not use}
     assert extra == set(key_indicators())
 
@@ -103,11 +107,39 @@ def test_attribution_in_descriptions_and_metadata(outputs: dict[str, Path],
     assert "OpenStreetMap" in result.attribution
     descriptions = dict(_query(outputs["gpkg"],
                                "SELECT table_name, description FROM gpkg_contents"))
-    for layer in ("streets", "pois", "area", "typology_profile"):
+    for layer in ("streets", "named_streets", "pois", "area", "typology_profile"):
         assert result.attribution in descriptions[layer], layer
         meta = pyogrio.read_info(outputs["gpkg"], layer=layer)["layer_metadata"]
         assert meta["ATTRIBUTION"] == result.attribution
         assert "ODbL" in meta["LICENCE"]
+
+
+def test_named_streets_layer(outputs: dict[str, Path], result: AnalysisResult) -> None:
+    """One row per named street with the core's values, its labels in the layer's metadata,
+    and a default style coloured by main type whose aliases come from those labels."""
+    back = pyogrio.read_dataframe(outputs["gpkg"], layer="named_streets")
+    named = result.named_streets
+    assert list(back.columns) == list(named.columns)
+    for col in ("street_id", "length_m", "main_type_key", "types_nl", "fronting_n",
+                "dist_supermarket_m_mean"):
+        np.testing.assert_array_equal(back[col].to_numpy(), named[col].to_numpy())
+    assert back.geometry.length.sum() == pytest.approx(named.geometry.length.sum())
+    meta = pyogrio.read_info(outputs["gpkg"], layer="named_streets")["layer_metadata"]
+    assert json.loads(meta["WIJKKRACHT_LABELS"]) == named.attrs["labels"]
+    (qml_text,) = [r[0] for r in _query(outputs["gpkg"], "SELECT styleQML FROM layer_styles "
+                                        "WHERE f_table_name='named_streets' AND useAsDefault")]
+    root = ET.fromstring(qml_text)
+    assert root.find("renderer-v2").get("attr") == "main_type_key"
+    aliases = {a.get("field"): a.get("name") for a in root.iter("alias")}
+    lab = named.attrs["labels"]["dist_supermarket_m_mean"]
+    assert aliases["dist_supermarket_m_mean"] == \
+        f"{lab['nl']} ({lab['unit_nl']}), gemiddelde naar straatlengte"
+    # a street of the segments: its length is that of its street segments
+    st = result.streets
+    first = named.iloc[0]
+    mine = st[(st["street_id"] == first["street_id"]) & st["is_street"]]
+    assert first["length_m"] == pytest.approx(mine["length_m"].sum(), abs=0.06)
+    assert first["segments"] == len(mine)
 
 
 def test_english_labels(result: AnalysisResult, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import textwrap
 import pytest
 
 from wijkkracht.core.result import AnalysisResult
+from wijkkracht.core.streets import KINDS
 from wijkkracht.output.gpkg import write_gpkg
 from wijkkracht.styles import indicator_style, key_indicators, type_colors
 
@@ -33,7 +34,7 @@ _CHECK = textwrap.dedent("""
     app.initQgis()
     gpkg = sys.argv[1]
     out = {"version": Qgis.QGIS_VERSION, "layers": {}, "styles": {}}
-    for name in sys.argv[2:] or ("streets", "pois", "area"):
+    for name in sys.argv[2:] or ("streets", "named_streets", "pois", "area"):
         layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
         renderer = layer.renderer()
         info = {"valid": layer.isValid(), "renderer": renderer.type(),
@@ -44,6 +45,20 @@ _CHECK = textwrap.dedent("""
         if name == "areas":
             info["alias"] = layer.attributeAlias(layer.fields().indexOf("mxi_400_mean"))
             info["color"] = renderer.symbol().symbolLayer(0).color().name()
+        if name in ("streets", "named_streets"):
+            fields = [f.name() for f in layer.fields()]
+            info["aliases"] = {f: layer.attributeAlias(i) for i, f in enumerate(fields)}
+            info["features"] = layer.featureCount()
+            info["geometry"] = layer.wkbType()
+            info["levels"] = renderer.usingSymbolLevels()
+            info["widths"] = {c.value(): c.symbol().width() for c in renderer.categories()}
+            info["passes"] = {c.value(): c.symbol().symbolLayer(0).renderingPass()
+                              for c in renderer.categories()}
+            kind = layer.fields().indexOf("kind")
+            if kind >= 0:
+                setup = layer.editorWidgetSetup(kind)
+                info["kind_widget"] = setup.type()
+                info["kind_map"] = setup.config().get("map")
         out["layers"][name] = info
     streets = QgsVectorLayer(f"{gpkg}|layername=streets", "streets", "ogr")
     out["alias"] = streets.attributeAlias(streets.fields().indexOf("dist_supermarket_m"))
@@ -104,6 +119,47 @@ def test_layers_open_styled_in_qgis(qgis_view: dict, result: AnalysisResult) -> 
     assert set(layers["pois"]["categories"]) == {"N", "O", "other", "vacant"}
     assert "OpenStreetMap" in layers["streets"]["abstract"]
     assert qgis_view["alias"] == "Walking distance supermarket (m)"
+
+
+def test_streets_fields_and_path_style_in_qgis(qgis_view: dict) -> None:
+    """The segment fields of issue 14 have their aliases, the kind shows its label, and the
+    paths and streets without a type are drawn thin and under the typed streets."""
+    streets = qgis_view["layers"]["streets"]
+    aliases = streets["aliases"]
+    assert aliases["kind"] == "Segment kind"
+    assert aliases["is_street"] == "Street (counts in the street totals)"
+    assert aliases["street_id"] == "Named street"
+    assert aliases["fronting_n"] == "Addresses or buildings fronting it"
+    assert streets["kind_widget"] == "ValueMap"
+    shown = {list(item.values())[0]: list(item.keys())[0] for item in streets["kind_map"]}
+    assert shown == {key: label.en for key, label in KINDS.items()}
+    assert streets["levels"] is True
+    width, passes = streets["widths"], streets["passes"]
+    assert width["untyped_path"] < width["untyped_street"] < width["lively_centre"]
+    assert passes["untyped_path"] < passes["untyped_street"] < passes["lively_centre"]
+
+
+def test_named_streets_layer_opens_styled_with_aliases(qgis_view: dict,
+                                                       result: AnalysisResult) -> None:
+    named = qgis_view["layers"]["named_streets"]
+    assert named["valid"] and named["crs"] == "EPSG:28992"
+    assert named["features"] == len(result.named_streets)
+    assert named["geometry"] in (5, 1005)  # MultiLineString (QgsWkbTypes)
+    assert named["renderer"] == "categorizedSymbol"
+    cats = named["categories"]
+    assert {k: v[1] for k, v in cats.items()} == {k: c.lower() for k, c in type_colors().items()}
+    names = result.named_streets.drop_duplicates("main_type_key").set_index(
+        "main_type_key")["main_type_en"]
+    assert all(cats[key][0] == name for key, name in names.items())
+    aliases = named["aliases"]
+    labels = result.named_streets.attrs["labels"]
+    for column, lab in labels.items():
+        assert aliases[column].startswith(f"{lab['en']} ({lab['unit_en']}), "), column
+    assert aliases["dist_supermarket_m_mean"] == \
+        "Walking distance supermarket (m), mean weighted by street length"
+    assert aliases["main_type_en"] == "Main type (most length)"
+    assert aliases["types_en"] == "Opportunity types (share of length)"
+    assert "Named streets" in named["abstract"] and "OpenStreetMap" in named["abstract"]
 
 
 def test_indicator_styles_load_in_qgis(qgis_view: dict) -> None:

@@ -35,7 +35,9 @@ ALGORITHM_IDS = {
 }
 INDICATOR_ALGORITHMS = {"proximity": "proximity", "mixeduse": "mixed_use", "nomix": "no_mix",
                         "vacancy": "vacancy"}
-SEGMENT_FIELDS = ["segment_id", "osm_id", "street_name", "highway", "length_m"]
+#: The segment fields every streets output starts with (core.pipeline.SEGMENT_COLUMNS).
+SEGMENT_FIELDS = ["segment_id", "osm_id", "street_name", "highway", "kind", "is_street",
+                  "length_m"]
 
 
 def layer_frame(layer: Any) -> pd.DataFrame:
@@ -55,9 +57,9 @@ def layer_frame(layer: Any) -> pd.DataFrame:
 
 
 def assert_same_values(got: pd.Series, expected: pd.Series, name: str) -> None:
-    """Identical values; None/NaN both mean missing."""
+    """Identical values; None/NaN/pandas NA all mean missing."""
     a = [None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in got]
-    b = [None if v is None or (isinstance(v, float) and math.isnan(v)) else
+    b = [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else
          (v.item() if hasattr(v, "item") else v) for v in expected]
     assert a == b, name
 
@@ -129,7 +131,7 @@ def test_advanced_parameters(wijkkracht_provider: Any) -> None:
     assert {"CATEGORIES", "SNAP_DISTANCE", "KEEP_ALL_COMPONENTS", "K_MIN", "K_MAX", "SEED",
             "LANGUAGE", "ESTABLISHMENTS_MAPPING", "HOURS_WEEK", "HUFF_DECAY", "HUFF_BETA",
             "HUFF_LAMBDA", "HUFF_CUTOFF", "SPENDING_MEASURE", "SPENDING_PER_DWELLING",
-            "SPENDING_ZONES_IN", "ADDED_SHOPS", "TYPOLOGY_EXTRA"} == advanced
+            "SPENDING_ZONES_IN", "ADDED_SHOPS", "TYPOLOGY_EXTRA", "TYPOLOGY_SEGMENTS"} == advanced
 
 
 @pytest.mark.parametrize("alg", sorted(INDICATOR_ALGORITHMS))
@@ -142,7 +144,7 @@ def test_indicator_algorithm_equals_the_library(alg: str, run: Any, demo_layers:
     columns = [c for c in expected.columns if c in INDICATORS and INDICATORS[c].group == group]
     got = layer_frame(out)
     assert list(got.columns) == [*SEGMENT_FIELDS, *columns, "geometry"]
-    assert len(got) == len(expected) == 2229
+    assert len(got) == len(expected) == core_result.metadata["network"]["segments_study_area"]
     for name in [*SEGMENT_FIELDS, *columns]:
         assert_same_values(got[name], expected[name], name)
     assert_same_geometry(got["geometry"], expected.geometry)
@@ -272,3 +274,52 @@ def test_progress_reaches_the_end(run: Any, demo_layers: dict[str, Any]) -> None
     texts = feedback.textLog().splitlines()
     assert seen and max(seen) == pytest.approx(100.0)
     assert any("vacancy" in t.lower() or "leegstand" in t.lower() for t in texts), texts
+
+
+def test_neighbourhood_analysis_returns_the_named_streets(run: Any, demo_layers: dict[str, Any],
+                                                         core_result: AnalysisResult) -> None:
+    """The named streets: one line per street with its length, main type and type shares,
+    the library's values; and the detour check of the network in the log."""
+    from qgis.core import QgsProcessingFeedback, QgsWkbTypes
+
+    from wijkkracht.core.diagnostics import detour_summary_text
+
+    feedback = QgsProcessingFeedback()
+    out = run("neighbourhoodanalysis", feedback=feedback, STREETS=demo_layers["streets"],
+              POIS=demo_layers["pois"], AREA=demo_layers["study_area"])
+    layer = out["NAMED_STREETS"]
+    assert QgsWkbTypes.flatType(layer.wkbType()) == QgsWkbTypes.MultiLineString
+    assert layer.crs().authid() == "EPSG:28992"
+    got = layer_frame(layer)
+    expected = core_result.named_streets.reset_index(drop=True)
+    assert list(got.columns) == [*expected.columns.drop("geometry"), "geometry"]
+    assert len(got) == len(expected) > 50
+    for name in ("street_id", "length_m", "segments", "fronting_n", "main_type_id",
+                 "main_type_key", "main_type_nl", "main_type_share", "types_nl", "types_en",
+                 "dist_supermarket_m_mean", "functions_400_mean"):
+        assert_same_values(got[name], expected[name], name)
+    assert_same_geometry(got["geometry"], expected.geometry)
+    # the log names the check the run made of its network
+    assert detour_summary_text(core_result.metadata["detour"]) in feedback.textLog()
+
+
+def test_classify_streets_of_every_segment(run: Any, demo_layers: dict[str, Any]) -> None:
+    """The indicator algorithms' outputs have no fronting_n: 'all' classifies every segment,
+    the default says what is missing, in the library's words."""
+    import geopandas as gpd
+    from qgis.core import QgsProcessingException
+
+    from wijkkracht.core.typology import classify_street_layer
+
+    streets = run("proximity", STREETS=demo_layers["streets"], POIS=demo_layers["pois"],
+                  AREA=demo_layers["study_area"])["OUTPUT"]
+    index = list(TYPOLOGY_FEATURES).index("everyday_800")  # a proximity field
+    out = run("classifystreets", INPUT=streets, FEATURES=[index], K=3, TYPOLOGY_SEGMENTS=2)
+    typed = layer_frame(out["OUTPUT"])
+    assert typed["type_id"].notna().all()  # every segment, paths included
+    frame = gpd.GeoDataFrame(layer_frame(streets), geometry="geometry", crs="EPSG:28992")
+    expected, _ = classify_street_layer(frame, features=["everyday_800"], k=3,
+                                        typology_segments="all")
+    assert_same_values(typed["type_key"], expected["type_key"], "type_key")
+    with pytest.raises(QgsProcessingException, match="no column fronting_n"):
+        run("classifystreets", INPUT=streets, FEATURES=[index], K=3)

@@ -83,9 +83,15 @@ def test_study_area_without_streets(fails: Any, demo_layers: dict[str, Any], qgi
 
 
 def test_typology_without_indicators(fails: Any, demo_layers: dict[str, Any]) -> None:
+    # every segment (TYPOLOGY_SEGMENTS 2, 'all'): the missing indicators are what is wrong
+    message = fails("classifystreets", INPUT=demo_layers["streets"], TYPOLOGY_SEGMENTS=2)
+    assert message == _core_message(classify_street_layer, _raw("streets"),
+                                    typology_segments="all")
+    assert message.startswith("typology: indicator column(s) missing: everyday_800, ")
+    # the default (the street segments addresses front) first needs the fields that say which
     message = fails("classifystreets", INPUT=demo_layers["streets"])
     assert message == _core_message(classify_street_layer, _raw("streets"))
-    assert message.startswith("typology: indicator column(s) missing: everyday_800, ")
+    assert "no column is_street, fronting_n" in message and "'all'" in message
 
 
 def test_map_without_types(fails: Any, demo_layers: dict[str, Any], tmp_path: Any) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from wijkkracht.core.categories import NO_CLASSES
 from wijkkracht.core.indicators.registry import indicator
+from wijkkracht.core.streets import UNTYPED
 from wijkkracht.core.typology import ARCHETYPES
 from wijkkracht.styles import indicator_style, poi_classes, poi_label, type_colors
 from wijkkracht.styles.qml import POI_CLASS_EXPRESSION
@@ -61,9 +62,34 @@ def test_analysis_outputs_are_styled(lang: str, qgis_language: Any, run_and_load
     assert streets.renderer().classAttribute() == "type_key"
     cats = _categories(streets)
     assert {k: v[1] for k, v in cats.items()} == {k: c.lower() for k, c in type_colors().items()}
-    assert all(cats[key][0] == ARCHETYPES[key].name(lang) for key in cats)
+    # the archetypes by their names; the segments without a type as what they are
+    assert all(cats[key][0] == (ARCHETYPES[key].name(lang) if key in ARCHETYPES
+                                else UNTYPED[key](lang)) for key in cats)
     alias = streets.attributeAlias(streets.fields().indexOf("dist_supermarket_m"))
     assert alias == indicator("dist_supermarket_m").title(lang)
+    # the paths thin, under the streets (symbol levels)
+    renderer = streets.renderer()
+    assert renderer.usingSymbolLevels()
+    widths = {c.value(): c.symbol().width() for c in renderer.categories()}
+    passes = {c.value(): c.symbol().symbolLayer(0).renderingPass()
+              for c in renderer.categories()}
+    assert widths["untyped_path"] < widths["untyped_street"] < widths["lively_centre"]
+    assert passes["untyped_path"] < passes["untyped_street"] < passes["lively_centre"]
+    kind = streets.fields().indexOf("kind")
+    assert streets.editorWidgetSetup(kind).type() == "ValueMap"
+    assert streets.attributeAlias(kind) == ("Soort segment" if lang == "nl" else "Segment kind")
+
+    named = layers["NAMED_STREETS"]
+    assert named.renderer().type() == "categorizedSymbol"
+    assert named.renderer().classAttribute() == "main_type_key"
+    assert {k: v[1] for k, v in _categories(named).items()} == \
+        {k: c.lower() for k, c in type_colors().items()}
+    alias = named.attributeAlias(named.fields().indexOf("dist_supermarket_m_mean"))
+    assert alias == indicator("dist_supermarket_m").title(lang) + (
+        ", gemiddelde naar straatlengte" if lang == "nl" else ", mean weighted by street length")
+    assert named.attributeAlias(named.fields().indexOf("main_type_share")) == (
+        "Aandeel hoofdtype in de lengte" if lang == "nl" else "Main type's share of the length")
+    assert named.featureCount() > 50
 
     pois = layers["POIS_OUT"]
     assert pois.renderer().type() == "categorizedSymbol"
@@ -115,7 +141,9 @@ def test_typology_output_is_categorized(run_and_load: Any, demo_layers: dict[str
     typed = layers["OUTPUT"]
     assert typed.renderer().type() == "categorizedSymbol"
     present = {f["type_key"]: f["type_name_en"] for f in typed.getFeatures()}
-    assert len(present) == 3
+    # three types, and the segments without one (streets without addresses, paths)
+    assert set(present) - set(UNTYPED) and len(set(present) - set(UNTYPED)) == 3
+    assert set(present) & set(UNTYPED) == set(UNTYPED)
     cats = _categories(typed)
     assert all(cats[key][0] == name for key, name in present.items())
     assert not layers["PROFILE"].isSpatial()

@@ -51,6 +51,7 @@ import pytest
 import shapely
 
 import wijkkracht
+from wijkkracht.core.streets import UNTYPED
 
 REPO = Path(wijkkracht.__file__).resolve().parent
 README = REPO / "README.md"
@@ -419,11 +420,16 @@ def test_neighbourhoodanalysis_writes_streets_with_indicators(ran: dict[str, Any
     assert streets["segment_id"].is_unique and len(streets) > 1000
     for column in INDICATOR_RANGES:
         _assert_in_range(streets, column)
-    assert streets["type_key"].notna().all() and 3 <= streets["type_key"].nunique() <= 8
+    # the typed segments in 3-8 types; the others (no address fronts them, or no street)
+    # without a type
+    assert streets["type_key"].notna().all()
+    typed = streets[streets["type_id"].notna()]
+    assert 3 <= typed["type_key"].nunique() <= 8
+    assert set(streets.loc[streets["type_id"].isna(), "type_key"]) <= set(UNTYPED)
     profile = pyogrio.read_info(results["PROFILE"])
-    assert profile["features"] == streets["type_key"].nunique()
+    assert profile["features"] == typed["type_key"].nunique()
     area = pyogrio.read_dataframe(results["AREA_OUT"], read_geometry=False)
-    assert len(area) == 1 and area["segments"].iloc[0] == len(streets)
+    assert len(area) == 1 and area["segments"].iloc[0] == streets["is_street"].sum()
     assert pyogrio.read_info(results["POIS_OUT"])["features"] > 1000
     description = _description(results["STREETS_OUT"])
     assert "OpenStreetMap" in description and "BAG" in description
@@ -484,11 +490,17 @@ def test_classifystreets_makes_four_connected_types(ran: dict[str, Any]) -> None
     typed = pyogrio.read_dataframe(results["OUTPUT"])
     streets = pyogrio.read_info(_results(ran, "neighbourhoodanalysis")["STREETS_OUT"])
     assert len(typed) == streets["features"]
-    assert typed["type_key"].nunique() == 4 == pyogrio.read_info(results["PROFILE"])["features"]
+    # four types of the segments addresses front (the default), the rest without a type
+    types = typed.loc[typed["type_id"].notna(), "type_key"]
+    assert types.nunique() == 4 == pyogrio.read_info(results["PROFILE"])["features"]
+    assert set(typed["type_key"]) - set(types) <= set(UNTYPED)
     assert typed[["type_name_nl", "type_name_en"]].notna().all().all()
-    # METHOD=1: contiguous types, each no more pieces than the study area's network itself
-    whole = _pieces(typed.geometry.to_numpy())
-    for key, group in typed.groupby("type_key"):
+    # METHOD=1: contiguous types along the classified segments, each no more pieces than
+    # those segments themselves (by default the street segments addresses front, which lie
+    # in many pieces between paths and streets without addresses)
+    classified = typed[typed["type_id"].notna()]
+    whole = _pieces(classified.geometry.to_numpy())
+    for key, group in classified.groupby("type_key"):
         assert _pieces(group.geometry.to_numpy()) <= whole, key
     # its input came from SYNTHETIC data, so do its types
     assert "SYNTHETIC" in _description(results["OUTPUT"])
@@ -512,8 +524,10 @@ def test_exportwebmap_names_the_types_and_says_synthetic(ran: dict[str, Any]) ->
     assert config["lang"] == "en"  # LANGUAGE=1
     streets = pyogrio.read_dataframe(_results(ran, "neighbourhoodanalysis")["STREETS_OUT"],
                                      read_geometry=False)
+    # the types legend names the types of the street segments (the paths have their own
+    # layer, off at first)
     shown = {t["label"] for t in config["types"] if t["present"]}
-    assert shown == set(streets["type_name_en"])
+    assert shown == set(streets.loc[streets["is_street"], "type_name_en"])
     assert all(name in page for name in shown)
     # found from the streets file's description: the README does not pass SYNTHETIC=
     assert config["synthetic"] and "wk-synthetic" in page and "SYNTHETIC" in page
