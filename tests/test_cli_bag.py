@@ -66,8 +66,11 @@ def test_streets_layer_has_bag_indicators(bag_run):
     assert streets["mxi"].notna().sum() > 100
     assert streets["bag_units"].sum() > 1000
     assert streets["nonres_units_per_100m"].min() >= 0
-    # the old indicators and the typology are still there
-    assert streets["type_id"].notna().all() and "everyday_800" in streets
+    # the old indicators and the typology are still there: a type for the street segments
+    # that BAG addresses front (the default), none for the others
+    fronted = streets["is_street"] & (streets["fronting_n"] > 0)
+    assert fronted.sum() > 50 and "everyday_800" in streets
+    assert (streets["type_id"].notna() == fronted).all()
 
 
 def test_small_counts_suppressed_in_streets_layer(bag_run):

@@ -49,9 +49,11 @@ BAG_COLUMNS = ["bag_units", "bag_floor_area_m2", "bag_housing_area_m2", "mxi",
 
 
 def _args(bag: Path, out: Path, *extra: str) -> list[str]:
+    # two real addresses front two segments: too few to classify only the fronted ones (the
+    # default), so every street segment gets a type (--typology-segments streets)
     return ["run", "--streets", str(STREETS), "--pois", str(POIS), "--area", str(AREA),
             "--bag", str(bag), "--reference-date", REFERENCE_DATE, "--out", str(out),
-            "-k", "2", "-q", *extra]
+            "-k", "2", "-q", "--typology-segments", "streets", *extra]
 
 
 def _metadata(gpkg: Path) -> dict:
