@@ -127,8 +127,10 @@ def test_a_destination_given_twice_is_refused(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def result() -> AnalysisResult:
     streets = read_streets(STREETS)
+    # two real addresses front two segments: every street segment gets a type
     return analyse(streets, read_pois(POIS), read_area(AREA), k=2, reference_date="2020-09-15",
-                   bag=read_bag_lv(LV, bbox=tuple(float(v) for v in streets.total_bounds)))
+                   bag=read_bag_lv(LV, bbox=tuple(float(v) for v in streets.total_bounds)),
+                   typology_segments="streets")
 
 
 def _problems() -> dict:
@@ -188,7 +190,8 @@ def _run(out: Path, capsys) -> tuple[int, str]:
     capsys.readouterr()
     code = main(["run", "--streets", str(STREETS), "--pois", str(POIS), "--area", str(AREA),
                  "--bag", str(LV), "--establishments", str(csv), "--reference-date",
-                 "2020-09-15", "--out", str(out), "-k", "2", "-q"])
+                 "2020-09-15", "--out", str(out), "-k", "2", "-q",
+                 "--typology-segments", "streets"])
     return code, capsys.readouterr().err.strip()
 
 
