@@ -183,10 +183,21 @@ def build_network(
     mid = shapely.get_coordinates(shapely.line_interpolate_point(geoms, 0.5, normalized=True))
 
     # One segment per undirected edge: both directions of a two-way street share endpoints
-    # and midpoint.
+    # and midpoint. Which of the rows is kept does not depend on their order in the input:
+    # the one drawn from the lower node, then the smallest (osm_id, highway, footway, name).
     lo, hi = np.minimum(node_a, node_b), np.maximum(node_a, node_b)
-    key = pd.DataFrame({"lo": lo, "hi": hi, "mx": np.round(mid[:, 0], 1), "my": np.round(mid[:, 1], 1)})
-    keep = ~key.duplicated().to_numpy()
+    footway = (streets["footway"].astype(str).to_numpy() if "footway" in streets
+               else np.full(n, "", dtype=object))
+    key = pd.DataFrame({"lo": lo, "hi": hi, "mx": np.round(mid[:, 0], 1),
+                        "my": np.round(mid[:, 1], 1), "rev": node_a != lo,
+                        "osm_id": streets["osm_id"].astype(str).to_numpy(),
+                        "highway": streets["highway"].astype(str).to_numpy(),
+                        "footway": footway,
+                        "name": streets["street_name"].astype(str).to_numpy()})
+    order = key.sort_values(list(key.columns), kind="stable").index.to_numpy()
+    first = ~key.loc[order, ["lo", "hi", "mx", "my"]].duplicated().to_numpy()
+    keep = np.zeros(n, dtype=bool)
+    keep[order[first]] = True
 
     # Largest connected component.
     adj = sparse.coo_matrix(

@@ -508,18 +508,31 @@ def analyse(
 
     study = network.segments["in_study_area"].to_numpy()
     fronting = _fronting(network, prepared, bag)
-    typed = _typology_domain(network, fronting, typology_segments) & study
-    # the typology sees what is published: a type must not give away a suppressed count
+    segments_used = typology_segments
+    typed = _typology_domain(network, fronting, segments_used) & study
+    for wider in ("streets", "all"):
+        # an area where almost no address fronts a street (a BAG extract of a few units, a
+        # park): classify more segments rather than fail, and say so
+        if int(typed.sum()) >= 3 or segments_used == "all" or \
+                list(TYPOLOGY_SEGMENTS).index(wider) <= list(TYPOLOGY_SEGMENTS).index(
+                    segments_used):
+            continue
+        warnings_.append(
+            f"only {int(typed.sum())} {TYPOLOGY_SEGMENTS[segments_used].en} in the study area, "
+            f"too few for types: {TYPOLOGY_SEGMENTS[wider].en} were classified instead "
+            f"(typology_segments '{wider}')")
+        segments_used = wider
+        typed = _typology_domain(network, fronting, segments_used) & study
+    # the typology sees what is published: a type must not give away a suppressed count;
+    # rows in the order of the segments' middles, so that the types do not depend on the
+    # order of the input lines (k-means' start and ties follow the row order)
     study_ind = pd.concat([indicators, *bag_pub, *extra_cols], axis=1).loc[typed]
+    mid = network.midpoints[typed]
+    study_ind = study_ind.iloc[np.lexsort((np.round(mid[:, 1], 2), np.round(mid[:, 0], 2)))]
     step("typology", 0.8)
     features = typology_features(study_ind.columns)
     for key in typology_extra:
         features.update(EXTRA_TYPOLOGY[key])
-    if int(typed.sum()) < 3 and typology_segments != "all":
-        what = TYPOLOGY_SEGMENTS[typology_segments].en
-        raise InputError("typology", f"only {int(typed.sum())} {what} in the study area; the "
-                         "typology needs at least 3 (classify every segment with "
-                         "typology_segments='all', --typology-segments all)")
     typ = classify_streets(study_ind, network=network, k=k, k_range=k_range,
                            contiguous=contiguous, random_state=random_state,
                            features=features)
@@ -586,6 +599,7 @@ def analyse(
             "categories": table.source,
             "keep_all_components": keep_all_components,
             "typology_segments": typology_segments,
+            "typology_segments_used": segments_used,
             "typed_segments": int(typed.sum()),
             "missing_value_fills": typ.profile.attrs.get("fills", {}),
             "typology_features": [c[2:] for c in typ.profile.columns if c.startswith("z_")],

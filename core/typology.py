@@ -433,9 +433,12 @@ def layer_domain(streets: pd.DataFrame, which: str, source: str = "streets") -> 
         domain = domain & (pd.to_numeric(streets["fronting_n"], errors="coerce")
                            .fillna(0).to_numpy() > 0)
     if int(domain.sum()) < 3:
-        raise InputError(source, f"only {int(domain.sum())} {TYPOLOGY_SEGMENTS[which].en}; the "
-                         "typology needs at least 3 (classify every segment with "
-                         "typology_segments 'all')")
+        # as the analysis does: too few to classify, so classify more and say so
+        wider = "streets" if which == "fronting" else "all"
+        warnings.warn(f"{source}: only {int(domain.sum())} {TYPOLOGY_SEGMENTS[which].en}, too "
+                      f"few for types: {TYPOLOGY_SEGMENTS[wider].en} were classified instead "
+                      f"(typology_segments '{wider}')", UserWarning, stacklevel=3)
+        return layer_domain(streets, wider, source)
     return domain
 
 

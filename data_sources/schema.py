@@ -214,9 +214,28 @@ def join_osm_values(value: object) -> str:
     return " / ".join(seen)
 
 
+#: For an edge OSMnx merged from ways of several ``highway`` values: the one it is known by,
+#: whatever the order of OSMnx's list (which differs between an edge's two directions).
+_HIGHWAY_RANK = ("trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link",
+                 "tertiary", "tertiary_link", "unclassified", "residential", "living_street",
+                 "road", "pedestrian", "service", "cycleway", "footway", "path", "steps",
+                 "track", "corridor", "bridleway")
+
+
 def _first_value(value: object) -> str:
     joined = join_osm_values(value)
     return joined.split(" / ")[0] if joined else ""
+
+
+def _highway_value(value: object) -> str:
+    """The ``highway`` of a line: for a list (an OSMnx edge merged from several ways) the
+    most street-like value by :data:`_HIGHWAY_RANK`, so both directions of the edge agree."""
+    joined = join_osm_values(value)
+    values = joined.split(" / ") if joined else []
+    if len(values) <= 1:
+        return values[0] if values else ""
+    rank = {h: i for i, h in enumerate(_HIGHWAY_RANK)}
+    return min(values, key=lambda h: (rank.get(h, len(rank)), h))
 
 
 def normalize_streets(
@@ -301,7 +320,7 @@ def normalize_streets(
             "street_name": [join_osm_values(v) for v in gdf[name_col]]
             if name_col
             else [""] * len(gdf),
-            "highway": [_first_value(v) for v in gdf["highway"]]
+            "highway": [_highway_value(v) for v in gdf["highway"]]
             if "highway" in gdf
             else [""] * len(gdf),
             "footway": [_first_value(v) for v in gdf["footway"]]

@@ -1963,7 +1963,7 @@ def _methods_html(scope: _Scope, features: Sequence[str], lang: str) -> str:
     typology = t["typology_text"].format(method=method, k=params.get("k", "?"),
                                          features=feature_labels, silhouette=sil or "–")
     out.append(f'<h3>{_esc(t["typology"])}</h3><p>{_esc(typology)}</p>')
-    which = params.get("typology_segments")
+    which = params.get("typology_segments_used") or params.get("typology_segments")
     if which in TYPOLOGY_SEGMENTS:
         text = t["typology_segments"].format(what=TYPOLOGY_SEGMENTS[which](lang),
                                              typed=params.get("typed_segments", "?"))

@@ -143,3 +143,24 @@ def test_demo_named_streets(demo_result):
     by_street = streets[member].groupby("street_id")[[num, den]].sum()
     expected = (by_street[num] / by_street[den]).where(by_street[den] > 0)
     pd.testing.assert_series_equal(mxi.loc[expected.index], expected, check_names=False)
+
+
+def test_too_few_fronted_segments_classify_every_street():
+    """A BAG of two addresses fronts two street segments, too few for types: the run types
+    every street segment instead and says so (not an error after all the work)."""
+    from wijkkracht.core.pipeline import analyse, demo_data_path, demo_synthetic_layers
+    from wijkkracht.data_sources.files import read_area, read_pois, read_streets
+
+    path = demo_data_path()
+    bag, _, _ = demo_synthetic_layers()
+    two = bag.iloc[:2].copy()
+    result = analyse(read_streets(path, layer="streets", check_default_walk=False),
+                     read_pois(path, layer="pois"), read_area(path, layer="study_area"),
+                     bag=two)
+    params = result.metadata["parameters"]
+    assert params["typology_segments"] == "fronting"
+    assert params["typology_segments_used"] == "streets"
+    st = result.streets
+    assert (st["type_id"].notna() == st["is_street"]).all()
+    assert any("too few for types: all street segments were classified instead" in w
+               for w in result.metadata["warnings"])
