@@ -523,12 +523,8 @@ def analyse(
             f"(typology_segments '{wider}')")
         segments_used = wider
         typed = _typology_domain(network, fronting, segments_used) & study
-    # the typology sees what is published: a type must not give away a suppressed count;
-    # rows in the order of the segments' middles, so that the types do not depend on the
-    # order of the input lines (k-means' start and ties follow the row order)
+    # the typology sees what is published: a type must not give away a suppressed count
     study_ind = pd.concat([indicators, *bag_pub, *extra_cols], axis=1).loc[typed]
-    mid = network.midpoints[typed]
-    study_ind = study_ind.iloc[np.lexsort((np.round(mid[:, 1], 2), np.round(mid[:, 0], 2)))]
     step("typology", 0.8)
     features = typology_features(study_ind.columns)
     for key in typology_extra:

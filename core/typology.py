@@ -234,6 +234,11 @@ def classify_streets(
 
     features = dict(features or typology_features(indicators.columns))
     x_raw, fills = _feature_matrix(indicators, features)
+    # rows in the order of their feature values: the types do not depend on the order of the
+    # input (k-means' start and its ties follow the row order), and a layer classified on its
+    # own gets the types of the analysis it came from
+    canon = np.lexsort(np.round(x_raw, 9).T[::-1])
+    indicators, x_raw = indicators.iloc[canon], x_raw[canon]
     n = len(x_raw)
     max_k = len(ARCHETYPES)
     if n < 3:
@@ -345,6 +350,9 @@ def classify_streets(
         rows.append(row)
     profile = pd.DataFrame(rows)
     profile.attrs["fills"] = fills
+    back = np.empty_like(canon)
+    back[canon] = np.arange(len(canon))
+    labels = labels.iloc[back]  # in the order the rows were given
     return Typology(labels=labels, profile=profile, k=int(k_best),
                     method="contiguous" if contiguous else "kmeans", silhouette=scores)
 
