@@ -51,7 +51,7 @@ from .errors import InputError
 from .indicators.registry import INDICATORS, UNITS, Indicator
 
 __all__ = ["summarise_by_area", "summarise_segments", "aggregate_columns", "assign_segments",
-           "POOLED", "raster_means_by_area"]
+           "POOLED", "raster_means_by_area", "SharedLabels"]
 
 _RADIUS = re.compile(r"_\d+$")
 
@@ -112,6 +112,23 @@ def assign_segments(streets: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> np.nd
         first = np.r_[True, pts[1:] != pts[:-1]]
         out[pts[first]] = polys[first]
     return out
+
+
+class SharedLabels(dict):
+    """The column labels of a summary (``attrs["labels"]``), shared by copies of the frame.
+
+    pandas deep-copies a frame's ``attrs`` on every operation that makes a new frame (a
+    column selection, a filter): for a summary with a hundred labelled columns that is a
+    hundred dicts copied per column read, most of a map's build time. The labels are
+    read-only metadata, so a copy of the frame shares them (``copy.deepcopy`` returns this
+    object itself). Replace the labels rather than changing them in place.
+    """
+
+    def __deepcopy__(self, memo: dict) -> SharedLabels:
+        return self
+
+    def __copy__(self) -> SharedLabels:
+        return self
 
 
 def _wmean(values: np.ndarray, weights: np.ndarray) -> float:
@@ -240,11 +257,11 @@ def summarise_segments(streets: pd.DataFrame, pos: np.ndarray, n_groups: int, *,
                 vals = values[name][sel]
                 ok = vals[~np.isnan(vals)]
                 data[col].append(float(np.median(ok)) if len(ok) else np.nan)
-    labels = {
+    labels = SharedLabels({
         col: {"nl": reg[name].label("nl"), "en": reg[name].label("en"),
               "unit_nl": UNITS[reg[name].unit]("nl"), "unit_en": UNITS[reg[name].unit]("en"),
               "indicator": name, "aggregate": agg}
-        for col, (name, agg) in columns.items()}
+        for col, (name, agg) in columns.items()})
     return pd.DataFrame(data, columns=list(columns)), labels
 
 
@@ -297,7 +314,8 @@ def raster_means_by_area(areas: gpd.GeoDataFrame, surfaces: Mapping[str, Any]
             sel = inside & surface.valid
             sums[name].append(float(surface.array[sel].astype(np.float64).mean())
                               if sel.any() else np.nan)
-    labels = out.attrs.setdefault("labels", {})
+    labels = SharedLabels(out.attrs.get("labels") or {})  # a new object: never the shared one
+    out.attrs["labels"] = labels
     for name, surface in surfaces.items():
         col = f"{name}_raster_mean"
         out[col] = np.asarray(sums[name], dtype=np.float64)

@@ -186,19 +186,18 @@ def build_network(
     # and midpoint. Which of the rows is kept does not depend on their order in the input:
     # the one drawn from the lower node, then the smallest (osm_id, highway, footway, name).
     lo, hi = np.minimum(node_a, node_b), np.maximum(node_a, node_b)
-    footway = (streets["footway"].astype(str).to_numpy() if "footway" in streets
-               else np.full(n, "", dtype=object))
-    key = pd.DataFrame({"lo": lo, "hi": hi, "mx": np.round(mid[:, 0], 1),
-                        "my": np.round(mid[:, 1], 1), "rev": node_a != lo,
-                        "osm_id": streets["osm_id"].astype(str).to_numpy(),
-                        "highway": streets["highway"].astype(str).to_numpy(),
-                        "footway": footway,
-                        "name": streets["street_name"].astype(str).to_numpy()})
-    order = key.sort_values(list(key.columns), kind="stable").index.to_numpy()
-    first = ~key.loc[order, ["lo", "hi", "mx", "my"]].duplicated().to_numpy()
-    keep = np.zeros(n, dtype=bool)
-    keep[order[first]] = True
-
+    key = pd.DataFrame({"lo": lo, "hi": hi, "mx": np.round(mid[:, 0] * 10).astype(np.int64),
+                        "my": np.round(mid[:, 1] * 10).astype(np.int64)})
+    keep = ~key.duplicated(keep=False).to_numpy()
+    twins = np.flatnonzero(~keep)
+    if len(twins):
+        sub = key.iloc[twins].assign(
+            rev=(node_a != lo)[twins],
+            **{c: (streets[c].astype(str).to_numpy()[twins] if c in streets else "")
+               for c in ("osm_id", "highway", "footway", "street_name")})
+        order = sub.sort_values(list(sub.columns), kind="stable").index.to_numpy()
+        first = ~key.loc[order].duplicated().to_numpy()
+        keep[order[first]] = True
     # Largest connected component.
     adj = sparse.coo_matrix(
         (np.ones(int(keep.sum())), (node_a[keep], node_b[keep])), shape=(len(node_xy),) * 2

@@ -33,7 +33,7 @@ from .indicators import (
 )
 from .network import StreetNetwork, build_network, in_area, locate_points
 from .result import OSM_ATTRIBUTION, OSM_LICENCE, AnalysisResult
-from .streets import TYPOLOGY_SEGMENTS, fronting_counts, named_streets
+from .streets import FRONT_DISTANCE_M, TYPOLOGY_SEGMENTS, fronting_counts, named_streets
 from .typology import classify_streets
 from .typology_features import EXTRA_TYPOLOGY, typology_features
 
@@ -507,7 +507,7 @@ def analyse(
         warnings_.extend(spend.metadata["warnings"])
 
     study = network.segments["in_study_area"].to_numpy()
-    fronting = _fronting(network, prepared, bag)
+    fronting = _fronting(network, prepared, units if bag is not None else None)
     segments_used = typology_segments
     typed = _typology_domain(network, fronting, segments_used) & study
     for wider in ("streets", "all"):
@@ -701,18 +701,29 @@ def _bag_columns(network: StreetNetwork, bag: gpd.GeoDataFrame,
 
 
 def _fronting(network: StreetNetwork, prepared: gpd.GeoDataFrame,
-              bag: gpd.GeoDataFrame | None) -> pd.DataFrame:
+              units: gpd.GeoDataFrame | None) -> pd.DataFrame:
     """``fronting_n`` per segment: the addresses (BAG units; without a BAG, the OSM buildings
-    and functions) whose nearest street segment it is (:func:`~.streets.fronting_counts`)."""
-    if bag is not None and len(bag):
-        points = bag.geometry.to_numpy()
+    and functions) whose nearest street segment it is (:func:`~.streets.fronting_counts`).
+
+    The points come placed on their nearest segment of any kind (``segment_id``): where that
+    is a street segment it is their nearest street segment too, and only the others are
+    looked up again among the street segments."""
+    if units is not None and len(units):
+        frame = units
     else:
         tag = prepared["tag"].astype(str)
         own = tag.str.startswith("building=") | (prepared["function"] != "")
-        points = prepared.loc[own.to_numpy()].drop_duplicates("osm_id").geometry.to_numpy()
+        frame = prepared.loc[own.to_numpy()].drop_duplicates("osm_id")
     seg = network.segments
-    counts = fronting_counts(seg.geometry.to_numpy(), seg["is_street"].to_numpy(dtype=bool),
-                             points)
+    street = seg["is_street"].to_numpy(dtype=bool)
+    at = frame["segment_id"].to_numpy(dtype=np.int64)
+    on_street = (at >= 0) & street[np.maximum(at, 0)]
+    near = shapely.distance(frame.geometry.to_numpy()[on_street],
+                            seg.geometry.to_numpy()[at[on_street]])
+    on_street[np.flatnonzero(on_street)[near > FRONT_DISTANCE_M]] = False
+    counts = np.bincount(at[on_street], minlength=network.n_segments).astype(np.int64)
+    rest = frame.geometry.to_numpy()[~on_street]
+    counts += fronting_counts(seg.geometry.to_numpy(), street, rest)
     return pd.DataFrame({"fronting_n": counts}, index=seg.index)
 
 

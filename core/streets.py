@@ -115,27 +115,35 @@ def segment_kinds(highway: np.ndarray, footway: np.ndarray | None = None) -> np.
     ...               np.array(["", "sidewalk", "", "", "", ""])).tolist()
     ['street', 'sidewalk', 'path', 'cycleway', 'service', 'street']
     """
-    hw = np.asarray(highway, dtype=object).astype(str)
-    fw = (np.asarray(footway, dtype=object).astype(str) if footway is not None
-          else np.full(len(hw), "", dtype=object))
+    hw = pd.Series(np.asarray(highway, dtype=object)).fillna("").astype(str)
+    fw = (pd.Series(np.asarray(footway, dtype=object)).fillna("").astype(str)
+          if footway is not None else pd.Series("", index=hw.index))
     kind = np.full(len(hw), "path", dtype=object)
-    kind[np.isin(hw, list(STREET_HIGHWAYS)) | (hw == "")] = "street"
-    kind[hw == "pedestrian"] = "pedestrian"
-    kind[hw == "service"] = "service"
-    kind[hw == "cycleway"] = "cycleway"
-    kind[fw == "sidewalk"] = "sidewalk"
-    kind[fw == "crossing"] = "crossing"
-    kind[fw == "area_link"] = "pedestrian"
+    kind[(hw.isin(STREET_HIGHWAYS) | (hw == "")).to_numpy()] = "street"
+    for value, name in (("pedestrian", "pedestrian"), ("service", "service"),
+                        ("cycleway", "cycleway")):
+        kind[(hw == value).to_numpy()] = name
+    for value, name in (("sidewalk", "sidewalk"), ("crossing", "crossing"),
+                        ("area_link", "pedestrian")):
+        kind[(fw == value).to_numpy()] = name
     return kind
+
+
+def _first_names(names: np.ndarray) -> np.ndarray:
+    """:func:`_first_name` of each name, computed once per distinct name."""
+    codes, uniques = pd.factorize(pd.Series(names, dtype=object), use_na_sentinel=True)
+    firsts = np.array([_first_name(u) for u in uniques] + [""], dtype=object)
+    return firsts[np.where(codes < 0, len(uniques), codes)]
 
 
 def street_flags(geoms: np.ndarray, kind: np.ndarray, names: np.ndarray) -> np.ndarray:
     """``is_street`` for each segment (see the module docstring)."""
-    kind = np.asarray(kind, dtype=object)
-    first = np.array([_first_name(n) for n in names], dtype=object)
+    kind = pd.Series(np.asarray(kind, dtype=object))
+    first = _first_names(names)
     named = first != ""
-    out = np.isin(kind, ["street", "pedestrian"]) | ((kind == "service") & named)
-    candidates = np.flatnonzero(named & np.isin(kind, ["path", "cycleway", "sidewalk"]))
+    out = (kind.isin(["street", "pedestrian"]).to_numpy()
+           | ((kind == "service").to_numpy() & named))
+    candidates = np.flatnonzero(named & kind.isin(["path", "cycleway", "sidewalk"]).to_numpy())
     if len(candidates):
         streets = np.flatnonzero(out & named)
         beside = np.zeros(len(candidates), dtype=bool)
@@ -213,7 +221,7 @@ def named_streets(streets: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.Serie
     """
     from .areas import summarise_segments
 
-    name = np.array([_first_name(n) for n in streets["street_name"]], dtype=object)
+    name = _first_names(streets["street_name"].to_numpy())
     member = streets["is_street"].to_numpy(dtype=bool) & (name != "")
     idx = np.flatnonzero(member)
     sid = pd.Series("", index=streets.index, dtype=object)

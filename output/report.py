@@ -66,7 +66,7 @@ import pandas as pd
 import shapely
 
 from .._version import __version__
-from ..core.areas import POOLED, assign_segments
+from ..core.areas import POOLED, SharedLabels, assign_segments
 from ..core.errors import InputError, OutputError
 from ..core.indicators.registry import INDICATORS, SENSITIVE, SOURCES, UNITS, indicator
 from ..core.result import DAYS, HOUR_COLUMNS, AnalysisResult
@@ -2273,7 +2273,7 @@ def result_from_gpkg(path: str | os.PathLike[str]) -> AnalysisResult:
             named["main_type_id"] = pd.array(named["main_type_id"], dtype="Int64")
         try:
             meta = pyogrio.read_info(p, layer="named_streets").get("layer_metadata") or {}
-            named.attrs["labels"] = json.loads(meta.get("WIJKKRACHT_LABELS") or "{}")
+            named.attrs["labels"] = SharedLabels(json.loads(meta.get("WIJKKRACHT_LABELS") or "{}"))
         except Exception:  # noqa: BLE001 - the labels are a nicety: no aliases without them
             named.attrs["labels"] = {}
         kwargs["named_streets"] = named
