@@ -115,18 +115,37 @@ def segment_kinds(highway: np.ndarray, footway: np.ndarray | None = None) -> np.
     ...               np.array(["", "sidewalk", "", "", "", ""])).tolist()
     ['street', 'sidewalk', 'path', 'cycleway', 'service', 'street']
     """
-    hw = pd.Series(np.asarray(highway, dtype=object)).fillna("").astype(str)
-    fw = (pd.Series(np.asarray(footway, dtype=object)).fillna("").astype(str)
-          if footway is not None else pd.Series("", index=hw.index))
-    kind = np.full(len(hw), "path", dtype=object)
-    kind[(hw.isin(STREET_HIGHWAYS) | (hw == "")).to_numpy()] = "street"
-    for value, name in (("pedestrian", "pedestrian"), ("service", "service"),
-                        ("cycleway", "cycleway")):
-        kind[(hw == value).to_numpy()] = name
-    for value, name in (("sidewalk", "sidewalk"), ("crossing", "crossing"),
-                        ("area_link", "pedestrian")):
-        kind[(fw == value).to_numpy()] = name
-    return kind
+    hw_codes, hw_values = pd.factorize(np.asarray(highway, dtype=object), use_na_sentinel=False)
+    if footway is None:
+        fw_codes, fw_values = np.zeros(len(hw_codes), dtype=np.int64), np.array([""], dtype=object)
+    else:
+        fw_codes, fw_values = pd.factorize(np.asarray(footway, dtype=object),
+                                           use_na_sentinel=False)
+    # the kind of every (highway, footway) pair that occurs, then a lookup: a handful of
+    # distinct values for a national network of millions of segments
+    table = np.empty((len(hw_values), len(fw_values)), dtype=object)
+    for i, h in enumerate(hw_values):
+        for j, f in enumerate(fw_values):
+            table[i, j] = _kind(h, f)
+    return table[hw_codes, fw_codes]
+
+
+def _kind(highway: object, footway: object) -> str:
+    hw = "" if highway is None or (isinstance(highway, float) and np.isnan(highway)) \
+        else str(highway)
+    fw = "" if footway is None or (isinstance(footway, float) and np.isnan(footway)) \
+        else str(footway)
+    if fw == "sidewalk":
+        return "sidewalk"
+    if fw == "crossing":
+        return "crossing"
+    if fw == "area_link" or hw == "pedestrian":
+        return "pedestrian"
+    if hw in STREET_HIGHWAYS or hw == "":
+        return "street"
+    if hw in ("service", "cycleway"):
+        return hw
+    return "path"
 
 
 def _first_names(names: np.ndarray) -> np.ndarray:

@@ -51,13 +51,22 @@ def proximity(network: StreetNetwork, pois: gpd.GeoDataFrame | pd.DataFrame) -> 
     pts = placed(network, pois, ("everyday",))
     cats = list(EVERYDAY)
     codes = codes_for(pois["everyday"], cats)
-    nearest = nearest_distances(network, pts, codes, len(cats))
-    counts = reach_counts(network, pts, codes, [len(cats)], [list(PROXIMITY_RADII)])[0]
+    # the engine works on the categories with a placed amenity only (the data often lack
+    # some: a category without any is all empty distances and zero counts)
+    present = np.unique(codes[(codes >= 0) & pts.on_network])
+    local = np.full(len(cats), -1, dtype=np.int64)
+    local[present] = np.arange(len(present))
+    sub = np.where(codes >= 0, local[np.maximum(codes, 0)], -1)
+    nearest = nearest_distances(network, pts, sub, len(present))
+    counts = reach_counts(network, pts, sub, [len(present)], [list(PROXIMITY_RADII)])[0]
+    m = network.n_segments
     cols: dict[str, np.ndarray] = {}
     for i, cat in enumerate(cats):
-        cols[f"dist_{cat}_m"] = nearest[:, i]
+        j = local[i]
+        cols[f"dist_{cat}_m"] = nearest[:, j] if j >= 0 else np.full(m, np.nan)
         for r in PROXIMITY_RADII:
-            cols[f"n_{cat}_{r}"] = counts[float(r)][:, i].astype(np.int64)
-    needs = [cats.index(c) for c in EVERYDAY_NEEDS]
+            cols[f"n_{cat}_{r}"] = (counts[float(r)][:, j].astype(np.int64) if j >= 0
+                                    else np.zeros(m, dtype=np.int64))
+    needs = [local[cats.index(c)] for c in EVERYDAY_NEEDS if local[cats.index(c)] >= 0]
     cols["everyday_800"] = (counts[800.0][:, needs] > 0).sum(axis=1).astype(np.int64)
     return frame(network, cols)
