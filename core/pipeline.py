@@ -244,7 +244,7 @@ def analyse(
     categories: CategoryTable | str | Path | None = None,
     snap_distance: float = 150.0,
     k: int | None = None,
-    k_range: tuple[int, int] = (3, 8),
+    k_range: tuple[int, int] | None = None,
     contiguous: bool = False,
     random_state: int = 0,
     keep_all_components: bool = False,
@@ -267,6 +267,7 @@ def analyse(
     scenario_floor_area: float | None = None,
     typology_extra: Sequence[str] = (),
     typology_segments: str = "fronting",
+    typology_model: Any = None,
     hours: bool | None = None,
     hours_week: str | Any = None,
     hours_radius: float = 400.0,
@@ -288,7 +289,13 @@ def analyse(
     snap_distance
         POIs farther than this (m) from every street are left out of network measures.
     k, k_range, contiguous, random_state
-        Typology options, see :func:`~wijkkracht.core.typology.classify_streets`.
+        Typology options, see :func:`~wijkkracht.core.typology.classify_streets`: ``k``
+        types (default 5), or with ``k_range`` the most stable k in that range.
+    typology_model
+        A :class:`~wijkkracht.core.typology.TypologyModel` (e.g. fitted on a whole city by
+        ``wijkkracht typology fit``): the streets get its types instead of types fitted on
+        this area, so they compare across areas. Its features must be among the indicators
+        (a model fitted with BAG features needs ``bag``).
     keep_all_components
         Keep street parts not connected to the main network.
     sources
@@ -531,7 +538,11 @@ def analyse(
         features.update(EXTRA_TYPOLOGY[key])
     typ = classify_streets(study_ind, network=network, k=k, k_range=k_range,
                            contiguous=contiguous, random_state=random_state,
-                           features=features)
+                           features=features, model=typology_model,
+                           fitted_on={"area": area_name,
+                                      "typology_segments": segments_used,
+                                      "sources": [str(src.get("name", ""))
+                                                  for src in (sources or [])]})
     step("assemble", 0.95)
     labels = _type_labels(typ.labels, network, study, fronting)
     streets_out = _study_segments(network, [indicators, fronting, labels, *bag_pub, *extra_cols])
@@ -589,7 +600,10 @@ def analyse(
             "snap_distance_m": snap_distance,
             "k": typ.k,
             "k_requested": k,
-            "k_range": list(k_range),
+            "k_range": list(k_range) if k_range is not None else None,
+            "typology_model": ({"fitted_on": typology_model.fitted_on,
+                                "tool_version": typology_model.tool_version}
+                               if typology_model is not None else None),
             "method": typ.method,
             "random_state": random_state,
             "categories": table.source,
@@ -634,10 +648,11 @@ def analyse(
         return AreaAnalysisResult(streets=streets_out, pois=prepared, area=area_out,
                                   profile=typ.profile, metadata=metadata, areas=areas_out,
                                   rasters=surfaces, spending=spend, hours=hours_frame,
-                                  named_streets=named)
+                                  named_streets=named, typology_model=typ.model)
     return AnalysisResult(streets=streets_out, pois=prepared, area=area_out,
                           profile=typ.profile, metadata=metadata, rasters=surfaces,
-                          spending=spend, hours=hours_frame, named_streets=named)
+                          spending=spend, hours=hours_frame, named_streets=named,
+                          typology_model=typ.model)
 
 
 @dataclass

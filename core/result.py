@@ -65,6 +65,9 @@ class AnalysisResult:
         The named streets of the study area (:func:`wijkkracht.core.streets.named_streets`):
         one row per street with its length, main type and share of each type, and its
         indicators summarised along it; ``None`` for a result read back without it.
+    typology_model
+        The :class:`wijkkracht.core.typology.TypologyModel` that gave the types (fitted on
+        this area, or the one given); ``None`` for a result read back without it.
     """
 
     streets: gpd.GeoDataFrame
@@ -76,6 +79,7 @@ class AnalysisResult:
     hours: pd.DataFrame | None = None
     spending: Any = None
     named_streets: gpd.GeoDataFrame | None = None
+    typology_model: Any = None
 
     @property
     def attribution(self) -> str:

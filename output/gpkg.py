@@ -228,6 +228,11 @@ def write_gpkg_file(result: AnalysisResult, path: str | os.PathLike[str], *,
         "PRODUCER": f"wijkkracht {__version__}",
         "WIJKKRACHT_METADATA": json.dumps(result.metadata, default=str, ensure_ascii=False),
     }
+    model = getattr(result, "typology_model", None)
+    if model is not None:  # the model that typed the streets: reusable for the next run
+        from ..data_sources.typology_model import MODEL_METADATA
+
+        dataset_metadata[MODEL_METADATA] = model.to_json()
     _write_layer(streets, p, "streets", lang, attribution, dataset_metadata=dataset_metadata)
     named = result.named_streets
     if named is not None:

@@ -303,6 +303,31 @@ register(Indicator(
     ),
 ))
 
+register(Indicator(
+    name="n_count_100",
+    group="no_mix",
+    unit="count",
+    label=Label("Noodzakelijke voorzieningen (N) aan de straat (100 m)",
+                "Necessary businesses (N) at the street (100 m)"),
+    description=Label(
+        "Aantal N-functies binnen 100 m lopen: aan de straat zelf of net om de hoek.",
+        "Number of N functions within a 100 m walk: on the street itself or just round the "
+        "corner.",
+    ),
+))
+register(Indicator(
+    name="o_count_100",
+    group="no_mix",
+    unit="count",
+    label=Label("Onderscheidende ondernemers (O) aan de straat (100 m)",
+                "Distinctive businesses (O) at the street (100 m)"),
+    description=Label(
+        "Aantal O-functies binnen 100 m lopen: aan de straat zelf of net om de hoek.",
+        "Number of O functions within a 100 m walk: on the street itself or just round the "
+        "corner.",
+    ),
+))
+
 # --- vacancy (leegstand) -------------------------------------------------------------------
 register(Indicator(
     name="shopfronts_400",
