@@ -97,7 +97,7 @@ _SCHEMA: dict[str | None, dict[str, type | tuple[type, ...]]] = {
                  "huff_beta": (int, float), "huff_lambda": (int, float),
                  "huff_cutoff": (int, float), "spending_measure": str,
                  "spending_per_dwelling": (int, float), "typology_with": list,
-                 "typology_segments": str},
+                 "typology_segments": str, "typology_model": str},
     "engine": {"workers": int, "scheduler": str, "partition_size": int},
 }
 _REQUIRED = {None: ("out", "areas", "data"), "areas": ("file",), "data": ("streets", "pois")}
@@ -132,6 +132,8 @@ class BatchConfig:
         for key in ("streets", "pois", "bag", "establishments", "mapping"):
             if self.data.get(key):
                 files[key] = self.data[key]
+        if self.analysis.get("typology_model"):
+            files["typology_model"] = Path(self.analysis["typology_model"])
         return files
 
 
@@ -244,14 +246,25 @@ def load_config(path: str | Path) -> BatchConfig:
                    f"expected YYYY-MM-DD, got {data['bag_snapshot_date']!r}")
 
     an = dict(raw.get("analysis", {}))
-    if "k" in an and not 2 <= an["k"] <= 20:
-        raise _err(cfg, "analysis.k", f"expected 2 to 20 types, got {an['k']}")
+    if "k" in an and not 2 <= an["k"] <= 12:
+        raise _err(cfg, "analysis.k", f"expected 2 to 12 types (k-means), got {an['k']}")
     if "k_range" in an:
         kr = an["k_range"]
         if not (len(kr) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in kr)
-                and 2 <= kr[0] <= kr[1] <= 20):
-            raise _err(cfg, "analysis.k_range", f"expected [min, max] with 2 <= min <= max <= 20, "
+                and 2 <= kr[0] <= kr[1] <= 12):
+            raise _err(cfg, "analysis.k_range", f"expected [min, max] with 2 <= min <= max <= 12, "
                                                 f"got {kr!r}")
+    if "k" in an and "k_range" in an:
+        raise _err(cfg, "analysis.k_range", "give k or k_range, not both")
+    if "typology_model" in an:
+        if "k" in an or "k_range" in an:
+            raise _err(cfg, "analysis.typology_model", "the model gives the types; leave out k "
+                                                       "and k_range")
+        from .data_sources.typology_model import read_typology_model
+
+        model_path = _file(cfg.parent, cfg, "analysis.typology_model", an["typology_model"])
+        read_typology_model(model_path)  # a bad model stops the run before any area
+        an["typology_model"] = str(model_path)
     if an.get("privacy_threshold", 3) < 1:
         raise _err(cfg, "analysis.privacy_threshold",
                    f"must be at least 1, got {an['privacy_threshold']}")
@@ -675,7 +688,8 @@ def _run_area(cfg: BatchConfig, code: str, area_row: Any, digest: str,
         buffered = geom.buffer(cfg.buffer)
         an = cfg.analysis
         kwargs: dict[str, Any] = {
-            "k": an.get("k"), "k_range": tuple(an.get("k_range", (3, 8))),
+            "k": an.get("k"),
+            "k_range": tuple(an["k_range"]) if "k_range" in an else None,
             "contiguous": an.get("contiguous", False), "random_state": an.get("seed", 0),
             "snap_distance": float(an.get("snap_distance", 150.0)), "areas": area,
             "sources": [{"name": f"{role}: {p.name}", "path": str(p)}
@@ -706,6 +720,10 @@ def _run_area(cfg: BatchConfig, code: str, area_row: Any, digest: str,
             kwargs["typology_extra"] = tuple(an["typology_with"])
         if "typology_segments" in an:
             kwargs["typology_segments"] = an["typology_segments"]
+        if "typology_model" in an:  # one model: the same types in every area
+            from .data_sources.typology_model import read_typology_model
+
+            kwargs["typology_model"] = read_typology_model(an["typology_model"])
         study = gpd.GeoDataFrame({"name": list(area["area_name"])}, geometry=[geom],
                                  crs="EPSG:28992").iloc[:1]
         result = analyse(_clip(data["streets"], buffered), _clip(data["pois"], buffered),
@@ -1095,7 +1113,17 @@ def _merge(cfg: BatchConfig, codes: list[str], hashes: dict[str, str]) -> Path:
         **({"hours_weeks": sorted(weeks)} if weeks else {}),
         "establishments": establishments,
         "parameters": _parameters(cfg), "areas": {c: hashes[c] for c in codes},
-        "note": "opportunity types (type_id) are clustered per area",
+        "typology": ({"model": cfg.analysis["typology_model"],
+                      "note": "one typology model for every area"}
+                     if cfg.analysis.get("typology_model") else
+                     {"model": None,
+                      "note": ("opportunity types by the same written rules in every area; the "
+                               "one threshold that compares with other streets (O count in the "
+                               "top quarter) is each area's own: give analysis.typology_model "
+                               "for one threshold") if not ("k" in cfg.analysis or
+                                                            "k_range" in cfg.analysis)
+                      else "k-means types are clustered per area: give "
+                           "analysis.typology_model to compare them"}),
     }
     meta = {"WIJKKRACHT_BATCH": json.dumps(provenance, sort_keys=True, default=str)}
     return merge_area_outputs([(code, folder / f"{code}.gpkg") for code in codes],

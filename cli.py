@@ -86,13 +86,7 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--offline", action="store_true",
                    help="a map that works without internet: Leaflet inlined in NAME.html, the "
                         "surroundings drawn from the data instead of a tile base map")
-    p.add_argument("-k", "--types", type=int, default=None, metavar="K",
-                   help="number of opportunity types (default: chosen by silhouette in --k-range)")
-    p.add_argument("--k-range", default="3-8", metavar="MIN-MAX",
-                   help="range of type counts tried when -k is not given (default: 3-8)")
-    p.add_argument("--contiguous", action="store_true",
-                   help="spatially contiguous types (clustering along the street-adjacency graph)")
-    p.add_argument("--seed", type=int, default=0, help="random seed of the clustering (default: 0)")
+    _add_typology_options(p)
     p.add_argument("--categories", type=Path, default=None, metavar="CSV",
                    help="your own tag classification table (default: the bundled "
                         "data/poi_categories.csv)")
@@ -160,6 +154,35 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     verbosity.add_argument("-v", "--verbose", action="count", default=0,
                            help="more output (repeat for debug); tracebacks on errors")
     verbosity.add_argument("-q", "--quiet", action="store_true", help="only errors")
+
+
+def _add_typology_options(p: argparse.ArgumentParser, model: bool = True) -> None:
+    """The typology options (run, demo and ``typology fit``)."""
+    p.add_argument("-k", "--types", type=_k, default=None, metavar="K",
+                   help="k-means clustering into K types (2-12) instead of the default "
+                        "opportunity types by written rules")
+    p.add_argument("--k-range", type=_k_range, default=None, metavar="MIN-MAX",
+                   help="k-means with the number of types in MIN-MAX whose types are most "
+                        "stable (bootstrap), instead of the rules")
+    p.add_argument("--contiguous", action="store_true",
+                   help="types that form stretches of street (smoothed along the network)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="random seed of k-means (default: 0; the rules have none)")
+    if model:
+        p.add_argument("--typology-model", type=Path, default=None, metavar="FILE",
+                       help="give the streets the types of this typology model (a .json from "
+                            "'wijkkracht typology fit', or a wijkkracht .gpkg result) so that "
+                            "they compare with the areas it was fitted on")
+
+
+def _k(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 2 <= value <= 12:
+        raise argparse.ArgumentTypeError(f"expected a number of types from 2 to 12, got {text!r}")
+    return value
 
 
 def _metres(text: str) -> float:
@@ -260,21 +283,95 @@ def build_parser() -> argparse.ArgumentParser:
     from .batch import add_batch_parser
 
     add_batch_parser(sub)
+    _add_typology_parser(sub)
     return parser
+
+
+def _add_typology_parser(sub: Any) -> None:
+    typ = sub.add_parser("typology", help="fit a typology model on results (one model for a "
+                                          "city or the country)")
+    tsub = typ.add_subparsers(dest="typology_command", metavar="ACTION")
+    tsub.required = True
+    fit = tsub.add_parser(
+        "fit", help="fit one typology model on the streets of one or more results",
+        description="Fit one typology model on the street segments of one or more wijkkracht "
+                    "GeoPackages (their 'streets' layers together) and write it as JSON; give "
+                    "it to run, demo or batch with --typology-model so that every area gets "
+                    "the same types.")
+    fit.add_argument("results", nargs="+", type=Path, metavar="RESULT.gpkg")
+    fit.add_argument("--out", "-o", required=True, type=Path, metavar="MODEL.json",
+                     help="the model file to write")
+    fit.add_argument("--typology-segments", choices=("fronting", "streets", "all"),
+                     default="fronting", help="which segments get a type (default: fronting)")
+    _add_typology_options(fit, model=False)
+
+
+def _typology_fit(args: argparse.Namespace) -> int:
+    """``wijkkracht typology fit``: one model on the streets of the results."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from .core.errors import InputError, WijkkrachtError
+    from .core.typology import classify_street_layer
+    from .output.typology_model import write_typology_model
+
+    choice = _typology_choice(args)
+    try:
+        frames = []
+        for path in args.results:
+            if not path.is_file():
+                raise InputError(path, "not found (or a folder); give wijkkracht .gpkg results")
+            try:
+                frames.append(gpd.read_file(path, layer="streets"))
+            except Exception as exc:  # noqa: BLE001 - any GDAL error: not a result
+                raise InputError(path, "not a wijkkracht result (no readable 'streets' "
+                                       "layer)") from exc
+        streets = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True),
+                                   geometry=frames[0].geometry.name, crs=frames[0].crs)
+        _, typ = classify_street_layer(streets, k=choice["k"], k_range=choice["k_range"],
+                                       contiguous=args.contiguous, random_state=args.seed,
+                                       typology_segments=args.typology_segments)
+        typ.model.fitted_on["results"] = [str(p) for p in args.results]
+        path = write_typology_model(typ.model, args.out)
+    except WijkkrachtError as exc:
+        print(f"wijkkracht: error: {exc}", file=sys.stderr)
+        return 1
+    lang = "nl"
+    for _, row in typ.profile.iterrows():
+        print(f"{row['segments']:>7} {row[f'type_name_{lang}']}")
+    print(f"model: {path}", file=sys.stderr)
+    return 0
 
 
 def _k_range(text: str) -> tuple[int, int]:
     try:
         lo, hi = (int(v) for v in text.split("-", 1))
     except ValueError:
-        raise SystemExit(f"wijkkracht: error: --k-range must look like 3-8, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected MIN-MAX such as 3-8, got {text!r}") from None
+    if not 2 <= lo <= hi <= 12:
+        raise argparse.ArgumentTypeError(f"expected 2 <= MIN <= MAX <= 12, got {text!r}")
     return lo, hi
+
+
+def _typology_choice(args: argparse.Namespace) -> dict[str, Any]:
+    """k, k_range and the model of the command line (one of them at most)."""
+    model_file = getattr(args, "typology_model", None)
+    if args.types is not None and args.k_range is not None:
+        raise SystemExit("wijkkracht: error: give -k or --k-range, not both")
+    if model_file is not None and (args.types is not None or args.k_range is not None):
+        raise SystemExit("wijkkracht: error: --typology-model gives the types; leave out -k "
+                         "and --k-range")
+    out: dict[str, Any] = {"k": args.types, "k_range": args.k_range}
+    if model_file is not None:
+        from .data_sources.typology_model import read_typology_model
+
+        out["typology_model"] = read_typology_model(model_file)
+    return out
 
 
 def _analysis_options(args: argparse.Namespace) -> dict[str, Any]:
     return {
-        "k": args.types,
-        "k_range": _k_range(args.k_range),
+        **_typology_choice(args),
         "contiguous": args.contiguous,
         "random_state": args.seed,
         "categories": args.categories,
@@ -539,6 +636,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wijkkracht`` command; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "typology":
+        return _typology_fit(args)
     level = logging.WARNING
     if args.quiet:
         level = logging.ERROR

@@ -201,3 +201,69 @@ def test_rtree_built_in_chunks(sc, country, tmp_path):
     a = read_bag_gpkg(_path(sc, out, "bag"), bbox=box)
     b = read_bag_gpkg(copy, bbox=box)
     assert len(a) > 0 and list(a["identificatie"]) == list(b["identificatie"])
+
+
+def test_one_typology_model_for_the_batch_and_a_run_of_one_area(sc, country, tmp_path):
+    """A model fitted on the batch's areas gives a segment the same type in the batch and in
+    a run of its own area (SYNTHETIC country)."""
+    import geopandas as gpd
+
+    from wijkkracht.core.pipeline import analyse
+    from wijkkracht.core.typology import classify_street_layer
+    from wijkkracht.data_sources.areas import read_areas
+    from wijkkracht.data_sources.typology_model import read_typology_model
+    from wijkkracht.output.typology_model import write_typology_model
+
+    out, _, _ = country
+    codes = ["BU90000101", "BU90000102"]
+
+    def config(name: str, extra: str) -> Path:
+        path = tmp_path / f"{name}.toml"
+        path.write_text(f"""
+out = "{name}"
+name = "synthetic"
+[areas]
+file = "{_path(sc, out, 'areas')}"
+layer = "buurten"
+codes = {json.dumps(codes)}
+buffer = 800
+[data]
+streets = "{_path(sc, out, 'streets')}"
+streets_layer = "streets"
+pois = "{_path(sc, out, 'pois')}"
+pois_layer = "pois"
+[analysis]
+{extra}
+""", encoding="utf-8")
+        return path
+
+    first = run_batch(load_config(config("fit", "")), workers=1)
+    merged = gpd.read_file(first.merged, layer="streets")
+    _, typ = classify_street_layer(merged)
+    model_path = write_typology_model(typ.model, tmp_path / "model.json")
+    second = run_batch(load_config(config("apply", f'typology_model = "{model_path}"')),
+                       workers=1)
+    batch = gpd.read_file(second.merged, layer="streets")
+    provenance = json.loads(pyogrio.read_info(second.merged, layer="streets")
+                            ["dataset_metadata"]["WIJKKRACHT_BATCH"])
+    assert provenance["typology"]["model"] == str(model_path)
+    # the merged batch typed with the model: the types the model gives its own segments
+    fitted, _ = classify_street_layer(merged, model=typ.model)
+    assert (batch["type_key"].to_numpy() == fitted["type_key"].to_numpy()).all()
+    # a run of one area on its own, with the batch's model
+    area = read_areas(_path(sc, out, "areas"), layer="buurten", codes=[codes[1]])
+    geom = area.geometry.union_all()
+    streets = read_streets(_path(sc, out, "streets"), layer="streets",
+                           bbox=geom.buffer(800).bounds)
+    pois = read_pois(_path(sc, out, "pois"), layer="pois", bbox=geom.buffer(800).bounds)
+    own = analyse(streets, pois, gpd.GeoDataFrame(geometry=[geom], crs=28992),
+                  typology_model=read_typology_model(model_path))
+    mine = batch[batch["area_code"] == codes[1]]
+    key = lambda g: g.normalize().to_wkb()  # noqa: E731 - one segment's identity
+    batch_types = dict(zip(key(mine.geometry), mine["type_key"], strict=True))
+    own_types = dict(zip(key(own.streets.geometry), own.streets["type_key"], strict=True))
+    common = set(batch_types) & set(own_types)
+    assert len(common) >= 0.95 * len(mine)
+    typed = [g for g in common if batch_types[g] not in ("untyped_street", "untyped_path")]
+    assert len(typed) > 20
+    assert all(batch_types[g] == own_types[g] for g in typed)
