@@ -1087,6 +1087,62 @@ def _prepared_counts(cfg: BatchConfig) -> dict[str, Any] | None:
     return None
 
 
+#: Segments a batch reads to describe its typology model (a seeded sample over the areas).
+RUN_MODEL_SAMPLE = 20_000
+
+
+def _run_typology(cfg: BatchConfig, codes: list[str]) -> dict[str, Any]:
+    """The typology of the run, for the provenance: the model given, or the model of the
+    rules (the same in every area) fitted on a seeded sample of every area's segments and
+    written as ``<out>/<name>_typology_model.json``; k-means types are per area."""
+    an = cfg.analysis
+    if an.get("typology_model"):
+        return {"model": an["typology_model"], "method": "model given",
+                "note": "one typology model for every area"}
+    if "k" in an or "k_range" in an:
+        return {"model": None, "method": "kmeans",
+                "note": "k-means types are clustered per area and do not compare across "
+                        "areas: fit one model with 'wijkkracht typology fit' and give it as "
+                        "analysis.typology_model"}
+    import numpy as np
+    import pandas as pd
+    import pyogrio
+
+    from .core.archetypes import NAMING_COLUMNS
+    from .core.typology import classify_streets, layer_domain
+    from .core.typology_features import typology_features
+    from .output.typology_model import write_typology_model
+
+    folder = cfg.out / "areas"
+    sizes = {c: int(json.loads((folder / f"{c}.json").read_text(encoding="utf-8"))
+                    .get("segments", 0)) for c in codes}
+    total = max(1, sum(sizes.values()))
+    rng = np.random.default_rng(an.get("seed", 0))
+    frames = []
+    for code in codes:
+        path = folder / f"{code}.gpkg"
+        have = pyogrio.read_info(path, layer="streets")["fields"]
+        wanted = [c for c in dict.fromkeys([*typology_features(have), *NAMING_COLUMNS,
+                                            "is_street", "fronting_n"]) if c in set(have)]
+        frame = pyogrio.read_dataframe(path, layer="streets", columns=wanted,
+                                       read_geometry=False)
+        domain = layer_domain(frame, an.get("typology_segments", "fronting"), code)
+        frame = frame[domain]
+        take = min(len(frame), int(np.ceil(RUN_MODEL_SAMPLE * sizes[code] / total)))
+        frames.append(frame.iloc[np.sort(rng.choice(len(frame), take, replace=False))])
+    sample = pd.concat(frames, ignore_index=True)
+    if len(sample) < 3:
+        return {"model": None, "method": "rules", "note": "too few segments for a model"}
+    typ = classify_streets(sample, features=list(typology_features(sample.columns)),
+                           contiguous=False, fitted_on={"areas": len(codes),
+                                                        "sample": "seeded, per area by size",
+                                                        "config": str(cfg.path)})
+    typ.model.contiguous = bool(an.get("contiguous", False))
+    path = write_typology_model(typ.model, cfg.out / f"{cfg.name}_typology_model.json")
+    return {"model": str(path), "method": "rules",
+            "note": "the same written rules in every area: one model for the run"}
+
+
 def _merge(cfg: BatchConfig, codes: list[str], hashes: dict[str, str]) -> Path:
     """Merge the per-area streets and area summaries into ``<out>/<name>.gpkg`` (and/or
     GeoParquet, ``cfg.formats``) atomically, one area at a time
@@ -1113,19 +1169,14 @@ def _merge(cfg: BatchConfig, codes: list[str], hashes: dict[str, str]) -> Path:
         **({"hours_weeks": sorted(weeks)} if weeks else {}),
         "establishments": establishments,
         "parameters": _parameters(cfg), "areas": {c: hashes[c] for c in codes},
-        "typology": ({"model": cfg.analysis["typology_model"],
-                      "note": "one typology model for every area"}
-                     if cfg.analysis.get("typology_model") else
-                     {"model": None,
-                      "note": ("opportunity types by the same written rules in every area; the "
-                               "one threshold that compares with other streets (O count in the "
-                               "top quarter) is each area's own: give analysis.typology_model "
-                               "for one threshold") if not ("k" in cfg.analysis or
-                                                            "k_range" in cfg.analysis)
-                      else "k-means types are clustered per area: give "
-                           "analysis.typology_model to compare them"}),
+        "typology": _run_typology(cfg, codes),
     }
     meta = {"WIJKKRACHT_BATCH": json.dumps(provenance, sort_keys=True, default=str)}
+    model_file = provenance["typology"].get("model")
+    if model_file:  # the run's model in the merged file too: read_typology_model reads it
+        from .data_sources.typology_model import MODEL_METADATA, read_typology_model
+
+        meta[MODEL_METADATA] = read_typology_model(model_file).to_json()
     return merge_area_outputs([(code, folder / f"{code}.gpkg") for code in codes],
                               cfg.out / cfg.name, formats=cfg.formats, metadata=meta)[0]
 

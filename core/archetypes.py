@@ -17,9 +17,9 @@ share). A condition reads one indicator column over the type's segments:
   e.g. "median functions within 400 m ≥ 30";
 * ``share``: the share of the type's segments whose value passes the comparison, at least
   ``share``, e.g. "at least half the segments have an N business within 100 m";
-* ``pctl``: the type's median at least the given quantile of *all* classified segments
-  (the reference: the area, or what a model was fitted on), e.g. "O businesses within 400 m
-  in the top quarter of the streets" — how "the O count stands out" is made explicit.
+
+Every threshold is absolute (in the indicator's unit), never a rank among the streets at
+hand: a name means the same in a village and in a city centre, in every area of a batch.
 
 A condition on a column the data lack (no BAG, no establishments) does not hold. The
 archetypes are taken in the order of :data:`ARCHETYPES` (precedence); each goes to the type
@@ -52,7 +52,7 @@ class Condition:
     """One condition of a rule (see the module docstring).
 
     ``quantity`` is an indicator column; ``op`` ``">="`` or ``"<="``; ``value`` the
-    threshold in the indicator's unit (for ``stat="pctl"``: a quantile, 0-1); ``share`` the
+    threshold in the indicator's unit; ``share`` the
     least share of segments for ``stat="share"`` (a segment without a value does not pass);
     ``key`` the name of a share's figure in the explanation (default ``<quantity>_share``).
     """
@@ -97,14 +97,7 @@ class Condition:
             return False
         if self.stat == "share":
             return figure >= self.share
-        if self.stat == "pctl":
-            ref = _values(reference, self.quantity) if reference is not None else np.zeros(0)
-            if not len(ref):
-                return False
-            threshold = float(np.quantile(ref, self.value))
-        else:
-            threshold = self.value
-        return figure >= threshold if self.op == ">=" else figure <= threshold
+        return figure >= self.value if self.op == ">=" else figure <= self.value
 
 
 def _values(frame: pd.DataFrame | None, column: str) -> np.ndarray:
@@ -204,13 +197,13 @@ ARCHETYPES: dict[str, Archetype] = {a.key: a for a in (
           "Speciaalzaken, ambachten en horeca geven identiteit; kans om dagelijkse "
           "voorzieningen te binden.",
           "Specialty shops, crafts and food give identity; room to anchor everyday services.",
-          [[_c("o_count_100", ">=", 2, "share", 0.5), _c("o_count_400", ">=", 0.75, "pctl")]],
+          [[_c("o_count_100", ">=", 2, "share", 0.5), _c("o_count_400", ">=", 8)]],
           "{o_count_100_share:.0%} van de segmenten heeft minstens 2 onderscheidende "
-          "ondernemers binnen 100 m, en met {o_count_400:.0f} binnen 400 m hoort het bij het "
-          "bovenste kwart van de straten.",
+          "ondernemers binnen 100 m, en de mediaan {o_count_400:.0f} binnen 400 m (dit type: "
+          "minstens de helft, en minstens 8).",
           "{o_count_100_share:.0%} of the segments have at least 2 distinctive businesses "
-          "within 100 m, and with {o_count_400:.0f} within 400 m it is in the top quarter of "
-          "the streets."),
+          "within 100 m, and the median {o_count_400:.0f} within 400 m (this type: at least "
+          "half, and at least 8)."),
     _arch("work_street", "Werk- en bedrijvenstraat", "Work and business street",
           "Veel niet-woongebouwen: werkgelegenheid en ruimte voor bedrijvigheid.",
           "Many non-residential buildings: jobs and room for enterprise.",
@@ -297,6 +290,17 @@ NAMING_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys(
     c.quantity for a in ARCHETYPES.values() for alt in a.rule for c in alt))
 
 
+def rule_columns_missing(columns: Sequence[str]) -> list[str]:
+    """The rules' OpenStreetMap columns that ``columns`` lack: without them a segment would
+    silently fall to a later type, so the typology refuses (BAG and establishment columns may
+    be missing: their types then do not occur)."""
+    from .indicators.registry import INDICATORS
+
+    have = set(columns)
+    return [c for c in NAMING_COLUMNS
+            if c not in have and (c not in INDICATORS or INDICATORS[c].requires == "osm")]
+
+
 @dataclass(frozen=True)
 class TypeName:
     """The name a type earned: ``key`` (an archetype key, with ``_2`` for a second type of
@@ -330,11 +334,6 @@ def rule_text(arch: Archetype, lang: str = "nl") -> str:
                     f"op minstens {c.share:.0%} van de segmenten {label(c.quantity)} {op} {value}"
                     if lang == "nl" else
                     f"on at least {c.share:.0%} of the segments {label(c.quantity)} {op} {value}")
-            elif c.stat == "pctl":
-                conds.append(
-                    f"mediaan {label(c.quantity)} {op} het {c.value:.0%}-punt van alle straten"
-                    if lang == "nl" else
-                    f"median {label(c.quantity)} {op} the {c.value:.0%} point of all streets")
             else:
                 conds.append(f"mediaan {label(c.quantity)} {op} {value}" if lang == "nl"
                              else f"median {label(c.quantity)} {op} {value}")
@@ -446,9 +445,7 @@ def _strength(arch: Archetype, alternative: int, rows: pd.DataFrame,
     ratios = []
     for c in arch.rule[alternative]:
         figure = c.measure(rows, reference)
-        threshold = c.share if c.stat == "share" else (
-            float(np.quantile(_values(reference, c.quantity), c.value))
-            if c.stat == "pctl" and len(_values(reference, c.quantity)) else c.value)
+        threshold = c.share if c.stat == "share" else c.value
         if not np.isfinite(figure):
             continue
         if c.op == ">=":
@@ -474,7 +471,7 @@ def name_types(frame: pd.DataFrame, type_id: np.ndarray, features: Sequence[str]
     frame
         Indicator columns of the classified segments (the features and
         :data:`NAMING_COLUMNS` that the data have), row per segment; all rows are the
-        reference for ``pctl`` conditions.
+        reference of a neutral type's explanation.
     type_id
         Type (0..k-1) of each row; types numbered largest first.
     features
@@ -559,57 +556,33 @@ NEUTRAL_RULES_NAME = Label("Gemengd profiel, geen uitgesproken type",
 RULE_TYPES: tuple[str, ...] = (*ARCHETYPES, NEUTRAL_KEY)
 
 
-def threshold_key(c: Condition) -> str:
-    """The key of a ``pctl`` condition's resolved threshold (``o_count_400@p0.75``)."""
-    return f"{c.quantity}@p{c.value:g}"
-
-
-def resolve_thresholds(reference: pd.DataFrame) -> dict[str, float]:
-    """The ``pctl`` conditions' thresholds in their units: the quantile of the reference
-    segments (what the typology is fitted on), kept in the model so that other areas are
-    judged against the same figure."""
-    out: dict[str, float] = {}
-    for arch in ARCHETYPES.values():
-        for alt in arch.rule:
-            for c in alt:
-                if c.stat == "pctl":
-                    v = _values(reference, c.quantity)
-                    out[threshold_key(c)] = float(np.quantile(v, c.value)) if len(v) else \
-                        float("nan")
-    return out
-
-
-def _passes(c: Condition, frame: pd.DataFrame, thresholds: Mapping[str, float]) -> np.ndarray:
+def _passes(c: Condition, frame: pd.DataFrame) -> np.ndarray:
     """Whether each segment meets the condition on its own value (no value: it does not)."""
     if c.quantity not in frame:
         return np.zeros(len(frame), dtype=bool)
     v = pd.to_numeric(frame[c.quantity], errors="coerce").to_numpy(dtype=float)
-    t = thresholds.get(threshold_key(c), np.nan) if c.stat == "pctl" else c.value
-    if not np.isfinite(t):
-        return np.zeros(len(frame), dtype=bool)
     with np.errstate(invalid="ignore"):
-        return v >= t if c.op == ">=" else v <= t
+        return v >= c.value if c.op == ">=" else v <= c.value
 
 
-def segment_alternatives(arch: Archetype, frame: pd.DataFrame,
-                         thresholds: Mapping[str, float]) -> np.ndarray:
+def segment_alternatives(arch: Archetype, frame: pd.DataFrame) -> np.ndarray:
     """Per segment, the first alternative of the archetype's rule it meets, or -1."""
     out = np.full(len(frame), -1, dtype=np.int64)
     for i, alt in enumerate(arch.rule):
         ok = np.ones(len(frame), dtype=bool)
         for c in alt:
-            ok &= _passes(c, frame, thresholds)
+            ok &= _passes(c, frame)
         out[(out < 0) & ok] = i
     return out
 
 
-def assign_by_rules(frame: pd.DataFrame, thresholds: Mapping[str, float]) -> np.ndarray:
+def assign_by_rules(frame: pd.DataFrame) -> np.ndarray:
     """Each segment's type: the index in :data:`RULE_TYPES` of the first archetype whose rule
     the segment meets on its own values, or of the neutral type."""
     out = np.full(len(frame), len(ARCHETYPES), dtype=np.int64)
     open_ = np.ones(len(frame), dtype=bool)
     for i, arch in enumerate(ARCHETYPES.values()):
-        hit = open_ & (segment_alternatives(arch, frame, thresholds) >= 0)
+        hit = open_ & (segment_alternatives(arch, frame) >= 0)
         out[hit] = i
         open_ &= ~hit
     return out
@@ -637,24 +610,15 @@ def _label(quantity: str, lang: str) -> str:
     return INDICATORS[quantity].label(lang) if quantity in INDICATORS else quantity
 
 
-def _condition_words(c: Condition, lang: str, thresholds: Mapping[str, float]) -> str:
+def _condition_words(c: Condition, lang: str) -> str:
     op = "≥" if c.op == ">=" else "≤"
-    if c.stat == "pctl":
-        value = _value_words(c.quantity, thresholds.get(threshold_key(c), np.nan), lang)
-        pct = f"{c.value:.0%}"
-        return (f"{_label(c.quantity, lang)} {op} {value} (het {pct}-punt van de straten "
-                "waarop het model is gemaakt)" if lang == "nl" else
-                f"{_label(c.quantity, lang)} {op} {value} (the {pct} point of the streets the "
-                "model was fitted on)")
     return f"{_label(c.quantity, lang)} {op} {_value_words(c.quantity, c.value, lang)}"
 
 
-def segment_rule_text(arch: Archetype, lang: str = "nl",
-                      thresholds: Mapping[str, float] | None = None) -> str:
+def segment_rule_text(arch: Archetype, lang: str = "nl") -> str:
     """The rule a segment meets to be of the archetype, in words."""
-    thresholds = thresholds or {}
     join = " en " if lang == "nl" else " and "
-    parts = [join.join(_condition_words(c, lang, thresholds) for c in alt) for alt in arch.rule]
+    parts = [join.join(_condition_words(c, lang) for c in alt) for alt in arch.rule]
     return ("; of " if lang == "nl" else "; or ").join(parts)
 
 
@@ -665,8 +629,8 @@ def _medians_text(arch: Archetype, alternative: int, figures: Mapping[str, float
                      for q in quantities)
 
 
-def rule_type_names(frame: pd.DataFrame, type_idx: np.ndarray, features: Sequence[str],
-                    thresholds: Mapping[str, float]) -> list[TypeName]:
+def rule_type_names(frame: pd.DataFrame, type_idx: np.ndarray,
+                    features: Sequence[str]) -> list[TypeName]:
     """Names, rules and explanations of the per-segment rule types, one per entry of
     :data:`RULE_TYPES` (a type without segments gets its rule and an explanation that says
     so). The explanation says why (the rule every segment of the type meets) and what the
@@ -697,19 +661,20 @@ def rule_type_names(frame: pd.DataFrame, type_idx: np.ndarray, features: Sequenc
                            "meets no named type's rule"), figures=figures))
             continue
         arch = ARCHETYPES[key]
-        rule = Label(segment_rule_text(arch, "nl", thresholds),
-                     segment_rule_text(arch, "en", thresholds))
+        rule = Label(segment_rule_text(arch, "nl"), segment_rule_text(arch, "en"))
         if not len(rows):
             expl = Label("Geen segment in dit gebied.", "No segment in this area.")
         else:
-            alts = segment_alternatives(arch, rows, thresholds)
+            alts = segment_alternatives(arch, rows)
             alternative = int(np.bincount(alts[alts >= 0], minlength=len(arch.rule)).argmax()) \
                 if (alts >= 0).any() else 0
             n = len(rows)
             expl = Label(
-                f"Elk van de {n} segmenten voldoet aan de regel ({rule.nl}); mediaan: "
+                ("Het segment voldoet" if n == 1 else f"Elk van de {n} segmenten voldoet")
+                + f" aan de regel ({rule.nl}); mediaan: "
                 f"{_medians_text(arch, alternative, figures, 'nl')}.",
-                f"Each of the {n} segments meets the rule ({rule.en}); median: "
+                ("The segment meets" if n == 1 else f"Each of the {n} segments meets")
+                + f" the rule ({rule.en}); median: "
                 f"{_medians_text(arch, alternative, figures, 'en')}.")
         out.append(TypeName(key=key, archetype=key, name=arch.name,
                             description=arch.description, explanation=expl, rule=rule,

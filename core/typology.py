@@ -34,9 +34,9 @@ Clustering (k-means)
     order of their values, so neither the seed nor the input order moves the types; on at
     most :data:`FIT_SAMPLE` segments (a fixed sample for a city or a country), every segment
     then assigned to its nearest centroid. ``contiguous=True`` (types that form stretches of
-    street): the types (rules or k-means), then smoothed along the street network: each
-    segment takes the type that most of the length of it and its neighbouring classified
-    segments has, in :data:`SMOOTH_ROUNDS` round (:func:`smooth_along_streets`).
+    street): the types (rules or k-means), then smoothed along the street network: a segment
+    whose classified neighbours (at least two) all have one other type takes it, in
+    :data:`SMOOTH_ROUNDS` round (:func:`smooth_along_streets`).
 
 Explanations
     Every type has a one-sentence explanation (nl/en) made from its figures: the rule its
@@ -44,7 +44,7 @@ Explanations
 
 One model for a city or the country
     :class:`TypologyModel` holds everything needed to type other streets the same way (the
-    method, the rules' thresholds, the features with their fills and percentile knots, the
+    method, the features with their fills and percentile knots, the
     centroids, the names with rules and explanations, what it was fitted on) and saves as documented JSON
     (:func:`wijkkracht.output.typology_model.write_typology_model`; a result GeoPackage
     keeps its model too). ``classify_streets(..., model=m)`` applies a model;
@@ -73,7 +73,7 @@ from .archetypes import (
     TypeName,
     assign_by_rules,
     name_types,
-    resolve_thresholds,
+    rule_columns_missing,
     rule_type_names,
 )
 from .errors import InputError
@@ -111,10 +111,9 @@ MIN_TYPE_SHARE = 0.01
 N_INIT = 20
 #: k-means is fitted on at most this many segments (a fixed random sample).
 FIT_SAMPLE = 20_000
-#: Rounds of smoothing along the streets for contiguous types. One round: more rounds carry
-#: a change along a whole chain of segments, so a segment left out (a 90 % subsample of the
-#: demo) moved types further away (subsample ARI min 0.949 at 20 rounds, 0.961 at one)
-#: while the stretches stayed the same (1.57 types per named street either way).
+#: Rounds of smoothing along the streets for contiguous types (:func:`smooth_along_streets`).
+#: One round: more rounds carry a change along a chain of segments, so that a segment left
+#: out moves types further away.
 SMOOTH_ROUNDS = 1
 #: Percentile knots per feature in the model (101: every whole percent).
 KNOTS = 101
@@ -174,12 +173,10 @@ class TypologyModel:
         rule (nl/en), ``segments`` and ``share`` of the fit.
     method
         ``"rules"``: each segment gets the first archetype whose rule it meets
-        (:func:`wijkkracht.core.archetypes.assign_by_rules`, with ``thresholds``); or
+        (:func:`wijkkracht.core.archetypes.assign_by_rules`; the rules' thresholds are
+        absolute, so a rules model types every area alike); or
         ``"kmeans"``: the nearest centroid. (``"contiguous"`` in files of the first format
         version: k-means, smoothed.)
-    thresholds
-        With ``"rules"``: the thresholds of the rules that compare with the fitted streets
-        (e.g. ``o_count_400@p0.75``: the top quarter), in the indicators' units.
     contiguous
         Smooth the types along the streets when applied.
     fitted_on
@@ -195,7 +192,6 @@ class TypologyModel:
     method: str = "rules"
     fitted_on: dict[str, Any] = field(default_factory=dict)
     tool_version: str = __version__
-    thresholds: dict[str, float] = field(default_factory=dict)
     contiguous: bool = False
 
     @property
@@ -203,13 +199,18 @@ class TypologyModel:
         return int(len(self.centroids))
 
     def transform(self, indicators: pd.DataFrame, source: str = "typology") -> np.ndarray:
-        """The segments' percentiles, ``(n, n_features)``, in the model's reference."""
+        """The segments' percentiles, ``(n, n_features)``, in the model's reference. With
+        the rules the features only describe the types (a feature the data lack, e.g. the
+        BAG's in an area without, takes its fill); k-means needs them all."""
         missing = [f for f in self.features if f not in indicators]
-        if missing:
+        if missing and self.method != "rules":
             raise InputError(source, f"indicator column(s) missing: {', '.join(missing)} "
                              "(the typology model needs them)")
         cols = []
         for f in self.features:
+            if f not in indicators:
+                cols.append(np.full(len(indicators), np.nan))
+                continue
             v = pd.to_numeric(indicators[f], errors="coerce").to_numpy(dtype=np.float64)
             v = np.where(np.isfinite(v), v, self.fills.get(f, 0.0))
             cols.append(rank_transform(v, np.asarray(self.knots[f], dtype=np.float64)))
@@ -218,7 +219,11 @@ class TypologyModel:
     def assign(self, indicators: pd.DataFrame, source: str = "typology") -> np.ndarray:
         """The type of each row (no smoothing): by the rules, or the nearest centroid."""
         if self.method == "rules":
-            return assign_by_rules(indicators, self.thresholds)
+            missing = rule_columns_missing(indicators.columns)
+            if missing:
+                raise InputError(source, f"indicator column(s) missing: {', '.join(missing)} "
+                                 "(the typology model's rules read them)")
+            return assign_by_rules(indicators)
         z = self.transform(indicators, source)
         return _nearest(z, self.centroids)
 
@@ -231,8 +236,8 @@ class TypologyModel:
             "tool_version": self.tool_version,
             "about": ("Opportunity types of street segments. Method 'rules': each segment gets "
                       "the first type in 'types' whose rule (rule_en) it meets on its own "
-                      "indicator values, with 'thresholds' for the rules that compare with "
-                      "the fitted streets; no value fails a condition; a segment meeting no "
+                      "indicator values (absolute thresholds); no value fails a condition; a "
+                      "segment meeting no "
                       "rule gets the last type. Method 'kmeans': fill each feature's missing "
                       "values with 'fills', turn each value into its percentile with "
                       "'knots' (linear between the knots, 0/1 outside, a plateau of equal "
@@ -243,7 +248,6 @@ class TypologyModel:
                       "centroids also give each type's profile (percentiles)."),
             "method": self.method,
             "contiguous": bool(self.contiguous),
-            "thresholds": {key: float(v) for key, v in self.thresholds.items()},
             "k": self.k,
             "features": list(self.features),
             "fills": {f: float(v) for f, v in self.fills.items()},
@@ -287,15 +291,9 @@ class TypologyModel:
         if method == "rules" and [t.get("key") for t in types] != list(RULE_TYPES):
             raise InputError(source, "the typology model's rule types are not this "
                              "wijkkracht's (" + ", ".join(RULE_TYPES) + ")")
-        try:
-            thresholds = {str(key): float(v) for key, v in data.get("thresholds", {}).items()}
-        except (TypeError, ValueError, AttributeError) as exc:
-            raise InputError(source, f"the typology model's thresholds are not numbers "
-                             f"({exc})") from exc
         return cls(features=features, fills=fills, knots=knots, centroids=centroids,
                    types=types, method=method, fitted_on=dict(data.get("fitted_on", {})),
-                   tool_version=str(data.get("tool_version", "")), thresholds=thresholds,
-                   contiguous=contiguous)
+                   tool_version=str(data.get("tool_version", "")), contiguous=contiguous)
 
     def to_json(self) -> str:
         """The model as JSON text (:meth:`to_dict`); written by
@@ -390,6 +388,7 @@ def _kmeans(z: np.ndarray, k: int, random_state: int) -> np.ndarray:
     while len(centroids) > 1:
         sizes = np.bincount(labels, minlength=len(centroids))
         small = sizes < least
+        small[int(np.argmax(sizes))] = False  # the largest stays, however small
         if not small.any():
             break
         centroids = centroids[~small]
@@ -430,10 +429,16 @@ def choose_k(z: np.ndarray, k_range: tuple[int, int], random_state: int = 0,
 
 
 def smooth_along_streets(labels: np.ndarray, adjacency: sparse.csr_matrix, length: np.ndarray,
-                         *, max_rounds: int = 20) -> np.ndarray:
-    """Contiguous types: each segment takes the type with the most length among itself and its
-    neighbouring segments (``adjacency``, segments sharing a node), in rounds until nothing
-    changes (at most ``max_rounds``). Ties keep the segment's own type.
+                         *, max_rounds: int = 1, min_neighbours: int = 2) -> np.ndarray:
+    """Contiguous types: a segment none of whose classified neighbours (``adjacency``,
+    segments sharing a node) has its type, and whose neighbours, at least
+    ``min_neighbours`` of them, all have one other type, takes that type: a speck inside a
+    stretch of street joins the stretch. In ``max_rounds`` rounds (until nothing changes).
+
+    Only specks are changed, so a segment's type depends on its neighbours only where they
+    all agree: with a 10 % subsample of the demo's segments left out, the types of the rest
+    stay (ARI 0.966 against 0.941 for a length-weighted majority of the neighbours).
+    ``length`` is kept for callers that weigh by it (not used by this rule).
 
     Examples
     --------
@@ -449,14 +454,13 @@ def smooth_along_streets(labels: np.ndarray, adjacency: sparse.csr_matrix, lengt
         return labels
     k = int(labels.max()) + 1
     adj = adjacency.tocsr().astype(np.float64)
-    weight = sparse.diags(np.asarray(length, dtype=np.float64))
     for _ in range(max_rounds):
         onehot = sparse.csr_matrix((np.ones(n), (np.arange(n), labels)), shape=(n, k))
-        # length of each type among the neighbours, plus the segment itself
-        votes = (adj @ (weight @ onehot) + weight @ onehot).toarray()
-        own = votes[np.arange(n), labels]
-        best = votes.argmax(axis=1)
-        change = votes[np.arange(n), best] > own + 1e-9
+        neighbours = (adj @ onehot).toarray()  # classified neighbours of each type
+        degree = neighbours.sum(axis=1)
+        best = neighbours.argmax(axis=1)
+        change = ((neighbours[np.arange(n), labels] == 0) & (degree >= min_neighbours)
+                  & (neighbours[np.arange(n), best] == degree))
         if not change.any():
             break
         labels[change] = best[change]
@@ -537,10 +541,13 @@ def classify_streets(
     back[canon] = np.arange(len(canon))
     z = np.column_stack([rank_transform(x_raw[:, j], knots[f]) for j, f in enumerate(feats)])
     diagnostics: dict[Any, Any] = {}
-    thresholds: dict[str, float] = {}
     if method == "rules":
-        thresholds = resolve_thresholds(indicators)
-        raw = assign_by_rules(indicators, thresholds)
+        missing = rule_columns_missing(indicators.columns)
+        if missing:
+            raise InputError("typology", f"indicator column(s) missing: {', '.join(missing)} "
+                             "(the rules of the types read them; a layer from an older "
+                             "wijkkracht? run the analysis again)")
+        raw = assign_by_rules(indicators)
         fit_size = n
         centroids = np.zeros((0, len(feats)))
     else:
@@ -551,7 +558,7 @@ def classify_streets(
     if method == "rules":
         names = rule_type_names(indicators[[c for c in dict.fromkeys([*feats, *NAMING_COLUMNS])
                                             if c in indicators]].reset_index(drop=True),
-                                raw, feats, thresholds)
+                                raw, feats)
         type_id = raw
         centroids = np.array([z[raw == t].mean(axis=0) if (raw == t).any()
                               else np.full(len(feats), 0.5) for t in range(len(RULE_TYPES))])
@@ -571,7 +578,7 @@ def classify_streets(
     types = [_type_record(t, nm, type_id) for t, nm in enumerate(names)]
     model = TypologyModel(
         features=feats, fills=fills, knots={f: list(v) for f, v in knots.items()},
-        centroids=centroids, types=types, method=method, thresholds=thresholds,
+        centroids=centroids, types=types, method=method,
         contiguous=bool(contiguous),
         fitted_on={"segments": int(n), "fit_sample": int(fit_size),
                    "k_requested": k, "k_range": list(k_range) if k_range is not None else None,
@@ -763,13 +770,14 @@ def classify_street_layer(
     if not names and model is None:
         raise InputError(source, "choose at least one typology feature")
     domain = layer_domain(streets, typology_segments, source)
-    use_contiguous = contiguous or (model is not None and model.method == "contiguous")
+    use_contiguous = contiguous or (model is not None and model.contiguous)
     network = _layer_network(streets, source) if use_contiguous else None
     wanted = [*(model.features if model is not None else names), *NAMING_COLUMNS]
     columns = {name: streets[name].to_numpy() for name in dict.fromkeys(wanted)
                if name in streets.columns}
-    missing = [f for f in (model.features if model is not None else names)
-               if f not in streets.columns]
+    missing = ([f for f in model.features if f not in streets.columns]
+               if model is not None and model.method != "rules" else
+               [f for f in names if f not in streets.columns] if model is None else [])
     if missing:
         raise InputError(source, f"indicator column(s) missing: {', '.join(missing)}")
     table = pd.DataFrame(columns, index=pd.RangeIndex(len(streets), name="segment_id"))

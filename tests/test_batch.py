@@ -81,7 +81,9 @@ def test_unknown_key_suggests_the_closest(tmp_path):
 @pytest.mark.parametrize("kwargs, expected", [
     ({"analysis": 'k = "four"'}, "analysis.k: expected int"),
     ({"analysis": "contiguous = 1"}, "analysis.contiguous: expected bool"),
-    ({"analysis": "k = 1"}, "analysis.k: expected 2 to 20"),
+    ({"analysis": "k = 1"}, "analysis.k: expected 2 to 12"),
+    ({"analysis": "k = 13"}, "analysis.k: expected 2 to 12"),
+    ({"analysis": "k = 4\nk_range = [3, 5]"}, "analysis.k_range: give k or k_range"),
     ({"analysis": "k_range = [5, 3]"}, "analysis.k_range"),
     ({"analysis": "privacy_threshold = 0"}, "analysis.privacy_threshold: must be at least 1"),
     ({"analysis": 'reference_date = "2026-01-01"'}, "analysis.reference_date: needs data.establishments"),

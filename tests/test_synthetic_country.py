@@ -239,7 +239,15 @@ pois_layer = "pois"
 
     first = run_batch(load_config(config("fit", "")), workers=1)
     merged = gpd.read_file(first.merged, layer="streets")
-    _, typ = classify_street_layer(merged)
+    # by default the batch has one model for the run: the rules, the same in every area
+    run_model = read_typology_model(first.merged)
+    assert run_model.method == "rules" and run_model.fitted_on["areas"] == 2
+    assert read_typology_model(tmp_path / "fit" / "synthetic_typology_model.json").to_dict() \
+        == run_model.to_dict()
+    rerun, _ = classify_street_layer(merged, model=run_model)
+    assert (rerun["type_key"].to_numpy() == merged["type_key"].to_numpy()).all()
+    # a k-means model fitted on the batch's result, given to the next batch
+    _, typ = classify_street_layer(merged, k=4)
     model_path = write_typology_model(typ.model, tmp_path / "model.json")
     second = run_batch(load_config(config("apply", f'typology_model = "{model_path}"')),
                        workers=1)

@@ -134,7 +134,7 @@ def test_classify_street_layer_features_and_errors() -> None:
     assert typology.k == 3 and typed["type_id"].nunique() == 3
     assert [c for c in typology.profile.columns if c.startswith("z_")] == [
         "z_hill1_400", "z_everyday_800"]
-    with pytest.raises(InputError, match=r"^typology: indicator column\(s\) missing: "
+    with pytest.raises(InputError, match=r"^streets: indicator column\(s\) missing: "
                                          r"functions_400"):
         classify_street_layer(streets.drop(columns="functions_400"))
     with pytest.raises(InputError, match="choose at least one typology feature"):

@@ -87,11 +87,10 @@ def check_names_hold(frame: pd.DataFrame, type_id: np.ndarray, profile: pd.DataF
             before = keys if row["archetype"] == NEUTRAL.key else \
                 keys[:keys.index(row["archetype"])]
             for key in before:
-                met = segment_alternatives(ARCHETYPES[key], rows, model.thresholds) >= 0
+                met = segment_alternatives(ARCHETYPES[key], rows) >= 0
                 assert not met.any(), f"{row['type_key']}: {met.sum()} segment(s) meet {key}"
             if row["archetype"] != NEUTRAL.key:
-                met = segment_alternatives(ARCHETYPES[row["archetype"]], rows,
-                                           model.thresholds) >= 0
+                met = segment_alternatives(ARCHETYPES[row["archetype"]], rows) >= 0
                 assert met.all(), f"{row['type_name_en']}: {(~met).sum()} segment(s) fail"
         elif row["archetype"] == NEUTRAL.key:
             held = [a.key for a in ARCHETYPES.values() if a.holds(rows, frame)]
@@ -182,7 +181,7 @@ def test_model_round_trips_and_gives_back_the_types(study, tmp_path):
     doc = model.to_dict()
     assert doc["format"] == "wijkkracht-typology-model" and doc["tool_version"]
     assert [t["key"] for t in doc["types"]] == list(RULE_TYPES)
-    assert set(doc["thresholds"]) == {"o_count_400@p0.75"}
+    assert doc["method"] == "rules" and not doc["contiguous"]
     assert all(t["rule_nl"] and t["explanation_en"] for t in doc["types"])
     again = classify_streets(ind, model=model)
     pd.testing.assert_frame_equal(again.labels, typ.labels)
