@@ -13,11 +13,11 @@ The types (default: rules)
 Why rules and not clusters (measured, ``benchmarks/bench_typology_stability.py``)
     k-means with five types on percentile features of the demo gave an adjusted Rand index
     (ARI) over 10 seeds of 0.976 and over 10 random 90 % subsamples of 0.879 (contiguous
-    0.833), and only 84 % (77 %) of the segments kept their type name; z-scores, robust
+    0.863), and only 84 % (54 %) of the segments kept their type name; z-scores, robust
     scaling, winsorised min-max, bagged k-means, deterministic starts, coarse levels and
     k from 3 to 8 all stayed below 0.95 on subsamples: the demo's streets form a continuum
     that clusters cut in different places on different samples. The rules: ARI 1.0 over
-    seeds and subsamples for the demo and OSM-only, 0.941 contiguous (smoothing depends on
+    seeds and subsamples for the demo and OSM-only, 0.966 contiguous (smoothing depends on
     which neighbours are there). k-means stays available (``k`` or ``k_range``) to explore.
 
 k-means (``k``/``k_range``)
