@@ -7,6 +7,7 @@ the real readers; three of its buurten go through ``run_batch``.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import sys
 from dataclasses import replace
@@ -24,6 +25,15 @@ from wijkkracht.data_sources.establishments import establishments_on_bag
 from wijkkracht.data_sources.files import read_pois, read_streets
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _oracle(frame):
+    """The rules written out by hand (tests/core/test_typology.py's oracle)."""
+    path = Path(__file__).resolve().parent / "core" / "test_typology.py"
+    spec = importlib.util.spec_from_file_location("_typology_oracle", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.oracle_types(frame)
 
 
 @pytest.fixture(scope="module")
@@ -244,6 +254,10 @@ pois_layer = "pois"
     assert run_model.method == "rules" and run_model.fitted_on["areas"] == 2
     assert read_typology_model(tmp_path / "fit" / "synthetic_typology_model.json").to_dict() \
         == run_model.to_dict()
+    # a second, different area: every type is what the rules say (written out by hand)
+    typed = merged[merged["type_id"].notna()]
+    assert len(typed) > 50 and typed["type_key"].nunique() >= 2
+    assert (typed["type_key"].to_numpy() == _oracle(typed)).all()
     rerun, _ = classify_street_layer(merged, model=run_model)
     assert (rerun["type_key"].to_numpy() == merged["type_key"].to_numpy()).all()
     # a k-means model fitted on the batch's result, given to the next batch

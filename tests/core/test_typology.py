@@ -269,3 +269,41 @@ def test_bad_typology_options(study):
         classify_streets(ind.drop(columns="functions_400"),
                          model=classify_streets(ind).model)
     assert set(TYPOLOGY_FEATURES) <= set(ind.columns)
+
+
+def oracle_types(s: pd.DataFrame) -> np.ndarray:
+    """The types by the rules as the README's table words them, written out by hand in
+    pandas (independent of wijkkracht.core.archetypes): the first rule a segment meets."""
+    def col(name: str) -> pd.Series:
+        return (pd.to_numeric(s[name], errors="coerce") if name in s
+                else pd.Series(np.nan, index=s.index))
+
+    rules = [
+        ("vacancy_opportunity", ((col("vacancy_share_400") >= 0.15) & (col("vacant_400") >= 3))
+         | ((col("bag_vacant_share") >= 0.25) & (col("nonres_units_per_100m") >= 0.5))),
+        ("lively_centre", (col("functions_400") >= 30) & (col("n_count_400") >= 8)
+         & (col("o_count_400") >= 8) & (col("hill1_400") >= 6)),
+        ("everyday_street", (col("n_count_100") >= 1) & (col("n_supermarket_400") >= 1)),
+        ("distinctive_street", (col("o_count_100") >= 2) & (col("o_count_400") >= 8)),
+        ("work_street", (col("nonres_share_400") >= 0.25) | (col("mxi_400") <= 0.5)
+         | (col("nonres_units_per_100m") >= 1.5)),
+        ("hidden_economy", (col("home_based_share") >= 0.5) & (col("mxi_400") >= 0.6)),
+        ("mixed_residential", (col("functions_400") >= 15) & (col("hill1_400") >= 5)),
+        ("residential_near_amenities", (col("everyday_800") >= 4)
+         & (col("dist_supermarket_m") <= 500)),
+        ("quiet_residential", (col("everyday_800") <= 3) | (col("dist_supermarket_m") >= 800)),
+    ]
+    out = np.full(len(s), "mixed_profile_a", dtype=object)
+    done = np.zeros(len(s), dtype=bool)
+    for key, met in rules:
+        hit = met.fillna(False).to_numpy(dtype=bool) & ~done
+        out[hit] = key
+        done |= hit
+    return out
+
+
+@pytest.mark.parametrize("which", ["demo_result", "demo_osm_result"])
+def test_types_equal_the_rules_written_out_by_hand(which, request):
+    streets = request.getfixturevalue(which).streets
+    typed = streets[streets["type_id"].notna()]
+    assert (typed["type_key"].to_numpy() == oracle_types(typed)).all()
