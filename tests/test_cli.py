@@ -280,3 +280,45 @@ def test_add_shop_refusals(tmp_path, capsys):
             main(["demo", "--out", str(tmp_path / "a"), *argv])
         assert said in f"{exc.value.code} {capsys.readouterr().err}"
     assert not (tmp_path / "a").exists()
+
+
+def test_typology_fit_and_model_on_run(demo_out, tmp_path, capsys):
+    """``typology fit`` on a result, then the model given to a run of part of the area: the
+    same type for every segment both have; bad models and options end in one line."""
+    _, out = demo_out
+    model = tmp_path / "model.json"
+    assert main(["typology", "fit", str(out / "wijkkracht.gpkg"), "--out", str(model)]) == 0
+    printed = capsys.readouterr().out
+    assert "Levendig gemengd centrum" in printed
+    doc = json.loads(model.read_text(encoding="utf-8"))
+    assert doc["format"] == "wijkkracht-typology-model" and doc["method"] == "rules"
+    assert doc["fitted_on"]["results"] == [str(out / "wijkkracht.gpkg")]
+    # the demo again, with the model: the same types (the rules do not depend on the area)
+    again = tmp_path / "again"
+    assert main(["demo", "-q", "--out", str(again), "--typology-model", str(model)]) == 0
+    a = pyogrio.read_dataframe(out / "wijkkracht.gpkg", layer="streets", read_geometry=False)
+    b = pyogrio.read_dataframe(again / "wijkkracht.gpkg", layer="streets", read_geometry=False)
+    assert (a["type_key"] == b["type_key"]).all()
+    # a k-means model fitted on the result gives a run its clusters
+    kmodel = tmp_path / "kmeans.json"
+    assert main(["typology", "fit", str(out / "wijkkracht.gpkg"), "-k", "4",
+                 "--out", str(kmodel)]) == 0
+    capsys.readouterr()
+    third = tmp_path / "third"
+    assert main(["demo", "-q", "--out", str(third), "--typology-model", str(kmodel)]) == 0
+    c = pyogrio.read_dataframe(third / "wijkkracht.gpkg", layer="streets", read_geometry=False)
+    assert set(c["type_key"]) - {"untyped_street", "untyped_path"} <= {
+        t["key"] for t in json.loads(kmodel.read_text(encoding="utf-8"))["types"]}
+    # refusals: before any work, in one line
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}", encoding="utf-8")
+    code, err = _run(["demo", "-q", "--out", str(tmp_path / "x"), "--typology-model",
+                      str(bad)], capsys)
+    _assert_failed_cleanly(code, err, tmp_path / "x", "not a wijkkracht typology model")
+    code, err = _run(["typology", "fit", str(tmp_path / "none.gpkg"), "--out", str(bad)], capsys)
+    assert code == 1 and "not found" in err
+    for argv in (["demo", "--out", "x", "-k", "20"], ["demo", "--out", "x", "--k-range", "8-3"],
+                 ["demo", "--out", "x", "-k", "4", "--typology-model", str(model)]):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2 or "leave out -k" in str(exc.value)
