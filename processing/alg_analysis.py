@@ -237,7 +237,8 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             self.TYPOLOGY_EXTRA, tr("Extra typology features (optional)"),
             [tr(o) for o, _ in self.EXTRAS], allowMultiple=True, optional=True),
             "Also cluster the streets on these: the liveliness by hour (needs opening hours) "
-            "and the spending flows (needs the spending flows computed).", advanced=True)
+            "and the spending flows (needs the spending flows computed). Not used with a "
+            "typology model.", advanced=True)
         self.add_network_options()
         add_language(self, self.LANGUAGE, advanced=True)
         self.add_sink(self.STREETS_OUT, "Streets with indicators and opportunity types",
@@ -303,6 +304,7 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             if missing:
                 raise QgsProcessingException(install_hint(missing, lang=language()))
         reference = self.date_parameter(parameters, self.REFERENCE_DATE, context)
+        model = TypologyParameters.model(self, parameters, context)  # a bad file fails first
         time_options = self.time_and_spending_options(parameters, context)
         has_establishments = establishments_given(self, parameters, self.ESTABLISHMENTS,
                                                   self.BAG, context)
@@ -352,9 +354,15 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
         result = self.run_core(analyse_layers, streets, pois, area,
                                progress=self.core_progress(steps),
                                **options, **time_options,
-                               **TypologyParameters.options(self, parameters, context),
+                               **TypologyParameters.options(
+                                   self, parameters, context, model=model,
+                                   model_keyword="typology_model", feedback=feedback),
                                **self.network_options(parameters, context))
         self.warn(feedback, result.metadata.get("warnings", []))
+        TypologyParameters.report(feedback, getattr(result, "typology_model", None),
+                                  applied=model is not None,
+                                  stability=(result.metadata.get("silhouette") or {}).get(
+                                      "stability"))
         if isinstance(result.metadata.get("detour"), dict):
             from ..core.diagnostics import detour_summary_text
 

@@ -11,26 +11,45 @@ _JOIN_NOTE = (" Elk indicator-algoritme schrijft voor dezelfde invoer dezelfde s
               "de uitvoer op segment_id, of draai de buurtanalyse voor alle indicatoren en de "
               "kansentypen tegelijk.")
 _TYPOLOGY_HELP = (
-    "De kenmerken worden gestandaardiseerd (aantallen eerst als log(1 + x)) en geclusterd "
-    "met k-means (vaste seed, 10 starts) of, ruimtelijk aaneengesloten, met Ward-clustering "
-    "langs de graaf van aangrenzende straten, zodat typen doorlopende stukken straat vormen. "
-    "Zonder opgegeven aantal typen wordt het aantal met de beste silhouetscore binnen het "
-    "bereik gekozen. Elk type krijgt de naam van het archetype dat het best bij zijn profiel "
-    "past (één archetype per type, een optimale toewijzing), bv. 'Levendig gemengd centrum' "
-    "of 'Straat van de dagelijkse boodschappen'. Dezelfde invoer geeft elke keer dezelfde "
-    "typen."
+    "Standaard krijgt elk segment het eerste kansentype waarvan het de geschreven regel haalt "
+    "op zijn eigen cijfers, bv. 'Straat van de dagelijkse boodschappen': een noodzakelijke "
+    "voorziening binnen 100 m en een supermarkt binnen 400 m; een segment dat geen regel "
+    "haalt krijgt het neutrale type. Een naam is zo een bewering die elk segment van het type "
+    "waarmaakt, de typen zijn in elk gebied dezelfde, en dezelfde invoer geeft elke keer "
+    "dezelfde typen; elk type heeft een uitleg vanuit zijn cijfers. Om te verkennen clustert "
+    "k-means de segmenten in plaats daarvan in een gegeven aantal typen (elk kenmerk omgezet "
+    "in zijn percentiel onder de ingedeelde segmenten; vaste seed, 20 starts; een type met "
+    "minder dan 1 % van de segmenten gaat op in het dichtstbijzijnde; benoemd met dezelfde "
+    "regels, een neutrale naam waar er geen geldt), of, alleen op verzoek, in het aantal typen "
+    "dat het minst verandert als ze opnieuw worden bepaald op steekproeven van 80 % (trager). "
+    "De ruimtelijk aaneengesloten methode strijkt de typen glad langs de straten, zodat ze "
+    "doorlopende stukken straat vormen: elk segment krijgt het type met de meeste lengte onder "
+    "zichzelf en zijn buren. Met een typologiemodel (uit Typologiemodel bepalen, of een "
+    "GeoPackage met een wijkkracht-resultaat, die het model bewaart waarmee zijn straten zijn "
+    "ingedeeld) krijgen de straten in plaats daarvan de typen van dat model, zodat buurten, "
+    "een stad of jaren vergelijkbaar zijn: de drempels van de regels of de clusters, de "
+    "kenmerken en het gladstrijken zijn dan die van het model."
 )
 _JOIN_NOTE_EN = (" Every indicator algorithm writes the same segments for the same inputs: "
                  "join their outputs on segment_id, or run the neighbourhood analysis for all "
                  "indicators and the opportunity types at once.")
 _TYPOLOGY_HELP_EN = (
-    "The features are standardised (counts first as log(1 + x)) and clustered with k-means "
-    "(fixed seed, 10 starts) or, spatially contiguous, with Ward clustering along the "
-    "street-adjacency graph, so that types form connected stretches of street. Without a "
-    "given number of types, the number with the best silhouette score in the range is "
-    "chosen. Each type takes the name of the archetype that fits its profile best (one "
-    "archetype per type, an optimal assignment), e.g. 'Lively mixed centre' or 'Everyday "
-    "shopping street'. The same input gives the same types every run."
+    "By default every segment gets the first opportunity type whose written rule it meets on "
+    "its own figures, e.g. 'Everyday shopping street': a necessary business within 100 m and "
+    "a supermarket within 400 m; a segment that meets no rule gets the neutral type. A name is "
+    "thus a claim every segment of the type meets, the types are the same in every area, and "
+    "the same input gives the same types every run; each type has an explanation from its "
+    "figures. To explore, k-means clusters the segments into a given number of types instead "
+    "(each feature turned into its percentile among the classified segments; fixed seed, 20 "
+    "starts; a type with fewer than 1 % of the segments is merged into its nearest; named by "
+    "the same rules, a neutral name where none holds), or, only when asked, into the number "
+    "of types that change least when refitted on 80 % samples (slower). The spatially "
+    "contiguous method smooths the types along the streets, so that they form connected "
+    "stretches: each segment takes the type with the most length among itself and its "
+    "neighbours. With a typology model (from Fit typology model, or a wijkkracht result "
+    "GeoPackage, which keeps the model that typed its streets) the streets get that model's "
+    "types instead, so that neighbourhoods, a city or years compare: the rules' thresholds or "
+    "the clusters, the features and the smoothing are then the model's."
 )
 
 _BAG_HELP_EN = (
@@ -413,23 +432,24 @@ DUTCH: dict[str, str] = {
     "Groups street segments with similar indicators into named opportunity types.":
         "Groepeert straatsegmenten met vergelijkbare indicatoren in kansentypen met een naam.",
     "Input: street segments with the indicator fields, e.g. the streets of the neighbourhood "
-    "analysis (to try another number of types or method) or the joined outputs of the "
-    "indicator algorithms. " + _TYPOLOGY_HELP_EN + " By default only the street segments that "
-    "addresses or buildings front are classified (the fields is_street and fronting_n of the "
-    "neighbourhood analysis); the outputs of the indicator algorithms need 'all' under "
-    "Segments to classify. Output: the segments with type_id, type_key, type_name_nl and "
-    "type_name_en (untyped_street and untyped_path, without type_id, for the segments not "
-    "classified), and a table with the profile of each type (size, mean of every feature, "
-    "standardised centre).":
+    "analysis (to try k-means or the other method, or to apply a typology model) or the "
+    "joined outputs of the indicator algorithms. " + _TYPOLOGY_HELP_EN + " By default only the "
+    "street segments that addresses or buildings front are classified (the fields is_street "
+    "and fronting_n of the neighbourhood analysis); the outputs of the indicator algorithms "
+    "need 'all' under Segments to classify. Output: the segments with type_id, type_key, "
+    "type_name_nl and type_name_en (untyped_street and untyped_path, without type_id, for the "
+    "segments not classified), and a table with the profile of each type (names, explanation "
+    "and rule, size, median of every feature, the centre's percentiles).":
         "Invoer: straatsegmenten met de indicatorvelden, bv. de straten van de buurtanalyse "
-        "(om een ander aantal typen of een andere methode te proberen) of de gekoppelde uitvoer "
-        "van de indicator-algoritmen. " + _TYPOLOGY_HELP + " Standaard worden alleen de "
-        "straatsegmenten met adressen of gebouwen eraan ingedeeld (de velden is_street en "
-        "fronting_n van de buurtanalyse); de uitvoer van de indicator-algoritmen vraagt 'all' "
-        "bij In te delen segmenten. Uitvoer: de segmenten met type_id, type_key, type_name_nl "
-        "en type_name_en (untyped_street en untyped_path, zonder type_id, voor de segmenten die "
-        "niet zijn ingedeeld), en een tabel met het profiel van elk type (omvang, gemiddelde van "
-        "elk kenmerk, gestandaardiseerd middelpunt).",
+        "(om k-means of de andere methode te proberen, of om een "
+        "typologiemodel toe te passen) of de gekoppelde uitvoer van de indicator-algoritmen. "
+        + _TYPOLOGY_HELP + " Standaard worden alleen de straatsegmenten met adressen of "
+        "gebouwen eraan ingedeeld (de velden is_street en fronting_n van de buurtanalyse); de "
+        "uitvoer van de indicator-algoritmen vraagt 'all' bij In te delen segmenten. Uitvoer: "
+        "de segmenten met type_id, type_key, type_name_nl en type_name_en (untyped_street en "
+        "untyped_path, zonder type_id, voor de segmenten die niet zijn ingedeeld), en een tabel "
+        "met het profiel van elk type (namen, uitleg en regel, omvang, mediaan van elk kenmerk, "
+        "de percentielen van het middelpunt).",
     "Street segments with indicator fields": "Straatsegmenten met indicatorvelden",
     "One line per street segment with the chosen feature fields.":
         "Eén lijn per straatsegment met de gekozen kenmerkvelden.",
@@ -437,30 +457,134 @@ DUTCH: dict[str, str] = {
     "The indicator fields the types are made of; default the seven typology features.":
         "De indicatorvelden waaruit de typen worden gevormd; standaard de zeven "
         "typologiekenmerken.",
-    "Number of types (0 = automatic)": "Aantal typen (0 = automatisch)",
-    "0 chooses the number with the best silhouette score within the range below.":
-        "0 kiest het aantal met de beste silhouetscore binnen het bereik hieronder.",
+    "Number of k-means types (0 = types by rules)":
+        "Aantal k-means-typen (0 = typen volgens regels)",
+    "0 (the default): the opportunity types by written rules, stable and the same in every "
+    "area. 2 to 12: k-means clustering into that many types instead, to explore; a fixed "
+    "number gives stable clusters, and 5 is what a map legend holds. (Before typology models, "
+    "0 chose the number automatically; that is now the option below.)":
+        "0 (de standaard): de kansentypen volgens geschreven regels, stabiel en in elk gebied "
+        "dezelfde. 2 tot 12: in plaats daarvan k-means-clustering in zoveel typen, om te "
+        "verkennen; een vast aantal geeft stabiele clusters, en 5 past in een kaartlegenda. "
+        "(Vóór de typologiemodellen koos 0 het aantal automatisch; dat is nu de optie "
+        "hieronder.)",
+    "k-means with the number of types chosen by stability (slower)":
+        "k-means met het aantal typen gekozen op stabiliteit (trager)",
+    "Off (the default): the types by rules, or k-means with the number of types above. On: "
+    "k-means with the number within the range below whose types change least when refitted on "
+    "80 % samples of the segments (the adjusted Rand index, 10 samples per number; slower). "
+    "Not together with a number of types above.":
+        "Uit (de standaard): de typen volgens regels, of k-means met het aantal typen "
+        "hierboven. Aan: k-means met het aantal binnen het bereik hieronder waarvan de typen "
+        "het minst veranderen als ze opnieuw worden bepaald op steekproeven van 80 % van de "
+        "segmenten (de adjusted Rand index, 10 steekproeven per aantal; trager). Niet samen "
+        "met een aantal typen hierboven.",
+    "Give a number of k-means types or choose it by stability, not both (set the number of "
+    "types to 0).":
+        "Geef een aantal k-means-typen of kies het op stabiliteit, niet allebei (zet het "
+        "aantal typen op 0).",
+    "The typology model gives the types: the number of types is not used.":
+        "Het typologiemodel geeft de typen: het aantal typen wordt niet gebruikt.",
     "Smallest number of types tried": "Kleinste aantal typen dat geprobeerd wordt",
-    "Lower end of the range tried when the number of types is automatic.":
-        "Ondergrens van het bereik dat geprobeerd wordt als het aantal typen automatisch is.",
+    "Lower end of the range tried when the number of types is chosen by stability (not used "
+    "otherwise).":
+        "Ondergrens van het bereik dat geprobeerd wordt als het aantal typen op stabiliteit "
+        "wordt gekozen (anders niet gebruikt).",
     "Largest number of types tried": "Grootste aantal typen dat geprobeerd wordt",
-    "Upper end of the range tried when the number of types is automatic.":
-        "Bovengrens van het bereik dat geprobeerd wordt als het aantal typen automatisch is.",
+    "Upper end of the range tried when the number of types is chosen by stability (not used "
+    "otherwise).":
+        "Bovengrens van het bereik dat geprobeerd wordt als het aantal typen op stabiliteit "
+        "wordt gekozen (anders niet gebruikt).",
+    "Typology model (.json or wijkkracht .gpkg)": "Typologiemodel (.json of wijkkracht-.gpkg)",
+    "Typology models (*.json *.gpkg);;All files (*)":
+        "Typologiemodellen (*.json *.gpkg);;Alle bestanden (*)",
+    "Optional: give the streets the types of this model instead of fitting new ones: a model "
+    "from Fit typology model (.json), or a wijkkracht result GeoPackage, which keeps the model "
+    "that typed its streets. The same types and names as where the model was fitted, so that "
+    "neighbourhoods, a city or years compare. The number of types (and its choice by "
+    "stability), the features, the method and the seed are then not used: the model decides "
+    "them. Empty: types made for these streets.":
+        "Optioneel: geef de straten de typen van dit model in plaats van nieuwe te bepalen: "
+        "een model uit Typologiemodel bepalen (.json), of een GeoPackage met een "
+        "wijkkracht-resultaat, die het model bewaart waarmee zijn straten zijn ingedeeld. "
+        "Dezelfde typen en namen als waar het model is bepaald, zodat buurten, een stad of "
+        "jaren vergelijkbaar zijn. Het aantal typen (en de keuze ervan op stabiliteit), de "
+        "kenmerken, de methode en de seed worden dan niet gebruikt: die bepaalt het model. "
+        "Leeg: typen voor deze straten.",
     "Method": "Methode",
-    "k-means": "k-means",
-    "Spatially contiguous (Ward clustering along the streets)":
-        "Ruimtelijk aaneengesloten (Ward-clustering langs de straten)",
-    "k-means groups streets with similar profiles wherever they are; the spatially contiguous "
-    "method makes types that form connected stretches of street.":
-        "k-means groepeert straten met een vergelijkbaar profiel, waar ze ook liggen; de "
-        "ruimtelijk aaneengesloten methode maakt typen die doorlopende stukken straat vormen.",
+    "Per segment": "Elk segment apart",
+    "Spatially contiguous (smoothed along the streets)":
+        "Ruimtelijk aaneengesloten (gladgestreken langs de straten)",
+    "Per segment: every segment its own type. Spatially contiguous: the types are then "
+    "smoothed along the streets, so that they form connected stretches of street (each "
+    "segment takes the type with the most length among itself and its neighbours).":
+        "Per segment: elk segment zijn eigen type. Ruimtelijk aaneengesloten: de typen worden "
+        "daarna gladgestreken langs de straten, zodat ze doorlopende stukken straat vormen "
+        "(elk segment krijgt het type met de meeste lengte onder zichzelf en zijn buren).",
     "Random seed": "Toevalsgetal (seed)",
-    "Seed of the clustering; the same seed gives the same types.":
-        "Seed van de clustering; dezelfde seed geeft dezelfde typen.",
+    "Seed of k-means (the rules need none); the same seed gives the same types.":
+        "Seed van k-means (de regels hebben er geen nodig); dezelfde seed geeft dezelfde "
+        "typen.",
     "Opportunity types": "Kansentypen",
     "The input segments with the type fields.": "De invoersegmenten met de typevelden.",
     "Classifying opportunity types": "Kansentypen bepalen",
     "{} opportunity types ({})": "{} kansentypen ({})",
+    "Typology model applied ({}), fitted on {} (wijkkracht {})":
+        "Typologiemodel toegepast ({}), bepaald op {} (wijkkracht {})",
+    "Stability per number of types (adjusted Rand index): {}":
+        "Stabiliteit per aantal typen (adjusted Rand index): {}",
+    "{}: {} ({} segments)": "{}: {} ({} segmenten)",
+    # fit typology model
+    "Fit typology model": "Typologiemodel bepalen",
+    "Fits opportunity types on one or more street layers and saves them as a typology model, "
+    "for other analyses to give their streets the same types.":
+        "Bepaalt kansentypen op een of meer stratenlagen en bewaart ze als typologiemodel, "
+        "waarmee andere analyses hun straten dezelfde typen geven.",
+    "Input: one or more street layers with the indicator fields, e.g. the streets of the "
+    "neighbourhood analysis of several neighbourhoods, of a whole city or of other years. "
+    "Their segments are taken together (in the CRS of the first layer) and typed as Classify "
+    "streets does, with the same options: by default the types by rules, and the model keeps "
+    "the thresholds the rules take from these streets (e.g. the top quarter of O businesses), "
+    "so that every area is judged against the same figures; or k-means clusters. By default "
+    "only the street segments that addresses or buildings front are typed (the fields "
+    "is_street and fronting_n of the neighbourhood analysis); the outputs of the indicator "
+    "algorithms need 'all'. Output: the typology model, a JSON file with everything needed to "
+    "give other streets the same types: the method, the rules' thresholds or the centres of "
+    "the clusters, the features and their percentiles among the fitted segments, the names "
+    "with explanations and rules, and what the model was fitted on. Give it as the typology "
+    "model of the neighbourhood analysis or of Classify streets (or to the command line: "
+    "--typology-model) to type other streets the same way: the same types and names in every "
+    "neighbourhood, comparable over the years.":
+        "Invoer: een of meer stratenlagen met de indicatorvelden, bv. de straten van de "
+        "buurtanalyse van meerdere buurten, van een hele stad of van andere jaren. Hun "
+        "segmenten worden samengenomen (in het CRS van de eerste laag) en ingedeeld zoals "
+        "Straten indelen in kansentypen dat doet, met dezelfde opties: standaard de typen "
+        "volgens regels, en het model bewaart de drempels die de regels aan deze straten "
+        "ontlenen (bv. het bovenste kwart van de O-bedrijven), zodat elk gebied aan dezelfde "
+        "cijfers wordt gemeten; of k-means-clusters. Standaard worden alleen de "
+        "straatsegmenten met adressen of gebouwen eraan ingedeeld (de velden is_street en "
+        "fronting_n van de buurtanalyse); de uitvoer van de indicator-algoritmen vraagt 'all'. "
+        "Uitvoer: het typologiemodel, een JSON-bestand met alles wat nodig is om andere "
+        "straten dezelfde typen te geven: de methode, de drempels van de regels of de "
+        "middelpunten van de clusters, de kenmerken en hun percentielen onder de gebruikte "
+        "segmenten, de namen met uitleg en regels, en waarop het model is bepaald. Geef het "
+        "als typologiemodel aan de buurtanalyse of aan Straten indelen in kansentypen (of aan "
+        "de opdrachtregel: --typology-model) om andere straten op dezelfde manier in te delen: "
+        "dezelfde typen en namen in elke buurt, vergelijkbaar over de jaren.",
+    "Street layers with indicator fields": "Stratenlagen met indicatorvelden",
+    "One or more layers with one line per street segment and the chosen feature fields, e.g. "
+    "the streets of several neighbourhood analyses; their segments are classified together.":
+        "Een of meer lagen met één lijn per straatsegment en de gekozen kenmerkvelden, bv. de "
+        "straten van meerdere buurtanalyses; hun segmenten worden samen ingedeeld.",
+    "Typology model": "Typologiemodel",
+    "JSON files (*.json)": "JSON-bestanden (*.json)",
+    "The JSON file the model is written to.": "Het JSON-bestand waarin het model komt.",
+    "Give at least one street layer.": "Geef ten minste één stratenlaag.",
+    "{}: not a vector layer": "{}: geen vectorlaag",
+    "{}: indicator column(s) missing: {}": "{}: indicatorkolom(men) ontbreken: {}",
+    "{}: the layers are in different CRSs and one has none; give layers with a CRS":
+        "{}: de lagen hebben verschillende CRS'en en een ervan heeft er geen; geef lagen met "
+        "een CRS",
     # --- web map ---------------------------------------------------------------------------------
     "Export interactive map (HTML)": "Interactieve kaart exporteren (HTML)",
     "Writes an interactive map of the opportunity types and key indicators.":
@@ -873,9 +997,10 @@ DUTCH: dict[str, str] = {
     "Spending flows (spending drawn and kept)":
         "Bestedingsstromen (aangetrokken en behouden bestedingen)",
     "Also cluster the streets on these: the liveliness by hour (needs opening hours) and the "
-    "spending flows (needs the spending flows computed).":
+    "spending flows (needs the spending flows computed). Not used with a typology model.":
         "Cluster de straten ook hierop: de levendigheid per uur (vraagt openingstijden) en de "
-        "bestedingsstromen (vraagt dat de bestedingsstromen worden berekend).",
+        "bestedingsstromen (vraagt dat de bestedingsstromen worden berekend). Niet gebruikt "
+        "met een typologiemodel.",
     "Open amenities per hour of the week": "Open voorzieningen per uur van de week",
     "With liveliness by hour: per street segment (join on segment_id) the number of POIs "
     "within walking reach open in each hour of the reference week, fields ma_00 (Monday "

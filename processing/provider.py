@@ -21,7 +21,7 @@ from .alg_indicators import (
 )
 from .alg_output import ExportWebmapAlgorithm
 from .alg_rasters import IntensityRastersAlgorithm
-from .alg_typology import ClassifyStreetsAlgorithm
+from .alg_typology import ClassifyStreetsAlgorithm, FitTypologyModelAlgorithm
 from .base import ICON, WijkkrachtAlgorithm
 from .dependencies import Package, install_hint, missing_packages
 from .i18n import language, tr
@@ -44,6 +44,7 @@ ALGORITHMS: tuple[type[WijkkrachtAlgorithm], ...] = (
     VacancyAlgorithm,
     IntensityRastersAlgorithm,
     ClassifyStreetsAlgorithm,
+    FitTypologyModelAlgorithm,
     ExportWebmapAlgorithm,
 )
 

@@ -31,6 +31,7 @@ ALGORITHM_IDS = {
     "wijkkracht:vacancy",
     "wijkkracht:intensityrasters",
     "wijkkracht:classifystreets",
+    "wijkkracht:fittypologymodel",
     "wijkkracht:exportwebmap",
 }
 INDICATOR_ALGORITHMS = {"proximity": "proximity", "mixeduse": "mixed_use", "nomix": "no_mix",
@@ -128,8 +129,8 @@ def test_advanced_parameters(wijkkracht_provider: Any) -> None:
     alg = wijkkracht_provider.algorithm("neighbourhoodanalysis")
     advanced = {p.name() for p in alg.parameterDefinitions()
                 if p.flags() & QgsProcessingParameterDefinition.FlagAdvanced}
-    assert {"CATEGORIES", "SNAP_DISTANCE", "KEEP_ALL_COMPONENTS", "K_MIN", "K_MAX", "SEED",
-            "LANGUAGE", "ESTABLISHMENTS_MAPPING", "HOURS_WEEK", "HUFF_DECAY", "HUFF_BETA",
+    assert {"CATEGORIES", "SNAP_DISTANCE", "KEEP_ALL_COMPONENTS", "K_AUTO", "K_MIN", "K_MAX",
+            "SEED", "LANGUAGE", "ESTABLISHMENTS_MAPPING", "HOURS_WEEK", "HUFF_DECAY", "HUFF_BETA",
             "HUFF_LAMBDA", "HUFF_CUTOFF", "SPENDING_MEASURE", "SPENDING_PER_DWELLING",
             "SPENDING_ZONES_IN", "ADDED_SHOPS", "TYPOLOGY_EXTRA", "TYPOLOGY_SEGMENTS"} == advanced
 

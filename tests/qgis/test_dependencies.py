@@ -18,7 +18,8 @@ from wijkkracht.processing import dependencies
 
 REPO = Path(__file__).resolve().parents[2]
 EVERY = {"neighbourhoodanalysis", "fetchosm", "loadbag", "loadestablishments", "proximity",
-         "mixeduse", "nomix", "vacancy", "intensityrasters", "classifystreets", "exportwebmap"}
+         "mixeduse", "nomix", "vacancy", "intensityrasters", "classifystreets", "fittypologymodel",
+         "exportwebmap"}
 
 
 @pytest.fixture
@@ -53,7 +54,8 @@ def hide(wijkkracht_provider: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
 
 @pytest.mark.parametrize(("hidden", "withheld", "package"), [
-    (("sklearn",), {"classifystreets", "neighbourhoodanalysis"}, "scikit-learn"),
+    (("sklearn",), {"classifystreets", "fittypologymodel", "neighbourhoodanalysis"},
+     "scikit-learn"),
     (("osmnx",), {"fetchosm"}, "osmnx"),
     (("folium",), {"exportwebmap"}, "folium"),
     (("pyogrio",), {"loadbag"}, "pyogrio"),  # the BAG readers read files themselves
@@ -197,8 +199,9 @@ def test_plugin_starts_without_sklearn(started_without_sklearn: dict[str, Any]) 
     assert out["loaded"] and out["started"]
     # pyogrio and rasterio are hidden too: Load BAG addresses reads files with pyogrio, the
     # intensity rasters are written with rasterio
-    assert set(out["algorithms"]) == EVERY - {"classifystreets", "neighbourhoodanalysis",
-                                              "loadbag", "intensityrasters"}
+    assert set(out["algorithms"]) == EVERY - {"classifystreets", "fittypologymodel",
+                                              "neighbourhoodanalysis", "loadbag",
+                                              "intensityrasters"}
     assert len(out["bar"]) == 2 and out["bar"][0] == out["bar"][1]  # start-up, then demo
     title, text, level, duration = out["bar"][0]
     assert title == "wijkkracht" and "scikit-learn" in text and "pip install" in text

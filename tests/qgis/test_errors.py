@@ -87,7 +87,7 @@ def test_typology_without_indicators(fails: Any, demo_layers: dict[str, Any]) ->
     message = fails("classifystreets", INPUT=demo_layers["streets"], TYPOLOGY_SEGMENTS=2)
     assert message == _core_message(classify_street_layer, _raw("streets"),
                                     typology_segments="all")
-    assert message.startswith("typology: indicator column(s) missing: everyday_800, ")
+    assert message.startswith("streets: indicator column(s) missing: everyday_800, ")
     # the default (the street segments addresses front) first needs the fields that say which
     message = fails("classifystreets", INPUT=demo_layers["streets"])
     assert message == _core_message(classify_street_layer, _raw("streets"))

@@ -332,7 +332,7 @@ ANALYSIS_ALG = f"{PROVIDER}:neighbourhoodanalysis"
 EVERY_ALGORITHM = {f"{PROVIDER}:{name}" for name in (
     "neighbourhoodanalysis", "fetchosm", "proximity", "mixeduse", "nomix", "vacancy",
     "classifystreets", "exportwebmap")}
-NEED_SKLEARN = {ANALYSIS_ALG, f"{PROVIDER}:classifystreets"}
+NEED_SKLEARN = {ANALYSIS_ALG, f"{PROVIDER}:classifystreets", f"{PROVIDER}:fittypologymodel"}
 NEED_OSMNX = {f"{PROVIDER}:fetchosm"}
 #: The Processing toolbox groups (English user interface).
 GROUPS = ("Analysis", "Data", "Indicators", "Typology", "Output")

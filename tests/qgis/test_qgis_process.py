@@ -51,6 +51,7 @@ import pytest
 import shapely
 
 import wijkkracht
+from wijkkracht.core.archetypes import RULE_TYPES
 from wijkkracht.core.streets import UNTYPED
 
 REPO = Path(wijkkracht.__file__).resolve().parent
@@ -420,11 +421,11 @@ def test_neighbourhoodanalysis_writes_streets_with_indicators(ran: dict[str, Any
     assert streets["segment_id"].is_unique and len(streets) > 1000
     for column in INDICATOR_RANGES:
         _assert_in_range(streets, column)
-    # the typed segments in 3-8 types; the others (no address fronts them, or no street)
-    # without a type
+    # the typed segments in the types by rules (the default; at least 3 of them here); the
+    # others (no address fronts them, or no street) without a type
     assert streets["type_key"].notna().all()
     typed = streets[streets["type_id"].notna()]
-    assert 3 <= typed["type_key"].nunique() <= 8
+    assert typed["type_key"].nunique() >= 3 and set(typed["type_key"]) <= set(RULE_TYPES)
     assert set(streets.loc[streets["type_id"].isna(), "type_key"]) <= set(UNTYPED)
     profile = pyogrio.read_info(results["PROFILE"])
     assert profile["features"] == typed["type_key"].nunique()
