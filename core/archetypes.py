@@ -615,10 +615,14 @@ def _condition_words(c: Condition, lang: str) -> str:
     return f"{_label(c.quantity, lang)} {op} {_value_words(c.quantity, c.value, lang)}"
 
 
-def segment_rule_text(arch: Archetype, lang: str = "nl") -> str:
-    """The rule a segment meets to be of the archetype, in words."""
+def segment_rule_text(arch: Archetype, lang: str = "nl",
+                      columns: Sequence[str] | None = None) -> str:
+    """The rule a segment meets to be of the archetype, in words; with ``columns``, the
+    alternatives that read a column the data lack are left out (they cannot hold)."""
     join = " en " if lang == "nl" else " and "
-    parts = [join.join(_condition_words(c, lang) for c in alt) for alt in arch.rule]
+    alts = [alt for alt in arch.rule
+            if columns is None or all(c.quantity in columns for c in alt)] or list(arch.rule)
+    parts = [join.join(_condition_words(c, lang) for c in alt) for alt in alts]
     return ("; of " if lang == "nl" else "; or ").join(parts)
 
 
@@ -661,7 +665,8 @@ def rule_type_names(frame: pd.DataFrame, type_idx: np.ndarray,
                            "meets no named type's rule"), figures=figures))
             continue
         arch = ARCHETYPES[key]
-        rule = Label(segment_rule_text(arch, "nl"), segment_rule_text(arch, "en"))
+        rule = Label(segment_rule_text(arch, "nl", list(frame.columns)),
+                     segment_rule_text(arch, "en", list(frame.columns)))
         if not len(rows):
             expl = Label("Geen segment in dit gebied.", "No segment in this area.")
         else:

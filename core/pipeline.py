@@ -604,7 +604,8 @@ def analyse(
             "typology_model": ({"fitted_on": typology_model.fitted_on,
                                 "tool_version": typology_model.tool_version}
                                if typology_model is not None else None),
-            "method": typ.method,
+            "method": typ.model.method,
+            "contiguous": bool(typ.model.contiguous),
             "random_state": random_state,
             "categories": table.source,
             "keep_all_components": keep_all_components,
