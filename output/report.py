@@ -13,10 +13,12 @@ static map inline; no script, no request) and prints to PDF from the browser:
   and the **interactive map** (:mod:`wijkkracht.output.webmap`) in a frame on screen: linked
   beside the report (``map_href``) or embedded in the page (``embed_map``);
 * the **opportunity types**: their share of the street length (street segments only; the
-  streets without addresses, which have no type, in grey), a chart per type of its
-  profile (the z-scores of the typology features, labels from the indicator registry, with
-  the type's mean in its own unit), and the streets where the type is found most (by length,
-  aggregated by named street);
+  streets without addresses, which have no type, in grey); per type its name, why it has
+  that name (``explanation_<lang>`` of the profile: the type's own figures), what it means,
+  its rule in words and its number of segments, a chart of its profile (``z_<feature>``: the
+  standardised mean percentile of each typology feature, labels from the indicator registry,
+  with the type's median in its own unit), and the streets where the type is found most (by
+  length, aggregated by named street);
 * **streets by name**: the longest named streets of the page's area with their main type and
   every type's share of their length (the named streets of
   :func:`wijkkracht.core.streets.named_streets`, made from the page's street segments);
@@ -31,7 +33,8 @@ static map inline; no script, no request) and prints to PDF from the browser:
 Rules the page keeps:
 
 * Types are opportunities: the profile charts put what a type has *more* of than the
-  neighbourhood's average in its colour, what it has less of in grey.
+  neighbourhood's streets in its colour, what it has less of in grey. A type's explanation
+  made from SYNTHETIC inputs is tagged SYNTHETIC.
 * Every string from the data (OSM street names, area names, source descriptions) is
   HTML-escaped.
 * SYNTHETIC inputs (``metadata["synthetic"]``, e.g. the demo's generated BAG/KvK) are announced
@@ -77,10 +80,9 @@ from ..styles import (
     is_untyped,
     synthetic_notice_color,
     type_color,
-    type_colors,
+    type_keys,
     type_label,
     type_line_width,
-    unknown_type_color,
     untyped_keys,
 )
 
@@ -163,9 +165,13 @@ _T: dict[str, dict[str, str]] = {
                                 "hierboven de statische kaart.",
         "frame_title": "Interactieve kaart van de kansen per straat",
         "types": "Kansentypen",
-        "types_intro": "Elke straat hoort bij één kansentype: een groep straten met een "
-                       "vergelijkbaar profiel. De typen beschrijven sterktes om op voort te "
+        "types_intro": "Elke straat hoort bij één kansentype. Een type heeft zijn naam "
+                       "omdat zijn straten aan een geschreven regel voldoen (per type "
+                       "hieronder: waarom deze naam, en de regel); past geen regel, dan heet "
+                       "het 'gemengd profiel'. De typen beschrijven sterktes om op voort te "
                        "bouwen, geen tekorten.",
+        "why": "Waarom deze naam",
+        "rule": "Regel",
         "type": "Kansentype",
         "share_length": "Aandeel straatlengte",
         "share_note": "Aandelen van de straatlengte: paden, trottoirs en fietspaden tellen niet "
@@ -173,15 +179,16 @@ _T: dict[str, dict[str, str]] = {
         "km": "km",
         "profile": "Profiel",
         "profile_intro": "Het profiel per type laat zien hoe de straten van dat type afwijken "
-                         "van het gemiddelde van alle straten in het onderzoeksgebied, in "
-                         "standaardafwijkingen (z-score; aantallen eerst log-getransformeerd). "
-                         "In de kleur van het type: waar het sterker is dan gemiddeld; grijs: "
-                         "minder dan gemiddeld. Rechts het gemiddelde van het type in de eigen "
-                         "eenheid.",
-        "profile_caption": "Afwijking van het gemiddelde van alle straten (z-score); rechts "
-                           "het gemiddelde van dit type.",
-        "axis": "afwijking van het gemiddelde (standaardafwijkingen)",
-        "mean_of_type": "gemiddelde type",
+                         "van alle straten in het onderzoeksgebied: per kenmerk de plaats "
+                         "(het percentiel) van de straten van het type onder alle straten, "
+                         "gemiddeld en gestandaardiseerd (0: zoals alle straten; 1: een "
+                         "standaardafwijking hoger). In de kleur van het type: waar het meer "
+                         "heeft dan de andere straten; grijs: minder. Rechts de mediaan van het "
+                         "type in de eigen eenheid.",
+        "profile_caption": "Afwijking van alle straten (gestandaardiseerd percentiel); rechts "
+                           "de mediaan van dit type.",
+        "axis": "afwijking van alle straten (standaardafwijkingen)",
+        "mean_of_type": "mediaan type",
         "top_streets": "Straten waar dit type het meest voorkomt",
         "street": "Straat",
         "length_m": "Lengte van dit type (m)",
@@ -286,12 +293,24 @@ _T: dict[str, dict[str, str]] = {
                         "onbekend'), {primary} basisschool, {other} ander niveau.",
         "supermarkets_note": "Supermarkten: {n} geteld; {below} kleiner dan {m2:g} m² (geen "
                              "supermarkt); oppervlak bekend van {known}, onbekend van {unknown}.",
+        "typology_rules": "Elk straatsegment krijgt het eerste kansentype waarvan de "
+                          "geschreven regel op zijn eigen cijfers klopt, in deze volgorde: "
+                          "{order}; klopt geen regel, dan het neutrale type (gemengd profiel). "
+                          "Een naam is zo een bewering waaraan elk segment van het type "
+                          "voldoet; de regel en waarom het type zijn naam heeft staan per "
+                          "type bij de kansentypen. De typen zijn in elk gebied dezelfde.",
         "typology_text": "De straatsegmenten zijn met {method} in {k} typen gegroepeerd op de "
-                         "kenmerken {features}. Aantallen worden eerst log-getransformeerd "
-                         "(log(1 + x)), daarna worden alle kenmerken gestandaardiseerd "
-                         "(z-scores). Elk type krijgt de naam van het archetype waarop zijn "
-                         "profiel het best lijkt. Het aantal typen is gekozen met de "
-                         "silhouetscore ({silhouette}).",
+                         "kenmerken {features}, elk als percentiel onder de straten (0: de "
+                         "laagste, 1: de hoogste). Elk type heet naar het eerste archetype "
+                         "waarvan de geschreven regel op de cijfers van het type klopt; klopt "
+                         "er geen, dan krijgt het een neutrale naam (gemengd profiel).",
+        "k_fixed": "Het aantal typen is vooraf gekozen.",
+        "k_stability": "Het aantal typen is gekozen op stabiliteit: de overeenkomst (ARI) "
+                       "tussen de typen van alle segmenten en die van herhaalde indelingen op "
+                       "80% ervan ({values}).",
+        "k_silhouette": "Het aantal typen is gekozen met de silhouetscore ({values}).",
+        "contiguous_note": "Daarna gladgestreken langs het stratennetwerk (aaneengesloten "
+                           "typen).",
         "kmeans": "k-means",
         "contiguous": "Ward-clustering langs het stratennetwerk (aaneengesloten typen)",
         "fills": "Ontbrekende waarden vóór het clusteren aangevuld met: {fills}.",
@@ -380,9 +399,12 @@ _T: dict[str, dict[str, str]] = {
                                 "the static map above.",
         "frame_title": "Interactive map of the opportunities per street",
         "types": "Opportunity types",
-        "types_intro": "Every street belongs to one opportunity type: a group of streets with "
-                       "a similar profile. The types describe strengths to build on, not "
-                       "deficits.",
+        "types_intro": "Every street belongs to one opportunity type. A type has its name "
+                       "because its streets meet a written rule (for each type below: why "
+                       "this name, and the rule); where no rule fits it is called 'mixed "
+                       "profile'. The types describe strengths to build on, not deficits.",
+        "why": "Why this name",
+        "rule": "Rule",
         "type": "Opportunity type",
         "share_length": "Share of street length",
         "share_note": "Shares of the street length: paths, sidewalks and cycle paths are not "
@@ -390,15 +412,16 @@ _T: dict[str, dict[str, str]] = {
                       "opportunity type.",
         "km": "km",
         "profile": "Profile",
-        "profile_intro": "The profile of each type shows how its streets differ from the mean "
-                         "of all streets in the study area, in standard deviations (z-score; "
-                         "counts log-transformed first). In the type's colour: where it is "
-                         "stronger than average; grey: less than average. On the right the "
-                         "type's mean in its own unit.",
-        "profile_caption": "Difference from the mean of all streets (z-score); on the right "
-                           "this type's mean.",
-        "axis": "difference from the mean (standard deviations)",
-        "mean_of_type": "mean of type",
+        "profile_intro": "The profile of each type shows how its streets differ from all "
+                         "streets in the study area: per feature the place (the percentile) "
+                         "of the type's streets among all streets, averaged and standardised "
+                         "(0: like all streets; 1: one standard deviation higher). In the "
+                         "type's colour: where it has more than the other streets; grey: "
+                         "less. On the right the type's median in its own unit.",
+        "profile_caption": "Difference from all streets (standardised percentile); on the "
+                           "right this type's median.",
+        "axis": "difference from all streets (standard deviations)",
+        "mean_of_type": "median of type",
         "top_streets": "Streets where this type is found most",
         "street": "Street",
         "length_m": "Length of this type (m)",
@@ -503,11 +526,23 @@ _T: dict[str, dict[str, str]] = {
         "supermarkets_note": "Supermarkets: {n} counted; {below} smaller than {m2:g} m² (no "
                              "supermarket); floor area known for {known}, unknown for "
                              "{unknown}.",
+        "typology_rules": "Each street segment gets the first opportunity type whose written "
+                          "rule holds on its own figures, in this order: {order}; where no "
+                          "rule holds, the neutral type (mixed profile). A name is thus a "
+                          "claim every segment of the type meets; the rule and why the type "
+                          "has its name are given with each opportunity type. The types are "
+                          "the same in every area.",
         "typology_text": "The street segments were grouped into {k} types with {method} on "
-                         "the features {features}. Counts are log-transformed first "
-                         "(log(1 + x)), then every feature is standardised (z-scores). Each "
-                         "type is named after the archetype its profile matches best. The "
-                         "number of types was chosen by the silhouette score ({silhouette}).",
+                         "the features {features}, each as its percentile among the streets "
+                         "(0: the lowest, 1: the highest). Each type is named after the first "
+                         "archetype whose written rule holds on the type's figures; where none "
+                         "holds it gets a neutral name (mixed profile).",
+        "k_fixed": "The number of types was set beforehand.",
+        "k_stability": "The number of types was chosen by stability: the agreement (ARI) "
+                       "between the types of all segments and those of repeated groupings of "
+                       "80% of them ({values}).",
+        "k_silhouette": "The number of types was chosen by the silhouette score ({values}).",
+        "contiguous_note": "Then smoothed along the street network (contiguous types).",
         "kmeans": "k-means",
         "contiguous": "Ward clustering along the street network (contiguous types)",
         "fills": "Missing values filled before clustering with: {fills}.",
@@ -1093,19 +1128,18 @@ def _static_map(scope: _Scope, result: AnalysisResult, salt: str) -> str:
     keys = st["type_key"].astype(str).to_numpy() if "type_key" in st else \
         np.full(len(st), "", dtype=object)
     street = _street_mask(st)
-    order = [k for k in type_colors() if k in set(keys)] + \
-        sorted({k for k in keys if k not in type_colors()})
+    order = [k for k in type_keys(keys) if k in set(keys)]
     full = type_line_width("mm")
     # the paths first and thin (in their type's colour where the typology classified them),
     # then the streets without a type, thinner and grey, then the typed streets
     for key in order:
         sel = (keys == key) & ~street
-        color = type_color(key) if key in type_colors() else unknown_type_color()
+        color = type_color(key)
         _add_lines(ax, st.geometry.values[sel], color,
                    1.8 * type_line_width("mm", "untyped_path") / full, 2)
     for key in sorted(order, key=lambda k: not is_untyped(k)):
         sel = (keys == key) & street
-        color = type_color(key) if key in type_colors() else unknown_type_color()
+        color = type_color(key)
         _add_lines(ax, st.geometry.values[sel], color,
                    1.8 * type_line_width("mm", key) / full, 3)
     _add_outline(ax, scope.polygon, "#222222", 1.2, 4, dashes=scope.page.position is None)
@@ -1127,9 +1161,18 @@ def _static_map(scope: _Scope, result: AnalysisResult, salt: str) -> str:
 # ------------------------------------------------------------------------------- the tables
 
 
+def _text_of(row: pd.Series | None, column: str) -> str:
+    """A text column of a profile row ("" when missing or empty)."""
+    if row is None:
+        return ""
+    value = row.get(column)
+    return value if isinstance(value, str) else ""
+
+
 def _type_table(scope: _Scope, profile: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
-    """Per type of the profile (in its order): name, colour, street segments and street length
-    in scope and its share of the street length; then the street segments without a type
+    """Per type of the profile (in its order): name, description, explanation (why this name)
+    and rule in ``lang``, colour, street segments and street length in scope and its share of
+    the street length; then the street segments without a type
     (``untyped_street``, ``untyped: True``), so that the shares add up to the street length.
     Paths do not count (``is_street``), also where the typology classified them."""
     st = scope.streets
@@ -1143,7 +1186,9 @@ def _type_table(scope: _Scope, profile: pd.DataFrame, lang: str) -> list[dict[st
         sel = keys == key
         return {
             "key": key, "name": name, "description": description,
-            "color": type_color(key) if key in type_colors() else unknown_type_color(),
+            "explanation": _text_of(p, f"explanation_{lang}"),
+            "rule": _text_of(p, f"rule_{lang}"),
+            "color": type_color(key),
             "segments": int(sel.sum()),
             "length_m": float(length[sel].sum()),
             "share": float(length[sel].sum()) / total if total > 0 else 0.0,
@@ -1253,6 +1298,9 @@ figure { margin: 10px 0 14px; }
 .wk-type { border-top: 1px solid var(--wk-line); padding-top: 4px; margin-top: 18px; }
 .wk-type h3 { margin-top: 10px; }
 .wk-desc { font-size: 15px; margin: 2px 0 6px; }
+.wk-why { margin: 6px 0; padding: 5px 9px; background: #f4f6f9; border-left: 3px solid #8a9bb3;
+  border-radius: 0 3px 3px 0; }
+.wk-rule { font-size: 13.5px; color: #333; margin: 4px 0 6px; }
 .wk-frame { width: 100%%; height: 640px; border: 1px solid var(--wk-line); display: block; }
 nav.wk-pages { font-size: 13.5px; margin: 4px 0 10px; }
 nav.wk-pages a { margin-right: 10px; }
@@ -1474,6 +1522,16 @@ def _types_html(scope: _Scope, types: list[dict[str, Any]], features: Sequence[s
         out.append(f'<article class="wk-type" id="type-{_esc(r["key"])}"><div class="wk-keep">'
                    f'<h3><span class="wk-swatch" style="background:{r["color"]}"></span>'
                    f'{_esc(r["name"])}</h3><p class="wk-desc">{_esc(r["description"])}</p>')
+        if r["explanation"]:
+            from .webmap import explained_indicators
+
+            used = explained_indicators(p.to_dict(), lang) if p is not None else ()
+            tag = _tag(any(_is_synthetic(q, kinds) for q in used), t)
+            out.append(f'<p class="wk-why"><strong>{_esc(t["why"])}</strong>{tag}: '
+                       f'{_esc(r["explanation"])}</p>')
+        if r["rule"]:
+            out.append(f'<p class="wk-rule"><strong>{_esc(t["rule"])}</strong>: '
+                       f'{_esc(r["rule"])}</p>')
         out.append(f'<p class="wk-note">{r["segments"]} {_esc(t["segments"].lower())}, '
                    f'{_num(r["length_m"] / 1000, 1, lang)} km, '
                    f'{_pct(r["share"], lang)} {_esc(t["share_length"].lower())}</p>')
@@ -1574,8 +1632,7 @@ def _named_html(scope: _Scope, lang: str) -> str:
     top = table.head(TOP_NAMED_STREETS)
     rows = []
     for _, r in top.iterrows():
-        color = type_color(r["main_key"]) if r["main_key"] in type_colors() \
-            else unknown_type_color()
+        color = type_color(r["main_key"])
         shares = ", ".join(f"{_esc(name)} {_pct0(share, lang)}" for _, name, share in r["shares"])
         rows.append(f"<tr><td>{_esc(r['street_id'])}</td>"
                     f'<td class="num">{_num(r["length_m"], 0, lang)}</td>'
@@ -1931,6 +1988,49 @@ def _thousands(n: int, lang: str) -> str:
     return f"{n:,}".replace(",", "." if lang == "nl" else ",")
 
 
+def _typology_text(params: Mapping[str, Any], meta: Mapping[str, Any],
+                   features: Sequence[str], lang: str) -> str:
+    """How the types were made: by the rules (``method == "rules"``), or by clustering
+    (k-means, contiguous) with how k was chosen (``metadata["silhouette"]``: ``{"stability":
+    {k: ARI}}`` when chosen by stability, ``{k: score}`` from an older run, ``{}`` when set)."""
+    t = _T[lang]
+    method = params.get("method")
+    if method == "rules":
+        from ..core.archetypes import ARCHETYPES
+
+        order = "; ".join(f"({i}) {a.name(lang)}" for i, a in enumerate(ARCHETYPES.values(), 1))
+        return t["typology_rules"].format(order=order)
+    feature_labels = ", ".join(indicator(f).label(lang) for f in features if f in INDICATORS)
+    name = t["contiguous"] if method == "contiguous" else t["kmeans"]
+    parts = [t["typology_text"].format(method=name, k=params.get("k", "?"),
+                                       features=feature_labels or "–")]
+    diagnostics = meta.get("silhouette") or {}
+    if not isinstance(diagnostics, Mapping):
+        diagnostics = {}
+    stability = diagnostics.get("stability")
+
+    def scores(values: Mapping[Any, Any]) -> str:
+        return ", ".join(f"k = {k}: {format_number(float(v), 2, lang)}"
+                         for k, v in values.items() if _finite_number(v))
+
+    if isinstance(stability, Mapping) and stability:
+        parts.append(t["k_stability"].format(values=scores(stability)))
+    elif diagnostics and all(_finite_number(v) for v in diagnostics.values()):
+        parts.append(t["k_silhouette"].format(values=scores(diagnostics)))
+    else:
+        parts.append(t["k_fixed"])
+    if method == "contiguous" or params.get("contiguous"):
+        parts.append(t["contiguous_note"])
+    return " ".join(parts)
+
+
+def _finite_number(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def _methods_html(scope: _Scope, features: Sequence[str], lang: str) -> str:
     t = _T[lang]
     meta = scope.metadata
@@ -1955,14 +2055,8 @@ def _methods_html(scope: _Scope, features: Sequence[str], lang: str) -> str:
         out.append(f"<h4>{_esc(groups.get(group, group))}</h4>"
                    f'<table class="wk-defs wk-small">{head}{"".join(rows)}</table>')
     params = meta.get("parameters", {}) if isinstance(meta.get("parameters"), dict) else {}
-    silhouette = meta.get("silhouette") or {}
-    sil = ", ".join(f"k = {k}: {format_number(float(v), 2, lang)}"
-                    for k, v in silhouette.items()) if isinstance(silhouette, dict) else ""
-    feature_labels = ", ".join(indicator(f).label(lang) for f in features)
-    method = t["contiguous"] if params.get("method") == "contiguous" else t["kmeans"]
-    typology = t["typology_text"].format(method=method, k=params.get("k", "?"),
-                                         features=feature_labels, silhouette=sil or "–")
-    out.append(f'<h3>{_esc(t["typology"])}</h3><p>{_esc(typology)}</p>')
+    out.append(f'<h3>{_esc(t["typology"])}</h3>'
+               f"<p>{_esc(_typology_text(params, meta, features, lang))}</p>")
     which = params.get("typology_segments_used") or params.get("typology_segments")
     if which in TYPOLOGY_SEGMENTS:
         text = t["typology_segments"].format(what=TYPOLOGY_SEGMENTS[which](lang),
@@ -1970,7 +2064,7 @@ def _methods_html(scope: _Scope, features: Sequence[str], lang: str) -> str:
         out.append(f"<p>{_esc(text)}</p>")
     out.append(f'<p class="wk-note">{_esc(t["streets_text"])}</p>')
     fills = params.get("missing_value_fills") or {}
-    if isinstance(fills, dict) and fills:
+    if isinstance(fills, dict) and fills and params.get("method") != "rules":
         text = ", ".join(f"{indicator(k).label(lang)} = {format_number(float(v), 2, lang)}"
                          for k, v in fills.items() if k in INDICATORS)
         out.append(f'<p class="wk-note">{_esc(t["fills"].format(fills=text))}</p>')

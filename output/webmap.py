@@ -7,7 +7,13 @@ What the page shows:
   "none", which draws the surroundings from the data itself (the study area, the streets as
   grey casings, the building points); a tile base map from which no tile loads falls back to
   that drawing;
-* the streets coloured by opportunity type, with a legend, and a tooltip per street with the
+* the streets coloured by opportunity type, with a legend in which every type of the data is
+  a button: a click (a tap, Enter or Space) draws that type's streets on top and thicker and
+  dims the others, and opens a panel with the type's name, why it has it (the profile's
+  ``explanation_<lang>``), what it means, its rule and a few medians with the registry's
+  labels and units (:func:`type_profile_figures`); a second click, its close button or
+  Escape restore the map (on a phone, or where the panel would hide some of the type's
+  streets, the map moves to show them and moves back); and a tooltip per street with the
   key indicators the streets carry (labels and units from the registry, values rounded, a
   null shown as what it means), in two groups: OpenStreetMap and BAG/KvK. The street layers
   (types, indicators, liveliness by hour) draw the *street* segments (``is_street``, see
@@ -104,6 +110,7 @@ from ..styles import (
     areas_style,
     decimals,
     format_number,
+    format_value,
     indicator_style,
     key_indicators,
     load_spec,
@@ -113,7 +120,8 @@ from ..styles import (
     poi_style,
     surroundings_colors,
     synthetic_notice_color,
-    type_colors,
+    type_color,
+    type_keys,
     type_label,
     type_line_width,
     unknown_type_color,
@@ -128,12 +136,15 @@ __all__ = [
     "COORDINATE_DECIMALS",
     "DATA_BLOCK_IDS",
     "SIMPLIFY_M",
+    "TYPE_PANEL_FIGURES",
     "WEB_ASSETS",
     "BaseMap",
     "WebAsset",
     "build_webmap",
+    "explained_indicators",
     "result_for_map",
     "surface_overlay",
+    "type_profile_figures",
     "write_layers_map",
     "webmap_html",
     "write_webmap",
@@ -499,6 +510,13 @@ _TEXT = {
         "typeShares": "Kansentypen (aandeel van de lengte)",
         "addresses": "adressen of gebouwen",
         "namedValues": "Langs de straat (gemiddeld, gewogen naar lengte)",
+        "typeHint": "Klik op een type: uitleg, en zijn straten op de kaart.",
+        "typeShow": "Toon de straten van dit type en zijn uitleg",
+        "typeWhy": "Waarom deze naam",
+        "typeRule": "Regel",
+        "typeProfile": "Profiel: mediaan van de {n} segmenten van dit type",
+        "typeSegments": "{n} segmenten",
+        "close": "Sluiten",
     },
     "en": {
         "types": "Opportunity types",
@@ -543,6 +561,13 @@ _TEXT = {
         "typeShares": "Opportunity types (share of the length)",
         "addresses": "addresses or buildings",
         "namedValues": "Along the street (mean, weighted by length)",
+        "typeHint": "Click a type: its explanation, and its streets on the map.",
+        "typeShow": "Show the streets of this type and its explanation",
+        "typeWhy": "Why this name",
+        "typeRule": "Rule",
+        "typeProfile": "Profile: median of the {n} segments of this type",
+        "typeSegments": "{n} segments",
+        "close": "Close",
     },
 }
 
@@ -957,6 +982,129 @@ def _areas_data(areas: gpd.GeoDataFrame | None, columns: Sequence[Mapping[str, A
     return {"type": "FeatureCollection", "features": features}
 
 
+#: At most this many medians in a type's panel (its rule's quantities first).
+TYPE_PANEL_FIGURES = 6
+
+
+def _finite(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """A pattern matching the sentences an explanation template makes (fields: any text)."""
+    import string
+
+    parts = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field is not None:
+            parts.append(".*?")
+    return re.compile("".join(parts) + r"\Z", re.S)
+
+
+def explained_indicators(row: Mapping[str, Any], lang: str = "nl") -> tuple[str, ...]:
+    """The indicators a type's explanation (``explanation_<lang>`` of a profile row) quotes.
+
+    For a type named after an archetype whose sentence template made the explanation: the
+    quantities of that alternative of its rule; else the registered indicators whose label
+    the explanation names; else (it names none) all of its archetype's rule quantities. Used
+    to mark an explanation made from SYNTHETIC inputs.
+
+    Parameters
+    ----------
+    row
+        A row of ``result.profile`` (``archetype``, ``explanation_<lang>``).
+    lang
+        ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    tuple of str
+        Registered indicator names.
+    """
+    from ..core.archetypes import ARCHETYPES
+
+    text = str(row.get(f"explanation_{lang}") or "")
+    arch = ARCHETYPES.get(str(row.get("archetype") or ""))
+    alternatives = [[c.quantity for c in alt] for alt in arch.rule] if arch is not None else []
+    templates = getattr(arch, "explain", ()) if arch is not None else ()
+    for alt, template in zip(alternatives, templates, strict=False):
+        if _template_pattern(template(lang)).match(text):
+            return tuple(q for q in dict.fromkeys(alt) if q in INDICATORS)
+    named = tuple(n for n, ind in INDICATORS.items() if text and ind.label(lang) in text)
+    return named or tuple(q for q in dict.fromkeys(q for alt in alternatives for q in alt)
+                          if q in INDICATORS)
+
+
+def type_profile_figures(row: Mapping[str, Any], limit: int = TYPE_PANEL_FIGURES
+                         ) -> tuple[str, ...]:
+    """The medians a type's compact profile shows: the quantities of its archetype's rule,
+    then the typology features on which it differs most from all streets (largest
+    ``|z_<feature>|``), at most ``limit``, each with a finite median in the row. Counts of
+    establishments (registry tag ``sensitive``, unit count) are left out.
+
+    Parameters
+    ----------
+    row
+        A row of ``result.profile``.
+    limit
+        At most this many.
+
+    Returns
+    -------
+    tuple of str
+        Indicator names, in the order shown.
+    """
+    from ..core.archetypes import ARCHETYPES
+
+    arch = ARCHETYPES.get(str(row.get("archetype") or ""))
+    rule = [c.quantity for alt in arch.rule for c in alt] if arch is not None else []
+    features = [k[2:] for k in row if str(k).startswith("z_") and _finite(row[k])]
+    features.sort(key=lambda f: -abs(float(row[f"z_{f}"])))
+    out: list[str] = []
+    for name in dict.fromkeys([*rule, *features]):
+        ind = INDICATORS.get(name)
+        if ind is None or not _finite(row.get(name)):
+            continue
+        if SENSITIVE in ind.tags and ind.unit == "count":
+            continue
+        out.append(name)
+        if len(out) == limit:
+            break
+    return tuple(out)
+
+
+def _type_info(row: Mapping[str, Any] | None, segments: int, lang: str,
+               kinds: Sequence[str]) -> dict[str, Any]:
+    """What a type's panel shows (every string escaped): explanation, description, rule,
+    the number of segments and a few medians (title, value, SYNTHETIC)."""
+    if row is None:
+        return {"segments": segments}
+
+    def text(col: str) -> str:
+        value = row.get(f"{col}_{lang}")
+        return _esc(value) if isinstance(value, str) else ""
+
+    n = int(row["segments"]) if _finite(row.get("segments")) else segments
+    figures = []
+    for name in type_profile_figures(row):
+        ind = indicator(name)
+        figures.append({"title": _esc(ind.title(lang)),
+                        "value": _esc(format_value(name, float(row[name]), lang)),
+                        "synthetic": _is_synthetic(name, kinds)})
+    return {
+        "explanation": text("explanation"),
+        "description": text("description"),
+        "rule": text("rule"),
+        "segments": n,
+        "synthetic": any(_is_synthetic(q, kinds) for q in explained_indicators(row, lang)),
+        "figures": figures,
+    }
+
+
 def _config(result: AnalysisResult, lang: str, indicators: Sequence[str],
             type_order: Sequence[str], *, kinds: Sequence[str], threshold: int | None,
             area_columns: Sequence[Mapping[str, Any]], bounds: Sequence[Sequence[float]]
@@ -967,7 +1115,6 @@ def _config(result: AnalysisResult, lang: str, indicators: Sequence[str],
     if names_col in result.streets and "type_key" in result.streets:
         pairs = result.streets[["type_key", names_col]].dropna().drop_duplicates("type_key")
         names = {str(k): str(v) for k, v in zip(pairs["type_key"], pairs[names_col], strict=True)}
-    colors = type_colors()
     st = result.streets
     # the types legend describes the street segments (the paths have a layer of their own)
     on_street = (pd.Series(st["is_street"]).fillna(True).astype(bool).to_numpy()
@@ -976,13 +1123,22 @@ def _config(result: AnalysisResult, lang: str, indicators: Sequence[str],
     present = set(keys[on_street]) if len(keys) else set()
     on_path = set(keys[~on_street]) if len(keys) else set()
     untyped = untyped_keys()
+    # per type of the data: its profile row (explanation, rule, medians) for its panel
+    profile = pd.DataFrame(result.profile)
+    rows: dict[str, Mapping[str, Any]] = {}
+    if "type_key" in profile:
+        for _, row in profile.iterrows():
+            rows.setdefault(str(row["type_key"]), row.to_dict())
+    counts = pd.Series(keys[on_street]).value_counts() if len(keys) else pd.Series(dtype=int)
     types = [
         {"key": key, "label": _esc(type_label(key, lang, names)),
-         "color": colors.get(key, unknown_type_color()), "present": key in present,
+         "color": type_color(key), "present": key in present,
          "untyped": key in untyped, "width": type_line_width("px", key),
          **({"short": _esc(text["untypedStreet" if key == "untyped_street"
                                   else "untypedPath"])}
-            if key in untyped else {})}
+            if key in untyped else {}),
+         **({"info": _type_info(rows.get(key), int(counts.get(key, 0)), lang, kinds)}
+            if key in present and key not in untyped else {})}
         for key in type_order
     ]
     from ..core.streets import KINDS
@@ -1480,10 +1636,10 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
     # grouped as in the layer control: OpenStreetMap, opening hours, BAG/KvK
     rank = {"osm": 0, "hours": 1, "bag": 2}
     indicators = sorted(key_indicators(streets.columns), key=lambda n: rank[_group_of(n)])
-    type_order = list(type_colors())
-    for key in streets.get("type_key", pd.Series(dtype=str)).dropna().astype(str).unique():
-        if key not in type_order:
-            type_order.append(key)
+    # every archetype, then the types of the data in legend order (a second type of an
+    # archetype beside it, the neutral types after the archetypes)
+    type_order = list(type_keys(
+        streets.get("type_key", pd.Series(dtype=str)).dropna().astype(str).unique()))
     type_index = {k: i for i, k in enumerate(type_order)}
     areas = getattr(result, "areas", None)
     area_threshold = None

@@ -138,24 +138,60 @@ function (map, cfg, data) {
   // the street layers draw the street segments; the paths layer the others
   function isStreet(f) { return !f.properties.p; }
   function isPath(f) { return !!f.properties.p; }
-  function streetLayer(which) {
-    var style;
-    if (which === "types") {
-      style = function (f) {
-        var ty = typeOf(f.properties.t);
-        return {color: ty ? ty.color : cfg.unknownColor,
-                weight: ty && ty.untyped ? ty.width : cfg.typeWidth, opacity: 1,
-                lineCap: "round", lineJoin: "round"};
-      };
+  // ------------------------------------------- one type's streets (a click on its legend)
+  // focusType: the index in cfg.types of the type shown, or -1. Its streets are drawn on
+  // top and thicker, the others dimmed, in the layers that colour by type (types, paths,
+  // named streets); focusLayers lists those built so far
+  var focusType = -1, focusLayers = [];
+  var DIMMED = 0.2, FOCUS_WIDTH = 3;
+  function focused(t, style) {
+    if (focusType < 0) { return style; }
+    if (t === focusType) {
+      style.weight = Math.max(style.weight, cfg.typeWidth) + FOCUS_WIDTH;
+      style.opacity = 1;
     } else {
-      var i = which, ind = cfg.indicators[i];
-      style = function (f) {
-        var v = f.properties.v[i];
-        var missing = v === null || v === undefined;
-        return {color: classColor(ind, v), weight: cfg.indicatorWidth, opacity: 1,
-                dashArray: missing ? "4 4" : null, lineCap: "round", lineJoin: "round"};
-      };
+      style.opacity = DIMMED;
     }
+    return style;
+  }
+  function focusable(geo, style, typeIndex) {
+    focusLayers.push({geo: geo, style: style, t: typeIndex});
+    if (focusType >= 0) { applyFocus(); }
+    return geo;
+  }
+  function applyFocus() {
+    for (var i = 0; i < focusLayers.length; i++) {
+      var entry = focusLayers[i];
+      entry.geo.setStyle(entry.style);
+      if (focusType < 0) { continue; }
+      entry.geo.eachLayer(function (l) {
+        if (entry.t(l.feature) === focusType && l._map) { l.bringToFront(); }
+      });
+    }
+  }
+  function featureType(f) { return f.properties.t; }
+
+  function streetLayer(which) {
+    if (which === "types") {
+      var typeStyle = function (f) {
+        var ty = typeOf(f.properties.t);
+        return focused(f.properties.t, {color: ty ? ty.color : cfg.unknownColor,
+                                        weight: ty && ty.untyped ? ty.width : cfg.typeWidth,
+                                        opacity: 1, lineCap: "round", lineJoin: "round"});
+      };
+      return lazy(function () {
+        return focusable(L.geoJSON(streets, {style: typeStyle, onEachFeature: bindTip,
+                                             filter: isStreet, renderer: streetRenderer}),
+                         typeStyle, featureType);
+      });
+    }
+    var i = which, ind = cfg.indicators[i];
+    var style = function (f) {
+      var v = f.properties.v[i];
+      var missing = v === null || v === undefined;
+      return {color: classColor(ind, v), weight: cfg.indicatorWidth, opacity: 1,
+              dashArray: missing ? "4 4" : null, lineCap: "round", lineJoin: "round"};
+    };
     return lazy(function () {
       return L.geoJSON(streets, {style: style, onEachFeature: bindTip, filter: isStreet,
                                  renderer: streetRenderer});
@@ -168,15 +204,17 @@ function (map, cfg, data) {
   }
   function pathsLayer() {
     var width = pathType ? pathType.width : 1.5;
+    var style = function (f) {
+      // a path without a type in the light grey of the spec; one the typology classified
+      // (typology of every segment) in its type's colour, as thin
+      var ty = typeOf(f.properties.t);
+      return focused(f.properties.t, {color: ty ? ty.color : cfg.unknownColor, weight: width,
+                                      opacity: 1, lineCap: "round", lineJoin: "round"});
+    };
     var layer = lazy(function () {
-      return L.geoJSON(streets, {filter: isPath, onEachFeature: bindTip,
-                                 renderer: streetRenderer, style: function (f) {
-        // a path without a type in the light grey of the spec; one the typology classified
-        // (typology of every segment) in its type's colour, as thin
-        var ty = typeOf(f.properties.t);
-        return {color: ty ? ty.color : cfg.unknownColor, weight: width, opacity: 1,
-                lineCap: "round", lineJoin: "round"};
-      }});
+      return focusable(L.geoJSON(streets, {filter: isPath, onEachFeature: bindTip,
+                                           renderer: streetRenderer, style: style}),
+                       style, featureType);
     });
     // under the streets: the streets read first
     layer.on("add", function () { layer.bringToBack(); });
@@ -220,19 +258,23 @@ function (map, cfg, data) {
       (cfg.named.columns.length ? "<div class='wk-sub'>" + cfg.text.namedValues + "</div>" +
        valueRows(cfg.named.columns, ns.v, true) : "") + "</div>";
   }
+  function namedType(f) { return named[f.properties.i].t; }
+  function namedStyle(f) {
+    var ty = typeOf(namedType(f));
+    return focused(namedType(f), {color: ty ? ty.color : cfg.unknownColor,
+                                  weight: cfg.typeWidth + 2, opacity: 1, lineCap: "round",
+                                  lineJoin: "round"});
+  }
   function namedLayer() {
     return lazy(function () {
-      return L.geoJSON(namedFeatures(), {renderer: streetRenderer, style: function (f) {
-        var ty = typeOf(named[f.properties.i].t);
-        return {color: ty ? ty.color : cfg.unknownColor, weight: cfg.typeWidth + 2,
-                opacity: 1, lineCap: "round", lineJoin: "round"};
-      }, onEachFeature: function (f, l) {
+      return focusable(L.geoJSON(namedFeatures(), {renderer: streetRenderer, style: namedStyle,
+                                                   onEachFeature: function (f, l) {
         var ns = named[f.properties.i];
         l.on("click", keepPopupClear);  // before Leaflet's own handler: runs first
         l.bindPopup(function () { return namedPopup(ns); },
                     {minWidth: 300, maxWidth: 380, className: "wk-popup"});
         l.bindTooltip(unescapeHtml(ns.n), {sticky: true, className: "wk-tooltip"});
-      }});
+      }}), namedStyle, namedType);
     });
   }
   // --------------------------------------------------------------- liveliness by hour
@@ -440,7 +482,7 @@ function (map, cfg, data) {
     if (entry.kind === "types") {
       // the opportunity types; the segments without one apart ("no type: ..."), only when
       // the layer draws some
-      var none = [];
+      var none = [], clickable = false;
       for (i = 0; i < cfg.types.length; i++) {
         var ty = cfg.types[i];
         if (ty.untyped) {
@@ -450,6 +492,16 @@ function (map, cfg, data) {
           }
           continue;
         }
+        if (ty.info) {
+          // a button: its streets on the map, and its explanation in a panel
+          var on = i === focusType;
+          rows.push("<div class='wk-row wk-type-entry" + (on ? " wk-active" : "") +
+                    "' role='button' tabindex='0' aria-pressed='" + on + "' data-type='" + i +
+                    "' title='" + cfg.text.typeShow + "'>" + swatchLine(ty.color) + ty.label +
+                    "</div>");
+          clickable = true;
+          continue;
+        }
         rows.push("<div class='wk-row" + (ty.present ? "" : " wk-absent") + "'>" +
                   swatchLine(ty.color) + ty.label + "</div>");
       }
@@ -457,7 +509,9 @@ function (map, cfg, data) {
         rows.push("<div class='wk-row wk-notype'>" + cfg.text.noType + ":</div>");
       }
       return "<div class='wk-section' data-legend='types'><h4>" + cfg.text.types + "</h4>" +
-             rows.concat(none).join("") + "</div>";
+             rows.concat(none).join("") +
+             (clickable ? "<div class='wk-note wk-type-hint'>" + cfg.text.typeHint + "</div>"
+                        : "") + "</div>";
     }
     if (entry.kind === "paths") {
       var color = pathType ? pathType.color : cfg.unknownColor;
@@ -548,6 +602,12 @@ function (map, cfg, data) {
     L.DomEvent.disableScrollPropagation(legendDiv);
     L.DomEvent.disableClickPropagation(legendDiv);
     L.DomEvent.on(legendDiv, "click", function (e) {
+      var entry = typeEntry(e.target);
+      if (entry) {
+        L.DomEvent.preventDefault(e);
+        showType(Number(entry.getAttribute("data-type")));
+        return;
+      }
       var t = e.target;
       while (t && t !== legendDiv && !L.DomUtil.hasClass(t, "wk-legend-toggle")) {
         t = t.parentNode;
@@ -556,6 +616,13 @@ function (map, cfg, data) {
       L.DomEvent.preventDefault(e);
       legendOpen = !legendOpen;
       updateLegend();
+    });
+    L.DomEvent.on(legendDiv, "keydown", function (e) {
+      var entry = typeEntry(e.target);
+      if (entry && (e.key === "Enter" || e.key === " " || e.key === "Spacebar")) {
+        L.DomEvent.preventDefault(e);
+        showType(Number(entry.getAttribute("data-type")));
+      }
     });
     var onHours = function (e) {
       var input = e.target, which = input && input.getAttribute("data-hours");
@@ -597,6 +664,7 @@ function (map, cfg, data) {
   }
   function updateLegend() {
     if (!legendDiv) { return; }
+    if (focusType >= 0 && !typesShown()) { hideType(); }
     // raster and indicator legends first (their layers draw on top), then the types, then
     // the POIs
     var indicatorParts = [], typeParts = [], poiRows = [];
@@ -621,11 +689,226 @@ function (map, cfg, data) {
       legendOpen + "'>" + cfg.text.legend + "</a><div class='wk-legend-body'>" +
       parts.join("") + "</div>";
     L.DomUtil[legendOpen ? "removeClass" : "addClass"](legendDiv, "wk-folded");
+    L.DomUtil[focusType >= 0 ? "addClass" : "removeClass"](legendDiv, "wk-focusing");
     legendDiv.style.display = parts.length ? "" : "none";
     fitLegend();
+    placeTypePanel();
   }
   map.on("overlayadd overlayremove", updateLegend);
   map.on("resize", fitLegend);
+
+  // ------------------------------------------------------------------ a type's panel
+  // a click (a tap, Enter or Space) on a type in the legend shows its streets (focused())
+  // and a panel: its name, why it has it, what it means, its rule and a few medians; a
+  // second click, the close button or Escape restores the map
+  var typePanel = null;
+  function typeEntry(el) {
+    while (el && el !== legendDiv) {
+      if (el.getAttribute && el.getAttribute("data-type") !== null) { return el; }
+      el = el.parentNode;
+    }
+    return null;
+  }
+  function typesShown() {
+    for (var i = 0; i < legends.length; i++) {
+      if (legends[i].kind === "types" && map.hasLayer(legends[i].layer)) { return true; }
+    }
+    return false;
+  }
+  function typePanelHtml(ty) {
+    var info = ty.info || {}, parts = [];
+    parts.push("<h4 id='wk-type-title'>" + swatchLine(ty.color) + ty.label + "</h4>");
+    if (info.explanation) {
+      parts.push("<p class='wk-type-why'><b>" + cfg.text.typeWhy + synTag(info.synthetic) +
+                 ":</b> " + info.explanation + "</p>");
+    }
+    if (info.description) { parts.push("<p class='wk-type-desc'>" + info.description + "</p>"); }
+    if (info.rule) {
+      parts.push("<p class='wk-type-rule'><b>" + cfg.text.typeRule + ":</b> " + info.rule +
+                 "</p>");
+    }
+    var figures = info.figures || [];
+    if (figures.length) {
+      var rows = figures.map(function (f) {
+        return "<tr><th>" + f.title + synTag(f.synthetic) + "</th><td>" + f.value + "</td></tr>";
+      });
+      parts.push("<table class='wk-type-profile'><caption>" +
+                 cfg.text.typeProfile.replace("{n}", info.segments) + "</caption>" +
+                 rows.join("") + "</table>");
+    } else {
+      parts.push("<p class='wk-facts'>" + cfg.text.typeSegments.replace("{n}", info.segments) +
+                 "</p>");
+    }
+    return parts.join("");
+  }
+  // beside the legend on a large screen, clear of the other controls (above those at the
+  // bottom, below or left of those at the top); over the top of the map on a phone, where
+  // the legend keeps the bottom
+  function placeTypePanel() {
+    if (!typePanel || typePanel.style.display === "none") { return; }
+    var box = map.getContainer().getBoundingClientRect(), st = typePanel.style;
+    var phone = box.width <= cfg.foldLegendPx;
+    L.DomUtil[phone ? "addClass" : "removeClass"](typePanel, "wk-type-panel-phone");
+    if (phone) {
+      st.left = "8px"; st.right = "8px"; st.top = "8px"; st.bottom = ""; st.width = "auto";
+      var legendTop = legendDiv ? legendDiv.getBoundingClientRect().top - box.top : box.height;
+      st.maxHeight = Math.max(120, Math.min(0.5 * box.height, legendTop - 18)) + "px";
+      return;
+    }
+    var legend = legendDiv && legendDiv.offsetWidth ? legendDiv.getBoundingClientRect() : null;
+    var left = legend ? legend.right - box.left + 10 : 10;
+    var width = Math.min(380, box.width - left - 10);
+    var bottom = legend ? box.bottom - legend.bottom : 10, top = 10;
+    var controls = map.getContainer().querySelectorAll(".leaflet-control");
+    for (var i = 0; i < controls.length; i++) {
+      var el = controls[i], r = el.getBoundingClientRect();
+      if (!r.width || el === legendDiv || el === scale.getContainer()) { continue; }
+      var x0 = r.left - box.left, x1 = r.right - box.left;
+      if (x1 <= left || x0 >= left + width) { continue; }  // not above or below the panel
+      if (r.top - box.top > box.height / 2) {  // at the bottom (attribution, sources)
+        bottom = Math.max(bottom, box.bottom - r.top + 6);
+      } else if (x0 > left + 220) {  // at the top right (layer control): narrower
+        width = x0 - 10 - left;
+      } else {
+        top = Math.max(top, r.bottom - box.top + 8);
+      }
+    }
+    st.left = left + "px"; st.right = ""; st.top = ""; st.bottom = bottom + "px";
+    st.width = width + "px";
+    st.maxHeight = Math.max(160, box.height - bottom - top) + "px";
+  }
+  function openTypePanel(ty) {
+    if (!typePanel) {
+      typePanel = L.DomUtil.create("div", "wk-type-panel", map.getContainer());
+      typePanel.setAttribute("role", "dialog");
+      typePanel.setAttribute("aria-labelledby", "wk-type-title");
+      L.DomEvent.disableClickPropagation(typePanel);
+      L.DomEvent.disableScrollPropagation(typePanel);
+      L.DomEvent.on(typePanel, "click", function (e) {
+        var t = e.target;
+        while (t && t !== typePanel && !L.DomUtil.hasClass(t, "wk-type-close")) {
+          t = t.parentNode;
+        }
+        if (t && t !== typePanel) { L.DomEvent.preventDefault(e); hideType(true); }
+      });
+    }
+    typePanel.innerHTML = "<a href='#' role='button' class='wk-type-close' aria-label='" +
+      cfg.text.close + "' title='" + cfg.text.close + "'>&times;</a>" +
+      "<div class='wk-type-body'>" + typePanelHtml(ty) + "</div>";
+    typePanel.style.display = "";
+    typePanel.scrollTop = 0;
+    placeTypePanel();
+  }
+  function markLegend() {
+    if (!legendDiv) { return; }
+    var entries = legendDiv.querySelectorAll("[data-type]");
+    for (var i = 0; i < entries.length; i++) {
+      var on = Number(entries[i].getAttribute("data-type")) === focusType;
+      entries[i].setAttribute("aria-pressed", on ? "true" : "false");
+      L.DomUtil[on ? "addClass" : "removeClass"](entries[i], "wk-active");
+    }
+    L.DomUtil[focusType >= 0 ? "addClass" : "removeClass"](legendDiv, "wk-focusing");
+  }
+  // restore the map; refocus: give the keyboard focus back to the type's legend entry
+  function hideType(refocus) {
+    var was = focusType;
+    focusType = -1;
+    applyFocus();
+    if (typePanel) { typePanel.style.display = "none"; }
+    if (viewBefore) {
+      map.setView(viewBefore.center, viewBefore.zoom, {animate: false});
+      viewBefore = null;
+    }
+    markLegend();
+    if (refocus && legendDiv && was >= 0) {
+      var entry = legendDiv.querySelector("[data-type='" + was + "']");
+      if (entry) { entry.focus(); }
+    }
+  }
+  // the type's streets in view, clear of the panel: on a phone (the panel covers the top of
+  // the map) the legend folds and the map fits them below the panel; on a large screen, when
+  // some are under the panel or out of view, the map fits them between the panel and the
+  // controls on the right. Never zoomed in, nor out by more than MAX_ZOOM_OUT levels (a type
+  // spread over a city: the view stays); closing returns to the view before
+  var viewBefore = null, MAX_ZOOM_OUT = 1;
+  function focusBounds() {
+    var bounds = L.latLngBounds([]);
+    for (var i = 0; i < focusLayers.length; i++) {
+      var entry = focusLayers[i];
+      if (!map.hasLayer(entry.geo)) { continue; }
+      entry.geo.eachLayer(function (l) {
+        if (entry.t(l.feature) === focusType && l.getBounds) { bounds.extend(l.getBounds()); }
+      });
+    }
+    return bounds;
+  }
+  // whether a street of the type shown lies (partly) under ``panel`` or out of view (in
+  // the map container's pixels)
+  function focusHidden(panel, box) {
+    var hidden = false;
+    for (var i = 0; i < focusLayers.length && !hidden; i++) {
+      var entry = focusLayers[i];
+      if (!map.hasLayer(entry.geo)) { continue; }
+      entry.geo.eachLayer(function (l) {
+        if (hidden || entry.t(l.feature) !== focusType || !l.getBounds) { return; }
+        var b = l.getBounds();
+        var a = map.latLngToContainerPoint(b.getNorthWest());
+        var c = map.latLngToContainerPoint(b.getSouthEast());
+        hidden = (c.x > panel.left && a.x < panel.right && c.y > panel.top &&
+                  a.y < panel.bottom) ||
+                 a.x < 0 || a.y < 0 || c.x > box.width || c.y > box.height;
+      });
+    }
+    return hidden;
+  }
+  function revealType() {
+    if (!typePanel) { return; }
+    var box = map.getContainer().getBoundingClientRect();
+    var phone = box.width <= cfg.foldLegendPx;
+    if (phone && legendOpen) { legendOpen = false; updateLegend(); }
+    var bounds = focusBounds();
+    if (!bounds.isValid()) { return; }
+    var panel = typePanel.getBoundingClientRect();
+    var free = {left: 12, top: 12, right: box.width - 12, bottom: box.height - 12};
+    if (phone) {
+      free.top = panel.bottom - box.top + 12;
+      free.bottom = box.height - Math.max(cornerHeight(".leaflet-bottom.leaflet-left"),
+                                          cornerHeight(".leaflet-bottom.leaflet-right")) - 12;
+    } else {
+      free.left = panel.right - box.left + 12;
+      var topRight = map.getContainer().querySelector(".leaflet-top.leaflet-right");
+      if (topRight && topRight.offsetWidth) {
+        free.right = topRight.getBoundingClientRect().left - box.left - 12;
+      }
+      if (free.right - free.left < 200) { return; }  // no room beside the panel
+      if (!focusHidden({left: panel.left - box.left, top: panel.top - box.top,
+                        right: panel.right - box.left, bottom: panel.bottom - box.top},
+                       box)) {
+        return;  // every one in view, none under the panel: the view stays
+      }
+    }
+    var topLeft = [free.left, free.top];
+    var bottomRight = [box.width - free.right, box.height - free.bottom];
+    var zoom = map.getBoundsZoom(bounds, false, L.point(topLeft[0] + bottomRight[0],
+                                                        topLeft[1] + bottomRight[1]));
+    if (zoom < map.getZoom() - MAX_ZOOM_OUT) { return; }  // spread over a city: stay here
+    if (!viewBefore) { viewBefore = {center: map.getCenter(), zoom: map.getZoom()}; }
+    map.fitBounds(bounds, {paddingTopLeft: topLeft, paddingBottomRight: bottomRight,
+                           maxZoom: map.getZoom(), animate: false});
+  }
+  function showType(i) {
+    var ty = typeOf(i);
+    if (!ty || !ty.info || i === focusType) { hideType(); return; }
+    focusType = i;
+    applyFocus();
+    openTypePanel(ty);
+    markLegend();
+    revealType();
+  }
+  L.DomEvent.on(document, "keydown", function (e) {
+    if (e.key === "Escape" && focusType >= 0) { hideType(true); }
+  });
+  map.on("resize", placeTypePanel);
 
   // ---------------------------------------------------------------- top-left controls
   // full screen (where the browser allows it), under the zoom buttons
@@ -1157,6 +1440,14 @@ function (map, cfg, data) {
       map.getContainer().setAttribute("data-wk-ready", "1");
     },
     refreshLegend: updateLegend,
+    showType: function (key) {
+      for (var i = 0; i < cfg.types.length; i++) {
+        if (cfg.types[i].key === key) { showType(i); return focusType === i; }
+      }
+      return false;
+    },
+    hideType: function () { hideType(); },
+    shownType: function () { return focusType >= 0 ? cfg.types[focusType].key : null; },
     setRasterOpacity: setRasterOpacity,
     findStreet: function (text) {
       var q = normalise(text);

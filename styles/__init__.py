@@ -6,7 +6,10 @@ module: the QGIS styles (:mod:`wijkkracht.styles.qml`, stored in the GeoPackage)
 same colour in QGIS as in the browser.
 
 * Opportunity types: one colour per archetype key (:func:`type_color`), a colour-blind-friendly
-  qualitative palette.
+  qualitative palette; a second (third, ...) type of one archetype (``lively_centre_2``) in a
+  lighter (darker) shade of its colour, a type no archetype fits (``mixed_profile_a``) in a
+  muted neutral colour. :func:`type_keys` and :func:`type_colors` take the keys of the data,
+  so a legend or a QGIS style has every type a result holds.
 * Indicators: fixed, meaningful classes per indicator (:func:`indicator_style`), e.g. walking
   distances 200/400/800/1200 m. Colour ramps run from weak to strong; for distances
   (``Indicator.higher_is == "further"``) the ramp is reversed, so that *near* gets the strong
@@ -18,7 +21,7 @@ same colour in QGIS as in the browser.
 Labels come from the registries: indicator labels and units from
 :mod:`wijkkracht.core.indicators.registry`, N/O classes from
 :data:`wijkkracht.core.categories.NO_CLASSES`, type names from
-:data:`wijkkracht.core.typology.ARCHETYPES` (or from the result's ``type_name_*`` columns).
+:data:`wijkkracht.core.archetypes.ARCHETYPES` (or from the result's ``type_name_*`` columns).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -46,6 +50,8 @@ __all__ = [
     "type_keys",
     "type_color",
     "type_colors",
+    "type_shade",
+    "parse_type_key",
     "unknown_type_color",
     "type_line_width",
     "untyped_keys",
@@ -136,15 +142,143 @@ def qgis_color(color: str, alpha: int = 255) -> str:
 
 # --- opportunity types ---------------------------------------------------------------------
 
-
-def type_keys() -> tuple[str, ...]:
-    """The archetype keys that have a colour, in legend order."""
-    return tuple(load_spec()["types"]["colors"])
+_NUMBERED = re.compile(r"^(?P<base>.+)_(?P<n>[0-9]+)$")
 
 
-def type_colors() -> dict[str, str]:
-    """Colour (``#rrggbb``) per archetype key, in legend order."""
-    return dict(load_spec()["types"]["colors"])
+def _base_colors() -> dict[str, str]:
+    return {k: str(v) for k, v in load_spec()["types"]["colors"].items()}
+
+
+def _neutral_spec() -> dict[str, Any]:
+    return dict(load_spec()["types"]["neutral"])
+
+
+def parse_type_key(key: str) -> tuple[str, str, int]:
+    """What a type key is: ``(kind, base, n)``.
+
+    Parameters
+    ----------
+    key
+        A type key of a result (``streets["type_key"]``, ``profile["type_key"]``).
+
+    Returns
+    -------
+    tuple
+        ``("archetype", key, 1)`` for a key with a colour in the spec (an archetype, or a
+        segment without a type: :func:`untyped_keys`); ``("archetype", base, n)`` for
+        ``<base>_<n>``, the n-th type (n >= 2) named after the archetype ``base``;
+        ``("neutral", letters, i)`` for ``mixed_profile_<letters>`` (``i``: 0 for ``a``, 1 for
+        ``b``, ...); ``("unknown", key, 0)`` otherwise.
+    """
+    colors = _base_colors()
+    if key in colors:
+        return "archetype", key, 1
+    m = _NUMBERED.match(key)
+    if m and m["base"] in colors and not is_untyped(m["base"]) and int(m["n"]) >= 2:
+        return "archetype", m["base"], int(m["n"])
+    prefix = str(_neutral_spec()["prefix"])
+    letters = key[len(prefix):] if key.startswith(prefix) else ""
+    if letters and letters.isascii() and letters.isalpha() and letters.islower():
+        index = 0
+        for ch in letters:  # a..z, then aa, ab, ... (as spreadsheet columns)
+            index = index * 26 + (ord(ch) - ord("a") + 1)
+        return "neutral", letters, index - 1
+    return "unknown", key, 0
+
+
+def type_keys(present: Iterable[str] = ()) -> tuple[str, ...]:
+    """The type keys in legend order: those of the spec, and those of ``present``.
+
+    Parameters
+    ----------
+    present
+        Type keys found in the data (e.g. ``streets["type_key"]``, or the keys of
+        :func:`type_names`): a second type of an archetype (``lively_centre_2``), a neutral
+        type (``mixed_profile_a``) or a key the spec does not know are added.
+
+    Returns
+    -------
+    tuple of str
+        Every archetype of the spec followed by its numbered types of ``present`` (2, 3, ...),
+        then the neutral types of ``present`` (a, b, ...), then unknown keys (sorted), then
+        the segments without an opportunity type (:func:`untyped_keys`).
+    """
+    base = [k for k in _base_colors() if not is_untyped(k)]
+    numbered: dict[str, list[tuple[int, str]]] = {k: [] for k in base}
+    neutral: list[tuple[int, str]] = []
+    unknown: list[str] = []
+    for key in dict.fromkeys(str(k) for k in present):
+        kind, root, n = parse_type_key(key)
+        if kind == "archetype" and n >= 2:
+            numbered[root].append((n, key))
+        elif kind == "neutral":
+            neutral.append((n, key))
+        elif kind == "unknown":
+            unknown.append(key)
+    out: list[str] = []
+    for key in base:
+        out.append(key)
+        out.extend(k for _, k in sorted(numbered[key]))
+    out.extend(k for _, k in sorted(neutral))
+    out.extend(sorted(unknown))
+    out.extend(untyped_keys())
+    return tuple(out)
+
+
+def type_colors(present: Iterable[str] = ()) -> dict[str, str]:
+    """Colour (``#rrggbb``) per type key, in legend order (:func:`type_keys`).
+
+    Parameters
+    ----------
+    present
+        Type keys found in the data; without them: the archetypes and the segments without
+        a type, the keys of the spec.
+    """
+    return {key: type_color(key) for key in type_keys(present)}
+
+
+def _lightness(color: str) -> float:
+    """CIE L* (0-100) of an sRGB colour."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(v / 255) for v in hex_to_rgb(color))
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return 116 * (y ** (1 / 3) if y > 216 / 24389 else (24389 / 27 * y + 16) / 116) - 16
+
+
+def _mix(color: str, step: float) -> str:
+    """``color`` mixed towards white (``step`` > 0) or black (< 0) by ``|step|``."""
+    target = 255.0 if step > 0 else 0.0
+    rgb = (round(c + (target - c) * abs(step)) for c in hex_to_rgb(color))
+    return "#{:02X}{:02X}{:02X}".format(*rgb)
+
+
+def type_shade(color: str, n: int) -> str:
+    """The shade of ``color`` for the n-th type (n >= 2) of one archetype (spec: ``variants``).
+
+    Parameters
+    ----------
+    color
+        The archetype's colour, ``#rrggbb``.
+    n
+        2 for the second type of the archetype, 3 for the third, ...
+
+    Returns
+    -------
+    str
+        ``#rrggbb``: lighter for 2 and darker for 3 where the colour leaves room (see the
+        spec), else the next step; ``color`` itself for ``n`` < 2.
+    """
+    if n < 2:
+        return color
+    spec = load_spec()["types"]["variants"]
+    lo, hi = (float(v) for v in spec["lightness"])
+    steps = [float(s) for s in spec["steps"]]
+    shades = [_mix(color, s) for s in steps]
+    fit = [c for c in shades if lo <= _lightness(c) <= hi]
+    order = fit + [c for c in shades if c not in fit]
+    return order[(n - 2) % len(order)]
 
 
 def type_color(key: str) -> str:
@@ -153,14 +287,25 @@ def type_color(key: str) -> str:
     Parameters
     ----------
     key
-        An archetype key, e.g. ``"lively_centre"``.
+        A type key: an archetype (``"lively_centre"``) takes its colour of the spec; a second,
+        third, ... type of an archetype (``"lively_centre_2"``) a shade of it
+        (:func:`type_shade`); a type no archetype fits (``"mixed_profile_a"``) a colour of the
+        spec's neutral list (letters past its end: shades of those); a segment without a type
+        its own grey.
 
     Returns
     -------
     str
         ``#rrggbb``; :func:`unknown_type_color` for a key the spec does not know.
     """
-    return str(load_spec()["types"]["colors"].get(key, unknown_type_color()))
+    kind, base, n = parse_type_key(key)
+    if kind == "archetype":
+        return type_shade(_base_colors()[base], n)
+    if kind == "neutral":
+        colors = [str(c) for c in _neutral_spec()["colors"]]
+        round_, i = divmod(n, len(colors))
+        return type_shade(colors[i], round_ + 1)
+    return unknown_type_color()
 
 
 def unknown_type_color() -> str:
@@ -202,7 +347,7 @@ def type_label(key: str, lang: str = "nl", names: Mapping[str, str] | None = Non
     Parameters
     ----------
     key
-        An archetype key.
+        A type key (see :func:`type_color`).
     lang
         ``"nl"`` or ``"en"``.
     names
@@ -211,21 +356,25 @@ def type_label(key: str, lang: str = "nl", names: Mapping[str, str] | None = Non
     Returns
     -------
     str
-        The name from ``names``, else from :data:`wijkkracht.core.typology.ARCHETYPES` (or
-        :data:`wijkkracht.core.streets.UNTYPED`), else the key with underscores as spaces.
+        The name from ``names``, else from :data:`wijkkracht.core.archetypes.ARCHETYPES` (a
+        second type of an archetype with "(2)", a neutral type as "Straattype A: gemengd
+        profiel"), or :data:`wijkkracht.core.streets.UNTYPED`, else the key with underscores
+        as spaces.
     """
     _check_lang(lang)
     if names and names.get(key):
         return str(names[key])
-    from ..core import typology  # late: the typology module imports scikit-learn
-
-    arch = getattr(typology, "ARCHETYPES", {}).get(key)
-    if arch is not None:
-        return str(arch.name(lang))
+    from ..core.archetypes import ARCHETYPES, NEUTRAL
     from ..core.streets import UNTYPED
 
     if key in UNTYPED:
         return str(UNTYPED[key](lang))
+    kind, base, n = parse_type_key(key)
+    arch = ARCHETYPES.get(base) if kind == "archetype" else None
+    if arch is not None:
+        return str(arch.name(lang)) + (f" ({n})" if n >= 2 else "")
+    if kind == "neutral":
+        return str(NEUTRAL.name(lang)).format(letter=base.upper())
     return key.replace("_", " ").capitalize()
 
 

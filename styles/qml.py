@@ -254,13 +254,16 @@ def _aliases(root: ET.Element, aliases: Mapping[str, str]) -> None:
 
 def _type_categories(renderer: ET.Element, lang: str,
                      names: Mapping[str, str] | None) -> None:
-    """One category per type key of the spec, in its colour and width; with symbol levels the
-    segments without an opportunity type are drawn first (paths, then streets), under the
-    typed streets."""
+    """One category per type key, in its colour and width: the keys of the spec (every
+    archetype, the segments without a type) and those of ``names`` (the types of the data: a
+    second type of an archetype, ``lively_centre_2``, in a shade of its colour; a neutral
+    type, ``mixed_profile_a``, in a neutral colour), in legend order
+    (:func:`wijkkracht.styles.type_keys`). With symbol levels the segments without an
+    opportunity type are drawn first (paths, then streets), under the typed streets."""
     cats = ET.SubElement(renderer, "categories")
     symbols = ET.SubElement(renderer, "symbols")
     untyped = untyped_keys()
-    for i, (key, color) in enumerate(type_colors().items()):
+    for i, (key, color) in enumerate(type_colors(names or ()).items()):
         ET.SubElement(cats, "category", symbol=str(i), value=key,
                       label=type_label(key, lang, names), render="true")
         level = (len(untyped) - 1 - untyped.index(key)) if key in untyped else len(untyped)
@@ -280,12 +283,14 @@ def types_qml(*, lang: str = "nl", names: Mapping[str, str] | None = None) -> st
     lang
         Language of the category labels and field aliases, ``"nl"`` or ``"en"``.
     names
-        Type names found in the data (``type_key -> name``); they win over the archetype names.
+        Type names found in the data (``type_key -> name``); they win over the archetype names,
+        and their keys get a category too (e.g. ``lively_centre_2``, ``mixed_profile_a``).
 
     Returns
     -------
     str
-        The QML document, one category per key in :func:`wijkkracht.styles.type_keys`.
+        The QML document, one category per key of
+        :func:`wijkkracht.styles.type_keys` of the ``names``.
     """
     root = _root("Symbology|Fields")
     renderer = _renderer(root, "categorizedSymbol", attr="type_key", symbollevels="1")
@@ -335,7 +340,7 @@ def named_streets_qml(*, lang: str = "nl", names: Mapping[str, str] | None = Non
     lang
         ``"nl"`` or ``"en"``.
     names
-        Type names found in the data (``type_key -> name``).
+        Type names found in the data (``type_key -> name``); their keys get a category too.
     labels
         ``attrs["labels"]`` of the named streets (column -> label, unit, aggregate): each
         indicator column gets the alias "label (unit), aggregate".

@@ -113,7 +113,10 @@ def test_layers_open_styled_in_qgis(qgis_view: dict, result: AnalysisResult) -> 
     assert layers["pois"]["renderer"] == "categorizedSymbol"
     assert layers["area"]["renderer"] == "singleSymbol"
     cats = layers["streets"]["categories"]
-    assert {k: v[1] for k, v in cats.items()} == {k: c.lower() for k, c in type_colors().items()}
+    # the archetypes, and every type of the data (a neutral type, a second type of an
+    # archetype) in its own colour
+    assert {k: v[1] for k, v in cats.items()} == \
+        {k: c.lower() for k, c in type_colors(result.streets["type_key"]).items()}
     names = result.streets.drop_duplicates("type_key").set_index("type_key")["type_name_en"]
     assert all(cats[key][0] == name for key, name in names.items())
     assert set(layers["pois"]["categories"]) == {"N", "O", "other", "vacant"}
@@ -147,7 +150,8 @@ def test_named_streets_layer_opens_styled_with_aliases(qgis_view: dict,
     assert named["geometry"] in (5, 1005)  # MultiLineString (QgsWkbTypes)
     assert named["renderer"] == "categorizedSymbol"
     cats = named["categories"]
-    assert {k: v[1] for k, v in cats.items()} == {k: c.lower() for k, c in type_colors().items()}
+    assert {k: v[1] for k, v in cats.items()} == \
+        {k: c.lower() for k, c in type_colors(result.streets["type_key"]).items()}
     names = result.named_streets.drop_duplicates("main_type_key").set_index(
         "main_type_key")["main_type_en"]
     assert all(cats[key][0] == name for key, name in names.items())

@@ -206,6 +206,73 @@ def test_every_type_is_listed_with_its_name_and_share(result: AnalysisResult, la
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
+def test_each_type_says_why_it_has_its_name(result: AnalysisResult, lang: str) -> None:
+    """Per type: its name, the explanation (why this name, from its own figures), what it
+    means and its rule, in the page's language, with its number of segments."""
+    page = build_report(result, lang=lang)
+    arts = articles(page)
+    other = "en" if lang == "nl" else "nl"
+    why, rule = ("Waarom deze naam", "Regel") if lang == "nl" else ("Why this name", "Rule")
+    segments = "straatsegmenten" if lang == "nl" else "street segments"
+    assert len(result.profile) >= 3
+    for _, p in result.profile.iterrows():
+        art = arts[p["type_key"]]
+        words = text(art)
+        assert p[f"explanation_{lang}"], p["type_key"]
+        assert html.escape(p[f"explanation_{lang}"]) in art
+        assert re.search(rf'<p class="wk-why"><strong>{why}</strong>.*?: '
+                         rf'{re.escape(html.escape(p[f"explanation_{lang}"]))}</p>', art)
+        assert f'<strong>{rule}</strong>: {html.escape(p[f"rule_{lang}"])}</p>' in art
+        assert html.escape(p[f"type_name_{lang}"]) in art
+        assert html.escape(p[f"description_{lang}"]) in art
+        assert f"{int(p['segments'])} {segments}," in words
+        # the other language's sentences are not on the page
+        if p[f"explanation_{other}"] != p[f"explanation_{lang}"]:
+            assert html.escape(p[f"explanation_{other}"]) not in page
+        # the chart stays: one per type
+        assert len(re.findall(r"<svg", art)) == 1
+
+
+def test_an_explanation_from_synthetic_data_is_marked(result: AnalysisResult,
+                                                      page_nl: str) -> None:
+    """The demo's BAG/KvK are SYNTHETIC: an explanation that quotes their indicators is
+    tagged, one made from OpenStreetMap alone is not."""
+    from wijkkracht.output.webmap import explained_indicators
+
+    arts = articles(page_nl)
+    synthetic = {n for n, ind in INDICATORS.items() if ind.requires in ("bag", "establishments")}
+    seen = set()
+    for _, p in result.profile.iterrows():
+        why = re.search(r'<p class="wk-why">(.*?)</p>', arts[p["type_key"]], re.S).group(1)
+        tagged = "SYNTHETISCH" in why.split(":")[0]
+        made_of = set(explained_indicators(p.to_dict(), "nl"))
+        assert tagged == bool(made_of & synthetic), p["type_key"]
+        seen.add(tagged)
+    assert seen == {True, False}
+
+
+def test_the_methods_say_how_the_types_are_made(result: AnalysisResult, page_nl: str,
+                                                page_en: str) -> None:
+    from wijkkracht.core.archetypes import ARCHETYPES
+
+    assert result.metadata["parameters"]["method"] == "rules"
+    nl, en = text(section(page_nl, "methods")), text(section(page_en, "methods"))
+    assert "geschreven regel" in nl and "written rule" in en
+    assert all(a.name.nl in nl and a.name.en in en for a in ARCHETYPES.values())
+    assert "silhouet" not in nl and "silhouette" not in en
+    # clusters (an older run, or -k): how k was chosen
+    params = dict(result.metadata["parameters"], method="kmeans", k=4)
+    for diagnostics, expected in (({"stability": {4: 0.91, 5: 0.876}}, "k = 5: 0.88"),
+                                  ({6: 0.31, 7: 0.29}, "silhouette score (k = 6: 0.31"),
+                                  ({}, "set beforehand")):
+        meta = dict(result.metadata, parameters=params, silhouette=diagnostics)
+        page = build_report(replace(result, metadata=meta), lang="en")
+        words = text(section(page, "methods"))
+        assert "with k-means" in words and expected in words, words
+        assert "Missing values filled before clustering" in words
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
 def test_streets_by_name_are_the_named_streets_of_the_result(result: AnalysisResult,
                                                              lang: str) -> None:
     """The longest named streets with their main type and every type's share: on the whole
@@ -252,18 +319,21 @@ def test_each_type_has_a_profile_chart_from_its_z_scores(result: AnalysisResult,
                                                          page_nl: str) -> None:
     features = [c[2:] for c in result.profile.columns if c.startswith("z_")]
     arts = articles(page_nl)
-    colors = type_colors()
+    colors = type_colors(result.profile["type_key"])
     for _, p in result.profile.iterrows():
         art = arts[p["type_key"]]
         (svg,) = re.findall(r"<svg.*?</svg>", art, re.S)
         labels = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
         for f in features:  # every feature, with its registry label (SYNTHETIC ones marked †)
             assert any(lab.startswith(INDICATORS[f].label("nl")) for lab in labels), f
+        # what the type has more of in its colour, what it has less of in grey
         strengths = [f for f in features if p[f"z_{f}"] > 0.05]
-        assert strengths, p["type_key"]  # every type has something to build on
-        assert f"fill: {colors[p['type_key']].lower()}" in svg.lower()
-        # the type's mean in its own unit beside each bar, e.g. the N count within 400 m
+        assert (f"fill: {colors[p['type_key']].lower()}" in svg.lower()) == bool(strengths)
+        if any(p[f"z_{f}"] < -0.05 for f in features):
+            assert "fill: #c9c9c9" in svg.lower()
+        # the type's median in its own unit beside each bar, e.g. the N count within 400 m
         assert format_number(p["n_count_400"], 1, "nl") in labels
+        assert "mediaan type" in labels
 
 
 def test_top_streets_are_the_longest_named_streets_of_the_type(result: AnalysisResult,
@@ -284,6 +354,9 @@ def test_top_streets_are_the_longest_named_streets_of_the_type(result: AnalysisR
         for r in rows[1:]:
             seg = sel[sel["street_id"] == r[0]]
             v = pd.to_numeric(seg[feature]).astype(float)
+            if not v.notna().any():  # no value on the street: shown as what that means
+                assert not re.search(r"\d", r[3]), (key, r)
+                continue
             mean = float((v * seg["length_m"]).sum() / seg.loc[v.notna(), "length_m"].sum())
             shown = float(r[3].replace(",", ".").rstrip(" %"))
             if r[3].endswith("%"):
@@ -425,7 +498,7 @@ def test_methods_list_every_source_and_the_parameters(result: AnalysisResult,
     (params,) = tables(section(page_nl, "methods"), "wk-params")
     values = {r[0]: r[1] for r in params[1:]}
     assert values["k"] == str(result.metadata["parameters"]["k"])
-    assert values["method"] == "kmeans"
+    assert values["method"] == result.metadata["parameters"]["method"] == "rules"
     assert values["Privacydrempel"] == "3"
     assert values["Peildatum vestigingen"] == result.metadata["bag"]["reference_date"]
     assert f"wijkkracht {result.metadata['version']}" in text(section(page_nl, "methods"))
@@ -438,7 +511,8 @@ def test_static_map_draws_the_streets_in_their_type_colours(result: AnalysisResu
                                                            page_nl: str) -> None:
     svg = re.search(r'<figure class="wk-map">(<svg.*?</svg>)', page_nl, re.S).group(1)
     strokes = {s.lower() for s in re.findall(r"stroke: (#[0-9a-fA-F]{6})", svg)}
-    present = {type_colors()[k].lower() for k in result.streets["type_key"].unique()}
+    keys = result.streets["type_key"].unique()
+    present = {type_colors(keys)[k].lower() for k in keys}
     assert present <= strokes
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import xml.etree.ElementTree as ET
 from importlib import resources
+from typing import Any
 
 import pytest
 
@@ -17,7 +19,7 @@ from wijkkracht.core.typology import ARCHETYPES
 from wijkkracht.styles import qml
 
 ARCHETYPE_KEYS = (
-    "lively_centre", "everyday_street", "distinctive_street", "work_street",
+    "lively_centre", "everyday_street", "distinctive_street", "work_street", "hidden_economy",
     "vacancy_opportunity", "residential_near_amenities", "mixed_residential", "quiet_residential",
 )
 HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -58,10 +60,105 @@ def test_every_archetype_has_a_distinct_colour() -> None:
     assert styles.type_color("no_such_type") == styles.unknown_type_color()
 
 
+def _lab(color: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of an sRGB colour."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(v / 255) for v in styles.hex_to_rgb(color))
+    xyz = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, \
+        0.2126 * r + 0.7152 * g + 0.0722 * b, (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
+
+    fx, fy, fz = (f(t) for t in xyz)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def _delta_e(a: str, b: str) -> float:
+    """CIE76 colour difference (about 2.3: just noticeable; 10+: clearly different)."""
+    return math.dist(_lab(a), _lab(b))
+
+
+def _hue(color: str) -> float:
+    _, a, b = _lab(color)
+    return math.degrees(math.atan2(b, a)) % 360
+
+
+def test_a_second_type_of_an_archetype_takes_a_shade_of_its_colour() -> None:
+    lo, hi = styles.load_spec()["types"]["variants"]["lightness"]
+    for key in ARCHETYPES:
+        base = styles.type_color(key)
+        second, third = styles.type_color(f"{key}_2"), styles.type_color(f"{key}_3")
+        shades = [base, second, third, styles.type_color(f"{key}_4")]
+        assert len({c.lower() for c in shades}) == 4, key
+        for shade in shades[1:]:
+            assert HEX.match(shade)
+            assert _delta_e(base, shade) >= 9.5, (key, shade)  # clearly another type
+            assert lo <= _lab(shade)[0] <= hi, (key, shade)  # visible on a light base map
+            # the same hue: the legend reads them as one family
+            gap = abs(_hue(base) - _hue(shade)) % 360
+            assert min(gap, 360 - gap) < 25, (key, shade)
+        assert min(_delta_e(a, b) for a, b in ((second, third), (second, shades[3]),
+                                               (third, shades[3]))) >= 9.5, key
+        # the second lighter where the colour leaves room, the third darker
+        if _lab(base)[0] + 20 <= hi:
+            assert _lab(second)[0] > _lab(base)[0], key
+        if _lab(base)[0] >= 45:
+            assert _lab(third)[0] < _lab(base)[0], key
+    # the example of the spec's comment: a light colour gets darker shades
+    sand = styles.type_color("everyday_street")
+    assert _lab(styles.type_color("everyday_street_2"))[0] < _lab(sand)[0]
+    # not a numbered type: a segment without a type, or no archetype
+    assert styles.type_color("untyped_street_2") == styles.unknown_type_color()
+    assert styles.type_color("lively_centre_x") == styles.unknown_type_color()
+
+
+def test_neutral_types_have_their_own_colours() -> None:
+    neutral = styles.load_spec()["types"]["neutral"]["colors"]
+    letters = "abcdefghij"
+    colors = [styles.type_color(f"mixed_profile_{c}") for c in letters]
+    assert colors[:len(neutral)] == neutral
+    assert len({c.lower() for c in colors}) == len(colors)  # past the list: shades of it
+    archetype_colors = [styles.type_color(f"{k}{n}") for k in ARCHETYPES
+                        for n in ("", "_2", "_3")]
+    greys = [styles.type_color(k) for k in UNTYPED] + [styles.unknown_type_color()]
+    for c in neutral:
+        assert min(_delta_e(c, a) for a in archetype_colors) >= 8, c
+        assert min(_delta_e(c, g) for g in greys) >= 15, c  # no grey: a type
+        # muted: less chroma than any archetype's colour
+        chroma = math.hypot(*_lab(c)[1:])
+        assert chroma < min(math.hypot(*_lab(styles.type_color(k))[1:]) for k in ARCHETYPES)
+    assert min(_delta_e(a, b) for i, a in enumerate(neutral) for b in neutral[i + 1:]) >= 10
+    assert styles.type_color("mixed_profile_") == styles.unknown_type_color()
+    assert styles.type_color("mixed_profile_A") == styles.unknown_type_color()
+
+
+def test_type_keys_put_the_types_of_the_data_in_legend_order() -> None:
+    assert styles.type_keys() == (*ARCHETYPE_KEYS, "untyped_street", "untyped_path")
+    present = ["mixed_profile_b", "quiet_residential", "lively_centre_3", "untyped_path",
+               "something_else", "lively_centre_2", "mixed_profile_a", "work_street_2"]
+    keys = styles.type_keys(present)
+    assert keys[:3] == ("lively_centre", "lively_centre_2", "lively_centre_3")
+    assert keys[keys.index("work_street") + 1] == "work_street_2"
+    assert keys[-5:] == ("mixed_profile_a", "mixed_profile_b", "something_else",
+                         "untyped_street", "untyped_path")
+    assert set(keys) == set(ARCHETYPE_KEYS) | set(UNTYPED) | set(present)
+    assert list(styles.type_colors(present)) == list(keys)
+    assert styles.type_colors(present)["lively_centre_2"] == styles.type_color("lively_centre_2")
+
+
 def test_type_labels_come_from_the_typology() -> None:
+    from wijkkracht.core.archetypes import NEUTRAL
+
     for key, arch in ARCHETYPES.items():
         assert styles.type_label(key, "nl") == arch.name.nl
         assert styles.type_label(key, "en") == arch.name.en
+        assert styles.type_label(f"{key}_2", "en") == f"{arch.name.en} (2)"
+    assert styles.type_label("mixed_profile_b", "nl") == NEUTRAL.name.nl.format(letter="B") \
+        == "Straattype B: gemengd profiel"
+    assert styles.type_label("mixed_profile_a", "en") == "Street type A: mixed profile"
     assert styles.type_label("lively_centre", "en", {"lively_centre": "From data"}) == "From data"
     with pytest.raises(ValueError):
         styles.type_label("lively_centre", "de")
@@ -165,6 +262,47 @@ def test_types_qml(lang: str) -> None:
     aliases = {a.get("field"): a.get("name") for a in root.findall("aliases/alias")}
     assert aliases["dist_supermarket_m"] == INDICATORS["dist_supermarket_m"].title(lang)
     assert root.find("layerGeometryType").text == "1"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_types_qml_styles_every_type_of_the_data(lang: str) -> None:
+    """A second type of an archetype and the neutral types of a result get a category of
+    their own, in their colour, named as in the data, in legend order."""
+    names = {"lively_centre": "Centrum", "lively_centre_2": "Centrum (2)",
+             "mixed_profile_a": "Straattype A", "quiet_residential": "Rustig",
+             "untyped_street": "Zonder adressen"}
+    for make, attr in ((qml.types_qml, "type_key"), (qml.named_streets_qml, "main_type_key")):
+        renderer = _parse(make(lang=lang, names=names)).find("renderer-v2")
+        assert renderer.get("attr") == attr
+        cats = renderer.findall("categories/category")
+        values = [c.get("value") for c in cats]
+        assert values == list(styles.type_keys(names))
+        assert values[:2] == ["lively_centre", "lively_centre_2"]
+        assert values.index("mixed_profile_a") > values.index("quiet_residential")
+        colors = _symbol_colors(renderer)
+        by_key = {c.get("value"): _rgba_to_hex(colors[c.get("symbol")]) for c in cats}
+        assert by_key == {k: c.lower() for k, c in styles.type_colors(names).items()}
+        assert len(set(by_key.values())) == len(by_key)
+        labels = {c.get("value"): c.get("label") for c in cats}
+        assert all(labels[k] == v for k, v in names.items())
+        assert labels["work_street"] == ARCHETYPES["work_street"].name(lang)
+        # the new types are typed streets: as wide as the archetypes, drawn above the paths
+        width = {c.get("value"): float(_symbol_props(renderer, "line_width")[c.get("symbol")])
+                 for c in cats}
+        assert width["lively_centre_2"] == width["mixed_profile_a"] == width["lively_centre"]
+
+
+def test_types_qml_styles_the_types_of_a_real_result(result: Any) -> None:
+    """Every type a result holds has a category (the GeoPackage's style takes the names from
+    the data: :func:`wijkkracht.styles.type_names`)."""
+    for lang in ("nl", "en"):
+        names = styles.type_names(result.streets, lang)
+        renderer = _parse(qml.types_qml(lang=lang, names=names)).find("renderer-v2")
+        values = {c.get("value"): c.get("label") for c in renderer.findall("categories/category")}
+        present = result.streets.drop_duplicates("type_key").set_index("type_key")
+        for key, name in present[f"type_name_{lang}"].items():
+            assert values[key] == name
+            assert styles.type_color(key) != styles.unknown_type_color(), key
 
 
 def test_types_qml_draws_paths_thin_light_and_first() -> None:

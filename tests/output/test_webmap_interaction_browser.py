@@ -124,7 +124,7 @@ def test_offline_map_renders_with_the_network_off(open_page: Callable[..., Page]
     assert page.requests == [page.url]
     shot = page.screenshot("webmap_en_offline.png")
     assert page.errors == []
-    counts = {k: _pixels_of(shot, c) for k, c in type_colors().items()}
+    counts = {k: _pixels_of(shot, c) for k, c in type_colors(result.streets["type_key"]).items()}
     # the street segments are drawn at first (the paths have a layer of their own, off)
     streets = result.streets[result.streets["is_street"]]
     big = {k for k in streets["type_key"].unique() if (streets["type_key"] == k).sum() >= 20}
@@ -314,7 +314,8 @@ def test_a_city_map_draws_its_streets_on_a_canvas(open_page: Callable[..., Page]
     assert page.page.locator(".leaflet-overlay-pane canvas").count() == 1
     strokes = page.page.eval_on_selector_all(".leaflet-overlay-pane path",
                                              "els => els.map(e => e.getAttribute('stroke'))")
-    assert not {s.lower() for s in strokes if s} & {c.lower() for c in type_colors().values()}
+    assert not {s.lower() for s in strokes if s} & \
+        {c.lower() for c in type_colors(streets["type_key"]).values()}
     shot = page.screenshot("webmap_nl_city_canvas.png")
     assert _street_pixels(shot) > 5000
     # a street tooltip on the canvas

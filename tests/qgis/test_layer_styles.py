@@ -61,10 +61,19 @@ def test_analysis_outputs_are_styled(lang: str, qgis_language: Any, run_and_load
     assert streets.renderer().type() == "categorizedSymbol"
     assert streets.renderer().classAttribute() == "type_key"
     cats = _categories(streets)
-    assert {k: v[1] for k, v in cats.items()} == {k: c.lower() for k, c in type_colors().items()}
-    # the archetypes by their names; the segments without a type as what they are
+    # every type of the data (a second type of an archetype, a neutral type) and every
+    # archetype, in their colours
+    name_field = f"type_name_{lang}"
+    present = {f["type_key"]: f[name_field] for f in streets.getFeatures()}
+    assert set(present) <= set(cats)
+    assert {k: v[1] for k, v in cats.items()} == \
+        {k: c.lower() for k, c in type_colors(present).items()}
+    # the types of the data by their names, the other archetypes by theirs; the segments
+    # without a type as what they are
+    assert all(cats[key][0] == name for key, name in present.items())
     assert all(cats[key][0] == (ARCHETYPES[key].name(lang) if key in ARCHETYPES
-                                else UNTYPED[key](lang)) for key in cats)
+                                else UNTYPED[key](lang))
+               for key in cats if key not in present)
     alias = streets.attributeAlias(streets.fields().indexOf("dist_supermarket_m"))
     assert alias == indicator("dist_supermarket_m").title(lang)
     # the paths thin, under the streets (symbol levels)
@@ -83,7 +92,7 @@ def test_analysis_outputs_are_styled(lang: str, qgis_language: Any, run_and_load
     assert named.renderer().type() == "categorizedSymbol"
     assert named.renderer().classAttribute() == "main_type_key"
     assert {k: v[1] for k, v in _categories(named).items()} == \
-        {k: c.lower() for k, c in type_colors().items()}
+        {k: c.lower() for k, c in type_colors(present).items()}
     alias = named.attributeAlias(named.fields().indexOf("dist_supermarket_m_mean"))
     assert alias == indicator("dist_supermarket_m").title(lang) + (
         ", gemiddelde naar straatlengte" if lang == "nl" else ", mean weighted by street length")
@@ -146,5 +155,6 @@ def test_typology_output_is_categorized(run_and_load: Any, demo_layers: dict[str
     assert set(present) & set(UNTYPED) == set(UNTYPED)
     cats = _categories(typed)
     assert all(cats[key][0] == name for key, name in present.items())
+    assert all(cats[key][1] == type_colors(present)[key].lower() for key in present)
     assert not layers["PROFILE"].isSpatial()
     assert "OpenStreetMap" in layers["PROFILE"].metadata().abstract()
