@@ -68,11 +68,11 @@ _TYPOLOGY_HELP = (
     "the same rules, a neutral name where none holds), or, only when asked, into the number "
     "of types that change least when refitted on 80 % samples (slower). The spatially "
     "contiguous method smooths the types along the streets, so that they form connected "
-    "stretches: each segment takes the type with the most length among itself and its "
-    "neighbours. With a typology model (from Fit typology model, or a wijkkracht result "
+    "stretches: a segment whose neighbours, at least two, all have one other type takes it. "
+    "With a typology model (from Fit typology model, or a wijkkracht result "
     "GeoPackage, which keeps the model that typed its streets) the streets get that model's "
-    "types instead, so that neighbourhoods, a city or years compare: the rules' thresholds or "
-    "the clusters, the features and the smoothing are then the model's."
+    "types instead, so that neighbourhoods, a city or years compare: the rules or the "
+    "clusters, the features and the smoothing are then the model's."
 )
 _TYPOLOGY_REFERENCES = (
     "MacQueen, J. (1967). Some methods for classification and analysis of multivariate "
@@ -209,8 +209,8 @@ class TypologyParameters:
         alg.add_enum(TypologyParameters.METHOD, "Method", list(METHODS), 0,
                      "Per segment: every segment its own type. Spatially contiguous: the types "
                      "are then smoothed along the streets, so that they form connected "
-                     "stretches of street (each segment takes the type with the most length "
-                     "among itself and its neighbours).")
+                     "stretches of street (a segment whose neighbours, at least two, all "
+                     "have one other type takes it).")
         alg.add(QgsProcessingParameterNumber(
             TypologyParameters.SEED, tr("Random seed"), QgsProcessingParameterNumber.Integer,
             0, minValue=0),

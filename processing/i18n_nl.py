@@ -23,11 +23,11 @@ _TYPOLOGY_HELP = (
     "regels, een neutrale naam waar er geen geldt), of, alleen op verzoek, in het aantal typen "
     "dat het minst verandert als ze opnieuw worden bepaald op steekproeven van 80 % (trager). "
     "De ruimtelijk aaneengesloten methode strijkt de typen glad langs de straten, zodat ze "
-    "doorlopende stukken straat vormen: elk segment krijgt het type met de meeste lengte onder "
-    "zichzelf en zijn buren. Met een typologiemodel (uit Typologiemodel bepalen, of een "
+    "doorlopende stukken straat vormen: een segment waarvan de buren, minstens twee, allemaal "
+    "één ander type hebben, krijgt dat type. Met een typologiemodel (uit Typologiemodel bepalen, of een "
     "GeoPackage met een wijkkracht-resultaat, die het model bewaart waarmee zijn straten zijn "
     "ingedeeld) krijgen de straten in plaats daarvan de typen van dat model, zodat buurten, "
-    "een stad of jaren vergelijkbaar zijn: de drempels van de regels of de clusters, de "
+    "een stad of jaren vergelijkbaar zijn: de regels of de clusters, de "
     "kenmerken en het gladstrijken zijn dan die van het model."
 )
 _JOIN_NOTE_EN = (" Every indicator algorithm writes the same segments for the same inputs: "
@@ -45,11 +45,11 @@ _TYPOLOGY_HELP_EN = (
     "the same rules, a neutral name where none holds), or, only when asked, into the number "
     "of types that change least when refitted on 80 % samples (slower). The spatially "
     "contiguous method smooths the types along the streets, so that they form connected "
-    "stretches: each segment takes the type with the most length among itself and its "
-    "neighbours. With a typology model (from Fit typology model, or a wijkkracht result "
+    "stretches: a segment whose neighbours, at least two, all have one other type takes it. "
+    "With a typology model (from Fit typology model, or a wijkkracht result "
     "GeoPackage, which keeps the model that typed its streets) the streets get that model's "
-    "types instead, so that neighbourhoods, a city or years compare: the rules' thresholds or "
-    "the clusters, the features and the smoothing are then the model's."
+    "types instead, so that neighbourhoods, a city or years compare: the rules or the "
+    "clusters, the features and the smoothing are then the model's."
 )
 
 _BAG_HELP_EN = (
@@ -516,11 +516,12 @@ DUTCH: dict[str, str] = {
     "Spatially contiguous (smoothed along the streets)":
         "Ruimtelijk aaneengesloten (gladgestreken langs de straten)",
     "Per segment: every segment its own type. Spatially contiguous: the types are then "
-    "smoothed along the streets, so that they form connected stretches of street (each "
-    "segment takes the type with the most length among itself and its neighbours).":
+    "smoothed along the streets, so that they form connected stretches of street (a "
+    "segment whose neighbours, at least two, all have one other type takes it).":
         "Per segment: elk segment zijn eigen type. Ruimtelijk aaneengesloten: de typen worden "
         "daarna gladgestreken langs de straten, zodat ze doorlopende stukken straat vormen "
-        "(elk segment krijgt het type met de meeste lengte onder zichzelf en zijn buren).",
+        "(een segment waarvan de buren, minstens twee, allemaal één ander type hebben, krijgt "
+        "dat type).",
     "Random seed": "Toevalsgetal (seed)",
     "Seed of k-means (the rules need none); the same seed gives the same types.":
         "Seed van k-means (de regels hebben er geen nodig); dezelfde seed geeft dezelfde "
