@@ -24,17 +24,22 @@ except ImportError:  # pragma: no cover - imported by path, without its package:
 __all__ = ["__version__", "analyse", "analyse_demo", "write_outputs", "classFactory"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .core.pipeline import analyse, analyse_demo
+    from .core.pipeline import analyse
+    from .demo import analyse_demo
     from .output.writer import write_outputs
 
 
 def __getattr__(name: str) -> Any:
     # Lazy access to the public API keeps ``import wijkkracht`` light (QGIS loads the plugin at
     # start-up; the geo stack is imported when it is first used).
-    if name in ("analyse", "analyse_demo"):
-        from .core import pipeline
+    if name == "analyse":
+        from .core.pipeline import analyse
 
-        return getattr(pipeline, name)
+        return analyse
+    if name == "analyse_demo":
+        from .demo import analyse_demo
+
+        return analyse_demo
     if name == "write_outputs":
         from .output.writer import write_outputs
 

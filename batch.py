@@ -30,27 +30,31 @@ partition's read is one task and each area one task depending on it, so Dask run
 its partition's data already are; progress (done, failed, remaining, areas per minute, ETA) is
 printed as areas finish. Dask is the ``batch`` extra: ``pip install 'wijkkracht[batch]'``.
 
-Liveliness by hour and spending flows (``[analysis]``; passed to
-:func:`wijkkracht.core.pipeline.analyse` only when given, so a configuration without them runs
-and hashes as before): ``hours`` (bool; default on when the POIs have ``opening_hours``),
-``hours_week`` (``YYYY-MM-DD``, a day of the reference week; without it the week of
-``reference_date``, else the week the area is run), ``hours_radius`` (m), ``spending`` (bool;
-needs ``data.bag``), ``huff_decay`` (``"power"``/``"exponential"``), ``huff_beta`` (power
+The keys of ``[analysis]`` are the analysis options with a batch key, made from their
+declarations (:data:`wijkkracht.core.options.OPTIONS`; the README's option table lists them):
+their TOML types, values and bounds are checked there, an error names ``analysis.<key>`` in the
+declaration's words, and an unknown key or choice gets the closest one suggested. A key is
+passed to :func:`wijkkracht.core.pipeline.analyse` only when given (else the declaration's
+default applies), so a configuration without it runs and hashes as before.
+
+Liveliness by hour and spending flows: ``hours`` (bool; default on when the POIs have
+``opening_hours``), ``hours_week`` (``YYYY-MM-DD``, a day of the reference week; without it the
+week of ``reference_date``, else the week the area is run), ``hours_radius`` (m), ``spending``
+(bool; needs ``data.bag``), ``huff_decay`` (``"power"``/``"exponential"``), ``huff_beta`` (power
 decay only), ``huff_lambda`` (exponential decay only), ``huff_cutoff`` (m), ``spending_measure``
-(``"floor_area"``/``"count"``), ``spending_per_dwelling`` (euros, the user's assumption) and
-``typology_with`` (a list of ``"hours"``/``"spending"``), and ``typology_segments``
-(``"fronting"``, the default: the street segments that addresses or buildings front;
-``"streets"``; ``"all"``; a wrong value gets the closest one suggested); the spending keys need
+(``"floor_area"``/``"count"``), ``spending_per_dwelling`` (euros, the user's assumption),
+``scenario_floor_area`` (m², the shop of a vacancy scenario) and ``typology_with`` (a list of
+``"hours"``/``"spending"``), and ``typology_segments`` (``"fronting"``, the default: the street
+segments that addresses or buildings front; ``"streets"``; ``"all"``); the spending keys need
 ``spending = true``. Every key given enters the area hash (a change redoes the areas). The zone
 of an area's spending flows is the area itself (``analyse``'s default zones, ``areas``): its
 ``areas`` row gets the ``spend_*`` shares (kept in the area, leaking out, beyond reach) and,
 with ``spending_per_dwelling``, the euro amounts ``spend_retained_eur``, ``spend_leaked_eur``,
 ``spend_drawn_eur``, merged with the other columns; the per-area tables ``spending_zones``,
 ``spending_catchment``, ``spending_scenarios`` and ``opening_profile`` stay in
-``<out>/areas/<code>.gpkg`` (not merged). Shops beyond ``areas.buffer`` are not in an
-area's data: a buffer below ``huff_cutoff`` underestimates the leakage (the run says so). The
-weeks of the opening hours used are recorded per area and in the merged provenance
-(``hours_weeks``).
+``<out>/areas/<code>.gpkg`` (not merged). Shops beyond ``areas.buffer`` are not in an area's
+data: a buffer below ``huff_cutoff`` underestimates the leakage (the run says so). The weeks of
+the opening hours used are recorded per area and in the merged provenance (``hours_weeks``).
 
 The opportunity types are clustered per area: ``type_id`` compares streets within one area.
 See ``examples/batch.toml`` for a commented configuration.
@@ -90,14 +94,7 @@ _SCHEMA: dict[str | None, dict[str, type | tuple[type, ...]]] = {
     "data": {"streets": str, "streets_layer": str, "pois": str, "pois_layer": str, "bag": str,
              "bag_layer": str, "bag_snapshot_date": str, "establishments": str,
              "mapping": str},
-    "analysis": {"k": int, "k_range": list, "contiguous": bool, "seed": int,
-                 "snap_distance": (int, float), "privacy_threshold": int,
-                 "reference_date": str, "hours": bool, "hours_week": str,
-                 "hours_radius": (int, float), "spending": bool, "huff_decay": str,
-                 "huff_beta": (int, float), "huff_lambda": (int, float),
-                 "huff_cutoff": (int, float), "spending_measure": str,
-                 "spending_per_dwelling": (int, float), "typology_with": list,
-                 "typology_segments": str, "typology_model": str},
+    "analysis": {},  # made from the declarations of the options: _analysis_schema()
     "engine": {"workers": int, "scheduler": str, "partition_size": int},
 }
 _REQUIRED = {None: ("out", "areas", "data"), "areas": ("file",), "data": ("streets", "pois")}
@@ -141,8 +138,26 @@ def _err(path: Path, key: str, problem: str) -> InputError:
     return InputError(path, f"{key}: {problem}")
 
 
+#: The TOML type of a value of each kind of option (:attr:`wijkkracht.core.options.Option.kind`).
+_TOML_TYPES: dict[str, type | tuple[type, ...]] = {
+    "int": int, "float": (int, float), "bool": bool, "choice": str, "choices": list,
+    "date": str, "k_range": list, "path": str}
+
+
+def analysis_options() -> dict[str, Any]:
+    """The options of ``[analysis]`` by key: every declared option with a batch key
+    (:data:`wijkkracht.core.options.OPTIONS`)."""
+    from .core.options import OPTIONS
+
+    return {o.batch: o for o in OPTIONS.values() if o.batch is not None}
+
+
+def _analysis_schema() -> dict[str, type | tuple[type, ...]]:
+    return {key: _TOML_TYPES[o.kind] for key, o in analysis_options().items()}
+
+
 def _check_keys(path: Path, section: str | None, table: dict[str, Any]) -> None:
-    known = _SCHEMA[section]
+    known = _analysis_schema() if section == "analysis" else _SCHEMA[section]
     prefix = f"{section}." if section else ""
     for key, value in table.items():
         if key not in known:
@@ -246,40 +261,16 @@ def load_config(path: str | Path) -> BatchConfig:
                    f"expected YYYY-MM-DD, got {data['bag_snapshot_date']!r}")
 
     an = dict(raw.get("analysis", {}))
-    if "k" in an and not 2 <= an["k"] <= 12:
-        raise _err(cfg, "analysis.k", f"expected 2 to 12 types (k-means), got {an['k']}")
-    if "k_range" in an:
-        kr = an["k_range"]
-        if not (len(kr) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in kr)
-                and 2 <= kr[0] <= kr[1] <= 12):
-            raise _err(cfg, "analysis.k_range", f"expected [min, max] with 2 <= min <= max <= 12, "
-                                                f"got {kr!r}")
-    if "k" in an and "k_range" in an:
-        raise _err(cfg, "analysis.k_range", "give k or k_range, not both")
+    _check_analysis(cfg, an)
     if "typology_model" in an:
-        if "k" in an or "k_range" in an:
-            raise _err(cfg, "analysis.typology_model", "the model gives the types; leave out k "
-                                                       "and k_range")
         from .data_sources.typology_model import read_typology_model
 
         model_path = _file(cfg.parent, cfg, "analysis.typology_model", an["typology_model"])
         read_typology_model(model_path)  # a bad model stops the run before any area
         an["typology_model"] = str(model_path)
-    if an.get("privacy_threshold", 3) < 1:
-        raise _err(cfg, "analysis.privacy_threshold",
-                   f"must be at least 1, got {an['privacy_threshold']}")
-    if "snap_distance" in an and not an["snap_distance"] > 0:
-        raise _err(cfg, "analysis.snap_distance", f"must be positive, got {an['snap_distance']}")
-    if "reference_date" in an:
-        if not _DATE_RE.match(an["reference_date"]):
-            raise _err(cfg, "analysis.reference_date",
-                       f"expected YYYY-MM-DD, got {an['reference_date']!r}")
-        if "establishments" not in data:
-            raise _err(cfg, "analysis.reference_date", "needs data.establishments")
+    if "reference_date" in an and "establishments" not in data:
+        raise _err(cfg, "analysis.reference_date", "needs data.establishments")
     _check_time_and_spending(cfg, an, data)
-    if "typology_segments" in an:
-        _check_choice(cfg, "analysis.typology_segments", an["typology_segments"],
-                      _typology_segments())
     formats = raw.get("formats", ["gpkg"])
     if not formats or len(set(formats)) != len(formats) or not set(formats) <= set(FORMATS):
         raise _err(cfg, "formats", f"expected a list of {' and/or '.join(map(repr, FORMATS))}, "
@@ -301,51 +292,59 @@ def load_config(path: str | Path) -> BatchConfig:
                        partition_size=engine.get("partition_size", 25))
 
 
-def _typology_segments() -> tuple[str, ...]:
-    from .core.streets import TYPOLOGY_SEGMENTS
+def _check_analysis(cfg: Path, an: dict[str, Any]) -> None:
+    """Every value of ``[analysis]`` checked by its declaration
+    (:meth:`wijkkracht.core.options.Option.check`), then the combinations that cannot go
+    together (:func:`wijkkracht.core.options.check_options`); an error names the key
+    (``analysis.<key>``) in the declaration's words, a wrong choice with the closest one
+    suggested (as an unknown key)."""
+    from .core.options import check_options, suggest
 
-    return tuple(TYPOLOGY_SEGMENTS)
+    options = analysis_options()
+    values = {}
+    for key, value in an.items():
+        opt = options[key]
+        try:
+            values[opt.name] = opt.check(value)
+        except InputError as exc:
+            hint = suggest(value, opt.choices) if opt.kind == "choice" else ""
+            raise _err(cfg, f"analysis.{key}", exc.problem + hint) from None
+    try:
+        check_options(values)
+    except InputError as exc:
+        key = next((k for k, o in options.items() if o.name == exc.source), exc.source)
+        raise _err(cfg, f"analysis.{key}", exc.problem) from None
 
 
-def _check_choice(cfg: Path, key: str, value: str, choices: tuple[str, ...]) -> None:
-    """A value that must be one of ``choices``: a wrong one gets the closest suggested, as an
-    unknown key does."""
-    if value in choices:
-        return
-    close = difflib.get_close_matches(value, list(choices), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise _err(cfg, key, f"expected one of {', '.join(map(repr, choices))}, got {value!r}{hint}")
+def _analysis_kwargs(an: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of :func:`wijkkracht.core.pipeline.analyse` of ``[analysis]``:
+    only the keys given, as their declarations read them (``seed`` -> ``random_state``, a
+    list -> a tuple, ...), the typology model read, and with the spending flows the Huff
+    parameters (:func:`_huff`); a key not given is the analysis's default, the
+    declaration's."""
+    out: dict[str, Any] = {}
+    for key, opt in analysis_options().items():
+        if key not in an or opt.name.startswith("huff_"):
+            continue
+        out[opt.name] = opt.check(an[key])
+    if "typology_model" in out:  # one model: the same types in every area
+        from .data_sources.typology_model import read_typology_model
+
+        out["typology_model"] = read_typology_model(out["typology_model"])
+    if out.get("spending"):
+        out["huff"] = _huff(an)
+    return out
 
 
 #: Options of the spending flows (besides ``spending`` itself): they need ``spending = true``.
 _SPENDING_KEYS = ("huff_decay", "huff_beta", "huff_lambda", "huff_cutoff", "spending_measure",
-                  "spending_per_dwelling")
-_MEASURES = ("floor_area", "count")
-_TYPOLOGY_WITH = ("hours", "spending")
+                  "spending_per_dwelling", "scenario_floor_area")
 
 
 def _check_time_and_spending(cfg: Path, an: dict[str, Any], data: dict[str, Any]) -> None:
-    """The liveliness-by-hour and spending-flow keys of ``[analysis]`` (one-line errors)."""
-    import datetime
-
-    def number(key: str, positive: bool) -> None:
-        if key in an:
-            v = an[key]
-            if not math.isfinite(v):
-                raise _err(cfg, f"analysis.{key}", f"must be a finite number, got {v}")
-            if v <= 0 if positive else v < 0:
-                raise _err(cfg, f"analysis.{key}",
-                           f"must {'be positive' if positive else 'not be negative'}, got {v}")
-
-    if "hours_week" in an:
-        week = an["hours_week"]
-        try:
-            ok = bool(_DATE_RE.match(week)) and bool(datetime.date.fromisoformat(week))
-        except ValueError:
-            ok = False
-        if not ok:
-            raise _err(cfg, "analysis.hours_week", f"expected a date YYYY-MM-DD, got {week!r}")
-    number("hours_radius", positive=True)
+    """What the liveliness-by-hour and spending-flow keys of ``[analysis]`` need besides
+    their values (checked by their declarations): each other and the data (one-line
+    errors)."""
     if an.get("hours") is False:
         for key in ("hours_week", "hours_radius"):
             if key in an:
@@ -355,37 +354,19 @@ def _check_time_and_spending(cfg: Path, an: dict[str, Any], data: dict[str, Any]
     for key in _SPENDING_KEYS:
         if key in an and not an.get("spending"):
             raise _err(cfg, f"analysis.{key}", "needs analysis.spending = true")
-    from .core.huff import DECAYS
-
     decay = an.get("huff_decay", "power")
-    if decay not in DECAYS:
-        raise _err(cfg, "analysis.huff_decay",
-                   f"expected {' or '.join(map(repr, DECAYS))}, got {decay!r}")
     if "huff_beta" in an and decay != "power":
         raise _err(cfg, "analysis.huff_beta", "is the exponent of the power decay: not used "
                                               "with huff_decay = 'exponential' (huff_lambda is)")
     if "huff_lambda" in an and decay != "exponential":
         raise _err(cfg, "analysis.huff_lambda", "is the rate of the exponential decay: needs "
                                                 "huff_decay = 'exponential'")
-    number("huff_beta", positive=False)
-    number("huff_lambda", positive=False)
-    number("huff_cutoff", positive=True)
-    number("spending_per_dwelling", positive=True)
-    if an.get("spending_measure", "floor_area") not in _MEASURES:
-        raise _err(cfg, "analysis.spending_measure",
-                   f"expected {' or '.join(map(repr, _MEASURES))}, got {an['spending_measure']!r}")
-    if "typology_with" in an:
-        groups = an["typology_with"]
-        if not all(isinstance(g, str) and g in _TYPOLOGY_WITH for g in groups) \
-                or len(set(groups)) != len(groups):
-            raise _err(cfg, "analysis.typology_with",
-                       f"expected a list of {' and/or '.join(map(repr, _TYPOLOGY_WITH))}, "
-                       f"got {groups!r}")
-        if "spending" in groups and not an.get("spending"):
-            raise _err(cfg, "analysis.typology_with", "'spending' needs analysis.spending = true")
-        if "hours" in groups and an.get("hours") is False:
-            raise _err(cfg, "analysis.typology_with", "'hours' needs the opening hours: not "
-                                                      "with analysis.hours = false")
+    groups = an.get("typology_with", [])
+    if "spending" in groups and not an.get("spending"):
+        raise _err(cfg, "analysis.typology_with", "'spending' needs analysis.spending = true")
+    if "hours" in groups and an.get("hours") is False:
+        raise _err(cfg, "analysis.typology_with", "'hours' needs the opening hours: not "
+                                                  "with analysis.hours = false")
 
 
 def _huff(an: dict[str, Any]) -> Any:
@@ -686,44 +667,19 @@ def _run_area(cfg: BatchConfig, code: str, area_row: Any, digest: str,
         area = gpd.GeoDataFrame(area_row, geometry="geometry", crs="EPSG:28992")
         geom = area.geometry.union_all()
         buffered = geom.buffer(cfg.buffer)
-        an = cfg.analysis
+        # only the keys given are passed: a configuration without them runs as before
         kwargs: dict[str, Any] = {
-            "k": an.get("k"),
-            "k_range": tuple(an["k_range"]) if "k_range" in an else None,
-            "contiguous": an.get("contiguous", False), "random_state": an.get("seed", 0),
-            "snap_distance": float(an.get("snap_distance", 150.0)), "areas": area,
+            **_analysis_kwargs(cfg.analysis), "areas": area,
             "sources": [{"name": f"{role}: {p.name}", "path": str(p)}
                         for role, p in cfg.inputs().items()],
         }
+        # the zones of the spending flows default to ``areas``, i.e. this one area: its
+        # shares (kept in the area, leaking out, beyond reach) become the spend_* columns of
+        # the areas layer (an explicit spending_zones would leave them out)
         if "bag" in data:
             kwargs["bag"] = _clip(data["bag"], buffered)
-            kwargs["privacy_threshold"] = an.get("privacy_threshold", 3)
             if "establishments" in data:
                 kwargs["establishments"] = _clip(data["establishments"], buffered)
-                kwargs["reference_date"] = an.get("reference_date")
-        # only the keys given are passed: a configuration without them runs as before
-        if "hours" in an:
-            kwargs["hours"] = an["hours"]
-        if "hours_week" in an:
-            kwargs["hours_week"] = an["hours_week"]
-        if "hours_radius" in an:
-            kwargs["hours_radius"] = float(an["hours_radius"])
-        if an.get("spending"):
-            # the zones of the flows default to ``areas``, i.e. this one area: its shares
-            # (kept in the area, leaking out, beyond reach) become the spend_* columns of the
-            # areas layer (an explicit spending_zones would leave them out)
-            kwargs.update(spending=True, huff=_huff(an),
-                          spending_measure=an.get("spending_measure", "floor_area"),
-                          spending_per_dwelling=(None if an.get("spending_per_dwelling") is None
-                                                 else float(an["spending_per_dwelling"])))
-        if an.get("typology_with"):
-            kwargs["typology_extra"] = tuple(an["typology_with"])
-        if "typology_segments" in an:
-            kwargs["typology_segments"] = an["typology_segments"]
-        if "typology_model" in an:  # one model: the same types in every area
-            from .data_sources.typology_model import read_typology_model
-
-            kwargs["typology_model"] = read_typology_model(an["typology_model"])
         study = gpd.GeoDataFrame({"name": list(area["area_name"])}, geometry=[geom],
                                  crs="EPSG:28992").iloc[:1]
         result = analyse(_clip(data["streets"], buffered), _clip(data["pois"], buffered),
@@ -1117,7 +1073,8 @@ def _run_typology(cfg: BatchConfig, codes: list[str]) -> dict[str, Any]:
     sizes = {c: int(json.loads((folder / f"{c}.json").read_text(encoding="utf-8"))
                     .get("segments", 0)) for c in codes}
     total = max(1, sum(sizes.values()))
-    rng = np.random.default_rng(an.get("seed", 0))
+    options = analysis_options()
+    rng = np.random.default_rng(an.get("seed", options["seed"].default))
     frames = []
     for code in codes:
         path = folder / f"{code}.gpkg"
@@ -1126,7 +1083,8 @@ def _run_typology(cfg: BatchConfig, codes: list[str]) -> dict[str, Any]:
                                             "is_street", "fronting_n"]) if c in set(have)]
         frame = pyogrio.read_dataframe(path, layer="streets", columns=wanted,
                                        read_geometry=False)
-        domain = layer_domain(frame, an.get("typology_segments", "fronting"), code)
+        domain = layer_domain(frame, an.get("typology_segments",
+                                            options["typology_segments"].default), code)
         frame = frame[domain]
         take = min(len(frame), int(np.ceil(RUN_MODEL_SAMPLE * sizes[code] / total)))
         frames.append(frame.iloc[np.sort(rng.choice(len(frame), take, replace=False))])
@@ -1137,7 +1095,7 @@ def _run_typology(cfg: BatchConfig, codes: list[str]) -> dict[str, Any]:
                            contiguous=False, fitted_on={"areas": len(codes),
                                                         "sample": "seeded, per area by size",
                                                         "config": str(cfg.path)})
-    typ.model.contiguous = bool(an.get("contiguous", False))
+    typ.model.contiguous = bool(an.get("contiguous", options["contiguous"].default))
     path = write_typology_model(typ.model, cfg.out / f"{cfg.name}_typology_model.json")
     return {"model": str(path), "method": "rules",
             "note": "the same written rules in every area: one model for the run"}

@@ -86,67 +86,15 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--offline", action="store_true",
                    help="a map that works without internet: Leaflet inlined in NAME.html, the "
                         "surroundings drawn from the data instead of a tile base map")
-    _add_typology_options(p)
     p.add_argument("--categories", type=Path, default=None, metavar="CSV",
                    help="your own tag classification table (default: the bundled "
                         "data/poi_categories.csv)")
-    p.add_argument("--snap-distance", type=float, default=150.0, metavar="M",
-                   help="POIs farther than M metres from every street are left out (default: 150)")
-    p.add_argument("--rasters", action="store_true",
-                   help="also write intensity rasters: Cloud Optimized GeoTIFFs (EPSG:28992) "
-                        "NAME_<surface>.tif, each with a QGIS style NAME_<surface>.qml")
-    p.add_argument("--cell-size", type=_metres, default=25.0, metavar="M",
-                   help="raster cell size on the RD New grid (default: 25; 100 matches the CBS "
-                        "squares)")
-    p.add_argument("--bandwidth", type=_metres, default=200.0, metavar="M",
-                   help="kernel bandwidth of the rasters, at least the cell size (default: 200)")
-    time = p.add_argument_group("liveliness by hour (OSM opening_hours)")
-    time.add_argument("--hours-week", metavar="YYYY-MM-DD",
-                      help="a day of the reference week of the opening hours (its public "
-                           "holidays apply; default: the week of --reference-date, else this "
-                           "week)")
-    time.add_argument("--no-hours", action="store_true",
-                      help="leave out the liveliness by hour (default: computed when the POIs "
-                           "have opening_hours)")
-    spend = p.add_argument_group("spending flows (Huff model; needs the BAG)")
-    spend.add_argument("--spending", action=argparse.BooleanOptionalAction, default=None,
-                       help="where the dwellings' daily-goods spending goes: kept in their own "
-                            "area, leaking out, per shopping street (default: on in the demo, "
-                            "off in run)")
-    spend.add_argument("--huff-decay", choices=("power", "exponential"), default="power",
-                       help="distance decay: d^-beta (default) or exp(-lambda d)")
-    spend.add_argument("--huff-beta", type=float, default=2.0, metavar="B",
-                       help="exponent of the power decay (default: 2, a convention)")
-    spend.add_argument("--huff-lambda", type=float, default=1.0, metavar="L",
-                       help="rate of the exponential decay per km (default: 1.0)")
-    spend.add_argument("--huff-cutoff", type=_metres, default=2000.0, metavar="M",
-                       help="shops farther than M metres walking are not considered "
-                            "(default: 2000)")
-    spend.add_argument("--spending-measure", choices=("floor_area", "count"),
-                       default="floor_area",
-                       help="attractiveness of a shop: BAG floor area (else an assumed area "
-                            "per shop type; default) or 1 per shop")
-    spend.add_argument("--add-shop", action="append", default=[], type=_added_shop,
-                       metavar="X,Y[,KIND[,M2]]",
-                       help="scenario: a daily-goods shop added at RD New X,Y (KIND an OSM shop "
-                            "value, default supermarket; M2 its floor area, default the "
-                            "assumed size of its kind): what it draws, how the shares change "
-                            "(repeat for more, each on its own)")
-    spend.add_argument("--scenario-floor-area", type=_metres, default=None, metavar="M2",
-                       help="floor area of the shop put into each vacant shop front in the "
-                            "scenarios (default: 250)")
-    spend.add_argument("--spending-per-dwelling", type=float, default=None, metavar="EUR",
-                       help="your assumption of the euros a household spends per year on daily "
-                            "goods: adds euro amounts (none by default)")
-    p.add_argument("--typology-segments", choices=("fronting", "streets", "all"),
-                   default="fronting",
-                   help="which segments get an opportunity type: fronting (default: the street "
-                        "segments that addresses or buildings front), streets (every street "
-                        "segment) or all (every segment, sidewalks and paths included); the "
-                        "others have no opportunity type")
-    p.add_argument("--typology-with", default="", metavar="GROUP[,GROUP]",
-                   help="optional typology features: hours (evening share, hours with N and O "
-                        "open), spending (spending drawn and kept)")
+    groups = add_analysis_options(p)
+    groups["spending"].add_argument(
+        "--add-shop", action="append", default=[], type=_added_shop, metavar="X,Y[,KIND[,M2]]",
+        help="scenario: a daily-goods shop added at RD New X,Y (KIND an OSM shop value, default "
+             "supermarket; M2 its floor area, default the assumed size of its kind): what it "
+             "draws, how the shares change (repeat for more, each on its own)")
     from .output.report_cli import REPORT_HELP
 
     p.add_argument("--report", action="store_true", help=REPORT_HELP)
@@ -156,43 +104,157 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     verbosity.add_argument("-q", "--quiet", action="store_true", help="only errors")
 
 
-def _add_typology_options(p: argparse.ArgumentParser, model: bool = True) -> None:
-    """The typology options (run, demo and ``typology fit``)."""
-    p.add_argument("-k", "--types", type=_k, default=None, metavar="K",
-                   help="k-means clustering into K types (2-12) instead of the default "
-                        "opportunity types by written rules")
-    p.add_argument("--k-range", type=_k_range, default=None, metavar="MIN-MAX",
-                   help="k-means with the number of types in MIN-MAX whose types are most "
-                        "stable (bootstrap), instead of the rules")
-    p.add_argument("--contiguous", action="store_true",
-                   help="types that form stretches of street (smoothed along the network)")
-    p.add_argument("--seed", type=int, default=0,
-                   help="random seed of k-means (default: 0; the rules have none)")
-    if model:
-        p.add_argument("--typology-model", type=Path, default=None, metavar="FILE",
-                       help="give the streets the types of this typology model (a .json from "
-                            "'wijkkracht typology fit', or a wijkkracht .gpkg result) so that "
-                            "they compare with the areas it was fitted on")
+# --- the analysis options, made from their declarations (wijkkracht.core.options) ---------
+
+#: Short names besides the declaration's flag.
+_ALIASES: dict[str, tuple[str, ...]] = {"k": ("-k",)}
+#: Placeholders of the values in the help (else from the unit, else the name).
+_METAVARS: dict[str, str] = {
+    "k": "K", "k_range": "MIN-MAX", "random_state": "SEED", "typology_extra": "GROUP[,GROUP]",
+    "typology_model": "FILE", "reference_date": "YYYY-MM-DD", "hours_week": "YYYY-MM-DD",
+    "privacy_threshold": "N", "huff_beta": "B", "huff_lambda": "L"}
+_UNIT_METAVARS = {"m": "M", "m²": "M2", "€": "EUR"}
+#: Defaults of the command line that differ from the declaration's, with the reason (said in
+#: the help). ``--spending`` not given: on in the demo (its SYNTHETIC BAG has the dwellings),
+#: the declaration's default (off) in ``run``.
+CLI_DEFAULTS: dict[str, Any] = {"spending": None}
+#: What the command line adds to a declaration's help.
+_CLI_NOTES: dict[str, str] = {
+    "spending": "default: on in the demo, off in run",
+    "rasters": "Cloud Optimized GeoTIFFs (EPSG:28992) NAME_<surface>.tif, each with a QGIS "
+               "style NAME_<surface>.qml",
+    "cell_size": "100 matches the CBS squares",
+    "bandwidth": "at least the cell size",
+    "typology_model": "a .json from 'wijkkracht typology fit', or a wijkkracht .gpkg result",
+}
+#: The options of ``wijkkracht typology fit`` (it fits a model: none is given to it).
+_FIT_OPTIONS = ("k", "k_range", "contiguous", "random_state", "typology_segments")
 
 
-def _k(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 2 <= value <= 12:
-        raise argparse.ArgumentTypeError(f"expected a number of types from 2 to 12, got {text!r}")
-    return value
+def add_analysis_options(p: argparse.ArgumentParser, names: Sequence[str] | None = None
+                         ) -> dict[str, Any]:
+    """Add the analysis options (all, or ``names``) to ``p``, one argument group per concern
+    of :data:`wijkkracht.core.options.GROUPS`, made from their declarations: flag, type (a
+    converter calling :meth:`~wijkkracht.core.options.Option.check`, so that argparse refuses
+    a bad value with the declaration's words), default and help. Returns the groups by
+    concern."""
+    from .core.options import GROUPS, OPTIONS
+
+    chosen = [o for o in OPTIONS.values() if o.flag is not None
+              and (names is None or o.name in names)]
+    groups = {g: p.add_argument_group(title.en) for g, title in GROUPS.items()
+              if any(o.group == g for o in chosen)}
+    for opt in chosen:
+        groups[opt.group].add_argument(*_ALIASES.get(opt.name, ()), opt.flag, dest=opt.name,
+                                       **_argument(opt))
+    return groups
 
 
-def _metres(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number of metres, got {text!r}")
-    return value
+def _argument(opt: Any) -> dict[str, Any]:
+    """The keyword arguments of ``add_argument`` for the declaration ``opt``."""
+    default = CLI_DEFAULTS.get(opt.name, opt.default)
+    if opt.kind == "bool":
+        if opt.flag.startswith("--no-"):  # e.g. --no-hours: off, else the declaration's default
+            return {"action": "store_const", "const": False, "default": default,
+                    "help": _help(opt, prefix="leave out: ")}
+        if opt.name in CLI_DEFAULTS:
+            return {"action": argparse.BooleanOptionalAction, "default": default,
+                    "help": _help(opt)}
+        return {"action": "store_true", "default": default, "help": _help(opt)}
+    out: dict[str, Any] = {"default": default, "help": _help(opt, bounds=opt.kind != "choice")}
+    if opt.kind == "choice":  # argparse's own refusal: "invalid choice: ... (choose from ...)"
+        return {**out, "choices": opt.choices}
+    if opt.kind == "path":
+        return {**out, "type": Path, "metavar": _metavar(opt)}
+    return {**out, "type": _converter(opt), "metavar": _metavar(opt)}
+
+
+def _metavar(opt: Any) -> str:
+    return _METAVARS.get(opt.name) or _UNIT_METAVARS.get(opt.unit) or opt.name.upper()
+
+
+def _converter(opt: Any) -> Any:
+    """The argparse type of ``opt``: its value checked by the declaration (an error names the
+    argument and says what is expected, in one line, exit code 2)."""
+    from .core.errors import InputError
+
+    def convert(text: str) -> Any:
+        try:
+            return opt.check(text)
+        except InputError as exc:
+            raise argparse.ArgumentTypeError(exc.problem) from None
+
+    convert.__name__ = opt.name
+    return convert
+
+
+def _help(opt: Any, prefix: str = "", bounds: bool = True) -> str:
+    """The declaration's English help, its allowed values (with the unit) and its default."""
+    parts = [opt.help.en]
+    if bounds and opt.kind not in ("bool", "path"):
+        parts.append(opt.bounds_text())
+    default = CLI_DEFAULTS.get(opt.name, opt.default)
+    if opt.kind != "bool" and default not in (None, ()):
+        parts.append(f"default: {format_value(default)}")
+    if opt.name in _CLI_NOTES:
+        parts.append(_CLI_NOTES[opt.name])
+    return (prefix + "; ".join(parts)).replace("%", "%%")
+
+
+def format_value(value: Any) -> str:
+    """A default as the command line and a TOML file write it (``150``, ``false``, ...)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (tuple, list)):
+        return ",".join(map(str, value))
+    return str(value)
+
+
+def options_table() -> str:
+    """The README's table of the analysis options (Markdown), made from their declarations:
+    name, command-line flag, batch key, QGIS parameter, default, allowed values, unit, help;
+    and below it what a front end lacks and why."""
+    from .core.options import GROUPS, OPTIONS
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    rows = ["| Option | Command line | Batch `[analysis]` | QGIS | Default | Allowed | Unit | "
+            "What it does |", "|---|---|---|---|---|---|---|---|"]
+    for group in GROUPS:
+        for opt in (o for o in OPTIONS.values() if o.group == group):
+            flag = " ".join(f"`{f}`" for f in (*_ALIASES.get(opt.name, ()), opt.flag) if f) \
+                if opt.flag else "—"
+            allowed = {"bool": "true or false", "path": "a file"}.get(opt.kind) or \
+                opt.bounds_text().removesuffix(f" ({opt.unit})")
+            default = "not set" if opt.default in (None, ()) else \
+                f"`{format_value(opt.default)}`"
+            rows.append("| " + " | ".join(cell(c) for c in (
+                f"`{opt.name}`", flag, f"`{opt.batch}`" if opt.batch else "—",
+                f"`{opt.qgis}`" if opt.qgis else "—", default, allowed, opt.unit,
+                opt.help.en)) + " |")
+    fronts = {"cli": "the command line", "batch": "a batch", "qgis": "QGIS"}
+    lacking = [f"- `{opt.name}` is not in {fronts.get(front, front)}: {reason}."
+               for opt in OPTIONS.values() for front, reason in opt.not_in.items()]
+    return "\n".join(rows + ([""] + lacking if lacking else [])) + "\n"
+
+
+#: The lines around the option table in the README (:func:`readme_with_options_table`).
+OPTIONS_TABLE_MARKERS = (
+    "<!-- options table: made by scripts/options_table.py from wijkkracht.core.options; "
+    "do not edit -->",
+    "<!-- end of the options table -->")
+
+
+def readme_with_options_table(text: str) -> str:
+    """``text`` (the README) with :func:`options_table` between its
+    :data:`OPTIONS_TABLE_MARKERS`."""
+    start, end = OPTIONS_TABLE_MARKERS
+    head, rest = text.split(start + "\n", 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{options_table()}{end}{tail}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -263,11 +325,6 @@ def build_parser() -> argparse.ArgumentParser:
     bag.add_argument("--establishments-mapping", type=Path, metavar="FILE",
                      help="column mapping (TOML/JSON) for --establishments: one line per "
                           "column, e.g. sbi_code = \"SBI\" (wijkkracht's name = your header)")
-    bag.add_argument("--reference-date", metavar="YYYY-MM-DD",
-                     help="date establishments must be active on (default: today)")
-    bag.add_argument("--privacy-threshold", type=int, default=3, metavar="N",
-                     help="establishment counts below N are suppressed in every output "
-                          "(default: 3)")
     bag.add_argument("--areas", type=Path, metavar="FILE",
                      help="CBS wijk- en buurtkaart or polygon layer; with --area-code or "
                           "--area-name the study area is the union of the selected areas, "
@@ -301,9 +358,7 @@ def _add_typology_parser(sub: Any) -> None:
     fit.add_argument("results", nargs="+", type=Path, metavar="RESULT.gpkg")
     fit.add_argument("--out", "-o", required=True, type=Path, metavar="MODEL.json",
                      help="the model file to write")
-    fit.add_argument("--typology-segments", choices=("fronting", "streets", "all"),
-                     default="fronting", help="which segments get a type (default: fronting)")
-    _add_typology_options(fit, model=False)
+    add_analysis_options(fit, _FIT_OPTIONS)
 
 
 def _typology_fit(args: argparse.Namespace) -> int:
@@ -315,7 +370,6 @@ def _typology_fit(args: argparse.Namespace) -> int:
     from .core.typology import classify_street_layer
     from .output.typology_model import write_typology_model
 
-    choice = _typology_choice(args)
     try:
         frames = []
         for path in args.results:
@@ -328,8 +382,9 @@ def _typology_fit(args: argparse.Namespace) -> int:
                                        "layer)") from exc
         streets = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True),
                                    geometry=frames[0].geometry.name, crs=frames[0].crs)
-        _, typ = classify_street_layer(streets, k=choice["k"], k_range=choice["k_range"],
-                                       contiguous=args.contiguous, random_state=args.seed,
+        _, typ = classify_street_layer(streets, k=args.k, k_range=args.k_range,
+                                       contiguous=args.contiguous,
+                                       random_state=args.random_state,
                                        typology_segments=args.typology_segments)
         typ.model.fitted_on["results"] = [str(p) for p in args.results]
         path = write_typology_model(typ.model, args.out)
@@ -343,59 +398,48 @@ def _typology_fit(args: argparse.Namespace) -> int:
     return 0
 
 
-def _k_range(text: str) -> tuple[int, int]:
+def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The analysis options given together checked by their declarations
+    (:func:`wijkkracht.core.options.check_options`: k with k_range, a model with either, the
+    bandwidth below the cell size), before any work: a usage error (exit code 2)."""
+    from .core.errors import InputError
+    from .core.options import OPTIONS, check_options
+
+    values = {name: getattr(args, name) for name in OPTIONS if hasattr(args, name)
+              and getattr(args, name) is not None}
     try:
-        lo, hi = (int(v) for v in text.split("-", 1))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected MIN-MAX such as 3-8, got {text!r}") from None
-    if not 2 <= lo <= hi <= 12:
-        raise argparse.ArgumentTypeError(f"expected 2 <= MIN <= MAX <= 12, got {text!r}")
-    return lo, hi
-
-
-def _typology_choice(args: argparse.Namespace) -> dict[str, Any]:
-    """k, k_range and the model of the command line (one of them at most)."""
-    model_file = getattr(args, "typology_model", None)
-    if args.types is not None and args.k_range is not None:
-        raise SystemExit("wijkkracht: error: give -k or --k-range, not both")
-    if model_file is not None and (args.types is not None or args.k_range is not None):
-        raise SystemExit("wijkkracht: error: --typology-model gives the types; leave out -k "
-                         "and --k-range")
-    out: dict[str, Any] = {"k": args.types, "k_range": args.k_range}
-    if model_file is not None:
-        from .data_sources.typology_model import read_typology_model
-
-        out["typology_model"] = read_typology_model(model_file)
-    return out
+        check_options(values)
+    except InputError as exc:
+        opt = OPTIONS.get(str(exc.source))
+        sub = parser._subparsers._group_actions[0].choices[args.command]  # noqa: SLF001
+        if args.command == "typology":
+            sub = sub._subparsers._group_actions[0].choices[args.typology_command]  # noqa: SLF001
+        sub.error(f"argument {opt.flag if opt is not None else exc.source}: {exc.problem}")
 
 
 def _analysis_options(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        **_typology_choice(args),
-        "contiguous": args.contiguous,
-        "random_state": args.seed,
-        "categories": args.categories,
-        "snap_distance": args.snap_distance,
-        "rasters": args.rasters,
-        "cell_size": args.cell_size,
-        "bandwidth": args.bandwidth,
-        "hours_week": args.hours_week,
-        "typology_extra": _typology_extra(args.typology_with),
-        "typology_segments": args.typology_segments,
-        **_spending_options(args),
-        **({"hours": False} if args.no_hours else {}),
-    }
+    """The keyword arguments of the analysis: every declared option given (a value not given
+    is left to the analysis, whose default is the declaration's), the typology model read,
+    the Huff parameters, the categories and the added shops."""
+    from .core.huff import HuffParameters
+    from .core.options import OPTIONS
 
+    out: dict[str, Any] = {name: getattr(args, name) for name in OPTIONS
+                           if getattr(args, name, None) is not None
+                           and not name.startswith("huff_")}
+    if out.get("typology_model") is not None:
+        from .data_sources.typology_model import read_typology_model
 
-def _typology_extra(text: str) -> tuple[str, ...]:
-    from .core.typology_features import EXTRA_TYPOLOGY
+        out["typology_model"] = read_typology_model(out["typology_model"])
+    # checked by their declarations already (the argparse types)
+    out["huff"] = HuffParameters(decay=args.huff_decay, beta=args.huff_beta,
+                                 lam=args.huff_lambda, cutoff=args.huff_cutoff)
+    if args.categories is not None:
+        from .data_sources.tables import read_category_table
 
-    groups = tuple(g.strip() for g in text.split(",") if g.strip())
-    unknown = [g for g in groups if g not in EXTRA_TYPOLOGY]
-    if unknown:
-        raise SystemExit(f"wijkkracht: error: --typology-with: unknown group {unknown[0]!r}; "
-                         f"known: {', '.join(EXTRA_TYPOLOGY)}")
-    return groups
+        out["categories"] = read_category_table(args.categories)
+    out["added_shops"] = tuple(args.add_shop)
+    return out
 
 
 def _added_shop(text: str) -> Any:
@@ -419,25 +463,8 @@ def _added_shop(text: str) -> Any:
     return AddedShop(x, y, kind, m2)
 
 
-def _spending_options(args: argparse.Namespace) -> dict[str, Any]:
-    from .core.huff import HuffParameters
-
-    try:
-        huff = HuffParameters(decay=args.huff_decay, beta=args.huff_beta, lam=args.huff_lambda,
-                              cutoff=args.huff_cutoff)
-    except ValueError as exc:
-        raise SystemExit(f"wijkkracht: error: --huff-*: {exc}") from None
-    out: dict[str, Any] = {"huff": huff, "spending_measure": args.spending_measure,
-                           "spending_per_dwelling": args.spending_per_dwelling,
-                           "added_shops": tuple(args.add_shop),
-                           "scenario_floor_area": args.scenario_floor_area}
-    if args.spending is not None:
-        out["spending"] = args.spending
-    return out
-
-
 def _run_demo(args: argparse.Namespace, progress: _Progress) -> Any:
-    from .core.pipeline import analyse_demo
+    from .demo import analyse_demo
 
     if not args.osm_only:
         progress.total += 1  # the BAG/KvK step
@@ -445,7 +472,7 @@ def _run_demo(args: argparse.Namespace, progress: _Progress) -> Any:
     if args.osm_only and (args.spending or args.add_shop):
         raise SystemExit("wijkkracht: error: --spending and --add-shop need the BAG (its "
                          "dwellings are the demand): leave out --osm-only")
-    progress.total += int(not args.no_hours and not args.osm_only)
+    progress.total += int(args.hours is not False and not args.osm_only)
     return analyse_demo(progress=progress, synthetic_bag=not args.osm_only,
                         synthetic_hours=not args.osm_only,
                         **_analysis_options(args))
@@ -463,6 +490,7 @@ def _run_user(args: argparse.Namespace, progress: _Progress) -> Any:
     if live and (args.bag or args.establishments or args.areas):
         raise InputError(None, "--bag, --establishments and --areas work with --streets files "
                                "for now, not with --place/--bbox")
+    options = _analysis_options(args)  # a bad typology model fails before the slow reads
     if live:
         from .data_sources.osm_live import fetch_osm
 
@@ -484,7 +512,7 @@ def _run_user(args: argparse.Namespace, progress: _Progress) -> Any:
             "date": time.strftime("%Y-%m-%d"),
         }]
         return analyse(fetched.streets, fetched.pois, fetched.area, sources=sources,
-                       progress=progress, **_analysis_options(args))
+                       progress=progress, **options)
     if not args.streets:
         raise InputError(None, "no input: give --streets (and --pois, --area), or --place, or --bbox")
     from .data_sources.files import read_area, read_pois, read_streets
@@ -526,10 +554,10 @@ def _run_user(args: argparse.Namespace, progress: _Progress) -> Any:
         raise InputError("--spending", "the spending flows need the BAG: its dwellings are the "
                          "demand (give --bag)")
     progress.total += int(bool(args.spending))
-    progress.total += int(not args.no_hours and "opening_hours" in pois
+    progress.total += int(args.hours is not False and "opening_hours" in pois
                           and bool(pois["opening_hours"].notna().any()))
     result = analyse(streets, pois, area, sources=sources, progress=progress,
-                     **_analysis_options(args), **extra)
+                     **options, **extra)
     if args.bag:
         meta = result.metadata.setdefault("bag", {})
         info = extra["bag"].attrs.get("bag", {})
@@ -562,9 +590,6 @@ def _check_extra_options(args: argparse.Namespace) -> None:
         raise InputError(None, "--area-code/--area-name need --areas")
     if args.area_code and args.area_name:
         raise InputError(None, "give --area-code or --area-name, not both")
-    if args.privacy_threshold < 1:
-        raise InputError(None, f"--privacy-threshold must be at least 1, got "
-                               f"{args.privacy_threshold}")
 
 
 def _read_establishments(args: argparse.Namespace) -> Any:
@@ -597,8 +622,7 @@ def _read_bag_inputs(args: argparse.Namespace, streets: Any, read: Any = None
                                + (" — SYNTHETIC" if info.get("synthetic") else "")}]
     if info.get("snapshot_date"):
         sources[0]["date"] = info["snapshot_date"]  # the stand of an LV BAG extract
-    extra: dict[str, Any] = {"bag": bag, "privacy_threshold": args.privacy_threshold,
-                             "reference_date": args.reference_date}
+    extra: dict[str, Any] = {"bag": bag}  # the privacy threshold and reference date: options
     problems = None
     if read is not None:
         from .data_sources.establishments import establishments_on_bag
@@ -636,6 +660,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wijkkracht`` command; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in ("demo", "run", "typology"):
+        _check_combinations(parser, args)
     if args.command == "typology":
         return _typology_fit(args)
     level = logging.WARNING

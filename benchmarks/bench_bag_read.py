@@ -60,7 +60,7 @@ def make(path: Path, addresses: int, seed: int) -> dict:
 def child(path: Path, repeat: int) -> dict:
     import pyogrio
 
-    from wijkkracht.core.pipeline import demo_data_path
+    from wijkkracht.demo import demo_data_path
     from wijkkracht.data_sources.bag import read_bag_gpkg
     from wijkkracht.data_sources.files import read_area
 

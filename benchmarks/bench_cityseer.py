@@ -136,7 +136,7 @@ def run(reps: int) -> dict:
 
     from wijkkracht.core.categories import EVERYDAY
     from wijkkracht.core.network import build_network
-    from wijkkracht.core.pipeline import demo_data_path, prepare_demo
+    from wijkkracht.demo import demo_data_path, prepare_demo
     from wijkkracht.data_sources.files import read_area, read_streets
 
     network, pois, _area = prepare_demo()

@@ -47,7 +47,7 @@ REFERENCE_DATE = "2026-01-01"
 
 def tiled_inputs(n_segments: int, seed: int = 0) -> dict:
     """Streets, POIs, study area, BAG units and establishments for about ``n_segments``."""
-    from wijkkracht.core.pipeline import demo_data_path
+    from wijkkracht.demo import demo_data_path
     from wijkkracht.data_sources.establishments import geolocate, normalise_establishments
     from wijkkracht.data_sources.files import read_pois, read_streets
     from wijkkracht.data_sources.synthetic import generate_synthetic

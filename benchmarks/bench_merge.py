@@ -62,12 +62,8 @@ def _template(folder: Path) -> Path:
     """A real per-area result: BU99990101 analysed as a batch run does (800 m buffer)."""
     import geopandas as gpd
 
-    from wijkkracht.core.pipeline import (
-        DEMO_REFERENCE_DATE,
-        analyse,
-        demo_data_path,
-        demo_synthetic_layers,
-    )
+    from wijkkracht.core.pipeline import analyse
+    from wijkkracht.demo import DEMO_REFERENCE_DATE, demo_data_path, demo_synthetic_layers
     from wijkkracht.data_sources.areas import read_areas
     from wijkkracht.data_sources.files import read_pois, read_streets
     from wijkkracht.output.gpkg import write_gpkg

@@ -47,7 +47,7 @@ from _util import (  # noqa: E402
 
 
 def _demo_inputs() -> dict:
-    from wijkkracht.core.pipeline import DEMO_REFERENCE_DATE, demo_synthetic_layers, prepare_demo
+    from wijkkracht.demo import DEMO_REFERENCE_DATE, demo_synthetic_layers, prepare_demo
 
     _, pois, area = prepare_demo()
     bag, est, _ = demo_synthetic_layers()

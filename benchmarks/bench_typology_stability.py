@@ -28,7 +28,6 @@ from __future__ import annotations
 import _util  # noqa: F401  (first: pins threads)
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -57,7 +56,7 @@ def _zscore_patch():
 def run(config: str, rounds: int, k: int | None = None) -> dict:
     from sklearn.metrics import adjusted_rand_score
 
-    from wijkkracht.core.pipeline import analyse_demo
+    from wijkkracht.demo import analyse_demo
     from wijkkracht.core.typology import classify_street_layer
 
     t0 = time.perf_counter()

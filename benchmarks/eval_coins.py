@@ -34,7 +34,7 @@ def main() -> None:
         import momepy
     except ImportError:
         sys.exit("eval_coins.py needs momepy (pip install momepy): an evaluation only")
-    from wijkkracht.core.pipeline import analyse_demo
+    from wijkkracht.demo import analyse_demo
 
     result = analyse_demo(synthetic_bag=False, synthetic_hours=False)
     streets = result.streets[result.streets["is_street"]].reset_index(drop=True)

@@ -63,7 +63,7 @@ import sys
 sys.path.insert(0, {bench!r})
 import _util  # noqa: F401
 from bench_cityseer import _ours
-from wijkkracht.core.pipeline import prepare_demo
+from wijkkracht.demo import prepare_demo
 network, pois, _ = prepare_demo()
 rel = pois[(pois["function"] != "") | (pois["everyday"] != "")]
 if "counted" in rel:

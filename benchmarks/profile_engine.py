@@ -37,7 +37,7 @@ def _setup(grid: int | None):
         network = build_network(streets)
         name = f"SYNTHETIC grid, {network.n_nodes:,} nodes"
     else:
-        from wijkkracht.core.pipeline import prepare_demo
+        from wijkkracht.demo import prepare_demo
 
         network, pois, _ = prepare_demo()
         pois = pois[(pois["function"] != "") | (pois["everyday"] != "")].copy()

@@ -102,7 +102,7 @@ def kanaleneiland_profile() -> PoiProfile:
     Density = relevant POIs (``function != ""`` or ``everyday != ""``, placed on the network
     or not) per node of the buffered walking network.
     """
-    from wijkkracht.core.pipeline import prepare_demo
+    from wijkkracht.demo import prepare_demo
 
     network, pois, _area = prepare_demo()
     relevant = pois[(pois["function"] != "") | (pois["everyday"] != "")]

@@ -299,15 +299,69 @@ def count_once(
     """
     out = pois.copy()
     n = len(out)
-    everyday = out["everyday"].astype(str).to_numpy().copy()
-    notes = np.full(n, "", dtype=object)
-    summary: dict[str, Any] = {}
+    isced, school, name = (_column(out, c) for c in ("isced_level", "school", "name"))
+    levels = _school_levels(out["everyday"].astype(str).to_numpy().copy(), isced, school, name)
+    everyday, notes = levels.everyday, levels.notes
+    function = out["function"].astype(str).to_numpy()
+    vacant = out["vacant"].to_numpy(dtype=bool) if "vacant" in out else np.zeros(n, dtype=bool)
+    key = _count_keys(everyday, function, vacant, out["tag"].astype(str).to_numpy())
+    ids = out["osm_id"].astype(str).to_numpy()
+    xy = shapely.get_coordinates(out.geometry.values) if n else np.zeros((0, 2))
+    is_node = np.char.startswith(ids.astype(str), "N")
+    groups = _Groups(n)
+    for a, b in _same_amenity_pairs(key, ids, _column(out, "outline_id", ""), xy, is_node):
+        groups.join(a, b)
+    for a, b in _stop_pairs(key, xy, _column(out, "stop_area", ""), name):
+        groups.join(a, b)
+    label = groups.labels()
+    counted, lead_id = _representatives(label, is_node, ids)
+    relevant = (everyday != "") | (function != "") | vacant
+    _note_counted_with(notes, ~counted & relevant, lead_id, ids)
+    markets = np.flatnonzero((everyday == "supermarket") & counted)
+    size = np.full(n, np.nan)
+    source = np.full(n, "", dtype=object)
+    if len(markets):
+        size, source = _supermarket_sizes(out, label, markets, bag)
+        _demote_small_supermarkets(everyday, notes, label, markets, size, source,
+                                   large_supermarket_m2)
+    out["everyday"] = everyday
+    out["amenity_id"] = np.where(relevant, lead_id, "")
+    out["counted"] = counted | ~relevant
+    out["count_note"] = notes
+    if len(markets):
+        out["floor_area_m2"] = size
+        out["floor_area_source"] = source
+    summary: dict[str, Any] = {
+        "categories": _category_counts(pois["everyday"].astype(str).to_numpy(), everyday, ids,
+                                       counted)}
+    if levels.schools:
+        summary["schools"] = {"levels": levels.levels, "evidence": levels.evidence}
+    if len(markets):
+        summary["supermarkets"] = _supermarket_summary(everyday[markets], size[markets],
+                                                       source[markets], large_supermarket_m2)
+    return CountOnce(pois=out, summary=summary)
 
-    # --- school levels ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _SchoolLevels:
+    """The everyday categories with the schools' levels resolved, and what was found."""
+
+    everyday: np.ndarray
+    notes: np.ndarray
+    schools: int
+    levels: dict[str, int]
+    evidence: dict[str, int]
+
+
+def _school_levels(everyday: np.ndarray, isced: pd.Series, school: pd.Series,
+                   name: pd.Series) -> _SchoolLevels:
+    """Each ``primary_school`` row stays one, becomes ``school_unknown_level`` or loses its
+    category (a school of another level), by :func:`school_level`; ``everyday`` is changed in
+    place. A note per school row says why."""
+    notes = np.full(len(everyday), "", dtype=object)
     schools = np.flatnonzero(everyday == "primary_school")
     levels: dict[str, int] = {"primary": 0, "other": 0, "unknown": 0}
     evidence: dict[str, int] = {}
-    isced, school, name = (_column(out, c) for c in ("isced_level", "school", "name"))
     for i in schools:
         level, why = school_level(isced.iloc[i], school.iloc[i], name.iloc[i])
         levels[level] += 1
@@ -321,29 +375,38 @@ def count_once(
         else:
             everyday[i] = "school_unknown_level"
             notes[i] = "school level unknown (no isced:level, school or telling name)"
+    return _SchoolLevels(everyday, notes, len(schools), levels, evidence)
 
-    # --- same amenity: same object, inside the outline, node within 50 m of a way --------------
-    function = out["function"].astype(str).to_numpy()
-    tag = out["tag"].astype(str).to_numpy()
-    vacant = out["vacant"].to_numpy(dtype=bool) if "vacant" in out else np.zeros(n, dtype=bool)
+
+def _count_keys(everyday: np.ndarray, function: np.ndarray, vacant: np.ndarray,
+                tag: np.ndarray) -> np.ndarray:
+    """The count key of each row: its everyday category, else its function class, else
+    ``vacant``, else its tag (rows of one amenity share it)."""
     key = np.where(everyday != "", np.char.add("everyday:", everyday.astype(str)),
                    np.where(function != "", np.char.add("function:", function.astype(str)),
                             np.where(vacant, "vacant", np.char.add("tag:", tag.astype(str)))))
-    key = key.astype(object)
-    ids = out["osm_id"].astype(str).to_numpy()
-    groups = _Groups(n)
+    return key.astype(object)
+
+
+_Pairs = list[tuple[np.ndarray, np.ndarray]]
+
+
+def _same_amenity_pairs(key: np.ndarray, ids: np.ndarray, outline_id: pd.Series,
+                        xy: np.ndarray, is_node: np.ndarray) -> _Pairs:
+    """Rows of one amenity: the same object, a point inside an outline of its kind, and (but
+    for stops) a node within :data:`DUPLICATE_DISTANCE_M` of a way or relation of its kind."""
+    n = len(key)
+    pairs: _Pairs = []
     frame = pd.DataFrame({"pos": np.arange(n), "id": ids, "key": key})
     first = frame.groupby(["id", "key"])["pos"].transform("min").to_numpy()
-    groups.join(np.arange(n), first)
-    outline = _column(out, "outline_id", "").fillna("").astype(str).to_numpy()
+    pairs.append((np.arange(n), first))
+    outline = outline_id.fillna("").astype(str).to_numpy()
     has_outline = outline != ""
     if has_outline.any():
         inner = frame[has_outline].assign(outline=outline[has_outline])
-        pairs = inner.merge(frame, left_on=["outline", "key"], right_on=["id", "key"],
-                            suffixes=("", "_outer"))
-        groups.join(pairs["pos"].to_numpy(), pairs["pos_outer"].to_numpy())
-    xy = shapely.get_coordinates(out.geometry.values) if n else np.zeros((0, 2))
-    is_node = np.char.startswith(ids.astype(str), "N")
+        held = inner.merge(frame, left_on=["outline", "key"], right_on=["id", "key"],
+                           suffixes=("", "_outer"))
+        pairs.append((held["pos"].to_numpy(), held["pos_outer"].to_numpy()))
     for k in np.unique(key[key != ""]):
         if k == "everyday:pt_stop":
             continue
@@ -353,81 +416,94 @@ def count_once(
             continue
         dist, nearest = cKDTree(xy[others]).query(xy[nodes], distance_upper_bound=DUPLICATE_DISTANCE_M)
         close = np.isfinite(dist)
-        groups.join(nodes[close], others[nearest[close]])
+        pairs.append((nodes[close], others[nearest[close]]))
+    return pairs
 
-    # --- public transport: platforms of one stop ----------------------------------------------
+
+def _stop_pairs(key: np.ndarray, xy: np.ndarray, stop_area: pd.Series,
+                name: pd.Series) -> _Pairs:
+    """Platforms of one public-transport stop: within :data:`STOP_DISTANCE_M`, in one
+    ``stop_area``, or of one name within :data:`STOP_NAME_DISTANCE_M`."""
     stops = np.flatnonzero(key == "everyday:pt_stop")
-    if len(stops):
-        tree = cKDTree(xy[stops])
-        pairs = tree.query_pairs(STOP_DISTANCE_M, output_type="ndarray")
-        groups.join(stops[pairs[:, 0]], stops[pairs[:, 1]])
-        stop_area = _column(out, "stop_area", "").fillna("").astype(str).to_numpy()[stops]
-        for value in np.unique(stop_area[stop_area != ""]):
-            members = stops[stop_area == value]
-            groups.join(members[1:], np.repeat(members[0], len(members) - 1))
-        norm = np.array([re.sub(r"\s+", " ", _text(v).lower()) for v in name.to_numpy()[stops]],
-                        dtype=object)
-        pairs = tree.query_pairs(STOP_NAME_DISTANCE_M, output_type="ndarray")
-        if len(pairs):
-            same = (norm[pairs[:, 0]] == norm[pairs[:, 1]]) & (norm[pairs[:, 0]] != "")
-            groups.join(stops[pairs[same, 0]], stops[pairs[same, 1]])
+    pairs: _Pairs = []
+    if not len(stops):
+        return pairs
+    tree = cKDTree(xy[stops])
+    near = tree.query_pairs(STOP_DISTANCE_M, output_type="ndarray")
+    pairs.append((stops[near[:, 0]], stops[near[:, 1]]))
+    area = stop_area.fillna("").astype(str).to_numpy()[stops]
+    for value in np.unique(area[area != ""]):
+        members = stops[area == value]
+        pairs.append((members[1:], np.repeat(members[0], len(members) - 1)))
+    norm = np.array([re.sub(r"\s+", " ", _text(v).lower()) for v in name.to_numpy()[stops]],
+                    dtype=object)
+    named = tree.query_pairs(STOP_NAME_DISTANCE_M, output_type="ndarray")
+    if len(named):
+        same = (norm[named[:, 0]] == norm[named[:, 1]]) & (norm[named[:, 0]] != "")
+        pairs.append((stops[named[same, 0]], stops[named[same, 1]]))
+    return pairs
 
-    label = groups.labels()
-    # one row stands for each amenity: a node if there is one (it marks the entrance or the
-    # stop), else the first row; rows without any category are their own amenity
+
+def _representatives(label: np.ndarray, is_node: np.ndarray,
+                     ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which row stands for each amenity (``counted``) and each row's amenity (the OSM id of
+    that row): a node if there is one (it marks the entrance or the stop), else the first
+    row."""
+    n = len(label)
     order = pd.DataFrame({"label": label, "node": ~is_node, "id": ids, "pos": np.arange(n)})
     lead = order.sort_values(["label", "node", "id", "pos"]).groupby("label")["pos"].first()
     counted = np.zeros(n, dtype=bool)
     counted[lead.to_numpy()] = True
-    lead_id = ids[lead.reindex(label).to_numpy()]
-    relevant = (everyday != "") | (function != "") | vacant
-    for i in np.flatnonzero(~counted & relevant):
+    return counted, ids[lead.reindex(label).to_numpy()]
+
+
+def _note_counted_with(notes: np.ndarray, rows: np.ndarray, lead_id: np.ndarray,
+                       ids: np.ndarray) -> None:
+    """Add "counted once with ..." to the notes of ``rows`` (a mask), in place."""
+    for i in np.flatnonzero(rows):
         same = "the same object" if lead_id[i] == ids[i] else lead_id[i]
         prefix = notes[i] + "; " if notes[i] else ""
         notes[i] = f"{prefix}counted once with {same}"
 
-    # --- supermarkets: size ------------------------------------------------------------------
-    markets = np.flatnonzero((everyday == "supermarket") & counted)
-    size = np.full(n, np.nan)
-    source = np.full(n, "", dtype=object)
-    if len(markets):
-        size, source = _supermarket_sizes(out, label, markets, bag)
-        small = markets[np.isfinite(size[markets]) & (size[markets] < large_supermarket_m2)]
-        for i in small:
-            members = np.flatnonzero(label == label[i])
-            everyday[members] = ""
-            notes[i] = (f"supermarket of {size[i]:.0f} m² ({source[i]}) < "
-                        f"{large_supermarket_m2:g} m²: counted as an everyday shop, not as a "
-                        "supermarket")
-    out["everyday"] = everyday
-    out["amenity_id"] = np.where(relevant, lead_id, "")
-    out["counted"] = counted | ~relevant
-    out["count_note"] = notes
-    if len(markets):
-        out["floor_area_m2"] = size
-        out["floor_area_source"] = source
 
+def _demote_small_supermarkets(everyday: np.ndarray, notes: np.ndarray, label: np.ndarray,
+                               markets: np.ndarray, size: np.ndarray, source: np.ndarray,
+                               threshold: float) -> None:
+    """Supermarkets known to be smaller than ``threshold`` m² are everyday shops, not
+    supermarkets: their rows lose the category (in place) and the note says why."""
+    small = markets[np.isfinite(size[markets]) & (size[markets] < threshold)]
+    for i in small:
+        members = np.flatnonzero(label == label[i])
+        everyday[members] = ""
+        notes[i] = (f"supermarket of {size[i]:.0f} m² ({source[i]}) < "
+                    f"{threshold:g} m²: counted as an everyday shop, not as a "
+                    "supermarket")
+
+
+def _category_counts(original: np.ndarray, everyday: np.ndarray, ids: np.ndarray,
+                     counted: np.ndarray) -> dict[str, dict[str, int]]:
+    """Per everyday category (before or after resolving): rows, objects and amenities."""
     cats: dict[str, dict[str, int]] = {}
-    original = pois["everyday"].astype(str).to_numpy()
     for cat in sorted(set(everyday[everyday != ""]) | set(original[original != ""])):
         rows = everyday == cat
         cats[cat] = {"rows": int(rows.sum()), "objects": int(len(set(ids[rows]))),
                      "counted": int((rows & counted).sum())}
-    summary["categories"] = cats
-    if len(schools):
-        summary["schools"] = {"levels": levels, "evidence": evidence}
-    if len(markets):
-        known = np.isfinite(size[markets])
-        summary["supermarkets"] = {
-            "counted_as_supermarket": int((everyday[markets] == "supermarket").sum()),
-            "below_threshold": int((everyday[markets] != "supermarket").sum()),
-            "threshold_m2": float(large_supermarket_m2),
-            "size_known": {str(s): int((source[markets] == s).sum())
-                           for s in ("OSM outline", "OSM building", "BAG")
-                           if (source[markets] == s).any()},
-            "size_unknown": int((~known).sum()),
-        }
-    return CountOnce(pois=out, summary=summary)
+    return cats
+
+
+def _supermarket_summary(everyday: np.ndarray, size: np.ndarray, source: np.ndarray,
+                         threshold: float) -> dict[str, Any]:
+    """The summary of the counted supermarkets (their rows' resolved category, floor area and
+    its source)."""
+    return {
+        "counted_as_supermarket": int((everyday == "supermarket").sum()),
+        "below_threshold": int((everyday != "supermarket").sum()),
+        "threshold_m2": float(threshold),
+        "size_known": {str(s): int((source == s).sum())
+                       for s in ("OSM outline", "OSM building", "BAG")
+                       if (source == s).any()},
+        "size_unknown": int((~np.isfinite(size)).sum()),
+    }
 
 
 def _supermarket_sizes(pois: gpd.GeoDataFrame, label: np.ndarray, markets: np.ndarray,

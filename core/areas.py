@@ -288,8 +288,6 @@ def raster_means_by_area(areas: gpd.GeoDataFrame, surfaces: Mapping[str, Any]
         A copy of ``areas`` with one column per surface, and its ``attrs["labels"]`` extended
         with the label and unit of each (aggregate ``raster_mean``).
     """
-    from .rasters import SURFACE_UNITS
-
     out = areas.copy()
     out.attrs = {k: (dict(v) if isinstance(v, dict) else v) for k, v in areas.attrs.items()}
     if not surfaces:
@@ -319,8 +317,8 @@ def raster_means_by_area(areas: gpd.GeoDataFrame, surfaces: Mapping[str, Any]
     for name, surface in surfaces.items():
         col = f"{name}_raster_mean"
         out[col] = np.asarray(sums[name], dtype=np.float64)
-        unit = SURFACE_UNITS[surface.unit]
         labels[col] = {"nl": surface.label("nl"), "en": surface.label("en"),
-                       "unit_nl": unit("nl"), "unit_en": unit("en"), "indicator": name,
+                       "unit_nl": surface.unit_label("nl"), "unit_en": surface.unit_label("en"),
+                       "indicator": name,
                        "aggregate": "raster_mean"}
     return out

@@ -206,6 +206,8 @@ def reach_counts(
         if len(rset):
             need = np.where(cod[:, k] >= 0, np.maximum(need, max(rset)), need)
     n_nodes = network.n_nodes
+    run = _Counting(seg=seg, off=off, cod=cod, wts=wts, length=length, half=half, a=a, b=b,
+                    inc=inc, radii=radii, result=result, seg_pos=seg_pos, node_pos=node_pos)
     # The blocks' matrix products are small: BLAS threads cost far more than they give.
     with _blas_controller().limit(limits=1, user_api="blas"):
         for r_group in np.unique(need[need > 0]):
@@ -214,8 +216,7 @@ def reach_counts(
             leaves = _kd_leaves(pxy, group, leaf_points)
             src_all = np.unique(np.concatenate([a[seg[group]], b[seg[group]]]))
             if len(src_all) * n_nodes <= global_cells:
-                _count_global(group, leaves, seg, off, cod, wts, length, half, a, b, graph,
-                              inc, float(r_group), radii, result, seg_pos, node_pos)
+                _count_global(run, group, leaves, graph, float(r_group))
                 continue
             for members in leaves:
                 extra = margin + slack[members].max()
@@ -224,10 +225,7 @@ def reach_counts(
                 sub = _nodes_in_box(xy, x_order, xs, lo, hi)
                 node_loc[sub] = np.arange(len(sub))
                 gsub = _subgraph(graph, sub, node_loc)
-                _count_block(
-                    members, seg, off, cod, wts, length, half, a, b, node_loc, sub, inc,
-                    gsub, float(r_group), radii, result, seg_pos, node_pos,
-                )
+                _count_block(run, members, node_loc, sub, gsub, float(r_group))
                 node_loc[sub] = -1
     return result
 
@@ -238,14 +236,51 @@ def _blas_controller() -> ThreadpoolController:
     return ThreadpoolController()
 
 
-def _count_global(group, leaves, seg, off, cod, wts, length, half, a, b, graph, inc, r_max,
-                  radii, result, seg_pos, node_pos) -> None:
+@dataclass(frozen=True)
+class _Counting:
+    """What the blocks of one :func:`reach_counts` call share (one object instead of a dozen
+    arguments to each step).
+
+    Attributes
+    ----------
+    seg, off, cod, wts
+        The counted points: segment, offset, codes ``(n, K)`` and weight.
+    length, half, a, b, inc
+        The network: segment lengths and half lengths, end nodes, node -> segments (CSR
+        ``(indptr, segment_ids)``).
+    radii
+        For each code set, its radii.
+    result
+        The counts, added to in place (see :func:`reach_counts`).
+    seg_pos, node_pos
+        Scratch maps, all -1 between uses: segment -> position in a block, node -> reached
+        column.
+    """
+
+    seg: np.ndarray
+    off: np.ndarray
+    cod: np.ndarray
+    wts: np.ndarray
+    length: np.ndarray
+    half: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    inc: tuple[np.ndarray, np.ndarray]
+    radii: Sequence[Sequence[float]]
+    result: list[dict[float, np.ndarray]]
+    seg_pos: np.ndarray
+    node_pos: np.ndarray
+
+
+def _count_global(run: _Counting, group: np.ndarray, leaves: list[np.ndarray],
+                  graph: sparse.csr_matrix, r_max: float) -> None:
     """Counts for a small network: one bounded search per source on the whole graph.
 
     A point alone on its segment is searched from itself (a virtual node joined to both
     ends of its segment): one search instead of two. Points sharing a segment are
     searched from the segment's ends, which serve them all.
     """
+    seg, off, length, a, b = run.seg, run.off, run.length, run.a, run.b
     n = graph.shape[0]
     gseg = seg[group]
     uniq, inverse, counts = np.unique(gseg, return_inverse=True, return_counts=True)
@@ -299,8 +334,7 @@ def _count_global(group, leaves, seg, off, cod, wts, length, half, a, b, graph, 
         dpt = np.empty((n_r + 1, len(pm)))
         dpt[:n_r] = dp.T
         dpt[n_r] = np.inf
-        _accumulate(pm, dpt, reached, seg, off, cod, wts, half, a, b, inc, radii, result,
-                    seg_pos, node_pos)
+        _accumulate(run, pm, dpt, reached)
 
 
 def _gather_rows(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -360,9 +394,13 @@ def _kd_leaves(xy: np.ndarray, idx: np.ndarray, max_points: int) -> list[np.ndar
     return leaves
 
 
-def _count_block(pm, seg, off, cod, wts, length, half, a, b, node_loc, sub, inc,
-                 gsub, r_max, radii, result, seg_pos, node_pos, precomputed=None) -> None:
-    """Count the points ``pm`` of one leaf for the segments within reach of them."""
+def _count_block(run: _Counting, pm: np.ndarray, node_loc: np.ndarray, sub: np.ndarray,
+                 gsub: sparse.csr_matrix, r_max: float,
+                 precomputed: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    """Count the points ``pm`` of one leaf for the segments within reach of them: ``sub``
+    are the sub-network's nodes (``node_loc`` maps global to local numbers, -1 outside) and
+    ``gsub`` its graph."""
+    seg, off, length, a, b = run.seg, run.off, run.length, run.a, run.b
     ps = seg[pm]
     po = off[pm]
     n_p = len(pm)
@@ -393,17 +431,18 @@ def _count_block(pm, seg, off, cod, wts, length, half, a, b, node_loc, sub, inc,
     dpt = np.empty((n_r + 1, n_p))
     dpt[n_r] = np.inf
     np.minimum(po[:, None] + d[ra], (length[ps] - po)[:, None] + d[rb], out=dpt[:n_r].T)
-    _accumulate(pm, dpt, sub[reached], seg, off, cod, wts, half, a, b, inc, radii, result,
-                seg_pos, node_pos)
+    _accumulate(run, pm, dpt, sub[reached])
 
 
-def _accumulate(pm, dpt, glob, seg, off, cod, wts, half, a, b, inc, radii, result, seg_pos,
-                node_pos) -> None:
+def _accumulate(run: _Counting, pm: np.ndarray, dpt: np.ndarray, glob: np.ndarray) -> None:
     """Add the points ``pm`` to the counts of the segments within reach.
 
     ``dpt`` holds point-to-node distances, one row per node of ``glob`` (global node
     numbers) plus a last all-inf row.
     """
+    seg, off, cod, wts, half, a, b = run.seg, run.off, run.cod, run.wts, run.half, run.a, run.b
+    inc, radii, result, seg_pos, node_pos = (run.inc, run.radii, run.result, run.seg_pos,
+                                             run.node_pos)
     ps = seg[pm]
     po = off[pm]
     n_p = len(pm)

@@ -573,6 +573,61 @@ def spending_flows(od: pd.DataFrame, demand: np.ndarray, origin_area: Sequence[A
     [8.0, 7.0]
     """
     params = params or HuffParameters()
+    demand, o_area, attr, s_area = _checked_inputs(demand, origin_area, attractiveness,
+                                                   supply_area)
+    p = huff_probabilities(od, attr, params)
+    o = p["origin"].to_numpy()
+    j = p["destination"].to_numpy()
+    flow = demand[o] * p["probability"].to_numpy()
+    p["flow"] = flow
+    reached = np.zeros(len(demand), dtype=bool)
+    reached[o] = True
+    beyond = np.flatnonzero(~reached & (demand > 0))
+    oa = pd.Series(o_area[o])
+    sa = pd.Series(s_area[j])
+    same = (oa.to_numpy() == sa.to_numpy()) & (oa.notna().to_numpy())
+    areas = _area_flows(o_area, s_area, demand, beyond, oa, sa, flow, same)
+    supply, catch = _supply_flows(j, flow, same, oa.to_numpy(), s_area, attr)
+    segments = seg_catch = None
+    if supply_segment is not None:
+        sseg = np.asarray(supply_segment, dtype=np.int64)
+        supply.insert(0, "segment_id", sseg)
+        segments, seg_catch = _segment_flows(supply, catch, sseg)
+    if spending_per_unit is not None:
+        _add_euros(float(spending_per_unit), areas, supply, segments)
+    meta = {
+        "model": "Huff (1963, 1964) probabilistic spatial interaction",
+        "parameters": params.as_dict(),
+        "parameters_note": "defaults are conventions, not calibrated; calibrate before use",
+        "demand_unit": demand_unit,
+        "attractiveness_unit": attractiveness_unit,
+        "spending_per_unit_eur": spending_per_unit,
+        "spending_note": ("euro amounts = flows x the user's assumed spending per unit"
+                          if spending_per_unit is not None
+                          else "no spending figure given: amounts are in demand units"),
+        "origins": int(len(demand)),
+        "origins_beyond_reach": int(len(beyond)),
+        "demand_total": float(demand.sum()),
+        "demand_beyond_reach": float(demand[beyond].sum()),
+        "supply_locations": int(len(attr)),
+        "pairs": int(len(p)),
+        **(metadata or {}),
+    }
+    return HuffResult(areas=areas, supply=supply, catchment=catch, segments=segments,
+                      segment_catchment=seg_catch, flows=p, beyond_reach=beyond, metadata=meta)
+
+
+def _checked_inputs(demand: np.ndarray, origin_area: Sequence[Any] | np.ndarray,
+                    attractiveness: np.ndarray, supply_area: Sequence[Any] | np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Demand, origin areas, attractiveness and supply areas as arrays, checked.
+
+    Raises
+    ------
+    ValueError
+        When the lengths do not match, or a demand or attractiveness is negative or not
+        finite.
+    """
     demand = np.asarray(demand, dtype=np.float64)
     o_area = _labels(origin_area)
     s_area = _labels(supply_area)
@@ -585,21 +640,17 @@ def spending_flows(od: pd.DataFrame, demand: np.ndarray, origin_area: Sequence[A
         raise ValueError("demand must be finite and not negative")
     if np.any(attr < 0) or np.any(~np.isfinite(attr)):
         raise ValueError("attractiveness must be finite and not negative")
-    p = huff_probabilities(od, attr, params)
-    o = p["origin"].to_numpy()
-    j = p["destination"].to_numpy()
-    flow = demand[o] * p["probability"].to_numpy()
-    p["flow"] = flow
-    reached = np.zeros(len(demand), dtype=bool)
-    reached[o] = True
-    beyond = np.flatnonzero(~reached & (demand > 0))
+    return demand, o_area, attr, s_area
 
+
+def _area_flows(o_area: np.ndarray, s_area: np.ndarray, demand: np.ndarray,
+                beyond: np.ndarray, pair_oa: pd.Series, pair_sa: pd.Series,
+                flow: np.ndarray, same: np.ndarray) -> pd.DataFrame:
+    """The areas table of :class:`HuffResult` from the flow of each OD pair (``pair_oa``,
+    ``pair_sa``: its origin's and supply's area; ``same``: one area)."""
     area_names = pd.unique(np.concatenate([o_area, s_area]))
     area_index = pd.Index([a for a in area_names if a is not None], dtype=object, name="area")
-    oa = pd.Series(o_area[o])
-    sa = pd.Series(s_area[j])
-    same = (oa.to_numpy() == sa.to_numpy()) & (oa.notna().to_numpy())
-    per = pd.DataFrame({"oa": oa, "sa": sa, "flow": flow, "same": same})
+    per = pd.DataFrame({"oa": pair_oa, "sa": pair_sa, "flow": flow, "same": same})
     dem = pd.Series(demand).groupby(pd.Series(o_area)).sum()
     beyond_s = pd.Series(demand[beyond]).groupby(pd.Series(o_area[beyond], dtype=object)).sum()
     retained = per.loc[per["same"]].groupby("oa")["flow"].sum()
@@ -616,13 +667,18 @@ def spending_flows(od: pd.DataFrame, demand: np.ndarray, origin_area: Sequence[A
         areas["leaked_share"] = areas["leaked"] / d_
         areas["beyond_reach_share"] = areas["beyond_reach"] / d_
         areas["inflow_share"] = areas["inflow"] / areas["drawn"].where(areas["drawn"] > 0)
-    areas = areas[["demand", "retained", "leaked", "beyond_reach", "retained_share",
-                   "leaked_share", "beyond_reach_share", "drawn", "inflow", "inflow_share"]]
+    return areas[["demand", "retained", "leaked", "beyond_reach", "retained_share",
+                  "leaked_share", "beyond_reach_share", "drawn", "inflow", "inflow_share"]]
 
+
+def _supply_flows(j: np.ndarray, flow: np.ndarray, same: np.ndarray, pair_oa: np.ndarray,
+                  s_area: np.ndarray, attr: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The supply and catchment tables of :class:`HuffResult` from the flow of each OD pair
+    (``j``: its supply location)."""
     n_s = len(attr)
     drawn_j = np.bincount(j, weights=flow, minlength=n_s)
     own_j = np.bincount(j[same], weights=flow[same], minlength=n_s)
-    catch = (pd.DataFrame({"supply": j, "origin_area": oa.to_numpy(), "drawn": flow})
+    catch = (pd.DataFrame({"supply": j, "origin_area": pair_oa, "drawn": flow})
              .groupby(["supply", "origin_area"], sort=True, dropna=False)["drawn"].sum()
              .reset_index())
     catch["share"] = catch["drawn"] / drawn_j[catch["supply"].to_numpy()]
@@ -633,52 +689,39 @@ def spending_flows(od: pd.DataFrame, demand: np.ndarray, origin_area: Sequence[A
                                drawn_j > 0, drawn_j, 1.0), np.nan),
                            "n_origin_areas": n_areas},
                           index=pd.RangeIndex(n_s, name="supply"))
-    segments = seg_catch = None
-    if supply_segment is not None:
-        sseg = np.asarray(supply_segment, dtype=np.int64)
-        supply.insert(0, "segment_id", sseg)
-        on = sseg >= 0
-        g = supply.loc[on].groupby("segment_id")
-        segments = g[["attractiveness", "drawn", "drawn_own_area"]].sum()
-        segments["n_supply"] = g.size()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            segments["own_area_share"] = (segments["drawn_own_area"]
-                                          / segments["drawn"].where(segments["drawn"] > 0))
-        c = catch.assign(segment_id=sseg[catch["supply"].to_numpy()])
-        c = c.loc[c["segment_id"] >= 0]
-        seg_catch = (c.groupby(["segment_id", "origin_area"], sort=True, dropna=False)["drawn"]
-                     .sum().reset_index())
-        seg_drawn = segments["drawn"].reindex(seg_catch["segment_id"]).to_numpy()
-        seg_catch["share"] = seg_catch["drawn"] / seg_drawn
-        segments["n_origin_areas"] = (seg_catch.groupby("segment_id").size()
-                                      .reindex(segments.index).fillna(0).astype(np.int64))
-    if spending_per_unit is not None:
-        eur = float(spending_per_unit)
-        for col in ("retained", "leaked", "drawn"):
-            areas[f"{col}_eur"] = areas[col] * eur
-        supply["drawn_eur"] = supply["drawn"] * eur
-        if segments is not None:
-            segments["drawn_eur"] = segments["drawn"] * eur
-    meta = {
-        "model": "Huff (1963, 1964) probabilistic spatial interaction",
-        "parameters": params.as_dict(),
-        "parameters_note": "defaults are conventions, not calibrated; calibrate before use",
-        "demand_unit": demand_unit,
-        "attractiveness_unit": attractiveness_unit,
-        "spending_per_unit_eur": spending_per_unit,
-        "spending_note": ("euro amounts = flows x the user's assumed spending per unit"
-                          if spending_per_unit is not None
-                          else "no spending figure given: amounts are in demand units"),
-        "origins": int(len(demand)),
-        "origins_beyond_reach": int(len(beyond)),
-        "demand_total": float(demand.sum()),
-        "demand_beyond_reach": float(demand[beyond].sum()),
-        "supply_locations": int(n_s),
-        "pairs": int(len(p)),
-        **(metadata or {}),
-    }
-    return HuffResult(areas=areas, supply=supply, catchment=catch, segments=segments,
-                      segment_catchment=seg_catch, flows=p, beyond_reach=beyond, metadata=meta)
+    return supply, catch
+
+
+def _segment_flows(supply: pd.DataFrame, catch: pd.DataFrame,
+                   sseg: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The segments and segment-catchment tables of :class:`HuffResult`: the supply
+    locations' flows summed per street segment (``sseg``: each one's segment, -1 none)."""
+    on = sseg >= 0
+    g = supply.loc[on].groupby("segment_id")
+    segments = g[["attractiveness", "drawn", "drawn_own_area"]].sum()
+    segments["n_supply"] = g.size()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        segments["own_area_share"] = (segments["drawn_own_area"]
+                                      / segments["drawn"].where(segments["drawn"] > 0))
+    c = catch.assign(segment_id=sseg[catch["supply"].to_numpy()])
+    c = c.loc[c["segment_id"] >= 0]
+    seg_catch = (c.groupby(["segment_id", "origin_area"], sort=True, dropna=False)["drawn"]
+                 .sum().reset_index())
+    seg_drawn = segments["drawn"].reindex(seg_catch["segment_id"]).to_numpy()
+    seg_catch["share"] = seg_catch["drawn"] / seg_drawn
+    segments["n_origin_areas"] = (seg_catch.groupby("segment_id").size()
+                                  .reindex(segments.index).fillna(0).astype(np.int64))
+    return segments, seg_catch
+
+
+def _add_euros(eur: float, areas: pd.DataFrame, supply: pd.DataFrame,
+               segments: pd.DataFrame | None) -> None:
+    """Add the ``*_eur`` columns (flows times the assumed euros per demand unit), in place."""
+    for col in ("retained", "leaked", "drawn"):
+        areas[f"{col}_eur"] = areas[col] * eur
+    supply["drawn_eur"] = supply["drawn"] * eur
+    if segments is not None:
+        segments["drawn_eur"] = segments["drawn"] * eur
 
 
 def build_model(network: StreetNetwork, origins: PlacedPoints, demand: np.ndarray,

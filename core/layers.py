@@ -1,7 +1,8 @@
 """Pipeline steps for layers as they come, not from files: what the QGIS algorithms call.
 
 Each function brings its layers to the schemas first (any CRS; OSMnx, GDAL-OSM or wijkkracht
-column layouts, as the file readers accept; see :mod:`wijkkracht.data_sources.schema`), then runs
+column layouts, as the file readers accept; see :mod:`wijkkracht.core.layer_inputs`, whose
+:func:`normalize_layers` and :class:`Layers` this module re-exports), then runs
 one step of :mod:`wijkkracht.core.pipeline`. So the values are those of the pipeline for the
 same data, and the error messages are those the command line gives (only the source names
 differ: a layer's name instead of a file path).
@@ -12,12 +13,11 @@ otherwise ``streets``, ``pois`` and ``area`` do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 
-from ..data_sources.schema import normalize_area, normalize_pois, normalize_streets
+from .layer_inputs import Layers, normalize_layers
 from .pipeline import (
     INDICATOR_GROUPS,
     ProgressCallback,
@@ -31,56 +31,6 @@ __all__ = ["Layers", "normalize_layers", "indicators_for_layers", "analyse_layer
 
 #: Attribution of layers whose origin is unknown (most are OpenStreetMap).
 LAYER_ATTRIBUTION = f"{OSM_ATTRIBUTION}, ODbL 1.0 (if from OpenStreetMap)"
-
-
-@dataclass(frozen=True)
-class Layers:
-    """Streets, POIs and study area in the schemas (EPSG:28992); None where not given."""
-
-    streets: gpd.GeoDataFrame | None
-    pois: gpd.GeoDataFrame | None
-    area: gpd.GeoDataFrame | None
-    names: dict[str, str]
-
-
-def _name(gdf: gpd.GeoDataFrame, default: str) -> str:
-    return str(gdf.attrs.get("source") or default)
-
-
-def normalize_layers(
-    streets: gpd.GeoDataFrame | None = None,
-    pois: gpd.GeoDataFrame | None = None,
-    area: gpd.GeoDataFrame | None = None,
-) -> Layers:
-    """Bring the given layers to the street schema, the POI schema and one study area.
-
-    Parameters
-    ----------
-    streets
-        Lines of the walking network (normalised with
-        :func:`~wijkkracht.data_sources.schema.normalize_streets`).
-    pois
-        POIs and building points or polygons (:func:`~wijkkracht.data_sources.schema.normalize_pois`).
-    area
-        Study-area polygons, dissolved into one (:func:`~wijkkracht.data_sources.schema.normalize_area`).
-
-    Returns
-    -------
-    Layers
-        ``names`` maps ``streets``/``pois``/``area`` to the source names used.
-    """
-    names = {}
-    out: dict[str, gpd.GeoDataFrame | None] = {"streets": None, "pois": None, "area": None}
-    if streets is not None:
-        names["streets"] = _name(streets, "streets")
-        out["streets"] = normalize_streets(streets, names["streets"])
-    if pois is not None:
-        names["pois"] = _name(pois, "pois")
-        out["pois"] = normalize_pois(pois, names["pois"])
-    if area is not None:
-        names["area"] = _name(area, "area")
-        out["area"] = normalize_area(area, names["area"], default_name=names["area"])
-    return Layers(streets=out["streets"], pois=out["pois"], area=out["area"], names=names)
 
 
 def indicators_for_layers(

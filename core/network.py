@@ -20,7 +20,7 @@ from scipy.sparse import csgraph
 
 from ..data_sources.schema import RD_NEW, validate_streets
 from .errors import NoDataError
-from .streets import segment_kinds, street_flags
+from .segments import segment_kinds, street_flags
 
 __all__ = ["StreetNetwork", "build_network", "locate_points", "in_area", "AREA_EDGE_TOLERANCE_M"]
 

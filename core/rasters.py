@@ -475,13 +475,13 @@ def vacancy_indication_mask(units: pd.DataFrame, establishments: pd.DataFrame, *
     establishment active on ``reference_date`` at it
     (:func:`wijkkracht.core.indicators.bag.bag_vacancy` counts the same units per segment).
     """
-    from ..data_sources.bag import DEFAULT_STATUSES
     from .indicators.bag import _IN_USE, _WOON, active_mask, use_area_matrix
 
     has, _ = use_area_matrix(units)
     nonres = has.any(axis=1) & ~has[:, _WOON]
-    status = units["status"]
-    in_use = status.isin(DEFAULT_STATUSES).to_numpy() & status.isin(_IN_USE).to_numpy()
+    # the statuses "in gebruik" are among the statuses of units that exist (the BAG's
+    # DEFAULT_STATUSES): a unit in use exists
+    in_use = units["status"].isin(_IN_USE).to_numpy()
     act = active_mask(establishments, reference_date)
     occupied_ids = set(establishments.loc[act, unit_id].dropna().astype(str))
     occupied = units["identificatie"].astype(str).isin(occupied_ids).to_numpy()
@@ -784,22 +784,24 @@ def surfaces_for_layers(
     Parameters
     ----------
     pois, area, streets
-        Layers as :func:`wijkkracht.core.layers.normalize_layers` takes them; ``streets`` is
+        Layers as :func:`wijkkracht.core.layer_inputs.normalize_layers` takes them; ``streets`` is
         needed only without ``area``.
     categories
-        The tag classification table (or its path); default the bundled one.
+        The tag classification table (a :class:`~wijkkracht.core.categories.CategoryTable`;
+        read your own with :func:`wijkkracht.data_sources.tables.read_category_table`);
+        default the bundled one.
     bag, establishments
         BAG units and geolocated establishments in EPSG:28992 (as :func:`compute_surfaces`).
     **options
         ``cell_size``, ``bandwidth``, ``diversity_radius``, ``reference_date``,
         ``privacy_threshold`` of :func:`compute_surfaces`.
     """
-    from .categories import CategoryTable, classify_pois, load_category_table
-    from .layers import normalize_layers
+    from .categories import category_table, classify_pois
+    from .layer_inputs import normalize_layers
 
     layers = normalize_layers(streets, pois, area)
     assert layers.pois is not None
-    table = categories if isinstance(categories, CategoryTable) else load_category_table(categories)
+    table = category_table(categories)
     classified = classify_pois(layers.pois, table)
     if layers.area is not None:
         geom = layers.area.geometry.union_all()

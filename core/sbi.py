@@ -5,11 +5,12 @@ without dots: ``"47"``, ``"47.1"``, ``"47.11"``, ``"4711"``, ``"47.11.1"`` and `
 all accepted. :func:`normalise_sbi` returns the digits only (``"4711"``) or the section letter;
 malformed codes raise :class:`~wijkkracht.core.errors.InputError` naming the value.
 
-The N/O mapping lives in an editable CSV table (``data/sbi_no_mapping.csv``; pass your own
-path to :func:`load_sbi_mapping`). Each row maps an SBI 2008 *prefix* (digits, or a section
-letter) to ``N`` (*noodzakelijk*, everyday necessity), ``O`` (*onderscheidend*, distinctive)
-or ``other``; the longest matching prefix wins, so ``4711`` (supermarkets) can be N while the
-rest of ``47`` (retail) is O.
+The N/O mapping lives in an editable CSV table (``data/sbi_no_mapping.csv``, read once by
+:func:`wijkkracht.data_sources.bundled.default_sbi_mapping`; read your own with
+:func:`wijkkracht.data_sources.tables.read_sbi_mapping`). Each row maps an SBI 2008 *prefix*
+(digits, or a section letter) to ``N`` (*noodzakelijk*, everyday necessity), ``O``
+(*onderscheidend*, distinctive) or ``other``; the longest matching prefix wins, so ``4711``
+(supermarkets) can be N while the rest of ``47`` (retail) is O.
 
 SBI 2025
 --------
@@ -17,23 +18,23 @@ CBS replaces SBI 2008 by SBI 2025 (based on NACE Rev. 2.1). The official CBS cor
 table SBI 2025 -> SBI 2008 is **not available offline here** and no crosswalk is invented in
 this module. When you have the CBS table, save it as a CSV with the columns ``sbi2025`` and
 ``sbi2008`` (one row per pair; an optional ``weight`` column picks the main SBI 2008 code when
-one SBI 2025 code maps to several) and load it with :func:`load_sbi2025_crosswalk`;
+one SBI 2025 code maps to several) and read it with
+:func:`wijkkracht.data_sources.tables.read_sbi2025_crosswalk`;
 :func:`sbi2025_to_sbi2008` then converts codes so that the SBI 2008 N/O mapping applies.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .tables import require_columns
 
 __all__ = [
     "SECTIONS",
@@ -43,10 +44,7 @@ __all__ = [
     "parse_sbi_series",
     "section_of",
     "SbiMapping",
-    "default_sbi_mapping_path",
-    "load_sbi_mapping",
     "SbiCrosswalk",
-    "load_sbi2025_crosswalk",
     "sbi2025_to_sbi2008",
 ]
 
@@ -157,24 +155,6 @@ def section_of(code: str) -> str:
     return next(s for s, (lo, hi) in SECTIONS.items() if lo <= division <= hi)
 
 
-def _read_table(p: Path, what: str, required: tuple[str, ...]) -> list[dict[str, str]]:
-    if not p.exists():
-        raise InputError(p, f"{what} not found")
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(p, f"the {what} is not UTF-8 text") from exc
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    reader = csv.DictReader(io.StringIO("\n".join(lines)))
-    missing = [c for c in required if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputError(p, f"{what} lacks column(s) {', '.join(missing)}")
-    rows = [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
-    if not rows:
-        raise InputError(p, f"the {what} has no rows")
-    return rows
-
-
 @dataclass(frozen=True)
 class SbiMapping:
     """SBI 2008 prefix -> N/O class (longest prefix wins).
@@ -189,6 +169,42 @@ class SbiMapping:
 
     prefixes: dict[str, str]
     source: str
+
+    @classmethod
+    def from_rows(cls, columns: Sequence[str], rows: Iterable[Mapping[str | None, object]],
+                  source: str | Path) -> SbiMapping:
+        """Validate a mapping table that has been read: its header and its rows (column ->
+        text), with the columns ``sbi_prefix`` and ``no_class`` (more are ignored).
+
+        No I/O (the file is read by :func:`wijkkracht.data_sources.tables.read_sbi_mapping`);
+        ``source`` names the table in messages.
+
+        Raises
+        ------
+        InputError
+            When a column is missing, there are no rows, a prefix is malformed or duplicated,
+            or a class is not N, O or other (the message names the row).
+        """
+        checked = require_columns(columns, rows, "SBI mapping table", ("sbi_prefix", "no_class"),
+                                  source)
+        problems, prefixes = [], {}
+        for i, row in enumerate(checked, start=1):
+            raw, cls_ = row["sbi_prefix"], row["no_class"]
+            prob = _problem(raw)
+            if prob is not None:
+                problems.append(f"row {i}: {prob}")
+                continue
+            if cls_ not in SBI_NO_CLASSES:
+                problems.append(f"row {i} ({raw}): no_class must be N, O or other, not {cls_!r}")
+                continue
+            norm = normalise_sbi(raw)
+            if norm in prefixes:
+                problems.append(f"row {i}: duplicate prefix {raw!r}")
+                continue
+            prefixes[norm] = cls_
+        if problems:
+            raise InputError(source, "invalid SBI mapping table: " + "; ".join(problems[:3]))
+        return cls(prefixes=prefixes, source=str(source))
 
     def classify(self, code: str) -> str:
         """The class of one SBI 2008 code (``""`` when no prefix matches)."""
@@ -208,46 +224,6 @@ class SbiMapping:
         return codes.map(table).fillna("").astype(str)
 
 
-def default_sbi_mapping_path() -> Path:
-    """Path of the bundled SBI 2008 N/O mapping table."""
-    return Path(str(resources.files("wijkkracht") / "data" / "sbi_no_mapping.csv"))
-
-
-def load_sbi_mapping(path: str | Path | None = None) -> SbiMapping:
-    """Read and validate an SBI N/O mapping table (the bundled one when ``path`` is None).
-
-    The table has the columns ``sbi_prefix`` and ``no_class`` (more columns, e.g. ``label``
-    and ``reason``, are kept for people and ignored here); lines starting with ``#`` are
-    comments.
-
-    Raises
-    ------
-    InputError
-        When the file is missing or not UTF-8, a column is missing, a prefix is malformed or
-        duplicated, or a class is not N, O or other (the message names the row).
-    """
-    p = Path(path) if path is not None else default_sbi_mapping_path()
-    rows = _read_table(p, "SBI mapping table", ("sbi_prefix", "no_class"))
-    problems, prefixes = [], {}
-    for i, row in enumerate(rows, start=1):
-        raw, cls = row["sbi_prefix"], row["no_class"]
-        prob = _problem(raw)
-        if prob is not None:
-            problems.append(f"row {i}: {prob}")
-            continue
-        if cls not in SBI_NO_CLASSES:
-            problems.append(f"row {i} ({raw}): no_class must be N, O or other, not {cls!r}")
-            continue
-        norm = normalise_sbi(raw)
-        if norm in prefixes:
-            problems.append(f"row {i}: duplicate prefix {raw!r}")
-            continue
-        prefixes[norm] = cls
-    if problems:
-        raise InputError(p, "invalid SBI mapping table: " + "; ".join(problems[:3]))
-    return SbiMapping(prefixes=prefixes, source=str(p))
-
-
 @dataclass(frozen=True)
 class SbiCrosswalk:
     """SBI 2025 code -> main SBI 2008 code, as loaded from the CBS correspondence table."""
@@ -255,41 +231,40 @@ class SbiCrosswalk:
     to_2008: dict[str, str]
     source: str
 
+    @classmethod
+    def from_rows(cls, columns: Sequence[str], rows: Iterable[Mapping[str | None, object]],
+                  source: str | Path) -> SbiCrosswalk:
+        """Validate a correspondence table that has been read: its header and its rows
+        (column -> text), with the columns ``sbi2025`` and ``sbi2008`` and optionally
+        ``weight`` (see :func:`wijkkracht.data_sources.tables.read_sbi2025_crosswalk`). No I/O.
 
-def load_sbi2025_crosswalk(path: str | Path) -> SbiCrosswalk:
-    """Load the CBS SBI 2025 -> SBI 2008 correspondence table from a CSV you provide.
-
-    Not shipped: the official table is not available offline here. Columns ``sbi2025`` and
-    ``sbi2008``; optional ``weight`` (a number): when one SBI 2025 code has several SBI 2008
-    counterparts the row with the largest weight wins (without weights, the first row).
-
-    Raises
-    ------
-    InputError
-        Missing file or column, malformed code or weight (the message names the row).
-    """
-    p = Path(path)
-    rows = _read_table(p, "SBI 2025 crosswalk", ("sbi2025", "sbi2008"))
-    best: dict[str, tuple[float, str]] = {}
-    problems = []
-    for i, row in enumerate(rows, start=1):
-        a, b = row["sbi2025"], row["sbi2008"]
-        bad = _problem(a) or _problem(b)
-        weight_text = row.get("weight", "")
-        try:
-            weight = float(weight_text) if weight_text else 0.0
-        except ValueError:
-            bad = bad or f"weight {weight_text!r} is not a number"
-            weight = 0.0
-        if bad:
-            problems.append(f"row {i}: {bad}")
-            continue
-        key = normalise_sbi(a)
-        if key not in best or weight > best[key][0]:
-            best[key] = (weight, normalise_sbi(b))
-    if problems:
-        raise InputError(p, "invalid SBI 2025 crosswalk: " + "; ".join(problems[:3]))
-    return SbiCrosswalk(to_2008={k: v for k, (_, v) in best.items()}, source=str(p))
+        Raises
+        ------
+        InputError
+            Missing column, no rows, malformed code or weight (the message names the row).
+        """
+        checked = require_columns(columns, rows, "SBI 2025 crosswalk", ("sbi2025", "sbi2008"),
+                                  source)
+        best: dict[str, tuple[float, str]] = {}
+        problems = []
+        for i, row in enumerate(checked, start=1):
+            a, b = row["sbi2025"], row["sbi2008"]
+            bad = _problem(a) or _problem(b)
+            weight_text = row.get("weight", "")
+            try:
+                weight = float(weight_text) if weight_text else 0.0
+            except ValueError:
+                bad = bad or f"weight {weight_text!r} is not a number"
+                weight = 0.0
+            if bad:
+                problems.append(f"row {i}: {bad}")
+                continue
+            key = normalise_sbi(a)
+            if key not in best or weight > best[key][0]:
+                best[key] = (weight, normalise_sbi(b))
+        if problems:
+            raise InputError(source, "invalid SBI 2025 crosswalk: " + "; ".join(problems[:3]))
+        return cls(to_2008={k: v for k, (_, v) in best.items()}, source=str(source))
 
 
 def sbi2025_to_sbi2008(codes: pd.Series, crosswalk: SbiCrosswalk) -> pd.Series:

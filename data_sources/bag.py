@@ -64,7 +64,8 @@ Readers:
   files are given; reads the ``bbox`` or the bounding box of ``mask``, then keeps what lies in
   the mask.
 * :func:`fetch_bag_ogc`: PDOK's BAG OGC API Features, paged, with retries and an on-disk cache
-  (``requests`` is imported only when it is called).
+  (the HTTP part is :mod:`wijkkracht.data_sources.http`, imported only when it is called:
+  it needs ``requests``).
 
 BAG rows read by other means (a QGIS layer, a database query) are brought to the same schema,
 status filter and checks by :func:`normalise_bag`, which every reader ends with.
@@ -72,19 +73,12 @@ status filter and checks by :func:`normalise_bag`, which every reader ends with.
 
 from __future__ import annotations
 
-import datetime
-import email.utils
-import hashlib
-import json
-import os
 import re
-import tempfile
-import time
 import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -94,10 +88,16 @@ from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
-from .schema import RD_NEW, area_in_layer_crs, to_rd_new
-
-if TYPE_CHECKING:  # pragma: no cover
-    import requests
+from .schema import (  # the constants and the parser of the BAG schema, importable here too
+    BAG_COLUMNS,
+    BAG_STATUSES,
+    DEFAULT_STATUSES,
+    GEBRUIKSDOELEN,
+    RD_NEW,
+    area_in_layer_crs,
+    parse_gebruiksdoel,
+    to_rd_new,
+)
 
 __all__ = [
     "BAG_COLUMNS",
@@ -113,52 +113,6 @@ __all__ = [
     "fetch_bag_ogc",
 ]
 
-BAG_COLUMNS = (
-    "identificatie",
-    "gebruiksdoel",
-    "oppervlakte",
-    "status",
-    "openbare_ruimte_naam",
-    "huisnummer",
-    "huisletter",
-    "toevoeging",
-    "postcode",
-    "pand_identificatie",
-    "bouwjaar",
-    "geometry",
-)
-
-#: The BAG gebruiksdoelen (uses) of a verblijfsobject, in the order of the BAG catalogue.
-GEBRUIKSDOELEN = (
-    "woonfunctie",
-    "bijeenkomstfunctie",
-    "celfunctie",
-    "gezondheidszorgfunctie",
-    "industriefunctie",
-    "kantoorfunctie",
-    "logiesfunctie",
-    "onderwijsfunctie",
-    "sportfunctie",
-    "winkelfunctie",
-    "overige gebruiksfunctie",
-)
-
-#: Statuses of verblijfsobjecten that exist (built, in use or not, or being rebuilt).
-DEFAULT_STATUSES = (
-    "Verblijfsobject in gebruik",
-    "Verblijfsobject in gebruik (niet ingemeten)",
-    "Verblijfsobject buiten gebruik",
-    "Verbouwing verblijfsobject",
-)
-
-#: All statuses of a BAG verblijfsobject.
-BAG_STATUSES = DEFAULT_STATUSES + (
-    "Verblijfsobject gevormd",
-    "Niet gerealiseerd verblijfsobject",
-    "Verblijfsobject ingetrokken",
-    "Verblijfsobject ten onrechte opgevoerd",
-)
-
 #: PDOK's BAG OGC API Features (v2).
 DEFAULT_OGC_URL = "https://api.pdok.nl/kadaster/bag/ogc/v2"
 
@@ -169,50 +123,6 @@ _STR_COLUMNS = ("openbare_ruimte_naam", "huisletter", "toevoeging", "postcode")
 
 # --------------------------------------------------------------------------------------------
 # pure helpers
-
-
-def parse_gebruiksdoel(text: object) -> tuple[str, ...]:
-    """Split a BAG ``gebruiksdoel`` value into its uses.
-
-    Parameters
-    ----------
-    text
-        ``"woonfunctie,winkelfunctie"`` (GeoPackage, OGC API), a list of uses (LVBAG driver),
-        or None/NaN/``""`` (no use given).
-
-    Returns
-    -------
-    tuple of str
-        The uses, lower case, stripped, in the order given, each once.
-
-    Raises
-    ------
-    ValueError
-        If a use is not one of :data:`GEBRUIKSDOELEN`; the message names it.
-
-    Examples
-    --------
-    >>> parse_gebruiksdoel(" Woonfunctie, winkelfunctie,woonfunctie")
-    ('woonfunctie', 'winkelfunctie')
-    >>> parse_gebruiksdoel(None)
-    ()
-    """
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return ()
-    if isinstance(text, (list, tuple, np.ndarray)):
-        parts = [p for item in text for p in str(item).split(",")]
-    else:
-        parts = str(text).split(",")
-    out: list[str] = []
-    for part in parts:
-        use = " ".join(part.split()).lower()
-        if not use:
-            continue
-        if use not in GEBRUIKSDOELEN:
-            raise ValueError(f"unknown gebruiksdoel {part.strip()!r}")
-        if use not in out:
-            out.append(use)
-    return tuple(out)
 
 
 def _bag_id(value: object) -> str | None:
@@ -291,7 +201,7 @@ def _with_all_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**missing) if missing else frame
 
 
-def _numbers(source: str, values: pd.Series, column: str) -> pd.Series:
+def _numbers(source: str, values: pd.Series, column: str, *, stacklevel: int = 3) -> pd.Series:
     """``values`` as floats; blanks are unknown (NaN). Text that is not a number ("groot",
     "12,5 m2") is unknown too, with a warning counting it; a column with no number at all
     is refused (it is most likely the wrong column)."""
@@ -304,7 +214,7 @@ def _numbers(source: str, values: pd.Series, column: str) -> pd.Series:
             raise InputError(source, f"column {column!r} holds no numbers (e.g. {example!r}); "
                              "is it the right column?")
         warnings.warn(f"{source}: {int(bad.sum())} {column} value(s) are not numbers (e.g. "
-                      f"{example!r}); read as unknown", stacklevel=3)
+                      f"{example!r}); read as unknown", stacklevel=stacklevel)
     return out
 
 
@@ -366,12 +276,7 @@ def normalise_bag(
     """
     source = str(source)
     meta = dict(meta or {})
-    if isinstance(frame, gpd.GeoDataFrame):
-        geometry, crs = frame.geometry.values, frame.crs
-    elif "geometry" in frame.columns:
-        geometry, crs = frame["geometry"].to_numpy(), RD_NEW
-    else:
-        raise InputError(source, "the BAG rows have no geometry (a point per verblijfsobject)")
+    geometry, crs = _geometry_and_crs(frame, source)
     frame = _renamed(frame)
     missing = [c for c in BAG_COLUMNS[:-1] if c not in frame.columns]
     if missing:
@@ -379,6 +284,41 @@ def normalise_bag(
                          "a layer of BAG verblijfsobjecten?")
     if "synthetic" in frame.columns and bool(_true_flags(frame["synthetic"]).any()):
         meta["synthetic"] = True  # a file from a synthetic generator says so in this field
+    statuses = _status_filter(statuses, source)
+    out = _schema_frame(frame, source, geometry, crs)
+    out = _points_in_rd_new(out, source)
+    dropped: dict[str, int] = {}
+    if statuses is not None:
+        keep = out["status"].isin(list(statuses)).to_numpy()
+        dropped = {str(k): int(v) for k, v in out.loc[~keep, "status"].value_counts().items()}
+        out = out[keep].reset_index(drop=True)
+    _check_unique_ids(out, source)
+    out.attrs["bag"] = {
+        "source": source,
+        "snapshot_date": meta.pop("snapshot_date", None),
+        "status_filter": list(statuses) if statuses is not None else None,
+        "dropped_by_status": dropped,
+        "synthetic": False,
+        **meta,
+    }
+    validate_bag(out, source)
+    return out
+
+
+def _geometry_and_crs(frame: pd.DataFrame, source: str) -> tuple[Any, Any]:
+    """The geometry values of the rows and their CRS (a plain DataFrame's ``geometry`` column
+    is taken to be in EPSG:28992)."""
+    if isinstance(frame, gpd.GeoDataFrame):
+        return frame.geometry.values, frame.crs
+    if "geometry" in frame.columns:
+        return frame["geometry"].to_numpy(), RD_NEW
+    raise InputError(source, "the BAG rows have no geometry (a point per verblijfsobject)")
+
+
+def _status_filter(statuses: Sequence[str] | str | None, source: str
+                   ) -> Sequence[str] | None:
+    """``statuses`` as a sequence (one status may come as a text), checked against
+    :data:`BAG_STATUSES`; None keeps all."""
     if isinstance(statuses, str):
         statuses = (statuses,)
     if statuses is not None:
@@ -386,31 +326,47 @@ def normalise_bag(
         if unknown:
             raise InputError(source, f"unknown status {unknown[0]!r} in the status filter; "
                              f"BAG statuses are {', '.join(BAG_STATUSES)}")
+    return statuses
 
-    col = frame.__getitem__
-    ids = [_bag_id(v) for v in col("identificatie")]
+
+def _ids_and_uses(frame: pd.DataFrame, source: str) -> tuple[list[str], list[str]]:
+    """The 16-digit identificaties and the normalised gebruiksdoelen of the rows."""
+    ids = [_bag_id(v) for v in frame["identificatie"]]
     for i, ident in enumerate(ids):
         if ident is None or not _ID_RE.match(ident):
             raise InputError(source, f"row {i + 1}: identificatie {ident!r} is not a 16-digit "
                              "BAG id")
     uses = []
-    for i, (ident, value) in enumerate(zip(ids, col("gebruiksdoel"), strict=False)):
+    for i, (ident, value) in enumerate(zip(ids, frame["gebruiksdoel"], strict=False)):
         try:
             uses.append(",".join(parse_gebruiksdoel(value)))
         except ValueError as exc:
             raise InputError(source, f"row {i + 1} (verblijfsobject {ident}): {exc}; BAG uses "
                              f"are {', '.join(GEBRUIKSDOELEN)}") from None
-    bouwjaar = _numbers(source, col("bouwjaar"), "bouwjaar").to_numpy(dtype=float, copy=True)
+    return ids, uses  # type: ignore[return-value]
+
+
+def _schema_frame(frame: pd.DataFrame, source: str, geometry: Any, crs: Any
+                  ) -> gpd.GeoDataFrame:
+    """The columns of :data:`BAG_COLUMNS` from the renamed rows, values normalised, in the
+    rows' CRS."""
+    col = frame.__getitem__
+    ids, uses = _ids_and_uses(frame, source)
+    # (stacklevel 4: _numbers' warnings point at the caller of normalise_bag)
+    bouwjaar = _numbers(source, col("bouwjaar"), "bouwjaar", stacklevel=4).to_numpy(
+        dtype=float, copy=True)
     bouwjaar[(bouwjaar == 9999) | (bouwjaar <= 0)] = np.nan
     out = gpd.GeoDataFrame(
         {
             "identificatie": ids,
             "gebruiksdoel": uses,
-            "oppervlakte": _numbers(source, col("oppervlakte"), "oppervlakte").to_numpy(),
+            "oppervlakte": _numbers(source, col("oppervlakte"), "oppervlakte",
+                                    stacklevel=4).to_numpy(),
             "status": [_text(v) or "" for v in col("status")],
             "openbare_ruimte_naam": [_text(v) for v in col("openbare_ruimte_naam")],
             "huisnummer": pd.array(
-                _numbers(source, col("huisnummer"), "huisnummer").round(), dtype="Int64"
+                _numbers(source, col("huisnummer"), "huisnummer", stacklevel=4).round(),
+                dtype="Int64"
             ),
             "huisletter": [_text(v) for v in col("huisletter")],
             "toevoeging": [_text(v) for v in col("toevoeging")],
@@ -426,6 +382,12 @@ def normalise_bag(
     for name in _STR_COLUMNS + ("pand_identificatie",):
         out[name] = pd.Series(np.array(list(out[name]), dtype=object), index=out.index,
                               dtype=object).where(out[name].notna(), None)
+    return out
+
+
+def _points_in_rd_new(out: gpd.GeoDataFrame, source: str) -> gpd.GeoDataFrame:
+    """``out`` in EPSG:28992 with a point per row: a row without geometry is refused,
+    (multi)polygons and multipoints become a point inside them (with a warning)."""
     if len(out):
         out = to_rd_new(out, source)
     else:
@@ -439,18 +401,18 @@ def normalise_bag(
     if not types <= {"Point"}:
         if types <= {"Point", "MultiPoint", "Polygon", "MultiPolygon"}:
             n_other = int((out.geometry.geom_type != "Point").sum())
+            # (stacklevel 4: the warning points at the caller of normalise_bag)
             warnings.warn(f"{source}: {n_other} verblijfsobject(en) are not points "
                           f"({', '.join(sorted(types - {'Point'}))}); each is replaced by a "
-                          "point inside it", UserWarning, stacklevel=3)
+                          "point inside it", UserWarning, stacklevel=4)
             out["geometry"] = out.geometry.representative_point()
         else:
             raise InputError(source, f"expected points for verblijfsobjecten, found "
                              f"{sorted(types)}")
-    dropped: dict[str, int] = {}
-    if statuses is not None:
-        keep = out["status"].isin(list(statuses)).to_numpy()
-        dropped = {str(k): int(v) for k, v in out.loc[~keep, "status"].value_counts().items()}
-        out = out[keep].reset_index(drop=True)
+    return out
+
+
+def _check_unique_ids(out: gpd.GeoDataFrame, source: str) -> None:
     dup = out["identificatie"].duplicated(keep=False)
     if dup.any():
         first = out.loc[dup, "identificatie"].iloc[0]
@@ -458,16 +420,6 @@ def normalise_bag(
         count = int((out["identificatie"] == first).sum())
         raise InputError(source, f"identificatie {first} occurs {count} times (rows {rows} "
                          "after the status filter); each verblijfsobject must occur once")
-    out.attrs["bag"] = {
-        "source": source,
-        "snapshot_date": meta.pop("snapshot_date", None),
-        "status_filter": list(statuses) if statuses is not None else None,
-        "dropped_by_status": dropped,
-        "synthetic": False,
-        **meta,
-    }
-    validate_bag(out, source)
-    return out
 
 
 def validate_bag(gdf: gpd.GeoDataFrame, source: str | Path) -> None:
@@ -820,103 +772,6 @@ def read_bag_lv(
 # (c) PDOK OGC API Features
 
 
-def _default_cache_dir() -> Path:
-    from .osm_live import default_cache_dir
-
-    return default_cache_dir().parent / "bag_ogc"
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _parse_page(body: bytes, url: str) -> dict[str, Any]:
-    try:
-        page = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(url, f"the answer is not valid JSON (cut short?): {exc}") from None
-    if not isinstance(page, dict) or not isinstance(page.get("features"), list):
-        raise InputError(url, "the answer is no GeoJSON FeatureCollection (no 'features' list)")
-    return page
-
-
-def _cached_page(entry: Path, url: str) -> dict[str, Any] | None:
-    """The cached page of ``url``, or None when there is none; a cache file that does not
-    parse (cut short, overwritten) is deleted, so the page is fetched again."""
-    try:
-        body = entry.read_bytes()
-    except FileNotFoundError:
-        return None
-    try:
-        return _parse_page(body, url)
-    except InputError:
-        entry.unlink(missing_ok=True)
-        return None
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), at most 300."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return min(float(value), 300.0)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
-    delta = (when - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
-    return min(max(delta, 0.0), 300.0)
-
-
-def _get_page(
-    session: requests.Session, url: str, *, retries: int, timeout: float, backoff: float
-) -> bytes:
-    """GET ``url`` and return a body that parses as a FeatureCollection; retry on 429 (after
-    Retry-After), 5xx, connection errors and bodies cut short."""
-    import requests
-
-    problem = ""
-    for attempt in range(retries + 1):
-        wait = backoff * 2**attempt
-        try:
-            resp = session.get(url, timeout=timeout,
-                               headers={"Accept": "application/geo+json"})
-        except requests.RequestException as exc:
-            problem = f"request failed: {exc.__class__.__name__}: {exc}"
-        else:
-            if resp.status_code == 200:
-                try:
-                    _parse_page(resp.content, url)
-                    return resp.content
-                except InputError as exc:
-                    problem = exc.problem
-            elif resp.status_code == 429 or resp.status_code >= 500:
-                problem = f"HTTP {resp.status_code} {resp.reason}"
-                after = _retry_after(resp.headers.get("Retry-After"))
-                if resp.status_code == 429 and after is not None:
-                    wait = after
-            else:
-                raise InputError(url, f"HTTP {resp.status_code} {resp.reason}: "
-                                 f"{resp.text[:200]!r}")
-        if attempt < retries:
-            time.sleep(wait)
-    raise InputError(url, f"{problem} (after {retries + 1} attempts); the server is busy, "
-                     "down or unreachable: try again later (or raise timeout=)")
-
-
 def _area_bbox(
     area: Sequence[float] | BaseGeometry | gpd.GeoDataFrame | gpd.GeoSeries,
 ) -> tuple[tuple[float, float, float, float], BaseGeometry | None]:
@@ -988,39 +843,18 @@ def fetch_bag_ogc(
         of pages and the ``timeStamp`` of the first page as ``snapshot_date`` (the date the
         answer was made; PDOK's API serves the current BAG).
     """
-    import requests  # only here: importing this module (as the core does) needs no requests
+    from .http import bag_ogc_cache_dir, fetch_pages  # only here: it imports requests
 
     bbox, polygon = _area_bbox(area)
-    cache = Path(cache_dir) if cache_dir is not None else _default_cache_dir()
+    cache = Path(cache_dir) if cache_dir is not None else bag_ogc_cache_dir()
     base = base_url.rstrip("/")
-    url: str | None = (
+    first_url = (
         f"{base}/collections/verblijfsobject/items?bbox={','.join(repr(v) for v in bbox)}"
         f"&bbox-crs={_RD_URI}&crs={_RD_URI}&limit={int(page_size)}&f=json"
     )
-    first_url = url
-    features: list[dict[str, Any]] = []
-    pages = 0
-    time_stamp = None
-    seen: set[str] = set()
-    with requests.Session() as session:
-        while url:
-            if url in seen:
-                raise InputError(url, "the 'next' links loop back to a page already read")
-            seen.add(url)
-            entry = cache / (hashlib.sha256(url.encode()).hexdigest() + ".json")
-            page = _cached_page(entry, url) if use_cache else None
-            if page is None:
-                body = _get_page(session, url, retries=retries, timeout=timeout,
-                                 backoff=backoff)
-                if use_cache:
-                    _atomic_write(entry, body)
-                page = _parse_page(body, url)
-            if pages == 0:
-                time_stamp = page.get("timeStamp")
-            pages += 1
-            features.extend(page["features"])
-            url = next((link.get("href") for link in page.get("links", [])
-                        if isinstance(link, dict) and link.get("rel") == "next"), None)
+    features, pages, time_stamp = fetch_pages(first_url, cache=cache, use_cache=use_cache,
+                                              retries=retries, timeout=timeout,
+                                              backoff=backoff)
     source = str(first_url)
     rows = []
     geoms = []

@@ -518,83 +518,17 @@ def normalise_establishments(
 
     row = np.arange(1, n + 1)
     # (kind, mask, message maker): messages are built only when a row has the problem
-    problems: list[tuple[str, np.ndarray, Callable[[], pd.Series]]] = []
+    problems: _Problems = []
 
     def W() -> pd.Series:  # noqa: N802 - "row i" for every row
         return pd.Series("row " + pd.Series(row).astype(str), dtype=object)
 
-    vnr = _text(col("vestigingsnummer"), n)
-    m = (vnr == "").to_numpy()
-    problems.append(("missing_id", m, lambda: W() + ": missing vestigingsnummer"))
-    dup = (vnr.duplicated(keep="first") & (vnr != "")).to_numpy()
-    problems.append(("duplicate_id", dup,
-                     lambda: W() + ": duplicate vestigingsnummer " + vnr + " (first kept)"))
-
-    raw_sbi = col("sbi_code")
-    sbi_in = _text(raw_sbi, n).where(_text(raw_sbi, n) != "", None)
-    sbi, sbi_prob = parse_sbi_series(pd.Series(sbi_in.to_numpy(), dtype=object))
-    m = sbi_prob.notna().to_numpy()
-    problems.append(("bad_sbi", m, lambda: W() + ": " + sbi_prob.fillna("").astype(object)))
-    version = _text(col("sbi_version"), n).replace("", sbi_version)
-    bad_version = ~version.isin(["2008", "2025"]).to_numpy()
-    problems.append(("bad_sbi_version", bad_version,
-                     lambda: W() + ": SBI version " + version + " is not 2008 or 2025"))
-
-    start, bad_start, start_txt = _dates(col("start_date"), n)
-    end, bad_end, end_txt = _dates(col("end_date"), n)
-    problems.append(("bad_date", bad_start,
-                     lambda: W() + ": unparseable start_date '" + start_txt.astype(str) + "'"))
-    problems.append(("bad_date", bad_end,
-                     lambda: W() + ": unparseable end_date '" + end_txt.astype(str) + "'"))
-    fut_s = (start > today_ts).to_numpy()
-    fut_e = (end > today_ts).to_numpy()
-    problems.append(("future_date", fut_s,
-                     lambda: W() + ": start_date " + start.astype(str) + " lies in the future"))
-    problems.append(("future_date", fut_e,
-                     lambda: W() + ": end_date " + end.astype(str) + " lies in the future"))
-    before = (end < start).to_numpy()
-    problems.append(("end_before_start", before,
-                     lambda: W() + ": end_date " + end.astype(str) + " before start_date "
-                     + start.astype(str)))
-
-    emp, bad_emp, emp_txt = _number(col("employees"), n)
-    bad_emp = bad_emp | (emp < 0).to_numpy() | ((emp % 1) > 0).to_numpy()
-    problems.append(("bad_employees", bad_emp,
-                     lambda: W() + ": number of employees '" + emp_txt.astype(str)
-                     + "' is not a whole number"))
-
-    pc_raw = _text(col("postcode"), n)
-    pc = pc_raw.str.upper().str.replace(r"\s+", "", regex=True)
-    pc_ok = pc.str.match(_POSTCODE.pattern).to_numpy(dtype=bool)
-    hn, bad_hn, hn_txt = _number(col("huisnummer"), n)
-    hn_ok = (hn > 0).to_numpy() & ((hn % 1) == 0).to_numpy() & ~bad_hn
-    vbo = _text(col("vbo_id"), n)
-    x, bad_x, _ = _number(col("x"), n)
-    y, bad_y, _ = _number(col("y"), n)
-    xy_ok = np.isfinite(x.to_numpy()) & np.isfinite(y.to_numpy())
-    addr_ok = (pc_ok & hn_ok) | (vbo != "").to_numpy() | xy_ok
-    bad_pc = ~addr_ok & (pc != "").to_numpy() & ~pc_ok
-    problems.append(("bad_postcode", bad_pc,
-                     lambda: W() + ": malformed postcode '" + pc_raw + "' (expected 1234AB)"))
-    missing = ~addr_ok & ~bad_pc
-    parts = np.char.add(np.where(pc == "", "postcode ", ""), np.where(~hn_ok, "huisnummer", ""))
-    problems.append(("missing_address", missing,
-                     lambda: W() + ": missing address parts (" + pd.Series(parts, dtype=object)
-                     .str.strip().str.replace(" ", ", ", regex=False)
-                     + "; no vbo_id or x/y either)"))
-
-    bad_any = np.zeros(n, bool)
-    reason = pd.Series(np.full(n, "", dtype=object))
-    counts: dict[str, int] = {"read": n}
-    for kind, mask, make in problems:
-        mask = np.asarray(mask, dtype=bool)
-        if not mask.any():
-            continue
-        msg = make()
-        counts[kind] = counts.get(kind, 0) + int(mask.sum())
-        reason[mask] = np.where(reason[mask] == "", msg[mask],
-                                reason[mask] + "; " + msg[mask])
-        bad_any |= mask
+    vnr = _ids(col, n, problems, W)
+    sbi, version = _sbi(col, n, sbi_version, problems, W)
+    start, end = _start_and_end(col, n, today_ts, problems, W)
+    emp, bad_emp = _employees(col, n, problems, W)
+    addr = _address(col, n, problems, W)
+    bad_any, reason, counts = _rows_with_problems(problems, n)
 
     out = pd.DataFrame({
         "row": row,
@@ -606,17 +540,17 @@ def normalise_establishments(
         "employees": pd.array(np.where(np.isnan(emp) | bad_emp, 0, emp).astype(np.int64),
                               dtype="Int64"),
         "legal_form": _text(col("legal_form"), n),
-        "postcode": pc.where(pc_ok, "").astype(object),
-        "huisnummer": pd.array(np.where(hn_ok, hn.fillna(0), 0).astype(np.int64),
+        "postcode": addr.pc.where(addr.pc_ok, "").astype(object),
+        "huisnummer": pd.array(np.where(addr.hn_ok, addr.hn.fillna(0), 0).astype(np.int64),
                                dtype="Int64"),
         "huisletter": _text(col("huisletter"), n),
         "toevoeging": _text(col("toevoeging"), n),
-        "vbo_id": vbo,
-        "x": x.where(xy_ok),
-        "y": y.where(xy_ok),
+        "vbo_id": addr.vbo,
+        "x": addr.x.where(addr.xy_ok),
+        "y": addr.y.where(addr.xy_ok),
     })
     out.loc[np.isnan(emp.to_numpy()) | bad_emp, "employees"] = pd.NA
-    out.loc[~hn_ok, "huisnummer"] = pd.NA
+    out.loc[~addr.hn_ok, "huisnummer"] = pd.NA
     used = set(cols.values())
     extra = [c for c in frame.columns if c not in used and c not in out.columns]
     for c in extra:
@@ -634,6 +568,132 @@ def normalise_establishments(
     est.attrs["establishments"] = {"source": source, "counts": dict(counts)}
     return ReadResult(establishments=est, rejected=rejected, counts=counts, mapping=cols,
                       source=source)
+
+
+#: The problems :func:`normalise_establishments` finds: (kind, mask of the rows that have it,
+#: maker of the messages per row); the messages are made only when a row has the problem.
+_Problems = list[tuple[str, np.ndarray, Callable[[], pd.Series]]]
+_Column = Callable[[str], "pd.Series | None"]
+_Rows = Callable[[], pd.Series]
+
+
+def _ids(col: _Column, n: int, problems: _Problems, rows: _Rows) -> pd.Series:
+    """The vestigingsnummers; missing and repeated ones are problems."""
+    vnr = _text(col("vestigingsnummer"), n)
+    m = (vnr == "").to_numpy()
+    problems.append(("missing_id", m, lambda: rows() + ": missing vestigingsnummer"))
+    dup = (vnr.duplicated(keep="first") & (vnr != "")).to_numpy()
+    problems.append(("duplicate_id", dup,
+                     lambda: rows() + ": duplicate vestigingsnummer " + vnr + " (first kept)"))
+    return vnr
+
+
+def _sbi(col: _Column, n: int, sbi_version: str, problems: _Problems, rows: _Rows
+         ) -> tuple[pd.Series, pd.Series]:
+    """The SBI codes and their versions; unparseable codes and unknown versions are
+    problems."""
+    raw_sbi = col("sbi_code")
+    sbi_in = _text(raw_sbi, n).where(_text(raw_sbi, n) != "", None)
+    sbi, sbi_prob = parse_sbi_series(pd.Series(sbi_in.to_numpy(), dtype=object))
+    m = sbi_prob.notna().to_numpy()
+    problems.append(("bad_sbi", m, lambda: rows() + ": " + sbi_prob.fillna("").astype(object)))
+    version = _text(col("sbi_version"), n).replace("", sbi_version)
+    bad_version = ~version.isin(["2008", "2025"]).to_numpy()
+    problems.append(("bad_sbi_version", bad_version,
+                     lambda: rows() + ": SBI version " + version + " is not 2008 or 2025"))
+    return sbi, version
+
+
+def _start_and_end(col: _Column, n: int, today_ts: pd.Timestamp, problems: _Problems,
+                   rows: _Rows) -> tuple[pd.Series, pd.Series]:
+    """The start and end dates; unparseable dates, dates after ``today_ts`` and an end before
+    the start are problems."""
+    start, bad_start, start_txt = _dates(col("start_date"), n)
+    end, bad_end, end_txt = _dates(col("end_date"), n)
+    problems.append(("bad_date", bad_start,
+                     lambda: rows() + ": unparseable start_date '" + start_txt.astype(str) + "'"))
+    problems.append(("bad_date", bad_end,
+                     lambda: rows() + ": unparseable end_date '" + end_txt.astype(str) + "'"))
+    fut_s = (start > today_ts).to_numpy()
+    fut_e = (end > today_ts).to_numpy()
+    problems.append(("future_date", fut_s,
+                     lambda: rows() + ": start_date " + start.astype(str) + " lies in the future"))
+    problems.append(("future_date", fut_e,
+                     lambda: rows() + ": end_date " + end.astype(str) + " lies in the future"))
+    before = (end < start).to_numpy()
+    problems.append(("end_before_start", before,
+                     lambda: rows() + ": end_date " + end.astype(str) + " before start_date "
+                     + start.astype(str)))
+    return start, end
+
+
+def _employees(col: _Column, n: int, problems: _Problems, rows: _Rows
+               ) -> tuple[pd.Series, np.ndarray]:
+    """The numbers of employees and where they are unusable (a problem): not a whole number
+    >= 0."""
+    emp, bad_emp, emp_txt = _number(col("employees"), n)
+    bad_emp = bad_emp | (emp < 0).to_numpy() | ((emp % 1) > 0).to_numpy()
+    problems.append(("bad_employees", bad_emp,
+                     lambda: rows() + ": number of employees '" + emp_txt.astype(str)
+                     + "' is not a whole number"))
+    return emp, bad_emp
+
+
+@dataclass(frozen=True, eq=False)
+class _Address:
+    """The address parts of the rows (see :func:`_address`)."""
+
+    pc: pd.Series
+    pc_ok: np.ndarray
+    hn: pd.Series
+    hn_ok: np.ndarray
+    vbo: pd.Series
+    x: pd.Series
+    y: pd.Series
+    xy_ok: np.ndarray
+
+
+def _address(col: _Column, n: int, problems: _Problems, rows: _Rows) -> _Address:
+    """Postcode, huisnummer, vbo_id and x/y; a row with none of postcode + huisnummer, vbo_id
+    and x/y is a problem (a malformed postcode, or missing parts)."""
+    pc_raw = _text(col("postcode"), n)
+    pc = pc_raw.str.upper().str.replace(r"\s+", "", regex=True)
+    pc_ok = pc.str.match(_POSTCODE.pattern).to_numpy(dtype=bool)
+    hn, bad_hn, hn_txt = _number(col("huisnummer"), n)
+    hn_ok = (hn > 0).to_numpy() & ((hn % 1) == 0).to_numpy() & ~bad_hn
+    vbo = _text(col("vbo_id"), n)
+    x, bad_x, _ = _number(col("x"), n)
+    y, bad_y, _ = _number(col("y"), n)
+    xy_ok = np.isfinite(x.to_numpy()) & np.isfinite(y.to_numpy())
+    addr_ok = (pc_ok & hn_ok) | (vbo != "").to_numpy() | xy_ok
+    bad_pc = ~addr_ok & (pc != "").to_numpy() & ~pc_ok
+    problems.append(("bad_postcode", bad_pc,
+                     lambda: rows() + ": malformed postcode '" + pc_raw + "' (expected 1234AB)"))
+    missing = ~addr_ok & ~bad_pc
+    parts = np.char.add(np.where(pc == "", "postcode ", ""), np.where(~hn_ok, "huisnummer", ""))
+    problems.append(("missing_address", missing,
+                     lambda: rows() + ": missing address parts (" + pd.Series(parts, dtype=object)
+                     .str.strip().str.replace(" ", ", ", regex=False)
+                     + "; no vbo_id or x/y either)"))
+    return _Address(pc=pc, pc_ok=pc_ok, hn=hn, hn_ok=hn_ok, vbo=vbo, x=x, y=y, xy_ok=xy_ok)
+
+
+def _rows_with_problems(problems: _Problems, n: int
+                        ) -> tuple[np.ndarray, pd.Series, dict[str, int]]:
+    """Which rows have a problem, their reasons (``"; "``-joined) and the count per kind."""
+    bad_any = np.zeros(n, bool)
+    reason = pd.Series(np.full(n, "", dtype=object))
+    counts: dict[str, int] = {"read": n}
+    for kind, mask, make in problems:
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            continue
+        msg = make()
+        counts[kind] = counts.get(kind, 0) + int(mask.sum())
+        reason[mask] = np.where(reason[mask] == "", msg[mask],
+                                reason[mask] + "; " + msg[mask])
+        bad_any |= mask
+    return bad_any, reason, counts
 
 
 # --------------------------------------------------------------------------- geolocation
@@ -726,88 +786,19 @@ def geolocate(
     InputError
         When the BAG lacks the columns needed or is not in EPSG:28992.
     """
-    need = ["identificatie", "postcode", "huisnummer", "huisletter", "toevoeging",
-            "gebruiksdoel"]
-    missing = [c for c in need if c not in bag.columns]
-    if missing:
-        raise InputError("BAG", f"missing column(s) {missing} needed to geolocate")
-    if bag.crs is not None and bag.crs.to_epsg() != 28992:
-        raise InputError("BAG", f"must be in EPSG:28992, not {bag.crs}")
+    _check_bag_for_geolocate(bag)
     est = establishments.reset_index(drop=True)
     n = len(est)
     added = [c for c in ("huisletter", "toevoeging") if c not in est.columns]
     if added:
         est = est.assign(**{c: "" for c in added})
-    match = np.full(n, -1, np.int64)
-    quality = np.full(n, "", dtype=object)
+    found = _Matches(n)
     ids = bag["identificatie"].astype(object).where(bag["identificatie"].notna(), "") \
         .astype(str).to_numpy()
-
-    def take(found: np.ndarray, q: str) -> None:
-        new = (match < 0) & (found >= 0)
-        match[new] = found[new]
-        quality[new] = q
-
-    vbo = est["vbo_id"] if "vbo_id" in est.columns else pd.Series([""] * n, dtype=object)
-    vbo = vbo.astype(object).where(vbo.notna(), "").astype(str).str.strip()
-    has_vbo = (vbo != "").to_numpy()
-    if has_vbo.any():
-        pos = pd.Index(ids).get_indexer(vbo.to_numpy()) if pd.Index(ids).is_unique else \
-            pd.Index(ids).drop_duplicates().get_indexer(vbo.to_numpy())
-        take(np.where(has_vbo, pos, -1), "vbo_id")
-
-    lkey = _pc_number(est["postcode"], est["huisnummer"]) if "postcode" in est.columns \
-        else np.full(n, -1, np.int64)
-    has_addr = lkey >= 0
-    if has_addr.any() and len(bag):
-        rkey = _pc_number(bag["postcode"], bag["huisnummer"])
-        todo = (match < 0) & has_addr
-        if todo.any():
-            sub = np.flatnonzero(todo)
-            e_l, e_t = est["huisletter"].iloc[sub], est["toevoeging"].iloc[sub]
-            found = _join(lkey[sub], _suffix(e_l, e_t, False).reset_index(drop=True),
-                          rkey, _suffix(bag["huisletter"], bag["toevoeging"], False)
-                          .reset_index(drop=True))
-            f = np.full(n, -1, np.int64)
-            f[sub] = found
-            take(f, "exact")
-        todo = (match < 0) & has_addr
-        if fallback and todo.any():
-            sub = np.flatnonzero(todo)
-            e_suf = _suffix(est["huisletter"].iloc[sub], est["toevoeging"].iloc[sub], True) \
-                .reset_index(drop=True)
-            r_suf = _suffix(bag["huisletter"], bag["toevoeging"], True).reset_index(drop=True)
-            found = _join(lkey[sub], e_suf, rkey, r_suf)
-            f = np.full(n, -1, np.int64)
-            f[sub] = found
-            take(f, "normalised")
-            # number only: establishment without suffix, one BAG unit at the number
-            todo2 = (match[sub] < 0) & (e_suf == "").to_numpy()
-            if todo2.any():
-                valid = np.flatnonzero(rkey >= 0)
-                dupl = pd.Series(rkey[valid]).duplicated(keep=False).to_numpy()
-                single, single_pos = rkey[valid][~dupl], valid[~dupl]
-                pos = pd.Index(single).get_indexer(lkey[sub][todo2])
-                g = np.full(n, -1, np.int64)
-                g[sub[todo2]] = np.where(pos >= 0, single_pos[np.maximum(pos, 0)], -1) \
-                    if len(single) else -1
-                take(g, "number_only")
-
-    xy = np.zeros(n, bool)
-    if "x" in est.columns and "y" in est.columns:
-        ex = pd.to_numeric(est["x"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        ey = pd.to_numeric(est["y"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        xy = np.isfinite(ex) & np.isfinite(ey)
-        todo = (match < 0) & xy
-        if todo.any() and len(bag):
-            tree = shapely.STRtree(bag.geometry.values)
-            sub = np.flatnonzero(todo)
-            (pi, bi), _ = tree.query_nearest(shapely.points(ex[sub], ey[sub]),
-                                             max_distance=max_distance, return_distance=True,
-                                             all_matches=False)
-            f = np.full(n, -1, np.int64)
-            f[sub[pi]] = bi
-            take(f, "coordinates")
+    has_vbo = _match_vbo_id(est, ids, found)
+    has_addr = _match_address(est, bag, found, fallback)
+    xy = _match_coordinates(est, bag, found, max_distance)
+    match, quality = found.match, found.quality
 
     ok = match >= 0
     est = est.drop(columns=added)
@@ -834,6 +825,118 @@ def geolocate(
     rate = float(ok.mean()) if n else 0.0
     return GeolocateResult(matched=matched, unmatched=unmatched, match_rate=rate,
                            counts=counts)
+
+
+def _check_bag_for_geolocate(bag: gpd.GeoDataFrame) -> None:
+    need = ["identificatie", "postcode", "huisnummer", "huisletter", "toevoeging",
+            "gebruiksdoel"]
+    missing = [c for c in need if c not in bag.columns]
+    if missing:
+        raise InputError("BAG", f"missing column(s) {missing} needed to geolocate")
+    if bag.crs is not None and bag.crs.to_epsg() != 28992:
+        raise InputError("BAG", f"must be in EPSG:28992, not {bag.crs}")
+
+
+class _Matches:
+    """The BAG row of each establishment (``match``, -1: none yet) and the step that found it
+    (``quality``), filled step by step by :func:`geolocate`."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.match = np.full(n, -1, np.int64)
+        self.quality = np.full(n, "", dtype=object)
+
+    def take(self, found: np.ndarray, q: str) -> None:
+        """Keep ``found`` (a BAG row per establishment, -1: none) where there is no match yet."""
+        new = (self.match < 0) & (found >= 0)
+        self.match[new] = found[new]
+        self.quality[new] = q
+
+    def spread(self, sub: np.ndarray, found: np.ndarray) -> np.ndarray:
+        """``found`` for the establishments ``sub``, -1 for the others."""
+        f = np.full(self.n, -1, np.int64)
+        f[sub] = found
+        return f
+
+
+def _match_vbo_id(est: pd.DataFrame, ids: np.ndarray, found: _Matches) -> np.ndarray:
+    """Step 1 of :func:`geolocate` (``vbo_id``); returns which establishments have one."""
+    n = found.n
+    vbo = est["vbo_id"] if "vbo_id" in est.columns else pd.Series([""] * n, dtype=object)
+    vbo = vbo.astype(object).where(vbo.notna(), "").astype(str).str.strip()
+    has_vbo = (vbo != "").to_numpy()
+    if has_vbo.any():
+        pos = pd.Index(ids).get_indexer(vbo.to_numpy()) if pd.Index(ids).is_unique else \
+            pd.Index(ids).drop_duplicates().get_indexer(vbo.to_numpy())
+        found.take(np.where(has_vbo, pos, -1), "vbo_id")
+    return has_vbo
+
+
+def _match_address(est: pd.DataFrame, bag: gpd.GeoDataFrame, found: _Matches, fallback: bool
+                   ) -> np.ndarray:
+    """Steps 2 to 4 of :func:`geolocate` (``exact``, ``normalised``, ``number_only``);
+    returns which establishments have a usable postcode + huisnummer."""
+    n = found.n
+    lkey = _pc_number(est["postcode"], est["huisnummer"]) if "postcode" in est.columns \
+        else np.full(n, -1, np.int64)
+    has_addr = lkey >= 0
+    if not (has_addr.any() and len(bag)):
+        return has_addr
+    rkey = _pc_number(bag["postcode"], bag["huisnummer"])
+    todo = (found.match < 0) & has_addr
+    if todo.any():
+        sub = np.flatnonzero(todo)
+        e_l, e_t = est["huisletter"].iloc[sub], est["toevoeging"].iloc[sub]
+        hits = _join(lkey[sub], _suffix(e_l, e_t, False).reset_index(drop=True),
+                     rkey, _suffix(bag["huisletter"], bag["toevoeging"], False)
+                     .reset_index(drop=True))
+        found.take(found.spread(sub, hits), "exact")
+    todo = (found.match < 0) & has_addr
+    if fallback and todo.any():
+        sub = np.flatnonzero(todo)
+        e_suf = _suffix(est["huisletter"].iloc[sub], est["toevoeging"].iloc[sub], True) \
+            .reset_index(drop=True)
+        r_suf = _suffix(bag["huisletter"], bag["toevoeging"], True).reset_index(drop=True)
+        hits = _join(lkey[sub], e_suf, rkey, r_suf)
+        found.take(found.spread(sub, hits), "normalised")
+        _match_number_only(lkey, rkey, sub, e_suf, found)
+    return has_addr
+
+
+def _match_number_only(lkey: np.ndarray, rkey: np.ndarray, sub: np.ndarray, e_suf: pd.Series,
+                       found: _Matches) -> None:
+    """Step 4 of :func:`geolocate`: an establishment of ``sub`` without suffix, and one BAG
+    unit at its number."""
+    todo2 = (found.match[sub] < 0) & (e_suf == "").to_numpy()
+    if todo2.any():
+        valid = np.flatnonzero(rkey >= 0)
+        dupl = pd.Series(rkey[valid]).duplicated(keep=False).to_numpy()
+        single, single_pos = rkey[valid][~dupl], valid[~dupl]
+        pos = pd.Index(single).get_indexer(lkey[sub][todo2])
+        g = np.full(found.n, -1, np.int64)
+        g[sub[todo2]] = np.where(pos >= 0, single_pos[np.maximum(pos, 0)], -1) \
+            if len(single) else -1
+        found.take(g, "number_only")
+
+
+def _match_coordinates(est: pd.DataFrame, bag: gpd.GeoDataFrame, found: _Matches,
+                       max_distance: float) -> np.ndarray:
+    """Step 5 of :func:`geolocate` (``coordinates``); returns which establishments have x/y."""
+    n = found.n
+    xy = np.zeros(n, bool)
+    if "x" in est.columns and "y" in est.columns:
+        ex = pd.to_numeric(est["x"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        ey = pd.to_numeric(est["y"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        xy = np.isfinite(ex) & np.isfinite(ey)
+        todo = (found.match < 0) & xy
+        if todo.any() and len(bag):
+            tree = shapely.STRtree(bag.geometry.values)
+            sub = np.flatnonzero(todo)
+            (pi, bi), _ = tree.query_nearest(shapely.points(ex[sub], ey[sub]),
+                                             max_distance=max_distance, return_distance=True,
+                                             all_matches=False)
+            found.take(found.spread(sub[pi], bi), "coordinates")
+    return xy
 
 
 def _missing(value: object) -> bool:

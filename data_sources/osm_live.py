@@ -24,47 +24,47 @@ edge streets would look badly served) and downloads, for the buffered area,
   keep no ``public_transport=stop_area`` relations (only multipolygons), so their members
   are unknown here.
 
-OSMnx keeps its settings in module globals. wijkkracht sets the ones it depends on in one place
-only, :func:`_osmnx_settings`, a context manager that restores every value afterwards (also the
-``socket.getaddrinfo`` function that OSMnx replaces before each Overpass request) and lets one
-fetch run at a time within the process. Responses are cached by OSMnx in ``cache_dir`` (default
-``$XDG_CACHE_HOME/wijkkracht/osmnx``, i.e. ``~/.cache/wijkkracht/osmnx``): a repeated fetch of
-the same area works offline.
+The HTTP plumbing (OSMnx's settings, the response cache, retries and the fault messages) is
+in :mod:`wijkkracht.data_sources.http`. OSMnx's settings are set for one fetch at a time and
+restored afterwards (:func:`~wijkkracht.data_sources.http.osmnx_settings`). Responses are
+cached by OSMnx in ``cache_dir`` (default ``$XDG_CACHE_HOME/wijkkracht/osmnx``, i.e.
+``~/.cache/wijkkracht/osmnx``): a repeated fetch of the same area works offline.
 
-Network faults (see :func:`_osmnx_settings` and :func:`_with_retries`): a 429 (after its
-``Retry-After``), a 5xx, a connection dropped mid-answer and an answer cut short (not valid
-JSON) are retried ``retries`` times with exponential backoff, then end in a one-line
-:class:`InputError` naming the server; a timeout, an Overpass ``remark`` (e.g. out of
-memory: the answer is incomplete) and a Nominatim 4xx or answer that is not a list (e.g. 403
-blocked; a place it does not know is an empty list) end in one at once. None of these answers
-reaches OSMnx's cache. A cache file that does not parse (e.g. cut short by a crash while OSMnx wrote it) is
-deleted and fetched again.
+Network faults (see :func:`~wijkkracht.data_sources.http.check_answer` and
+:func:`~wijkkracht.data_sources.http.with_retries`): a 429 (after its ``Retry-After``), a
+5xx, a connection dropped mid-answer and an answer cut short (not valid JSON) are retried
+``retries`` times with exponential backoff, then end in a one-line :class:`InputError` naming
+the server; a timeout, an Overpass ``remark`` (e.g. out of memory: the answer is incomplete)
+and a Nominatim 4xx or answer that is not a list (e.g. 403 blocked; a place it does not know
+is an empty list) end in one at once. None of these answers reaches OSMnx's cache. A cache
+file that does not parse (e.g. cut short by a crash while OSMnx wrote it) is deleted and
+fetched again.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import socket
-import sys
-import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import requests
 import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError, NoDataError
+from .http import (
+    RequestException,
+    Retry,
+    default_cache_dir,
+    osmnx_errors,
+    osmnx_settings,
+    server_error,
+    with_retries,
+)
 from .osm_extract import OSM_POI_TAGS, _Broken, _keep_poi_tags, _poi_details
 from .schema import RD_NEW, normalize_pois, normalize_streets, to_rd_new
 from .walk_network import OVERPASS_FILTER, WAY_TAGS, walkable
@@ -83,7 +83,6 @@ DEFAULT_OVERPASS_URL = "https://overpass-api.de/api"
 DEFAULT_NOMINATIM_URL = "https://nominatim.openstreetmap.org/"
 
 _WGS84 = CRS.from_epsg(4326)
-_SETTINGS_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,19 +106,6 @@ class OsmFetch:
     area: gpd.GeoDataFrame
     streets: gpd.GeoDataFrame
     pois: gpd.GeoDataFrame
-
-
-def default_cache_dir() -> Path:
-    """Per-user folder for OSMnx's HTTP cache: ``$XDG_CACHE_HOME/wijkkracht/osmnx``.
-
-    Falls back to ``~/.cache`` when ``XDG_CACHE_HOME`` is unset, and to ``%LOCALAPPDATA%`` on
-    Windows.
-    """
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base and sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA")
-    root = Path(base) if base else Path.home() / ".cache"
-    return root / "wijkkracht" / "osmnx"
 
 
 def fetch_osm(
@@ -195,9 +181,9 @@ def fetch_osm(
     nominatim = nominatim_url or DEFAULT_NOMINATIM_URL
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
 
-    with _osmnx_settings(cache_folder=cache, overpass_url=overpass, nominatim_url=nominatim,
-                         timeout=timeout) as ox:
-        retry = _Retry(retries=retries, backoff=backoff, cache_folder=cache)
+    with osmnx_settings(cache_folder=cache, overpass_url=overpass, nominatim_url=nominatim,
+                        timeout=timeout, way_tags=WAY_TAGS) as ox:
+        retry = Retry(retries=retries, backoff=backoff, cache_folder=cache)
         if place is not None:
             source = f"place {place!r}"
             geom, name = _geocode(ox, place, nominatim, retry)
@@ -217,218 +203,18 @@ def fetch_osm(
     return OsmFetch(area=area, streets=streets, pois=pois)
 
 
-@contextlib.contextmanager
-def _osmnx_settings(
-    *,
-    cache_folder: Path,
-    overpass_url: str,
-    nominatim_url: str,
-    timeout: float,
-) -> Iterator[Any]:
-    """Set OSMnx's global settings for one fetch, and restore them (and ``socket.getaddrinfo``,
-    which OSMnx replaces to pin the Overpass host) afterwards.
-
-    The only place where wijkkracht touches ``osmnx.settings``. Holding a lock, so concurrent
-    fetches in threads of one process run one after the other instead of mixing settings.
-    Yields the ``osmnx`` module.
-    """
-    import osmnx as ox
-
-    wanted: dict[str, Any] = {
-        "use_cache": True,
-        "cache_only_mode": False,
-        "cache_folder": str(cache_folder),
-        "overpass_url": overpass_url.rstrip("/"),
-        "nominatim_url": nominatim_url,
-        "requests_timeout": timeout,
-        # the CRS handling below relies on OSMnx's default
-        "default_crs": "epsg:4326",
-        "overpass_settings": "[out:json][timeout:{timeout}]{maxsize}",
-        # every answer passes _check_answer before OSMnx sees (or caches) it
-        "requests_kwargs": {"hooks": {"response": [_check_answer]}},
-    }
-    with _SETTINGS_LOCK:
-        # the edges carry the tags the walking-network rule reads
-        wanted["useful_tags_way"] = list(dict.fromkeys([*ox.settings.useful_tags_way,
-                                                        *WAY_TAGS]))
-        saved = {name: getattr(ox.settings, name) for name in wanted}
-        saved_getaddrinfo = socket.getaddrinfo
-        try:
-            for name, value in wanted.items():
-                setattr(ox.settings, name, value)
-            yield ox
-        finally:
-            for name, value in saved.items():
-                setattr(ox.settings, name, value)
-            socket.getaddrinfo = saved_getaddrinfo
-
-
-class _Fault(requests.exceptions.RequestException):
-    """An answer that must not reach OSMnx: 429/5xx (``retryable``), a body that is not JSON
-    (cut short; ``retryable``) or an Overpass ``remark`` (not retryable)."""
-
-    def __init__(self, problem: str, *, retryable: bool, retry_after: float | None = None,
-                 response: requests.Response | None = None) -> None:
-        super().__init__(problem, response=response)
-        self.problem = problem
-        self.retryable = retryable
-        self.retry_after = retry_after
-
-
-def _check_answer(response: requests.Response, *args: Any, **kwargs: Any) -> None:
-    """A ``requests`` response hook for OSMnx's requests: raise :class:`_Fault` for a 429 or
-    5xx (OSMnx itself would sleep 55 s and retry a 429/504 forever), for a 200 whose body is
-    not JSON (OSMnx would take it for an empty answer) and for an Overpass answer with a
-    ``remark`` (OSMnx would return the incomplete data). For Nominatim also for a 4xx and for
-    a 200 that is not a list (OSMnx would take either for "place not found"). Other 4xx go on
-    to OSMnx."""
-    from .bag import _retry_after
-
-    status = response.status_code
-    if status == 429 or status >= 500:
-        after = _retry_after(response.headers.get("Retry-After")) if status == 429 else None
-        raise _Fault(f"answered HTTP {status} {response.reason}", retryable=True, retry_after=after,
-                     response=response)
-    if 400 <= status < 500 and _is_nominatim(response.url):
-        # OSMnx would take Nominatim's JSON error body for "0 results" (a place not found)
-        raise _Fault(f"refused the request: HTTP {status} {response.reason}"
-                     f"{_nominatim_error(response)}", retryable=False, response=response)
-    if status != 200 or urlparse(response.url).path.endswith("/status"):
-        return
-    try:
-        answer = json.loads(response.content)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _Fault(f"sent an answer that is not valid JSON (cut short?): {exc}", retryable=True,
-                     response=response) from None
-    if not isinstance(answer, list) and _is_nominatim(response.url):
-        # OSMnx would take it for "0 results" (a place not found)
-        raise _Fault(f"sent an answer that is not a list of places (a {type(answer).__name__}"
-                     f"{_nominatim_error(response)})", retryable=False, response=response)
-    if isinstance(answer, dict) and "remark" in answer:
-        raise _Fault(f"remarked that the query did not complete: "
-                     f"{_short(Exception(answer['remark']))!r}",
-                     retryable=False, response=response)
-
-
-def _is_nominatim(url: str) -> bool:
-    """Whether ``url`` is a request to the Nominatim server of the running fetch."""
-    import osmnx as ox
-
-    return url.startswith(ox.settings.nominatim_url.rstrip("/") + "/")
-
-
-def _nominatim_error(response: requests.Response) -> str:
-    """``": <message>"`` of Nominatim's JSON error body (``{"error": {"message": ...}}`` or
-    ``{"error": "..."}``), else ``""``."""
-    try:
-        error = json.loads(response.content).get("error")
-    except (AttributeError, UnicodeDecodeError, json.JSONDecodeError):
-        return ""
-    if isinstance(error, dict):
-        error = error.get("message")
-    return f": {_short(Exception(error))}" if error else ""
-
-
-@dataclass(frozen=True)
-class _Retry:
-    """How :func:`_with_retries` retries (see :func:`fetch_osm`)."""
-
-    retries: int
-    backoff: float
-    cache_folder: Path
-
-
-def _with_retries(call: Callable[[], Any], retry: _Retry) -> Any:
-    """``call()`` (an OSMnx download), again after a retryable :class:`_Fault` or a dropped
-    connection, and once more after deleting cache files that do not parse."""
-    attempt = 0
-    cleaned = False
-    while True:
-        try:
-            return call()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            # only OSMnx's own cache read lets these through (answers pass _check_answer)
-            if cleaned or not _drop_broken_cache_files(retry.cache_folder):
-                raise
-            cleaned = True
-        except (_Fault, requests.exceptions.ConnectionError,
-                requests.exceptions.ChunkedEncodingError) as exc:
-            transient = (exc.retryable if isinstance(exc, _Fault)
-                         else not isinstance(exc, requests.exceptions.Timeout))
-            if not transient or attempt >= retry.retries:
-                if transient and retry.retries:
-                    exc.attempts = attempt + 1  # type: ignore[union-attr]
-                raise
-            after = exc.retry_after if isinstance(exc, _Fault) else None
-            time.sleep(after if after is not None else retry.backoff * 2**attempt)
-            attempt += 1
-
-
-def _drop_broken_cache_files(folder: Path) -> bool:
-    """Delete the ``*.json`` files in OSMnx's cache ``folder`` that do not parse; True if any."""
-    dropped = False
-    for path in folder.glob("*.json") if folder.is_dir() else ():
-        try:
-            json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            path.unlink(missing_ok=True)
-            dropped = True
-    return dropped
-
-
-def _osmnx_errors() -> tuple[type[Exception], type[Exception]]:
-    from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
-
-    return InsufficientResponseError, ResponseStatusCodeError
-
-
-def _server_error(url: str, what: str, exc: BaseException) -> InputError:
-    attempts = getattr(exc, "attempts", None)
-    after = f" (after {attempts} attempts)" if attempts else ""
-    if isinstance(exc, _Fault) and not exc.retryable and what == "Nominatim":
-        problem = (f"the Nominatim server {exc.problem}; check nominatim_url= and the server's "
-                   "usage policy, or give polygon= or bbox=")
-    elif isinstance(exc, _Fault) and not exc.retryable:
-        problem = (f"the {what} server {exc.problem}; the answer is incomplete: use a smaller "
-                   "area or buffer_m, or give another server URL")
-    elif isinstance(exc, _Fault):
-        problem = (f"the {what} server {exc.problem}{after}; it is busy or down: try again "
-                   "later or give another server URL")
-    elif isinstance(exc, (requests.exceptions.ChunkedEncodingError,
-                          requests.exceptions.ConnectionError)) and _mid_answer(exc):
-        problem = (f"the {what} server dropped the connection mid-answer{after}; it is busy or "
-                   "down: try again later or give another server URL")
-    elif isinstance(exc, requests.exceptions.Timeout):
-        problem = f"the {what} server did not answer in time ({_short(exc)}); try again later " \
-                  "or raise timeout="
-    elif isinstance(exc, requests.exceptions.RequestException):
-        problem = (f"cannot reach the {what} server ({type(exc).__name__}){after}; check the "
-                   "internet connection or proxy, or give another server URL")
-    else:
-        problem = f"the {what} server answered with an error: {_short(exc)}"
-    return InputError(url, problem)
-
-
-def _mid_answer(exc: BaseException) -> bool:
-    """Whether a connection error happened after the server had accepted the connection."""
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        return True
-    text = str(exc)
-    return "Connection aborted" in text or "Connection broken" in text or "reset" in text
-
-
-def _geocode(ox: Any, place: str, nominatim_url: str, retry: _Retry
+def _geocode(ox: Any, place: str, nominatim_url: str, retry: Retry
              ) -> tuple[BaseGeometry, str]:
-    insufficient, status_error = _osmnx_errors()
+    insufficient, status_error = osmnx_errors()
     source = f"place {place!r}"
     if not isinstance(place, str) or not place.strip():
         raise InputError(None, f"place must be a non-empty name, got {place!r}")
     try:
-        gdf = _with_retries(lambda: ox.geocode_to_gdf(place), retry)
-    except requests.exceptions.RequestException as exc:
-        raise _server_error(nominatim_url, "Nominatim", exc) from exc
+        gdf = with_retries(lambda: ox.geocode_to_gdf(place), retry)
+    except RequestException as exc:
+        raise server_error(nominatim_url, "Nominatim", exc) from exc
     except status_error as exc:
-        raise _server_error(nominatim_url, "Nominatim", exc) from exc
+        raise server_error(nominatim_url, "Nominatim", exc) from exc
     except insufficient as exc:
         raise InputError(source, f"Nominatim ({nominatim_url}) cannot geocode it; check the "
                          "spelling (e.g. 'Kanaleneiland, Utrecht') or give polygon= or bbox=") \
@@ -490,15 +276,15 @@ def _polygonal(geom: BaseGeometry, source: str) -> BaseGeometry:
     return geom
 
 
-def _fetch_streets(ox: Any, polygon: BaseGeometry, source: str, url: str, retry: _Retry
+def _fetch_streets(ox: Any, polygon: BaseGeometry, source: str, url: str, retry: Retry
                    ) -> gpd.GeoDataFrame:
-    insufficient, status_error = _osmnx_errors()
+    insufficient, status_error = osmnx_errors()
     try:
-        graph = _with_retries(lambda: ox.graph_from_polygon(
+        graph = with_retries(lambda: ox.graph_from_polygon(
             polygon, network_type="walk", custom_filter=OVERPASS_FILTER, simplify=False,
             retain_all=True), retry)
-    except (requests.exceptions.RequestException, status_error) as exc:
-        raise _server_error(url, "Overpass", exc) from exc
+    except (RequestException, status_error) as exc:
+        raise server_error(url, "Overpass", exc) from exc
     except ValueError as exc:
         # InsufficientResponseError (a ValueError) for an empty answer; a plain ValueError
         # "Found no graph nodes within the requested polygon" when nothing lies inside
@@ -534,14 +320,14 @@ def _fetch_streets(ox: Any, polygon: BaseGeometry, source: str, url: str, retry:
     return streets
 
 
-def _fetch_pois(ox: Any, polygon: BaseGeometry, source: str, url: str, retry: _Retry
+def _fetch_pois(ox: Any, polygon: BaseGeometry, source: str, url: str, retry: Retry
                 ) -> gpd.GeoDataFrame:
-    insufficient, status_error = _osmnx_errors()
+    insufficient, status_error = osmnx_errors()
     tags = {k: (list(v) if isinstance(v, tuple) else v) for k, v in OSM_POI_TAGS.items()}
     try:
-        features = _with_retries(lambda: ox.features_from_polygon(polygon, tags=tags), retry)
-    except (requests.exceptions.RequestException, status_error) as exc:
-        raise _server_error(url, "Overpass", exc) from exc
+        features = with_retries(lambda: ox.features_from_polygon(polygon, tags=tags), retry)
+    except (RequestException, status_error) as exc:
+        raise server_error(url, "Overpass", exc) from exc
     except insufficient as exc:
         raise NoDataError(source, f"OpenStreetMap has no POIs here (Overpass: {url})") from exc
     features = _keep_poi_tags(features)
@@ -552,8 +338,3 @@ def _fetch_pois(ox: Any, polygon: BaseGeometry, source: str, url: str, retry: _R
     pois["stop_area"] = ""  # OSMnx keeps no stop_area relations (see the module docstring)
     pois.attrs["broken_geometries"] = broken.report(source)
     return pois
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__

@@ -76,7 +76,13 @@ __all__ = [
     "normalize_area",
     "validate_streets",
     "validate_pois",
-    "join_osm_values", "area_in_layer_crs"]
+    "join_osm_values", "area_in_layer_crs",
+    "BAG_COLUMNS",
+    "GEBRUIKSDOELEN",
+    "DEFAULT_STATUSES",
+    "BAG_STATUSES",
+    "parse_gebruiksdoel",
+]
 
 RD_NEW = CRS.from_epsg(28992)
 STREET_COLUMNS = ("osm_id", "street_name", "highway", "geometry")
@@ -104,6 +110,103 @@ OSM_POI_KEYS = (
     "railway",
     "highway",
 )
+
+# --------------------------------------------------------------------------------------------
+# The BAG schema (:mod:`wijkkracht.data_sources.bag` describes it and reads it): its columns,
+# uses and statuses, and the parser of a ``gebruiksdoel`` value. Constants and a pure function,
+# used by the core (:mod:`wijkkracht.core.indicators.bag`) as well.
+
+#: The columns of a BAG layer (see :mod:`wijkkracht.data_sources.bag`).
+BAG_COLUMNS = (
+    "identificatie",
+    "gebruiksdoel",
+    "oppervlakte",
+    "status",
+    "openbare_ruimte_naam",
+    "huisnummer",
+    "huisletter",
+    "toevoeging",
+    "postcode",
+    "pand_identificatie",
+    "bouwjaar",
+    "geometry",
+)
+
+#: The BAG gebruiksdoelen (uses) of a verblijfsobject, in the order of the BAG catalogue.
+GEBRUIKSDOELEN = (
+    "woonfunctie",
+    "bijeenkomstfunctie",
+    "celfunctie",
+    "gezondheidszorgfunctie",
+    "industriefunctie",
+    "kantoorfunctie",
+    "logiesfunctie",
+    "onderwijsfunctie",
+    "sportfunctie",
+    "winkelfunctie",
+    "overige gebruiksfunctie",
+)
+
+#: Statuses of verblijfsobjecten that exist (built, in use or not, or being rebuilt).
+DEFAULT_STATUSES = (
+    "Verblijfsobject in gebruik",
+    "Verblijfsobject in gebruik (niet ingemeten)",
+    "Verblijfsobject buiten gebruik",
+    "Verbouwing verblijfsobject",
+)
+
+#: All statuses of a BAG verblijfsobject.
+BAG_STATUSES = DEFAULT_STATUSES + (
+    "Verblijfsobject gevormd",
+    "Niet gerealiseerd verblijfsobject",
+    "Verblijfsobject ingetrokken",
+    "Verblijfsobject ten onrechte opgevoerd",
+)
+
+
+def parse_gebruiksdoel(text: object) -> tuple[str, ...]:
+    """Split a BAG ``gebruiksdoel`` value into its uses.
+
+    Parameters
+    ----------
+    text
+        ``"woonfunctie,winkelfunctie"`` (GeoPackage, OGC API), a list of uses (LVBAG driver),
+        or None/NaN/``""`` (no use given).
+
+    Returns
+    -------
+    tuple of str
+        The uses, lower case, stripped, in the order given, each once.
+
+    Raises
+    ------
+    ValueError
+        If a use is not one of :data:`GEBRUIKSDOELEN`; the message names it.
+
+    Examples
+    --------
+    >>> parse_gebruiksdoel(" Woonfunctie, winkelfunctie,woonfunctie")
+    ('woonfunctie', 'winkelfunctie')
+    >>> parse_gebruiksdoel(None)
+    ()
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ()
+    if isinstance(text, (list, tuple, np.ndarray)):
+        parts = [p for item in text for p in str(item).split(",")]
+    else:
+        parts = str(text).split(",")
+    out: list[str] = []
+    for part in parts:
+        use = " ".join(part.split()).lower()
+        if not use:
+            continue
+        if use not in GEBRUIKSDOELEN:
+            raise ValueError(f"unknown gebruiksdoel {part.strip()!r}")
+        if use not in out:
+            out.append(use)
+    return tuple(out)
+
 
 # The names GDAL gives GeoPackage's placeholders for "no CRS" (srs_id -1 and 0); GDAL before
 # 3.8 (e.g. 3.6 in QGIS 3.22 on Debian 12) reads them back as a CRS rather than as none.
@@ -279,7 +382,7 @@ def normalize_streets(
         lines), ``left_out`` (lines left out per rule), ``area_links`` (links across pedestrian
         areas added) and ``warning`` (or ``None``).
     """
-    from .walk_network import looks_like_default_walk_network, pedestrian_area_links, walkable
+    from .walk_network import looks_like_default_walk_network, walkable
 
     if gdf is None or len(gdf) == 0:
         raise NoDataError(source, "the street layer is empty")
@@ -331,24 +434,7 @@ def normalize_streets(
         crs=RD_NEW,
     )
     if walk_rule and "area" in gdf:
-        area = pd.Series([_first_value(v) for v in gdf["area"]], dtype=object)
-        lines = pd.DataFrame({"osm_id": out["osm_id"].to_numpy(), "area": area.to_numpy(),
-                              "geometry": out.geometry.to_numpy()})
-        lines = lines[~(shapely.is_missing(lines["geometry"].to_numpy())
-                        | shapely.is_empty(lines["geometry"].to_numpy()))]
-        exploded = gpd.GeoDataFrame(lines, geometry="geometry", crs=RD_NEW).explode(
-            index_parts=False, ignore_index=True)
-        links = pedestrian_area_links(exploded)
-        if links:
-            names = dict(zip(out["osm_id"], out["street_name"], strict=False))
-            extra = gpd.GeoDataFrame(
-                {"osm_id": [a for a, _ in links],
-                 "street_name": [names.get(a, "") for a, _ in links],
-                 "highway": ["pedestrian"] * len(links),
-                 "footway": ["area_link"] * len(links)},
-                geometry=[g for _, g in links], crs=RD_NEW)
-            out = pd.concat([out, extra], ignore_index=True)
-            info["area_links"] = len(links)
+        out = _with_area_links(out, gdf, info)
     missing = (out.geometry.isna() | out.geometry.is_empty).to_numpy()
     out = out[~missing]
     out = out.explode(index_parts=False, ignore_index=True)
@@ -359,6 +445,34 @@ def normalize_streets(
             "%s: %d street feature(s) with a null or empty geometry were left out",
             source, int(missing.sum()))
     out.attrs["walk_network"] = info
+    return out
+
+
+def _with_area_links(out: gpd.GeoDataFrame, gdf: gpd.GeoDataFrame, info: dict[str, Any]
+                     ) -> gpd.GeoDataFrame:
+    """``out`` (the street schema of the lines ``gdf``, which has an ``area`` column) plus the
+    straight links across the pedestrian areas among them, counted in
+    ``info["area_links"]``."""
+    from .walk_network import pedestrian_area_links
+
+    area = pd.Series([_first_value(v) for v in gdf["area"]], dtype=object)
+    lines = pd.DataFrame({"osm_id": out["osm_id"].to_numpy(), "area": area.to_numpy(),
+                          "geometry": out.geometry.to_numpy()})
+    lines = lines[~(shapely.is_missing(lines["geometry"].to_numpy())
+                    | shapely.is_empty(lines["geometry"].to_numpy()))]
+    exploded = gpd.GeoDataFrame(lines, geometry="geometry", crs=RD_NEW).explode(
+        index_parts=False, ignore_index=True)
+    links = pedestrian_area_links(exploded)
+    if links:
+        names = dict(zip(out["osm_id"], out["street_name"], strict=False))
+        extra = gpd.GeoDataFrame(
+            {"osm_id": [a for a, _ in links],
+             "street_name": [names.get(a, "") for a, _ in links],
+             "highway": ["pedestrian"] * len(links),
+             "footway": ["area_link"] * len(links)},
+            geometry=[g for _, g in links], crs=RD_NEW)
+        out = pd.concat([out, extra], ignore_index=True)
+        info["area_links"] = len(links)
     return out
 
 

@@ -2,7 +2,7 @@
 
 KvK's Handelsregister is not open and no open BAG extract with uses is bundled, so this module
 generates both, seeded and reproducible, on the *real* building points and streets of the
-bundled Kanaleneiland data (:func:`wijkkracht.core.pipeline.prepare_demo`). **Nothing it makes
+bundled Kanaleneiland data (:func:`wijkkracht.demo.prepare_demo`). **Nothing it makes
 is real data**: every frame has a ``synthetic`` column (all True) and ``attrs["synthetic"]``,
 and every file :func:`write_synthetic` writes has "synthetic" in its name and says
 "SYNTHETIC — generated, not real BAG/KvK data" in its metadata.
@@ -48,7 +48,7 @@ import pandas as pd
 import shapely
 
 from ..core.errors import InputError, OutputError
-from ..core.sbi import load_sbi_mapping
+from .bundled import default_sbi_mapping
 
 __all__ = [
     "SYNTHETIC_NOTICE",
@@ -198,9 +198,13 @@ def base_from_layers(pois: gpd.GeoDataFrame, streets: gpd.GeoDataFrame) -> Synth
 
 def demo_base() -> SyntheticBase:
     """The base from the bundled real Kanaleneiland network and building points."""
-    from ..core.pipeline import prepare_demo
+    from ..core.prepare import prepare
+    from .bundled import demo_data_path
+    from .files import read_area, read_pois, read_streets
 
-    network, pois, _ = prepare_demo()
+    path = demo_data_path()
+    network, pois = prepare(read_streets(path, layer="streets", check_default_walk=False),
+                            read_pois(path, layer="pois"), read_area(path, layer="study_area"))
     return base_from_layers(pois, network.segments)
 
 
@@ -419,7 +423,7 @@ def _establishments(vbo: gpd.GeoDataFrame, rng: np.random.Generator, per_address
     probs = (w / w.sum(axis=0)).T  # row 0 home, row 1 premises
     sbi = codes[_pick(rng, probs, np.where(home, 0, 1))]
     sbi_digits = pd.Series(sbi).str.replace(".", "", regex=False)
-    no_class = load_sbi_mapping().classify_series(sbi_digits).to_numpy(object)
+    no_class = default_sbi_mapping().classify_series(sbi_digits).to_numpy(object)
 
     solo_p = np.where(home, 0.9, 0.45)
     employees = np.where(rng.random(n) < solo_p, 1,

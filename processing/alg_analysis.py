@@ -25,12 +25,8 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
-    QgsProcessingParameterBoolean,
-    QgsProcessingParameterDateTime,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
 )
 
 from .alg_bag import (
@@ -49,6 +45,7 @@ from .alg_output import add_language, language_code
 from .alg_typology import _TYPOLOGY_HELP, _TYPOLOGY_REFERENCES, TypologyParameters
 from .base import BAG_NOTICE, ESTABLISHMENTS_NOTICE, OSM_NOTICE, WijkkrachtAlgorithm
 from .i18n import language, tr
+from .options import add_boolean, add_date, add_enum, add_number, checked_options, enum_value
 from .styling import LayerStyle
 
 __all__ = ["NeighbourhoodAnalysisAlgorithm"]
@@ -129,6 +126,7 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
     PROBLEMS = "PROBLEMS"
     HOURS = "HOURS"
     HOURS_WEEK = "HOURS_WEEK"
+    HOURS_RADIUS = "HOURS_RADIUS"
     SPENDING = "SPENDING"
     HUFF_DECAY = "HUFF_DECAY"
     HUFF_BETA = "HUFF_BETA"
@@ -136,6 +134,7 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
     HUFF_CUTOFF = "HUFF_CUTOFF"
     SPENDING_MEASURE = "SPENDING_MEASURE"
     SPENDING_PER_DWELLING = "SPENDING_PER_DWELLING"
+    SCENARIO_FLOOR_AREA = "SCENARIO_FLOOR_AREA"
     SPENDING_ZONES_IN = "SPENDING_ZONES_IN"
     ADDED_SHOPS = "ADDED_SHOPS"
     TYPOLOGY_EXTRA = "TYPOLOGY_EXTRA"
@@ -143,13 +142,6 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
     SPENDING_ZONES = "SPENDING_ZONES"
     SPENDING_CATCHMENT = "SPENDING_CATCHMENT"
     SPENDING_SCENARIOS = "SPENDING_SCENARIOS"
-
-    #: Enum options (English, shown translated) and the library's values.
-    DECAYS = (("Power: distance^-beta", "power"), ("Exponential: exp(-lambda km)", "exponential"))
-    MEASURES = (("BAG floor area (else assumed per shop type)", "floor_area"),
-                ("Count (1 per shop)", "count"))
-    EXTRAS = (("Liveliness by hour (evening share, hours with N and O open)", "hours"),
-              ("Spending flows (spending drawn and kept)", "spending"))
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
         self.add_streets()
@@ -165,59 +157,46 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
         add_reference_date(self, self.REFERENCE_DATE)
         add_privacy_threshold(
             self, self.PRIVACY_THRESHOLD,
-            "Establishment counts below this number are left empty (NULL) in the outputs, "
-            "with the shares built on them: a small count can point at one person.")
+            tr("Establishment counts below this number are left empty (NULL) in the outputs, "
+               "with the shares built on them: a small count can point at one person."))
         self.add(QgsProcessingParameterFeatureSource(
             self.AREAS, tr("Areas for a summary (e.g. CBS buurten; optional)"),
             [QgsProcessing.TypeVectorPolygon], optional=True),
             "Polygons (e.g. CBS buurten or wijken) to summarise the streets by: one row per "
             "area that meets the street layer's extent, with the aggregates of every "
             "indicator.")
-        self.add(QgsProcessingParameterBoolean(
-            self.HOURS, tr("Compute liveliness by hour (when the POIs have opening_hours)"),
-            True),
-            "From the POIs' OpenStreetMap opening_hours: per street, the POIs within 400 m "
-            "walking open in each hour of a reference week, and the peak, evening and weekend "
-            "shares. Computed only when the POI layer has an opening_hours column with a value; "
-            "off: never.")
-        self.add(QgsProcessingParameterDateTime(
-            self.HOURS_WEEK, tr("Reference week of the opening hours (any day of it)"),
-            QgsProcessingParameterDateTime.Date, optional=True),
-            "Any day of the week the opening hours are evaluated for; its Dutch public holidays "
-            "apply. Empty: the week of the reference date, else this week.", advanced=True)
-        self.add(QgsProcessingParameterBoolean(
-            self.SPENDING, tr("Compute spending flows (needs BAG)"), False),
-            "Where the daily-goods spending of the dwellings goes (Huff model): kept in their "
-            "own zone, leaking out or beyond reach, and what every shopping street draws. The "
-            "dwellings of the BAG layer are the demand, so a BAG layer is needed.")
-        self.add_enum(self.HUFF_DECAY, "Distance decay of the Huff model",
-                      [o for o, _ in self.DECAYS], 0,
-                      "How the pull of a shop falls with walking distance: distance^-beta (the "
-                      "gravity convention) or exp(-lambda x km).", advanced=True)
-        self.add(QgsProcessingParameterNumber(
-            self.HUFF_BETA, tr("Beta (power decay)"), QgsProcessingParameterNumber.Double, 2.0,
-            minValue=0.0),
-            "Exponent of the power decay (default 2, a convention: calibrate it where you "
-            "can).", advanced=True)
-        self.add(QgsProcessingParameterNumber(
-            self.HUFF_LAMBDA, tr("Lambda (exponential decay, per km)"),
-            QgsProcessingParameterNumber.Double, 1.0, minValue=0.0),
-            "Rate of the exponential decay per kilometre (default 1.0).", advanced=True)
-        self.add(QgsProcessingParameterNumber(
-            self.HUFF_CUTOFF, tr("Cut-off of the spending flows (m)"),
-            QgsProcessingParameterNumber.Double, 2000.0, minValue=1.0),
-            "Shops farther than this walking distance (in metres) are not considered.",
-            advanced=True)
-        self.add_enum(self.SPENDING_MEASURE, "Attractiveness of a shop",
-                      [o for o, _ in self.MEASURES], 0,
-                      "The size term of the Huff model: the BAG floor area of the shop's unit "
-                      "(else an assumed area per shop type), or 1 per shop.", advanced=True)
-        self.add(QgsProcessingParameterNumber(
-            self.SPENDING_PER_DWELLING, tr("Daily-goods spending per dwelling (EUR per year; "
-                                           "optional)"),
-            QgsProcessingParameterNumber.Double, None, optional=True, minValue=0.0),
-            "Your assumption of what a household spends per year on daily goods: adds euro "
-            "amounts. Empty: amounts in dwellings' worth of spending only.", advanced=True)
+        # on (the default): computed when the POIs have opening hours (hours=None, the
+        # declaration's default); off: hours=False
+        add_boolean(self, "hours",
+                    tr("Compute liveliness by hour (when the POIs have opening_hours)"),
+                    default=True,
+                    note=tr("From the POIs' OpenStreetMap opening_hours: per street, the POIs "
+                            "within walking distance open in each hour of a reference week, "
+                            "and the peak, evening and weekend shares. Computed only when the "
+                            "POI layer has an opening_hours column with a value; off: never."))
+        add_date(self, "hours_week", tr("Reference week of the opening hours (any day of it)"),
+                 note=tr("Its Dutch public holidays apply."), advanced=True)
+        add_number(self, "hours_radius", tr("Walking distance of the hour profile (m)"),
+                   advanced=True)
+        add_boolean(self, "spending", tr("Compute spending flows (needs BAG)"),
+                    note=tr("Kept in their own zone, leaking out or beyond reach, and what "
+                            "every shopping street draws. The dwellings of the BAG layer are "
+                            "the demand, so a BAG layer is needed."))
+        add_enum(self, "huff_decay", tr("Distance decay of the Huff model"), advanced=True)
+        add_number(self, "huff_beta", tr("Beta (power decay)"),
+                   note=tr("A convention: calibrate it where you can."), advanced=True)
+        add_number(self, "huff_lambda", tr("Lambda (exponential decay, per km)"),
+                   advanced=True)
+        add_number(self, "huff_cutoff", tr("Cut-off of the spending flows (m)"), advanced=True)
+        add_enum(self, "spending_measure", tr("Attractiveness of a shop"), advanced=True)
+        add_number(self, "spending_per_dwelling",
+                   tr("Daily-goods spending per dwelling (EUR per year; optional)"),
+                   note=tr("Empty: amounts in dwellings' worth of spending only."),
+                   advanced=True)
+        add_number(self, "scenario_floor_area",
+                   tr("Floor area of the shop in a vacant shop front (m²; optional)"),
+                   note=tr("Empty: the size the library assumes for a daily-goods shop."),
+                   advanced=True)
         self.add(QgsProcessingParameterFeatureSource(
             self.SPENDING_ZONES_IN, tr("Zones of the spending flows (optional)"),
             [QgsProcessing.TypeVectorPolygon], optional=True),
@@ -233,12 +212,9 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             "supermarket) and floor_area_m2 (default the assumed size of the kind). The "
             "vacant shop fronts of the study area are always tried too.", advanced=True)
         TypologyParameters.add_typology(self, with_features=False)
-        self.add(QgsProcessingParameterEnum(
-            self.TYPOLOGY_EXTRA, tr("Extra typology features (optional)"),
-            [tr(o) for o, _ in self.EXTRAS], allowMultiple=True, optional=True),
-            "Also cluster the streets on these: the liveliness by hour (needs opening hours) "
-            "and the spending flows (needs the spending flows computed). Not used with a "
-            "typology model.", advanced=True)
+        add_enum(self, "typology_extra", tr("Extra typology features (optional)"),
+                 note=tr("The liveliness by hour needs opening hours, the spending flows need "
+                         "them computed. Not used with a typology model."), advanced=True)
         self.add_network_options()
         add_language(self, self.LANGUAGE, advanced=True)
         self.add_sink(self.STREETS_OUT, "Streets with indicators and opportunity types",
@@ -305,7 +281,16 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
                 raise QgsProcessingException(install_hint(missing, lang=language()))
         reference = self.date_parameter(parameters, self.REFERENCE_DATE, context)
         model = TypologyParameters.model(self, parameters, context)  # a bad file fails first
+        # every option checked by its declaration before any layer is read
+        typology_options = TypologyParameters.options(
+            self, parameters, context, model=model, model_keyword="typology_model",
+            feedback=feedback)
+        network_options = self.network_options(parameters, context)
         time_options = self.time_and_spending_options(parameters, context)
+        bag_options = checked_options({
+            "reference_date": reference,
+            "privacy_threshold": self.parameterAsInt(parameters, self.PRIVACY_THRESHOLD,
+                                                     context)})
         has_establishments = establishments_given(self, parameters, self.ESTABLISHMENTS,
                                                   self.BAG, context)
         steps = self.steps(feedback, 3)
@@ -327,8 +312,7 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
         options: dict[str, Any] = {}
         problems = None
         if bag is not None:
-            options = {"bag": bag, "reference_date": reference, "privacy_threshold":
-                       self.parameterAsInt(parameters, self.PRIVACY_THRESHOLD, context)}
+            options = {"bag": bag, **bag_options}
         if has_establishments:
             placed = place_establishments(self, parameters, self.ESTABLISHMENTS,
                                           self.ESTABLISHMENTS_MAPPING, context, bag)
@@ -353,11 +337,8 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
                                                                         context)
         result = self.run_core(analyse_layers, streets, pois, area,
                                progress=self.core_progress(steps),
-                               **options, **time_options,
-                               **TypologyParameters.options(
-                                   self, parameters, context, model=model,
-                                   model_keyword="typology_model", feedback=feedback),
-                               **self.network_options(parameters, context))
+                               **options, **time_options, **typology_options,
+                               **network_options)
         self.warn(feedback, result.metadata.get("warnings", []))
         TypologyParameters.report(feedback, getattr(result, "typology_model", None),
                                   applied=model is not None,
@@ -443,35 +424,34 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
         if spending and parameters.get(self.BAG) in (None, ""):
             raise QgsProcessingException(tr("The spending flows need a BAG layer: its dwellings "
                                             "are the demand."))
-        # not set: none (QGIS 3.22 gives the first option for an unset optional enum)
-        extra = () if parameters.get(self.TYPOLOGY_EXTRA) in (None, "", []) else tuple(
-            self.EXTRAS[i][1] for i in
-            self.parameterAsEnums(parameters, self.TYPOLOGY_EXTRA, context))
-        if "spending" in extra and not spending:
-            raise QgsProcessingException(tr("The typology feature 'spending' needs the spending "
-                                            "flows: switch them on."))
-        options: dict[str, Any] = {
+        values: dict[str, Any] = {
             "hours_week": self.date_parameter(parameters, self.HOURS_WEEK, context),
+            "hours_radius": self.parameterAsDouble(parameters, self.HOURS_RADIUS, context),
             "spending": spending,
-            "typology_extra": extra,
+            "typology_extra": enum_value(self, parameters, self.TYPOLOGY_EXTRA, context),
         }
         if not self.parameterAsBoolean(parameters, self.HOURS, context):
-            options["hours"] = False
+            values["hours"] = False
         if spending:
-            decay = self.DECAYS[self.parameterAsEnum(parameters, self.HUFF_DECAY, context)][1]
-            try:
-                options["huff"] = HuffParameters(
-                    decay=decay,
-                    beta=self.parameterAsDouble(parameters, self.HUFF_BETA, context),
-                    lam=self.parameterAsDouble(parameters, self.HUFF_LAMBDA, context),
-                    cutoff=self.parameterAsDouble(parameters, self.HUFF_CUTOFF, context))
-            except ValueError as exc:
-                raise QgsProcessingException(f"Huff: {exc}") from exc
-            options["spending_measure"] = self.MEASURES[
-                self.parameterAsEnum(parameters, self.SPENDING_MEASURE, context)][1]
-            if parameters.get(self.SPENDING_PER_DWELLING) not in (None, ""):
-                options["spending_per_dwelling"] = self.parameterAsDouble(
-                    parameters, self.SPENDING_PER_DWELLING, context)
+            values.update({
+                "huff_decay": enum_value(self, parameters, self.HUFF_DECAY, context),
+                "huff_beta": self.parameterAsDouble(parameters, self.HUFF_BETA, context),
+                "huff_lambda": self.parameterAsDouble(parameters, self.HUFF_LAMBDA, context),
+                "huff_cutoff": self.parameterAsDouble(parameters, self.HUFF_CUTOFF, context),
+                "spending_measure": enum_value(self, parameters, self.SPENDING_MEASURE, context),
+            })
+            for key, name in ((self.SPENDING_PER_DWELLING, "spending_per_dwelling"),
+                              (self.SCENARIO_FLOOR_AREA, "scenario_floor_area")):
+                if parameters.get(key) not in (None, ""):
+                    values[name] = self.parameterAsDouble(parameters, key, context)
+        options = checked_options(values)
+        if "spending" in options["typology_extra"] and not spending:
+            raise QgsProcessingException(tr("The typology feature 'spending' needs the spending "
+                                            "flows: switch them on."))
+        if spending:  # the Huff parameters as one object, as the other front ends pass them
+            options["huff"] = HuffParameters(
+                decay=options.pop("huff_decay"), beta=options.pop("huff_beta"),
+                lam=options.pop("huff_lambda"), cutoff=options.pop("huff_cutoff"))
         return options
 
     def write_time_and_spending(self, parameters: dict[str, Any], context: QgsProcessingContext,

@@ -45,6 +45,7 @@ from qgis.core import (  # type: ignore[import-not-found]
 
 from .base import BAG_NOTICE, ESTABLISHMENTS_NOTICE, WijkkrachtAlgorithm
 from .i18n import language, tr
+from .options import add_date, add_number
 from .styling import LayerStyle
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -474,23 +475,19 @@ def add_bag_layer(alg: WijkkrachtAlgorithm, key: str, help_text: str) -> None:
         [QgsProcessing.TypeVectorPoint], optional=True), help_text)
 
 
-def add_privacy_threshold(alg: WijkkrachtAlgorithm, key: str, help_text: str, *,
+def add_privacy_threshold(alg: WijkkrachtAlgorithm, key: str, note: str, *,
                           advanced: bool = False) -> None:
-    """The privacy threshold: the smallest count of establishments shown (default 3)."""
-    from qgis.core import QgsProcessingParameterNumber  # type: ignore[import-not-found]
-
-    alg.add(QgsProcessingParameterNumber(
-        key, tr("Privacy threshold (smallest count shown)"),
-        QgsProcessingParameterNumber.Integer, 3, minValue=1), help_text, advanced=advanced)
+    """The privacy threshold: the smallest count of establishments shown (default, bounds and
+    help from the option's declaration; ``note``: what it does in ``alg``, translated)."""
+    add_number(alg, "privacy_threshold", tr("Privacy threshold (smallest count shown)"),
+               key=key, note=note, advanced=advanced)
 
 
 def add_reference_date(alg: WijkkrachtAlgorithm, key: str) -> None:
-    """The reference date parameter (optional; default today)."""
-    alg.add(QgsProcessingParameterDateTime(key, tr("Reference date"),
-                                           QgsProcessingParameterDateTime.Date, optional=True),
-            "The date establishments must be active on; empty: today. (Dates in the export "
-            "after today are errors; an establishment that starts after the reference date is "
-            "valid, only not active then.)")
+    """The reference date parameter (optional; empty: today), help from its declaration."""
+    add_date(alg, "reference_date", tr("Reference date"), key=key,
+             note=tr("(Dates in the export after today are errors; an establishment that starts "
+                     "after the reference date is valid, only not active then.)"))
 
 
 def place_establishments(alg: WijkkrachtAlgorithm, parameters: dict[str, Any], key: str,

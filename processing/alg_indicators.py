@@ -55,6 +55,7 @@ class IndicatorAlgorithm(WijkkrachtAlgorithm):
                          feedback: QgsProcessingFeedback) -> dict[str, Any]:
         from ..core.layers import LAYER_ATTRIBUTION, indicators_for_layers
 
+        options = self.network_options(parameters, context)  # checked before any reading
         steps = self.steps(feedback, 3)
         streets = self.read_layer(parameters, self.STREETS, context, steps)
         pois = self.read_layer(parameters, self.POIS, context, steps)
@@ -63,8 +64,7 @@ class IndicatorAlgorithm(WijkkrachtAlgorithm):
             return {}
         steps.setCurrentStep(1)
         run = self.run_core(indicators_for_layers, streets, pois, area, group=self.CORE_GROUP,
-                            progress=self.core_progress(steps),
-                            **self.network_options(parameters, context))
+                            progress=self.core_progress(steps), **options)
         self.warn(feedback, run.warnings)
         if steps.isCanceled():
             return {}

@@ -16,6 +16,7 @@ from qgis.core import (  # type: ignore[import-not-found]
 from .alg_bag import add_privacy_threshold
 from .base import WijkkrachtAlgorithm
 from .i18n import language, tr
+from .options import checked_options
 
 __all__ = ["ExportWebmapAlgorithm", "LANGUAGES", "add_language"]
 
@@ -82,8 +83,8 @@ class ExportWebmapAlgorithm(WijkkrachtAlgorithm):
                       "says SYNTHETIC.", advanced=True)
         add_privacy_threshold(
             self, self.PRIVACY_THRESHOLD,
-            "Establishment counts below this number (and what is computed from them) are left "
-            "out of the map; use the threshold of the analysis or a higher one.",
+            tr("Establishment counts below this number (and what is computed from them) are "
+               "left out of the map; use the threshold of the analysis or a higher one."),
             advanced=True)
         self.add(QgsProcessingParameterBoolean(
             self.OFFLINE, tr("Works without internet (offline)"), False),
@@ -98,6 +99,8 @@ class ExportWebmapAlgorithm(WijkkrachtAlgorithm):
                          feedback: QgsProcessingFeedback) -> dict[str, Any]:
         from ..output.webmap import write_layers_map
 
+        threshold = checked_options({"privacy_threshold": self.parameterAsInt(
+            parameters, self.PRIVACY_THRESHOLD, context)})["privacy_threshold"]
         steps = self.steps(feedback, 2)
         streets = self.read_layer(parameters, self.STREETS, context, steps)
         assert streets is not None
@@ -120,8 +123,7 @@ class ExportWebmapAlgorithm(WijkkrachtAlgorithm):
                                 lang=language_code(self, parameters, self.LANGUAGE, context),
                                 source=streets.attrs.get("source", "streets"),
                                 synthetic=synthetic,
-                                privacy_threshold=self.parameterAsInt(
-                                    parameters, self.PRIVACY_THRESHOLD, context),
+                                privacy_threshold=threshold,
                                 offline=self.parameterAsBoolean(parameters, self.OFFLINE,
                                                                 context))
         return {self.OUTPUT: str(written)}

@@ -20,7 +20,6 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsProcessingFeedback,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsRectangle,
     QgsReferencedRectangle,
@@ -39,6 +38,7 @@ from .alg_bag import (
 )
 from .base import BAG_NOTICE, ESTABLISHMENTS_NOTICE, OSM_NOTICE, WijkkrachtAlgorithm
 from .i18n import language, tr
+from .options import add_number, checked_options
 from .styling import StylePostProcessor
 
 __all__ = ["IntensityRastersAlgorithm", "SURFACE_OUTPUTS"]
@@ -101,7 +101,7 @@ class IntensityRastersAlgorithm(WijkkrachtAlgorithm):
     BANDWIDTH = "BANDWIDTH"
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
-        from ..core.rasters import DEFAULT_BANDWIDTH, DEFAULT_CELL_SIZE, SURFACES
+        from ..core.rasters import SURFACES
 
         self.add(QgsProcessingParameterFeatureSource(
             self.STREETS, tr("Streets (optional: their extent when there is no study area)"),
@@ -110,16 +110,13 @@ class IntensityRastersAlgorithm(WijkkrachtAlgorithm):
             "the one the streets cover) and to read the BAG layer within their extent.")
         self.add_pois()
         self.add_area()
-        self.add(QgsProcessingParameterNumber(
-            self.CELL_SIZE, tr("Cell size (m)"), QgsProcessingParameterNumber.Double,
-            DEFAULT_CELL_SIZE, minValue=1.0),
-            "Size of the square cells in metres; cell edges lie on multiples of it in RD New. "
-            "100 m matches the CBS squares (vierkantstatistieken).")
-        self.add(QgsProcessingParameterNumber(
-            self.BANDWIDTH, tr("Bandwidth (m)"), QgsProcessingParameterNumber.Double,
-            DEFAULT_BANDWIDTH, minValue=1.0),
-            "Radius of the quartic kernel and of the mixed-use window, in metres; at least the "
-            "cell size. A point counts within this distance of a cell centre, most near it.")
+        add_number(self, "cell_size", tr("Cell size (m)"),
+                   note=tr("Cell edges lie on multiples of it in RD New. 100 m matches the CBS "
+                           "squares (vierkantstatistieken)."))
+        add_number(self, "bandwidth", tr("Bandwidth (m)"),
+                   note=tr("Radius of the quartic kernel and of the mixed-use window, in "
+                           "metres; at least the cell size. A point counts within this "
+                           "distance of a cell centre, most near it."))
         add_bag_layer(
             self, self.BAG,
             "A layer of BAG verblijfsobjecten in the BAG schema, e.g. the output of Load BAG "
@@ -130,8 +127,9 @@ class IntensityRastersAlgorithm(WijkkrachtAlgorithm):
         add_reference_date(self, self.REFERENCE_DATE)
         add_privacy_threshold(
             self, self.PRIVACY_THRESHOLD,
-            "Cells of the establishments' surface whose value comes from fewer establishments "
-            "than this are left empty (nodata): a small count can point at one person.")
+            tr("Cells of the establishments' surface whose value comes from fewer "
+               "establishments than this are left empty (nodata): a small count can point at "
+               "one person."))
         self.add(QgsProcessingParameterFile(
             self.CATEGORIES, tr("Tag classification table (CSV)"), extension="csv",
             optional=True),
@@ -164,6 +162,7 @@ class IntensityRastersAlgorithm(WijkkrachtAlgorithm):
                          feedback: QgsProcessingFeedback) -> dict[str, Any]:
         from ..core.layers import LAYER_ATTRIBUTION
         from ..core.rasters import surfaces_for_layers
+        from ..data_sources.tables import read_category_table
         from ..output.geotiff import write_surfaces
         from ..styles.qml import raster_qml
 
@@ -178,9 +177,14 @@ class IntensityRastersAlgorithm(WijkkrachtAlgorithm):
             # optional outputs: qgis_process writes none unless asked for one
             raise QgsProcessingException(tr("No raster to write: give at least one output, "
                                             "e.g. BUSINESS_INTENSITY=business.tif."))
-        cell = self.parameterAsDouble(parameters, self.CELL_SIZE, context)
-        bandwidth = self.parameterAsDouble(parameters, self.BANDWIDTH, context)
-        threshold = self.parameterAsInt(parameters, self.PRIVACY_THRESHOLD, context)
+        options = checked_options({
+            "cell_size": self.parameterAsDouble(parameters, self.CELL_SIZE, context),
+            "bandwidth": self.parameterAsDouble(parameters, self.BANDWIDTH, context),
+            "privacy_threshold": self.parameterAsInt(parameters, self.PRIVACY_THRESHOLD,
+                                                     context),
+            "reference_date": reference})
+        cell, bandwidth = options["cell_size"], options["bandwidth"]
+        threshold = options["privacy_threshold"]
         steps = self.steps(feedback, 3)
         streets = self.read_layer(parameters, self.STREETS, context, steps)
         pois = self.read_layer(parameters, self.POIS, context, steps)
@@ -203,7 +207,8 @@ class IntensityRastersAlgorithm(WijkkrachtAlgorithm):
             establishments = placed.matched
             if placed.synthetic:
                 synthetic.append("establishments")
-        categories = self.parameterAsFile(parameters, self.CATEGORIES, context) or None
+        path = self.parameterAsFile(parameters, self.CATEGORIES, context)
+        categories = self.run_core(read_category_table, path) if path else None
         surfaces = self.run_core(
             surfaces_for_layers, pois, area, streets=streets, categories=categories, bag=bag,
             establishments=establishments, cell_size=cell, bandwidth=bandwidth,

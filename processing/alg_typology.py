@@ -24,7 +24,7 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
-    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
@@ -35,6 +35,16 @@ from qgis.core import (  # type: ignore[import-not-found]
 from ..core.typology_features import TYPOLOGY_FEATURES
 from .base import WijkkrachtAlgorithm
 from .i18n import language, tr
+from .options import (
+    ENUMS,
+    add_boolean,
+    add_enum,
+    add_number,
+    add_option_parameter,
+    checked_options,
+    declaration,
+    enum_value,
+)
 from .styling import LayerStyle
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,14 +57,8 @@ __all__ = ["ClassifyStreetsAlgorithm", "FitTypologyModelAlgorithm", "TypologyPar
 #: value, as before typology models: 0 per segment, 1 spatially contiguous).
 METHODS = ("Per segment", "Spatially contiguous (smoothed along the streets)")
 #: Which segments get a type (English labels, the library's values), ``typology_segments``
-#: of :func:`wijkkracht.core.pipeline.analyse` (:data:`wijkkracht.core.streets.TYPOLOGY_SEGMENTS`).
-SEGMENT_CHOICES = (
-    ("fronting: street segments that addresses or buildings front", "fronting"),
-    ("streets: every street segment", "streets"),
-    ("all: every segment, sidewalks and paths included", "all"),
-)
-#: The largest number of k-means types the library makes.
-MAX_K = 12
+#: of :func:`wijkkracht.core.pipeline.analyse` (its declaration's choices).
+SEGMENT_CHOICES = ENUMS["TYPOLOGY_SEGMENTS"]
 
 _TYPOLOGY_HELP = (
     "By default every segment gets the first opportunity type whose written rule it meets on "
@@ -162,69 +166,70 @@ class TypologyParameters:
                      with_model: bool = True) -> None:
         """Add the typology parameters to ``alg`` (the model file with ``with_model``)."""
         if with_model:
-            alg.add(QgsProcessingParameterFile(
+            add_option_parameter(alg, QgsProcessingParameterFile(
                 TypologyParameters.TYPOLOGY_MODEL,
                 tr("Typology model (.json or wijkkracht .gpkg)"),
                 QgsProcessingParameterFile.File, optional=True,
                 # "All files": QGIS would refuse another extension without saying why; the
                 # library says what is wrong with the file
                 fileFilter=tr("Typology models (*.json *.gpkg);;All files (*)")),
-                "Optional: give the streets the types of this model instead of fitting new "
-                "ones: a model from Fit typology model (.json), or a wijkkracht result "
-                "GeoPackage, which keeps the model that typed its streets. The same types and "
-                "names as where the model was fitted, so that neighbourhoods, a city or years "
-                "compare. The number of types (and its choice by stability), the features, "
-                "the method and the seed are then not used: the model decides them. Empty: "
-                "types made for these streets.")
+                "typology_model",
+                tr("A model from Fit typology model (.json), or a wijkkracht result GeoPackage, "
+                   "which keeps the model that typed its streets: the same types and names as "
+                   "where the model was fitted, so that neighbourhoods, a city or years "
+                   "compare. The number of types (and its choice by stability), the features, "
+                   "the method and the seed are then not used: the model decides them. Empty: "
+                   "types made for these streets."))
         if with_features:
             alg.add_enum(TypologyParameters.FEATURES, "Features", list(TYPOLOGY_FEATURES),
                          list(range(len(TYPOLOGY_FEATURES))),
                          "The indicator fields the types are made of; default the seven "
                          "typology features.", multiple=True)
-        alg.add(QgsProcessingParameterNumber(
+        k = declaration("k")
+        # 0 stands for the option not set (k=None: the rules); QGIS cannot refuse 1 itself:
+        # TypologyParameters.options does, by the declaration
+        add_option_parameter(alg, QgsProcessingParameterNumber(
             TypologyParameters.K, tr("Number of k-means types (0 = types by rules)"),
-            QgsProcessingParameterNumber.Integer, 0, minValue=0, maxValue=MAX_K),
-            "0 (the default): the opportunity types by written rules, stable and the same in "
-            "every area. 2 to 12: k-means clustering into that many types instead, to "
-            "explore; a fixed number gives stable clusters, and 5 is what a map legend holds. "
-            "(Before typology models, 0 chose the number automatically; that is now the "
-            "option below.)")
-        alg.add(QgsProcessingParameterBoolean(
-            TypologyParameters.K_AUTO,
-            tr("k-means with the number of types chosen by stability (slower)"), False),
-            "Off (the default): the types by rules, or k-means with the number of types above. "
-            "On: k-means with the number within the range below whose types change least when "
-            "refitted on 80 % samples of the segments (the adjusted Rand index, 10 samples per "
-            "number; slower). Not together with a number of types above.", advanced=True)
-        alg.add(QgsProcessingParameterNumber(
-            TypologyParameters.K_MIN, tr("Smallest number of types tried"),
-            QgsProcessingParameterNumber.Integer, 3, minValue=2, maxValue=MAX_K),
-            "Lower end of the range tried when the number of types is chosen by stability "
-            "(not used otherwise).", advanced=True)
-        alg.add(QgsProcessingParameterNumber(
-            TypologyParameters.K_MAX, tr("Largest number of types tried"),
-            QgsProcessingParameterNumber.Integer, 8, minValue=2, maxValue=MAX_K),
-            "Upper end of the range tried when the number of types is chosen by stability "
-            "(not used otherwise).", advanced=True)
-        alg.add_enum(TypologyParameters.METHOD, "Method", list(METHODS), 0,
-                     "Per segment: every segment its own type. Spatially contiguous: the types "
-                     "are then smoothed along the streets, so that they form connected "
-                     "stretches of street (a segment whose neighbours, at least two, all "
-                     "have one other type takes it).")
-        alg.add(QgsProcessingParameterNumber(
-            TypologyParameters.SEED, tr("Random seed"), QgsProcessingParameterNumber.Integer,
-            0, minValue=0),
-            "Seed of k-means (the rules need none); the same seed gives the same types.",
-            advanced=True)
-        alg.add_enum(TypologyParameters.TYPOLOGY_SEGMENTS, "Segments to classify",
-                     [o for o, _ in SEGMENT_CHOICES], 0,
-                     "Which segments get an opportunity type. By default the streets people "
-                     "live and work on: the street segments that addresses (BAG) or buildings "
-                     "front. The others (streets without addresses, sidewalks, cycle and foot "
-                     "paths) get the type keys untyped_street and untyped_path: no opportunity "
-                     "type, drawn thin and grey. A layer without the fields is_street and "
-                     "fronting_n (e.g. from the indicator algorithms, or an older wijkkracht) "
-                     "needs 'all'.", advanced=True)
+            QgsProcessingParameterNumber.Integer, 0, minValue=0, maxValue=k.maximum), "k",
+            tr("0 (the default): the opportunity types by written rules, stable and the same "
+               "in every area. A fixed number of k-means types gives stable clusters, and 5 is "
+               "what a map legend holds. (Before typology models, 0 chose the number "
+               "automatically; that is now the option below.)"))
+        add_boolean(alg, "k_range", tr("k-means with the number of types chosen by stability "
+                                       "(slower)"), key=TypologyParameters.K_AUTO, default=False,
+                    note=tr("Off (the default): the types by rules, or k-means with the number "
+                            "of types above. On: the number within the range below whose types "
+                            "change least when refitted on 80 % samples of the segments (the "
+                            "adjusted Rand index, 10 samples per number; slower). Not together "
+                            "with a number of types above."), advanced=True)
+        # the range tried when K_AUTO is on (its defaults are the dialog's: k_range is not set
+        # unless K_AUTO is on)
+        add_number(alg, "k_range", tr("Smallest number of types tried"),
+                   key=TypologyParameters.K_MIN, default=3, optional=False,
+                   note=tr("Lower end of the range tried when the number of types is chosen by "
+                           "stability (not used otherwise)."), advanced=True)
+        add_number(alg, "k_range", tr("Largest number of types tried"),
+                   key=TypologyParameters.K_MAX, default=8, optional=False,
+                   note=tr("Upper end of the range tried when the number of types is chosen by "
+                           "stability (not used otherwise)."), advanced=True)
+        contiguous = declaration("contiguous")
+        add_option_parameter(alg, QgsProcessingParameterEnum(
+            TypologyParameters.METHOD, tr("Method"), [tr(m) for m in METHODS],
+            defaultValue=int(contiguous.default)), "contiguous",
+            tr("Per segment: every segment its own type. Spatially contiguous: the types are "
+               "then smoothed along the streets, so that they form connected stretches of "
+               "street (a segment whose neighbours, at least two, all have one other type "
+               "takes it)."))
+        add_number(alg, "random_state", tr("Random seed"),
+                   note=tr("The same seed gives the same types."), advanced=True)
+        add_enum(alg, "typology_segments", tr("Segments to classify"),
+                 note=tr("By default the streets people live and work on: the street segments "
+                         "that addresses (BAG) or buildings front. The others (streets without "
+                         "addresses, sidewalks, cycle and foot paths) get the type keys "
+                         "untyped_street and untyped_path: no opportunity type, drawn thin and "
+                         "grey. A layer without the fields is_street and fronting_n (e.g. from "
+                         "the indicator algorithms, or an older wijkkracht) needs 'all'."),
+                 advanced=True)
 
     @staticmethod
     def model(alg: WijkkrachtAlgorithm, parameters: dict[str, Any],
@@ -269,16 +274,16 @@ class TypologyParameters:
         if model is not None:
             contiguous = bool(getattr(model, "contiguous", False)) or \
                 model.method == "contiguous"  # a model of the first format version
-        options: dict[str, Any] = {
+        options: dict[str, Any] = checked_options({
             "k": k or None if model is None and not auto else None,
             "k_range": (alg.parameterAsInt(parameters, TypologyParameters.K_MIN, context),
                         alg.parameterAsInt(parameters, TypologyParameters.K_MAX, context))
             if auto and model is None else None,
             "contiguous": contiguous,
             "random_state": alg.parameterAsInt(parameters, TypologyParameters.SEED, context),
-            "typology_segments": SEGMENT_CHOICES[alg.parameterAsEnum(
-                parameters, TypologyParameters.TYPOLOGY_SEGMENTS, context)][1],
-        }
+            "typology_segments": enum_value(alg, parameters, TypologyParameters.TYPOLOGY_SEGMENTS,
+                                            context),
+        })
         if model_keyword is not None:
             options[model_keyword] = model
         return options
@@ -361,6 +366,8 @@ class ClassifyStreetsAlgorithm(WijkkrachtAlgorithm):
         from .alg_bag import data_attribution
 
         model = TypologyParameters.model(self, parameters, context)  # a bad file fails first
+        options = TypologyParameters.options(self, parameters, context, model=model,
+                                             feedback=feedback)  # so do bad options
         steps = self.steps(feedback, 3)
         streets = self.read_layer(parameters, self.INPUT, context, steps)
         assert streets is not None
@@ -371,9 +378,7 @@ class ClassifyStreetsAlgorithm(WijkkrachtAlgorithm):
         steps.setProgressText(tr("Classifying opportunity types"))
         typed, typology = self.run_core(
             classify_street_layer, streets, features=features,
-            source=streets.attrs.get("source", "streets"),
-            **TypologyParameters.options(self, parameters, context, model=model,
-                                         feedback=feedback))
+            source=streets.attrs.get("source", "streets"), **options)
         TypologyParameters.report(feedback, typology.model, applied=model is not None,
                                   stability=typology.silhouette.get("stability"))
         steps.setCurrentStep(2)
@@ -439,6 +444,7 @@ class FitTypologyModelAlgorithm(WijkkrachtAlgorithm):
         from ..output.typology_model import write_typology_model
 
         path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        options = TypologyParameters.options(self, parameters, context, model_keyword=None)
         steps = self.steps(feedback, 3)
         streets = self.read_layers(parameters, context, steps)
         if steps.isCanceled():
@@ -448,8 +454,7 @@ class FitTypologyModelAlgorithm(WijkkrachtAlgorithm):
         _, typology = self.run_core(
             classify_street_layer, streets,
             features=TypologyParameters.features(self, parameters, context),
-            source=streets.attrs["source"],
-            **TypologyParameters.options(self, parameters, context, model_keyword=None))
+            source=streets.attrs["source"], **options)
         TypologyParameters.report(feedback, typology.model, applied=False,
                                   stability=typology.silhouette.get("stability"))
         steps.setCurrentStep(2)
@@ -476,8 +481,7 @@ class FitTypologyModelAlgorithm(WijkkrachtAlgorithm):
         if not layers:
             raise QgsProcessingException(tr("Give at least one street layer."))
         features = TypologyParameters.features(self, parameters, context)
-        segments = SEGMENT_CHOICES[self.parameterAsEnum(
-            parameters, TypologyParameters.TYPOLOGY_SEGMENTS, context)][1]
+        segments = enum_value(self, parameters, TypologyParameters.TYPOLOGY_SEGMENTS, context)
         frames = []
         for i, layer in enumerate(layers):
             name = layer.name() or f"layer {i + 1}"

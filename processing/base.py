@@ -38,13 +38,11 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsProcessingFeedback,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputLayerDefinition,
-    QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
-    QgsProcessingParameterNumber,
     QgsRectangle,
     QgsReferencedRectangle,
 )
@@ -52,6 +50,7 @@ from qgis.PyQt.QtCore import Qt  # type: ignore[import-not-found]
 from qgis.PyQt.QtGui import QIcon  # type: ignore[import-not-found]
 
 from .i18n import language, tr
+from .options import add_boolean, add_number, checked_options
 from .styling import LayerStyle, layer_abstract, style_on_load
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -148,9 +147,11 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
 
     # --- parameters --------------------------------------------------------------------------
 
-    def add(self, parameter: _T, help_text: str, *, advanced: bool = False) -> _T:
-        """Add ``parameter`` with its (translated) help; flag it advanced if asked."""
-        parameter.setHelp(tr(help_text))
+    def add(self, parameter: _T, help_text: str, *, advanced: bool = False,
+            translated: bool = False) -> _T:
+        """Add ``parameter`` with its help (translated here, unless ``translated``: e.g. the
+        help of an option's declaration, in both languages); flag it advanced if asked."""
+        parameter.setHelp(help_text if translated else tr(help_text))
         if advanced:
             parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(parameter)
@@ -190,16 +191,12 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
             "Your own version of data/poi_categories.csv: which OSM tags are functions, N or O, "
             "everyday amenities, shop fronts. Empty: the bundled table.", advanced=True)
         # a number, not a distance parameter: metres whatever the layer's CRS
-        self.add(QgsProcessingParameterNumber(
-            self.SNAP_DISTANCE, tr("Snap distance for POIs (m)"),
-            QgsProcessingParameterNumber.Double, 150.0, minValue=0.0),
-            "POIs farther than this from every street (in metres) are left out of the network "
-            "measures.", advanced=True)
-        self.add(QgsProcessingParameterBoolean(
-            self.KEEP_ALL_COMPONENTS, tr("Keep street parts not connected to the network"),
-            False),
-            "By default lines that are not connected to the largest part of the network are "
-            "left out, as nothing beyond them can be reached.", advanced=True)
+        add_number(self, "snap_distance", tr("Snap distance for POIs (m)"), advanced=True)
+        add_boolean(self, "keep_all_components",
+                    tr("Keep street parts not connected to the network"),
+                    note=tr("By default lines that are not connected to the largest part of "
+                            "the network are left out, as nothing beyond them can be "
+                            "reached."), advanced=True)
 
     def add_sink(self, key: str, description: str, help_text: str,
                  kind: int = QgsProcessing.TypeVectorAnyGeometry, *, optional: bool = False,
@@ -219,12 +216,16 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
     def network_options(self, parameters: dict[str, Any],
                         context: QgsProcessingContext) -> dict[str, Any]:
         """The values of :meth:`add_network_options` as keyword arguments of the library."""
-        categories = self.parameterAsFile(parameters, self.CATEGORIES, context)
+        from ..data_sources.tables import read_category_table
+
+        path = self.parameterAsFile(parameters, self.CATEGORIES, context)
         return {
-            "categories": categories or None,
-            "snap_distance": self.parameterAsDouble(parameters, self.SNAP_DISTANCE, context),
-            "keep_all_components": self.parameterAsBoolean(parameters, self.KEEP_ALL_COMPONENTS,
-                                                           context),
+            "categories": self.run_core(read_category_table, path) if path else None,
+            **checked_options({
+                "snap_distance": self.parameterAsDouble(parameters, self.SNAP_DISTANCE,
+                                                        context),
+                "keep_all_components": self.parameterAsBoolean(
+                    parameters, self.KEEP_ALL_COMPONENTS, context)}),
         }
 
     # --- running -----------------------------------------------------------------------------

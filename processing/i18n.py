@@ -8,7 +8,9 @@ translation*, stored as ``locale/userLocale``), else the system locale.
 
 Labels that come from the library (indicator names and units, opportunity types, POI classes)
 are already in Dutch and English in their registries; the plugin picks the language with
-:func:`language` and asks the registries, it does not translate them here.
+:func:`language` and asks the registries, it does not translate them here. So is the help of
+the analysis options: it is in their declarations (:mod:`wijkkracht.core.options`, read by
+:mod:`.options`), in both languages.
 
 To add a text: write it in English in the code as ``tr("...")`` (a literal, so the test can
 find it) and add its Dutch to :data:`DUTCH` (in :mod:`.i18n_nl`); ``tests/qgis/test_i18n.py``

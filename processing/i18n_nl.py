@@ -220,10 +220,6 @@ DUTCH: dict[str, str] = {
         "Je eigen versie van data/poi_categories.csv: welke OSM-tags functies zijn, N of O, "
         "dagelijkse voorzieningen, winkelpanden. Leeg: de meegeleverde tabel.",
     "Snap distance for POIs (m)": "Koppelafstand voor POI's (m)",
-    "POIs farther than this from every street (in metres) are left out of the network "
-    "measures.":
-        "POI's die verder dan deze afstand (in meters) van elke straat liggen, tellen niet mee "
-        "in de netwerkmaten.",
     "Keep street parts not connected to the network":
         "Straatdelen houden die niet met het netwerk verbonden zijn",
     "By default lines that are not connected to the largest part of the network are left out, "
@@ -277,18 +273,6 @@ DUTCH: dict[str, str] = {
     "streets: every street segment": "streets: alle straatsegmenten",
     "all: every segment, sidewalks and paths included":
         "all: elk segment, ook trottoirs en paden",
-    "Which segments get an opportunity type. By default the streets people live and work on: "
-    "the street segments that addresses (BAG) or buildings front. The others (streets without "
-    "addresses, sidewalks, cycle and foot paths) get the type keys untyped_street and "
-    "untyped_path: no opportunity type, drawn thin and grey. A layer without the fields "
-    "is_street and fronting_n (e.g. from the indicator algorithms, or an older wijkkracht) "
-    "needs 'all'.":
-        "Welke segmenten een kansentype krijgen. Standaard de straten waar mensen wonen en "
-        "werken: de straatsegmenten met adressen (BAG) of gebouwen eraan. De andere (straten "
-        "zonder adressen, trottoirs, fiets- en voetpaden) krijgen de typesleutels "
-        "untyped_street en untyped_path: geen kansentype, dun en grijs getekend. Een laag "
-        "zonder de velden is_street en fronting_n (bv. uit de indicator-algoritmen, of van een "
-        "oudere wijkkracht) vraagt 'all'.",
     "Classified POIs": "Ingedeelde POI's",
     "The POIs with their N/O class, function and everyday category, the segment they are "
     "placed on, and whether they lie in the study area.":
@@ -459,26 +443,8 @@ DUTCH: dict[str, str] = {
         "typologiekenmerken.",
     "Number of k-means types (0 = types by rules)":
         "Aantal k-means-typen (0 = typen volgens regels)",
-    "0 (the default): the opportunity types by written rules, stable and the same in every "
-    "area. 2 to 12: k-means clustering into that many types instead, to explore; a fixed "
-    "number gives stable clusters, and 5 is what a map legend holds. (Before typology models, "
-    "0 chose the number automatically; that is now the option below.)":
-        "0 (de standaard): de kansentypen volgens geschreven regels, stabiel en in elk gebied "
-        "dezelfde. 2 tot 12: in plaats daarvan k-means-clustering in zoveel typen, om te "
-        "verkennen; een vast aantal geeft stabiele clusters, en 5 past in een kaartlegenda. "
-        "(Vóór de typologiemodellen koos 0 het aantal automatisch; dat is nu de optie "
-        "hieronder.)",
     "k-means with the number of types chosen by stability (slower)":
         "k-means met het aantal typen gekozen op stabiliteit (trager)",
-    "Off (the default): the types by rules, or k-means with the number of types above. On: "
-    "k-means with the number within the range below whose types change least when refitted on "
-    "80 % samples of the segments (the adjusted Rand index, 10 samples per number; slower). "
-    "Not together with a number of types above.":
-        "Uit (de standaard): de typen volgens regels, of k-means met het aantal typen "
-        "hierboven. Aan: k-means met het aantal binnen het bereik hieronder waarvan de typen "
-        "het minst veranderen als ze opnieuw worden bepaald op steekproeven van 80 % van de "
-        "segmenten (de adjusted Rand index, 10 steekproeven per aantal; trager). Niet samen "
-        "met een aantal typen hierboven.",
     "Give a number of k-means types or choose it by stability, not both (set the number of "
     "types to 0).":
         "Geef een aantal k-means-typen of kies het op stabiliteit, niet allebei (zet het "
@@ -498,19 +464,6 @@ DUTCH: dict[str, str] = {
     "Typology model (.json or wijkkracht .gpkg)": "Typologiemodel (.json of wijkkracht-.gpkg)",
     "Typology models (*.json *.gpkg);;All files (*)":
         "Typologiemodellen (*.json *.gpkg);;Alle bestanden (*)",
-    "Optional: give the streets the types of this model instead of fitting new ones: a model "
-    "from Fit typology model (.json), or a wijkkracht result GeoPackage, which keeps the model "
-    "that typed its streets. The same types and names as where the model was fitted, so that "
-    "neighbourhoods, a city or years compare. The number of types (and its choice by "
-    "stability), the features, the method and the seed are then not used: the model decides "
-    "them. Empty: types made for these streets.":
-        "Optioneel: geef de straten de typen van dit model in plaats van nieuwe te bepalen: "
-        "een model uit Typologiemodel bepalen (.json), of een GeoPackage met een "
-        "wijkkracht-resultaat, die het model bewaart waarmee zijn straten zijn ingedeeld. "
-        "Dezelfde typen en namen als waar het model is bepaald, zodat buurten, een stad of "
-        "jaren vergelijkbaar zijn. Het aantal typen (en de keuze ervan op stabiliteit), de "
-        "kenmerken, de methode en de seed worden dan niet gebruikt: die bepaalt het model. "
-        "Leeg: typen voor deze straten.",
     "Method": "Methode",
     "Per segment": "Elk segment apart",
     "Spatially contiguous (smoothed along the streets)":
@@ -523,9 +476,6 @@ DUTCH: dict[str, str] = {
         "(een segment waarvan de buren, minstens twee, allemaal één ander type hebben, krijgt "
         "dat type).",
     "Random seed": "Toevalsgetal (seed)",
-    "Seed of k-means (the rules need none); the same seed gives the same types.":
-        "Seed van k-means (de regels hebben er geen nodig); dezelfde seed geeft dezelfde "
-        "typen.",
     "Opportunity types": "Kansentypen",
     "The input segments with the type fields.": "De invoersegmenten met de typevelden.",
     "Classifying opportunity types": "Kansentypen bepalen",
@@ -750,12 +700,6 @@ DUTCH: dict[str, str] = {
         "Welke kolom van het bestand wat bevat, bv. vestigingsnummer = \"Vestnr\"; leeg: de "
         "gebruikelijke kolomnamen van KvK en LISA worden herkend.",
     "Reference date": "Peildatum",
-    "The date establishments must be active on; empty: today. (Dates in the export after today "
-    "are errors; an establishment that starts after the reference date is valid, only not "
-    "active then.)":
-        "De datum waarop vestigingen actief moeten zijn; leeg: vandaag. (Datums in het bestand "
-        "na vandaag zijn fouten; een vestiging die na de peildatum begint, is geldig, alleen "
-        "dan nog niet actief.)",
     "The BAG layer, e.g. the output of Load BAG addresses; establishments are placed on its "
     "points.":
         "De BAG-laag, bv. de uitvoer van BAG-adressen laden; vestigingen worden op de punten "
@@ -885,10 +829,6 @@ DUTCH: dict[str, str] = {
         "Lijnen van het wandelnetwerk. Alleen gebruikt zonder onderzoeksgebied (het gebied is "
         "dan wat de straten beslaan) en om de BAG-laag binnen hun uitsnede te lezen.",
     "Cell size (m)": "Celgrootte (m)",
-    "Size of the square cells in metres; cell edges lie on multiples of it in RD New. 100 m "
-    "matches the CBS squares (vierkantstatistieken).":
-        "Grootte van de vierkante cellen in meters; de celranden liggen op veelvouden ervan in "
-        "RD New. 100 m past op de CBS-vierkanten (vierkantstatistieken).",
     "Bandwidth (m)": "Bandbreedte (m)",
     "Radius of the quartic kernel and of the mixed-use window, in metres; at least the cell "
     "size. A point counts within this distance of a cell centre, most near it.":
@@ -921,58 +861,21 @@ DUTCH: dict[str, str] = {
     # --- liveliness by hour and spending flows (neighbourhood analysis) ---------------------
     "Compute liveliness by hour (when the POIs have opening_hours)":
         "Levendigheid per uur berekenen (als de POI's opening_hours hebben)",
-    "From the POIs' OpenStreetMap opening_hours: per street, the POIs within 400 m walking open "
-    "in each hour of a reference week, and the peak, evening and weekend shares. Computed only "
-    "when the POI layer has an opening_hours column with a value; off: never.":
-        "Uit de OpenStreetMap-openingstijden (opening_hours) van de POI's: per straat het "
-        "aantal POI's binnen 400 m lopen dat in elk uur van een peilweek open is, en de piek en "
-        "de aandelen 's avonds en in het weekend. Alleen berekend als de POI-laag een kolom "
-        "opening_hours met een waarde heeft; uit: nooit.",
     "Reference week of the opening hours (any day of it)":
         "Peilweek van de openingstijden (een willekeurige dag ervan)",
-    "Any day of the week the opening hours are evaluated for; its Dutch public holidays apply. "
-    "Empty: the week of the reference date, else this week.":
-        "Een willekeurige dag van de week waarvoor de openingstijden worden bepaald; de "
-        "Nederlandse feestdagen in die week tellen mee. Leeg: de week van de peildatum, anders "
-        "deze week.",
     "Compute spending flows (needs BAG)": "Bestedingsstromen berekenen (vraagt de BAG)",
-    "Where the daily-goods spending of the dwellings goes (Huff model): kept in their own "
-    "zone, leaking out or beyond reach, and what every shopping street draws. The dwellings of "
-    "the BAG layer are the demand, so a BAG layer is needed.":
-        "Waar de bestedingen aan dagelijkse boodschappen van de woningen heen gaan (Huff-model): "
-        "in het eigen gebied, weglekkend of buiten bereik, en wat elke winkelstraat aantrekt. "
-        "De woningen van de BAG-laag zijn de vraag, dus een BAG-laag is nodig.",
     "Distance decay of the Huff model": "Afstandsverval van het Huff-model",
     "Power: distance^-beta": "Macht: afstand^-bèta",
     "Exponential: exp(-lambda km)": "Exponentieel: exp(-lambda km)",
-    "How the pull of a shop falls with walking distance: distance^-beta (the gravity "
-    "convention) or exp(-lambda x km).":
-        "Hoe de aantrekkingskracht van een winkel afneemt met de loopafstand: afstand^-bèta (de "
-        "conventie van het zwaartekrachtmodel) of exp(-lambda x km).",
     "Beta (power decay)": "Bèta (machtsverval)",
-    "Exponent of the power decay (default 2, a convention: calibrate it where you can).":
-        "Exponent van het machtsverval (standaard 2, een conventie: kalibreer hem waar dat "
-        "kan).",
     "Lambda (exponential decay, per km)": "Lambda (exponentieel verval, per km)",
-    "Rate of the exponential decay per kilometre (default 1.0).":
-        "Snelheid van het exponentiële verval per kilometer (standaard 1,0).",
     "Cut-off of the spending flows (m)": "Afkapafstand van de bestedingsstromen (m)",
-    "Shops farther than this walking distance (in metres) are not considered.":
-        "Winkels verder dan deze loopafstand (in meters) tellen niet mee.",
     "Attractiveness of a shop": "Aantrekkelijkheid van een winkel",
     "BAG floor area (else assumed per shop type)":
         "BAG-oppervlakte (anders aangenomen per winkelsoort)",
     "Count (1 per shop)": "Aantal (1 per winkel)",
-    "The size term of the Huff model: the BAG floor area of the shop's unit (else an assumed "
-    "area per shop type), or 1 per shop.":
-        "De omvangsterm van het Huff-model: de BAG-oppervlakte van het verblijfsobject van de "
-        "winkel (anders een aangenomen oppervlakte per winkelsoort), of 1 per winkel.",
     "Daily-goods spending per dwelling (EUR per year; optional)":
         "Bestedingen aan dagelijkse boodschappen per woning (euro per jaar; optioneel)",
-    "Your assumption of what a household spends per year on daily goods: adds euro amounts. "
-    "Empty: amounts in dwellings' worth of spending only.":
-        "Uw aanname van wat een huishouden per jaar aan dagelijkse boodschappen besteedt: voegt "
-        "bedragen in euro toe. Leeg: alleen bedragen in bestedingen van woningen.",
     "Zones of the spending flows (optional)": "Gebieden van de bestedingsstromen (optioneel)",
     "Polygons to count the spending flows by (code from a CBS code, code, id or identificatie "
     "field, name from a CBS name, naam or name field). Empty: the areas above, else the study "
@@ -997,11 +900,6 @@ DUTCH: dict[str, str] = {
         "Levendigheid per uur (aandeel 's avonds, uren met N en O open)",
     "Spending flows (spending drawn and kept)":
         "Bestedingsstromen (aangetrokken en behouden bestedingen)",
-    "Also cluster the streets on these: the liveliness by hour (needs opening hours) and the "
-    "spending flows (needs the spending flows computed). Not used with a typology model.":
-        "Cluster de straten ook hierop: de levendigheid per uur (vraagt openingstijden) en de "
-        "bestedingsstromen (vraagt dat de bestedingsstromen worden berekend). Niet gebruikt "
-        "met een typologiemodel.",
     "Open amenities per hour of the week": "Open voorzieningen per uur van de week",
     "With liveliness by hour: per street segment (join on segment_id) the number of POIs "
     "within walking reach open in each hour of the reference week, fields ma_00 (Monday "
@@ -1038,4 +936,78 @@ DUTCH: dict[str, str] = {
     "Demo: Kanaleneiland (OpenStreetMap)": "Demo: Kanaleneiland (OpenStreetMap)",
     "The neighbourhood analysis is not available.": "De buurtanalyse is niet beschikbaar.",
     "Cannot open the demo data: {}": "Kan de demogegevens niet openen: {}",
+    # the notes after the help of an option's declaration (wijkkracht.core.options), whose
+    # Dutch is in the declaration itself
+    "Walking distance of the hour profile (m)": "Loopafstand van het uurprofiel (m)",
+    "Floor area of the shop in a vacant shop front (m²; optional)":
+        "Vloeroppervlak van de winkel in een leeg winkelpand (m²; optioneel)",
+    "From the POIs' OpenStreetMap opening_hours: per street, the POIs within walking distance "
+    "open in each hour of a reference week, and the peak, evening and weekend shares. Computed "
+    "only when the POI layer has an opening_hours column with a value; off: never.":
+        "Uit de OpenStreetMap-openingstijden (opening_hours) van de POI's: per straat het aantal "
+        "POI's binnen loopafstand dat in elk uur van een peilweek open is, en de piek en de "
+        "aandelen 's avonds en in het weekend. Alleen berekend als de POI-laag een kolom "
+        "opening_hours met een waarde heeft; uit: nooit.",
+    "Its Dutch public holidays apply.": "De Nederlandse feestdagen in die week tellen mee.",
+    "Kept in their own zone, leaking out or beyond reach, and what every shopping street draws. "
+    "The dwellings of the BAG layer are the demand, so a BAG layer is needed.":
+        "In het eigen gebied, weglekkend of buiten bereik, en wat elke winkelstraat aantrekt. De "
+        "woningen van de BAG-laag zijn de vraag, dus een BAG-laag is nodig.",
+    "A convention: calibrate it where you can.": "Een conventie: kalibreer hem waar dat kan.",
+    "Empty: amounts in dwellings' worth of spending only.":
+        "Leeg: alleen bedragen in bestedingen van woningen.",
+    "Empty: the size the library assumes for a daily-goods shop.":
+        "Leeg: de grootte die de bibliotheek aanneemt voor een winkel voor dagelijkse "
+        "boodschappen.",
+    "The liveliness by hour needs opening hours, the spending flows need them computed. Not "
+    "used with a typology model.":
+        "De levendigheid per uur vraagt openingstijden, de bestedingsstromen vragen dat ze "
+        "worden berekend. Niet gebruikt met een typologiemodel.",
+    "(Dates in the export after today are errors; an establishment that starts after the "
+    "reference date is valid, only not active then.)":
+        "(Datums in het bestand na vandaag zijn fouten; een vestiging die na de peildatum "
+        "begint, is geldig, alleen dan nog niet actief.)",
+    "Cell edges lie on multiples of it in RD New. 100 m matches the CBS squares "
+    "(vierkantstatistieken).":
+        "De celranden liggen op veelvouden ervan in RD New. 100 m past op de CBS-vierkanten "
+        "(vierkantstatistieken).",
+    "0 (the default): the opportunity types by written rules, stable and the same in every "
+    "area. A fixed number of k-means types gives stable clusters, and 5 is what a map legend "
+    "holds. (Before typology models, 0 chose the number automatically; that is now the option "
+    "below.)":
+        "0 (de standaard): de kansentypen volgens geschreven regels, stabiel en in elk gebied "
+        "dezelfde. Een vast aantal k-means-typen geeft stabiele clusters, en 5 past in een "
+        "kaartlegenda. (Vóór de typologiemodellen koos 0 het aantal automatisch; dat is nu de "
+        "optie hieronder.)",
+    "A model from Fit typology model (.json), or a wijkkracht result GeoPackage, which keeps "
+    "the model that typed its streets: the same types and names as where the model was "
+    "fitted, so that neighbourhoods, a city or years compare. The number of types (and its "
+    "choice by stability), the features, the method and the seed are then not used: the "
+    "model decides them. Empty: types made for these streets.":
+        "Een model uit Typologiemodel bepalen (.json), of een GeoPackage met een "
+        "wijkkracht-resultaat, die het model bewaart waarmee zijn straten zijn ingedeeld: "
+        "dezelfde typen en namen als waar het model is bepaald, zodat buurten, een stad of "
+        "jaren vergelijkbaar zijn. Het aantal typen (en de keuze ervan op stabiliteit), de "
+        "kenmerken, de methode en de seed worden dan niet gebruikt: die bepaalt het model. "
+        "Leeg: typen voor deze straten.",
+    "Off (the default): the types by rules, or k-means with the number of types above. On: "
+    "the number within the range below whose types change least when refitted on 80 % "
+    "samples of the segments (the adjusted Rand index, 10 samples per number; slower). Not "
+    "together with a number of types above.":
+        "Uit (de standaard): de typen volgens regels, of k-means met het aantal typen "
+        "hierboven. Aan: het aantal binnen het bereik hieronder waarvan de typen het minst "
+        "veranderen als ze opnieuw worden bepaald op steekproeven van 80 % van de segmenten "
+        "(de adjusted Rand index, 10 steekproeven per aantal; trager). Niet samen met een "
+        "aantal typen hierboven.",
+    "The same seed gives the same types.": "Dezelfde seed geeft dezelfde typen.",
+    "By default the streets people live and work on: the street segments that addresses "
+    "(BAG) or buildings front. The others (streets without addresses, sidewalks, cycle and "
+    "foot paths) get the type keys untyped_street and untyped_path: no opportunity type, "
+    "drawn thin and grey. A layer without the fields is_street and fronting_n (e.g. from the "
+    "indicator algorithms, or an older wijkkracht) needs 'all'.":
+        "Standaard de straten waar mensen wonen en werken: de straatsegmenten met adressen "
+        "(BAG) of gebouwen eraan. De andere (straten zonder adressen, trottoirs, fiets- en "
+        "voetpaden) krijgen de typesleutels untyped_street en untyped_path: geen kansentype, "
+        "dun en grijs getekend. Een laag zonder de velden is_street en fronting_n (bv. uit de "
+        "indicator-algoritmen, of van een oudere wijkkracht) vraagt 'all'.",
 }

@@ -103,7 +103,7 @@ def test_version_has_one_source():
 def test_bundled_data_carries_attribution():
     readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
     assert "© OpenStreetMap contributors" in readme and "ODbL" in readme
-    from wijkkracht.core.pipeline import demo_data_path
+    from wijkkracht.demo import demo_data_path
 
     assert demo_data_path().exists() and demo_data_path().stat().st_size < 5_000_000
 

@@ -23,7 +23,7 @@ from wijkkracht._version import __version__
 from wijkkracht.batch import load_config, run_batch
 from wijkkracht.cli import main
 from wijkkracht.core.errors import InputError
-from wijkkracht.core.pipeline import demo_data_path
+from wijkkracht.demo import demo_data_path
 
 CBS = Path(__file__).parent / "data" / "wijkbuurtkaart_cbs_synthetic.gpkg"
 CODES = ["BU99990101", "BU99990102", "BU99990201", "BU99990202"]
@@ -81,11 +81,13 @@ def test_unknown_key_suggests_the_closest(tmp_path):
 @pytest.mark.parametrize("kwargs, expected", [
     ({"analysis": 'k = "four"'}, "analysis.k: expected int"),
     ({"analysis": "contiguous = 1"}, "analysis.contiguous: expected bool"),
-    ({"analysis": "k = 1"}, "analysis.k: expected 2 to 12"),
-    ({"analysis": "k = 13"}, "analysis.k: expected 2 to 12"),
+    ({"analysis": "k = 1"}, "analysis.k: expected a whole number >= 2 and <= 12, got 1"),
+    ({"analysis": "k = 13"}, "analysis.k: expected a whole number >= 2 and <= 12, got 13"),
     ({"analysis": "k = 4\nk_range = [3, 5]"}, "analysis.k_range: give k or k_range"),
-    ({"analysis": "k_range = [5, 3]"}, "analysis.k_range"),
-    ({"analysis": "privacy_threshold = 0"}, "analysis.privacy_threshold: must be at least 1"),
+    ({"analysis": "k_range = [5, 3]"},
+     "analysis.k_range: expected MIN-MAX with 2 <= MIN <= MAX <= 12, got [5, 3]"),
+    ({"analysis": "privacy_threshold = 0"},
+     "analysis.privacy_threshold: expected a whole number >= 1 and <= 100, got 0"),
     ({"analysis": 'reference_date = "2026-01-01"'}, "analysis.reference_date: needs data.establishments"),
     ({"data": 'pois = "x.gpkg"'}, "data.streets: missing"),
     ({"data": 'streets = "nowhere.gpkg"\npois = "nowhere.gpkg"'}, "data.streets: "),
@@ -102,10 +104,10 @@ def test_unknown_key_suggests_the_closest(tmp_path):
     ({"extra": 'name = "../escape"'}, "name: must be a plain file name"),
     ({"extra": 'lang = "de"'}, "lang: must be 'nl' or 'en'"),
     ({"analysis": 'typology_segments = "fronts"'},
-     "analysis.typology_segments: expected one of 'fronting', 'streets', 'all', got 'fronts'; "
+     "analysis.typology_segments: expected one of fronting, streets, all, got 'fronts'; "
      "did you mean 'fronting'?"),
     ({"analysis": 'typology_segments = "paths"'},
-     "analysis.typology_segments: expected one of 'fronting', 'streets', 'all', got 'paths'"),
+     "analysis.typology_segments: expected one of fronting, streets, all, got 'paths'"),
     ({"analysis": "typology_segments = 1"}, "analysis.typology_segments: expected str"),
 ])
 def test_invalid_values_name_the_key(tmp_path, kwargs, expected):

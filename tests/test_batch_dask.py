@@ -28,7 +28,7 @@ import shapely
 from wijkkracht import batch
 from wijkkracht.batch import load_config, plan_partitions, run_batch
 from wijkkracht.cli import main
-from wijkkracht.core.pipeline import demo_data_path
+from wijkkracht.demo import demo_data_path
 
 pytest.importorskip("distributed")
 

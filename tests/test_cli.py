@@ -13,7 +13,7 @@ import pytest
 import shapely
 
 from wijkkracht.cli import main
-from wijkkracht.core.pipeline import demo_data_path
+from wijkkracht.demo import demo_data_path
 
 DEMO = demo_data_path()
 
@@ -322,3 +322,31 @@ def test_typology_fit_and_model_on_run(demo_out, tmp_path, capsys):
         with pytest.raises(SystemExit) as exc:
             main(argv)
         assert exc.value.code == 2 or "leave out -k" in str(exc.value)
+
+
+def test_every_option_given_reaches_the_analysis(monkeypatch, capsys):
+    """The options made from their declarations (issue 16), including those the command line
+    gained with them (``--hours-radius``, ``--keep-all-components``), reach the analysis as
+    the declarations read them; options not given are left to the analysis's defaults."""
+    import wijkkracht.demo as demo
+    from wijkkracht.core.errors import InputError
+
+    seen = {}
+
+    def spy(**kwargs):
+        seen.update(kwargs)
+        raise InputError(None, "stopped by the test")
+
+    monkeypatch.setattr(demo, "analyse_demo", spy)
+    assert main(["demo", "--out", "never", "-q", "--hours-radius", "300",
+                 "--keep-all-components", "--scenario-floor-area", "180", "--seed", "7",
+                 "--typology-with", "spending", "--spending", "--reference-date", "2026-02-01",
+                 "--huff-decay", "exponential", "--huff-lambda", "1.5",
+                 "--no-hours"]) == 1
+    assert "stopped by the test" in capsys.readouterr().err
+    assert seen["hours_radius"] == 300.0 and seen["keep_all_components"] is True
+    assert seen["scenario_floor_area"] == 180.0 and seen["random_state"] == 7
+    assert seen["typology_extra"] == ("spending",) and seen["spending"] is True
+    assert seen["reference_date"] == "2026-02-01" and seen["hours"] is False
+    assert (seen["huff"].decay, seen["huff"].lam) == ("exponential", 1.5)
+    assert "k" not in seen and "hours_week" not in seen  # not given: the defaults

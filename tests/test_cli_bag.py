@@ -14,8 +14,8 @@ import pytest
 
 from wijkkracht.cli import main
 from wijkkracht.core.indicators.registry import INDICATORS
-from wijkkracht.core.pipeline import demo_data_path
 from wijkkracht.core.privacy import sensitive_counts
+from wijkkracht.demo import demo_data_path
 
 BAG_COLUMNS = {n for n, ind in INDICATORS.items() if ind.requires != "osm"}
 DEMO = demo_data_path()

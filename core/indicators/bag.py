@@ -12,7 +12,7 @@ units
     BAG verblijfsobjecten (schema of :mod:`wijkkracht.data_sources.bag`): ``identificatie``,
     ``gebruiksdoel`` (comma-separated uses), ``oppervlakte`` (m²), ``status``, ``bouwjaar``,
     ``pand_identificatie`` (optional) and ``segment_id``. Only units that exist
-    (:data:`~wijkkracht.data_sources.bag.DEFAULT_STATUSES`: in use, out of use, being rebuilt)
+    (:data:`~wijkkracht.data_sources.schema.DEFAULT_STATUSES`: in use, out of use, being rebuilt)
     count; planned, withdrawn and erroneous units are ignored.
 establishments
     ``segment_id``, ``start_date``, ``end_date`` (NaT = still active), ``employees``,
@@ -32,11 +32,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...data_sources.bag import DEFAULT_STATUSES, GEBRUIKSDOELEN, parse_gebruiksdoel
+from ...data_sources.bundled import default_sbi_mapping
+from ...data_sources.schema import DEFAULT_STATUSES, GEBRUIKSDOELEN, parse_gebruiksdoel
 from ..distances import place, reach_counts
 from ..errors import InputError
 from ..network import StreetNetwork
-from ..sbi import SbiMapping, load_sbi_mapping, parse_sbi_series
+from ..sbi import SbiMapping, parse_sbi_series
 from ._common import frame, share
 from .mixed_use import diversity
 
@@ -413,7 +414,7 @@ def sbi_no_mix(network: StreetNetwork, establishments: pd.DataFrame, *,
                 np.flatnonzero(bad)[:3]]
         raise InputError("establishments", f"{int(bad.sum())} active establishment(s) with a "
                          f"malformed SBI code, e.g. row {'; '.join(rows)}")
-    cls = (mapping or load_sbi_mapping()).classify_series(codes).to_numpy()
+    cls = (mapping or default_sbi_mapping()).classify_series(codes).to_numpy()
     n_n = _sum(seg, act & (cls == "N"), n)
     n_o = _sum(seg, act & (cls == "O"), n)
     return frame(network, {

@@ -42,7 +42,7 @@ def proximity(network: StreetNetwork, pois: gpd.GeoDataFrame | pd.DataFrame) -> 
 
     Examples
     --------
-    >>> from wijkkracht.core.pipeline import prepare_demo
+    >>> from wijkkracht.demo import prepare_demo
     >>> network, pois, area = prepare_demo()
     >>> prox = proximity(network, pois)
     >>> bool((prox["dist_supermarket_m"] >= 0).all())

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import shapely
 
-from wijkkracht.core.pipeline import analyse_demo, prepare_demo
+from wijkkracht.demo import analyse_demo, prepare_demo
 
 
 @pytest.fixture(scope="session")

@@ -130,8 +130,8 @@ def test_demo_split_into_fixture_areas(demo_result):
 def test_area_totals_of_establishments_are_suppressed_below_the_threshold():
     """Per-area totals of establishment counts follow the same rule as the streets: 0 or at
     least the threshold, else null, and what is derived from a suppressed total is null."""
-    from wijkkracht.core.pipeline import analyse_demo
     from wijkkracht.core.privacy import DERIVED, sensitive_counts
+    from wijkkracht.demo import analyse_demo
 
     threshold = 10  # high, so that some small buurten fall below it
     result = analyse_demo(areas=read_areas(FIXTURE), privacy_threshold=threshold)
@@ -157,7 +157,7 @@ def test_area_totals_of_establishments_are_suppressed_below_the_threshold():
 
 
 def test_area_labels_survive_suppression():
-    from wijkkracht.core.pipeline import analyse_demo
+    from wijkkracht.demo import analyse_demo
 
     areas = analyse_demo(areas=read_areas(FIXTURE)).areas
     assert areas.attrs["labels"]["mxi_400_mean"]["en"].startswith("Mixed-use Index within 400 m")

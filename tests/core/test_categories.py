@@ -1,12 +1,16 @@
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from wijkkracht.core.categories import EVERYDAY, FUNCTIONS, classify_pois, load_category_table
+from wijkkracht.core.categories import EVERYDAY, FUNCTIONS, category_table, classify_pois
 from wijkkracht.core.errors import InputError
+from wijkkracht.data_sources.bundled import default_category_table
+from wijkkracht.data_sources.tables import read_category_table
 
 
 def test_bundled_table_is_valid_and_covers_everyday_categories():
-    table = load_category_table().table
+    table = default_category_table().table
     # a school of unknown level is what wijkkracht.core.amenities makes of an amenity=school
     # without evidence of its level; every other category comes from the table
     assert set(EVERYDAY) - {"school_unknown_level"} <= set(table["everyday"])
@@ -17,7 +21,7 @@ def test_bundled_table_is_valid_and_covers_everyday_categories():
 
 
 def test_exact_tags_win_over_key_wildcards():
-    t = load_category_table()
+    t = default_category_table()
     res = t.lookup(pd.Series(["shop=bakery", "shop=books", "craft=shoemaker", "amenity=parking",
                               "building=house", "disused:shop=butcher", "nonsense"]))
     assert res["everyday"].tolist()[:2] == ["bakery", ""]
@@ -34,13 +38,13 @@ def test_user_table_errors_name_the_row(tmp_path):
                    "shop=bakery,bread,N,,1,0,\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"cats.csv: invalid category table: row 1 "
                                          r"\(shop=bakery\): unknown function 'bread'"):
-        load_category_table(bad)
+        read_category_table(bad)
     with pytest.raises(InputError, match="category table not found"):
-        load_category_table(tmp_path / "missing.csv")
+        read_category_table(tmp_path / "missing.csv")
     short = tmp_path / "short.csv"
     short.write_text("tag,function\nshop=bakery,daily_goods\n", encoding="utf-8")
     with pytest.raises(InputError, match="lacks column"):
-        load_category_table(short)
+        read_category_table(short)
 
 
 def test_classify_keeps_index(demo_prepared):
@@ -49,3 +53,14 @@ def test_classify_keeps_index(demo_prepared):
     out = classify_pois(sub)
     assert out.index.equals(sub.index)
     assert (out.loc[out["tag"] == "shop=supermarket", "everyday"] == "supermarket").all()
+
+
+def test_the_core_takes_a_table_or_the_bundled_one(tmp_path):
+    assert category_table(None) is default_category_table()  # read once
+    mine = read_category_table(Path(default_category_table().source))
+    assert category_table(mine) is mine
+    with pytest.raises(TypeError, match="read_category_table"):
+        category_table(tmp_path / "cats.csv")  # the core reads no files
+    pois = pd.DataFrame({"tag": ["shop=bakery"]})
+    with pytest.raises(TypeError, match="give a CategoryTable"):
+        classify_pois(pois, "data/poi_categories.csv")

@@ -356,7 +356,7 @@ def test_scenario_on_network_equals_rebuilt_model(demo_points):
 
 def test_supply_and_demand_from_pipeline_frames(demo_prepared):
     from wijkkracht.core.network import locate_points
-    from wijkkracht.core.pipeline import demo_synthetic_layers
+    from wijkkracht.demo import demo_synthetic_layers
 
     network, pois, area = demo_prepared
     bag, _, _ = demo_synthetic_layers()

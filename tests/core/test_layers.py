@@ -16,14 +16,10 @@ from geopandas.testing import assert_geodataframe_equal
 from wijkkracht.core.errors import InputError
 from wijkkracht.core.indicators import INDICATORS
 from wijkkracht.core.layers import analyse_layers, indicators_for_layers, normalize_layers
-from wijkkracht.core.pipeline import (
-    INDICATOR_GROUPS,
-    SEGMENT_COLUMNS,
-    demo_data_path,
-    street_indicators,
-)
+from wijkkracht.core.pipeline import INDICATOR_GROUPS, SEGMENT_COLUMNS, street_indicators
 from wijkkracht.core.typology import TYPE_COLUMNS, TYPOLOGY_FEATURES, classify_street_layer
 from wijkkracht.data_sources.walk_network import looks_like_default_walk_network
+from wijkkracht.demo import demo_data_path
 from wijkkracht.output.webmap import result_for_map
 
 
@@ -112,7 +108,7 @@ def test_analyse_layers_equals_analyse(demo_osm_result, raw_layers) -> None:
 
 @pytest.mark.parametrize("contiguous", [False, True])
 def test_classify_street_layer_equals_the_analysis(contiguous: bool) -> None:
-    from wijkkracht.core.pipeline import analyse_demo
+    from wijkkracht.demo import analyse_demo
 
     expected = analyse_demo(contiguous=contiguous)
     # as a GIS gives the layer back: positional index, segment_id a column, old types present
@@ -127,7 +123,7 @@ def test_classify_street_layer_equals_the_analysis(contiguous: bool) -> None:
 
 
 def test_classify_street_layer_features_and_errors() -> None:
-    from wijkkracht.core.pipeline import analyse_demo
+    from wijkkracht.demo import analyse_demo
 
     streets = analyse_demo().streets.reset_index(drop=True)
     typed, typology = classify_street_layer(streets, features=["hill1_400", "everyday_800"], k=3)
@@ -146,7 +142,7 @@ def test_classify_street_layer_features_and_errors() -> None:
 
 
 def test_contiguous_accepts_single_part_multilines() -> None:
-    from wijkkracht.core.pipeline import analyse_demo
+    from wijkkracht.demo import analyse_demo
 
     streets = analyse_demo(contiguous=True).streets.reset_index(drop=True)
     multi = streets.copy()

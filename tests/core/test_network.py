@@ -5,8 +5,8 @@ import shapely
 
 from wijkkracht.core.errors import InputError, NoDataError
 from wijkkracht.core.network import build_network, locate_points
-from wijkkracht.core.pipeline import demo_data_path
 from wijkkracht.data_sources import read_streets
+from wijkkracht.demo import demo_data_path
 
 
 def test_two_way_osmnx_edges_become_one_segment():

@@ -110,8 +110,8 @@ def test_metadata_records_provenance(demo_result):
 
 
 def _demo_inputs():
-    from wijkkracht.core.pipeline import demo_data_path, demo_synthetic_layers
     from wijkkracht.data_sources.files import read_area, read_pois, read_streets
+    from wijkkracht.demo import demo_data_path, demo_synthetic_layers
 
     path = demo_data_path()
     bag, establishments, _ = demo_synthetic_layers()
@@ -126,7 +126,8 @@ def _demo_inputs():
 def test_a_synthetic_text_column_saying_false_is_not_synthetic():
     """A ``synthetic`` field as a CSV or a QGIS layer gives it: the text "False" or "0" says
     the data is real; "true", "1", "yes", "ja" say it is SYNTHETIC."""
-    from wijkkracht.core.pipeline import _synthetic_inputs, analyse
+    from wijkkracht.core.pipeline import analyse
+    from wijkkracht.core.steps import _synthetic_inputs
 
     streets, pois, area, bag, est = _demo_inputs()
     real = analyse(streets, pois, area, bag=bag.assign(synthetic="False"),

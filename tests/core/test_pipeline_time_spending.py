@@ -16,16 +16,16 @@ import pytest
 from wijkkracht.core.errors import InputError
 from wijkkracht.core.huff import HuffParameters
 from wijkkracht.core.indicators.liveliness import EVENING_HOURS, WEEKEND_HOURS
-from wijkkracht.core.pipeline import (
+from wijkkracht.core.pipeline import analyse
+from wijkkracht.core.result import HOUR_COLUMNS
+from wijkkracht.data_sources.files import read_area, read_pois, read_streets
+from wijkkracht.demo import (
     DEMO_HOURS_WEEK,
-    analyse,
     analyse_demo,
     demo_data_path,
     demo_spending_zones,
     demo_synthetic_layers,
 )
-from wijkkracht.core.result import HOUR_COLUMNS
-from wijkkracht.data_sources.files import read_area, read_pois, read_streets
 
 TIME_COLUMNS = ["open_peak", "evening_share", "weekend_share", "n_o_hours_per_day",
                 "hours_known", "hours_missing", "hours_invalid", "hours_unknown"]
@@ -172,7 +172,7 @@ def test_optional_typology_features(inputs) -> None:
     pd.testing.assert_series_equal(plain.streets["spend_drawn"], extra.streets["spend_drawn"])
     with pytest.raises(ValueError, match="typology_extra 'spending' needs spending=True"):
         analyse(streets, pois, area, bag=bag, typology_extra=("spending",), k=4)
-    with pytest.raises(ValueError, match="unknown typology_extra"):
+    with pytest.raises(ValueError, match="typology_extra: expected a list of hours, spending"):
         analyse(streets, pois, area, typology_extra=("weather",), k=4)
 
 
@@ -191,8 +191,8 @@ def test_the_scenarios_equal_rerunning_the_model_with_the_shop() -> None:
     from wijkkracht.core.distances import place
     from wijkkracht.core.huff import add_shop, area_codes, build_model, run_model, supply_from_pois
     from wijkkracht.core.network import locate_points
-    from wijkkracht.core.pipeline import prepare_demo
     from wijkkracht.core.spending import spending_analysis
+    from wijkkracht.demo import prepare_demo
 
     net, pois, area = prepare_demo()
     bag, _, _ = demo_synthetic_layers()
@@ -277,7 +277,7 @@ def test_without_the_parser_the_rest_of_the_analysis_runs(tmp_path) -> None:
 
     code = (
         "import sys; sys.modules['opening_hours'] = None\n"  # as if not installed
-        "from wijkkracht.core.pipeline import analyse_demo\n"
+        "from wijkkracht.demo import analyse_demo\n"
         "from wijkkracht.core.errors import InputError\n"
         "r = analyse_demo(synthetic_bag=False, k=3)\n"
         "assert r.hours is None and 'open_peak' not in r.streets\n"

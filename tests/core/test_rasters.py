@@ -219,7 +219,7 @@ def test_vacancy_indication_is_the_indicators_definition(demo_prepared) -> None:
     """The units of bag_vacancy_density are those bag_vacancy counts per segment."""
     from wijkkracht.core.indicators.bag import bag_vacancy
     from wijkkracht.core.network import locate_points
-    from wijkkracht.core.pipeline import DEMO_REFERENCE_DATE, demo_synthetic_layers
+    from wijkkracht.demo import DEMO_REFERENCE_DATE, demo_synthetic_layers
 
     network, _, _ = demo_prepared
     bag, est, _ = demo_synthetic_layers()
@@ -267,7 +267,7 @@ def test_zonal_means_equal_a_direct_mean(demo_surfaces) -> None:
 def test_analyse_with_rasters_and_areas() -> None:
     """The pipeline: surfaces in result.rasters, zonal means in the areas layer, metadata; the
     establishments' surface suppressed with the run's threshold."""
-    from wijkkracht.core.pipeline import analyse_demo
+    from wijkkracht.demo import analyse_demo
 
     result = analyse_demo(areas=read_areas(FIXTURE), rasters=True, cell_size=100,
                           bandwidth=300)

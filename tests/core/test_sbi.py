@@ -9,13 +9,13 @@ from wijkkracht.core.errors import InputError
 from wijkkracht.core.sbi import (
     SECTIONS,
     is_valid_sbi,
-    load_sbi2025_crosswalk,
-    load_sbi_mapping,
     normalise_sbi,
     parse_sbi_series,
     sbi2025_to_sbi2008,
     section_of,
 )
+from wijkkracht.data_sources.bundled import default_sbi_mapping
+from wijkkracht.data_sources.tables import read_sbi2025_crosswalk, read_sbi_mapping
 
 DIVISIONS = sorted({d for lo, hi in SECTIONS.values() for d in range(lo, hi + 1)}
                    - {4, 34, 40, 44, 48, 54, 57, 67, 76, 83, 89})
@@ -99,7 +99,7 @@ def test_parse_series_keeps_going_and_names_each_problem():
 
 @pytest.fixture(scope="module")
 def mapping():
-    return load_sbi_mapping()
+    return default_sbi_mapping()
 
 
 @pytest.mark.parametrize("code, expected", [
@@ -144,7 +144,7 @@ def test_classify_series(mapping):
 def test_edited_mapping_is_used(tmp_path):
     p = tmp_path / "m.csv"
     p.write_text("# mine\nsbi_prefix,no_class\n47,N\n47.1,other\n", encoding="utf-8")
-    m = load_sbi_mapping(p)
+    m = read_sbi_mapping(p)
     assert m.classify("4711") == "other" and m.classify("4771") == "N"
     assert m.classify("5610") == ""
 
@@ -160,12 +160,12 @@ def test_bad_mapping_tables(tmp_path, body, message):
     p = tmp_path / "m.csv"
     p.write_text(body, encoding="utf-8")
     with pytest.raises(InputError, match=message):
-        load_sbi_mapping(p)
+        read_sbi_mapping(p)
 
 
 def test_missing_mapping_file(tmp_path):
     with pytest.raises(InputError, match="not found"):
-        load_sbi_mapping(tmp_path / "nope.csv")
+        read_sbi_mapping(tmp_path / "nope.csv")
 
 
 def test_sbi2025_crosswalk_hook(tmp_path):
@@ -173,19 +173,19 @@ def test_sbi2025_crosswalk_hook(tmp_path):
     p = tmp_path / "crosswalk.csv"
     p.write_text("sbi2025,sbi2008,weight\n47.11,47.11,1\n56.11,56.10,0.7\n56.11,56.30,0.3\n",
                  encoding="utf-8")
-    cw = load_sbi2025_crosswalk(p)
+    cw = read_sbi2025_crosswalk(p)
     out = sbi2025_to_sbi2008(pd.Series(["4711", "56111", "9999", pd.NA], dtype="string"), cw)
     assert out.tolist() == ["4711", "5610", pd.NA, pd.NA]
-    assert load_sbi_mapping().classify(out[1]) == "O"
+    assert default_sbi_mapping().classify(out[1]) == "O"
 
 
 def test_sbi2025_crosswalk_bad_rows(tmp_path):
     p = tmp_path / "crosswalk.csv"
     p.write_text("sbi2025,sbi2008,weight\n47.11,4x,1\n", encoding="utf-8")
     with pytest.raises(InputError, match="row 1"):
-        load_sbi2025_crosswalk(p)
+        read_sbi2025_crosswalk(p)
     with pytest.raises(InputError, match="not found"):
-        load_sbi2025_crosswalk(tmp_path / "none.csv")
+        read_sbi2025_crosswalk(tmp_path / "none.csv")
 
 
 @settings(max_examples=100, deadline=None)

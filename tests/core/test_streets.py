@@ -148,8 +148,9 @@ def test_demo_named_streets(demo_result):
 def test_too_few_fronted_segments_classify_every_street():
     """A BAG of two addresses fronts two street segments, too few for types: the run types
     every street segment instead and says so (not an error after all the work)."""
-    from wijkkracht.core.pipeline import analyse, demo_data_path, demo_synthetic_layers
+    from wijkkracht.core.pipeline import analyse
     from wijkkracht.data_sources.files import read_area, read_pois, read_streets
+    from wijkkracht.demo import demo_data_path, demo_synthetic_layers
 
     path = demo_data_path()
     bag, _, _ = demo_synthetic_layers()

@@ -14,7 +14,7 @@ import geopandas as gpd
 import pyogrio
 import shapely
 
-from wijkkracht.core.pipeline import demo_data_path
+from wijkkracht.demo import demo_data_path
 
 OUT = Path(__file__).with_name("wijkbuurtkaart_cbs_synthetic.gpkg")
 NOTE = "SYNTHETIC test fixture in the CBS wijk- en buurtkaart layout; not CBS data"

@@ -12,7 +12,7 @@ import pytest
 from shapely.geometry import box
 
 from wijkkracht.core.errors import InputError
-from wijkkracht.data_sources import bag as bagmod
+from wijkkracht.data_sources import http as httpmod
 from wijkkracht.data_sources.bag import BAG_COLUMNS, fetch_bag_ogc
 
 from .conftest import AREA, PdokStandIn
@@ -23,7 +23,7 @@ RD = "http://www.opengis.net/def/crs/EPSG/0/28992"
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     waited: list[float] = []
-    monkeypatch.setattr(bagmod.time, "sleep", waited.append)
+    monkeypatch.setattr(httpmod.time, "sleep", waited.append)
     return waited
 
 
@@ -126,10 +126,10 @@ def test_bad_bbox() -> None:
 
 
 def test_retry_after_forms() -> None:
-    assert bagmod._retry_after("12") == 12.0
-    assert bagmod._retry_after("100000") == 300.0
-    assert bagmod._retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
-    assert bagmod._retry_after("soon") is None and bagmod._retry_after(None) is None
+    assert httpmod.retry_after("12") == 12.0
+    assert httpmod.retry_after("100000") == 300.0
+    assert httpmod.retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
+    assert httpmod.retry_after("soon") is None and httpmod.retry_after(None) is None
 
 
 def test_use_cache_false_writes_nothing(pdok: PdokStandIn, tmp_path: Path) -> None:

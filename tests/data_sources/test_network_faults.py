@@ -315,7 +315,7 @@ def test_nominatim_timeout_is_not_retried(nominatim: Any, tmp_path: Path,
 def test_nominatim_refusal_is_not_a_place_not_found(nominatim: Any, tmp_path: Path,
                                                     place_query: str, status: int) -> None:
     # Nominatim answers errors with a JSON body; OSMnx took it for "0 results" and the user
-    # was told to check the spelling of a place that exists (fixed in osm_live._check_answer)
+    # was told to check the spelling of a place that exists (fixed in http.check_answer)
     nominatim.add_fault(SEARCH, "status", status=status, times=None)
     with pytest.raises(InputError) as info:
         _place(nominatim, tmp_path, place_query)

@@ -6,7 +6,8 @@ import pyogrio
 import pytest
 
 from wijkkracht.core.errors import InputError
-from wijkkracht.core.sbi import load_sbi_mapping, normalise_sbi
+from wijkkracht.core.sbi import normalise_sbi
+from wijkkracht.data_sources.bundled import default_sbi_mapping
 from wijkkracht.data_sources.synthetic import (
     GEBRUIKSDOELEN,
     SYNTHETIC_NOTICE,
@@ -80,7 +81,7 @@ def test_establishment_schema_and_consistency(data):
     assert e["vestigingsnummer"].str.fullmatch(r"\d{12}").all()
     assert e["vestigingsnummer"].is_unique
     assert e["sbi_code"].map(normalise_sbi).str.len().eq(4).all()
-    mapping = load_sbi_mapping()
+    mapping = default_sbi_mapping()
     assert (e["sbi_code"].map(mapping.classify) == e["no_class"]).all()
     assert set(e["no_class"]) == {"N", "O", "other"}
     assert (e["start_date"] <= pd.Timestamp("2026-01-01")).all()

@@ -1,7 +1,7 @@
 """Fixtures for the output tests: an analysis result, web assets and headless Chromium.
 
 ``result`` is the real pipeline run on the bundled Kanaleneiland data
-(:func:`wijkkracht.core.pipeline.analyse_demo`), once per session.
+(:func:`wijkkracht.demo.analyse_demo`), once per session.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any, NoReturn
 
 import pytest
 
-from wijkkracht.core.pipeline import analyse_demo
 from wijkkracht.core.result import AnalysisResult
+from wijkkracht.demo import analyse_demo
 
 from .webmap_support import Page
 

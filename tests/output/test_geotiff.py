@@ -19,9 +19,9 @@ import rasterio
 import shapely
 
 from wijkkracht.core.errors import OutputError
-from wijkkracht.core.pipeline import analyse_demo
 from wijkkracht.core.rasters import NODATA, SURFACES
 from wijkkracht.core.result import AnalysisResult
+from wijkkracht.demo import analyse_demo
 from wijkkracht.output import geotiff
 from wijkkracht.output.geotiff import write_rasters
 from wijkkracht.styles import raster_style

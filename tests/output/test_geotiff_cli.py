@@ -16,8 +16,8 @@ import pytest
 import rasterio
 
 from wijkkracht.cli import main
-from wijkkracht.core.pipeline import demo_data_path
 from wijkkracht.core.rasters import SURFACES
+from wijkkracht.demo import demo_data_path
 
 FIXTURE = Path(__file__).parents[1] / "data" / "wijkbuurtkaart_cbs_synthetic.gpkg"
 OSM = [name for name, kind in SURFACES.items() if kind.requires == "osm"]
@@ -74,10 +74,10 @@ def test_run_with_areas_has_zonal_means(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [
-    (["--cell-size", "0"], 2, "expected a positive number of metres"),
-    (["--bandwidth", "-5"], 2, "expected a positive number of metres"),
-    (["--cell-size", "100", "--bandwidth", "50"], 1,
-     "the bandwidth (50 m) must be at least the cell size (100 m)"),
+    (["--cell-size", "0"], 2, "expected a number > 0 and <= 1000 (m), got '0'"),
+    (["--bandwidth", "-5"], 2, "expected a number > 0 and <= 5000 (m), got '-5'"),
+    (["--cell-size", "100", "--bandwidth", "50"], 2,
+     "must be at least the cell size (100 m), got 50 m"),
 ])
 def test_bad_raster_options(args: list[str], code: int, message: str, tmp_path: Path,
                             capsys: pytest.CaptureFixture[str]) -> None:

@@ -180,8 +180,8 @@ def test_indicator_styles_load_in_qgis(qgis_view: dict) -> None:
 def test_cbs_areas_layer_opens_styled_with_aliases(tmp_path) -> None:
     from pathlib import Path
 
-    from wijkkracht.core.pipeline import analyse_demo
     from wijkkracht.data_sources.areas import read_areas
+    from wijkkracht.demo import analyse_demo
     from wijkkracht.styles import areas_style
 
     if not _qgis_available():

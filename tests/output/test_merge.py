@@ -36,14 +36,10 @@ BOTH = ("gpkg", "parquet")
 @pytest.fixture(scope="module")
 def real_parts(tmp_path_factory):
     """(code, GeoPackage) of three buurten, each analysed alone with an 800 m buffer."""
-    from wijkkracht.core.pipeline import (
-        DEMO_REFERENCE_DATE,
-        analyse,
-        demo_data_path,
-        demo_synthetic_layers,
-    )
+    from wijkkracht.core.pipeline import analyse
     from wijkkracht.data_sources.areas import read_areas
     from wijkkracht.data_sources.files import read_pois, read_streets
+    from wijkkracht.demo import DEMO_REFERENCE_DATE, demo_data_path, demo_synthetic_layers
     from wijkkracht.output.gpkg import write_gpkg
 
     folder = tmp_path_factory.mktemp("areas")

@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from wijkkracht.core.pipeline import analyse, demo_data_path
+from wijkkracht.core.pipeline import analyse
 from wijkkracht.core.result import AnalysisResult
+from wijkkracht.demo import demo_data_path
 
 CBS_FIXTURE = Path(__file__).resolve().parents[1] / "data" / "wijkbuurtkaart_cbs_synthetic.gpkg"
 REFERENCE_DATE = "2026-01-01"
@@ -93,7 +94,7 @@ def osm_result() -> AnalysisResult:
 @cache
 def raster_result() -> AnalysisResult:
     """The demo (SYNTHETIC BAG/KvK layers) with its intensity surfaces (``rasters=True``)."""
-    from wijkkracht.core.pipeline import analyse_demo
+    from wijkkracht.demo import analyse_demo
 
     return analyse_demo(rasters=True)
 

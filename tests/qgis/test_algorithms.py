@@ -16,9 +16,9 @@ import pytest
 import shapely
 
 from wijkkracht.core.indicators import INDICATORS
-from wijkkracht.core.pipeline import analyse_demo
 from wijkkracht.core.result import AnalysisResult
 from wijkkracht.core.typology import TYPE_COLUMNS, TYPOLOGY_FEATURES
+from wijkkracht.demo import analyse_demo
 
 ALGORITHM_IDS = {
     "wijkkracht:neighbourhoodanalysis",
@@ -130,9 +130,10 @@ def test_advanced_parameters(wijkkracht_provider: Any) -> None:
     advanced = {p.name() for p in alg.parameterDefinitions()
                 if p.flags() & QgsProcessingParameterDefinition.FlagAdvanced}
     assert {"CATEGORIES", "SNAP_DISTANCE", "KEEP_ALL_COMPONENTS", "K_AUTO", "K_MIN", "K_MAX",
-            "SEED", "LANGUAGE", "ESTABLISHMENTS_MAPPING", "HOURS_WEEK", "HUFF_DECAY", "HUFF_BETA",
-            "HUFF_LAMBDA", "HUFF_CUTOFF", "SPENDING_MEASURE", "SPENDING_PER_DWELLING",
-            "SPENDING_ZONES_IN", "ADDED_SHOPS", "TYPOLOGY_EXTRA", "TYPOLOGY_SEGMENTS"} == advanced
+            "SEED", "LANGUAGE", "ESTABLISHMENTS_MAPPING", "HOURS_WEEK", "HOURS_RADIUS",
+            "HUFF_DECAY", "HUFF_BETA", "HUFF_LAMBDA", "HUFF_CUTOFF", "SPENDING_MEASURE",
+            "SPENDING_PER_DWELLING", "SCENARIO_FLOOR_AREA", "SPENDING_ZONES_IN", "ADDED_SHOPS",
+            "TYPOLOGY_EXTRA", "TYPOLOGY_SEGMENTS"} == advanced
 
 
 @pytest.mark.parametrize("alg", sorted(INDICATOR_ALGORITHMS))

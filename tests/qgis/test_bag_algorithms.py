@@ -367,8 +367,9 @@ def test_establishments_with_a_mapping_file(wijkkracht_run: Any, tmp_path: Path,
 
 def _core_analysis(synthetic: dict[str, Path], threshold: int, **options: Any) -> Any:
     """The library's analysis of the demo with the synthetic BAG and establishments."""
-    from wijkkracht.core.pipeline import analyse, demo_data_path
+    from wijkkracht.core.pipeline import analyse
     from wijkkracht.data_sources.files import read_area, read_pois, read_streets
+    from wijkkracht.demo import demo_data_path
 
     path = demo_data_path()
     area = read_area(path, layer="study_area")
@@ -454,8 +455,8 @@ def test_analysis_suppresses_small_establishment_counts(
 def test_analysis_writes_the_establishment_problems(bag_analysis: dict[str, Any],
                                                     synthetic: dict[str, Path]) -> None:
     """Establishments outside the BAG read for the streets' extent are not placed."""
-    from wijkkracht.core.pipeline import demo_data_path
     from wijkkracht.data_sources.files import read_streets
+    from wijkkracht.demo import demo_data_path
 
     streets = read_streets(demo_data_path(), layer="streets")
     bag = read_bag_gpkg(synthetic["bag"], layer=SYNTHETIC_LAYER,
@@ -727,8 +728,8 @@ def quarters(tmp_path_factory: pytest.TempPathFactory, qgis_app: Any) -> Any:
     import pyogrio
     from qgis.core import QgsVectorLayer
 
-    from wijkkracht.core.pipeline import demo_data_path, demo_spending_zones
     from wijkkracht.data_sources.files import read_area
+    from wijkkracht.demo import demo_data_path, demo_spending_zones
 
     zones = demo_spending_zones(read_area(demo_data_path(), layer="study_area"))
     path = tmp_path_factory.mktemp("zones") / "kwarten.gpkg"
@@ -788,9 +789,9 @@ def test_analysis_spending_equals_the_library(spending_analysis: dict[str, Any],
                                               frame_of_layer: Callable[[Any], pd.DataFrame]
                                               ) -> None:
     from wijkkracht.core.huff import HuffParameters
-    from wijkkracht.core.pipeline import demo_data_path, demo_spending_zones
     from wijkkracht.core.spending import AddedShop
     from wijkkracht.data_sources.files import read_area
+    from wijkkracht.demo import demo_data_path, demo_spending_zones
 
     zones = demo_spending_zones(read_area(demo_data_path(), layer="study_area"))
     expected = _core_analysis(synthetic, 3, spending=True, spending_zones=zones,
@@ -895,9 +896,9 @@ def pois_with_hours(tmp_path_factory: pytest.TempPathFactory, qgis_app: Any) -> 
     import pyogrio
     from qgis.core import QgsVectorLayer
 
-    from wijkkracht.core.pipeline import demo_data_path
     from wijkkracht.data_sources.files import read_pois
     from wijkkracht.data_sources.synthetic_hours import synthetic_opening_hours
+    from wijkkracht.demo import demo_data_path
 
     pois = read_pois(demo_data_path(), layer="pois")
     pois["opening_hours"] = synthetic_opening_hours(pois, seed=0)
@@ -912,9 +913,10 @@ def pois_with_hours(tmp_path_factory: pytest.TempPathFactory, qgis_app: Any) -> 
 def test_analysis_liveliness_by_hour_equals_the_library(
         wijkkracht_run: Any, demo_layers: dict[str, Any], pois_with_hours: dict[str, Any],
         frame_of_layer: Callable[[Any], pd.DataFrame]) -> None:
-    from wijkkracht.core.pipeline import analyse, demo_data_path
+    from wijkkracht.core.pipeline import analyse
     from wijkkracht.core.result import HOUR_COLUMNS
     from wijkkracht.data_sources.files import read_area, read_streets
+    from wijkkracht.demo import demo_data_path
 
     # by default: computed, since the POIs have opening_hours
     out = wijkkracht_run("neighbourhoodanalysis", STREETS=demo_layers["streets"],

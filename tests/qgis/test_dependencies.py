@@ -218,7 +218,7 @@ def test_plugin_start_imports_no_geo_library(started_without_sklearn: dict[str, 
 def test_algorithms_run_without_pyogrio_or_rasterio(
         started_without_sklearn: dict[str, Any]) -> None:
     """Inside QGIS the layers come from QGIS: the file readers' libraries are never needed."""
-    from wijkkracht.core.pipeline import prepare_demo
+    from wijkkracht.demo import prepare_demo
 
     network, _, _ = prepare_demo()  # the study area's segments, as the library makes them
     expected = int(network.segments["in_study_area"].sum())

@@ -11,10 +11,11 @@ import shapely
 
 from wijkkracht.core.errors import InputError, WijkkrachtError
 from wijkkracht.core.layers import indicators_for_layers
-from wijkkracht.core.pipeline import demo_data_path
 from wijkkracht.core.typology import classify_street_layer
 from wijkkracht.data_sources.osm_live import fetch_osm
 from wijkkracht.data_sources.schema import normalize_streets
+from wijkkracht.data_sources.tables import read_category_table
+from wijkkracht.demo import demo_data_path
 from wijkkracht.output.webmap import result_for_map
 
 
@@ -112,8 +113,7 @@ def test_bad_category_table(fails: Any, demo_layers: dict[str, Any], tmp_path: A
     table.write_text("tag;wat\nshop=bakery;x\n", encoding="utf-8")
     message = fails("nomix", STREETS=demo_layers["streets"], POIS=demo_layers["pois"],
                     CATEGORIES=str(table))
-    assert message == _core_message(indicators_for_layers, _raw("streets"), _raw("pois"),
-                                    group="no_mix", categories=str(table))
+    assert message == _core_message(read_category_table, str(table))
     assert message.startswith(str(table))
 
 

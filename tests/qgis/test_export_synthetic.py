@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from wijkkracht.core.pipeline import analyse_demo
+from wijkkracht.demo import analyse_demo
 from wijkkracht.output.webmap import DATA_BLOCK_IDS
 
 

@@ -23,8 +23,8 @@ OUTPUT_KEYS = {name.upper(): name for name in SURFACES}
 @pytest.fixture(scope="module")
 def library_surfaces() -> dict[str, Surface]:
     """The library's surfaces of the demo (files read by the library, not QGIS)."""
-    from wijkkracht.core.pipeline import demo_data_path
     from wijkkracht.data_sources.files import read_area, read_pois
+    from wijkkracht.demo import demo_data_path
 
     path = demo_data_path()
     pois = classify_pois(read_pois(path, layer="pois"))
@@ -145,11 +145,11 @@ def test_establishment_rasters_equal_the_library(bag_rasters: dict[str, Any],
                                                  synthetic: dict[str, Path]) -> None:
     """The BAG within the streets' extent, the export placed on it: the same surfaces as the
     library's, small numbers of establishments nodata, and SYNTHETIC said in every file."""
-    from wijkkracht.core.pipeline import demo_data_path
     from wijkkracht.core.rasters import count_within
     from wijkkracht.data_sources.bag import read_bag_gpkg
     from wijkkracht.data_sources.establishments import geolocate, read_establishments
     from wijkkracht.data_sources.files import read_area, read_pois, read_streets
+    from wijkkracht.demo import demo_data_path
 
     path = demo_data_path()
     streets = read_streets(path, layer="streets")
@@ -239,7 +239,7 @@ def test_geotiffs_of_the_library_open_styled(qgis_app: Any, tmp_path: Path) -> N
     beside each file as its default style."""
     from qgis.core import QgsRasterLayer
 
-    from wijkkracht.core.pipeline import analyse_demo
+    from wijkkracht.demo import analyse_demo
     from wijkkracht.output.geotiff import write_rasters
 
     result = analyse_demo(synthetic_bag=False, rasters=True)

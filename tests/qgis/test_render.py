@@ -1,6 +1,6 @@
 """The styled result as QGIS draws it: the demo GeoPackage rendered to a PNG by a real QGIS.
 
-The analysis runs here (:func:`wijkkracht.core.pipeline.analyse_demo`, written by
+The analysis runs here (:func:`wijkkracht.demo.analyse_demo`, written by
 :func:`wijkkracht.output.writer.write_outputs`); one QGIS subprocess opens the layers
 ``streets``, ``pois`` and ``area`` — their styles come from the GeoPackage's ``layer_styles``
 table, as when a user drags the file into QGIS — and renders them with
@@ -27,7 +27,7 @@ from typing import Any, NoReturn
 import numpy as np
 import pytest
 
-from wijkkracht.core.pipeline import analyse_demo
+from wijkkracht.demo import analyse_demo
 from wijkkracht.output.writer import write_outputs
 from wijkkracht.styles import hex_to_rgb, type_colors
 

@@ -250,7 +250,7 @@ def test_result_geopackage_serves_as_model(run: Any, analysis: dict[str, Any], t
                                            frame_of_layer: Any) -> None:
     """A wijkkracht result .gpkg keeps its model: read through the GDAL of QGIS, it gives the
     streets the result's types."""
-    from wijkkracht.core.pipeline import analyse_demo
+    from wijkkracht.demo import analyse_demo
     from wijkkracht.output.gpkg import write_gpkg
     from wijkkracht.processing.alg_typology import read_model_file
 

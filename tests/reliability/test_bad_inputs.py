@@ -13,7 +13,7 @@ import pytest
 import shapely
 
 from wijkkracht.cli import main
-from wijkkracht.core.pipeline import demo_data_path
+from wijkkracht.demo import demo_data_path
 
 DEMO = demo_data_path()
 CBS = Path(__file__).parents[1] / "data" / "wijkbuurtkaart_cbs_synthetic.gpkg"

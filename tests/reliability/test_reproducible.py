@@ -22,8 +22,9 @@ import pyogrio
 import pytest
 import shapely
 
-from wijkkracht.core.pipeline import analyse, demo_data_path
+from wijkkracht.core.pipeline import analyse
 from wijkkracht.data_sources.files import read_area, read_pois, read_streets
+from wijkkracht.demo import demo_data_path
 
 WIJKKRACHT = Path(sys.executable).with_name("wijkkracht")
 #: Columns that legitimately differ between two runs: the time the layer was written.

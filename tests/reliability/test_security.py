@@ -34,9 +34,10 @@ import wijkkracht
 from wijkkracht.batch import load_config, run_batch
 from wijkkracht.core.errors import WijkkrachtError
 from wijkkracht.core.indicators.registry import INDICATORS, SENSITIVE
-from wijkkracht.core.pipeline import analyse, demo_data_path, demo_synthetic_layers
+from wijkkracht.core.pipeline import analyse
 from wijkkracht.core.privacy import is_residential
 from wijkkracht.data_sources.files import read_area, read_pois, read_streets
+from wijkkracht.demo import demo_data_path, demo_synthetic_layers
 from wijkkracht.output.report import build_report
 from wijkkracht.output.webmap import webmap_html
 
