@@ -221,11 +221,7 @@ def _spending_html(scope: _Scope, result: AnalysisResult, lang: str) -> str:
     added = all_sc[kind == "added_shop"]
     if len(added):
         items = []
-        for _, r in added.iterrows():
-            items.append(f"<tr><td>{_esc(r['osm_id'])}</td>"
-                         f"<td>{_esc(names.get(r['zone'], r['zone']))}</td>"
-                         f"<td>{num(r['drawn'])}</td><td>{pct(r['retained_share_before'])} → "
-                         f"<strong>{pct(r['retained_share_after'])}</strong></td></tr>")
+        items.extend(_scenario_rows(added, names, num, pct))
         ahead = "".join(f"<th>{_esc(t[k])}</th>" for k in ("added_shop", "zone", "would_draw",
                                                              "kept_after"))
         fill += (f"<h3>{_esc(t['added_title'])}</h3><table><thead><tr>{ahead}</tr></thead>"
@@ -233,11 +229,7 @@ def _spending_html(scope: _Scope, result: AnalysisResult, lang: str) -> str:
     sc = all_sc[kind == "vacant_front"]
     if len(sc):
         items = []
-        for _, r in sc.head(TOP_STREETS).iterrows():
-            items.append(f"<tr><td>{_esc(r['osm_id'])}</td>"
-                         f"<td>{_esc(names.get(r['zone'], r['zone']))}</td>"
-                         f"<td>{num(r['drawn'])}</td><td>{pct(r['retained_share_before'])} → "
-                         f"<strong>{pct(r['retained_share_after'])}</strong></td></tr>")
+        items.extend(_scenario_rows(sc.head(TOP_STREETS), names, num, pct))
         fhead = "".join(f"<th>{_esc(t[k])}</th>" for k in ("front", "zone", "would_draw",
                                                              "kept_after"))
         fill += (f"<h3>{_esc(t['fill_title'])}</h3><p class=\"wk-note\">"
@@ -259,3 +251,13 @@ def _spending_html(scope: _Scope, result: AnalysisResult, lang: str) -> str:
     return (f'<section id="spending" class="wk-keep"><h2>{_esc(t["spend_section"])}'
             f"{_tag(syn, t)}</h2><p class=\"wk-note\">{_esc(intro)}</p>{table}{fill}"
             f'<p class="wk-note">{_esc(params)}</p>{warn}</section>')
+
+
+def _scenario_rows(rows: Any, names: dict[Any, Any], num: Any, pct: Any) -> list[str]:
+    """Table rows of spending scenarios: the shop, its zone, what it would draw, and the
+    share kept in the area before and after."""
+    return [f"<tr><td>{_esc(r['osm_id'])}</td>"
+            f"<td>{_esc(names.get(r['zone'], r['zone']))}</td>"
+            f"<td>{num(r['drawn'])}</td><td>{pct(r['retained_share_before'])} → "
+            f"<strong>{pct(r['retained_share_after'])}</strong></td></tr>"
+            for _, r in rows.iterrows()]
