@@ -23,9 +23,9 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QIcon  # type: ignore[import-not-found]
-from qgis.PyQt.QtWidgets import QAction  # type: ignore[import-not-found]
 
 from ..processing.base import ICON
+from ..processing.compat import QAction
 from ..processing.i18n import tr
 from ..processing.provider import LOG_TAG, PROVIDER_ID, WijkkrachtProvider
 
@@ -65,7 +65,7 @@ class WijkkrachtPlugin:
         """Show in the message bar which algorithms miss packages (also in the QGIS log)."""
         message = self.provider.missing_message() if self.provider is not None else None
         if message and self.iface is not None:
-            self.iface.messageBar().pushMessage("wijkkracht", message, level=Qgis.Warning,
+            self.iface.messageBar().pushMessage("wijkkracht", message, level=Qgis.MessageLevel.Warning,
                                                 duration=0)
         return message
 
@@ -85,7 +85,7 @@ class WijkkrachtPlugin:
         alg_id = f"{PROVIDER_ID}:neighbourhoodanalysis"
         if QgsApplication.processingRegistry().algorithmById(alg_id) is None:
             message = self.report_missing() or tr("The neighbourhood analysis is not available.")
-            QgsMessageLog.logMessage(message, LOG_TAG, Qgis.Warning)
+            QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Warning)
             return
         parameters = {}
         for layer_name, key in DEMO_LAYERS.items():
@@ -94,7 +94,7 @@ class WijkkrachtPlugin:
             if not layer.isValid():
                 self.iface.messageBar().pushMessage(
                     "wijkkracht", tr("Cannot open the demo data: {}").format(DEMO_GPKG),
-                    level=Qgis.Critical)
+                    level=Qgis.MessageLevel.Critical)
                 return
             QgsProject.instance().addMapLayer(layer)
             parameters[key] = layer

@@ -161,7 +161,7 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
                "with the shares built on them: a small count can point at one person."))
         self.add(QgsProcessingParameterFeatureSource(
             self.AREAS, tr("Areas for a summary (e.g. CBS buurten; optional)"),
-            [QgsProcessing.TypeVectorPolygon], optional=True),
+            [QgsProcessing.SourceType.TypeVectorPolygon], optional=True),
             "Polygons (e.g. CBS buurten or wijken) to summarise the streets by: one row per "
             "area that meets the street layer's extent, with the aggregates of every "
             "indicator.")
@@ -199,13 +199,13 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
                    advanced=True)
         self.add(QgsProcessingParameterFeatureSource(
             self.SPENDING_ZONES_IN, tr("Zones of the spending flows (optional)"),
-            [QgsProcessing.TypeVectorPolygon], optional=True),
+            [QgsProcessing.SourceType.TypeVectorPolygon], optional=True),
             "Polygons to count the spending flows by (code from a CBS code, code, id or "
             "identificatie field, name from a CBS name, naam or name field). Empty: the areas "
             "above, else the study area.", advanced=True)
         self.add(QgsProcessingParameterFeatureSource(
             self.ADDED_SHOPS, tr("Shops to add as scenarios (optional)"),
-            [QgsProcessing.TypeVectorPoint], optional=True),
+            [QgsProcessing.SourceType.TypeVectorPoint], optional=True),
             "Points where a daily-goods shop could come (e.g. drawn in a scratch layer), each "
             "a scenario on its own: what it would draw and how much more of its zone's "
             "spending would stay. Optional fields: kind (an OSM shop value, default "
@@ -221,45 +221,45 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
                       "The segments of the walking network in the study area with their kind "
                       "(street, sidewalk, cycle path, ...; is_street: whether it counts as a "
                       "street), named street (street_id), the addresses fronting them, every "
-                      "indicator and their opportunity type.", QgsProcessing.TypeVectorLine)
+                      "indicator and their opportunity type.", QgsProcessing.SourceType.TypeVectorLine)
         self.add_sink(self.NAMED_STREETS, "Named streets",
                       "One line per named street (the street segments of one name that meet): "
                       "its length, addresses, main opportunity type and the share of every type, "
                       "and the indicators along it (weighted by length); coloured by main type.",
-                      QgsProcessing.TypeVectorLine, optional=True)
+                      QgsProcessing.SourceType.TypeVectorLine, optional=True)
         self.add_sink(self.POIS_OUT, "Classified POIs",
                       "The POIs with their N/O class, function and everyday category, the "
                       "segment they are placed on, and whether they lie in the study area.",
-                      QgsProcessing.TypeVectorPoint)
+                      QgsProcessing.SourceType.TypeVectorPoint)
         self.add_sink(self.AREA_OUT, "Study area with summary",
-                      "The study area with summary figures.", QgsProcessing.TypeVectorPolygon)
+                      "The study area with summary figures.", QgsProcessing.SourceType.TypeVectorPolygon)
         self.add_sink(self.PROFILE, "Profile of the opportunity types",
-                      "One row per type: its names, size and profile.", QgsProcessing.TypeVector)
+                      "One row per type: its names, size and profile.", QgsProcessing.SourceType.TypeVector)
         self.add_sink(self.AREAS_OUT, "Summary per area",
                       "With areas: one row per area with the aggregates of the indicators "
-                      "(small establishment counts suppressed).", QgsProcessing.TypeVectorPolygon,
+                      "(small establishment counts suppressed).", QgsProcessing.SourceType.TypeVectorPolygon,
                       optional=True)
         self.add_sink(self.PROBLEMS, "Establishments not used (rejected or not placed)",
                       "With an establishments export: the rows that were rejected or not found "
-                      "in the BAG, with the reason (internal use).", QgsProcessing.TypeVector,
+                      "in the BAG, with the reason (internal use).", QgsProcessing.SourceType.TypeVector,
                       optional=True)
         self.add_sink(self.OPENING_PROFILE, "Open amenities per hour of the week",
                       "With liveliness by hour: per street segment (join on segment_id) the "
                       "number of POIs within walking reach open in each hour of the reference "
                       "week, fields ma_00 (Monday 00:00-01:00) to zo_23.",
-                      QgsProcessing.TypeVector, optional=True)
+                      QgsProcessing.SourceType.TypeVector, optional=True)
         self.add_sink(self.SPENDING_ZONES, "Daily-goods spending per zone",
                       "With spending flows: per zone the demand (dwellings), the shares of its "
                       "spending kept, leaking out and beyond reach, and the spending its shops "
-                      "draw (coloured by the share kept).", QgsProcessing.TypeVectorPolygon,
+                      "draw (coloured by the share kept).", QgsProcessing.SourceType.TypeVectorPolygon,
                       optional=True)
         self.add_sink(self.SPENDING_CATCHMENT, "Catchment per shopping street",
                       "With spending flows: per shopping street (join on segment_id) where its "
-                      "spending comes from, per zone.", QgsProcessing.TypeVector, optional=True)
+                      "spending comes from, per zone.", QgsProcessing.SourceType.TypeVector, optional=True)
         self.add_sink(self.SPENDING_SCENARIOS, "Scenario: a shop in a vacant shop front",
                       "With spending flows: per vacant shop front in the study area, what a shop "
                       "there would draw and add to the share kept in its zone.",
-                      QgsProcessing.TypeVectorPoint, optional=True)
+                      QgsProcessing.SourceType.TypeVectorPoint, optional=True)
         self.add(QgsProcessingParameterFileDestination(
             self.HTML, tr("Interactive map"), tr("HTML files (*.html)"), optional=True,
             createByDefault=False),
@@ -380,7 +380,7 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
                 parameters, self.NAMED_STREETS, context, steps, result.named_streets,
                 LayerStyle("named_streets", "Named streets", attribution, names=names,
                            labels=result.named_streets.attrs.get("labels", {})),
-                geometry_type=QgsWkbTypes.MultiLineString),
+                geometry_type=QgsWkbTypes.Type.MultiLineString),
             self.POIS_OUT: self.write_layer(
                 parameters, self.POIS_OUT, context, steps, result.pois,
                 LayerStyle("pois", "Classified POIs", attribution)),
@@ -473,7 +473,7 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             outputs[self.SPENDING_ZONES] = self.write_layer(
                 parameters, self.SPENDING_ZONES, context, feedback, spend.zones,
                 LayerStyle("spending_zones", "Daily-goods spending per zone", attribution),
-                geometry_type=QgsWkbTypes.MultiPolygon)
+                geometry_type=QgsWkbTypes.Type.MultiPolygon)
             outputs[self.SPENDING_CATCHMENT] = self.write_layer(
                 parameters, self.SPENDING_CATCHMENT, context, feedback,
                 spend.catchment.reset_index(drop=True),
@@ -481,7 +481,7 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             outputs[self.SPENDING_SCENARIOS] = self.write_layer(
                 parameters, self.SPENDING_SCENARIOS, context, feedback, spend.scenarios,
                 LayerStyle("spending_scenarios", "Scenario: a shop in a vacant shop front",
-                           attribution), geometry_type=QgsWkbTypes.Point)
+                           attribution), geometry_type=QgsWkbTypes.Type.Point)
         return outputs
 
 

@@ -136,7 +136,7 @@ class LoadBagAlgorithm(WijkkrachtAlgorithm):
             "file (e.g. 0221VBO15092020-000001.xml); give this or a folder.")
         self.add(QgsProcessingParameterFile(
             self.FOLDER, tr("or: folder with LV BAG 2.0 files"),
-            QgsProcessingParameterFile.Folder, optional=True),
+            QgsProcessingParameterFile.Behavior.Folder, optional=True),
             "A folder holding the LV BAG 2.0 XML files or zips (VBO, and NUM, OPR, PND for "
             "addresses and construction years); give this or a file.")
         self.add(QgsProcessingParameterExtent(self.EXTENT, tr("Extent to read"), optional=True),
@@ -144,7 +144,7 @@ class LoadBagAlgorithm(WijkkrachtAlgorithm):
                  "layer, or neither to read everything.")
         self.add(QgsProcessingParameterFeatureSource(
             self.MASK, tr("Mask layer (read only inside its polygons)"),
-            [QgsProcessing.TypeVectorPolygon], optional=True),
+            [QgsProcessing.SourceType.TypeVectorPolygon], optional=True),
             "Only the verblijfsobjecten inside these polygons are read; give this or an extent.")
         self.add_enum(self.STATUSES, "BAG statuses to keep", list(STATUS_LABELS),
                       _status_default(),
@@ -155,14 +155,14 @@ class LoadBagAlgorithm(WijkkrachtAlgorithm):
                  "The layer of the verblijfsobjecten in the GeoPackage (PDOK: verblijfsobject).",
                  advanced=True)
         self.add(QgsProcessingParameterDateTime(
-            self.SNAPSHOT_DATE, tr("BAG as on date"), QgsProcessingParameterDateTime.Date,
+            self.SNAPSHOT_DATE, tr("BAG as on date"), QgsProcessingParameterDateTime.Type.Date,
             optional=True),
             "LV BAG: read the versions valid on this date (default: the extract's date and the "
             "current versions). GeoPackage: recorded as the snapshot date (PDOK's file does not "
             "state it).", advanced=True)
         self.add_sink(self.OUTPUT, "BAG addresses (verblijfsobjecten)",
                       "One point per verblijfsobject in the BAG schema, EPSG:28992.",
-                      QgsProcessing.TypeVectorPoint)
+                      QgsProcessing.SourceType.TypeVectorPoint)
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, tr("Verblijfsobjecten read")))
         self.addOutput(QgsProcessingOutputNumber(self.DROPPED,
                                                  tr("Verblijfsobjecten left out by status")))
@@ -226,7 +226,7 @@ class LoadBagAlgorithm(WijkkrachtAlgorithm):
         title = "BAG addresses (verblijfsobjecten)"
         out = self.write_layer(parameters, self.OUTPUT, context, steps, bag,
                                LayerStyle(None, title, attribution),
-                               geometry_type=QgsWkbTypes.Point)
+                               geometry_type=QgsWkbTypes.Type.Point)
         return {self.OUTPUT: out, self.COUNT: len(bag), self.DROPPED: dropped,
                 self.SNAPSHOT: meta.get("snapshot_date") or ""}
 
@@ -303,7 +303,7 @@ class LoadEstablishmentsAlgorithm(WijkkrachtAlgorithm):
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
         add_establishment_inputs(self, self.INPUT, self.MAPPING, optional=False)
         self.add(QgsProcessingParameterFeatureSource(
-            self.BAG, tr("BAG addresses (verblijfsobjecten)"), [QgsProcessing.TypeVectorPoint]),
+            self.BAG, tr("BAG addresses (verblijfsobjecten)"), [QgsProcessing.SourceType.TypeVectorPoint]),
             "The BAG layer, e.g. the output of Load BAG addresses; establishments are placed "
             "on its points.")
         add_reference_date(self, self.REFERENCE_DATE)
@@ -319,11 +319,11 @@ class LoadEstablishmentsAlgorithm(WijkkrachtAlgorithm):
                  "For a GeoPackage export: its layer; empty: the first.", advanced=True)
         self.add_sink(self.OUTPUT, "Establishments on BAG addresses",
                       "The placed establishments, as points on their BAG address.",
-                      QgsProcessing.TypeVectorPoint)
+                      QgsProcessing.SourceType.TypeVectorPoint)
         self.add_sink(self.PROBLEMS, "Establishments not used (rejected or not placed)",
                       "One row per establishment that was rejected or not found in the BAG, "
                       "with stage and reason; rows as in the export, for internal use.",
-                      QgsProcessing.TypeVector)
+                      QgsProcessing.SourceType.TypeVector)
         self.addOutput(QgsProcessingOutputNumber(self.MATCH_RATE, tr("Match rate (0–1)")))
         self.addOutput(QgsProcessingOutputNumber(self.MATCHED, tr("Establishments placed")))
         self.addOutput(QgsProcessingOutputNumber(self.UNMATCHED,
@@ -377,7 +377,7 @@ class LoadEstablishmentsAlgorithm(WijkkrachtAlgorithm):
         results = {
             self.OUTPUT: self.write_layer(parameters, self.OUTPUT, context, steps, out,
                                           LayerStyle(None, title, attribution),
-                                          geometry_type=QgsWkbTypes.Point),
+                                          geometry_type=QgsWkbTypes.Type.Point),
             self.PROBLEMS: self.write_layer(
                 parameters, self.PROBLEMS, context, steps, placed.problems,
                 LayerStyle(None, "Establishments not used (rejected or not placed)",
@@ -472,7 +472,7 @@ def add_bag_layer(alg: WijkkrachtAlgorithm, key: str, help_text: str) -> None:
     """An optional point layer of BAG verblijfsobjecten (e.g. the output of *Load BAG*)."""
     alg.add(QgsProcessingParameterFeatureSource(
         key, tr("BAG addresses (verblijfsobjecten; optional)"),
-        [QgsProcessing.TypeVectorPoint], optional=True), help_text)
+        [QgsProcessing.SourceType.TypeVectorPoint], optional=True), help_text)
 
 
 def add_privacy_threshold(alg: WijkkrachtAlgorithm, key: str, note: str, *,

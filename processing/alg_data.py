@@ -61,7 +61,7 @@ class FetchOsmAlgorithm(WijkkrachtAlgorithm):
                                               optional=True),
                  "A rectangle; give this, a study-area layer or a place name.")
         self.add(QgsProcessingParameterFeatureSource(
-            self.AREA, tr("Study area: polygon layer"), [QgsProcessing.TypeVectorPolygon],
+            self.AREA, tr("Study area: polygon layer"), [QgsProcessing.SourceType.TypeVectorPolygon],
             optional=True),
             "Polygons of the neighbourhood (all merged); give this, an extent or a place name.")
         self.add(QgsProcessingParameterString(self.PLACE, tr("Study area: place name"),
@@ -69,12 +69,12 @@ class FetchOsmAlgorithm(WijkkrachtAlgorithm):
                  "A neighbourhood or municipality that Nominatim knows as an area, e.g. "
                  "'Kanaleneiland, Utrecht'; give this, an extent or a study-area layer.")
         self.add(QgsProcessingParameterNumber(self.BUFFER, tr("Buffer around the study area (m)"),
-                                              QgsProcessingParameterNumber.Double, 800.0,
+                                              QgsProcessingParameterNumber.Type.Double, 800.0,
                                               minValue=0.0),
                  "Streets and POIs are fetched this far (metres) beyond the study area.")
         self.add(QgsProcessingParameterFile(
             self.CACHE_DIR, tr("Cache folder for OpenStreetMap responses"),
-            QgsProcessingParameterFile.Folder, optional=True),
+            QgsProcessingParameterFile.Behavior.Folder, optional=True),
             "Where the responses are kept; empty: the per-user cache "
             "(~/.cache/wijkkracht/osmnx).", advanced=True)
         self.add(QgsProcessingParameterString(self.OVERPASS_URL, tr("Overpass API URL"),
@@ -86,17 +86,17 @@ class FetchOsmAlgorithm(WijkkrachtAlgorithm):
                  "Another Nominatim server; empty: the public "
                  "https://nominatim.openstreetmap.org/.", advanced=True)
         self.add(QgsProcessingParameterNumber(self.TIMEOUT, tr("Timeout (seconds)"),
-                                              QgsProcessingParameterNumber.Double, 180.0,
+                                              QgsProcessingParameterNumber.Type.Double, 180.0,
                                               minValue=1.0),
                  "How long to wait for each server answer.", advanced=True)
         self.add_sink(self.STREETS_OUT, "Streets (walking network)",
                       "The walking network of the buffered area: one line per street "
-                      "segment.", QgsProcessing.TypeVectorLine)
+                      "segment.", QgsProcessing.SourceType.TypeVectorLine)
         self.add_sink(self.POIS_OUT, "POIs",
                       "POIs and buildings of the buffered area: one point per OSM object and "
-                      "tag (column tag, key=value).", QgsProcessing.TypeVectorPoint)
+                      "tag (column tag, key=value).", QgsProcessing.SourceType.TypeVectorPoint)
         self.add_sink(self.AREA_OUT, "Study area",
-                      "The study area (not buffered).", QgsProcessing.TypeVectorPolygon)
+                      "The study area (not buffered).", QgsProcessing.SourceType.TypeVectorPolygon)
 
     def processAlgorithm(self, parameters: dict[str, Any], context: QgsProcessingContext,  # noqa: N802
                          feedback: QgsProcessingFeedback) -> dict[str, Any]:

@@ -49,7 +49,7 @@ class IndicatorAlgorithm(WijkkrachtAlgorithm):
         self.add_network_options()
         self.add_sink(self.OUTPUT, self.OUTPUT_NAME,
                       "The street segments of the study area with the new fields.",
-                      QgsProcessing.TypeVectorLine)
+                      QgsProcessing.SourceType.TypeVectorLine)
 
     def processAlgorithm(self, parameters: dict[str, Any], context: QgsProcessingContext,  # noqa: N802
                          feedback: QgsProcessingFeedback) -> dict[str, Any]:

@@ -70,7 +70,7 @@ class ExportWebmapAlgorithm(WijkkrachtAlgorithm):
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
         self.add(QgsProcessingParameterFeatureSource(
-            self.STREETS, tr("Streets with opportunity types"), [QgsProcessing.TypeVectorLine]),
+            self.STREETS, tr("Streets with opportunity types"), [QgsProcessing.SourceType.TypeVectorLine]),
             "Street segments with the type fields and, where present, the key indicators.")
         self.add_pois(optional=True)
         self.add_area(optional=True)

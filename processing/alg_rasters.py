@@ -105,7 +105,7 @@ class IntensityRastersAlgorithm(WijkkrachtAlgorithm):
 
         self.add(QgsProcessingParameterFeatureSource(
             self.STREETS, tr("Streets (optional: their extent when there is no study area)"),
-            [QgsProcessing.TypeVectorLine], optional=True),
+            [QgsProcessing.SourceType.TypeVectorLine], optional=True),
             "Lines of the walking network. Only used without a study area (the area is then "
             "the one the streets cover) and to read the BAG layer within their extent.")
         self.add_pois()

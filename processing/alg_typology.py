@@ -169,7 +169,7 @@ class TypologyParameters:
             add_option_parameter(alg, QgsProcessingParameterFile(
                 TypologyParameters.TYPOLOGY_MODEL,
                 tr("Typology model (.json or wijkkracht .gpkg)"),
-                QgsProcessingParameterFile.File, optional=True,
+                QgsProcessingParameterFile.Behavior.File, optional=True,
                 # "All files": QGIS would refuse another extension without saying why; the
                 # library says what is wrong with the file
                 fileFilter=tr("Typology models (*.json *.gpkg);;All files (*)")),
@@ -190,7 +190,7 @@ class TypologyParameters:
         # TypologyParameters.options does, by the declaration
         add_option_parameter(alg, QgsProcessingParameterNumber(
             TypologyParameters.K, tr("Number of k-means types (0 = types by rules)"),
-            QgsProcessingParameterNumber.Integer, 0, minValue=0, maxValue=k.maximum), "k",
+            QgsProcessingParameterNumber.Type.Integer, 0, minValue=0, maxValue=k.maximum), "k",
             tr("0 (the default): the opportunity types by written rules, stable and the same "
                "in every area. A fixed number of k-means types gives stable clusters, and 5 is "
                "what a map legend holds. (Before typology models, 0 chose the number "
@@ -350,13 +350,13 @@ class ClassifyStreetsAlgorithm(WijkkrachtAlgorithm):
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
         self.add(QgsProcessingParameterFeatureSource(
             self.INPUT, tr("Street segments with indicator fields"),
-            [QgsProcessing.TypeVectorLine]),
+            [QgsProcessing.SourceType.TypeVectorLine]),
             "One line per street segment with the chosen feature fields.")
         TypologyParameters.add_typology(self, with_features=True)
         self.add_sink(self.OUTPUT, "Opportunity types",
-                      "The input segments with the type fields.", QgsProcessing.TypeVectorLine)
+                      "The input segments with the type fields.", QgsProcessing.SourceType.TypeVectorLine)
         self.add_sink(self.PROFILE, "Profile of the opportunity types",
-                      "One row per type: its names, size and profile.", QgsProcessing.TypeVector)
+                      "One row per type: its names, size and profile.", QgsProcessing.SourceType.TypeVector)
 
     def processAlgorithm(self, parameters: dict[str, Any], context: QgsProcessingContext,  # noqa: N802
                          feedback: QgsProcessingFeedback) -> dict[str, Any]:
@@ -429,7 +429,7 @@ class FitTypologyModelAlgorithm(WijkkrachtAlgorithm):
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
         self.add(QgsProcessingParameterMultipleLayers(
             self.INPUT, tr("Street layers with indicator fields"),
-            QgsProcessing.TypeVectorLine),
+            QgsProcessing.SourceType.TypeVectorLine),
             "One or more layers with one line per street segment and the chosen feature "
             "fields, e.g. the streets of several neighbourhood analyses; their segments are "
             "classified together.")

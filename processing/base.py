@@ -153,7 +153,7 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
         help of an option's declaration, in both languages); flag it advanced if asked."""
         parameter.setHelp(help_text if translated else tr(help_text))
         if advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
         self.addParameter(parameter)
         return parameter
 
@@ -164,13 +164,14 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
                                       "connected.")) -> None:
         """The street-layer parameter (:attr:`STREETS`)."""
         self.add(QgsProcessingParameterFeatureSource(
-            self.STREETS, tr(description), [QgsProcessing.TypeVectorLine]), help_text)
+            self.STREETS, tr(description), [QgsProcessing.SourceType.TypeVectorLine]), help_text)
 
     def add_pois(self, optional: bool = False) -> None:
         """The POI-layer parameter (:attr:`POIS`)."""
         self.add(QgsProcessingParameterFeatureSource(
             self.POIS, tr("POIs (shops, amenities, buildings)"),
-            [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorPolygon], optional=optional),
+            [QgsProcessing.SourceType.TypeVectorPoint, QgsProcessing.SourceType.TypeVectorPolygon],
+            optional=optional),
             "Points (or polygons) of OpenStreetMap features: a column 'tag' with key=value, "
             "one column per OSM key (as OSMnx and GDAL give them), or 'building_type' with "
             "key_value. Polygons count at a point inside them.")
@@ -178,7 +179,7 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
     def add_area(self, optional: bool = True) -> None:
         """The study-area parameter (:attr:`AREA`)."""
         self.add(QgsProcessingParameterFeatureSource(
-            self.AREA, tr("Study area"), [QgsProcessing.TypeVectorPolygon], optional=optional),
+            self.AREA, tr("Study area"), [QgsProcessing.SourceType.TypeVectorPolygon], optional=optional),
             "Polygons of the neighbourhood; all are merged into one area. Results are written "
             "for the street segments whose middle lies in it. Without a study area the whole "
             "network is the study area, and values near its edge are too low.")
@@ -199,7 +200,7 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
                             "reached."), advanced=True)
 
     def add_sink(self, key: str, description: str, help_text: str,
-                 kind: int = QgsProcessing.TypeVectorAnyGeometry, *, optional: bool = False,
+                 kind: int = QgsProcessing.SourceType.TypeVectorAnyGeometry, *, optional: bool = False,
                  default_load: bool = True) -> None:
         """An output layer parameter."""
         self.add(QgsProcessingParameterFeatureSink(
@@ -282,7 +283,7 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
         if not value.isValid():
             raise QgsProcessingException(
                 tr("{}: not a date (expected YYYY-MM-DD): {}").format(key, parameters.get(key)))
-        return str(value.date().toString(Qt.ISODate))
+        return str(value.date().toString(Qt.DateFormat.ISODate))
 
     def write_layer(self, parameters: dict[str, Any], key: str, context: QgsProcessingContext,
                     feedback: QgsProcessingFeedback, frame: gpd.GeoDataFrame | pd.DataFrame,
@@ -329,7 +330,7 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
     def _optional(self, key: str) -> bool:
         definition = self.parameterDefinition(key)
         return definition is not None and bool(
-            definition.flags() & QgsProcessingParameterDefinition.FlagOptional)
+            definition.flags() & QgsProcessingParameterDefinition.Flag.FlagOptional)
 
     def run_core(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Call the library; its errors become ``QgsProcessingException`` with its message."""

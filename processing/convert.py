@@ -38,6 +38,7 @@ from qgis.core import (  # type: ignore[import-not-found]
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime, QVariant  # type: ignore[import-not-found]
 
+from .compat import field_kind, field_type
 from .i18n import tr
 
 __all__ = [
@@ -72,21 +73,21 @@ def python_value(value: Any) -> Any:
     if isinstance(value, QVariant):
         return None if value.isNull() else value.value()
     if isinstance(value, (QDate, QDateTime, QTime)):
-        return value.toString(Qt.ISODate) if value.isValid() else None
+        return value.toString(Qt.DateFormat.ISODate) if value.isValid() else None
     return value
 
 
 def _column(values: list[Any], field: QgsField) -> pd.Series | list[Any]:
     """One attribute column with a dtype that fits the field (nulls as NaN/None)."""
-    kind = field.type()
-    if kind in (QVariant.Int, QVariant.LongLong, QVariant.UInt, QVariant.ULongLong):
+    kind = field_kind(field)
+    if kind in ("int", "longlong", "uint", "ulonglong"):
         if any(v is None for v in values):
             return pd.Series([np.nan if v is None else float(v) for v in values],
                              dtype="float64")
         return pd.Series(values, dtype="int64")
-    if kind == QVariant.Double:
+    if kind == "double":
         return pd.Series([np.nan if v is None else float(v) for v in values], dtype="float64")
-    if kind == QVariant.Bool and not any(v is None for v in values):
+    if kind == "bool" and not any(v is None for v in values):
         return pd.Series(values, dtype=bool)
     return values
 
@@ -160,7 +161,7 @@ def source_to_gdf(
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
     geometry = shapely.from_wkb(np.array(wkbs, dtype=object))
     crs = source.sourceCrs()
-    wkt = crs.toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED) if crs.isValid() else None
+    wkt = crs.toWkt(QgsCoordinateReferenceSystem.WktVariant.WKT_PREFERRED) if crs.isValid() else None
     if "geometry" in frame.columns:  # an attribute called "geometry" would clash
         frame = frame.rename(columns={"geometry": "geometry_attribute"})
     if progress is not None:
@@ -185,14 +186,14 @@ def _wkb(geometry: QgsGeometry) -> bytes | None:
 def _field_for(name: str, series: pd.Series) -> QgsField:
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
-        return QgsField(name, QVariant.Bool)
+        return QgsField(name, field_type("bool"))
     if pd.api.types.is_integer_dtype(dtype):
-        return QgsField(name, QVariant.LongLong)
+        return QgsField(name, field_type("longlong"))
     if pd.api.types.is_float_dtype(dtype):
-        return QgsField(name, QVariant.Double)
+        return QgsField(name, field_type("double"))
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        return QgsField(name, QVariant.DateTime)
-    return QgsField(name, QVariant.String)
+        return QgsField(name, field_type("datetime"))
+    return QgsField(name, field_type("string"))
 
 
 def _attribute_frame(gdf: pd.DataFrame) -> pd.DataFrame:
@@ -229,17 +230,17 @@ def qgis_fields(gdf: pd.DataFrame) -> QgsFields:
 
 
 def _python_column(series: pd.Series, field: QgsField) -> list[Any]:
-    kind = field.type()
+    kind = field_kind(field)
     values = series.tolist()
-    if kind == QVariant.Double:
+    if kind == "double":
         return [None if v is None or pd.isna(v) else float(v) for v in values]
-    if kind == QVariant.LongLong:
+    if kind == "longlong":
         return [None if pd.isna(v) else int(v) for v in values]
-    if kind == QVariant.Bool:
+    if kind == "bool":
         return [None if pd.isna(v) else bool(v) for v in values]
-    if kind == QVariant.DateTime:
+    if kind == "datetime":
         return [None if pd.isna(v) else QDateTime.fromString(
-                    pd.Timestamp(v).strftime("%Y-%m-%dT%H:%M:%S"), Qt.ISODate)
+                    pd.Timestamp(v).strftime("%Y-%m-%dT%H:%M:%S"), Qt.DateFormat.ISODate)
                 for v in values]
     out: list[Any] = []
     for v in values:
@@ -252,7 +253,7 @@ def _python_column(series: pd.Series, field: QgsField) -> list[Any]:
     return out
 
 
-def wkb_type(gdf: pd.DataFrame, default: int = QgsWkbTypes.NoGeometry) -> int:
+def wkb_type(gdf: pd.DataFrame, default: int = QgsWkbTypes.Type.NoGeometry) -> int:
     """The QGIS geometry type of a sink for ``gdf``: its one type, or the multi type of a mix.
 
     Parameters
@@ -268,7 +269,7 @@ def wkb_type(gdf: pd.DataFrame, default: int = QgsWkbTypes.NoGeometry) -> int:
         A ``QgsWkbTypes.Type``; ``Polygon`` + ``MultiPolygon`` gives ``MultiPolygon``.
     """
     if not isinstance(gdf, gpd.GeoDataFrame):
-        return QgsWkbTypes.NoGeometry
+        return QgsWkbTypes.Type.NoGeometry
     kinds = set(gdf.geometry.dropna().geom_type.unique())
     if not kinds:
         return default
@@ -277,7 +278,7 @@ def wkb_type(gdf: pd.DataFrame, default: int = QgsWkbTypes.NoGeometry) -> int:
     singles = {k.removeprefix("Multi") for k in kinds}
     if len(singles) == 1:
         return QgsWkbTypes.parseType("Multi" + singles.pop())
-    return QgsWkbTypes.Unknown
+    return QgsWkbTypes.Type.Unknown
 
 
 def gdf_to_features(gdf: pd.DataFrame, fields: QgsFields, geometry_type: int) -> list[QgsFeature]:
@@ -359,7 +360,7 @@ def gdf_to_sink(
     for start in range(0, len(features), _CHUNK):
         if feedback is not None and feedback.isCanceled():
             raise QgsProcessingException(tr("Cancelled"))
-        if not sink.addFeatures(features[start:start + _CHUNK], QgsFeatureSink.FastInsert):
+        if not sink.addFeatures(features[start:start + _CHUNK], QgsFeatureSink.Flag.FastInsert):
             error = sink.lastError() if hasattr(sink, "lastError") else ""
             raise QgsProcessingException(f"could not write to the output layer: {error}")
         if feedback is not None:

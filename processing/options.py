@@ -119,8 +119,8 @@ def add_number(alg: WijkkrachtAlgorithm, name: str, description: str, *, note: s
     option may be unset (``nullable``)."""
     opt = declaration(name)
     low, high = qgis_bounds(opt)
-    kind = QgsProcessingParameterNumber.Integer if opt.kind in ("int", "k_range") \
-        else QgsProcessingParameterNumber.Double
+    kind = QgsProcessingParameterNumber.Type.Integer if opt.kind in ("int", "k_range") \
+        else QgsProcessingParameterNumber.Type.Double
     bounds: dict[str, Any] = {}
     if low is not None:
         bounds["minValue"] = low
@@ -164,7 +164,7 @@ def add_date(alg: WijkkrachtAlgorithm, name: str, description: str, *, note: str
     """An optional date of the option ``name`` (empty: not set, the declaration's default)."""
     opt = declaration(name)
     param = QgsProcessingParameterDateTime(key or opt.qgis, description,
-                                           QgsProcessingParameterDateTime.Date, optional=True)
+                                           QgsProcessingParameterDateTime.Type.Date, optional=True)
     return add_option_parameter(alg, param, opt.name, note, advanced=advanced)
 
 

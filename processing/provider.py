@@ -88,7 +88,7 @@ class WijkkrachtProvider(QgsProcessingProvider):
                 self.addAlgorithm(cls())
         message = self.missing_message()
         if message:
-            QgsMessageLog.logMessage(message, LOG_TAG, Qgis.Warning)
+            QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Warning)
 
     def missing_message(self) -> str | None:
         """What is withheld and how to install what it needs (None when nothing is)."""
