@@ -318,11 +318,6 @@ class TypeName:
 
 def rule_text(arch: Archetype, lang: str = "nl") -> str:
     """The rule of an archetype in words, from the indicator registry's labels."""
-    from .indicators.registry import INDICATORS
-
-    def label(q: str) -> str:
-        return INDICATORS[q].label(lang) if q in INDICATORS else q
-
     parts = []
     for alt in arch.rule:
         conds = []
@@ -331,12 +326,12 @@ def rule_text(arch: Archetype, lang: str = "nl") -> str:
             value = f"{c.value:g}"
             if c.stat == "share":
                 conds.append(
-                    f"op minstens {c.share:.0%} van de segmenten {label(c.quantity)} {op} {value}"
+                    f"op minstens {c.share:.0%} van de segmenten {_label(c.quantity, lang)} {op} {value}"
                     if lang == "nl" else
-                    f"on at least {c.share:.0%} of the segments {label(c.quantity)} {op} {value}")
+                    f"on at least {c.share:.0%} of the segments {_label(c.quantity, lang)} {op} {value}")
             else:
-                conds.append(f"mediaan {label(c.quantity)} {op} {value}" if lang == "nl"
-                             else f"median {label(c.quantity)} {op} {value}")
+                conds.append(f"mediaan {_label(c.quantity, lang)} {op} {value}" if lang == "nl"
+                             else f"median {_label(c.quantity, lang)} {op} {value}")
         parts.append(" en ".join(conds) if lang == "nl" else " and ".join(conds))
     joiner = "; of " if lang == "nl" else "; or "
     return joiner.join(parts)
@@ -534,15 +529,6 @@ def name_types(frame: pd.DataFrame, type_id: np.ndarray, features: Sequence[str]
                             rule=Label(rule_text(arch, "nl"), rule_text(arch, "en")),
                             figures=figures[t]))
     return out
-
-
-def type_summary(names: Sequence[TypeName]) -> list[dict[str, Any]]:
-    """The names as plain data (for the model file and the metadata)."""
-    return [{"key": n.key, "archetype": n.archetype, "name_nl": n.name.nl,
-             "name_en": n.name.en, "description_nl": n.description.nl,
-             "description_en": n.description.en, "explanation_nl": n.explanation.nl,
-             "explanation_en": n.explanation.en, "rule_nl": n.rule.nl, "rule_en": n.rule.en}
-            for n in names]
 
 
 # --- the rules applied to each segment (the default typology) --------------------------------

@@ -177,6 +177,7 @@ def network_step(run: Run) -> None:
     run.warnings.extend(input_warnings(run.area, run.network, run.prepared,
                                        run.opt("snap_distance")))
     run.warnings.extend(missing_amenity_warnings(run.prepared))
+    _study_area(run)
 
 
 def indicators_step(run: Run) -> None:
@@ -217,6 +218,7 @@ def bag_step(run: Run) -> None:
 
 
 def _study_area(run: Run) -> None:
+    """The study area's geometry and name (without an area: the hull of the network)."""
     area, network = run.area, run.network
     run.area_geom = (area.geometry.union_all() if area is not None and len(area)
                      else shapely.concave_hull(shapely.MultiPoint(network.node_xy), ratio=0.2))
@@ -226,7 +228,6 @@ def _study_area(run: Run) -> None:
 
 def hours_step(run: Run) -> None:
     """Liveliness by hour from the POIs' ``opening_hours`` (when they have them, or asked)."""
-    _study_area(run)
     prepared, hours = run.prepared, run.opt("hours")
     has_hours = "opening_hours" in prepared and bool(prepared["opening_hours"].notna().any())
     do_hours = has_hours if hours is None else bool(hours)

@@ -860,9 +860,7 @@ def _layer_network(streets: gpd.GeoDataFrame, source: str) -> StreetNetwork:
         raise InputError(source, "contiguous types need one line per segment; some segments "
                          "are lines in several pieces")
     blank = [""] * len(geoms)
-    names = (streets["street_name"].fillna("").astype(str).to_numpy()
-             if "street_name" in streets else blank)
-    lines = gpd.GeoDataFrame({"osm_id": blank, "street_name": names, "highway": blank},
+    lines = gpd.GeoDataFrame({"osm_id": blank, "street_name": blank, "highway": blank},
                              geometry=geoms, crs=RD_NEW)
     network = build_network(lines, keep_all_components=True, source=source)
     if network.n_segments != len(streets):

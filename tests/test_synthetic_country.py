@@ -56,6 +56,31 @@ def country(sc, tmp_path_factory):
 def _path(sc, out: Path, role: str) -> Path:
     return out / sc.FILES[role][0]
 
+def _batch_config(sc, out: Path, path: Path, folder: str, codes: list[str], *, buffer: int,
+                  bag: bool, analysis: str) -> Path:
+    """A batch configuration over buurten of the SYNTHETIC country (with its BAG and
+    establishments when ``bag``)."""
+    with_bag = (f'bag = "{_path(sc, out, "bag")}"\nbag_snapshot_date = "2026-01-01"\n'
+                f'establishments = "{_path(sc, out, "establishments")}"\n') if bag else ""
+    path.write_text(f"""
+out = "{folder}"
+name = "synthetic"
+[areas]
+file = "{_path(sc, out, 'areas')}"
+layer = "buurten"
+codes = {json.dumps(codes)}
+buffer = {buffer}
+[data]
+streets = "{_path(sc, out, 'streets')}"
+streets_layer = "streets"
+pois = "{_path(sc, out, 'pois')}"
+pois_layer = "pois"
+{with_bag}[analysis]
+{analysis}
+""", encoding="utf-8")
+    return path
+
+
 
 def test_areas_in_cbs_layout(sc, country):
     out, _, manifest = country
@@ -156,28 +181,9 @@ def test_scaling_and_presets(sc):
 
 def test_three_buurten_through_run_batch(sc, country, tmp_path):
     out, _, _ = country
-    config = tmp_path / "batch.toml"
     codes = ["BU90000101", "BU90000102", "BU90010101"]
-    config.write_text(f"""
-out = "out"
-name = "synthetic"
-[areas]
-file = "{_path(sc, out, 'areas')}"
-layer = "buurten"
-codes = {json.dumps(codes)}
-buffer = 400
-[data]
-streets = "{_path(sc, out, 'streets')}"
-streets_layer = "streets"
-pois = "{_path(sc, out, 'pois')}"
-pois_layer = "pois"
-bag = "{_path(sc, out, 'bag')}"
-bag_snapshot_date = "2026-01-01"
-establishments = "{_path(sc, out, 'establishments')}"
-[analysis]
-k = 3
-reference_date = "2026-01-01"
-""", encoding="utf-8")
+    config = _batch_config(sc, out, tmp_path / "batch.toml", "out", codes, buffer=400,
+                           bag=True, analysis='k = 3\nreference_date = "2026-01-01"')
     summary = run_batch(load_config(config), workers=1)
     assert sorted(summary.done) == codes and not summary.failed
     merged = pyogrio.read_dataframe(summary.merged, layer="areas")
@@ -228,24 +234,8 @@ def test_one_typology_model_for_the_batch_and_a_run_of_one_area(sc, country, tmp
     codes = ["BU90000101", "BU90000102"]
 
     def config(name: str, extra: str) -> Path:
-        path = tmp_path / f"{name}.toml"
-        path.write_text(f"""
-out = "{name}"
-name = "synthetic"
-[areas]
-file = "{_path(sc, out, 'areas')}"
-layer = "buurten"
-codes = {json.dumps(codes)}
-buffer = 800
-[data]
-streets = "{_path(sc, out, 'streets')}"
-streets_layer = "streets"
-pois = "{_path(sc, out, 'pois')}"
-pois_layer = "pois"
-[analysis]
-{extra}
-""", encoding="utf-8")
-        return path
+        return _batch_config(sc, out, tmp_path / f"{name}.toml", name, codes, buffer=800,
+                             bag=False, analysis=extra)
 
     first = run_batch(load_config(config("fit", "")), workers=1)
     merged = gpd.read_file(first.merged, layer="streets")
