@@ -68,7 +68,7 @@ def field_type(key: str) -> Any:
         return getattr(QMetaType.Type, meta_name)
     from qgis.PyQt.QtCore import QVariant  # type: ignore[import-not-found]
 
-    return getattr(QVariant.Type, variant_name)
+    return getattr(QVariant, variant_name)
 
 
 def field_kind(field: Any) -> str | None:

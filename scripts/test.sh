@@ -28,18 +28,58 @@ SYSTEM_PYTHON=/usr/bin/python3
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+# QGIS 3.40 LTR (what planners use) comes from Debian's bookworm-backports; it keeps the system's
+# GDAL/PROJ/GEOS, so the source builds below stay valid. The suite is added to the machine's own
+# Debian apt source (deb822 Suites: line, or a copy of the one-line entry): no host written here.
+MIN_QGIS=34000
+qgis_version() {
+    /usr/bin/python3 -c "from qgis.core import Qgis; print(Qgis.QGIS_VERSION_INT)" 2>/dev/null \
+        || echo 0
+}
+enable_backports() {
+    if grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+        return 0
+    fi
+    local src
+    src="$(grep -lE '^Suites:(.*[[:space:]])?bookworm([[:space:]]|$)' \
+        /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1 || true)"
+    if [ -n "$src" ]; then
+        $SUDO sed -i -E \
+            '0,/^(Suites:(.*[[:space:]])?)bookworm([[:space:]]|$)/s//\1bookworm bookworm-backports\3/' \
+            "$src"
+    else
+        sed -n -E 's/^(deb[[:space:]]+(\[[^]]*\][[:space:]]+)?[^[:space:]]+[[:space:]]+)bookworm([[:space:]].*)$/\1bookworm-backports\3/p' \
+            /etc/apt/sources.list | head -n1 | $SUDO tee /etc/apt/sources.list.d/backports.list >/dev/null
+    fi
+}
 need_apt=()
+need_backports=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
-/usr/bin/python3 -c "import qgis.core" >/dev/null 2>&1 || need_apt+=(qgis python3-qgis qgis-providers)
-for pkg in libgdal-dev libproj-dev proj-bin libgeos-dev build-essential python3-dev python3-venv; do
+# xvfb: the real QGIS desktop in tests/qgis/test_install_packages.py; python3-pip: QGIS's Python
+# runs pip there (the plugin's "Install missing packages")
+command -v xvfb-run >/dev/null 2>&1 || need_apt+=(xvfb xauth)
+if [ "$(qgis_version)" -lt "$MIN_QGIS" ]; then need_backports+=(qgis python3-qgis qgis-providers); fi
+for pkg in libgdal-dev libproj-dev proj-bin libgeos-dev build-essential python3-dev python3-venv \
+        python3-pip; do
     installed "$pkg" || need_apt+=("$pkg")
 done
-if [ ${#need_apt[@]} -gt 0 ]; then
-    echo "test.sh: apt-get install ${need_apt[*]}" >&2
+if [ ${#need_apt[@]} -gt 0 ] || [ ${#need_backports[@]} -gt 0 ]; then
+    [ ${#need_backports[@]} -eq 0 ] || enable_backports
+    echo "test.sh: apt-get install ${need_apt[*]} ${need_backports[*]}" >&2
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-        "${need_apt[@]}" >/dev/null
+    if [ ${#need_apt[@]} -gt 0 ]; then
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+            "${need_apt[@]}" >/dev/null
+    fi
+    if [ ${#need_backports[@]} -gt 0 ]; then
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+            -t bookworm-backports "${need_backports[@]}" >/dev/null
+    fi
+fi
+if [ "$(qgis_version)" -lt "$MIN_QGIS" ]; then
+    echo "test.sh: QGIS >= 3.40 is needed, found $(qgis_version)" >&2
+    exit 1
 fi
 
 VENV="${WIJKKRACHT_VENV:-.venv}"
@@ -100,6 +140,56 @@ EOF
     echo "$want_stamp" > "$STAMP"
     echo "test.sh: test environment ready in $((SECONDS - start)) s" >&2
 fi
+
+# A local wheel folder for tests/qgis/test_install_packages.py, where the plugin's "Install
+# missing packages" installs into a fresh profile of the real QGIS (tests have no internet). It
+# holds what pip takes from PyPI for QGIS's own Python (/usr/bin/python3, its numpy, pyproj,
+# scipy and matplotlib pinned as the installer pins them), except the packages bound to
+# GEOS/PROJ/GDAL: those are built here against the system's libraries (linux_x86_64 wheels, as a
+# user with build tools gets them; PyPI's manylinux wheels carry their own copies).
+WHEELS="${WIJKKRACHT_QGIS_WHEELS:-$PWD/.cache/qgis-wheels}"
+QGIS_PY_PINS="$("$SYSTEM_PYTHON" -s -c '
+import importlib.metadata as m
+for name in ("numpy", "pyproj", "shapely", "scipy", "matplotlib"):
+    try:
+        print(f"{name}=={m.version(name)}")
+    except m.PackageNotFoundError:
+        pass
+')"
+wheels_stamp="recipe=1 requirements=$(sha256sum requirements.txt | cut -c1-16) $(echo $QGIS_PY_PINS)"
+if [ ! -f "$WHEELS/.stamp" ] || [ "$(cat "$WHEELS/.stamp")" != "$wheels_stamp" ]; then
+    start=$SECONDS
+    rm -rf "$WHEELS"
+    mkdir -p "$WHEELS"
+    printf '%s\n' "$QGIS_PY_PINS" > "$WHEELS/pins.txt"
+    "$VENV/bin/python" -m pip download -q --disable-pip-version-check --only-binary :all: \
+        -d "$WHEELS" -r requirements.txt -c "$WHEELS/pins.txt"
+    bound=()
+    for name in shapely pyogrio rasterio; do
+        file="$(ls "$WHEELS"/"$name"-*.whl 2>/dev/null | head -n1 || true)"
+        [ -z "$file" ] || bound+=("$name==$(basename "$file" | cut -d- -f2)")
+    done
+    rm -f "$WHEELS"/shapely-*.whl "$WHEELS"/pyproj-*.whl "$WHEELS"/pyogrio-*.whl \
+        "$WHEELS"/rasterio-*.whl "$WHEELS"/fiona-*.whl "$WHEELS/pins.txt"
+    "$VENV/bin/python" -m pip wheel -q --disable-pip-version-check --no-deps \
+        --no-binary shapely,pyogrio,rasterio -w "$WHEELS" "${bound[@]}"
+    echo "$wheels_stamp" > "$WHEELS/.stamp"
+    echo "test.sh: local wheels for QGIS's Python ready in $((SECONDS - start)) s" >&2
+fi
+export WIJKKRACHT_QGIS_WHEELS="$WHEELS"
+
+# QGIS's PyQt5 -> PyQt6 migration script (tests/qgis/test_qt6_ready.py) imports PyQt6 and
+# tokenize-rt: a small venv of its own that also sees QGIS (--system-site-packages).
+MIGRATION_VENV="${WIJKKRACHT_PYQT6_VENV:-$(cd "$VENV" && pwd)/pyqt6-migration}"
+MIGRATION_REQ=tests/tools/pyqt5_to_pyqt6/requirements.txt
+if [ ! -f "$MIGRATION_VENV/.wijkkracht-requirements" ] \
+        || ! cmp -s "$MIGRATION_REQ" "$MIGRATION_VENV/.wijkkracht-requirements"; then
+    rm -rf "$MIGRATION_VENV"
+    "$SYSTEM_PYTHON" -m venv --system-site-packages "$MIGRATION_VENV"
+    "$MIGRATION_VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$MIGRATION_REQ"
+    cp "$MIGRATION_REQ" "$MIGRATION_VENV/.wijkkracht-requirements"
+fi
+export WIJKKRACHT_PYQT6_VENV="$MIGRATION_VENV"
 
 export WIJKKRACHT_WEB_ASSETS="${WIJKKRACHT_WEB_ASSETS:-$PWD/.cache/web-assets}"
 bash scripts/fetch_web_assets.sh "$WIJKKRACHT_WEB_ASSETS"
