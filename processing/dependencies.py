@@ -58,6 +58,7 @@ PACKAGES: dict[str, Package] = {p.module: p for p in (
     Package("pyogrio", "pyogrio"),
     Package("rasterio", "rasterio"),
     Package("opening_hours", "opening-hours-py"),
+    Package("matplotlib", "matplotlib"),
 )}
 
 #: What each feature of wijkkracht needs (import names).
@@ -72,7 +73,9 @@ PACKAGES: dict[str, Package] = {p.module: p for p in (
 #:   an establishments GeoPackage);
 #: * ``rasters``: the intensity rasters (GeoTIFFs written with rasterio);
 #: * ``hours``: the liveliness by hour from OSM opening_hours (optional in the analysis: left
-#:   out with a warning when missing).
+#:   out with a warning when missing);
+#: * ``report``: the neighbourhood report (its charts and static map are drawn with
+#:   matplotlib).
 FEATURES: dict[str, tuple[str, ...]] = {
     "core": ("numpy", "pandas", "shapely", "pyproj", "geopandas", "scipy", "threadpoolctl",
              "requests"),
@@ -82,6 +85,7 @@ FEATURES: dict[str, tuple[str, ...]] = {
     "files": ("pyogrio",),
     "rasters": ("rasterio",),
     "hours": ("opening_hours",),
+    "report": ("matplotlib",),
 }
 
 #: The lookup used by :func:`is_installed`; replaceable in tests.
@@ -189,8 +193,9 @@ def install_hint(packages: Sequence[Package], platform: str | None = None, *,
     Returns
     -------
     str
-        E.g. ``"Missing Python package(s): scikit-learn. Install them in the OSGeo4W Shell
-        (Start menu > OSGeo4W Shell, run as administrator): python -m pip install
+        E.g. ``"Missing Python package(s): scikit-learn. Install them with the button
+        'Install missing packages' (also in the menu Plugins > wijkkracht), or in the OSGeo4W
+        Shell (Start menu > OSGeo4W Shell, run as administrator): python -m pip install
         scikit-learn ; then restart QGIS."``
     """
     platform = platform or sys.platform
@@ -199,7 +204,9 @@ def install_hint(packages: Sequence[Package], platform: str | None = None, *,
     key = "win" if platform.startswith("win") else "darwin" if platform == "darwin" else "other"
     where = _WHERE[key][1 if lang == "nl" else 0]
     if lang == "nl":
-        return (f"Ontbrekende Python-pakketten: {names}. Installeer ze {where}: {command} ; "
-                "start QGIS daarna opnieuw.")
-    return (f"Missing Python package(s): {names}. Install them {where}: {command} ; then "
-            "restart QGIS.")
+        return (f"Ontbrekende Python-pakketten: {names}. Installeer ze met de knop "
+                "'Ontbrekende pakketten installeren' (ook in het menu Plugins > wijkkracht), of "
+                f"{where}: {command} ; start QGIS daarna opnieuw.")
+    return (f"Missing Python package(s): {names}. Install them with the button 'Install "
+            "missing packages' (also in the menu Plugins > wijkkracht), or "
+            f"{where}: {command} ; then restart QGIS.")
