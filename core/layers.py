@@ -64,7 +64,8 @@ def indicators_for_layers(
     if group not in INDICATOR_GROUPS:
         raise ValueError(f"group must be one of {', '.join(INDICATOR_GROUPS)}, not {group!r}")
     layers = normalize_layers(streets, pois, area)
-    assert layers.streets is not None and layers.pois is not None
+    if layers.streets is None or layers.pois is None:
+        raise TypeError("streets and pois are required layers, not None")
     return street_indicators(layers.streets, layers.pois, layers.area, groups=[group],
                              progress=progress, **options)
 
@@ -97,7 +98,8 @@ def analyse_layers(
     AnalysisResult
     """
     layers = normalize_layers(streets, pois, area)
-    assert layers.streets is not None and layers.pois is not None
+    if layers.streets is None or layers.pois is None:
+        raise TypeError("streets and pois are required layers, not None")
     text = attribution or LAYER_ATTRIBUTION
     sources = [{"name": f"{kind}: layer {name}", "attribution": text}
                for kind, name in layers.names.items()]

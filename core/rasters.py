@@ -800,7 +800,8 @@ def surfaces_for_layers(
     from .layer_inputs import normalize_layers
 
     layers = normalize_layers(streets, pois, area)
-    assert layers.pois is not None
+    if layers.pois is None:
+        raise TypeError("pois is a required layer, not None")
     table = category_table(categories)
     classified = classify_pois(layers.pois, table)
     if layers.area is not None:

@@ -292,7 +292,8 @@ def read_areas(
 
 def _check_codes_found(p: Path, lyr: str, source: str, code_col: str | None,
                        code_list: list[str], gdf: pd.DataFrame) -> None:
-    assert code_col is not None
+    if code_col is None:
+        raise RuntimeError("codes are checked only on a layer with a code column")
     found = sorted({str(v) for v in gdf[code_col]}) if len(gdf) else []
     exact = set(found)
     for c in code_list:  # sets and a sorted list: a national list of codes is checked quickly

@@ -224,7 +224,8 @@ def _scope(result: AnalysisResult, area: str | int | None) -> _Scope:
         polygon = result.area.geometry.union_all() if len(result.area) else None
         return _Scope(page, streets, streets, areas, polygon, None, threshold, metadata,
                       _synthetic_kinds(metadata))
-    assert areas is not None
+    if areas is None:
+        raise RuntimeError("a page of an area needs the result's areas")
     pos = assign_segments(streets, areas) if len(streets) else np.zeros(0, dtype=np.int64)
     sel = streets.iloc[np.flatnonzero(pos == page.position)]
     row = areas.iloc[page.position]

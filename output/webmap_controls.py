@@ -110,7 +110,7 @@ def _stable_ids(root: Element) -> None:
     n = 0
     while todo:
         element = todo.pop(0)
-        element._id = hashlib.md5(f"wijkkracht-{n}".encode()).hexdigest()
+        element._id = hashlib.md5(f"wijkkracht-{n}".encode(), usedforsecurity=False).hexdigest()
         n += 1
         todo.extend(element._children.values())
 

@@ -182,8 +182,7 @@ class LoadBagAlgorithm(WijkkrachtAlgorithm):
                                           QgsCoordinateReferenceSystem("EPSG:28992"))
             return (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()), None
         if has_mask:
-            gdf = self.read_layer(parameters, self.MASK, context, feedback)
-            assert gdf is not None
+            gdf = self.read_required(parameters, self.MASK, context, feedback)
             polygons = self.run_core(to_rd_new, gdf, gdf.attrs["source"])
             return None, polygons.geometry.union_all()
         return None, None

@@ -102,8 +102,7 @@ class ExportWebmapAlgorithm(WijkkrachtAlgorithm):
         threshold = checked_options({"privacy_threshold": self.parameterAsInt(
             parameters, self.PRIVACY_THRESHOLD, context)})["privacy_threshold"]
         steps = self.steps(feedback, 2)
-        streets = self.read_layer(parameters, self.STREETS, context, steps)
-        assert streets is not None
+        streets = self.read_required(parameters, self.STREETS, context, steps)
         pois = self.read_layer(parameters, self.POIS, context, steps)
         area = self.read_layer(parameters, self.AREA, context, steps)
         if steps.isCanceled():

@@ -369,8 +369,7 @@ class ClassifyStreetsAlgorithm(WijkkrachtAlgorithm):
         options = TypologyParameters.options(self, parameters, context, model=model,
                                              feedback=feedback)  # so do bad options
         steps = self.steps(feedback, 3)
-        streets = self.read_layer(parameters, self.INPUT, context, steps)
-        assert streets is not None
+        streets = self.read_required(parameters, self.INPUT, context, steps)
         features = TypologyParameters.features(self, parameters, context)
         if steps.isCanceled():
             return {}
@@ -392,7 +391,8 @@ class ClassifyStreetsAlgorithm(WijkkrachtAlgorithm):
             self.OUTPUT: self.write_layer(parameters, self.OUTPUT, context, steps, typed, style),
             self.PROFILE: self.write_layer(
                 parameters, self.PROFILE, context, steps, typology.profile,
-                LayerStyle(None, "Profile of the opportunity types", attribution)),
+                LayerStyle(None, "Profile of the opportunity types", attribution,
+                           fields="typology_profile")),
         }
 
 

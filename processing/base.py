@@ -264,6 +264,15 @@ class WijkkrachtAlgorithm(QgsProcessingAlgorithm):
         gdf.attrs["source"] = source.sourceName() or key.lower()
         return gdf
 
+    def read_required(self, parameters: dict[str, Any], key: str,
+                      context: QgsProcessingContext,
+                      feedback: QgsProcessingFeedback) -> gpd.GeoDataFrame:
+        """:meth:`read_layer` of a parameter that must be set (QGIS's own message when not)."""
+        gdf = self.read_layer(parameters, key, context, feedback)
+        if gdf is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, key))
+        return gdf
+
     def rd_extent(self, gdf: gpd.GeoDataFrame) -> QgsReferencedRectangle:
         """The bounds of ``gdf`` in EPSG:28992 (RD New), as the command line takes them to read
         the BAG for a street network (``gdf`` in any CRS; the library's CRS checks apply)."""

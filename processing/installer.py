@@ -139,8 +139,9 @@ def _candidates() -> list[str]:
 def _same_python(candidate: str) -> bool:
     probe = "import sys; print(sys.prefix); print(sys.version)"
     try:
-        done = subprocess.run([candidate, "-s", "-c", probe], capture_output=True, text=True,
-                              timeout=30, check=False)
+        # an argument list, no shell: the candidate is a path found above, asked for its prefix
+        done = subprocess.run([candidate, "-s", "-c", probe],  # nosec B603
+                              capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.SubprocessError):
         return False
     return done.returncode == 0 and done.stdout.splitlines() == [sys.prefix, sys.version]
