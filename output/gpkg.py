@@ -32,10 +32,13 @@ Layers (EPSG:28992):
     metadata).
 ``layer_styles``
     QGIS's style table (the schema QGIS itself creates, registered in ``gpkg_contents`` as
-    ``attributes``): the default style of ``streets`` colours the opportunity types, and one
-    extra style per key indicator can be picked in QGIS (Layer Properties > Style > Load Style >
-    From Database); ``named_streets`` (by main type), ``pois`` and ``area`` have a default style
-    each.
+    ``attributes``): every layer and table has a default style, named by its label and with an
+    alias for every field in the run's language. The default style of ``streets`` colours the
+    opportunity types, and one extra style per key indicator, named by the indicator's title,
+    can be picked in QGIS (Layer Properties > Style > Load Style > From Database);
+    ``named_streets`` is coloured by main type, ``pois`` N / O / other / vacant, ``area`` and
+    ``areas`` as outlines, ``spending_zones`` by the share kept and ``spending_scenarios`` as
+    vacant shop fronts; the tables get their field aliases.
 
 The OSM attribution and licence go into every layer's description (``gpkg_contents``, which
 QGIS shows as the layer's abstract) and into its GDAL metadata.
@@ -46,7 +49,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -58,15 +61,20 @@ import pyogrio
 from .._version import __version__
 from ..core.errors import OutputError
 from ..core.indicators.registry import indicator
+from ..core.labels import Label
 from ..core.result import OSM_ATTRIBUTION, OSM_LICENCE, AnalysisResult
 from ..styles import key_indicators, type_names
+from ..styles.aliases import layer_aliases
 from ..styles.qml import (
     area_qml,
     areas_qml,
     indicator_qml,
     named_streets_qml,
     pois_qml,
+    spending_scenarios_qml,
+    spending_zones_qml,
     types_qml,
+    with_aliases,
 )
 from .atomic import write_atomically
 
@@ -77,6 +85,7 @@ __all__ = [
     "PROFILE_TABLE",
     "HOURS_TABLE",
     "STYLE_TABLE",
+    "STYLE_NAMES",
     "write_gpkg",
     "write_gpkg_file",
     "add_layer_styles",
@@ -270,6 +279,66 @@ def _area_name(area: gpd.GeoDataFrame) -> str:
     return "?"
 
 
+#: The names of the default styles, per layer (the extra styles of ``streets`` are named by
+#: their indicator's title).
+STYLE_NAMES: dict[str, Label] = {
+    "streets": Label("Kansentypen", "Opportunity types"),
+    NAMED_STREETS: Label("Hoofdtype", "Main opportunity type"),
+    "pois": Label("Voorzieningen: N / O / overig / leegstand", "Amenities: N / O / other / vacant"),
+    "area": Label("Onderzoeksgebied", "Study area"),
+    "areas": Label("CBS-gebieden", "CBS areas"),
+    "spending_zones": Label("Aandeel in het eigen gebied besteed", "Share kept in the zone"),
+    "spending_scenarios": Label("Scenario: een winkel in een leegstaand winkelpand",
+                                "Scenario: a shop in a vacant shop front"),
+}
+#: The name of the style of a table (field aliases only).
+FIELDS_STYLE = Label("Veldnamen", "Field names")
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``, ... when the layer has a style of that name."""
+    out, n = name, 1
+    while out in taken:
+        n += 1
+        out = f"{name} ({n})"
+    taken.add(out)
+    return out
+
+
+def _style_rows(lang: str, tables: Mapping[str, list[str]], names: Mapping[str, str] | None,
+                columns: Iterable[str] | None,
+                labels: Mapping[str, Mapping[str, Mapping[str, str]]]
+                ) -> list[tuple[str, str, str, bool, str]]:
+    """``(table, styleName, QML, useAsDefault, description)`` of every layer in ``tables``
+    (layer -> its columns): a default style each, named by its label, with field aliases."""
+    def aliased(table: str, qml: str | None) -> str:
+        return with_aliases(qml, layer_aliases(tables[table], lang, layer=table,
+                                               labels=labels.get(table)))
+
+    qmls: dict[str, str | None] = {
+        "streets": types_qml(lang=lang, names=names),
+        NAMED_STREETS: named_streets_qml(lang=lang, names=names,
+                                         labels=labels.get(NAMED_STREETS) or {}),
+        "pois": pois_qml(lang=lang), "area": area_qml(lang=lang),
+        "areas": areas_qml(lang=lang, labels=labels.get("areas") or {}),
+        "spending_zones": spending_zones_qml(lang=lang),
+        "spending_scenarios": spending_scenarios_qml(lang=lang),
+    }
+    rows: list[tuple[str, str, str, bool, str]] = []
+    for table in tables:
+        name = STYLE_NAMES.get(table, FIELDS_STYLE)(lang)
+        title = _TITLES[table][0 if lang == "nl" else 1] if table in _TITLES else name
+        rows.append((table, name, aliased(table, qmls.get(table)), True, title))
+        if table != "streets":
+            continue
+        taken = {name}
+        for key in key_indicators(columns):
+            title = indicator(key).title(lang)
+            rows.append(("streets", _unique(title, taken),
+                         aliased("streets", indicator_qml(key, lang=lang)), False, title))
+    return rows
+
+
 def add_layer_styles(path: str | os.PathLike[str], *, lang: str = "nl",
                      names: Mapping[str, str] | None = None,
                      columns: Iterable[str] | None = None,
@@ -278,23 +347,31 @@ def add_layer_styles(path: str | os.PathLike[str], *, lang: str = "nl",
                      ) -> int:
     """Add QGIS's ``layer_styles`` table with the wijkkracht styles to a GeoPackage.
 
+    Every layer and table of the file gets a default style from the one style specification,
+    named by its label in ``lang`` (``Kansentypen``, ``Onderzoeksgebied``, ...), with an alias
+    for each of its fields (:func:`wijkkracht.styles.aliases.layer_aliases`); a table (the
+    typology profile, the hour profile, the catchment) gets the aliases only. ``streets``
+    also gets one style per key indicator, named by the indicator's title (``Loopafstand
+    supermarkt (m)``), unique per layer. The names are as long as their labels: QGIS declares
+    ``styleName`` as ``TEXT(30)`` but neither SQLite nor QGIS cuts a longer name (QGIS 3.40
+    itself writes and lists longer ones; GDAL only warns when a name is written through OGR).
+
     Parameters
     ----------
     path
         A GeoPackage with the layers ``streets``, ``pois`` and ``area``.
     lang
-        Language of the style labels (``"nl"``/``"en"``).
+        Language of the style names, labels and field aliases (``"nl"``/``"en"``).
     names
         Opportunity-type names found in the data (``type_key -> name``).
     columns
         The streets layer's columns: a style is added for each key indicator it can show
         (see :func:`wijkkracht.styles.key_indicators`); ``None``: every key indicator.
     areas_labels
-        With an ``areas`` layer: its ``attrs["labels"]`` (the style gets field aliases from
-        them); ``None``: no style for ``areas``.
+        With an ``areas`` layer: its ``attrs["labels"]`` (field aliases of the aggregates).
     named_streets_labels
         With a ``named_streets`` layer: its ``attrs["labels"]`` (field aliases of the
-        aggregates); ``None``: no style for ``named_streets``.
+        aggregates).
 
     Returns
     -------
@@ -308,42 +385,26 @@ def add_layer_styles(path: str | os.PathLike[str], *, lang: str = "nl",
     OutputError
         If SQLite cannot write the table.
     """
-    rows: list[tuple[str, str, str, bool, str]] = [
-        # (table, styleName (<= 30 chars, QGIS's field width), QML, useAsDefault, description)
-        ("streets", "kansentypen" if lang == "nl" else "opportunity_types",
-         types_qml(lang=lang, names=names), True,
-         "Kansentypen" if lang == "nl" else "Opportunity types"),
-    ]
-    for name in key_indicators(columns):
-        rows.append(("streets", name[:30], indicator_qml(name, lang=lang), False,
-                     indicator(name).title(lang)))
-    if named_streets_labels is not None:
-        rows.append((NAMED_STREETS, "hoofdtype" if lang == "nl" else "main_type",
-                     named_streets_qml(lang=lang, names=names, labels=named_streets_labels),
-                     True, "Straten op naam, op hoofdtype" if lang == "nl"
-                     else "Named streets by main type"))
-    rows.append(("pois", "voorzieningen" if lang == "nl" else "amenities", pois_qml(lang=lang),
-                 True, "N / O / overig / leegstand" if lang == "nl" else "N / O / other / vacant"))
-    rows.append(("area", "gebied" if lang == "nl" else "area", area_qml(lang=lang), True,
-                 _TITLES["area"][0 if lang == "nl" else 1]))
-    if areas_labels is not None:
-        rows.append(("areas", "cbs_gebieden" if lang == "nl" else "cbs_areas",
-                     areas_qml(lang=lang, labels=areas_labels), True,
-                     "CBS-gebieden" if lang == "nl" else "CBS areas"))
-
+    labels = {"areas": areas_labels or {}, NAMED_STREETS: named_streets_labels or {}}
     try:
-        _insert_styles(os.fspath(path), rows)
+        return _insert_styles(os.fspath(path), lambda tables: _style_rows(
+            lang, tables, names, columns, labels))
     except sqlite3.Error as exc:
         raise OutputError(f"cannot add the QGIS styles ({_short(exc)})") from exc
-    return len(rows)
 
 
-def _insert_styles(path: str, rows: list[tuple[str, str, str, bool, str]]) -> None:
+def _insert_styles(path: str, make_rows: Callable[[dict[str, list[str]]],
+                                                  list[tuple[str, str, str, bool, str]]]) -> int:
     with closing(sqlite3.connect(path)) as con, con:
         geom_cols = dict(con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"))
         missing = [t for t in LAYERS if t not in geom_cols]
         if missing:
             raise ValueError(f"{path} lacks the layer(s) {', '.join(missing)}")
+        tables = {str(t): [str(c) for (c,) in con.execute(
+                      "SELECT name FROM pragma_table_info(?)", (t,))]
+                  for (t,) in con.execute("SELECT table_name FROM gpkg_contents "
+                                          "WHERE table_name != ?", (STYLE_TABLE,))}
+        rows = make_rows(tables)
         con.execute(_STYLE_TABLE_DDL)
         con.execute(
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
@@ -352,15 +413,16 @@ def _insert_styles(path: str, rows: list[tuple[str, str, str, bool, str]]) -> No
             (STYLE_TABLE, STYLE_TABLE, "QGIS layer styles (wijkkracht)"),
         )
         con.executemany(
-            f'INSERT INTO "{STYLE_TABLE}" (f_table_catalog, f_table_schema, f_table_name, '
+            'INSERT INTO "layer_styles" (f_table_catalog, f_table_schema, f_table_name, '
             "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, "
             "owner, ui, update_time) VALUES ('', '', ?, ?, ?, ?, '', ?, ?, ?, NULL, "
             "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
             [
-                (table, geom_cols[table], style_name, qml, use, desc, "wijkkracht")
+                (table, geom_cols.get(table, ""), style_name, qml, use, desc, "wijkkracht")
                 for table, style_name, qml, use, desc in rows
             ],
         )
+    return len(rows)
 
 
 def write_gpkg(result: AnalysisResult, path: str | os.PathLike[str], *,

@@ -61,7 +61,10 @@ module, and the public names of all of them are importable from here:
 * :mod:`~wijkkracht.output.report_indicators`: N/O balance, vacancy, liveliness, spending;
 * :mod:`~wijkkracht.output.report_methods`: methods and sources, the indicators dictionary;
 * :mod:`~wijkkracht.output.report_layout`: the styles, the SYNTHETIC notice, the navigation;
-* :mod:`~wijkkracht.output.report_gpkg`: a result read back from a run's GeoPackage.
+* :mod:`~wijkkracht.output.report_gpkg`: a result read back from a run's GeoPackage;
+* :mod:`~wijkkracht.output.report_layers`: a result made of an analysis' separate layers (QGIS).
+
+:func:`write_report_page` writes one page as one file (QGIS's *Neighbourhood report*).
 """
 
 from __future__ import annotations
@@ -79,6 +82,7 @@ from ..core.result import AnalysisResult
 from .report_charts import _map_html
 from .report_gpkg import result_from_gpkg
 from .report_indicators import _hours_html, _no_html, _spending_html, _vacancy_html
+from .report_layers import result_from_layers
 from .report_layout import _css, _pages_nav, _synthetic_html
 from .report_methods import _methods_html, _when
 from .report_scope import _cell, _file_name, _find_page, _pages, _scope, _study_name, report_pages
@@ -92,10 +96,12 @@ from .report_typology import named_street_table as named_street_table
 __all__ = [
     "build_report",
     "write_report",
+    "write_report_page",
     "report_files",
     "report_pages",
     "report_figures",
     "result_from_gpkg",
+    "result_from_layers",
     "MAP_MODES",
 ]
 
@@ -169,6 +175,8 @@ def build_report(result: AnalysisResult, *, lang: str = "nl", area: str | int | 
     title = f"{t['title']}: {place}"
     doc_title = title + (f" ({t['synthetic_tag']})" if kinds else "")
     created = _when(scope.metadata.get("created", "?"))
+    made = t["analysis"].format(created=created, version=scope.metadata.get("version", "?")) \
+        if "created" in scope.metadata or "version" in scope.metadata else t["analysis_layers"]
     head = (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<meta name="generator" content="wijkkracht {_esc(__version__)}">'
@@ -178,7 +186,7 @@ def build_report(result: AnalysisResult, *, lang: str = "nl", area: str | int | 
         "<body><main>",
         f'<header><h1>{_esc(title)}</h1><p class="wk-sub">{_esc(t["subtitle"])} · '
         f'{_esc(where)} · '
-        f'{_esc(t["analysis"].format(created=created, version=scope.metadata.get("version", "?")))}'
+        f'{_esc(made)}'
         "</p></header>",
         _synthetic_html(kinds, t),
         _pages_nav(result, page, basename, lang),
@@ -293,3 +301,52 @@ def write_report(result: AnalysisResult, out_dir: str | os.PathLike[str], *, lan
                        lambda p: write_webmap_file(result, p, lang=lang, offline=offline)))
     write_all_into(folder, writes)
     return paths
+
+
+def write_report_page(result: AnalysisResult, path: str | os.PathLike[str], *, lang: str = "nl",
+                      area: str | int | None = None, map: str = "embed",  # noqa: A002
+                      offline: bool = False) -> Path:
+    """Write one report page to the file ``path``, atomically: complete or untouched.
+
+    The page of :func:`build_report` as one self-contained file (what QGIS's *Neighbourhood
+    report* algorithm writes): the interactive map is embedded in it or left out, never a
+    second file, and the page links to no other page.
+
+    Parameters
+    ----------
+    result
+        The analysis result.
+    path
+        Destination ``.html``; replaced if it exists. Its folder must exist.
+    lang
+        ``"nl"`` or ``"en"``.
+    area
+        ``None``: the whole study area; else the code, name or 0-based position of an area of
+        ``result.areas``.
+    map
+        ``"embed"``: the interactive map inside the page; ``"none"``: the static map only.
+    offline
+        With ``"embed"``: the map carries its JavaScript and CSS (works with no internet).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``lang``, ``map`` or area.
+    OutputError
+        When the file cannot be written (``path`` is then left as it was), or matplotlib is
+        missing.
+    """
+    from .atomic import write_atomically
+
+    _check_lang(lang)
+    if map not in ("embed", "none"):
+        raise ValueError(f"map must be embed or none for one page, not {map!r}")
+    page = _find_page(result, area)
+    text = build_report(result, lang=lang, area=page.position, embed_map=map == "embed",
+                        offline=offline)
+    return write_atomically(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))

@@ -389,7 +389,8 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
                 LayerStyle("area", "Study area with summary", attribution)),
             self.PROFILE: self.write_layer(
                 parameters, self.PROFILE, context, steps, result.profile,
-                LayerStyle(None, "Profile of the opportunity types", attribution)),
+                LayerStyle(None, "Profile of the opportunity types", attribution,
+                           fields="typology_profile")),
         }
         summary = getattr(result, "areas", None)
         if summary is not None:
@@ -467,7 +468,8 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             hours.index.name = result.streets.index.name or "segment_id"
             outputs[self.OPENING_PROFILE] = self.write_layer(
                 parameters, self.OPENING_PROFILE, context, feedback, hours,
-                LayerStyle(None, "Open amenities per hour of the week", attribution))
+                LayerStyle(None, "Open amenities per hour of the week", attribution,
+                           fields="opening_profile"))
         spend = result.spending
         if spend is not None:
             outputs[self.SPENDING_ZONES] = self.write_layer(
@@ -477,7 +479,8 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             outputs[self.SPENDING_CATCHMENT] = self.write_layer(
                 parameters, self.SPENDING_CATCHMENT, context, feedback,
                 spend.catchment.reset_index(drop=True),
-                LayerStyle(None, "Catchment per shopping street", attribution))
+                LayerStyle(None, "Catchment per shopping street", attribution,
+                           fields="spending_catchment"))
             outputs[self.SPENDING_SCENARIOS] = self.write_layer(
                 parameters, self.SPENDING_SCENARIOS, context, feedback, spend.scenarios,
                 LayerStyle("spending_scenarios", "Scenario: a shop in a vacant shop front",

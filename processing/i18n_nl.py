@@ -1010,4 +1010,97 @@ DUTCH: dict[str, str] = {
         "voetpaden) krijgen de typesleutels untyped_street en untyped_path: geen kansentype, "
         "dun en grijs getekend. Een laag zonder de velden is_street en fronting_n (bv. uit de "
         "indicator-algoritmen, of van een oudere wijkkracht) vraagt 'all'.",
+    # --- the report ---------------------------------------------------------------------------
+    "Neighbourhood report (HTML)": "Buurtrapport (HTML)",
+    "Writes the printable report that explains the opportunity types of a neighbourhood "
+    "analysis.":
+        "Schrijft het afdrukbare rapport dat de kansentypen van een buurtanalyse uitlegt.",
+    "Writes the report the command line writes (wijkkracht report) as one HTML page to open in "
+    "a browser and print to PDF: key figures, a static map of the opportunity types, per type "
+    "why it has its name, what it offers, its rule and profile, and the streets where it is "
+    "found most, the streets by name, the N/O balance, vacancy, liveliness and spending where "
+    "computed, and the methods and sources. Give either the GeoPackage a wijkkracht run wrote "
+    "(it carries the run's date, parameters and sources; needs pyogrio), or the layers of the "
+    "neighbourhood analysis: the streets with opportunity types and the profile of the types, "
+    "with the classified POIs, the study area and the summary per area where you have them. "
+    "With areas, the page can be that of one area (its code or name). Establishment counts "
+    "below the privacy threshold are never shown; when the BAG/KvK data were SYNTHETIC (the "
+    "streets layer's metadata says so), the page says so at the top and tags every figure "
+    "made from them.":
+        "Schrijft het rapport dat de opdrachtregel schrijft (wijkkracht report) als één "
+        "HTML-pagina om in een browser te openen en als PDF af te drukken: kerncijfers, een "
+        "vaste kaart van de kansentypen, per type waarom het zijn naam heeft, wat het biedt, "
+        "zijn regel en profiel, en de straten waar het het meest voorkomt, de straten op naam, "
+        "de N/O-balans, leegstand, levendigheid en bestedingen waar berekend, en de methode en "
+        "bronnen. Geef de GeoPackage die een wijkkracht-run schreef (met de datum, parameters "
+        "en bronnen van de run; vraagt pyogrio), of de lagen van de buurtanalyse: de straten "
+        "met kansentypen en het profiel van de typen, met de ingedeelde POI's, het "
+        "onderzoeksgebied en de samenvatting per gebied als u die hebt. Met gebieden kan de "
+        "pagina die van één gebied zijn (zijn code of naam). Aantallen vestigingen onder de "
+        "privacydrempel komen nooit op de pagina; waren de BAG/KvK-gegevens SYNTHETISCH (de "
+        "metadata van de stratenlaag zegt dat), dan zegt de pagina dat bovenaan en markeert "
+        "ze elk cijfer dat eruit gemaakt is.",
+    "Result GeoPackage of a wijkkracht run": "Resultaat-GeoPackage van een wijkkracht-run",
+    "The GeoPackage wijkkracht run or wijkkracht demo wrote (e.g. out/wijkkracht.gpkg). Empty: "
+    "the layers below.":
+        "De GeoPackage die wijkkracht run of wijkkracht demo schreef (bv. "
+        "out/wijkkracht.gpkg). Leeg: de lagen hieronder.",
+    "The streets of the neighbourhood analysis: the type fields and the indicators.":
+        "De straten van de buurtanalyse: de typevelden en de indicatoren.",
+    "The profile table the neighbourhood analysis wrote (one row per type).":
+        "De profieltabel die de buurtanalyse schreef (één rij per type).",
+    "Summary per area (optional)": "Samenvatting per gebied (optioneel)",
+    "The summary per area the neighbourhood analysis wrote: the page of one area becomes "
+    "possible.":
+        "De samenvatting per gebied die de buurtanalyse schreef: dan kan de pagina van één "
+        "gebied.",
+    "Page of one area (code or name; optional)": "Pagina van één gebied (code of naam; optioneel)",
+    "Empty: the page of the whole study area.": "Leeg: de pagina van het hele onderzoeksgebied.",
+    "Report language": "Taal van het rapport",
+    "Language of the report's texts and labels.": "Taal van de teksten en labels van het rapport.",
+    "The interactive map in the page (needs folium)":
+        "De interactieve kaart in de pagina (vraagt folium)",
+    "The static map only": "Alleen de vaste kaart",
+    "The static map is always in the page; the interactive map makes the page a few MB larger.":
+        "De vaste kaart staat altijd in de pagina; de interactieve kaart maakt de pagina een "
+        "paar MB groter.",
+    "Put the interactive map's JavaScript and CSS in the page, so that it opens with no "
+    "internet.":
+        "Zet de JavaScript en CSS van de interactieve kaart in de pagina, zodat die zonder "
+        "internet opent.",
+    "With layers: establishment counts below this number are not shown; use the threshold of "
+    "the analysis or a higher one. A GeoPackage keeps its run's.":
+        "Met lagen: aantallen vestigingen onder dit getal komen niet op de pagina; gebruik de "
+        "drempel van de analyse of een hogere. Een GeoPackage houdt die van zijn run.",
+    "Report": "Rapport",
+    "Writing the report": "Het rapport schrijven",
+    "Give either a result GeoPackage or the layers of an analysis, not both.":
+        "Geef een resultaat-GeoPackage of de lagen van een analyse, niet allebei.",
+    "Give a result GeoPackage, or the streets with opportunity types and the profile of the "
+    "types.":
+        "Geef een resultaat-GeoPackage, of de straten met kansentypen en het profiel van de "
+        "typen.",
+    "The report says that the BAG/KvK data are SYNTHETIC.":
+        "Het rapport zegt dat de BAG/KvK-gegevens SYNTHETISCH zijn.",
+    # plugin/install_dialog.py and plugin/plugin.py: installing the missing packages
+    "Install missing packages": "Ontbrekende pakketten installeren",
+    "Install missing packages…": "Ontbrekende pakketten installeren…",
+    "wijkkracht: install missing packages": "wijkkracht: ontbrekende pakketten installeren",
+    "Starting pip in QGIS's Python": "pip starten in de Python van QGIS",
+    "Finding what to install": "Uitzoeken wat er geïnstalleerd moet worden",
+    "Installing": "Installeren",
+    "Building against QGIS's libraries": "Bouwen tegen de bibliotheken van QGIS",
+    "Kept as QGIS has them: {}": "Gehouden zoals QGIS ze heeft: {}",
+    "Not installed: {}": "Niet geïnstalleerd: {}",
+    "Installed: {}.": "Geïnstalleerd: {}.",
+    "Nothing to install: every package is there.":
+        "Niets te installeren: alle pakketten zijn er.",
+    "Cancelled.": "Afgebroken.",
+    "pip stopped with exit code {}; see the log: {}":
+        "pip stopte met afsluitcode {}; zie het logboek: {}",
+    "Folder: {}": "Map: {}",
+    "Cannot find the Python interpreter of QGIS to run pip.":
+        "De Python-interpreter van QGIS om pip mee te draaien is niet gevonden.",
+    "Packages installed; every algorithm is available.":
+        "Pakketten geïnstalleerd; elk algoritme is beschikbaar.",
 }

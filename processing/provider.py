@@ -21,6 +21,7 @@ from .alg_indicators import (
 )
 from .alg_output import ExportWebmapAlgorithm
 from .alg_rasters import IntensityRastersAlgorithm
+from .alg_report import ReportAlgorithm
 from .alg_typology import ClassifyStreetsAlgorithm, FitTypologyModelAlgorithm
 from .base import ICON, WijkkrachtAlgorithm
 from .dependencies import Package, install_hint, missing_packages
@@ -46,6 +47,7 @@ ALGORITHMS: tuple[type[WijkkrachtAlgorithm], ...] = (
     ClassifyStreetsAlgorithm,
     FitTypologyModelAlgorithm,
     ExportWebmapAlgorithm,
+    ReportAlgorithm,
 )
 
 

@@ -69,6 +69,13 @@ class LayerStyle:
     labels
         For ``kind="areas"`` and ``"named_streets"``: ``attrs["labels"]`` of the layer (column
         -> label, unit, aggregate).
+    fields
+        What the layer's fields are, as the GeoPackage names the layer (``"typology_profile"``,
+        ``"spending_catchment"``, ...) for the fields whose alias depends on the layer
+        (:data:`wijkkracht.styles.aliases.LAYER_FIELDS`); default: from ``kind``.
+
+    Every layer gets an alias for each of its fields in the QGIS language
+    (:func:`wijkkracht.styles.aliases.layer_aliases`), whatever its ``kind``.
     """
 
     kind: str | None
@@ -78,6 +85,14 @@ class LayerStyle:
     names: Mapping[str, str] | None = None
     extra: tuple[str, ...] = ()
     labels: Mapping[str, Mapping[str, str]] | None = None
+    fields: str | None = None
+
+    @property
+    def layer_name(self) -> str | None:
+        """The layer's name in the GeoPackage terms of :mod:`wijkkracht.styles.aliases`."""
+        if self.fields is not None:
+            return self.fields
+        return {"types": "streets", "indicator": "streets"}.get(self.kind or "", self.kind)
 
 
 def style_name(style: LayerStyle, lang: str) -> str | None:
@@ -103,8 +118,19 @@ def extra_styles(style: LayerStyle, lang: str) -> list[tuple[str, str]]:
     from ..core.indicators.registry import indicator
     from ..styles.qml import indicator_qml
 
-    return [(indicator(name).title(lang), indicator_qml(name, lang=lang))
-            for name in style.extra if name != style.indicator]
+    taken = {style_name(style, lang)}
+    out = []
+    for name in style.extra:
+        if name == style.indicator:
+            continue
+        title = base = indicator(name).title(lang)
+        n = 1
+        while title in taken:  # unique per layer
+            n += 1
+            title = f"{base} ({n})"
+        taken.add(title)
+        out.append((title, indicator_qml(name, lang=lang)))
+    return out
 
 
 def layer_qml(style: LayerStyle, lang: str) -> str | None:
@@ -159,17 +185,24 @@ class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
     """Applies a QML style and sets the attribution when QGIS loads an output layer.
 
     ``extras`` (``(name, QML)`` pairs) become further named styles of the layer; the one
-    shown is ``qml``, named ``name`` when given.
+    shown is ``qml``, named ``name`` when given. Every style gets an alias for each field of
+    the layer in ``lang`` (``aliases``: ``(layer name, labels)`` for
+    :func:`wijkkracht.styles.aliases.layer_aliases`), the layer without symbology too.
     """
 
     def __init__(self, qml: str | None, abstract: str, attribution: str, *,
-                 name: str | None = None, extras: list[tuple[str, str]] | None = None) -> None:
+                 name: str | None = None, extras: list[tuple[str, str]] | None = None,
+                 lang: str = "en",
+                 aliases: tuple[str | None, Mapping[str, Mapping[str, str]] | None] = (None, None)
+                 ) -> None:
         super().__init__()
         self.qml = qml
         self.abstract = abstract
         self.attribution = attribution
         self.name = name
         self.extras = list(extras or [])
+        self.lang = lang
+        self.aliases = aliases
 
     @staticmethod
     def _import(layer: QgsMapLayer, qml: str, feedback: QgsProcessingFeedback) -> None:
@@ -181,9 +214,14 @@ class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
 
     def postProcessLayer(self, layer: QgsMapLayer, context: QgsProcessingContext,  # noqa: N802
                          feedback: QgsProcessingFeedback) -> None:
-        """Style ``layer`` and write the attribution into its metadata."""
-        if self.qml is not None:
-            self._import(layer, self.qml, feedback)
+        """Style ``layer``, name its fields and write the attribution into its metadata."""
+        from ..styles.aliases import layer_aliases
+        from ..styles.qml import with_aliases
+
+        fields = [f.name() for f in layer.fields()] if hasattr(layer, "fields") else []
+        aliases = layer_aliases(fields, self.lang, layer=self.aliases[0],
+                                labels=self.aliases[1])
+        self._import(layer, with_aliases(self.qml, aliases), feedback)
         if self.extras:
             manager = layer.styleManager()
             shown = manager.currentStyle()
@@ -197,7 +235,7 @@ class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
                 # stores the replaced style under its name
                 manager.addStyleFromLayer(name)
                 manager.setCurrentStyle(name)
-                self._import(layer, qml, feedback)
+                self._import(layer, with_aliases(qml, aliases), feedback)
             manager.setCurrentStyle(shown)
         metadata = layer.metadata()
         metadata.setAbstract(self.abstract)
@@ -228,7 +266,8 @@ def style_on_load(context: QgsProcessingContext, dest_id: str, style: LayerStyle
     lang = language()
     processor = StylePostProcessor(layer_qml(style, lang), layer_abstract(style),
                                    style.attribution, name=style_name(style, lang),
-                                   extras=extra_styles(style, lang))
+                                   extras=extra_styles(style, lang), lang=lang,
+                                   aliases=(style.layer_name, style.labels))
     _ALIVE.append(processor)
     context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(processor)
     return True

@@ -15,6 +15,7 @@ import pyogrio
 import pytest
 
 from wijkkracht.core.errors import OutputError
+from wijkkracht.core.indicators.registry import indicator
 from wijkkracht.core.result import AnalysisResult
 from wijkkracht.output import writer as writer_module
 from wijkkracht.output.atomic import atomic_path
@@ -88,18 +89,64 @@ def test_layer_styles_as_qgis_makes_them(outputs: dict[str, Path]) -> None:
     rows = _query(gpkg, "SELECT f_table_catalog, f_table_schema, f_table_name, "
                         "f_geometry_column, styleName, styleQML, useAsDefault FROM layer_styles")
     defaults = {}
+    names: dict[str, list[str]] = {}
     for catalog, schema, table, geom_col, name, qml_text, use in rows:
         assert (catalog, schema) == ("", ""), "QGIS looks styles up with f_table_schema=''"
-        assert geom_col == geom_cols[table]
-        assert len(name) <= 30, "QGIS's styleName field is 30 characters wide"
-        ET.fromstring(qml_text)
+        # a table has no geometry column: QGIS looks its style up with ''
+        assert geom_col == geom_cols.get(table, "")
+        names.setdefault(table, []).append(name)
+        root = ET.fromstring(qml_text)
         if use:
             assert table not in defaults, f"two default styles for {table}"
-            defaults[table] = ET.fromstring(qml_text).find("renderer-v2").get("type")
+            renderer = root.find("renderer-v2")
+            defaults[table] = None if renderer is None else renderer.get("type")
+    # every layer and table has a default style from the one spec
     assert defaults == {"streets": "categorizedSymbol", "named_streets": "categorizedSymbol",
-                        "pois": "categorizedSymbol", "area": "singleSymbol"}
-    extra = {name for _, _, table, _, name, _, use in rows if table == "streets" and not use}
-    assert extra == set(key_indicators())
+                        "pois": "categorizedSymbol", "area": "singleSymbol",
+                        "spending_zones": "graduatedSymbol",
+                        "spending_scenarios": "singleSymbol",
+                        "typology_profile": None, "opening_profile": None,
+                        "spending_catchment": None}
+    # named by their labels (Dutch here), unique per layer; an extra style per key indicator,
+    # named by the indicator's title. No name is cut: QGIS declares styleName TEXT(30), but
+    # SQLite does not enforce it and QGIS 3.40 itself writes and lists longer names.
+    assert all(len(set(n)) == len(n) for n in names.values())
+    assert names["streets"][0] == "Kansentypen"
+    assert set(names["streets"][1:]) == {indicator(k).title("nl") for k in key_indicators()}
+    assert "Functiemenging binnen 400 m (Hill q=1) (effectief aantal functies)" in \
+        names["streets"]
+    assert not any(k in names["streets"] for k in key_indicators())
+    assert names["area"] == ["Onderzoeksgebied"]
+    assert max(len(n) for n in names["streets"]) > 30
+
+
+def test_every_layer_has_dutch_aliases(outputs: dict[str, Path]) -> None:
+    """The default style of every layer and table names every field but the technical ones
+    (fid, geometry), in Dutch for a Dutch run."""
+    gpkg = outputs["gpkg"]
+    tables = [t for (t,) in _query(gpkg, "SELECT table_name FROM gpkg_contents")
+              if t != "layer_styles"]
+    assert len(tables) == 9
+    geom_cols = dict(_query(gpkg, "SELECT table_name, column_name FROM gpkg_geometry_columns"))
+    aliases: dict[str, dict[str, str]] = {}
+    for table in tables:
+        (qml_text,) = [r[0] for r in _query(gpkg, "SELECT styleQML FROM layer_styles WHERE "
+                                            "f_table_name=? AND useAsDefault", table)]
+        found = {a.get("field"): a.get("name") for a in ET.fromstring(qml_text).iter("alias")}
+        fields = [r[1] for r in _query(gpkg, f'PRAGMA table_info("{table}")')
+                  if r[1] not in ("fid", geom_cols.get(table))]
+        assert [f for f in fields if not found.get(f)] == [], table
+        aliases[table] = found
+    assert aliases["streets"]["dist_supermarket_m"] == "Loopafstand supermarkt (m)"
+    assert aliases["pois"]["no_class"] == "N/O-klasse"
+    assert aliases["area"]["street_km"] == "Straatlengte (km)"
+    assert aliases["spending_zones"]["retained_share"] == "Aandeel in het eigen gebied besteed"
+    assert aliases["spending_scenarios"]["retained_share_after"] == \
+        "Aandeel in het eigen gebied, met de winkel"
+    assert aliases["spending_catchment"]["origin_zone"] == "Herkomstgebied"
+    assert aliases["opening_profile"]["ma_07"] == "Open voorzieningen maandag 07:00–08:00"
+    assert aliases["typology_profile"]["p_hill1_400"] == \
+        "Functiemenging binnen 400 m (Hill q=1), gemiddeld percentiel"
 
 
 def test_attribution_in_descriptions_and_metadata(outputs: dict[str, Path],

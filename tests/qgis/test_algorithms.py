@@ -33,6 +33,7 @@ ALGORITHM_IDS = {
     "wijkkracht:classifystreets",
     "wijkkracht:fittypologymodel",
     "wijkkracht:exportwebmap",
+    "wijkkracht:report",
 }
 INDICATOR_ALGORITHMS = {"proximity": "proximity", "mixeduse": "mixed_use", "nomix": "no_mix",
                         "vacancy": "vacancy"}
