@@ -300,7 +300,10 @@ def test_missing_packages_are_logged_with_how_to_install_them(
 
 def _qgis_process_env(config: Path) -> dict[str, str]:
     """qgis_process runs Debian's Python: make this venv's packages and executables visible."""
-    site = sysconfig.get_paths()["purelib"]
+    # after what PYTHONPATH already holds (the QGIS 3.22 pass of scripts/test.sh puts that
+    # QGIS's bindings there)
+    given = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    site = os.pathsep.join([*given, sysconfig.get_paths()["purelib"]])
     bindir = str(Path(sys.executable).parent)
     return _qgis_env(config, QGIS_CUSTOM_CONFIG_PATH=str(config), PYTHONPATH=site,
                      PATH=os.pathsep.join([bindir, os.environ.get("PATH", "")]))

@@ -215,6 +215,13 @@ def _replay_server_module() -> Any:
     return module
 
 
+def _pythonpath() -> str:
+    """This venv's packages, after what PYTHONPATH already holds (the QGIS 3.22 pass of
+    scripts/test.sh puts that QGIS's bindings there)."""
+    given = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return os.pathsep.join([*given, sysconfig.get_paths()["purelib"]])
+
+
 def _env(tmp: Path) -> dict[str, str]:
     """qgis_process's environment: temporary profile, the plugin folder, this venv, headless,
     and no way out to the internet."""
@@ -230,7 +237,7 @@ def _env(tmp: Path) -> dict[str, str]:
     return {**os.environ, **offline, "NO_PROXY": "127.0.0.1,localhost",
             "no_proxy": "127.0.0.1,localhost", "QT_QPA_PLATFORM": "offscreen",
             "XDG_RUNTIME_DIR": str(runtime), "QGIS_CUSTOM_CONFIG_PATH": str(tmp / "config"),
-            "QGIS_PLUGINPATH": str(plugins), "PYTHONPATH": sysconfig.get_paths()["purelib"],
+            "QGIS_PLUGINPATH": str(plugins), "PYTHONPATH": _pythonpath(),
             "PATH": os.pathsep.join([bindir, os.environ.get("PATH", "")])}
 
 
