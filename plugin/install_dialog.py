@@ -12,6 +12,7 @@ in the toolbox without restarting QGIS.
 from __future__ import annotations
 
 import importlib.metadata
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +35,7 @@ from qgis.PyQt.QtWidgets import (  # type: ignore[import-not-found]
 )
 
 from ..processing import installer
-from ..processing.i18n import tr
+from ..processing.i18n import language, tr
 from ..processing.provider import LOG_TAG
 
 __all__ = ["PackageInstaller", "InstallDialog"]
@@ -134,7 +135,8 @@ class PackageInstaller(QObject):
                 code, self.log_path))
             return
         if step.label == "resolve":
-            self.plan = installer.make_plan(installer.load_report(self.work / "report.json"))
+            self.plan = installer.make_plan(installer.load_report(self.work / "report.json"),
+                                            lang=language())
             for _artifact, reason in self.plan.refused:
                 self._write(tr("Not installed: {}").format(reason) + "\n")
             self.steps = installer.install_steps(self.python, self.plan, self.folder)
@@ -153,6 +155,7 @@ class PackageInstaller(QObject):
         if self.done:
             return
         self.done, self.ok = True, ok
+        shutil.rmtree(self.work, ignore_errors=True)
         if ok:
             installer.activate(self.folder)
         self._write(summary + "\n")

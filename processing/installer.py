@@ -268,10 +268,24 @@ def _can_build(name: str, which: Callable[[str], str | None]) -> bool:
     return bool(which(BUILD_TOOLS[name]) and (which("cc") or which("gcc") or which("clang")))
 
 
+#: Why a bound package is not installed, per language.
+_REFUSED = {
+    "en": ("{name}: its wheel ({file}) carries its own {library}, which must not be loaded "
+           "beside QGIS's; install QGIS's own {name} (OSGeo4W Setup: python3-{name}; Linux: "
+           "your distribution's package or a build from source with the {library} development "
+           "files)"),
+    "nl": ("{name}: het wheel ({file}) heeft een eigen {library}, die niet naast die van QGIS "
+           "geladen mag worden; installeer de {name} van QGIS zelf (OSGeo4W Setup: "
+           "python3-{name}; Linux: het pakket van je distributie of een bouw uit de broncode "
+           "met de ontwikkelbestanden van {library})"),
+}
+
+
 def make_plan(artifacts: Iterable[Artifact],
-              which: Callable[[str], str | None] = shutil.which) -> Plan:
+              which: Callable[[str], str | None] = shutil.which, *, lang: str = "en") -> Plan:
     """Sort pip's choice: a bound package's wheel that carries its own library is replaced by
-    a build from source where the build tools are there, and refused otherwise."""
+    a build from source where the build tools are there, and refused otherwise (the reason in
+    ``lang``, ``"en"`` or ``"nl"``)."""
     plan = Plan()
     for artifact in artifacts:
         if artifact.name not in BOUND or not vendors_libraries(artifact):
@@ -279,12 +293,9 @@ def make_plan(artifacts: Iterable[Artifact],
         elif _can_build(artifact.name, which):
             plan.build.append(artifact)
         else:
-            library = BOUND[artifact.name]
-            plan.refused.append((artifact, (
-                f"{artifact.name}: its wheel ({artifact.filename}) carries its own {library}, "
-                f"which must not be loaded beside QGIS's; install QGIS's own {artifact.name} "
-                f"(OSGeo4W Setup: python3-{artifact.name}; Linux: your distribution's package "
-                f"or a build from source with the {library} development files)")))
+            reason = _REFUSED.get(lang, _REFUSED["en"]).format(
+                name=artifact.name, file=artifact.filename, library=BOUND[artifact.name])
+            plan.refused.append((artifact, reason))
     return plan
 
 

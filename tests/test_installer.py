@@ -60,6 +60,8 @@ def test_bound_wheels_are_built_from_source_or_refused() -> None:
     [(refused, reason)] = only_gdal.refused
     assert refused.name == "shapely"
     assert "GEOS" in reason and "OSGeo4W" in reason and "python3-shapely" in reason
+    dutch = installer.make_plan(chosen, which=lambda p: None, lang="nl")
+    assert "eigen GEOS" in dict((a.name, r) for a, r in dutch.refused)["shapely"]
     no_compiler = installer.make_plan(chosen, which=lambda p: None if p in (
         "cc", "gcc", "clang") else "/usr/bin/" + p)
     assert {a.name for a, _ in no_compiler.refused} == {"shapely", "pyogrio"}
