@@ -126,10 +126,10 @@ class FetchOsmAlgorithm(WijkkrachtAlgorithm):
         return {
             self.STREETS_OUT: self.write_layer(
                 parameters, self.STREETS_OUT, context, steps, fetched.streets,
-                LayerStyle(None, "Walking network from OpenStreetMap", attribution)),
+                LayerStyle("network", "Walking network from OpenStreetMap", attribution)),
             self.POIS_OUT: self.write_layer(
                 parameters, self.POIS_OUT, context, steps, fetched.pois,
-                LayerStyle(None, "POIs from OpenStreetMap", attribution)),
+                LayerStyle("osm_pois", "POIs from OpenStreetMap", attribution)),
             self.AREA_OUT: self.write_layer(
                 parameters, self.AREA_OUT, context, steps, fetched.area,
                 LayerStyle("area", "Study area", attribution)),

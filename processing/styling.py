@@ -2,9 +2,12 @@
 
 The QML comes from :mod:`wijkkracht.styles.qml` (the one style specification, the same as the
 GeoPackage's styles and the web map's colours): opportunity types categorized, indicators
-graduated, POIs categorized N / O / other / vacant, the study area as an outline. Labels are in
-the QGIS language (:func:`wijkkracht.processing.i18n.language`). Every layer gets the data
-attribution in its metadata (abstract and rights), as the GeoPackage layers do.
+graduated, POIs categorized N / O / other / vacant, the study area as an outline; the source
+layers too: the fetched walking network by segment kind, the fetched POIs N / O / other / vacant
+from their OSM tag, BAG units by use and status, establishments N / O / other from their SBI
+code. Labels are in the QGIS language (:func:`wijkkracht.processing.i18n.language`). Every
+layer gets the data attribution in its metadata (abstract and rights), as the GeoPackage layers
+do.
 
 A streets layer can carry more styles than the one it shows: ``LayerStyle.extra`` names
 indicators (e.g. the key indicators of :func:`wijkkracht.styles.key_indicators`, BAG ones
@@ -52,8 +55,11 @@ class LayerStyle:
         ``indicator``), ``"named_streets"`` (named streets by main type, with field aliases
         from ``labels``), ``"pois"``, ``"area"`` (the study area), ``"areas"`` (a summary per
         area, with field aliases from ``labels``), ``"spending_zones"`` (graduated on the share
-        kept in the zone), ``"spending_scenarios"`` (the vacant shop fronts), or ``None``
-        (metadata only).
+        kept in the zone), ``"spending_scenarios"`` (the vacant shop fronts), ``"network"``
+        (a walking network fetched from OpenStreetMap, by segment kind), ``"osm_pois"`` (POIs
+        with only their OSM ``tag``, N / O / other / vacant), ``"bag_units"`` (BAG
+        verblijfsobjecten by use and status), ``"establishments"`` (N / O / other from the SBI
+        code, or not active), or ``None`` (metadata only).
     title
         English title of the layer (translated), the first sentence of its abstract.
     attribution
@@ -147,35 +153,26 @@ def layer_qml(style: LayerStyle, lang: str) -> str | None:
     -------
     str or None
     """
-    from ..styles.qml import (
-        area_qml,
-        areas_qml,
-        indicator_qml,
-        named_streets_qml,
-        pois_qml,
-        spending_scenarios_qml,
-        spending_zones_qml,
-        types_qml,
-    )
+    from ..styles import qml
 
+    simple = {"pois": qml.pois_qml, "area": qml.area_qml,
+              "spending_zones": qml.spending_zones_qml,
+              "spending_scenarios": qml.spending_scenarios_qml, "network": qml.network_qml,
+              "osm_pois": qml.osm_pois_qml, "bag_units": qml.bag_units_qml,
+              "establishments": qml.establishments_qml}
+
+    if style.kind in simple:
+        return simple[style.kind](lang=lang)
     if style.kind == "types":
-        return types_qml(lang=lang, names=style.names)
+        return qml.types_qml(lang=lang, names=style.names)
     if style.kind == "indicator":
         if style.indicator is None:
             raise ValueError("an indicator style needs the indicator column")
-        return indicator_qml(style.indicator, lang=lang)
+        return qml.indicator_qml(style.indicator, lang=lang)
     if style.kind == "named_streets":
-        return named_streets_qml(lang=lang, names=style.names, labels=style.labels or {})
-    if style.kind == "pois":
-        return pois_qml(lang=lang)
-    if style.kind == "area":
-        return area_qml(lang=lang)
+        return qml.named_streets_qml(lang=lang, names=style.names, labels=style.labels or {})
     if style.kind == "areas":
-        return areas_qml(lang=lang, labels=style.labels or {})
-    if style.kind == "spending_zones":
-        return spending_zones_qml(lang=lang)
-    if style.kind == "spending_scenarios":
-        return spending_scenarios_qml(lang=lang)
+        return qml.areas_qml(lang=lang, labels=style.labels or {})
     if style.kind is None:
         return None
     raise ValueError(f"unknown layer style {style.kind!r}")

@@ -15,6 +15,11 @@ same colour in QGIS as in the browser.
   (``Indicator.higher_is == "further"``) the ramp is reversed, so that *near* gets the strong
   colour.
 * POIs: N / O / other / vacant (:func:`poi_style`); the study-area outline (:func:`area_style`).
+  POIs that carry only their OSM ``tag`` (the fetched ones) are classified the same way by the
+  bundled category table (:func:`poi_tag_class`).
+* Source layers: the fetched walking network by segment kind (:func:`network_style`), BAG units
+  by use and status (:func:`bag_unit_style`, :func:`bag_unit_class_of`), establishments N / O /
+  other from their SBI code, or not active (:func:`establishment_style`).
 * Intensity surfaces (:mod:`wijkkracht.core.rasters`): fixed classes and a ramp per surface
   (:func:`raster_style`), for the QGIS raster styles and the map's image overlays.
 
@@ -66,6 +71,19 @@ __all__ = [
     "poi_label",
     "area_style",
     "areas_style",
+    "poi_tag_class",
+    "NetworkStyle",
+    "network_kinds",
+    "network_style",
+    "network_label",
+    "bag_unit_classes",
+    "bag_unit_class_of",
+    "bag_unit_style",
+    "bag_unit_label",
+    "establishment_classes",
+    "establishment_class_of",
+    "establishment_style",
+    "establishment_label",
     "synthetic_notice_color",
     "surroundings_colors",
     "RasterStyle",
@@ -726,6 +744,138 @@ def areas_style() -> AreaStyle:
         dash_px=(),
         label=Label("CBS-gebieden", "CBS areas"),
     )
+
+
+def poi_tag_class(tag: str | None, table: Any = None) -> str | None:
+    """The map class of a POI known only by its OSM ``tag`` (``key=value``), e.g. a fetched one:
+    its N/O class and vacancy from the category table (the bundled one by default; exact tags
+    win over ``key=*``), then :func:`poi_class_of`. None when it has no class (e.g. a
+    building or a parking)."""
+    import pandas as pd
+
+    from ..core.categories import category_table
+
+    row = category_table(table).lookup(pd.Series([str(tag or "")])).iloc[0]
+    return poi_class_of(str(row["no_class"]), bool(row["vacant"]))
+
+
+# --- source layers: walking network, BAG units, establishments -------------------------------
+
+
+@dataclass(frozen=True)
+class NetworkStyle:
+    """Line style of a segment kind of the walking network."""
+
+    key: str
+    color: str
+    width_mm: float
+    width_px: float
+
+
+def network_kinds() -> tuple[str, ...]:
+    """The segment kinds of the walking network in legend order (bottom to top)."""
+    return tuple(load_spec()["network"]["order"])
+
+
+def network_style(kind: str) -> NetworkStyle:
+    """Line style of a segment kind (a key of :data:`wijkkracht.core.segments.KINDS`)."""
+    kinds = load_spec()["network"]["kinds"]
+    if kind not in kinds:
+        raise KeyError(f"unknown segment kind {kind!r}; known: {', '.join(kinds)}")
+    k = kinds[kind]
+    return NetworkStyle(key=kind, color=str(k["color"]), width_mm=float(k["line_width_mm"]),
+                        width_px=float(k["line_width_px"]))
+
+
+def network_label(kind: str, lang: str = "nl") -> str:
+    """Display name of a segment kind (from :data:`wijkkracht.core.segments.KINDS`)."""
+    from ..core.segments import KINDS
+
+    return KINDS[kind](_check_lang(lang))
+
+
+def bag_unit_classes() -> tuple[str, ...]:
+    """The map classes of BAG units in legend order: the uses, then the statuses."""
+    return tuple(load_spec()["bag_units"]["order"])
+
+
+#: BAG statuses of units that do not exist (planned, withdrawn, never built).
+_NOT_EXISTING = ("Verblijfsobject gevormd", "Niet gerealiseerd verblijfsobject",
+                 "Verblijfsobject ingetrokken", "Verblijfsobject ten onrechte opgevoerd")
+_OUT_OF_USE = "Verblijfsobject buiten gebruik"
+
+
+def bag_unit_class_of(gebruiksdoel: str | None, status: str | None = None) -> str:
+    """The map class of a BAG unit (see ``bag_units`` in ``spec.json``).
+
+    ``out_of_use`` or ``not_existing`` by its status; else the first of its non-residential
+    uses in legend order; ``woonfunctie`` when that is its only use; ``unknown`` without a use.
+
+    Examples
+    --------
+    >>> bag_unit_class_of("woonfunctie,winkelfunctie", "Verblijfsobject in gebruik")
+    'winkelfunctie'
+    >>> bag_unit_class_of("woonfunctie", "Verblijfsobject buiten gebruik")
+    'out_of_use'
+    """
+    if status == _OUT_OF_USE:
+        return "out_of_use"
+    if status in _NOT_EXISTING:
+        return "not_existing"
+    uses = {u.strip() for u in str(gebruiksdoel or "").split(",")}
+    for cls in bag_unit_classes():
+        if cls in uses:
+            return cls
+    return "unknown"
+
+
+def bag_unit_style(cls: str) -> PoiStyle:
+    """Marker style of a BAG unit class (housing smaller than the other uses)."""
+    b = load_spec()["bag_units"]
+    if cls not in b["classes"]:
+        raise KeyError(f"unknown BAG unit class {cls!r}; known: {', '.join(b['order'])}")
+    entry = b["classes"][cls]
+    small = cls == "woonfunctie"
+    return PoiStyle(key=cls, fill=str(entry["color"]),
+                    stroke=str(entry.get("stroke_color", b["stroke_color"])),
+                    radius_px=float(b["residential_radius_px" if small else "radius_px"]),
+                    size_mm=float(b["residential_size_mm" if small else "size_mm"]))
+
+
+def bag_unit_label(cls: str, lang: str = "nl") -> str:
+    """Display name of a BAG unit class."""
+    return str(load_spec()["bag_units"]["classes"][cls]["label"][_check_lang(lang)])
+
+
+def establishment_classes() -> tuple[str, ...]:
+    """The map classes of establishments in legend order: ``N``, ``O``, ``other``,
+    ``inactive``."""
+    return tuple(load_spec()["establishments"]["order"])
+
+
+def establishment_class_of(no_class: str | None, active: bool | None = True) -> str:
+    """The map class of an establishment: ``inactive`` wins, else its SBI N/O class (a code
+    the mapping does not class counts as ``other``)."""
+    if active is not None and not bool(active):
+        return "inactive"
+    return str(no_class) if no_class in ("N", "O") else "other"
+
+
+def establishment_style(cls: str) -> PoiStyle:
+    """Marker style of an establishment class (N/O/other in the POI colours)."""
+    e = load_spec()["establishments"]
+    if cls not in e["order"]:
+        raise KeyError(f"unknown establishment class {cls!r}; known: {', '.join(e['order'])}")
+    fill = str(e["inactive_color"]) if cls == "inactive" else poi_style(cls).fill
+    return PoiStyle(key=cls, fill=fill, stroke=str(load_spec()["pois"]["stroke_color"]),
+                    radius_px=float(e["radius_px"]), size_mm=float(e["size_mm"]))
+
+
+def establishment_label(cls: str, lang: str = "nl") -> str:
+    """Display name of an establishment class (N/O/other as for the POIs)."""
+    if cls == "inactive":
+        return str(load_spec()["establishments"]["inactive_label"][_check_lang(lang)])
+    return poi_label(cls, lang)
 
 
 def synthetic_notice_color() -> str:

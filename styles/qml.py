@@ -11,6 +11,11 @@ symbology and the field aliases:
 * :func:`indicator_qml`: streets, graduated renderer on one indicator column;
 * :func:`pois_qml`: POIs, categorized renderer on N / O / other / vacant;
 * :func:`area_qml`: the study area as an outline;
+* :func:`osm_pois_qml`: POIs that carry only their OSM ``tag`` (fetched from OpenStreetMap),
+  categorized N / O / other / vacant as :func:`pois_qml` by the bundled category table;
+* :func:`network_qml`: the fetched walking network, categorized by segment kind;
+* :func:`bag_units_qml`: BAG verblijfsobjecten, categorized by use and status;
+* :func:`establishments_qml`: establishments, N / O / other from their SBI code, or not active;
 * :func:`spending_zones_qml`: the spending zones (polygons), graduated on the share of the
   spending kept in the zone, in the classes of the indicator ``spend_kept_share``;
 * :func:`spending_scenarios_qml`: the vacant shop fronts of the spending scenarios (points, in
@@ -38,7 +43,17 @@ from ..core.indicators.registry import INDICATORS
 from . import (
     area_style,
     areas_style,
+    bag_unit_classes,
+    bag_unit_label,
+    bag_unit_style,
+    establishment_classes,
+    establishment_label,
+    establishment_style,
     indicator_style,
+    network_kinds,
+    network_label,
+    network_style,
+    poi_class_of,
     poi_classes,
     poi_label,
     poi_style,
@@ -57,6 +72,14 @@ __all__ = [
     "indicator_qml",
     "pois_qml",
     "area_qml",
+    "osm_pois_qml",
+    "poi_tag_class_expression",
+    "network_qml",
+    "NETWORK_KIND_EXPRESSION",
+    "bag_units_qml",
+    "BAG_UNIT_CLASS_EXPRESSION",
+    "establishments_qml",
+    "establishment_class_expression",
     "street_aliases",
     "named_street_aliases",
     "named_streets_qml",
@@ -155,7 +178,8 @@ def _line_symbol(parent: ET.Element, name: str, color: str, width_mm: float,
                   rendering_pass)
 
 
-def _marker_symbol(parent: ET.Element, name: str, fill: str, stroke: str, size_mm: float) -> None:
+def _marker_symbol(parent: ET.Element, name: str, fill: str, stroke: str, size_mm: float,
+                   *, outline_mm: float = 0.3, symbol_level: int = 0) -> None:
     props = {
         "angle": "0",
         "cap_style": "square",
@@ -168,7 +192,7 @@ def _marker_symbol(parent: ET.Element, name: str, fill: str, stroke: str, size_m
         "offset_unit": "MM",
         "outline_color": qgis_color(stroke),
         "outline_style": "solid",
-        "outline_width": "0.3",
+        "outline_width": f"{outline_mm:g}",
         "outline_width_map_unit_scale": _UNIT_SCALE,
         "outline_width_unit": "MM",
         "scale_method": "diameter",
@@ -177,7 +201,7 @@ def _marker_symbol(parent: ET.Element, name: str, fill: str, stroke: str, size_m
         "size_unit": "MM",
         "vertical_anchor_point": "1",
     }
-    _symbol_layer(_symbol(parent, name, "marker"), "SimpleMarker", props)
+    _symbol_layer(_symbol(parent, name, "marker"), "SimpleMarker", props, symbol_level)
 
 
 def _root(categories: str = "Symbology") -> ET.Element:
@@ -420,8 +444,13 @@ def pois_qml(*, lang: str = "nl") -> str:
     str
         The QML document, categorized on :data:`POI_CLASS_EXPRESSION`.
     """
+    return _poi_class_qml(POI_CLASS_EXPRESSION, lang)
+
+
+def _poi_class_qml(expression: str, lang: str) -> str:
+    """A point style categorized N / O / other / vacant on ``expression``."""
     root = _root()
-    renderer = _renderer(root, "categorizedSymbol", attr=POI_CLASS_EXPRESSION)
+    renderer = _renderer(root, "categorizedSymbol", attr=expression)
     cats = ET.SubElement(renderer, "categories")
     symbols = ET.SubElement(renderer, "symbols")
     for i, cls in enumerate(poi_classes()):
@@ -429,6 +458,236 @@ def pois_qml(*, lang: str = "nl") -> str:
         ET.SubElement(cats, "category", symbol=str(i), value=cls, label=poi_label(cls, lang),
                       render="true")
         _marker_symbol(symbols, str(i), st.fill, st.stroke, st.size_mm)
+    return _finish(root, "point")
+
+
+def _quoted(values: Iterable[str]) -> str:
+    """``'a', 'b'``: QGIS string literals (quotes doubled)."""
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def _when_in(subject: str, groups: Mapping[str | None, list[str]]) -> list[str]:
+    """``WHEN subject IN (...) THEN 'class'`` per class (``None``: ``THEN NULL``)."""
+    out = []
+    for cls, values in groups.items():
+        if values:
+            then = "NULL" if cls is None else _quoted([cls])
+            out.append(f"WHEN {subject} IN ({_quoted(sorted(values))}) THEN {then}")
+    return out
+
+
+def poi_tag_class_expression(table: Any = None) -> str:
+    """QGIS expression for the POI class of a layer with only an OSM ``tag`` column.
+
+    The same as :func:`wijkkracht.styles.poi_tag_class` (exact ``key=value`` rows of the
+    category table win over its ``key=*`` rows; a vacant shop front wins over its N/O class;
+    a tag without a class gives NULL, not drawn), written out from the table.
+
+    Parameters
+    ----------
+    table
+        A :class:`~wijkkracht.core.categories.CategoryTable`; None: the bundled one.
+
+    Returns
+    -------
+    str
+        A ``CASE`` expression giving ``N``, ``O``, ``other``, ``vacant`` or NULL.
+    """
+    from ..core.categories import category_table
+
+    exact: dict[str | None, list[str]] = {c: [] for c in (*poi_classes(), None)}
+    fallback: dict[str | None, list[str]] = {c: [] for c in (*poi_classes(), None)}
+    for row in category_table(table).table.itertuples(index=False):
+        cls = poi_class_of(str(row.no_class), bool(row.vacant))
+        tag = str(row.tag)
+        if tag.endswith("=*"):
+            fallback[cls].append(tag[:-2])
+        else:
+            exact[cls].append(tag)
+    key = 'left("tag", strpos("tag", \'=\') - 1)'
+    whens = _when_in('"tag"', exact) + _when_in(key, fallback)
+    return "CASE " + " ".join(whens) + " END"
+
+
+def osm_pois_qml(*, lang: str = "nl") -> str:
+    """QML for POIs with only their OSM ``tag`` (fetched from OpenStreetMap): circles coloured
+    N / O / other / vacant as :func:`pois_qml`, classified by the bundled category table
+    (:func:`poi_tag_class_expression`); POIs without a class (buildings, parkings) are not
+    drawn.
+
+    Parameters
+    ----------
+    lang
+        Language of the category labels, ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The QML document.
+    """
+    return _poi_class_qml(poi_tag_class_expression(), lang)
+
+
+def _network_kind_expression() -> str:
+    from ..core.segments import STREET_HIGHWAYS
+
+    return ("CASE WHEN \"footway\" = 'sidewalk' THEN 'sidewalk' "
+            "WHEN \"footway\" = 'crossing' THEN 'crossing' "
+            "WHEN \"footway\" = 'area_link' OR \"highway\" = 'pedestrian' THEN 'pedestrian' "
+            f"WHEN coalesce(\"highway\", '') IN ({_quoted(['', *sorted(STREET_HIGHWAYS)])}) "
+            "THEN 'street' "
+            "WHEN \"highway\" IN ('service', 'cycleway') THEN \"highway\" ELSE 'path' END")
+
+
+#: Expression for the segment kind of a walking network from its OSM ``highway`` and
+#: ``footway`` (as :func:`wijkkracht.core.segments.segment_kinds`).
+NETWORK_KIND_EXPRESSION = _network_kind_expression()
+
+
+def network_qml(*, lang: str = "nl") -> str:
+    """QML for the walking network fetched from OpenStreetMap: lines by segment kind.
+
+    Categorized on :data:`NETWORK_KIND_EXPRESSION` (the network has no ``kind`` column yet),
+    with the colours and widths of ``network`` in the spec and the labels of
+    :data:`wijkkracht.core.segments.KINDS`; streets drawn over the paths (symbol levels).
+
+    Parameters
+    ----------
+    lang
+        Language of the category labels, ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The QML document.
+    """
+    root = _root()
+    renderer = _renderer(root, "categorizedSymbol", attr=NETWORK_KIND_EXPRESSION,
+                         symbollevels="1")
+    cats = ET.SubElement(renderer, "categories")
+    symbols = ET.SubElement(renderer, "symbols")
+    kinds = network_kinds()
+    for i, kind in enumerate(kinds):
+        st = network_style(kind)
+        ET.SubElement(cats, "category", symbol=str(i), value=kind,
+                      label=network_label(kind, lang), render="true")
+        _line_symbol(symbols, str(i), st.color, st.width_mm, len(kinds) - 1 - i)
+    return _finish(root, "line")
+
+
+def _bag_unit_expression() -> str:
+    from . import _NOT_EXISTING, _OUT_OF_USE
+
+    uses = [c for c in bag_unit_classes() if c not in ("unknown", "out_of_use", "not_existing")]
+    whens = " ".join(f"WHEN array_contains(@uses, {_quoted([u])}) THEN {_quoted([u])}"
+                     for u in uses)
+    return ("with_variable('uses', string_to_array(coalesce(\"gebruiksdoel\", ''), ','), "
+            f"CASE WHEN \"status\" = {_quoted([_OUT_OF_USE])} THEN 'out_of_use' "
+            f"WHEN \"status\" IN ({_quoted(_NOT_EXISTING)}) THEN 'not_existing' "
+            f"{whens} ELSE 'unknown' END)")
+
+
+#: Expression for the map class of a BAG unit (as :func:`wijkkracht.styles.bag_unit_class_of`).
+BAG_UNIT_CLASS_EXPRESSION = _bag_unit_expression()
+
+
+def bag_units_qml(*, lang: str = "nl") -> str:
+    """QML for BAG verblijfsobjecten: small circles by use, out-of-use units in magenta.
+
+    Categorized on :data:`BAG_UNIT_CLASS_EXPRESSION`; housing smaller and drawn under the
+    other uses, units out of use on top (symbol levels).
+
+    Parameters
+    ----------
+    lang
+        Language of the category labels, ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The QML document.
+    """
+    root = _root()
+    renderer = _renderer(root, "categorizedSymbol", attr=BAG_UNIT_CLASS_EXPRESSION,
+                         symbollevels="1")
+    cats = ET.SubElement(renderer, "categories")
+    symbols = ET.SubElement(renderer, "symbols")
+    for i, cls in enumerate(bag_unit_classes()):
+        st = bag_unit_style(cls)
+        ET.SubElement(cats, "category", symbol=str(i), value=cls, label=bag_unit_label(cls, lang),
+                      render="true")
+        level = {"woonfunctie": 0, "unknown": 0, "not_existing": 0, "out_of_use": 2}.get(cls, 1)
+        _marker_symbol(symbols, str(i), st.fill, st.stroke, st.size_mm,
+                       outline_mm=0.15 if level == 0 else 0.2, symbol_level=level)
+    return _finish(root, "point")
+
+
+def establishment_class_expression(mapping: Any = None) -> str:
+    """QGIS expression for the map class of an establishment: ``inactive`` when ``active`` is
+    false, else the N/O class of its ``sbi_code`` by the SBI mapping (longest prefix first, then
+    the section; as :meth:`wijkkracht.core.sbi.SbiMapping.classify`), ``other`` when the mapping
+    has no class for it.
+
+    Parameters
+    ----------
+    mapping
+        A :class:`~wijkkracht.core.sbi.SbiMapping`; None: the bundled one.
+
+    Returns
+    -------
+    str
+        The expression.
+    """
+    from ..core.sbi import SECTIONS
+    from ..data_sources.bundled import default_sbi_mapping
+
+    prefixes = (mapping or default_sbi_mapping()).prefixes
+    whens: list[str] = []
+    digits = {p: c for p, c in prefixes.items() if p.isdigit()}
+    for length in sorted({len(p) for p in digits}, reverse=True):
+        groups: dict[str | None, list[str]] = {}
+        for p, c in digits.items():
+            if len(p) == length:
+                groups.setdefault(c, []).append(p)
+        whens += _when_in(f"left(@sbi, {length})", groups)
+    letters: dict[str | None, list[str]] = {}
+    divisions: dict[str | None, list[str]] = {}
+    for p, c in prefixes.items():
+        if p.isalpha():
+            letters.setdefault(c, []).append(p)
+            lo, hi = SECTIONS[p]
+            divisions.setdefault(c, []).extend(f"{d:02d}" for d in range(lo, hi + 1))
+    whens += _when_in("@sbi", letters) + _when_in("left(@sbi, 2)", divisions)
+    return ("with_variable('sbi', regexp_replace(upper(coalesce(\"sbi_code\", '')), "
+            "'[^0-9A-Z]', ''), CASE WHEN NOT coalesce(\"active\", true) THEN 'inactive' "
+            + " ".join(whens) + " ELSE 'other' END)")
+
+
+def establishments_qml(*, lang: str = "nl") -> str:
+    """QML for establishments on BAG addresses: circles N / O / other (in the POI colours) by
+    their SBI code, those not active on the reference date grey and underneath.
+
+    Parameters
+    ----------
+    lang
+        Language of the category labels, ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The QML document, categorized on :func:`establishment_class_expression`.
+    """
+    root = _root()
+    renderer = _renderer(root, "categorizedSymbol", attr=establishment_class_expression(),
+                         symbollevels="1")
+    cats = ET.SubElement(renderer, "categories")
+    symbols = ET.SubElement(renderer, "symbols")
+    for i, cls in enumerate(establishment_classes()):
+        st = establishment_style(cls)
+        ET.SubElement(cats, "category", symbol=str(i), value=cls,
+                      label=establishment_label(cls, lang), render="true")
+        _marker_symbol(symbols, str(i), st.fill, st.stroke, st.size_mm,
+                       symbol_level=0 if cls == "inactive" else 1)
     return _finish(root, "point")
 
 
