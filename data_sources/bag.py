@@ -78,7 +78,7 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import geopandas as gpd
 import numpy as np
@@ -111,6 +111,9 @@ __all__ = [
     "read_bag_gpkg",
     "read_bag_lv",
     "fetch_bag_ogc",
+    "VectorReader",
+    "PyogrioReader",
+    "UnreadableFileError",
 ]
 
 #: PDOK's BAG OGC API Features (v2).
@@ -453,6 +456,67 @@ def validate_bag(gdf: gpd.GeoDataFrame, source: str | Path) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# How the files are read: pyogrio (GDAL) by default; inside QGIS, QGIS's providers
+
+
+class UnreadableFileError(Exception):
+    """A file or layer a :class:`VectorReader` cannot open or read (the message says why)."""
+
+
+class VectorReader(Protocol):
+    """What :func:`read_bag_gpkg` and :func:`read_bag_lv` need of a vector file reader.
+
+    :class:`PyogrioReader` (the default) reads with pyogrio, i.e. GDAL; inside QGIS,
+    :class:`wijkkracht.processing.qgis_io.QgisVectorReader` reads through QGIS's own providers
+    (the GDAL QGIS is built with), so no second GDAL enters QGIS's process. Both raise
+    :class:`UnreadableFileError` for a file or layer they cannot open or read.
+    """
+
+    def layers(self, path: str | Path) -> list[str]:
+        """The names of the layers of a file."""
+
+    def crs(self, path: str | Path, layer: str | None = None) -> Any:
+        """The CRS of a layer (anything ``pyproj.CRS.from_user_input`` takes), None if none."""
+
+    def read(self, path: str | Path, *, layer: str | None = None,
+             bbox: Sequence[float] | None = None, mask: BaseGeometry | None = None,
+             read_geometry: bool = True) -> pd.DataFrame:
+        """The features of a layer (the first without ``layer``) that intersect ``bbox`` or
+        ``mask`` (in the layer's CRS; all without either): a GeoDataFrame, or a DataFrame
+        without ``read_geometry``. Fields as pyogrio gives them (dates as datetime64)."""
+
+
+class PyogrioReader:
+    """A :class:`VectorReader` that reads with pyogrio (imported when it is used)."""
+
+    def layers(self, path: str | Path) -> list[str]:
+        import pyogrio
+        from pyogrio.errors import DataSourceError
+
+        try:
+            return [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+        except DataSourceError as exc:
+            raise UnreadableFileError(str(exc)) from None
+
+    def crs(self, path: str | Path, layer: str | None = None) -> Any:
+        import pyogrio
+
+        return pyogrio.read_info(path, layer=layer).get("crs")
+
+    def read(self, path: str | Path, *, layer: str | None = None,
+             bbox: Sequence[float] | None = None, mask: BaseGeometry | None = None,
+             read_geometry: bool = True) -> pd.DataFrame:
+        import pyogrio
+        from pyogrio.errors import DataLayerError, DataSourceError
+
+        try:
+            return pyogrio.read_dataframe(path, layer=layer, bbox=bbox, mask=mask,
+                                          read_geometry=read_geometry)
+        except (DataSourceError, DataLayerError) as exc:
+            raise UnreadableFileError(str(exc)) from None
+
+
+# --------------------------------------------------------------------------------------------
 # (a) the PDOK GeoPackage
 
 def read_bag_gpkg(
@@ -463,6 +527,7 @@ def read_bag_gpkg(
     statuses: Sequence[str] | None = DEFAULT_STATUSES,
     layer: str = "verblijfsobject",
     snapshot_date: str | None = None,
+    reader: VectorReader | None = None,
 ) -> gpd.GeoDataFrame:
     """Read verblijfsobjecten from a BAG GeoPackage in PDOK's layout.
 
@@ -485,6 +550,9 @@ def read_bag_gpkg(
     snapshot_date
         The date of the BAG extract (``YYYY-MM-DD``), recorded in the metadata; PDOK's
         GeoPackage does not state it in a field.
+    reader
+        How the file is read (:class:`VectorReader`); default :class:`PyogrioReader`. Inside
+        QGIS: :class:`wijkkracht.processing.qgis_io.QgisVectorReader`.
 
     Notes
     -----
@@ -496,25 +564,22 @@ def read_bag_gpkg(
     geopandas.GeoDataFrame
         The BAG schema (module docstring), EPSG:28992.
     """
-    import pyogrio
-    from pyogrio.errors import DataLayerError, DataSourceError
-
+    reader = reader or PyogrioReader()
     source = str(path)
     if bbox is not None and mask is not None:
         raise InputError(source, "give bbox or mask, not both")
     if not Path(path).exists():
         raise InputError(source, "file not found")
     try:
-        layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
-    except DataSourceError as exc:
+        layers = reader.layers(path)
+    except UnreadableFileError as exc:
         raise InputError(source, f"cannot open as a GeoPackage: {exc}") from None
     if layer not in layers:
         raise InputError(source, f"no layer {layer!r}; layers are {', '.join(layers)}")
-    info = pyogrio.read_info(path, layer=layer)
-    fbbox, fmask = area_in_layer_crs(bbox, mask, info.get("crs"), source)
+    fbbox, fmask = area_in_layer_crs(bbox, mask, reader.crs(path, layer), source)
     try:
-        gdf = pyogrio.read_dataframe(path, layer=layer, bbox=fbbox, mask=fmask)
-    except (DataSourceError, DataLayerError) as exc:
+        gdf = reader.read(path, layer=layer, bbox=fbbox, mask=fmask)
+    except UnreadableFileError as exc:
         raise InputError(source, f"cannot read layer {layer!r}: {exc}") from None
     gdf = _renamed(gdf)
     if "identificatie" not in gdf:
@@ -629,22 +694,36 @@ def _current(frame: pd.DataFrame, snapshot: str | None) -> tuple[pd.DataFrame, i
     return kept, len(frame) - len(kept)
 
 
-def _read_lv(paths: list[str], bbox: Sequence[float] | None, geometry: bool) -> pd.DataFrame:
-    import pyogrio
-    from pyogrio.errors import DataLayerError, DataSourceError
-
+def _read_lv(paths: list[str], bbox: Sequence[float] | None, geometry: bool,
+             reader: VectorReader) -> pd.DataFrame:
     frames = []
     for path in paths:
         try:
-            frames.append(pyogrio.read_dataframe(path, bbox=bbox if geometry else None,
-                                                 read_geometry=geometry))
-        except (DataSourceError, DataLayerError) as exc:
+            frames.append(reader.read(path, bbox=bbox if geometry else None,
+                                      read_geometry=geometry))
+        except UnreadableFileError as exc:
             raise InputError(path, f"cannot read as LV BAG 2.0 XML: {exc}") from None
     if not frames:
         return pd.DataFrame()
     frames = [f for f in frames if len(f)] or frames[:1]
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return out
+
+
+def _join_bouwjaar(frame: pd.DataFrame, pnd_files: list[str], snapshot_date: str | None,
+                   source: str, reader: VectorReader) -> dict[str, int]:
+    """Fill ``frame["bouwjaar"]`` from the first pand of each verblijfsobject (the PND files);
+    the found/missing counts (a missing pand warns)."""
+    pnd, _ = _current(_read_lv(pnd_files, None, geometry=False, reader=reader), snapshot_date)
+    years = {_bag_id(i): y for i, y in zip(pnd["identificatie"],
+                                            pnd["oorspronkelijkBouwjaar"], strict=False)}
+    firsts = [(_bag_ids(v) or "").split(",")[0] or None for v in frame["pand_identificatie"]]
+    frame["bouwjaar"] = [years.get(f) if f else None for f in firsts]
+    missing_pand = sum(1 for f in firsts if f not in years)
+    if missing_pand:
+        warnings.warn(f"{source}: the pand of {missing_pand} verblijfsobject(en) is not in "
+                      "the pand files; their bouwjaar stays empty", UserWarning, stacklevel=3)
+    return {"pand_found": len(firsts) - missing_pand, "pand_missing": missing_pand}
 
 
 def read_bag_lv(
@@ -654,6 +733,7 @@ def read_bag_lv(
     mask: BaseGeometry | None = None,
     statuses: Sequence[str] | None = DEFAULT_STATUSES,
     snapshot_date: str | None = None,
+    reader: VectorReader | None = None,
 ) -> gpd.GeoDataFrame:
     """Read verblijfsobjecten from LV BAG 2.0 XML extracts with GDAL's LVBAG driver.
 
@@ -677,6 +757,9 @@ def read_bag_lv(
     snapshot_date
         Read the BAG as it was on this date (``YYYY-MM-DD``). Default: the extract's
         ``StandTechnischeDatum``, and the current voorkomens (no end of validity).
+    reader
+        How the XML files are read (:class:`VectorReader`); default :class:`PyogrioReader`.
+        Inside QGIS: :class:`wijkkracht.processing.qgis_io.QgisVectorReader`.
 
     Returns
     -------
@@ -688,6 +771,7 @@ def read_bag_lv(
         lies in (from the PND files; empty without them). Found/missing counts are in
         ``attrs["bag"]["address_join"]`` and ``["pand_join"]``; missing ones warn.
     """
+    reader = reader or PyogrioReader()
     source = ", ".join(str(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths))
     if bbox is not None and mask is not None:
         raise InputError(source, "give bbox or mask, not both")
@@ -695,7 +779,8 @@ def read_bag_lv(
     if not files["VBO"]:
         raise InputError(source, "no verblijfsobject file (<gemeente>VBO<date>...xml) found")
     extract_date = _snapshot_date(files["VBO"][0])
-    vbo = _read_lv(files["VBO"], mask.bounds if mask is not None else bbox, geometry=True)
+    vbo = _read_lv(files["VBO"], mask.bounds if mask is not None else bbox, geometry=True,
+                   reader=reader)
     vbo, history = _current(vbo, snapshot_date)
     outside = 0
     if mask is not None and isinstance(vbo, gpd.GeoDataFrame) and len(vbo):
@@ -722,7 +807,8 @@ def read_bag_lv(
     if mask is not None:
         meta["outside_mask"] = outside
     if files["NUM"]:
-        num, _ = _current(_read_lv(files["NUM"], None, geometry=False), snapshot_date)
+        num, _ = _current(_read_lv(files["NUM"], None, geometry=False, reader=reader),
+                          snapshot_date)
         num = num.assign(_id=[_bag_id(v) for v in num["identificatie"]]).set_index("_id")
         found = [r in num.index for r in refs]
         frame["huisnummer"] = [num.at[r, "huisnummer"] if ok else None
@@ -738,7 +824,8 @@ def read_bag_lv(
         meta["address_join"] = {"hoofdadres_found": int(sum(found)),
                                 "hoofdadres_missing": int(len(found) - sum(found))}
         if files["OPR"]:
-            opr, _ = _current(_read_lv(files["OPR"], None, geometry=False), snapshot_date)
+            opr, _ = _current(_read_lv(files["OPR"], None, geometry=False, reader=reader),
+                              snapshot_date)
             names = {_bag_id(i): n for i, n in zip(opr["identificatie"], opr["naam"], strict=False)}
             frame["openbare_ruimte_naam"] = [names.get(r) if r else None for r in opr_refs]
             meta["address_join"]["openbare_ruimte_missing"] = int(
@@ -750,18 +837,7 @@ def read_bag_lv(
                           "not in the nummeraanduiding files; their address stays empty",
                           UserWarning, stacklevel=2)
     if files["PND"]:
-        pnd, _ = _current(_read_lv(files["PND"], None, geometry=False), snapshot_date)
-        years = {_bag_id(i): y for i, y in zip(pnd["identificatie"],
-                                                pnd["oorspronkelijkBouwjaar"], strict=False)}
-        firsts = [(_bag_ids(v) or "").split(",")[0] or None for v in frame["pand_identificatie"]]
-        frame["bouwjaar"] = [years.get(f) if f else None for f in firsts]
-        missing_pand = sum(1 for f in firsts if f not in years)
-        meta["pand_join"] = {"pand_found": len(firsts) - missing_pand,
-                             "pand_missing": missing_pand}
-        if missing_pand:
-            warnings.warn(f"{source}: the pand of {missing_pand} verblijfsobject(en) is not in "
-                          "the pand files; their bouwjaar stays empty", UserWarning,
-                          stacklevel=2)
+        meta["pand_join"] = _join_bouwjaar(frame, files["PND"], snapshot_date, source, reader)
     crs = vbo.crs if isinstance(vbo, gpd.GeoDataFrame) else RD_NEW
     geometry = vbo.geometry.values if isinstance(vbo, gpd.GeoDataFrame) else []
     frame = gpd.GeoDataFrame(_with_all_columns(frame), geometry=geometry, crs=crs)

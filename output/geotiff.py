@@ -1,12 +1,14 @@
 """Intensity surfaces as Cloud Optimized GeoTIFFs, each with a QGIS style beside it.
 
 One file per surface of :attr:`AnalysisResult.rasters <wijkkracht.core.result.AnalysisResult>`
-(:mod:`wijkkracht.core.rasters`): ``<basename>_<surface>.tif``, written with rasterio's ``COG``
-driver (GDAL >= 3.1): one float32 band in EPSG:28992 on the RD New grid, tiled 256 x 256,
-DEFLATE with the floating-point predictor, nodata :data:`~wijkkracht.core.rasters.NODATA`, and
-overviews (averages of the cells with a value) down to one tile (at least one level). The band
-has a description (``label (unit)`` in the run's language) and a unit; the file's tags say what
-it is, in Dutch and English:
+(:mod:`wijkkracht.core.rasters`): ``<basename>_<surface>.tif``, written with GDAL's ``COG``
+driver (GDAL >= 3.1) through rasterio, or through GDAL's own Python bindings (``osgeo.gdal``:
+inside QGIS, the GDAL QGIS is built with, so no second GDAL enters its process; see
+:func:`write_surface_file`, ``engine``); both give the same file: one float32 band in
+EPSG:28992 on the RD New grid, tiled 256 x 256, DEFLATE with the floating-point predictor,
+nodata :data:`~wijkkracht.core.rasters.NODATA`, and overviews (averages of the cells with a
+value) down to one tile (at least one level). The band has a description (``label (unit)``
+in the run's language) and a unit; the file's tags say what it is, in Dutch and English:
 
 =====================  ======================================================================
 tag                    value
@@ -45,10 +47,13 @@ from ..styles.qml import raster_qml
 from .atomic import write_all_atomically
 
 __all__ = ["write_surface_file", "write_surface_qml", "surface_writes", "write_surfaces",
-           "raster_writes", "write_rasters", "synthetic_tag", "BLOCK_SIZE"]
+           "raster_writes", "write_rasters", "synthetic_tag", "surface_tags", "raster_engine",
+           "BLOCK_SIZE", "ENGINES"]
 
 #: Tile size (pixels) of the GeoTIFFs; overviews go down to one tile.
 BLOCK_SIZE = 256
+#: What writes the GeoTIFFs: rasterio, or GDAL's own Python bindings (``osgeo.gdal``).
+ENGINES = ("rasterio", "gdal")
 
 
 def _overview_count(width: int, height: int) -> int:
@@ -73,34 +78,26 @@ def synthetic_tag(surface: Surface, synthetic: Sequence[str]) -> str | None:
                "or person" if made else "this surface is made from OpenStreetMap only"))
 
 
-def write_surface_file(surface: Surface, path: str | os.PathLike[str], *, lang: str = "nl",
-                       source: str = "", synthetic: Sequence[str] = ()) -> Path:
-    """Write one surface as a Cloud Optimized GeoTIFF at ``path`` (not atomic: see
-    :func:`write_rasters`).
+def raster_engine(engine: str | None = None) -> str:
+    """The engine that writes the GeoTIFFs: ``engine`` when given (one of :data:`ENGINES`),
+    else rasterio when it is installed, else ``"gdal"`` (``osgeo.gdal``)."""
+    if engine is not None:
+        if engine not in ENGINES:
+            raise ValueError(f"unknown raster engine {engine!r}; engines are "
+                             f"{', '.join(ENGINES)}")
+        return engine
+    import importlib.util
 
-    Parameters
-    ----------
-    surface
-        The surface.
-    path
-        The ``.tif`` to write (replaced when it exists).
-    lang
-        Language of the band description (``"nl"``/``"en"``); the tags hold both.
-    source
-        The data attribution (tag ``source``).
-    synthetic
-        The run's SYNTHETIC inputs (``result.metadata["synthetic"]``); non-empty adds the
-        ``SYNTHETIC`` tag.
+    try:
+        found = importlib.util.find_spec("rasterio") is not None
+    except (ImportError, ValueError):  # hidden, or half imported
+        found = False
+    return "rasterio" if found else "gdal"
 
-    Returns
-    -------
-    Path
-    """
-    import rasterio
-    from rasterio.transform import Affine
 
-    p = Path(path)
-    height, width = surface.array.shape
+def surface_tags(surface: Surface, *, source: str = "",
+                 synthetic: Sequence[str] = ()) -> dict[str, str]:
+    """The dataset tags of a surface's GeoTIFF (the table in the module docstring)."""
     unit = SURFACE_UNITS[surface.unit]
     tags = {
         "surface": surface.name,
@@ -118,6 +115,58 @@ def write_surface_file(surface: Surface, path: str | os.PathLike[str], *, lang: 
     notice = synthetic_tag(surface, synthetic)
     if notice is not None:
         tags["SYNTHETIC"] = notice
+    return tags
+
+
+def _band_tags(surface: Surface) -> dict[str, str]:
+    return {"unit": surface.unit, "label_nl": surface.label("nl"),
+            "label_en": surface.label("en")}
+
+
+def write_surface_file(surface: Surface, path: str | os.PathLike[str], *, lang: str = "nl",
+                       source: str = "", synthetic: Sequence[str] = (),
+                       engine: str | None = None) -> Path:
+    """Write one surface as a Cloud Optimized GeoTIFF at ``path`` (not atomic: see
+    :func:`write_rasters`).
+
+    Parameters
+    ----------
+    surface
+        The surface.
+    path
+        The ``.tif`` to write (replaced when it exists).
+    lang
+        Language of the band description (``"nl"``/``"en"``); the tags hold both.
+    source
+        The data attribution (tag ``source``).
+    synthetic
+        The run's SYNTHETIC inputs (``result.metadata["synthetic"]``); non-empty adds the
+        ``SYNTHETIC`` tag.
+    engine
+        ``"rasterio"``, or ``"gdal"``: GDAL's own Python bindings (``osgeo.gdal``), which
+        every QGIS ships bound to its GDAL (the plugin writes with it, so no second GDAL
+        enters QGIS's process). Default: rasterio when it is installed, else ``"gdal"``. The
+        file is the same either way (values, grid, CRS, nodata, tags, band description and
+        unit, tiles, compression, overviews).
+
+    Returns
+    -------
+    Path
+    """
+    p = Path(path)
+    tags = surface_tags(surface, source=source, synthetic=synthetic)
+    if raster_engine(engine) == "gdal":
+        _write_with_gdal(surface, p, lang, tags)
+    else:
+        _write_with_rasterio(surface, p, lang, tags)
+    return p
+
+
+def _write_with_rasterio(surface: Surface, p: Path, lang: str, tags: dict[str, str]) -> None:
+    import rasterio
+    from rasterio.transform import Affine
+
+    height, width = surface.array.shape
     profile = {
         "driver": "COG", "width": width, "height": height, "count": 1, "dtype": "float32",
         "crs": surface.crs, "transform": Affine.from_gdal(*surface.transform),
@@ -129,13 +178,59 @@ def write_surface_file(surface: Surface, path: str | os.PathLike[str], *, lang: 
         with rasterio.Env(GDAL_PAM_ENABLED="NO"), rasterio.open(p, "w", **profile) as dst:
             dst.write(surface.array.astype("float32", copy=False), 1)
             dst.set_band_description(1, surface.title(lang))
-            dst.set_band_unit(1, unit("en"))
+            dst.set_band_unit(1, surface.unit_label("en"))
             dst.update_tags(**tags)
-            dst.update_tags(1, unit=surface.unit, label_nl=surface.label("nl"),
-                            label_en=surface.label("en"))
+            dst.update_tags(1, **_band_tags(surface))
     except rasterio.errors.RasterioIOError as exc:
         raise OutputError(f"{p}: cannot write the GeoTIFF ({exc})") from exc
-    return p
+
+
+def _cog_options(width: int, height: int) -> list[str]:
+    """The ``COG`` creation options: as rasterio's profile gives them to GDAL."""
+    return ["COMPRESS=DEFLATE", "PREDICTOR=3", f"BLOCKSIZE={BLOCK_SIZE}",
+            "OVERVIEW_RESAMPLING=AVERAGE",
+            f"OVERVIEW_COUNT={_overview_count(width, height)}"]
+
+
+def _write_with_gdal(surface: Surface, p: Path, lang: str, tags: dict[str, str]) -> None:
+    """The file :func:`_write_with_rasterio` writes, with ``osgeo.gdal``: an in-memory dataset
+    copied to the ``COG`` driver (what rasterio does for a driver that cannot create), with
+    GDAL's error state and configuration left as they were (QGIS shares them)."""
+    from osgeo import gdal, osr
+
+    height, width = surface.array.shape
+    crs = osr.SpatialReference()
+    if crs.SetFromUserInput(surface.crs) != 0:
+        raise OutputError(f"{p}: cannot write the GeoTIFF (unknown CRS {surface.crs!r})")
+    previous = gdal.GetThreadLocalConfigOption("GDAL_PAM_ENABLED", None)
+    gdal.SetThreadLocalConfigOption("GDAL_PAM_ENABLED", "NO")
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    gdal.ErrorReset()
+    mem = out = None
+    try:
+        mem = gdal.GetDriverByName("MEM").Create("", width, height, 1, gdal.GDT_Float32)
+        mem.SetGeoTransform([float(v) for v in surface.transform])
+        mem.SetProjection(crs.ExportToWkt())
+        mem.SetMetadata(tags)
+        band = mem.GetRasterBand(1)
+        band.SetNoDataValue(float(surface.nodata))
+        band.SetDescription(surface.title(lang))
+        band.SetUnitType(surface.unit_label("en"))
+        band.SetMetadata(_band_tags(surface))
+        band.WriteArray(surface.array.astype("float32", copy=False))
+        band = None
+        out = gdal.GetDriverByName("COG").CreateCopy(str(p), mem, 0,
+                                                     _cog_options(width, height))
+        failed = out is None or gdal.GetLastErrorType() >= gdal.CE_Failure
+        message = gdal.GetLastErrorMsg()
+    except RuntimeError as exc:  # when the process has gdal.UseExceptions() on
+        failed, message = True, str(exc)
+    finally:
+        out = mem = None  # closes (and flushes) the datasets
+        gdal.PopErrorHandler()
+        gdal.SetThreadLocalConfigOption("GDAL_PAM_ENABLED", previous)
+    if failed:
+        raise OutputError(f"{p}: cannot write the GeoTIFF ({message or 'GDAL failed'})")
 
 
 def write_surface_qml(surface: Surface, path: str | os.PathLike[str], *,
@@ -148,7 +243,7 @@ def write_surface_qml(surface: Surface, path: str | os.PathLike[str], *,
 
 def surface_writes(surfaces: Mapping[str, Surface],
                    destinations: Mapping[str, str | os.PathLike[str]], *, lang: str = "nl",
-                   source: str = "", synthetic: Sequence[str] = ()
+                   source: str = "", synthetic: Sequence[str] = (), engine: str | None = None
                    ) -> dict[str, tuple[Path, Callable[[Path], object]]]:
     """The files of some surfaces: ``{kind: (destination, write)}``.
 
@@ -159,7 +254,7 @@ def surface_writes(surfaces: Mapping[str, Surface],
     destinations
         name -> the ``.tif`` to write (surfaces not named are not written); the style goes
         beside it, with the suffix ``.qml``.
-    lang, source, synthetic
+    lang, source, synthetic, engine
         As for :func:`write_surface_file`.
 
     Returns
@@ -175,7 +270,8 @@ def surface_writes(surfaces: Mapping[str, Surface],
         tif_path = Path(dest)
 
         def tif(tmp: Path, s: Surface = surface) -> Path:
-            return write_surface_file(s, tmp, lang=lang, source=source, synthetic=synthetic)
+            return write_surface_file(s, tmp, lang=lang, source=source, synthetic=synthetic,
+                                      engine=engine)
 
         def qml(tmp: Path, s: Surface = surface) -> Path:
             return write_surface_qml(s, tmp, lang=lang)
@@ -187,9 +283,11 @@ def surface_writes(surfaces: Mapping[str, Surface],
 
 def write_surfaces(surfaces: Mapping[str, Surface],
                    destinations: Mapping[str, str | os.PathLike[str]], *, lang: str = "nl",
-                   source: str = "", synthetic: Sequence[str] = ()) -> dict[str, Path]:
+                   source: str = "", synthetic: Sequence[str] = (),
+                   engine: str | None = None) -> dict[str, Path]:
     """Write surfaces (GeoTIFF and style each) to the given paths: all of them, or none (the
-    previous files stay as they were). The folders must exist.
+    previous files stay as they were). The folders must exist. ``engine``: as for
+    :func:`write_surface_file` (the plugin writes with ``"gdal"``, QGIS's own GDAL).
 
     Returns
     -------
@@ -197,7 +295,7 @@ def write_surfaces(surfaces: Mapping[str, Surface],
         ``{kind: Path}`` as in :func:`surface_writes`.
     """
     writes = surface_writes(surfaces, destinations, lang=lang, source=source,
-                            synthetic=synthetic)
+                            synthetic=synthetic, engine=engine)
     write_all_atomically(list(writes.values()))
     return {kind: dest for kind, (dest, _) in writes.items()}
 

@@ -3,8 +3,9 @@
 *Load BAG* reads PDOK's BAG GeoPackage or LV BAG 2.0 XML (a folder, a zip or files), only the
 extent or mask asked for, with one call to
 :func:`wijkkracht.data_sources.bag.read_bag_gpkg` or
-:func:`~wijkkracht.data_sources.bag.read_bag_lv`, and writes the verblijfsobjecten in the
-library's BAG schema. A BAG layer given to an algorithm is brought to that schema by
+:func:`~wijkkracht.data_sources.bag.read_bag_lv` (through :mod:`.qgis_io`: QGIS's providers
+read the files), and writes the verblijfsobjecten in the library's BAG schema. A BAG layer
+given to an algorithm is brought to that schema by
 :func:`~wijkkracht.data_sources.bag.normalise_bag` (:func:`read_bag_layer`). *Load
 establishments* reads an establishments export and places it on a BAG layer with one call to
 :func:`wijkkracht.data_sources.establishments.establishments_on_bag`, and writes the placed
@@ -17,8 +18,9 @@ one person) are personal data. *Load establishments* leaves them out of its laye
 option; the publication check of the library
 (:func:`wijkkracht.core.privacy.check_publishable`) guards the default layer.
 
-These readers read files with pyogrio (GDAL): inside QGIS, pyogrio must use the same GDAL as
-QGIS (see the README, *QGIS*).
+*Load BAG* reads the files through QGIS's own providers (:mod:`.qgis_io`), so it needs no
+pyogrio; an establishments export in a GeoPackage is read by the library with pyogrio, which
+inside QGIS must use the same GDAL as QGIS (see the README, *QGIS*).
 """
 
 from __future__ import annotations
@@ -79,9 +81,10 @@ ESTABLISHMENTS_ATTRIBUTION = "Establishments register (not open data)"
 
 
 def _status_default() -> list[int]:
-    from ..data_sources.bag import BAG_STATUSES, DEFAULT_STATUSES
-
-    return [BAG_STATUSES.index(s) for s in DEFAULT_STATUSES]
+    """The statuses kept by default: the first four of :data:`STATUS_LABELS`, i.e.
+    ``data_sources.bag.DEFAULT_STATUSES`` (a test checks it). Not imported from there: QGIS
+    builds the parameters when the plugin starts, before any geo package is wanted."""
+    return [0, 1, 2, 3]
 
 
 class LoadBagAlgorithm(WijkkrachtAlgorithm):
@@ -90,7 +93,7 @@ class LoadBagAlgorithm(WijkkrachtAlgorithm):
     NAME = "loadbag"
     DISPLAY_NAME = "Load BAG addresses (verblijfsobjecten)"
     GROUP = "data"
-    REQUIRES = ("core", "files")
+    REQUIRES = ("core",)  # the files are read through QGIS (.qgis_io), not with pyogrio
     DESCRIPTION = ("Reads BAG verblijfsobjecten (addresses with use, floor area, status and "
                    "construction year) for an area from PDOK's BAG GeoPackage or an LV BAG "
                    "2.0 extract.")
@@ -107,8 +110,8 @@ class LoadBagAlgorithm(WijkkrachtAlgorithm):
             "with identificatie, gebruiksdoel (its uses, comma separated), oppervlakte (m²), "
             "status, openbare_ruimte_naam, huisnummer, huisletter, toevoeging, postcode, "
             "pand_identificatie and bouwjaar: the input of the BAG indicators of the "
-            "neighbourhood analysis and of Load establishments. The files are read with "
-            "pyogrio, which inside QGIS must be built against the GDAL of QGIS.")
+            "neighbourhood analysis and of Load establishments. The files are read by QGIS "
+            "itself (its own GDAL): no extra Python package is needed.")
     NOTICES = (BAG_NOTICE,)
     REFERENCES = (
         "Kadaster: Basisregistratie Adressen en Gebouwen (BAG), "
@@ -189,7 +192,8 @@ class LoadBagAlgorithm(WijkkrachtAlgorithm):
 
     def processAlgorithm(self, parameters: dict[str, Any], context: QgsProcessingContext,  # noqa: N802
                          feedback: QgsProcessingFeedback) -> dict[str, Any]:
-        from ..data_sources.bag import BAG_STATUSES, read_bag_gpkg, read_bag_lv
+        from ..data_sources.bag import BAG_STATUSES
+        from .qgis_io import read_bag_gpkg, read_bag_lv
 
         path = self.parameterAsFile(parameters, self.INPUT, context)
         folder = self.parameterAsFile(parameters, self.FOLDER, context)
@@ -207,10 +211,11 @@ class LoadBagAlgorithm(WijkkrachtAlgorithm):
                 layer = self.parameterAsString(parameters, self.LAYER, context) or \
                     "verblijfsobject"
                 bag = self.run_core(read_bag_gpkg, path, bbox=bbox, mask=mask,
-                                    statuses=statuses, layer=layer, snapshot_date=snapshot)
+                                    statuses=statuses, layer=layer, snapshot_date=snapshot,
+                                    feedback=steps)
             else:
                 bag = self.run_core(read_bag_lv, path or folder, bbox=bbox, mask=mask,
-                                    statuses=statuses, snapshot_date=snapshot)
+                                    statuses=statuses, snapshot_date=snapshot, feedback=steps)
         if steps.isCanceled():
             return {}
         meta = dict(bag.attrs.get("bag", {}))
@@ -224,7 +229,7 @@ class LoadBagAlgorithm(WijkkrachtAlgorithm):
             attribution += f"; {tr('snapshot')} {meta['snapshot_date']}"
         title = "BAG addresses (verblijfsobjecten)"
         out = self.write_layer(parameters, self.OUTPUT, context, steps, bag,
-                               LayerStyle(None, title, attribution),
+                               LayerStyle("bag_units", title, attribution),
                                geometry_type=QgsWkbTypes.Type.Point)
         return {self.OUTPUT: out, self.COUNT: len(bag), self.DROPPED: dropped,
                 self.SNAPSHOT: meta.get("snapshot_date") or ""}
@@ -375,7 +380,7 @@ class LoadEstablishmentsAlgorithm(WijkkrachtAlgorithm):
         attribution = data_attribution(ESTABLISHMENTS_ATTRIBUTION, synthetic=synthetic)
         results = {
             self.OUTPUT: self.write_layer(parameters, self.OUTPUT, context, steps, out,
-                                          LayerStyle(None, title, attribution),
+                                          LayerStyle("establishments", title, attribution),
                                           geometry_type=QgsWkbTypes.Type.Point),
             self.PROBLEMS: self.write_layer(
                 parameters, self.PROBLEMS, context, steps, placed.problems,

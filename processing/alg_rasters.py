@@ -2,9 +2,9 @@
 
 A thin wrapper around :func:`wijkkracht.core.rasters.surfaces_for_layers` (one call) and
 :func:`wijkkracht.output.geotiff.write_surfaces` (the GeoTIFFs and their ``.qml`` styles,
-written together or not at all). Each surface is a raster destination; a loaded output gets
-the style of the spec (the same ``.qml`` written beside the file) and the data attribution in
-its metadata.
+written together or not at all, through QGIS's own GDAL: ``osgeo.gdal``, not rasterio).
+Each surface is a raster destination; a loaded output gets the style of the spec (the same
+``.qml`` written beside the file) and the data attribution in its metadata.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from .i18n import language, tr
 from .options import add_number, checked_options
 from .styling import StylePostProcessor
 
-__all__ = ["IntensityRastersAlgorithm", "SURFACE_OUTPUTS"]
+__all__ = ["IntensityRastersAlgorithm", "SURFACE_OUTPUTS", "SURFACE_TEXTS"]
 
 #: Output parameter key -> surface (a key of ``wijkkracht.core.rasters.SURFACES``).
 SURFACE_OUTPUTS: dict[str, str] = {
@@ -54,6 +54,73 @@ SURFACE_OUTPUTS: dict[str, str] = {
     "BAG_VACANCY_DENSITY": "bag_vacancy_density",
 }
 
+#: The title and help of each surface output, Dutch and English, and whether it needs the
+#: establishments: the texts of :data:`wijkkracht.core.rasters.SURFACES` (a test checks they
+#: are the same), written out because QGIS builds the parameters when the plugin starts,
+#: before any of the library (and the geo packages it imports) is wanted.
+SURFACE_TEXTS: dict[str, tuple[tuple[str, str], tuple[str, str], bool]] = {
+    "business_intensity": (
+        ("Bedrijvigheid (OSM-functies) (per km²)",
+         "Business intensity (OSM functions) (per km²)"),
+        ("Kerndichtheid (kwartische kern) van de niet-woonfuncties uit OpenStreetMap (winkels, "
+         "horeca, diensten, zorg, kantoren, ...), per km²: hoe meer en hoe dichterbij, hoe hoger.",
+         "Kernel density (quartic kernel) of the non-residential functions of OpenStreetMap "
+         "(shops, food and drink, services, care, offices, ...), per km²: the more and the nearer,"
+         " the higher."),
+        False),
+    "n_intensity": (
+        ("Dichtheid N (noodzakelijk) (per km²)",
+         "Intensity of N (everyday necessities) (per km²)"),
+        ("Kerndichtheid (kwartische kern) van de N-voorzieningen (dagelijkse boodschappen, bakker,"
+         " apotheek, huisarts), per km²: hoe meer en hoe dichterbij, hoe hoger.",
+         "Kernel density (quartic kernel) of the N businesses (groceries, bakery, pharmacy, GP), "
+         "per km²: the more and the nearer, the higher."),
+        False),
+    "o_intensity": (
+        ("Dichtheid O (onderscheidend) (per km²)",
+         "Intensity of O (distinctive) (per km²)"),
+        ("Kerndichtheid (kwartische kern) van de O-bedrijven (speciaalzaken, ambachten, horeca, "
+         "cultuur), per km²: hoe meer en hoe dichterbij, hoe hoger.",
+         "Kernel density (quartic kernel) of the O businesses (specialty shops, crafts, food and "
+         "drink, culture), per km²: the more and the nearer, the higher."),
+        False),
+    "vacancy_density": (
+        ("Dichtheid leegstaande winkelpanden (per km²)",
+         "Density of vacant shop fronts (per km²)"),
+        ("Kerndichtheid (kwartische kern) van de leegstaande winkelpanden in OpenStreetMap "
+         "(shop=vacant, disused:shop), per km²: hoe meer en hoe dichterbij, hoe hoger.",
+         "Kernel density (quartic kernel) of the vacant shop fronts in OpenStreetMap (shop=vacant,"
+         " disused:shop), per km²: the more and the nearer, the higher."),
+        False),
+    "mixed_use_diversity": (
+        ("Functiemenging (Hill q = 1) (effectief aantal functies)",
+         "Mixed-use diversity (Hill q = 1) (effective number of functions)"),
+        ("Effectief aantal functieklassen (exp van de Shannon-entropie) van de functies binnen de "
+         "straal rond het midden van de cel (hemelsbreed); 0 zonder functies.",
+         "Effective number of function classes (exp of Shannon's entropy) of the functions within "
+         "the radius around the cell centre (straight line); 0 without functions."),
+        False),
+    "establishment_intensity": (
+        ("Bedrijvigheid (actieve vestigingen) (per km²)",
+         "Business intensity (active establishments) (per km²)"),
+        ("Kerndichtheid (kwartische kern) van de vestigingen die op de peildatum actief zijn "
+         "(KvK/LISA), per km²: hoe meer en hoe dichterbij, hoe hoger. Cellen waarvan de waarde van"
+         " minder vestigingen komt dan de privacydrempel zijn leeg (nodata).",
+         "Kernel density (quartic kernel) of the establishments active on the reference date "
+         "(KvK/LISA), per km²: the more and the nearer, the higher. Cells whose value comes from "
+         "fewer establishments than the privacy threshold are empty (nodata)."),
+        True),
+    "bag_vacancy_density": (
+        ("Dichtheid leegstandsindicatie (BAG) (per km²)",
+         "Density of the vacancy indication (BAG) (per km²)"),
+        ("Kerndichtheid (kwartische kern) van de niet-woonobjecten in gebruik zonder actieve "
+         "vestiging (BAG en KvK/LISA), per km²: hoe meer en hoe dichterbij, hoe hoger. Een "
+         "indicatie, niet de CBS-leegstandsstatistiek.",
+         "Kernel density (quartic kernel) of the non-residential units in use without an active "
+         "establishment (BAG and KvK/LISA), per km²: the more and the nearer, the higher. An "
+         "indication, not the CBS vacancy statistic."),
+        True),
+}
 #: The style post-processors handed to QGIS, kept alive until it has used them.
 _ALIVE: deque[StylePostProcessor] = deque(maxlen=256)
 
@@ -64,7 +131,7 @@ class IntensityRastersAlgorithm(WijkkrachtAlgorithm):
     NAME = "intensityrasters"
     DISPLAY_NAME = "Intensity rasters"
     GROUP = "indicators"
-    REQUIRES = ("core", "rasters")
+    REQUIRES = ("core",)  # the GeoTIFFs are written with QGIS's own GDAL (osgeo), not rasterio
     DESCRIPTION = ("Kernel-density surfaces of businesses, N, O and vacancy, and a mixed-use "
                    "diversity surface, as GeoTIFFs on the RD New grid.")
     HELP = ("Computes surfaces on a grid in EPSG:28992 (RD New) whose cell edges lie on "
@@ -101,8 +168,6 @@ class IntensityRastersAlgorithm(WijkkrachtAlgorithm):
     BANDWIDTH = "BANDWIDTH"
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
-        from ..core.rasters import SURFACES
-
         self.add(QgsProcessingParameterFeatureSource(
             self.STREETS, tr("Streets (optional: their extent when there is no study area)"),
             [QgsProcessing.SourceType.TypeVectorLine], optional=True),
@@ -135,15 +200,15 @@ class IntensityRastersAlgorithm(WijkkrachtAlgorithm):
             optional=True),
             "Your own version of data/poi_categories.csv: which OSM tags are functions, N or O, "
             "everyday amenities, shop fronts. Empty: the bundled table.", advanced=True)
-        lang = language()
+        i = 0 if language() == "nl" else 1
         for key, name in SURFACE_OUTPUTS.items():
             # every surface optional: skip the ones you do not want
-            kind = SURFACES[name]
+            title, description, needs_establishments = SURFACE_TEXTS[name]
             param = QgsProcessingParameterRasterDestination(
-                key, kind.title(lang), optional=True, createByDefault=True)
+                key, title[i], optional=True, createByDefault=True)
             extra = (" " + tr("Only with a BAG layer and an establishments export.")) \
-                if kind.requires != "osm" else ""
-            self.add(param, kind.description(lang) + extra)
+                if needs_establishments else ""
+            self.add(param, description[i] + extra)
 
     def _bag_extent(self, streets: Any, area: Any, bandwidth: float) -> QgsReferencedRectangle:
         """Where the BAG is read: the streets' extent, else the study area's grown by twice
@@ -228,8 +293,9 @@ class IntensityRastersAlgorithm(WijkkrachtAlgorithm):
                   if name in surfaces and parameters.get(key) not in (None, "")}
         paths = {key: self.parameterAsOutputLayer(parameters, key, context) for key in wanted}
         lang = language()
+        # QGIS's own GDAL (osgeo.gdal), never rasterio: no second GDAL in QGIS's process
         self.run_core(write_surfaces, surfaces, {wanted[k]: p for k, p in paths.items()},
-                      lang=lang, source=attribution, synthetic=synthetic)
+                      lang=lang, source=attribution, synthetic=synthetic, engine="gdal")
         for key, path in paths.items():
             if context.willLoadLayerOnCompletion(path):
                 surface = surfaces[wanted[key]]

@@ -68,10 +68,14 @@ PACKAGES: dict[str, Package] = {p.module: p for p in (
 #: * ``typology``: the clustering into opportunity types;
 #: * ``fetch``: downloading from OpenStreetMap (Nominatim, Overpass);
 #: * ``webmap``: the interactive HTML map;
-#: * ``files``: the library's own file readers, for the files QGIS cannot read the way the
-#:   library does (PDOK's BAG GeoPackage streamed by extent, LV BAG 2.0 XML with its history,
-#:   an establishments GeoPackage);
-#: * ``rasters``: the intensity rasters (GeoTIFFs written with rasterio);
+#: * ``files``: the library's own file readers where the plugin still uses them (an
+#:   establishments export in a GeoPackage, the report from a result GeoPackage). Not *Load
+#:   BAG*: PDOK's BAG GeoPackage (streamed by extent) and LV BAG 2.0 XML are read through
+#:   QGIS's providers (:mod:`.qgis_io`);
+#: * ``rasters``: rasterio, which the library writes its GeoTIFFs with outside QGIS. No
+#:   algorithm needs it: inside QGIS the intensity rasters are written with QGIS's own GDAL
+#:   (``osgeo.gdal``, :func:`wijkkracht.output.geotiff.write_surface_file` with
+#:   ``engine="gdal"``);
 #: * ``hours``: the liveliness by hour from OSM opening_hours (optional in the analysis: left
 #:   out with a warning when missing);
 #: * ``report``: the neighbourhood report (its charts and static map are drawn with

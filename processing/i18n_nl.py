@@ -119,8 +119,8 @@ _LOAD_BAG_HELP_EN = (
     "EPSG:28992 with identificatie, gebruiksdoel (its uses, comma separated), oppervlakte (m²), "
     "status, openbare_ruimte_naam, huisnummer, huisletter, toevoeging, postcode, "
     "pand_identificatie and bouwjaar: the input of the BAG indicators of the neighbourhood "
-    "analysis and of Load establishments. The files are read with pyogrio, which inside QGIS "
-    "must be built against the GDAL of QGIS."
+    "analysis and of Load establishments. The files are read by QGIS itself (its own GDAL): "
+    "no extra Python package is needed."
 )
 _LOAD_BAG_HELP = (
     "Leest de verblijfsobjecten van de BAG: uit het BAG-GeoPackage van PDOK (laag "
@@ -136,7 +136,7 @@ _LOAD_BAG_HELP = (
     "(de gebruiksdoelen, met komma's), oppervlakte (m²), status, openbare_ruimte_naam, "
     "huisnummer, huisletter, toevoeging, postcode, pand_identificatie en bouwjaar: de invoer "
     "van de BAG-indicatoren van de buurtanalyse en van Vestigingen laden. De bestanden worden "
-    "gelezen met pyogrio, dat binnen QGIS tegen de GDAL van QGIS gebouwd moet zijn."
+    "door QGIS zelf gelezen (met zijn eigen GDAL): er is geen extra Python-pakket voor nodig."
 )
 _LOAD_EST_HELP_EN = (
     "Reads a KvK Handelsregister or LISA export (CSV in any common encoding and delimiter, or "

@@ -233,6 +233,116 @@ def test_load_bag_lv_with_a_mask_is_the_readers_mask(
     assert "Outside the mask, left out: 1" in log_of(feedback)
 
 
+def _same_frame(got: Any, expected: Any) -> None:
+    """Two BAG frames alike: the same rows, columns, dtypes, values, points, CRS and
+    metadata."""
+    assert list(got.columns) == list(expected.columns)
+    assert got.dtypes.to_dict() == expected.dtypes.to_dict()
+    assert len(got) == len(expected)
+    for name in expected.columns:
+        if name != expected.geometry.name:
+            assert_same(got[name], expected[name], name)
+    assert bool(np.all(shapely.equals_exact(got.geometry.to_numpy(), expected.geometry.to_numpy(),
+                                            0.0)))
+    assert got.crs == expected.crs and got.attrs == expected.attrs
+
+
+def _lv_cases(tmp: Path) -> list[tuple[Any, dict[str, Any]]]:
+    archive = tmp / "0221_lvbag.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for f in sorted(LV.iterdir()):
+            zf.write(f, f.name)
+    vbo = LV / "0221VBO15092020-000001.xml"
+    point = read_bag_lv(LV).geometry.iloc[0]
+    cases: list[tuple[Any, dict[str, Any]]] = [
+        (LV, {}), (LV, {"statuses": None}), (LV, {"snapshot_date": "2012-01-01"}),
+        (archive, {}), (vbo, {}), (LV, {"mask": point.buffer(1.0)}),
+        (LV, {"bbox": tuple(point.buffer(1.0).bounds)})]
+    if SHARED_DOESBURG.is_dir():
+        cases.append((SHARED_DOESBURG, {}))
+    return cases
+
+
+def test_qgis_reads_the_bag_files_as_the_library_does(qgis_app: Any, synthetic: dict[str, Path],
+                                                      tmp_path: Path) -> None:
+    """processing/qgis_io.py (QGIS's providers, no pyogrio) gives the frames the library's
+    readers give with pyogrio: PDOK's GeoPackage whole, by extent and by mask; LV BAG XML as a
+    folder, zip, single file, at a date, with a mask."""
+    import warnings
+
+    from wijkkracht.processing import qgis_io
+
+    window = (134600.0, 453850.0, 135000.0, 454250.0)
+    triangle = shapely.Polygon([(window[0], window[1]), (window[2], window[1]),
+                                (window[0], window[3])])
+    gpkg_cases = [(GPKG, {}), (GPKG, {"statuses": None}),
+                  (GPKG, {"bbox": (206300.0, 447500.0, 206400.0, 447600.0)}),
+                  (synthetic["bag"], {"layer": SYNTHETIC_LAYER}),
+                  (synthetic["bag"], {"layer": SYNTHETIC_LAYER, "bbox": window}),
+                  (synthetic["bag"], {"layer": SYNTHETIC_LAYER, "mask": triangle,
+                                      "snapshot_date": "2025-06-30"})]
+    for path, options in gpkg_cases:
+        expected = read_bag_gpkg(path, **options)
+        _same_frame(qgis_io.read_bag_gpkg(path, **options), expected)
+    assert 0 < len(read_bag_gpkg(synthetic["bag"], layer=SYNTHETIC_LAYER, mask=triangle)) \
+        < len(read_bag_gpkg(synthetic["bag"], layer=SYNTHETIC_LAYER, bbox=window))
+    for path, options in _lv_cases(tmp_path):
+        with warnings.catch_warnings(record=True) as caught:  # the same repairs warned
+            warnings.simplefilter("always", UserWarning)
+            expected = read_bag_lv(path, **options)
+            got = qgis_io.read_bag_lv(path, **options)
+        _same_frame(got, expected)
+        messages = [str(w.message) for w in caught]
+        assert messages[:len(messages) // 2] == messages[len(messages) // 2:]
+
+
+def test_status_parameter_follows_the_library() -> None:
+    """The status choices and their default, written out in alg_bag (QGIS builds the
+    parameters at start-up, before the library is imported), are the library's."""
+    from wijkkracht.data_sources.bag import DEFAULT_STATUSES
+    from wijkkracht.processing.alg_bag import STATUS_LABELS, _status_default
+
+    assert all(label.startswith(status) for label, status in
+               zip(STATUS_LABELS, BAG_STATUSES, strict=True))
+    assert [BAG_STATUSES[i] for i in _status_default()] == list(DEFAULT_STATUSES)
+
+
+def test_qgis_reader_refuses_as_the_library_does(qgis_app: Any, tmp_path: Path) -> None:
+    from wijkkracht.core.errors import InputError
+    from wijkkracht.processing import qgis_io
+
+    with pytest.raises(InputError, match="no layer 'pand'; layers are verblijfsobject"):
+        qgis_io.read_bag_gpkg(GPKG, layer="pand")
+    broken = tmp_path / "broken.gpkg"
+    broken.write_text("no GeoPackage", encoding="utf-8")
+    with pytest.raises(InputError, match="broken.gpkg: cannot open as a GeoPackage"):
+        qgis_io.read_bag_gpkg(broken)
+    with pytest.raises(InputError, match="file not found"):
+        qgis_io.read_bag_gpkg(tmp_path / "missing.gpkg")
+    with pytest.raises(InputError, match="no verblijfsobject file"):
+        qgis_io.read_bag_lv(tmp_path)
+
+
+def test_load_bag_reads_through_qgis_not_pyogrio(
+        wijkkracht_run: Any, monkeypatch: pytest.MonkeyPatch,
+        frame_of_layer: Callable[[Any], pd.DataFrame]) -> None:
+    """*Load BAG addresses* never calls pyogrio: its GeoPackage and LV BAG files are read by
+    QGIS, with the library's results."""
+    from wijkkracht.data_sources import bag
+
+    expected = {"gpkg": read_bag_gpkg(GPKG), "lv": read_bag_lv(LV)}
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("pyogrio used inside QGIS")
+
+    for method in ("layers", "crs", "read"):
+        monkeypatch.setattr(bag.PyogrioReader, method, refuse)
+    assert_same_bag(wijkkracht_run("loadbag", INPUT=str(GPKG))["OUTPUT"], expected["gpkg"],
+                    frame_of_layer)
+    assert_same_bag(wijkkracht_run("loadbag", FOLDER=str(LV))["OUTPUT"], expected["lv"],
+                    frame_of_layer)
+
+
 @pytest.mark.parametrize(("params", "message"), [
     ({}, "BAG file or a folder"),
     ({"INPUT": str(GPKG), "FOLDER": str(LV)}, "BAG file or a folder"),

@@ -58,8 +58,6 @@ def hide(wijkkracht_provider: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[
      "scikit-learn"),
     (("osmnx",), {"fetchosm"}, "osmnx"),
     (("folium",), {"exportwebmap"}, "folium"),
-    (("pyogrio",), {"loadbag"}, "pyogrio"),  # the BAG readers read files themselves
-    (("rasterio",), {"intensityrasters"}, "rasterio"),  # the GeoTIFFs are written with it
     (("numpy", "osmnx"), EVERY, "numpy"),
 ])
 def test_missing_package_withholds_algorithms(hide: Any, hidden: tuple[str, ...],
@@ -80,7 +78,10 @@ def test_missing_package_withholds_algorithms(hide: Any, hidden: tuple[str, ...]
         assert tr(cls.DISPLAY_NAME) in message
 
 
-@pytest.mark.parametrize("hidden", [(), ("fiona",)])
+# pyogrio and rasterio: no algorithm needs them inside QGIS (QGIS reads the BAG files and
+# writes the GeoTIFFs with its own GDAL), so none is withheld without them
+@pytest.mark.parametrize("hidden", [(), ("fiona",), ("pyogrio",), ("rasterio",),
+                                    ("pyogrio", "rasterio", "fiona")])
 def test_nothing_missing_nothing_logged(hide: Any, hidden: tuple[str, ...]) -> None:
     offered, log = hide(*hidden)
     assert offered == EVERY and not [m for tag, m, _ in log if tag == "wijkkracht"]
@@ -157,7 +158,7 @@ _START = textwrap.dedent("""
     out["heavy"] = sorted(m for m in ("numpy", "pandas", "geopandas", "scipy", "sklearn",
                                       "osmnx", "folium", "pyogrio", "shapely")
                           if m in sys.modules and m not in before_plugin)
-    # an algorithm runs on layers QGIS read; pyogrio/rasterio are not even importable
+    # algorithms run on layers and files QGIS read; pyogrio/rasterio are not even importable
     from qgis.core import QgsVectorLayer
     import processing
     layers = {name: QgsVectorLayer(f"{sys.argv[4]}|layername={name}", name, "ogr")
@@ -166,6 +167,21 @@ _START = textwrap.dedent("""
         "STREETS": layers["streets"], "POIS": layers["pois"], "AREA": layers["study_area"],
         "OUTPUT": "TEMPORARY_OUTPUT"})
     out["vacancy_segments"] = result["OUTPUT"].featureCount()
+    data = os.path.join(plugins_dir, "wijkkracht", "tests", "data")
+    ids = lambda layer: sorted(f["identificatie"] for f in layer.getFeatures())
+    gpkg = processing.run("wijkkracht:loadbag", {
+        "INPUT": os.path.join(data, "bag_verblijfsobject.gpkg"),
+        "EXTENT": "206300,206400,447500,447600 [EPSG:28992]", "OUTPUT": "TEMPORARY_OUTPUT"})
+    lv = processing.run("wijkkracht:loadbag", {
+        "FOLDER": os.path.join(data, "bag_lv"), "OUTPUT": "TEMPORARY_OUTPUT"})
+    out["loadbag"] = {"gpkg": ids(gpkg["OUTPUT"]), "lv": ids(lv["OUTPUT"])}
+    tif = os.path.join(os.getcwd(), "n_intensity.tif")  # the test's folder
+    params = {"POIS": layers["pois"], "AREA": layers["study_area"], "N_INTENSITY": tif}
+    registry_alg = registry.algorithmById("wijkkracht:intensityrasters")
+    for definition in registry_alg.destinationParameterDefinitions():
+        params.setdefault(definition.name(), None)
+    out["raster"] = processing.run("wijkkracht:intensityrasters", params)["N_INTENSITY"]
+    out["gdal_libraries"] = sorted(m for m in ("pyogrio", "rasterio") if m in sys.modules)
     out["unloaded"] = qgis.utils.unloadPlugin("wijkkracht")
     out["provider_after_unload"] = registry.providerById("wijkkracht") is not None
     out["menus_after_unload"] = list(qgis.utils.iface.menus)
@@ -199,15 +215,14 @@ def started_without_sklearn(tmp_path_factory: pytest.TempPathFactory, qgis_app: 
 def test_plugin_starts_without_sklearn(started_without_sklearn: dict[str, Any]) -> None:
     out = started_without_sklearn
     assert out["loaded"] and out["started"]
-    # pyogrio and rasterio are hidden too: Load BAG addresses reads files with pyogrio, the
-    # intensity rasters are written with rasterio
+    # pyogrio and rasterio are hidden too, and withhold nothing: Load BAG addresses reads its
+    # files through QGIS, the intensity rasters are written with QGIS's own GDAL (osgeo)
     assert set(out["algorithms"]) == EVERY - {"classifystreets", "fittypologymodel",
-                                              "neighbourhoodanalysis", "loadbag",
-                                              "intensityrasters"}
+                                              "neighbourhoodanalysis"}
     assert len(out["bar"]) == 2 and out["bar"][0] == out["bar"][1]  # start-up, then demo
     title, text, level, duration = out["bar"][0]
     assert title == "wijkkracht" and "scikit-learn" in text and "pip install" in text
-    assert "pyogrio" in text
+    assert "pyogrio" not in text and "rasterio" not in text
     assert level == 1 and duration == 0  # Qgis.Warning, stays until closed
     assert any(tag == "wijkkracht" and "scikit-learn" in m for tag, m in out["log"])
     assert out["menus"] and out["menus"][0].startswith("Demo")
@@ -219,12 +234,32 @@ def test_plugin_start_imports_no_geo_library(started_without_sklearn: dict[str, 
 
 def test_algorithms_run_without_pyogrio_or_rasterio(
         started_without_sklearn: dict[str, Any]) -> None:
-    """Inside QGIS the layers come from QGIS: the file readers' libraries are never needed."""
-    from wijkkracht.demo import prepare_demo
+    """Inside QGIS the layers and files are read, and the GeoTIFFs written, by QGIS and its
+    GDAL: pyogrio and rasterio are never needed (nor imported)."""
+    import rasterio
 
+    from wijkkracht.core.categories import classify_pois
+    from wijkkracht.core.rasters import compute_surfaces
+    from wijkkracht.data_sources.bag import read_bag_gpkg, read_bag_lv
+    from wijkkracht.data_sources.files import read_area, read_pois
+    from wijkkracht.demo import demo_data_path, prepare_demo
+
+    out = started_without_sklearn
     network, _, _ = prepare_demo()  # the study area's segments, as the library makes them
     expected = int(network.segments["in_study_area"].sum())
-    assert started_without_sklearn["vacancy_segments"] == expected > 2000
+    assert out["vacancy_segments"] == expected > 2000
+    data = REPO / "tests" / "data"
+    gpkg = read_bag_gpkg(data / "bag_verblijfsobject.gpkg", bbox=(206300, 447500, 206400, 447600))
+    assert out["loadbag"]["gpkg"] == sorted(gpkg["identificatie"]) and len(gpkg) > 1
+    assert out["loadbag"]["lv"] == sorted(read_bag_lv(data / "bag_lv")["identificatie"])
+    path = demo_data_path()
+    surfaces = compute_surfaces(classify_pois(read_pois(path, layer="pois")),
+                                read_area(path, layer="study_area").geometry.union_all())
+    with rasterio.open(out["raster"]) as src:
+        assert src.crs.to_epsg() == 28992 and src.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG"
+        assert src.transform.to_gdal() == surfaces["n_intensity"].transform
+        assert (src.read(1) == surfaces["n_intensity"].array).all()
+    assert out["gdal_libraries"] == []
 
 
 def test_plugin_unloads_cleanly(started_without_sklearn: dict[str, Any]) -> None:

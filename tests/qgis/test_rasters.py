@@ -70,6 +70,45 @@ def test_intensity_rasters_equal_the_library(rasters: dict[str, Any],
     assert np.nanmax(business) > 100  # a busy centre: more than 100 functions per km²
 
 
+def test_written_with_the_gdal_of_qgis_not_rasterio(
+        wijkkracht_run: Any, demo_layers: dict[str, Any], library_surfaces: dict[str, Surface],
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The algorithm writes its GeoTIFFs with ``osgeo.gdal`` (QGIS's own GDAL), never with
+    rasterio, and the file is the one the library writes with rasterio, byte for byte."""
+    from wijkkracht.output import geotiff
+    from wijkkracht.processing.i18n import language
+
+    def no_rasterio(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("rasterio used inside QGIS")
+
+    monkeypatch.setattr(geotiff, "_write_with_rasterio", no_rasterio)
+    target = tmp_path / "in_qgis.tif"
+    wijkkracht_run("intensityrasters", POIS=demo_layers["pois"], AREA=demo_layers["study_area"],
+                   N_INTENSITY=str(target),
+                   **{key: None for key in OUTPUT_KEYS if key != "N_INTENSITY"})
+    monkeypatch.undo()
+    with rasterio.open(target) as src:
+        source = src.tags()["source"]
+        assert src.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG"
+    library = geotiff.write_surface_file(library_surfaces["n_intensity"],
+                                         tmp_path / "library.tif", lang=language(),
+                                         source=source,
+                                         engine="rasterio")
+    assert target.read_bytes() == library.read_bytes()
+
+
+def test_output_texts_are_the_surfaces_texts() -> None:
+    """The titles and help of the outputs, written out in alg_rasters (QGIS builds the
+    parameters at start-up, before the library is imported), are the library's."""
+    from wijkkracht.processing.alg_rasters import SURFACE_OUTPUTS, SURFACE_TEXTS
+
+    assert set(SURFACE_TEXTS) == set(SURFACES) == set(SURFACE_OUTPUTS.values())
+    for name, kind in SURFACES.items():
+        assert SURFACE_TEXTS[name] == ((kind.title("nl"), kind.title("en")),
+                                       (kind.description("nl"), kind.description("en")),
+                                       kind.requires != "osm"), name
+
+
 def test_bandwidth_below_the_cell_size_is_refused(wijkkracht_run: Any,
                                                   demo_layers: dict[str, Any],
                                                   tmp_path: Path) -> None:
