@@ -215,6 +215,8 @@ class Artifact:
     version: str
     url: str
     sha256: str | None = None
+    #: Asked for (a line of ``requirements.txt``), not only a dependency of one.
+    requested: bool = True
 
     @property
     def filename(self) -> str:
@@ -250,7 +252,8 @@ def read_report(report: Mapping[str, object]) -> list[Artifact]:
         sha = (archive.get("hashes", {}) or {}).get("sha256")
         if sha is None and str(archive.get("hash", "")).startswith("sha256="):
             sha = archive["hash"].split("=", 1)[1]
-        artifacts.append(Artifact(canonical(meta["name"]), meta["version"], info["url"], sha))
+        artifacts.append(Artifact(canonical(meta["name"]), meta["version"], info["url"], sha,
+                                  bool(item.get("requested", True))))
     return artifacts
 
 
@@ -279,6 +282,13 @@ _REFUSED = {
            "python3-{name}; Linux: het pakket van je distributie of een bouw uit de broncode "
            "met de ontwikkelbestanden van {library})"),
 }
+#: A bound package only a dependency asks for (pyogrio for geopandas): left out, said calmly.
+_LEFT_OUT = {
+    "en": "{name} left out (a dependency of another package, with its own {library}; wijkkracht "
+          "does not need it inside QGIS)",
+    "nl": "{name} weggelaten (een afhankelijkheid van een ander pakket, met een eigen "
+          "{library}; wijkkracht heeft het in QGIS niet nodig)",
+}
 
 
 def make_plan(artifacts: Iterable[Artifact],
@@ -293,7 +303,8 @@ def make_plan(artifacts: Iterable[Artifact],
         elif _can_build(artifact.name, which):
             plan.build.append(artifact)
         else:
-            reason = _REFUSED.get(lang, _REFUSED["en"]).format(
+            texts = _REFUSED if artifact.requested else _LEFT_OUT
+            reason = texts.get(lang, texts["en"]).format(
                 name=artifact.name, file=artifact.filename, library=BOUND[artifact.name])
             plan.refused.append((artifact, reason))
     return plan

@@ -223,15 +223,16 @@ export WIJKKRACHT_REQUIRE_QGIS=1
 set +e
 "$VENV/bin/pytest" "$@"
 status=$?
-# The second pass, on QGIS 3.22, when the whole suite was asked for (options only, no paths):
+# The second pass, on QGIS 3.22, when the whole suite was asked for (no test paths given):
 # every test that runs in QGIS except the desktop install test (it starts the installed 3.40
 # desktop) and the Qt6 migration script (static, independent of the QGIS version).
-only_options=1
-for arg in "$@"; do case "$arg" in -*) ;; *) only_options=0 ;; esac; done
-if [ "$only_options" = 1 ] && [ -f "$Q322/.stamp" ]; then
+whole_suite=1
+for arg in "$@"; do [ ! -e "${arg%%::*}" ] || whole_suite=0; done
+if [ "$whole_suite" = 1 ] && [ -f "$Q322/.stamp" ]; then
     echo "test.sh: the QGIS tests again on QGIS $(cat "$Q322/.stamp") ($Q322)" >&2
     QGIS_PREFIX_PATH="$Q322/root/usr" LD_LIBRARY_PATH="$Q322/root/usr/lib" \
     PYTHONPATH="$Q322/root/usr/lib/python3/dist-packages" \
+    WIJKKRACHT_QGIS_PYTHONPATH="$Q322/root/usr/lib/python3/dist-packages" \
     WIJKKRACHT_QGIS_PLUGINS="$Q322/root/usr/share/qgis/python/plugins" \
     WIJKKRACHT_QGIS_PROCESS="$Q322/root/usr/bin/qgis_process.bin" \
         "$VENV/bin/pytest" "$@" -p no:cacheprovider tests/qgis tests/output/test_gpkg_in_qgis.py \

@@ -60,6 +60,10 @@ def test_bound_wheels_are_built_from_source_or_refused() -> None:
     [(refused, reason)] = only_gdal.refused
     assert refused.name == "shapely"
     assert "GEOS" in reason and "OSGeo4W" in reason and "python3-shapely" in reason
+    # a dependency's bound package (pyogrio for geopandas) is left out, said calmly
+    pulled = installer.Artifact("pyogrio", "0.13.0", chosen[2].url, requested=False)
+    [(_, calm)] = installer.make_plan([pulled], which=lambda p: None).refused
+    assert calm.startswith("pyogrio left out") and "does not need it inside QGIS" in calm
     dutch = installer.make_plan(chosen, which=lambda p: None, lang="nl")
     assert "eigen GEOS" in dict((a.name, r) for a, r in dutch.refused)["shapely"]
     no_compiler = installer.make_plan(chosen, which=lambda p: None if p in (
@@ -98,6 +102,7 @@ def test_report_is_read_as_pip_writes_it() -> None:
                            "archive_info": {"hash": "sha256=bb"}}}]}
     sklearn, shapely = installer.read_report(json.loads(json.dumps(report)))
     assert (sklearn.name, sklearn.version, sklearn.sha256) == ("scikit-learn", "1.9.1", "aa")
+    assert sklearn.requested  # pip's report without "requested": counted as asked for
     assert shapely.sha256 == "bb" and not installer.vendors_libraries(shapely)
 
 
@@ -108,8 +113,12 @@ def test_qgis_packages_are_pinned_never_replaced() -> None:
 
 def test_requirements_txt_declares_what_the_plugin_needs_as_pyproject_does() -> None:
     declared = installer.read_requirements()
-    needed = {installer.canonical(p.pip) for p in dependencies.PACKAGES.values()}
+    # inside QGIS files go through QGIS: the readers' pyogrio and rasterio are not needed there
+    inside_qgis = [m for feature, modules in dependencies.FEATURES.items()
+                   if feature not in ("files", "rasters") for m in modules]
+    needed = {installer.canonical(dependencies.PACKAGES[m].pip) for m in inside_qgis}
     assert needed <= set(declared)
+    assert not {"pyogrio", "rasterio", "fiona", "gdal"} & set(declared)
     with open(REPO / "pyproject.toml", "rb") as fh:
         project = tomllib.load(fh)["project"]["dependencies"]
     pyproject = {installer.canonical(line.split(">")[0].split("=")[0].split("<")[0]): line

@@ -21,6 +21,15 @@ from wijkkracht.styles import indicator_style, key_indicators, type_colors
 
 QGIS_PYTHON = os.environ.get("WIJKKRACHT_QGIS_PYTHON", "/usr/bin/python3")
 
+
+def _qgis_env() -> dict[str, str]:
+    """QGIS's Python without this venv's PYTHONPATH; with ``WIJKKRACHT_QGIS_PYTHONPATH`` (the
+    QGIS 3.22 pass of scripts/test.sh: that QGIS's bindings) as its PYTHONPATH."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    if os.environ.get("WIJKKRACHT_QGIS_PYTHONPATH"):
+        env["PYTHONPATH"] = os.environ["WIJKKRACHT_QGIS_PYTHONPATH"]
+    return env
+
 _CHECK = textwrap.dedent("""
     import json, os, sys, tempfile
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -99,7 +108,7 @@ def qgis_view(result: AnalysisResult, tmp_path_factory: pytest.TempPathFactory) 
     gpkg = write_gpkg(result, folder / "wijkkracht.gpkg", lang="en")
     script = folder / "check.py"
     script.write_text(_CHECK, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    env = _qgis_env()
     done = subprocess.run([QGIS_PYTHON, str(script), str(gpkg)], capture_output=True, text=True,
                           timeout=180, check=False, env=env)
     lines = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]
@@ -196,7 +205,7 @@ def test_cbs_areas_layer_opens_styled_with_aliases(tmp_path) -> None:
     gpkg = write_gpkg(result, tmp_path / "areas.gpkg", lang="en")
     script = tmp_path / "check.py"
     script.write_text(_CHECK, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    env = _qgis_env()
     done = subprocess.run([QGIS_PYTHON, str(script), str(gpkg), "areas"], capture_output=True,
                           text=True, timeout=180, check=False, env=env)
     lines = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]
