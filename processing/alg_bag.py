@@ -47,7 +47,7 @@ from qgis.core import (  # type: ignore[import-not-found]
 
 from .base import BAG_NOTICE, ESTABLISHMENTS_NOTICE, WijkkrachtAlgorithm
 from .i18n import language, tr
-from .options import add_date, add_number
+from .options import add_date, add_number, checked_options
 from .styling import LayerStyle
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -485,6 +485,14 @@ def add_privacy_threshold(alg: WijkkrachtAlgorithm, key: str, note: str, *,
     help from the option's declaration; ``note``: what it does in ``alg``, translated)."""
     add_number(alg, "privacy_threshold", tr("Privacy threshold (smallest count shown)"),
                key=key, note=note, advanced=advanced)
+
+
+def privacy_threshold(alg: WijkkrachtAlgorithm, parameters: dict[str, Any], key: str,
+                      context: QgsProcessingContext) -> int:
+    """The privacy threshold given with :func:`add_privacy_threshold`, checked against the
+    option's declaration."""
+    return checked_options({"privacy_threshold": alg.parameterAsInt(
+        parameters, key, context)})["privacy_threshold"]
 
 
 def add_reference_date(alg: WijkkrachtAlgorithm, key: str) -> None:

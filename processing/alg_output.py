@@ -13,10 +13,9 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsProcessingParameterFileDestination,
 )
 
-from .alg_bag import add_privacy_threshold
+from .alg_bag import add_privacy_threshold, privacy_threshold
 from .base import WijkkrachtAlgorithm
 from .i18n import language, tr
-from .options import checked_options
 
 __all__ = ["ExportWebmapAlgorithm", "LANGUAGES", "add_language"]
 
@@ -24,12 +23,13 @@ __all__ = ["ExportWebmapAlgorithm", "LANGUAGES", "add_language"]
 LANGUAGES = (("nl", "Dutch"), ("en", "English"))
 
 
-def add_language(alg: WijkkrachtAlgorithm, key: str, *, advanced: bool = False) -> None:
-    """A language choice for the map, defaulting to the QGIS language."""
+def add_language(alg: WijkkrachtAlgorithm, key: str, *, advanced: bool = False,
+                 description: str = "Map language",
+                 help_text: str = "Language of the map's labels, legends and tooltips.") -> None:
+    """A language choice (by default for the map), defaulting to the QGIS language."""
     codes = [code for code, _ in LANGUAGES]
-    alg.add_enum(key, "Map language", [label for _, label in LANGUAGES],
-                 codes.index(language()), "Language of the map's labels, legends and tooltips.",
-                 advanced=advanced)
+    alg.add_enum(key, description, [label for _, label in LANGUAGES],
+                 codes.index(language()), help_text, advanced=advanced)
 
 
 def language_code(alg: WijkkrachtAlgorithm, parameters: dict[str, Any], key: str,
@@ -99,8 +99,7 @@ class ExportWebmapAlgorithm(WijkkrachtAlgorithm):
                          feedback: QgsProcessingFeedback) -> dict[str, Any]:
         from ..output.webmap import write_layers_map
 
-        threshold = checked_options({"privacy_threshold": self.parameterAsInt(
-            parameters, self.PRIVACY_THRESHOLD, context)})["privacy_threshold"]
+        threshold = privacy_threshold(self, parameters, self.PRIVACY_THRESHOLD, context)
         steps = self.steps(feedback, 2)
         streets = self.read_required(parameters, self.STREETS, context, steps)
         pois = self.read_layer(parameters, self.POIS, context, steps)

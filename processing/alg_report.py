@@ -23,12 +23,11 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsProcessingParameterString,
 )
 
-from .alg_bag import add_privacy_threshold
-from .alg_output import LANGUAGES, language_code
+from .alg_bag import add_privacy_threshold, privacy_threshold
+from .alg_output import add_language, language_code
 from .base import BAG_NOTICE, ESTABLISHMENTS_NOTICE, OSM_NOTICE, WijkkrachtAlgorithm
 from .dependencies import install_hint, missing_packages
 from .i18n import language, tr
-from .options import checked_options
 
 __all__ = ["ReportAlgorithm"]
 
@@ -95,9 +94,8 @@ class ReportAlgorithm(WijkkrachtAlgorithm):
         self.add(QgsProcessingParameterString(
             self.AREA_CODE, tr("Page of one area (code or name; optional)"), optional=True),
             "Empty: the page of the whole study area.")
-        codes = [code for code, _ in LANGUAGES]
-        self.add_enum(self.LANGUAGE, "Report language", [label for _, label in LANGUAGES],
-                      codes.index(language()), "Language of the report's texts and labels.")
+        add_language(self, self.LANGUAGE, description="Report language",
+                     help_text="Language of the report's texts and labels.")
         self.add_enum(self.MAP, "Interactive map", [label for _, label in self.MAP_CHOICES], 0,
                       "The static map is always in the page; the interactive map makes the "
                       "page a few MB larger.")
@@ -152,8 +150,7 @@ class ReportAlgorithm(WijkkrachtAlgorithm):
         if self.STREETS not in layers or self.PROFILE not in layers:
             raise QgsProcessingException(tr("Give a result GeoPackage, or the streets with "
                                              "opportunity types and the profile of the types."))
-        threshold = checked_options({"privacy_threshold": self.parameterAsInt(
-            parameters, self.PRIVACY_THRESHOLD, context)})["privacy_threshold"]
+        threshold = privacy_threshold(self, parameters, self.PRIVACY_THRESHOLD, context)
         streets = self.read_layer(parameters, self.STREETS, context, feedback)
         synthetic = ("bag", "establishments") if self.layer_says_synthetic(
             parameters, self.STREETS, context) else ()

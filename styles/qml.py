@@ -223,6 +223,29 @@ def _finish(root: ET.Element, geometry: str) -> str:
     return _DOCTYPE + ET.tostring(root, encoding="unicode") + "\n"
 
 
+def _categories(renderer: ET.Element, values: Iterable[str], label: Callable[[str], str],
+                symbol: Callable[[ET.Element, str, str], None]) -> None:
+    """The categories of a categorized renderer, one per value in order, each labelled
+    ``label(value)`` and drawn by ``symbol(symbols, name, value)``."""
+    cats = ET.SubElement(renderer, "categories")
+    symbols = ET.SubElement(renderer, "symbols")
+    for i, value in enumerate(values):
+        ET.SubElement(cats, "category", symbol=str(i), value=value, label=label(value),
+                      render="true")
+        symbol(symbols, str(i), value)
+
+
+def _categorized_qml(expression: str, geometry: str, values: Iterable[str],
+                     label: Callable[[str], str], symbol: Callable[[ET.Element, str, str], None],
+                     **attrs: str) -> str:
+    """A style categorized on ``expression`` (see :func:`_categories`); ``attrs`` go to the
+    renderer (e.g. ``symbollevels="1"``)."""
+    root = _root()
+    renderer = _renderer(root, "categorizedSymbol", attr=expression, **attrs)
+    _categories(renderer, values, label, symbol)
+    return _finish(root, geometry)
+
+
 def street_aliases(lang: str = "nl") -> dict[str, str]:
     """Field aliases for the streets layer: the segment's own fields, registry titles of every
     indicator, and the type fields.
@@ -296,14 +319,14 @@ def _type_categories(renderer: ET.Element, lang: str,
     type, ``mixed_profile_a``, in a neutral colour), in legend order
     (:func:`wijkkracht.styles.type_keys`). With symbol levels the segments without an
     opportunity type are drawn first (paths, then streets), under the typed streets."""
-    cats = ET.SubElement(renderer, "categories")
-    symbols = ET.SubElement(renderer, "symbols")
     untyped = untyped_keys()
-    for i, (key, color) in enumerate(type_colors(names or ()).items()):
-        ET.SubElement(cats, "category", symbol=str(i), value=key,
-                      label=type_label(key, lang, names), render="true")
+    colors = type_colors(names or ())
+
+    def symbol(symbols: ET.Element, i: str, key: str) -> None:
         level = (len(untyped) - 1 - untyped.index(key)) if key in untyped else len(untyped)
-        _line_symbol(symbols, str(i), color, type_line_width("mm", key), level)
+        _line_symbol(symbols, i, colors[key], type_line_width("mm", key), level)
+
+    _categories(renderer, colors, lambda key: type_label(key, lang, names), symbol)
 
 
 def types_qml(*, lang: str = "nl", names: Mapping[str, str] | None = None) -> str:
@@ -449,16 +472,12 @@ def pois_qml(*, lang: str = "nl") -> str:
 
 def _poi_class_qml(expression: str, lang: str) -> str:
     """A point style categorized N / O / other / vacant on ``expression``."""
-    root = _root()
-    renderer = _renderer(root, "categorizedSymbol", attr=expression)
-    cats = ET.SubElement(renderer, "categories")
-    symbols = ET.SubElement(renderer, "symbols")
-    for i, cls in enumerate(poi_classes()):
+    def symbol(symbols: ET.Element, i: str, cls: str) -> None:
         st = poi_style(cls)
-        ET.SubElement(cats, "category", symbol=str(i), value=cls, label=poi_label(cls, lang),
-                      render="true")
-        _marker_symbol(symbols, str(i), st.fill, st.stroke, st.size_mm)
-    return _finish(root, "point")
+        _marker_symbol(symbols, i, st.fill, st.stroke, st.size_mm)
+
+    return _categorized_qml(expression, "point", poi_classes(), lambda c: poi_label(c, lang),
+                            symbol)
 
 
 def _quoted(values: Iterable[str]) -> str:
@@ -561,18 +580,14 @@ def network_qml(*, lang: str = "nl") -> str:
     str
         The QML document.
     """
-    root = _root()
-    renderer = _renderer(root, "categorizedSymbol", attr=NETWORK_KIND_EXPRESSION,
-                         symbollevels="1")
-    cats = ET.SubElement(renderer, "categories")
-    symbols = ET.SubElement(renderer, "symbols")
     kinds = network_kinds()
-    for i, kind in enumerate(kinds):
+
+    def symbol(symbols: ET.Element, i: str, kind: str) -> None:
         st = network_style(kind)
-        ET.SubElement(cats, "category", symbol=str(i), value=kind,
-                      label=network_label(kind, lang), render="true")
-        _line_symbol(symbols, str(i), st.color, st.width_mm, len(kinds) - 1 - i)
-    return _finish(root, "line")
+        _line_symbol(symbols, i, st.color, st.width_mm, len(kinds) - 1 - kinds.index(kind))
+
+    return _categorized_qml(NETWORK_KIND_EXPRESSION, "line", kinds,
+                            lambda k: network_label(k, lang), symbol, symbollevels="1")
 
 
 def _bag_unit_expression() -> str:
@@ -607,19 +622,14 @@ def bag_units_qml(*, lang: str = "nl") -> str:
     str
         The QML document.
     """
-    root = _root()
-    renderer = _renderer(root, "categorizedSymbol", attr=BAG_UNIT_CLASS_EXPRESSION,
-                         symbollevels="1")
-    cats = ET.SubElement(renderer, "categories")
-    symbols = ET.SubElement(renderer, "symbols")
-    for i, cls in enumerate(bag_unit_classes()):
+    def symbol(symbols: ET.Element, i: str, cls: str) -> None:
         st = bag_unit_style(cls)
-        ET.SubElement(cats, "category", symbol=str(i), value=cls, label=bag_unit_label(cls, lang),
-                      render="true")
         level = {"woonfunctie": 0, "unknown": 0, "not_existing": 0, "out_of_use": 2}.get(cls, 1)
-        _marker_symbol(symbols, str(i), st.fill, st.stroke, st.size_mm,
+        _marker_symbol(symbols, i, st.fill, st.stroke, st.size_mm,
                        outline_mm=0.15 if level == 0 else 0.2, symbol_level=level)
-    return _finish(root, "point")
+
+    return _categorized_qml(BAG_UNIT_CLASS_EXPRESSION, "point", bag_unit_classes(),
+                            lambda c: bag_unit_label(c, lang), symbol, symbollevels="1")
 
 
 def establishment_class_expression(mapping: Any = None) -> str:
@@ -677,18 +687,13 @@ def establishments_qml(*, lang: str = "nl") -> str:
     str
         The QML document, categorized on :func:`establishment_class_expression`.
     """
-    root = _root()
-    renderer = _renderer(root, "categorizedSymbol", attr=establishment_class_expression(),
-                         symbollevels="1")
-    cats = ET.SubElement(renderer, "categories")
-    symbols = ET.SubElement(renderer, "symbols")
-    for i, cls in enumerate(establishment_classes()):
+    def symbol(symbols: ET.Element, i: str, cls: str) -> None:
         st = establishment_style(cls)
-        ET.SubElement(cats, "category", symbol=str(i), value=cls,
-                      label=establishment_label(cls, lang), render="true")
-        _marker_symbol(symbols, str(i), st.fill, st.stroke, st.size_mm,
+        _marker_symbol(symbols, i, st.fill, st.stroke, st.size_mm,
                        symbol_level=0 if cls == "inactive" else 1)
-    return _finish(root, "point")
+
+    return _categorized_qml(establishment_class_expression(), "point", establishment_classes(),
+                            lambda c: establishment_label(c, lang), symbol, symbollevels="1")
 
 
 def area_qml(*, lang: str = "nl") -> str:

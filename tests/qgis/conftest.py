@@ -4,8 +4,10 @@ How QGIS is started (once per session, by the first test that needs it):
 
 1. ``QT_QPA_PLATFORM=offscreen`` and ``XDG_RUNTIME_DIR`` (a fresh 0700 folder) are set, so Qt
    needs no display;
-2. ``QgsApplication([], False, <temporary profile folder>)`` and ``initQgis()``: headless, with
-   its own settings, so the tests never touch a user's QGIS profile;
+2. ``QgsApplication([], False, <temporary profile folder>)`` and ``initQgis()``, with
+   ``QGIS_CUSTOM_CONFIG_PATH`` set to that folder: headless, with its own settings, so the tests
+   never touch a user's QGIS profile (nor share settings such as the language between test
+   processes running at once);
 3. QGIS's own Processing (``/usr/share/qgis/python/plugins``, override with
    ``WIJKKRACHT_QGIS_PLUGINS``) is put on ``sys.path`` and initialised, which also fills
    ``qgis.processing`` (``run``, ``runAndLoadResults``, ...);
@@ -48,6 +50,23 @@ Fixtures for other tests (session-scoped unless noted):
 ``frame_of_layer``
     ``frame_of_layer(layer)``: a QGIS layer's attributes (NULL -> None) and geometry (shapely)
     as a DataFrame, read with QGIS's API alone (independent of wijkkracht's conversion).
+``project`` (function scope)
+    The ``QgsProject``, emptied of its layers after the test.
+``run_and_load`` (function scope)
+    ``run_and_load(alg, **params)``: ``processing.runAndLoadResults`` of ``wijkkracht:<alg>``,
+    as the toolbox runs it, with a temporary layer for every output layer not given; returns
+    ``{output: layer}`` of the layers loaded into ``project``.
+``synthetic`` (module scope)
+    ``{"bag", "establishments"}`` -> the SYNTHETIC BAG GeoPackage and establishments CSV for
+    Kanaleneiland (seed 0), written to a temporary folder.
+``osm_replay``
+    ``tests/data_sources/conftest.py`` as a module (``LocalOsmServer``, ``PLACE_QUERY``,
+    ``WINDOW_RD``, ...).
+``no_internet`` (function scope)
+    Fails any connection other than to this machine (``pytest.mark.usefixtures``).
+``osm_server`` (function scope)
+    The local stand-in for Nominatim and Overpass of the data-source tests, replaying stored
+    answers (``overpass_url``, ``nominatim_url``, ``requests``); stopped after the test.
 
 Helpers importable from test modules are not possible (``--import-mode=importlib``); use the
 fixtures.
@@ -58,6 +77,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import socket
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -98,6 +118,10 @@ def qgis_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
         _KEEP.append(existing)
         return existing
     profile = tmp_path_factory.mktemp("qgis-profile")
+    # QGIS 3.40 ignores the profile argument for its settings (QgsSettings would write to
+    # ~/.local/share/profiles/default, shared by every test process and the user):
+    # QGIS_CUSTOM_CONFIG_PATH puts settings and profile in the temporary folder on every version
+    os.environ["QGIS_CUSTOM_CONFIG_PATH"] = str(profile)
     app = QgsApplication([], False, str(profile))
     app.initQgis()
     _KEEP.append(app)
@@ -265,3 +289,79 @@ def frame_of_layer() -> Callable[[Any], Any]:
         return out
 
     return frame
+
+
+@pytest.fixture
+def project(qgis_processing: Any) -> Iterator[Any]:
+    """The QGIS project, emptied after the test."""
+    from qgis.core import QgsProject
+
+    yield QgsProject.instance()
+    QgsProject.instance().removeAllMapLayers()
+
+
+@pytest.fixture
+def run_and_load(wijkkracht_provider: Any, qgis_processing: Any, project: Any
+                 ) -> Callable[..., dict[str, Any]]:
+    """``run_and_load(alg, **params)`` (see the module documentation)."""
+    from qgis.core import QgsApplication, QgsProcessingParameterFeatureSink
+
+    def run(alg: str, **params: Any) -> dict[str, Any]:
+        alg_id = f"wijkkracht:{alg}"
+        definition = QgsApplication.processingRegistry().algorithmById(alg_id)
+        for p in definition.parameterDefinitions():
+            if isinstance(p, QgsProcessingParameterFeatureSink) and p.name() not in params:
+                params[p.name()] = "TEMPORARY_OUTPUT"
+        results = qgis_processing.runAndLoadResults(alg_id, params)
+        layers = {key: project.mapLayer(value) for key, value in results.items()
+                  if isinstance(value, str) and project.mapLayer(value) is not None}
+        assert layers, results
+        return layers
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """SYNTHETIC BAG and establishments for Kanaleneiland (seed 0), written to files."""
+    from wijkkracht.data_sources.synthetic import write_synthetic
+
+    files = {p.name: p for p in write_synthetic(tmp_path_factory.mktemp("synthetic"), seed=0)}
+    return {"bag": files["bag_synthetic.gpkg"],
+            "establishments": files["establishments_synthetic.csv"]}
+
+
+@pytest.fixture(scope="session")
+def osm_replay() -> Any:
+    """tests/data_sources/conftest.py as a module (conftest files cannot be imported)."""
+    spec = importlib.util.spec_from_file_location(
+        "wijkkracht_osm_replay", REPO / "tests" / "data_sources" / "conftest.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any connection other than to this machine."""
+    real_connect = socket.socket.connect
+
+    def connect(self: socket.socket, address: Any) -> None:
+        if self.family in (socket.AF_INET, socket.AF_INET6) and \
+                address[0] not in ("127.0.0.1", "::1", "localhost"):
+            raise OSError(f"a test tried to connect to {address}; tests must stay offline")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+@pytest.fixture
+def osm_server(monkeypatch: pytest.MonkeyPatch, osm_replay: Any) -> Iterator[Any]:
+    """The local stand-in for Nominatim and Overpass (see the module documentation)."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    srv = osm_replay.LocalOsmServer(REPO / "tests" / "data")
+    yield srv
+    srv.stop()

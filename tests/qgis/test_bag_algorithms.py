@@ -92,17 +92,6 @@ def log_of(feedback: Any) -> str:
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """SYNTHETIC BAG and establishments for Kanaleneiland (seed 0), written to files."""
-    from wijkkracht.data_sources.synthetic import write_synthetic
-
-    folder = tmp_path_factory.mktemp("synthetic")
-    files = {p.name: p for p in write_synthetic(folder, seed=0)}
-    return {"bag": files["bag_synthetic.gpkg"],
-            "establishments": files["establishments_synthetic.csv"]}
-
-
-@pytest.fixture(scope="module")
 def synthetic_bag_layer(wijkkracht_run: Any, synthetic: dict[str, Path]) -> Any:
     """Load BAG addresses of the whole synthetic GeoPackage (a memory layer)."""
     out = wijkkracht_run("loadbag", INPUT=str(synthetic["bag"]), LAYER=SYNTHETIC_LAYER)
@@ -623,89 +612,71 @@ def test_analysis_with_areas(wijkkracht_run: Any, demo_layers: dict[str, Any],
 def test_streets_with_bag_carry_a_style_per_key_bag_indicator(
         lang: str, qgis_language: Any, qgis_processing: Any, wijkkracht_provider: Any,
         demo_layers: dict[str, Any], synthetic: dict[str, Path],
-        synthetic_bag_layer: Any) -> None:
-    from qgis.core import QgsProject
-
+        synthetic_bag_layer: Any, project: Any) -> None:
     from wijkkracht.styles import indicator_style
 
     qgis_language(lang)
-    project = QgsProject.instance()
     cbs = DATA / "wijkbuurtkaart_cbs_synthetic.gpkg"
-    try:
-        results = qgis_processing.runAndLoadResults("wijkkracht:neighbourhoodanalysis", {
-            "STREETS": demo_layers["streets"], "POIS": demo_layers["pois"],
-            "AREA": demo_layers["study_area"], "BAG": synthetic_bag_layer,
-            "ESTABLISHMENTS": str(synthetic["establishments"]),
-            "AREAS": f"{cbs}|layername=buurten",
-            "REFERENCE_DATE": REFERENCE_DATE, "STREETS_OUT": "TEMPORARY_OUTPUT",
-            "POIS_OUT": "TEMPORARY_OUTPUT", "AREA_OUT": "TEMPORARY_OUTPUT",
-            "PROFILE": "TEMPORARY_OUTPUT", "AREAS_OUT": "TEMPORARY_OUTPUT"})
-        streets = project.mapLayer(results["STREETS_OUT"])
-        manager = streets.styleManager()
-        shown = {"nl": "Kansentypen", "en": "Opportunity types"}[lang]
-        assert manager.currentStyle() == shown
-        assert streets.renderer().type() == "categorizedSymbol"
-        for name in KEY_BAG:
-            title = indicator(name).title(lang)
-            assert title in manager.styles(), (name, manager.styles())
-            manager.setCurrentStyle(title)
-            renderer = streets.renderer()
-            assert renderer.type() == "graduatedSymbol" and renderer.classAttribute() == name
-            style = indicator_style(name)
-            assert [r.symbol().color().name() for r in renderer.ranges()] == [
-                c.lower() for c in style.colors]
-            assert [r.label() for r in renderer.ranges()] == [c.label(lang) for c in style.classes]
-        manager.setCurrentStyle(shown)
-        assert streets.renderer().classAttribute() == "type_key"
-        abstract = streets.metadata().abstract()
-        assert "BAG" in abstract and "SYNTHETIC" in abstract and "OpenStreetMap" in abstract
-        # the summary per area: outlined, fields named from the registry
-        areas = project.mapLayer(results["AREAS_OUT"])
-        assert areas.renderer().type() == "singleSymbol"
-        alias = areas.attributeAlias(areas.fields().indexOf("mxi_pooled"))
-        assert alias.startswith(indicator("mxi").label(lang)), alias
-    finally:
-        project.removeAllMapLayers()
+    results = qgis_processing.runAndLoadResults("wijkkracht:neighbourhoodanalysis", {
+        "STREETS": demo_layers["streets"], "POIS": demo_layers["pois"],
+        "AREA": demo_layers["study_area"], "BAG": synthetic_bag_layer,
+        "ESTABLISHMENTS": str(synthetic["establishments"]),
+        "AREAS": f"{cbs}|layername=buurten",
+        "REFERENCE_DATE": REFERENCE_DATE, "STREETS_OUT": "TEMPORARY_OUTPUT",
+        "POIS_OUT": "TEMPORARY_OUTPUT", "AREA_OUT": "TEMPORARY_OUTPUT",
+        "PROFILE": "TEMPORARY_OUTPUT", "AREAS_OUT": "TEMPORARY_OUTPUT"})
+    streets = project.mapLayer(results["STREETS_OUT"])
+    manager = streets.styleManager()
+    shown = {"nl": "Kansentypen", "en": "Opportunity types"}[lang]
+    assert manager.currentStyle() == shown
+    assert streets.renderer().type() == "categorizedSymbol"
+    for name in KEY_BAG:
+        title = indicator(name).title(lang)
+        assert title in manager.styles(), (name, manager.styles())
+        manager.setCurrentStyle(title)
+        renderer = streets.renderer()
+        assert renderer.type() == "graduatedSymbol" and renderer.classAttribute() == name
+        style = indicator_style(name)
+        assert [r.symbol().color().name() for r in renderer.ranges()] == [
+            c.lower() for c in style.colors]
+        assert [r.label() for r in renderer.ranges()] == [c.label(lang) for c in style.classes]
+    manager.setCurrentStyle(shown)
+    assert streets.renderer().classAttribute() == "type_key"
+    abstract = streets.metadata().abstract()
+    assert "BAG" in abstract and "SYNTHETIC" in abstract and "OpenStreetMap" in abstract
+    # the summary per area: outlined, fields named from the registry
+    areas = project.mapLayer(results["AREAS_OUT"])
+    assert areas.renderer().type() == "singleSymbol"
+    alias = areas.attributeAlias(areas.fields().indexOf("mxi_pooled"))
+    assert alias.startswith(indicator("mxi").label(lang)), alias
 
 
 def test_streets_without_bag_have_no_bag_styles(qgis_processing: Any, wijkkracht_provider: Any,
                                                 demo_layers: dict[str, Any],
-                                                qgis_language: Any) -> None:
-    from qgis.core import QgsProject
-
+                                                qgis_language: Any, project: Any) -> None:
     qgis_language("en")
-    project = QgsProject.instance()
-    try:
-        results = qgis_processing.runAndLoadResults("wijkkracht:neighbourhoodanalysis", {
-            "STREETS": demo_layers["streets"], "POIS": demo_layers["pois"],
-            "AREA": demo_layers["study_area"], "STREETS_OUT": "TEMPORARY_OUTPUT",
-            "POIS_OUT": "TEMPORARY_OUTPUT", "AREA_OUT": "TEMPORARY_OUTPUT",
-            "PROFILE": "TEMPORARY_OUTPUT"})
-        styles = project.mapLayer(results["STREETS_OUT"]).styleManager().styles()
-        assert indicator("hill1_400").title("en") in styles
-        assert not [n for n in KEY_BAG if indicator(n).title("en") in styles]
-    finally:
-        project.removeAllMapLayers()
+    results = qgis_processing.runAndLoadResults("wijkkracht:neighbourhoodanalysis", {
+        "STREETS": demo_layers["streets"], "POIS": demo_layers["pois"],
+        "AREA": demo_layers["study_area"], "STREETS_OUT": "TEMPORARY_OUTPUT",
+        "POIS_OUT": "TEMPORARY_OUTPUT", "AREA_OUT": "TEMPORARY_OUTPUT",
+        "PROFILE": "TEMPORARY_OUTPUT"})
+    styles = project.mapLayer(results["STREETS_OUT"]).styleManager().styles()
+    assert indicator("hill1_400").title("en") in styles
+    assert not [n for n in KEY_BAG if indicator(n).title("en") in styles]
 
 
 def test_loaded_establishments_say_internal_only_with_the_flag(
         qgis_processing: Any, wijkkracht_provider: Any, synthetic: dict[str, Path],
-        synthetic_bag_layer: Any, qgis_language: Any) -> None:
-    from qgis.core import QgsProject
-
+        synthetic_bag_layer: Any, qgis_language: Any, project: Any) -> None:
     qgis_language("en")
-    project = QgsProject.instance()
-    try:
-        for include in (False, True):
-            results = qgis_processing.runAndLoadResults("wijkkracht:loadestablishments", {
-                "INPUT": str(synthetic["establishments"]), "BAG": synthetic_bag_layer,
-                "REFERENCE_DATE": REFERENCE_DATE, "INCLUDE_HOME_BASED": include,
-                "OUTPUT": "TEMPORARY_OUTPUT", "PROBLEMS": "TEMPORARY_OUTPUT"})
-            abstract = project.mapLayer(results["OUTPUT"]).metadata().abstract()
-            assert ("INTERNAL, not for publication" in abstract) == include
-            assert "SYNTHETIC" in abstract
-    finally:
-        project.removeAllMapLayers()
+    for include in (False, True):
+        results = qgis_processing.runAndLoadResults("wijkkracht:loadestablishments", {
+            "INPUT": str(synthetic["establishments"]), "BAG": synthetic_bag_layer,
+            "REFERENCE_DATE": REFERENCE_DATE, "INCLUDE_HOME_BASED": include,
+            "OUTPUT": "TEMPORARY_OUTPUT", "PROBLEMS": "TEMPORARY_OUTPUT"})
+        abstract = project.mapLayer(results["OUTPUT"]).metadata().abstract()
+        assert ("INTERNAL, not for publication" in abstract) == include
+        assert "SYNTHETIC" in abstract
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -952,38 +923,32 @@ def test_analysis_spending_equals_the_library(spending_analysis: dict[str, Any],
 
 def test_spending_zones_are_styled_and_say_synthetic(
         qgis_processing: Any, wijkkracht_provider: Any, demo_layers: dict[str, Any],
-        synthetic_bag_layer: Any, qgis_language: Any) -> None:
-    from qgis.core import QgsProject
-
+        synthetic_bag_layer: Any, qgis_language: Any, project: Any) -> None:
     from wijkkracht.styles import indicator_style
 
     qgis_language("en")
-    project = QgsProject.instance()
-    try:
-        results = qgis_processing.runAndLoadResults("wijkkracht:neighbourhoodanalysis", {
-            "STREETS": demo_layers["streets"], "POIS": demo_layers["pois"],
-            "AREA": demo_layers["study_area"], "BAG": synthetic_bag_layer,
-            "REFERENCE_DATE": REFERENCE_DATE, "SPENDING": True,
-            "STREETS_OUT": "TEMPORARY_OUTPUT", "POIS_OUT": "TEMPORARY_OUTPUT",
-            "AREA_OUT": "TEMPORARY_OUTPUT", "PROFILE": "TEMPORARY_OUTPUT",
-            "SPENDING_ZONES": "TEMPORARY_OUTPUT", "SPENDING_SCENARIOS": "TEMPORARY_OUTPUT"})
-        assert "SPENDING_CATCHMENT" not in results or results["SPENDING_CATCHMENT"] is None
-        zones = project.mapLayer(results["SPENDING_ZONES"])
-        # one zone without zones or areas: the study area
-        assert zones.featureCount() == 1
-        renderer = zones.renderer()
-        assert renderer.type() == "graduatedSymbol"
-        assert renderer.classAttribute() == "retained_share"
-        style = indicator_style("spend_kept_share")
-        assert [r.symbol().color().name() for r in renderer.ranges()] == [
-            c.lower() for c in style.colors]
-        assert [r.label() for r in renderer.ranges()] == [c.label("en") for c in style.classes]
-        assert "SYNTHETIC" in zones.metadata().abstract()
-        scenarios = project.mapLayer(results["SPENDING_SCENARIOS"])
-        assert scenarios.renderer().type() == "singleSymbol"
-        assert "SYNTHETIC" in scenarios.metadata().abstract()
-    finally:
-        project.removeAllMapLayers()
+    results = qgis_processing.runAndLoadResults("wijkkracht:neighbourhoodanalysis", {
+        "STREETS": demo_layers["streets"], "POIS": demo_layers["pois"],
+        "AREA": demo_layers["study_area"], "BAG": synthetic_bag_layer,
+        "REFERENCE_DATE": REFERENCE_DATE, "SPENDING": True,
+        "STREETS_OUT": "TEMPORARY_OUTPUT", "POIS_OUT": "TEMPORARY_OUTPUT",
+        "AREA_OUT": "TEMPORARY_OUTPUT", "PROFILE": "TEMPORARY_OUTPUT",
+        "SPENDING_ZONES": "TEMPORARY_OUTPUT", "SPENDING_SCENARIOS": "TEMPORARY_OUTPUT"})
+    assert "SPENDING_CATCHMENT" not in results or results["SPENDING_CATCHMENT"] is None
+    zones = project.mapLayer(results["SPENDING_ZONES"])
+    # one zone without zones or areas: the study area
+    assert zones.featureCount() == 1
+    renderer = zones.renderer()
+    assert renderer.type() == "graduatedSymbol"
+    assert renderer.classAttribute() == "retained_share"
+    style = indicator_style("spend_kept_share")
+    assert [r.symbol().color().name() for r in renderer.ranges()] == [
+        c.lower() for c in style.colors]
+    assert [r.label() for r in renderer.ranges()] == [c.label("en") for c in style.classes]
+    assert "SYNTHETIC" in zones.metadata().abstract()
+    scenarios = project.mapLayer(results["SPENDING_SCENARIOS"])
+    assert scenarios.renderer().type() == "singleSymbol"
+    assert "SYNTHETIC" in scenarios.metadata().abstract()
 
 
 def test_spending_needs_a_bag_layer(wijkkracht_run: Any, demo_layers: dict[str, Any],

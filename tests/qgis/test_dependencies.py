@@ -201,7 +201,8 @@ def started_without_sklearn(tmp_path_factory: pytest.TempPathFactory, qgis_app: 
     script.write_text(_START, encoding="utf-8")
     runtime = folder / "xdg"
     runtime.mkdir(mode=0o700)
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(runtime)}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(runtime),
+           "QGIS_CUSTOM_CONFIG_PATH": str(folder / "profile")}
     qgis_plugins = os.environ.get("WIJKKRACHT_QGIS_PLUGINS", "/usr/share/qgis/python/plugins")
     done = subprocess.run([sys.executable, str(script), str(plugins), qgis_plugins,
                            str(folder / "profile"), str(demo_gpkg)], capture_output=True,

@@ -1,16 +1,13 @@
 """The fetch algorithm against a local stand-in for Nominatim and Overpass (never the internet).
 
-The server is the one of the data-source tests (``tests/data_sources/conftest.py``), replaying
+The server is the one of the data-source tests (``tests/data_sources/conftest.py``, as the
+fixture ``osm_server`` of ``tests/qgis/conftest.py``), replaying
 stored answers built from real OSM data of a 400 m window in Kanaleneiland. The algorithm's
 outputs must equal what the library's ``fetch_osm`` returns for the same request.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import socket
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,45 +18,9 @@ import shapely
 
 from wijkkracht.data_sources.osm_live import OsmFetch, fetch_osm
 
-TESTS = Path(__file__).resolve().parents[1]
 BUFFER_M = 100.0
 
-
-def _data_source_fixtures() -> Any:
-    """tests/data_sources/conftest.py as a module (conftest files cannot be imported)."""
-    spec = importlib.util.spec_from_file_location("wijkkracht_osm_replay",
-                                                  TESTS / "data_sources" / "conftest.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-REPLAY = _data_source_fixtures()
-
-
-@pytest.fixture(autouse=True)
-def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail any connection other than to this machine."""
-    real_connect = socket.socket.connect
-
-    def connect(self: socket.socket, address: Any) -> None:
-        if self.family in (socket.AF_INET, socket.AF_INET6) and \
-                address[0] not in ("127.0.0.1", "::1", "localhost"):
-            raise OSError(f"a test tried to connect to {address}; tests must stay offline")
-        return real_connect(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    srv = REPLAY.LocalOsmServer(TESTS / "data")
-    yield srv
-    srv.stop()
+pytestmark = pytest.mark.usefixtures("no_internet")
 
 
 def _fetch_alg(processing: Any, server: Any, cache: Path, **params: Any) -> dict[str, Any]:
@@ -95,40 +56,41 @@ def _assert_same(got: Any, expected: gpd.GeoDataFrame) -> None:
 
 
 def test_fetch_by_place_equals_the_library(wijkkracht_provider: Any, qgis_processing: Any,
-                                           server: Any, tmp_path: Path) -> None:
-    result = _fetch_alg(qgis_processing, server, tmp_path / "cache",
-                        PLACE=REPLAY.PLACE_QUERY)
-    expected = _fetch_core(server, tmp_path / "cache-core", place=REPLAY.PLACE_QUERY)
+                                           osm_server: Any, osm_replay: Any,
+                                           tmp_path: Path) -> None:
+    result = _fetch_alg(qgis_processing, osm_server, tmp_path / "cache",
+                        PLACE=osm_replay.PLACE_QUERY)
+    expected = _fetch_core(osm_server, tmp_path / "cache-core", place=osm_replay.PLACE_QUERY)
     _assert_same(result["STREETS_OUT"], expected.streets)
     _assert_same(result["POIS_OUT"], expected.pois)
     _assert_same(result["AREA_OUT"], expected.area)
-    assert ("GET", "/nominatim/search") in [(m, p) for m, p, _ in server.requests]
+    assert ("GET", "/nominatim/search") in [(m, p) for m, p, _ in osm_server.requests]
 
 
-def test_fetch_by_area_layer(wijkkracht_provider: Any, qgis_processing: Any, server: Any,
-                             tmp_path: Path) -> None:
+def test_fetch_by_area_layer(wijkkracht_provider: Any, qgis_processing: Any, osm_server: Any,
+                             osm_replay: Any, tmp_path: Path) -> None:
     from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
 
-    x0, y0, x1, y1 = REPLAY.WINDOW_RD
+    x0, y0, x1, y1 = osm_replay.WINDOW_RD
     box = shapely.box(x0 + 140, y0 + 140, x1 - 140, y1 - 140)
     layer = QgsVectorLayer("Polygon?crs=EPSG:28992&field=naam:string", "winkelcentrum", "memory")
     feature = QgsFeature(layer.fields())
     feature.setAttributes(["Winkelcentrum"])
     feature.setGeometry(QgsGeometry.fromWkt(box.wkt))
     layer.dataProvider().addFeatures([feature])
-    result = _fetch_alg(qgis_processing, server, tmp_path / "cache", AREA=layer)
-    expected = _fetch_core(server, tmp_path / "cache-core", polygon=gpd.GeoDataFrame(
+    result = _fetch_alg(qgis_processing, osm_server, tmp_path / "cache", AREA=layer)
+    expected = _fetch_core(osm_server, tmp_path / "cache-core", polygon=gpd.GeoDataFrame(
         {"naam": ["Winkelcentrum"]}, geometry=[box], crs=28992))
     _assert_same(result["STREETS_OUT"], expected.streets)
     _assert_same(result["AREA_OUT"], expected.area)
     assert [f["name"] for f in result["AREA_OUT"].getFeatures()] == ["Winkelcentrum"]
 
 
-def test_fetch_by_extent(wijkkracht_provider: Any, qgis_processing: Any, server: Any,
-                         tmp_path: Path) -> None:
-    x0, y0, x1, y1 = REPLAY.WINDOW_RD
+def test_fetch_by_extent(wijkkracht_provider: Any, qgis_processing: Any, osm_server: Any,
+                         osm_replay: Any, tmp_path: Path) -> None:
+    x0, y0, x1, y1 = osm_replay.WINDOW_RD
     extent = f"{x0 + 140},{x1 - 140},{y0 + 140},{y1 - 140} [EPSG:28992]"
-    result = _fetch_alg(qgis_processing, server, tmp_path / "cache", EXTENT=extent)
+    result = _fetch_alg(qgis_processing, osm_server, tmp_path / "cache", EXTENT=extent)
     area = next(result["AREA_OUT"].getFeatures()).geometry()
     # the extent went to OSM as a WGS84 box and came back in RD New: about the same square
     assert area.area() == pytest.approx((x1 - x0 - 280) * (y1 - y0 - 280), rel=0.02)
@@ -136,13 +98,13 @@ def test_fetch_by_extent(wijkkracht_provider: Any, qgis_processing: Any, server:
     assert result["POIS_OUT"].featureCount() > 10
 
 
-def test_unknown_place(wijkkracht_provider: Any, qgis_processing: Any, server: Any,
+def test_unknown_place(wijkkracht_provider: Any, qgis_processing: Any, osm_server: Any,
                        tmp_path: Path) -> None:
     from qgis.core import QgsProcessingException
 
     with pytest.raises(QgsProcessingException) as info:
-        _fetch_alg(qgis_processing, server, tmp_path / "cache", PLACE="Nergenshuizen")
+        _fetch_alg(qgis_processing, osm_server, tmp_path / "cache", PLACE="Nergenshuizen")
     with pytest.raises(Exception) as core:
-        _fetch_core(server, tmp_path / "cache-core", place="Nergenshuizen")
+        _fetch_core(osm_server, tmp_path / "cache-core", place="Nergenshuizen")
     assert str(info.value) == str(core.value)
     assert str(info.value).startswith("place 'Nergenshuizen': Nominatim")

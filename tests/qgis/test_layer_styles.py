@@ -3,7 +3,6 @@ the QGIS language and the OpenStreetMap attribution in their metadata."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,36 +13,6 @@ from wijkkracht.core.streets import UNTYPED
 from wijkkracht.core.typology import ARCHETYPES
 from wijkkracht.styles import indicator_style, poi_classes, poi_label, type_colors
 from wijkkracht.styles.qml import POI_CLASS_EXPRESSION
-
-
-@pytest.fixture
-def project(qgis_processing: Any) -> Iterator[Any]:
-    """The QGIS project, emptied after the test."""
-    from qgis.core import QgsProject
-
-    yield QgsProject.instance()
-    QgsProject.instance().removeAllMapLayers()
-
-
-@pytest.fixture
-def run_and_load(wijkkracht_provider: Any, qgis_processing: Any, project: Any) -> Any:
-    """``run_and_load(alg, **params)``: run as the toolbox does and load the outputs into the
-    project (``processing.runAndLoadResults``); returns ``{output: layer}``."""
-    from qgis.core import QgsApplication, QgsProcessingParameterFeatureSink
-
-    def run(alg: str, **params: Any) -> dict[str, Any]:
-        alg_id = f"wijkkracht:{alg}"
-        definition = QgsApplication.processingRegistry().algorithmById(alg_id)
-        for p in definition.parameterDefinitions():
-            if isinstance(p, QgsProcessingParameterFeatureSink) and p.name() not in params:
-                params[p.name()] = "TEMPORARY_OUTPUT"
-        results = qgis_processing.runAndLoadResults(alg_id, params)
-        layers = {key: project.mapLayer(value) for key, value in results.items()
-                  if isinstance(value, str) and project.mapLayer(value) is not None}
-        assert layers, results
-        return layers
-
-    return run
 
 
 def _categories(layer: Any) -> dict[str, tuple[str, str]]:

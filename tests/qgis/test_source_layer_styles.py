@@ -6,16 +6,13 @@ in the QGIS language, run as the toolbox runs them (``processing.runAndLoadResul
 
 Each categorized style is checked against the spec (colours, labels, order) and its expression
 evaluated by QGIS on every feature against the library's own classification, so that the map's
-classes are the analysis's. OpenStreetMap comes from the local stand-in of ``test_fetch.py``
-(never the internet); the BAG and the establishments are SYNTHETIC (seed 0).
+classes are the analysis's. OpenStreetMap comes from the local stand-in ``osm_server`` of
+``tests/qgis/conftest.py`` (never the internet); the BAG and the establishments are SYNTHETIC
+(``synthetic``, seed 0).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import socket
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,77 +47,9 @@ from wijkkracht.styles.qml import (
     poi_tag_class_expression,
 )
 
-TESTS = Path(__file__).resolve().parents[1]
 REFERENCE_DATE = "2026-01-01"
 
-
-def _data_source_fixtures() -> Any:
-    """tests/data_sources/conftest.py as a module (conftest files cannot be imported)."""
-    spec = importlib.util.spec_from_file_location("wijkkracht_osm_replay_styles",
-                                                  TESTS / "data_sources" / "conftest.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-REPLAY = _data_source_fixtures()
-
-
-@pytest.fixture(autouse=True)
-def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail any connection other than to this machine."""
-    real_connect = socket.socket.connect
-
-    def connect(self: socket.socket, address: Any) -> None:
-        if self.family in (socket.AF_INET, socket.AF_INET6) and \
-                address[0] not in ("127.0.0.1", "::1", "localhost"):
-            raise OSError(f"a test tried to connect to {address}; tests must stay offline")
-        return real_connect(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    srv = REPLAY.LocalOsmServer(TESTS / "data")
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """SYNTHETIC BAG and establishments for Kanaleneiland (seed 0), written to files."""
-    from wijkkracht.data_sources.synthetic import write_synthetic
-
-    files = {p.name: p for p in write_synthetic(tmp_path_factory.mktemp("synthetic"), seed=0)}
-    return {"bag": files["bag_synthetic.gpkg"],
-            "establishments": files["establishments_synthetic.csv"]}
-
-
-@pytest.fixture
-def load(wijkkracht_provider: Any, qgis_processing: Any) -> Iterator[Any]:
-    """``load(alg, **params)``: run as the toolbox does and load the outputs into the project;
-    returns ``{output: layer}``. The project is emptied afterwards."""
-    from qgis.core import QgsApplication, QgsProcessingParameterFeatureSink, QgsProject
-
-    project = QgsProject.instance()
-
-    def run(alg: str, **params: Any) -> dict[str, Any]:
-        alg_id = f"wijkkracht:{alg}"
-        definition = QgsApplication.processingRegistry().algorithmById(alg_id)
-        for p in definition.parameterDefinitions():
-            if isinstance(p, QgsProcessingParameterFeatureSink) and p.name() not in params:
-                params[p.name()] = "TEMPORARY_OUTPUT"
-        results = qgis_processing.runAndLoadResults(alg_id, params)
-        return {key: project.mapLayer(value) for key, value in results.items()
-                if isinstance(value, str) and project.mapLayer(value) is not None}
-
-    yield run
-    project.removeAllMapLayers()
+pytestmark = pytest.mark.usefixtures("no_internet")
 
 
 def _categories(layer: Any) -> dict[str, tuple[str, str]]:
@@ -159,12 +88,12 @@ def _alias(layer: Any, field: str) -> str:
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_fetched_layers_are_styled(lang: str, qgis_language: Any, load: Any, server: Any,
-                                   tmp_path: Path) -> None:
+def test_fetched_layers_are_styled(lang: str, qgis_language: Any, run_and_load: Any,
+                                   osm_server: Any, osm_replay: Any, tmp_path: Path) -> None:
     qgis_language(lang)
-    layers = load("fetchosm", PLACE=REPLAY.PLACE_QUERY, BUFFER=100.0,
-                  CACHE_DIR=str(tmp_path / "cache"), OVERPASS_URL=server.overpass_url,
-                  NOMINATIM_URL=server.nominatim_url)
+    layers = run_and_load("fetchosm", PLACE=osm_replay.PLACE_QUERY, BUFFER=100.0,
+                          CACHE_DIR=str(tmp_path / "cache"), OVERPASS_URL=osm_server.overpass_url,
+                          NOMINATIM_URL=osm_server.nominatim_url)
     assert set(layers) == {"STREETS_OUT", "POIS_OUT", "AREA_OUT"}
 
     # the walking network by segment kind, streets on top
@@ -210,11 +139,11 @@ def test_fetched_layers_are_styled(lang: str, qgis_language: Any, load: Any, ser
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_bag_units_are_styled_by_use_and_status(lang: str, qgis_language: Any, load: Any,
+def test_bag_units_are_styled_by_use_and_status(lang: str, qgis_language: Any, run_and_load: Any,
                                                 synthetic: dict[str, Path]) -> None:
     qgis_language(lang)
-    units = load("loadbag", INPUT=str(synthetic["bag"]),
-                 LAYER="verblijfsobject_synthetic")["OUTPUT"]
+    units = run_and_load("loadbag", INPUT=str(synthetic["bag"]),
+                         LAYER="verblijfsobject_synthetic")["OUTPUT"]
     renderer = units.renderer()
     assert renderer.classAttribute() == BAG_UNIT_CLASS_EXPRESSION
     cats = _categories(units)
@@ -248,7 +177,7 @@ def test_bag_units_are_styled_by_use_and_status(lang: str, qgis_language: Any, l
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_establishments_are_styled_by_sbi_class(lang: str, qgis_language: Any, load: Any,
+def test_establishments_are_styled_by_sbi_class(lang: str, qgis_language: Any, run_and_load: Any,
                                                 wijkkracht_run: Any,
                                                 synthetic: dict[str, Path]) -> None:
     from wijkkracht.data_sources.bundled import default_sbi_mapping
@@ -256,8 +185,8 @@ def test_establishments_are_styled_by_sbi_class(lang: str, qgis_language: Any, l
     qgis_language(lang)
     bag = wijkkracht_run("loadbag", INPUT=str(synthetic["bag"]),
                          LAYER="verblijfsobject_synthetic")["OUTPUT"]
-    layers = load("loadestablishments", INPUT=str(synthetic["establishments"]), BAG=bag,
-                  REFERENCE_DATE=REFERENCE_DATE)
+    layers = run_and_load("loadestablishments", INPUT=str(synthetic["establishments"]),
+                          BAG=bag, REFERENCE_DATE=REFERENCE_DATE)
     est = layers["OUTPUT"]
     expression = establishment_class_expression()
     assert est.renderer().classAttribute() == expression
