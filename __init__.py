@@ -47,6 +47,11 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'wijkkracht' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    # the lazy functions listed too (dir(wijkkracht), tab completion in a notebook)
+    return sorted({*globals(), *__all__})
+
+
 def classFactory(iface: Any) -> Any:  # noqa: N802 (QGIS's name)
     """QGIS plugin entry point; imports the QGIS glue only when QGIS asks for it."""
     from .plugin.plugin import WijkkrachtPlugin

@@ -76,6 +76,14 @@ class _Progress:
         self._close()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a usage error in one line, ``wijkkracht: error: ...`` (exit code 2),
+    instead of the usage block: the line names the option and what it expects."""
+
+    def error(self, message: str) -> Any:
+        self.exit(2, f"wijkkracht: error: {message} (see '{self.prog} -h')\n")
+
+
 def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", "-o", required=True, type=Path, metavar="DIR",
                    help="output folder (created if missing); gets NAME.gpkg and NAME.html")
@@ -83,9 +91,12 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                    help="base name of the output files (default: wijkkracht)")
     p.add_argument("--lang", choices=("nl", "en"), default="nl",
                    help="language of map labels and legends (default: nl)")
-    p.add_argument("--offline", action="store_true",
-                   help="a map that works without internet: Leaflet inlined in NAME.html, the "
-                        "surroundings drawn from the data instead of a tile base map")
+    from .core.options import MAP_OPTIONS
+
+    for opt in MAP_OPTIONS.values():  # the map's options, from their declarations
+        p.add_argument(opt.flag, dest=opt.name, **_argument(opt))
+    # every map works without internet now; --offline also starts it without tiles
+    p.add_argument("--offline", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--categories", type=Path, default=None, metavar="CSV",
                    help="your own tag classification table (default: the bundled "
                         "data/poi_categories.csv)")
@@ -259,7 +270,7 @@ def readme_with_options_table(text: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="wijkkracht",
         description=(
             "Where are the economic opportunities in this neighbourhood, street by street? "
@@ -502,7 +513,7 @@ def _run_user(args: argparse.Namespace, progress: _Progress) -> Any:
                 bbox = ()
             if len(bbox) != 4:
                 raise InputError(None, f"--bbox must be W,S,E,N in degrees, got {args.bbox!r}")
-        progress.say("OpenStreetMap ophalen / fetching OpenStreetMap ...")
+        progress.say(_say("OpenStreetMap ophalen ...", "Fetching OpenStreetMap ...", args.lang))
         fetched = fetch_osm(place=args.place, bbox=bbox, buffer_m=args.buffer,
                             cache_dir=args.cache_dir)
         sources = [{
@@ -662,6 +673,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in ("demo", "run", "typology"):
         _check_combinations(parser, args)
+    if args.command in ("demo", "run"):
+        from .core.errors import WijkkrachtError
+
+        try:
+            _check_inputs(parser, args)
+        except WijkkrachtError as exc:
+            print(f"wijkkracht: error: {exc}", file=sys.stderr)
+            return 1
     if args.command == "typology":
         return _typology_fit(args)
     level = logging.WARNING
@@ -672,6 +691,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.verbose == 1:
         level = logging.INFO
     logging.basicConfig(level=level, format="wijkkracht: %(levelname)s: %(message)s")
+    if args.command in ("demo", "run"):
+        from .core.messages import LocalisingFormatter
+
+        for handler in logging.getLogger().handlers:  # warnings in the run's language
+            handler.setFormatter(LocalisingFormatter(args.lang))
     if args.command == "report":
         from .output.report_cli import run_report
 
@@ -689,12 +713,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress.finish()
         from .output.writer import write_outputs
 
-        progress.say("Kaart en GeoPackage schrijven / writing map and GeoPackage ...")
+        progress.say(_say("Kaart en GeoPackage schrijven ...", "Writing map and GeoPackage ...",
+                          args.lang))
         from .output.report_cli import report_outputs
 
         paths = write_outputs(result, args.out, lang=args.lang, basename=args.name,
                               extra={**_extra_outputs(args), **report_outputs(args, result)},
-                              offline=args.offline)
+                              offline=args.offline, web_assets=args.web_assets)
     except WijkkrachtError as exc:
         progress.finish()
         if args.verbose:
@@ -716,32 +741,94 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.warning(warning)
     if not args.quiet:
         total = time.perf_counter() - progress.t0
-        print(_summary_line(result, total), file=sys.stderr)
+        print(_summary_line(result, total, args.lang), file=sys.stderr)
         detour = result.metadata.get("detour")
         if isinstance(detour, dict):
             from .core.diagnostics import detour_summary_text
 
             # the check every run makes of its network, shown with the run's summary (a
             # warning above when it fails): a normal run shows it, -q does not
-            print(detour_summary_text(detour), file=sys.stderr)
+            from .core.messages import localise
+
+            print(localise(detour_summary_text(detour), args.lang), file=sys.stderr)
         for kind, path in paths.items():
             print(f"  {kind}: {path}", file=sys.stderr)
     return 0
 
 
-def _summary_line(result: Any, seconds: float) -> str:
-    """``705 straatsegmenten / street segments (2227 in het loopnetwerk / in the walking
-    network), 82 straten op naam / named streets, 5 kansentypen / opportunity types, 4.1 s``."""
+def _say(nl: str, en: str, lang: str) -> str:
+    return nl if lang == "nl" else en
+
+
+def _summary_line(result: Any, seconds: float, lang: str = "nl") -> str:
+    """``705 straatsegmenten (2227 in het loopnetwerk), 82 straten op naam, 5 kansentypen,
+    4.1 s``; in English ``705 street segments (2227 in the walking network), 82 named
+    streets, 5 opportunity types, 4.1 s``."""
     st = result.streets
     streets = int(st["is_street"].sum()) if "is_street" in st else len(st)
     named = result.named_streets
-    parts = [f"{streets} straatsegmenten / street segments"
-             + (f" ({len(st)} in het loopnetwerk / in the walking network)"
-                if streets != len(st) else "")]
+    parts = [_say(f"{streets} straatsegmenten", f"{streets} street segments", lang)
+             + (_say(f" ({len(st)} in het loopnetwerk)", f" ({len(st)} in the walking network)",
+                     lang) if streets != len(st) else "")]
     if named is not None:
-        parts.append(f"{len(named)} straten op naam / named streets")
-    parts.append(f"{st['type_id'].nunique()} kansentypen / opportunity types")
+        parts.append(_say(f"{len(named)} straten op naam", f"{len(named)} named streets", lang))
+    n = st["type_id"].nunique()
+    parts.append(_say(f"{n} kansentypen", f"{n} opportunity types", lang))
     return ", ".join(parts) + f", {seconds:.1f} s"
+
+
+def _check_inputs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """What ``run`` and ``demo`` are given, checked before any computing, in one line: the
+    output name and folder, the numbers and the options that need another (a usage error,
+    exit code 2), the inputs that cannot go together and every input file there
+    (:class:`InputError`, exit code 1)."""
+    sub = parser._subparsers._group_actions[0].choices[args.command]  # noqa: SLF001
+    name = args.name
+    if not name or Path(name).name != name or name in (".", ".."):
+        sub.error(f"argument --name: must be a plain file name (e.g. wijkkracht), not {name!r}")
+    if args.out.exists() and not args.out.is_dir():
+        sub.error(f"argument --out/-o: {args.out} is a file, not a folder")
+    from .core.errors import InputError  # an input problem: exit code 1
+
+    files = ["categories", "typology_model"]
+    if args.command == "run":
+        live = [x for x in (args.place, args.bbox) if x]
+        if live and args.streets:
+            raise InputError(None, "give either --streets/--pois files or --place/--bbox, not "
+                                   "both")
+        if len(live) > 1:
+            raise InputError(None, "give --place or --bbox, not both")
+        if live and (args.bag or args.establishments or args.areas):
+            raise InputError(None, "--bag, --establishments and --areas work with --streets "
+                                   "files for now, not with --place/--bbox")
+        _check_extra_options(args)
+        files += ["streets", "pois", "area", "bag", "establishments", "establishments_mapping",
+                  "areas", "cache_dir"]
+    for key in files:
+        path = getattr(args, key, None)
+        if path is not None and key != "cache_dir" and not Path(path).exists():
+            raise InputError(path, f"file not found (--{key.replace('_', '-')})")
+    if args.command == "demo":
+        if args.osm_only and (args.spending or args.add_shop):
+            sub.error("argument --spending/--add-shop: need the BAG (its dwellings are the "
+                      "demand): leave out --osm-only")
+        return
+    if args.bbox:
+        try:
+            bbox = [float(v) for v in args.bbox.split(",")]
+        except ValueError:
+            bbox = []
+        if len(bbox) != 4 or not (bbox[0] < bbox[2] and bbox[1] < bbox[3]) or \
+                not all(-180 <= v <= 180 for v in bbox[::2]) or \
+                not all(-90 <= v <= 90 for v in bbox[1::2]):
+            sub.error(f"argument --bbox: expected W,S,E,N in degrees with W < E and S < N, e.g. "
+                      f"5.08,52.06,5.12,52.08; got {args.bbox!r}")
+    if not 0 <= args.buffer <= 10000:
+        sub.error(f"argument --buffer: expected a number >= 0 and <= 10000 (m), got "
+                  f"{args.buffer:g}")
+    if (args.spending or args.add_shop) and not args.bag:
+        sub.error("argument --spending/--add-shop: the spending flows need the BAG: its "
+                  "dwellings are the demand (give --bag)")
 
 
 if __name__ == "__main__":  # pragma: no cover

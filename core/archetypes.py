@@ -585,7 +585,7 @@ def _value_words(quantity: str, value: float, lang: str) -> str:
     if unit == "share":
         return f"{100 * value:.0f}%"
     text = _num(value, lang)
-    if unit in ("", "count", "categories", "index", "species"):
+    if unit in ("", "count", "categories", "index", "species", "uses", "periods"):
         return text
     return f"{text} {UNITS[unit](lang)}"
 

@@ -23,8 +23,8 @@ from typing import Any
 from .errors import InputError
 from .labels import Label
 
-__all__ = ["Option", "OPTIONS", "GROUPS", "option", "check_options", "defaults",
-           "parse_date", "parse_k_range", "suggest"]
+__all__ = ["Option", "OPTIONS", "GROUPS", "MAP_OPTIONS", "option", "check_options",
+           "defaults", "parse_date", "parse_k_range", "suggest"]
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class Option:
         if self.kind == "choices":
             return "a list of " + ", ".join(self.choices)
         if self.kind == "date":
-            return "a date YYYY-MM-DD"
+            return "a date YYYY-MM-DD (e.g. 2026-03-31)"
         if self.kind == "k_range":
             return f"MIN-MAX with {self.minimum:.0f} <= MIN <= MAX <= {self.maximum:.0f}"
         if self.kind not in ("int", "float"):
@@ -307,6 +307,19 @@ OPTIONS: dict[str, Option] = {o.name: o for o in (
     _o("bandwidth", "float", 200.0, "rasters", "kernelbandbreedte van de kaarten",
        "kernel bandwidth of the rasters", minimum=0.0, exclusive_minimum=True,
        maximum=5000.0, unit="m", batch=None, not_in=_ONLY_RUN),
+)}
+
+
+#: Options of the written map (not of the analysis: :func:`~wijkkracht.core.pipeline.analyse`
+#: never sees them), declared like the analysis options; the command line reads them.
+MAP_OPTIONS: dict[str, Option] = {o.name: o for o in (
+    _o("web_assets", "choice", "inline", "map",
+       "inline: de kaart is één bestand dat zonder internet werkt (Leaflet in de pagina); "
+       "cdn: een kleiner bestand dat Leaflet van internet (jsDelivr) laadt",
+       "inline: the map is one file that works without internet (Leaflet inside the page); "
+       "cdn: a smaller file that loads Leaflet from the internet (jsDelivr)",
+       choices=("inline", "cdn"), batch=None, qgis=None,
+       not_in={"batch": "a batch writes no maps", "qgis": "QGIS writes self-contained maps"}),
 )}
 
 

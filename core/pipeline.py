@@ -204,11 +204,46 @@ def analyse(
         provenance.
     """
     options, inputs = _options_and_inputs(given)
+    streets, pois = _in_schema(streets, pois)
     run = Run(streets, pois, area, options, inputs, progress or (lambda _step, _frac: None))
     check_inputs(run)
     for step in STEPS:
         step.run(run)
     return _result(run)
+
+
+def _in_schema(streets: gpd.GeoDataFrame, pois: gpd.GeoDataFrame
+               ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Streets and POIs as they come (OSMnx's edges and features, GDAL's OSM layers, any
+    CRS) brought to the schemas by the normalisers of
+    :mod:`wijkkracht.data_sources.schema`, with a note on the ``wijkkracht`` logger saying
+    so; layers already in the schemas are left as they are."""
+    import logging
+
+    from ..data_sources.schema import POI_COLUMNS, RD_NEW, STREET_COLUMNS
+    from .layer_inputs import normalize_layers
+
+    def off(gdf: Any, columns: Sequence[str]) -> bool:
+        return isinstance(gdf, gpd.GeoDataFrame) and len(gdf) > 0 and (
+            any(c not in gdf.columns for c in columns)
+            or gdf.crs is None or not gdf.crs.equals(RD_NEW))
+
+    log = logging.getLogger("wijkkracht")
+    if off(streets, STREET_COLUMNS):
+        n = len(streets)
+        streets = normalize_layers(streets=streets).streets
+        log.warning("the streets (%d lines, not in wijkkracht's street schema) were normalised "
+                    "with wijkkracht.data_sources.schema.normalize_streets: osmid -> osm_id, "
+                    "name -> street_name, lists of values to their first, EPSG:28992, the "
+                    "Dutch walking-network rule: %d segments", n, len(streets))
+    if off(pois, POI_COLUMNS):
+        n = len(pois)
+        pois = normalize_layers(pois=pois).pois
+        log.warning("the POIs (%d features, not in wijkkracht's POI schema) were normalised "
+                    "with wijkkracht.data_sources.schema.normalize_pois: one row per OSM key "
+                    "(shop, amenity, ...) as tag=key=value, polygons to a point inside, "
+                    "EPSG:28992: %d POIs", n, len(pois))
+    return streets, pois
 
 
 def _options_and_inputs(given: dict[str, Any]) -> tuple[dict[str, Any], AnalysisInputs]:

@@ -85,3 +85,42 @@ class AnalysisResult:
     def attribution(self) -> str:
         """Attribution text every output made from this result must carry."""
         return str(self.metadata.get("attribution", f"Data {OSM_ATTRIBUTION}, {OSM_LICENCE}"))
+
+    def __repr__(self) -> str:
+        """A few lines, as a notebook shows a result: the area, the segments, the types, the
+        indicators and the warnings (the frames themselves: ``result.streets`` ...)."""
+        st = self.streets
+        name = str(self.area["name"].iloc[0]) if "name" in self.area and len(self.area) \
+            else "?"
+        typed = st["type_id"].notna() if "type_id" in st else pd.Series(False, index=st.index)
+        types = sorted({str(t) for t in st.loc[typed, "type_name_en"]}) \
+            if "type_name_en" in st else []
+        from .indicators import INDICATORS
+
+        indicators = [c for c in INDICATORS if c in st]
+        extras = [x for x, on in (("rasters", bool(self.rasters)),
+                                  ("hours", self.hours is not None),
+                                  ("spending", self.spending is not None)) if on]
+        shown = ", ".join(types[:4]) + (f", ... (+{len(types) - 4})" if len(types) > 4 else "")
+        more = ", ".join(indicators[:4]) + \
+            (f", ... (+{len(indicators) - 4})" if len(indicators) > 4 else "")
+        lines = [f"<AnalysisResult {name!r}: {len(st)} street segments, {typed.sum()} typed>",
+                 f"  types ({len(types)}): {shown}",
+                 f"  indicators ({len(indicators)}): {more}",
+                 f"  pois: {len(self.pois)}; warnings: {len(self.metadata.get('warnings', []))}"
+                 + (f"; also: {', '.join(extras)}" if extras else "")]
+        return "\n".join(lines)
+
+    def explore(self, *, lang: str = "nl", offline: bool = False, **kwargs: Any) -> Any:
+        """The interactive map of the result as a :class:`folium.Map` (as
+        :meth:`geopandas.GeoDataFrame.explore` returns one): the map
+        :func:`wijkkracht.write_outputs` writes, shown in a notebook, without writing a file.
+
+        ``lang`` and ``offline`` as for the written map; other keywords go to the map
+        builder (:func:`wijkkracht.output.webmap.build_webmap`, e.g. ``web_assets``).
+        """
+        # the one call from the core up to an output, lazily (as GeoDataFrame.explore imports
+        # geopandas.explore): allowed by name in tests/test_architecture_layers.py
+        from ..output.webmap import build_webmap
+
+        return build_webmap(self, lang=lang, offline=offline, **kwargs)

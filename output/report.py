@@ -80,11 +80,12 @@ from ..core.errors import OutputError
 from ..core.indicators.registry import INDICATORS
 from ..core.result import AnalysisResult
 from .report_charts import _map_html
+from .report_findings import _findings_html
 from .report_gpkg import result_from_gpkg
 from .report_indicators import _hours_html, _no_html, _spending_html, _vacancy_html
 from .report_layers import result_from_layers
 from .report_layout import _css, _pages_nav, _synthetic_html
-from .report_methods import _methods_html, _when
+from .report_methods import _definitions_html, _methods_html, _when
 from .report_scope import _cell, _file_name, _find_page, _pages, _scope, _study_name, report_pages
 from .report_summary import _figures, _key_figures_html, report_figures
 from .report_text import _T, _check_lang, _esc
@@ -194,6 +195,7 @@ def build_report(result: AnalysisResult, *, lang: str = "nl", area: str | int | 
     if scope.threshold is not None:
         body.append(f'<p class="wk-privacy">{_esc(t["privacy"].format(t=scope.threshold))}</p>')
     body += [
+        _findings_html(scope, result, fig, types, lang),
         _key_figures_html(fig, scope, types, lang),
         _map_html(scope, result, types, lang, map_href, embed_map, offline),
         _types_html(scope, types, features, lang),
@@ -203,6 +205,7 @@ def build_report(result: AnalysisResult, *, lang: str = "nl", area: str | int | 
         _hours_html(scope, result, lang),
         _spending_html(scope, result, lang),
         _methods_html(scope, features, lang),
+        _definitions_html(scope, lang),
         "</main></body></html>\n",
     ]
     return head + "".join(body)

@@ -27,7 +27,7 @@ from ..styles import (
     type_line_width,
 )
 from .report_scope import _is_synthetic, _Scope, _street_mask
-from .report_text import _T, _esc, _is_nan, _num, _pct
+from .report_text import _T, _data_text, _esc, _is_nan, _num, _share
 
 
 def _svg(fig: Any, salt: str, *, round_paths: bool = False) -> str:
@@ -70,7 +70,7 @@ def _feature_value(name: str, value: Any, lang: str) -> str:
         return "–"
     unit = indicator(name).unit
     if unit == "share":
-        return _pct(value, lang)
+        return _share(value, lang)
     text = _num(value, max(decimals(unit), 1) if unit in ("count", "categories") else
                 decimals(unit), lang)
     return f"{text} m" if unit == "m" else text
@@ -257,7 +257,7 @@ def _map_html(scope: _Scope, result: AnalysisResult, types: list[dict[str, Any]]
                    f'{_esc(type_label("untyped_path", lang))}</span>')
     caption = t["map_caption"].format(
         others=t["map_others"] if scope.page.position is not None else "",
-        attribution=result.attribution)
+        attribution=_data_text(result.attribution, lang))
     parts = [f'<section id="map" class="wk-keep"><h2>{_esc(t["map"])}</h2>',
              f'<figure class="wk-map">{svg}<div class="wk-legend">{legend}</div>'
              f"<figcaption>{_esc(caption)}</figcaption></figure>"]

@@ -23,8 +23,10 @@ __all__ = ["add_report_parser", "run_report", "report_outputs", "REPORT_HELP"]
 log = logging.getLogger("wijkkracht")
 
 #: Help of ``--report`` on ``run`` and ``demo``.
-REPORT_HELP = ("also write the report: NAME_report.html (and NAME_report_<area code>.html per "
-               "area with --areas), printable pages that explain the opportunity types")
+REPORT_HELP = ("also write the report: NAME_rapport.html in Dutch, NAME_report.html in English "
+               "(and NAME_rapport_<area code>.html / NAME_report_<area code>.html per area with "
+               "--areas), printable pages that explain the opportunity types; a run without "
+               "--report removes an earlier run's report of NAME")
 
 
 def add_report_parser(sub: Any) -> argparse.ArgumentParser:
@@ -71,7 +73,7 @@ def run_report(args: argparse.Namespace) -> int:
     """Run ``wijkkracht report``; returns the exit code (0 ok, 1 input/output problem, 3
     internal error)."""
     from ..core.errors import WijkkrachtError
-    from .report import result_from_gpkg, write_report
+    from .report import result_from_gpkg
 
     source: Path = args.source
     out = args.out if args.out is not None else source.parent
@@ -81,8 +83,8 @@ def run_report(args: argparse.Namespace) -> int:
     try:
         result = result_from_gpkg(source)
         try:
-            paths = write_report(result, out, lang=args.lang, basename=name, map=args.map,
-                                 areas=areas, offline=args.offline)
+            paths = _write_report(result, out, lang=args.lang, basename=name, map=args.map,
+                                  areas=areas, offline=args.offline)
         except ValueError as exc:  # an unknown area or a bad name: the user's input
             from ..core.errors import InputError
 
@@ -107,12 +109,40 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_report(result: Any, out: Path, *, lang: str, basename: str, map: str,  # noqa: A002
+                  areas: Any, offline: bool) -> dict[str, Path]:
+    """:func:`~wijkkracht.output.report.write_report` with the pages named by their language
+    (:func:`~wijkkracht.output.writer.report_file_set`), so that the Dutch and the English
+    report of one run live side by side."""
+    from .atomic import write_all_into
+    from .report import MAP_MODES
+    from .webmap import write_webmap_file
+    from .writer import report_file_set
+
+    if map not in MAP_MODES:
+        raise ValueError(f"map must be one of {', '.join(MAP_MODES)}, not {map!r}")
+    if not basename or Path(basename).name != basename:
+        raise ValueError(f"basename must be a plain file name, not {basename!r}")
+    map_name = f"{basename}.html"
+    files = report_file_set(result, lang=lang, basename=basename,
+                            map_href=map_name if map == "link" else None,
+                            embed_map=map == "embed", offline=offline, areas=areas)
+    paths = {key: out / name for key, (name, _) in files.items()}
+    writes = [(out / name, write) for name, write in files.values()]
+    if map == "link" and not (out / map_name).is_file():
+        paths["html"] = out / map_name
+        writes.append((paths["html"],
+                       lambda p: write_webmap_file(result, p, lang=lang, offline=offline)))
+    write_all_into(out, writes)
+    return paths
+
+
 def report_outputs(args: argparse.Namespace, result: Any) -> dict[str, Any]:
     """The report pages as extra outputs of ``run``/``demo`` (``--report``), written with the
     GeoPackage and the map (``NAME.html``, which the pages show); empty without ``--report``."""
     if not getattr(args, "report", False):
         return {}
-    from .report import report_files
+    from .writer import report_file_set  # named by language: NAME_rapport.html / _report.html
 
-    return report_files(result, lang=args.lang, basename=args.name,
-                        map_href=f"{args.name}.html")
+    return report_file_set(result, lang=args.lang, basename=args.name,
+                           map_href=f"{args.name}.html")

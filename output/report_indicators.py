@@ -17,7 +17,7 @@ from ..core.indicators.registry import indicator
 from ..core.result import DAYS, AnalysisResult
 from .report_charts import _figure, _svg
 from .report_scope import _is_synthetic, _pooled, _Scope, _street_mask, _wmean
-from .report_text import _T, TOP_STREETS, _esc, _is_nan, _num, _pct, _tag
+from .report_text import _T, TOP_STREETS, _esc, _is_nan, _num, _share, _tag, _warning_text
 
 
 def _per_type_table(scope: _Scope, types: list[dict[str, Any]], columns: Sequence[
@@ -39,7 +39,8 @@ def _per_type_table(scope: _Scope, types: list[dict[str, Any]], columns: Sequenc
             cells.append(f'<td class="num">{"–" if _is_nan(v) else _esc(v)}</td>')
         rows.append(f'<tr><td><span class="wk-swatch" style="background:{r["color"]}"></span>'
                     f'{_esc(r["name"])}</td>{"".join(cells)}</tr>')
-    return (f'<table><tr><th>{_esc(t["type"])}</th>{head}</tr>{"".join(rows)}</table>')
+    return (f'<table class="wk-per-type"><tr><th>{_esc(t["type"])}</th>{head}</tr>'
+            f'{"".join(rows)}</table>')
 
 
 def _no_html(scope: _Scope, fig: Mapping[str, Any], types: list[dict[str, Any]],
@@ -71,31 +72,33 @@ def _vacancy_html(scope: _Scope, fig: Mapping[str, Any], types: list[dict[str, A
     def wmean_pct(col: str) -> Callable[[pd.DataFrame], Any]:
         def f(sub: pd.DataFrame) -> Any:
             v = _wmean(sub[col], sub["length_m"].to_numpy(dtype=float))
-            return np.nan if math.isnan(v) else _pct(v, lang)
+            return np.nan if math.isnan(v) else _share(v, lang)
         return f
 
     def pooled_pct(sub: pd.DataFrame) -> Any:
         v, _ = _pooled(sub, "bag_vacant_share")
-        return np.nan if math.isnan(v) else _pct(v, lang)
+        return np.nan if math.isnan(v) else _share(v, lang)
 
     columns: list[tuple[str, str, Callable[[pd.DataFrame], Any]]] = [
-        (indicator("vacancy_share_400").label(lang), "", wmean_pct("vacancy_share_400"))]
+        (f'{indicator("vacancy_share_400").label(lang)} ({t["share_unit"]})', "",
+         wmean_pct("vacancy_share_400"))]
     if "bag_vacant_share" in st.columns and all(c in st.columns
                                                 for c in POOLED["bag_vacant_share"]):
-        columns.append((indicator("bag_vacant_share").label(lang),
+        columns.append((f'{indicator("bag_vacant_share").label(lang)} ({t["share_unit"]})',
                         "syn" if _is_synthetic("bag_vacant_share", scope.kinds) else "",
                         pooled_pct))
     if fig["shopfronts"]:
         note = t["vacancy_note"].format(vacant=fig["vacant_shopfronts"],
                                         fronts=fig["shopfronts"])
-        osm = (f'{_esc(t["vacancy"])}: <strong>{_pct(fig["vacancy_share"], lang)}</strong> '
-               f"({_esc(note)})")
+        osm = (f'{_esc(t["vacancy"])}: <strong>{_share(fig["vacancy_share"], lang)}</strong> '
+               f'({_esc(t["share_unit"])}; {_esc(note)})')
     else:
         osm = f'{_esc(t["vacancy"])}: {_esc(t["no_fronts"])}'
     lines = [f"<p>{osm}</p>"]
     if "bag_vacant_share" in fig:
         v = fig["bag_vacant_share"]
-        text = t["no_data"] if v is None or math.isnan(v) else _pct(v, lang)
+        text = t["no_data"] if v is None or math.isnan(v) else \
+            f'{_share(v, lang)} ({t["share_unit"]})'
         lines.append(f'<p>{_esc(t["bag_vacancy"])}{_tag(_is_synthetic("bag_vacant_share", scope.kinds), t)}: '
                      f'<strong>{_esc(text)}</strong> <span class="wk-note">'
                      f'({_esc(t["bag_vacancy_note"])})</span></p>')
@@ -157,7 +160,8 @@ def _hours_html(scope: _Scope, result: AnalysisResult, lang: str) -> str:
         if col not in st.columns:
             continue
         v = _wmean(st[col], length)
-        text = t["no_data"] if math.isnan(v) else (_pct(v, lang) if pct else _num(v, 1, lang))
+        text = t["no_data"] if math.isnan(v) else \
+            (f'{_share(v, lang)} ({t["share_unit"]})' if pct else _num(v, 1, lang))
         lines.append(f"<li>{_esc(t[key])}: <strong>{_esc(text)}</strong></li>")
     counts = meta.get("counts", {})
     note = t["hours_counts"].format(**{k: int(counts.get(k, 0)) for k in
@@ -199,20 +203,26 @@ def _spending_html(scope: _Scope, result: AnalysisResult, lang: str) -> str:
     syn = "bag" in scope.kinds
 
     def pct(v: Any) -> str:
-        return "–" if v is None or _is_nan(v) else _pct(float(v), lang)
+        return "–" if v is None or _is_nan(v) else _share(float(v), lang)
 
     def num(v: Any) -> str:
         return "–" if v is None or _is_nan(v) else _num(float(v), 0, lang)
 
-    head = "".join(f"<th>{_esc(t[k])}</th>" for k in ("zone", "dwellings", "kept", "leaks",
-                                                        "beyond", "drawn_here", "from_outside"))
+    shares = ("kept", "leaks", "beyond", "from_outside", "kept_after")
+
+    def th(k: str) -> str:
+        return f"<th>{_esc(t[k])}" + (f" ({_esc(t['share_unit'])})" if k in shares else "") + "</th>"
+
+    head = "".join(th(k) for k in ("zone", "dwellings", "kept", "leaks", "beyond", "drawn_here",
+                                   "from_outside"))
     rows = []
     for _, z in spend.zones.iterrows():
         rows.append(f"<tr><td>{_esc(z['name'])}</td><td>{num(z['demand'])}</td>"
                     f"<td><strong>{pct(z['retained_share'])}</strong></td>"
                     f"<td>{pct(z['leaked_share'])}</td><td>{pct(z['beyond_reach_share'])}</td>"
                     f"<td>{num(z['drawn'])}</td><td>{pct(z['inflow_share'])}</td></tr>")
-    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    table = (f'<table class="wk-zones"><thead><tr>{head}</tr></thead>'
+             f"<tbody>{''.join(rows)}</tbody></table>")
     fill = ""
     names = dict(zip(spend.zones["code"], spend.zones["name"], strict=True))
     all_sc = spend.scenarios
@@ -221,42 +231,48 @@ def _spending_html(scope: _Scope, result: AnalysisResult, lang: str) -> str:
     added = all_sc[kind == "added_shop"]
     if len(added):
         items = []
-        items.extend(_scenario_rows(added, names, num, pct))
-        ahead = "".join(f"<th>{_esc(t[k])}</th>" for k in ("added_shop", "zone", "would_draw",
-                                                             "kept_after"))
-        fill += (f"<h3>{_esc(t['added_title'])}</h3><table><thead><tr>{ahead}</tr></thead>"
+        items.extend(_scenario_rows(added, names, num, pct, {}))
+        ahead = "".join(th(k) for k in ("added_shop", "zone", "would_draw", "kept_after"))
+        fill += (f"<h3>{_esc(t['added_title'])}</h3>"
+                 f'<table class="wk-scenarios"><thead><tr>{ahead}</tr></thead>'
                  f"<tbody>{''.join(items)}</tbody></table>")
     sc = all_sc[kind == "vacant_front"]
     if len(sc):
         items = []
-        items.extend(_scenario_rows(sc.head(TOP_STREETS), names, num, pct))
-        fhead = "".join(f"<th>{_esc(t[k])}</th>" for k in ("front", "zone", "would_draw",
-                                                             "kept_after"))
+        from .report_findings import front_addresses
+
+        items.extend(_scenario_rows(sc.head(TOP_STREETS), names, num, pct,
+                                    front_addresses(result, lang)))
+        fhead = "".join(th(k) for k in ("front", "zone", "would_draw", "kept_after"))
         fill += (f"<h3>{_esc(t['fill_title'])}</h3><p class=\"wk-note\">"
                 f"{_esc(t['fill_intro'].format(m2=float(meta.get('scenario_floor_area_m2', 0))))}"
-                f"</p><table><thead><tr>{fhead}</tr></thead><tbody>{''.join(items)}</tbody>"
-                "</table>")
+                f'</p><table class="wk-scenarios"><thead><tr>{fhead}</tr></thead>'
+                f"<tbody>{''.join(items)}</tbody></table>")
     sources = meta.get("attractiveness", {}).get("sources", {})
     src_names = {"nl": {"bag_floor_area": "uit de BAG", "assumed_floor_area": "aangenomen per soort "
                     "winkel", "count": "elke winkel 1"},
              "en": {"bag_floor_area": "from the BAG", "assumed_floor_area": "assumed per kind "
                     "of shop", "count": "every shop 1"}}[lang]
     src = ", ".join(f"{v} {src_names.get(k, k)}" for k, v in sources.items()) or "–"
-    params = t["spend_params"].format(decay=par.get("decay", "power"),
+    decay = str(par.get("decay", "power"))
+    params = t["spend_params"].format(decay=t.get(f"decay_{decay}", decay),
                                       beta=float(par.get("beta", 2)),
                                       cutoff=float(par.get("cutoff_m", 2000)),
                                       mind=float(par.get("min_distance_m", 100)), sources=src)
-    warn = "".join(f'<p class="wk-note">{_esc(w)}</p>' for w in meta.get("warnings", []))
+    warn = "".join(f'<p class="wk-note">{_esc(_warning_text(w, lang))}</p>'
+                   for w in meta.get("warnings", []))
     intro = t["spend_intro"].format(cutoff=float(par.get("cutoff_m", 2000)))
     return (f'<section id="spending" class="wk-keep"><h2>{_esc(t["spend_section"])}'
             f"{_tag(syn, t)}</h2><p class=\"wk-note\">{_esc(intro)}</p>{table}{fill}"
             f'<p class="wk-note">{_esc(params)}</p>{warn}</section>')
 
 
-def _scenario_rows(rows: Any, names: dict[Any, Any], num: Any, pct: Any) -> list[str]:
-    """Table rows of spending scenarios: the shop, its zone, what it would draw, and the
-    share kept in the area before and after."""
-    return [f"<tr><td>{_esc(r['osm_id'])}</td>"
+def _scenario_rows(rows: Any, names: dict[Any, Any], num: Any, pct: Any,
+                   addresses: Mapping[str, str]) -> list[str]:
+    """Table rows of spending scenarios: the shop (a vacant front by its address, an added
+    shop by its name), its zone, what it would draw, and the share kept in the area before
+    and after."""
+    return [f"<tr><td>{_esc(addresses.get(str(r['osm_id']), r['osm_id']))}</td>"
             f"<td>{_esc(names.get(r['zone'], r['zone']))}</td>"
             f"<td>{num(r['drawn'])}</td><td>{pct(r['retained_share_before'])} → "
             f"<strong>{pct(r['retained_share_after'])}</strong></td></tr>"

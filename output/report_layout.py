@@ -73,6 +73,16 @@ nav.wk-pages a { margin-right: 10px; }
 .wk-small { font-size: 12.5px; }
 code { font-size: 12.5px; background: #f0f2f4; padding: 0 3px; border-radius: 2px; }
 @media (max-width: 700px) { main { padding: 16px; } .wk-frame { height: 420px; } }
+.wk-summary h3 { margin-top: 16px; }
+/* phones: every table scrolls sideways inside the page instead of widening it */
+@media (max-width: 599px) {
+  main { padding: 12px; }
+  table { display: block; max-width: 100%%; overflow-x: auto; -webkit-overflow-scrolling: touch; }
+  table.wk-key, table.wk-defs { table-layout: auto; }
+  .wk-key th:first-child, .wk-defs th:first-child { width: auto; }
+  td.num { white-space: normal; }
+  h1 { font-size: 23px; } h2 { font-size: 19px; }
+}
 @page { size: A4; margin: 14mm 13mm 16mm;
   @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #5a6169;
     font-family: Arial, "Helvetica Neue", "DejaVu Sans", sans-serif; }
@@ -85,6 +95,7 @@ code { font-size: 12.5px; background: #f0f2f4; padding: 0 3px; border-radius: 2p
   h2 { break-after: avoid; page-break-after: avoid; }
   h3, h4 { break-after: avoid; page-break-after: avoid; }
   .wk-break { break-before: page; page-break-before: always; }
+  .wk-summary { break-after: page; page-break-after: always; }
   figure, tr, .wk-keep, .wk-synthetic { break-inside: avoid; page-break-inside: avoid; }
   .wk-screen { display: none !important; }
   a { color: inherit; text-decoration: none; }
@@ -110,7 +121,7 @@ def _css_string(text: str) -> str:
 def _css(place: str, kinds: Sequence[str], t: Mapping[str, str]) -> str:
     """The page's style sheet. Printed pages carry the page number and, for SYNTHETIC
     inputs, the notice in their foot (CSS page-margin boxes), else the place and the tool."""
-    foot = (f"⚠ {t['synthetic_foot'].format(what=_what(kinds))}" if kinds
+    foot = (f"⚠ {t['synthetic_foot'].format(what=_what(kinds, t))}" if kinds
             else f"{place} · wijkkracht")
     return _CSS % {"notice": synthetic_notice_color(), "footer": _css_string(foot),
                    "footer_color": synthetic_notice_color() if kinds else "#5a6169",
@@ -120,7 +131,7 @@ def _css(place: str, kinds: Sequence[str], t: Mapping[str, str]) -> str:
 def _synthetic_html(kinds: Sequence[str], t: Mapping[str, str]) -> str:
     if not kinds:
         return ""
-    what = _what(kinds)
+    what = _what(kinds, t)
     return (f'<div class="wk-synthetic" role="alert" id="synthetic-notice"><strong>⚠ '
             f'{_esc(t["synthetic_title"].format(what=what))}</strong>'
             f'{_esc(t["synthetic_body"].format(what=what))}</div>')

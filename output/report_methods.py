@@ -6,10 +6,10 @@ privacy rule, the data sources and the parameters of the run.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from .._version import __version__
@@ -19,13 +19,99 @@ from ..styles import (
     format_number,
 )
 from .report_scope import _is_synthetic, _Scope
-from .report_text import _T, _esc, _is_nan, _num, _pct, _tag
+from .report_text import _T, _data_text, _esc, _is_nan, _num, _pct, _tag
+
+#: Settings of a run (``metadata["parameters"]``) named after an option of
+#: :data:`wijkkracht.core.options.OPTIONS` other than by its own name.
+_SETTING_OPTION = {"snap_distance_m": "snap_distance", "bag_snap_distance_m": "bag_snap_distance"}
+
+#: Settings the report names itself (key of its words), in the order shown.
+_SETTING_WORDS = {"method": "set_method", "k": "set_k", "k_range": "set_k_range",
+                  "categories": "set_categories", "typed_segments": "set_typed",
+                  "typology_features": "set_features"}
+
+#: Settings not shown: the same as another, or said in the methods already.
+_SETTING_SKIP = ("typology_segments_used", "k_requested", "missing_value_fills")
+
+#: Choice values in words (keys of the report's words).
+_CHOICE_WORDS = {"rules": "method_rules", "kmeans": "method_kmeans",
+                 "contiguous": "method_contiguous", "power": "decay_power",
+                 "exponential": "decay_exponential", "fronting": "seg_fronting",
+                 "streets": "seg_streets", "all": "seg_all", "floor_area": "measure_floor_area",
+                 "count": "measure_count"}
 
 
-def _fmt_param(value: Any) -> str:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=False)
-    return "–" if value is None else str(value)
+def _setting_value(value: Any, unit: str, lang: str) -> str:
+    """A setting's value in words: yes/no, a number with its unit, a choice in words, a
+    file by its name only (never a local path)."""
+    t = _T[lang]
+    if value is None or value == "" or value == [] or value == {}:
+        return t["not_set"]
+    if isinstance(value, bool):
+        return t["yes"] if value else t["no"]
+    if isinstance(value, (int, float)):
+        nd = 0 if float(value).is_integer() else 2
+        text = format_number(float(value), nd, lang)
+        return f"{text} {unit}".strip()
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_setting_value(v, "", lang) for v in value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{_setting_label(str(k), lang)}: {_setting_value(v, '', lang)}"
+                         for k, v in value.items())
+    text = str(value)
+    if text in INDICATORS:
+        return indicator(text).label(lang)
+    if text in _CHOICE_WORDS:
+        return t[_CHOICE_WORDS[text]]
+    if "/" in text or "\\" in text:
+        return _file_words(text, lang)
+    return text
+
+
+def _file_words(path: str, lang: str) -> str:
+    """A file setting without its folder: the bundled file, or the user's file by name."""
+    from pathlib import PurePath
+
+    name = PurePath(path.replace("\\", "/")).name
+    bundled = PurePath(__file__).parents[1] / "data" / name
+    if PurePath(path) == bundled or (Path(path).is_file() and Path(bundled).is_file()
+                                     and Path(path).resolve() == Path(bundled).resolve()):
+        return _T[lang]["bundled"]
+    return _T[lang]["own_file"].format(name=name)
+
+
+def _setting_label(key: str, lang: str) -> str:
+    """A setting's name in words: the option's help text (:mod:`wijkkracht.core.options`),
+    the report's own word, an indicator's label, or the key with spaces."""
+    from ..core.options import OPTIONS
+
+    t = _T[lang]
+    if key in _SETTING_WORDS:
+        return t[_SETTING_WORDS[key]]
+    name = _SETTING_OPTION.get(key, key)
+    if name in OPTIONS:
+        text = OPTIONS[name].help(lang)
+        return text[:1].upper() + text[1:]
+    if key in INDICATORS:
+        return indicator(key).label(lang)
+    return key.replace("_", " ").capitalize()
+
+
+def _settings(params: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
+    """The run's settings as (name, value) in words."""
+    from ..core.options import OPTIONS
+
+    out = []
+    for key, value in params.items():
+        if key in _SETTING_SKIP or (key == "k_range" and value is None):
+            continue
+        name = _SETTING_OPTION.get(key, key)
+        unit = OPTIONS[name].unit if name in OPTIONS else ""
+        if key == "k_range" and isinstance(value, (list, tuple)) and len(value) == 2:
+            out.append((_setting_label(key, lang), f"{value[0]}–{value[1]}"))
+            continue
+        out.append((_setting_label(key, lang), _setting_value(value, unit, lang)))
+    return out
 
 
 def _when(created: Any) -> str:
@@ -161,14 +247,15 @@ def _finite_number(value: Any) -> bool:
         return False
 
 
-def _methods_html(scope: _Scope, features: Sequence[str], lang: str) -> str:
+def _definitions_html(scope: _Scope, lang: str) -> str:
+    """Appendix B: the indicators dictionary (label, unit, definition, what an empty value
+    means, from the registry), by group."""
     t = _T[lang]
-    meta = scope.metadata
     kinds = scope.kinds
-    groups = dict(item.split("=", 1) for item in t["groups"].split(";"))
+    groups = dict(item.split("=", 1) for item in (t["groups"] + ";" + t["groups_more"]).split(";"))
     present = [n for n in INDICATORS if n in scope.all_streets.columns]
-    out = [f'<section id="methods" class="wk-break"><h2>{_esc(t["methods"])}</h2>',
-           f'<h3>{_esc(t["definitions"])}</h3>']
+    out = [f'<section id="definitions" class="wk-break wk-appendix">'
+           f'<h2>{_esc(t["appendix_definitions"])}</h2>']
     head = (f"<tr><th>{_esc(t['indicator'])}</th><th>{_esc(t['unit'])}</th>"
             f"<th>{_esc(t['definition'])}</th><th>{_esc(t['null'])}</th></tr>")
     for group in dict.fromkeys(INDICATORS[n].group for n in present):
@@ -182,8 +269,18 @@ def _methods_html(scope: _Scope, features: Sequence[str], lang: str) -> str:
                         f"<td>{_esc(ind.description(lang))} <span class=\"wk-muted\">"
                         f"({_esc(t['source'])}: {_esc(SOURCES[ind.requires](lang))})</span></td>"
                         f"<td>{_esc(null)}</td></tr>")
-        out.append(f"<h4>{_esc(groups.get(group, group))}</h4>"
+        out.append(f"<h3>{_esc(groups.get(group, group))}</h3>"
                    f'<table class="wk-defs wk-small">{head}{"".join(rows)}</table>')
+    out.append("</section>")
+    return "".join(out)
+
+
+def _methods_html(scope: _Scope, features: Sequence[str], lang: str) -> str:
+    """Appendix A: how the figures were made, the sources and the settings in words."""
+    t = _T[lang]
+    meta = scope.metadata
+    out = [f'<section id="methods" class="wk-break wk-appendix">'
+           f'<h2>{_esc(t["appendix_methods"])}</h2>']
     params = meta.get("parameters", {}) if isinstance(meta.get("parameters"), dict) else {}
     out.append(f'<h3>{_esc(t["typology"])}</h3>'
                f"<p>{_esc(_typology_text(params, meta, features, lang))}</p>")
@@ -212,19 +309,19 @@ def _methods_html(scope: _Scope, features: Sequence[str], lang: str) -> str:
         name = s.get("name", "")
         synthetic = "SYNTHETIC" in str(name).upper() or "SYNTHETIC" in \
             str(s.get("attribution", "")).upper()
-        srows.append(f"<tr><td>{_esc(name)}{_tag(synthetic, t)}</td>"
-                     f"<td>{_esc(s.get('licence', '–'))}</td>"
-                     f"<td>{_esc(s.get('attribution', '–'))}</td>"
-                     f"<td>{_esc(s.get('date', '–'))}</td></tr>")
+        srows.append(f"<tr><td>{_esc(_data_text(name, lang))}{_tag(synthetic, t)}</td>"
+                     f"<td>{_esc(_data_text(s.get('licence', '–'), lang))}</td>"
+                     f"<td>{_esc(_data_text(s.get('attribution', '–'), lang))}</td>"
+                     f"<td>{_esc(_data_text(s.get('date', '–'), lang))}</td></tr>")
     out.append(f"<table class=\"wk-sources wk-small\"><tr><th>{_esc(t['name'])}</th>"
                f"<th>{_esc(t['licence'])}</th><th>{_esc(t['attribution'])}</th>"
                f"<th>{_esc(t['date'])}</th></tr>{''.join(srows)}</table>")
-    out.append(f'<p class="wk-note">{_esc(meta.get("attribution", ""))}</p>')
+    out.append(f'<p class="wk-note">{_esc(_data_text(meta.get("attribution", ""), lang))}</p>')
     tool = t["tool_text"].format(version=meta.get("version", "?"), report_version=__version__,
                                  created=_when(meta.get("created", "?")))
     out.append(f'<h3>{_esc(t["tool"])}</h3><p>{_esc(tool)}</p>')
-    prow = [f"<tr><td><code>{_esc(k)}</code></td><td>{_esc(_fmt_param(v))}</td></tr>"
-            for k, v in params.items()]
+    prow = [f"<tr><td>{_esc(label)}</td><td>{_esc(value)}</td></tr>"
+            for label, value in _settings(params, lang)]
     bag = meta.get("bag") if isinstance(meta.get("bag"), dict) else {}
     if bag.get("reference_date"):
         prow.append(f"<tr><td>{_esc(t['reference_date'])}</td>"

@@ -17,7 +17,7 @@ from ..core.areas import POOLED
 from ..core.indicators.registry import INDICATORS, SENSITIVE
 from ..core.result import AnalysisResult
 from .report_scope import _is_synthetic, _pooled, _Scope, _scope, _street_mask, _wmean
-from .report_text import _T, _esc, _is_nan, _num, _pct, _tag
+from .report_text import _T, _esc, _is_nan, _num, _pct, _share, _tag
 
 
 def _poi_counts(pois: gpd.GeoDataFrame, polygon: Any) -> dict[str, int]:
@@ -164,8 +164,9 @@ def _key_figures_html(fig: Mapping[str, Any], scope: _Scope, types: list[dict[st
         row(t["balance400"], fig["no_balance_400"], _num(fig["no_balance_400"], 2, lang),
             t["balance400_note"])
     if fig["shopfronts"]:
-        row(t["vacancy"], fig["vacancy_share"], _pct(fig["vacancy_share"], lang),
-            t["vacancy_note"].format(vacant=fig["vacant_shopfronts"], fronts=fig["shopfronts"]))
+        row(t["vacancy"], fig["vacancy_share"], _share(fig["vacancy_share"], lang),
+            f'{t["share_unit"]}; '
+            + t["vacancy_note"].format(vacant=fig["vacant_shopfronts"], fronts=fig["shopfronts"]))
     else:
         row(t["vacancy"], 0, "–", t["no_fronts"])
     for name, label, note in (("bag_vacant_share", "bag_vacancy", "bag_vacancy_note"),
@@ -174,8 +175,8 @@ def _key_figures_html(fig: Mapping[str, Any], scope: _Scope, types: list[dict[st
         if name not in fig:
             continue
         value = fig[name]
-        text = "–" if value is None or math.isnan(value) else _pct(value, lang)
-        extra = t[note]
+        text = "–" if value is None or math.isnan(value) else _share(value, lang)
+        extra = f'{t["share_unit"]}; {t[note]}'
         if value is not None and math.isnan(value):
             text = t["no_data"]
         if name == "home_based_share" and fig.get("home_based_left_out"):

@@ -533,5 +533,209 @@ def _tag(on: bool, t: Mapping[str, str]) -> str:
     return f'<span class="wk-tag">{_esc(t["synthetic_tag"])}</span>' if on else ""
 
 
-def _what(kinds: Sequence[str]) -> str:
-    return "/".join(_SOURCE_NAMES.get(k, k) for k in kinds)
+def _what(kinds: Sequence[str], t: Mapping[str, str] | None = None) -> str:
+    """The SYNTHETIC input kinds by name, in the language of the words ``t``."""
+    return _what_in(kinds, "nl" if t is _T["nl"] else "en")
+
+
+# --------------------------------------------------------------------------- council summary,
+# appendix, settings in words, one language
+
+_T["nl"].update({
+    "summary": "Samenvatting",
+    "summary_intro": "De belangrijkste bevindingen op één pagina; de cijfers en hoe ze gemaakt "
+                     "zijn staan verderop en in de bijlagen.",
+    "summary_study": "Vergeleken met het hele onderzoeksgebied{extra}.",
+    "summary_city": "; een vergelijking met de hele stad vraagt een batchresultaat met alle "
+                    "buurten van de stad",
+    "strongest": "Sterkste straten per kansentype",
+    "strongest_intro": "Per kansentype de straten met de meeste lengte van dat type.",
+    "type_share": "Aandeel straatlengte",
+    "type_share_study": "Hele onderzoeksgebied",
+    "streets_of_type": "Straten (lengte van dit type)",
+    "fronts_title": "Leegstaande winkelpanden om te vullen",
+    "fronts_intro": "Leegstaande winkelpanden (OpenStreetMap) op adres; zonder adres in "
+                    "OpenStreetMap: de dichtstbijzijnde straat.",
+    "fronts_more": "en nog {n}",
+    "front_near": "bij {street}",
+    "front_unknown": "straat onbekend",
+    "fronts_none": "Geen leegstaande winkelpanden in OpenStreetMap in dit gebied.",
+    "fronts_count": "{vacant} van {fronts} winkelpanden staan leeg: {share} (aandeel, 0–1){cmp}.",
+    "cmp_study": " (hele onderzoeksgebied: {value})",
+    "no_summary": "N {n} en O {o}: balans {balance} (1 = evenveel N als O){cmp}. Gemiddeld per "
+                  "straat binnen 400 m: {b400}{cmp400}.",
+    "no_more_n": "Er zijn meer noodzakelijke (N) dan onderscheidende (O) voorzieningen: ruimte "
+                 "voor onderscheidende ondernemers.",
+    "no_more_o": "Er zijn meer onderscheidende (O) dan noodzakelijke (N) voorzieningen: let op "
+                 "de dagelijkse boodschappen.",
+    "no_even": "N en O zijn in evenwicht.",
+    "leak_title": "Waar lekken de bestedingen weg?",
+    "leak_summary": "Van de bestedingen aan dagelijkse boodschappen van het hele "
+                    "onderzoeksgebied blijft {kept} in het eigen gebied, lekt {leaks} weg en "
+                    "heeft {beyond} geen winkel binnen bereik (aandelen, 0–1).",
+    "leak_most": "Het meest lekt weg uit {zone}: {leaks} (hele onderzoeksgebied: {all}).",
+    "appendix": "Bijlagen",
+    "appendix_methods": "Bijlage A. Methode en bronnen",
+    "appendix_definitions": "Bijlage B. Definities van de indicatoren",
+    "share_unit": "aandeel (0–1)",
+    "yes": "ja", "no": "nee", "not_set": "niet gezet",
+    "bundled": "meegeleverd bij wijkkracht",
+    "own_file": "eigen bestand {name}",
+    "set_k": "Aantal kansentypen",
+    "set_method": "Methode van de kansentypen",
+    "set_categories": "Tabel van de POI-categorieën",
+    "set_typed": "Straatsegmenten met een kansentype",
+    "set_features": "Kenmerken van de kansentypen",
+    "set_fills": "Ontbrekende waarden aangevuld met",
+    "set_k_range": "Bereik van het aantal typen",
+    "method_rules": "de regels van de kansentypen",
+    "method_kmeans": "k-means",
+    "method_contiguous": "Ward-clustering langs het stratennetwerk",
+    "decay_power": "machtsverval", "decay_exponential": "exponentieel",
+    "seg_fronting": "segmenten met adressen of gebouwen eraan",
+    "seg_streets": "alle straten", "seg_all": "alle segmenten van het loopnetwerk",
+    "measure_floor_area": "vloeroppervlak", "measure_count": "aantal",
+    "groups_more": "time=Levendigheid door de week;spending=Bestedingen",
+})
+_T["en"].update({
+    "summary": "Summary of findings",
+    "summary_intro": "The main findings on one page; the figures and how they were made "
+                     "follow below and in the appendices.",
+    "summary_study": "Compared with the whole study area{extra}.",
+    "summary_city": "; a comparison with the whole city needs a batch result with all the "
+                    "city's neighbourhoods",
+    "strongest": "Strongest streets by opportunity type",
+    "strongest_intro": "For each opportunity type the streets with the most length of it.",
+    "type_share": "Share of street length",
+    "type_share_study": "Whole study area",
+    "streets_of_type": "Streets (length of this type)",
+    "fronts_title": "Vacant shop fronts to fill",
+    "fronts_intro": "Vacant shop fronts (OpenStreetMap) by address; without an address in "
+                    "OpenStreetMap: the nearest street.",
+    "fronts_more": "and {n} more",
+    "front_near": "near {street}",
+    "front_unknown": "street unknown",
+    "fronts_none": "No vacant shop fronts in OpenStreetMap in this area.",
+    "fronts_count": "{vacant} of {fronts} shop fronts are vacant: {share} (share, 0–1){cmp}.",
+    "cmp_study": " (whole study area: {value})",
+    "no_summary": "N {n} and O {o}: balance {balance} (1 = as many N as O){cmp}. Mean per street "
+                  "within 400 m: {b400}{cmp400}.",
+    "no_more_n": "There are more necessary (N) than distinctive (O) businesses: room for "
+                 "distinctive entrepreneurs.",
+    "no_more_o": "There are more distinctive (O) than necessary (N) businesses: watch the "
+                 "everyday shopping.",
+    "no_even": "N and O are in balance.",
+    "leak_title": "Where does the spending leak out?",
+    "leak_summary": "Of the daily-goods spending of the whole study area, {kept} stays in the "
+                    "own area, {leaks} leaks out and {beyond} has no shop within reach "
+                    "(shares, 0–1).",
+    "leak_most": "Most leaks out of {zone}: {leaks} (whole study area: {all}).",
+    "appendix": "Appendices",
+    "appendix_methods": "Appendix A. Methods and sources",
+    "appendix_definitions": "Appendix B. Definitions of the indicators",
+    "share_unit": "share (0–1)",
+    "yes": "yes", "no": "no", "not_set": "not set",
+    "bundled": "bundled with wijkkracht",
+    "own_file": "own file {name}",
+    "set_k": "Number of opportunity types",
+    "set_method": "Method of the opportunity types",
+    "set_categories": "Table of the POI categories",
+    "set_typed": "Street segments with an opportunity type",
+    "set_features": "Features of the opportunity types",
+    "set_fills": "Missing values filled with",
+    "set_k_range": "Range of the number of types",
+    "method_rules": "the rules of the opportunity types",
+    "method_kmeans": "k-means",
+    "method_contiguous": "Ward clustering along the street network",
+    "decay_power": "power", "decay_exponential": "exponential",
+    "seg_fronting": "segments with addresses or buildings on them",
+    "seg_streets": "all streets", "seg_all": "all segments of the walking network",
+    "measure_floor_area": "floor area", "measure_count": "count",
+    "groups_more": "time=Liveliness through the week;spending=Spending",
+})
+
+#: Names of the input kinds in ``metadata["synthetic"]``, per language.
+_SOURCE_NAMES_LANG = {"nl": {**_SOURCE_NAMES, "opening_hours": "openingstijden"},
+                      "en": {**_SOURCE_NAMES, "opening_hours": "opening hours"}}
+
+
+def _what_in(kinds: Sequence[str], lang: str) -> str:
+    """The SYNTHETIC input kinds by name in ``lang`` (``BAG/KvK/openingstijden``)."""
+    names = _SOURCE_NAMES_LANG.get(lang, _SOURCE_NAMES)
+    return "/".join(names.get(k, k) for k in kinds)
+
+
+def _share(value: float, lang: str) -> str:
+    """A share as its registered unit says (``aandeel (0–1)``, as on the map and in QGIS):
+    ``0,08`` (nl) or ``0.08`` (en)."""
+    return _num(float(value), 2, lang)
+
+
+#: Texts the tool itself puts in a result's metadata (SYNTHETIC notices, the demo's source
+#: descriptions), in Dutch: a Dutch report shows these instead of the English originals.
+_DATA_PHRASES_NL: tuple[tuple[str, str], ...] = (
+    ("SYNTHETIC — generated, not real BAG/KvK data",
+     "SYNTHETISCH — gegenereerd, geen echte BAG/KvK-gegevens"),
+    ("SYNTHETIC — generated opening_hours, not OpenStreetMap values",
+     "SYNTHETISCH — gegenereerde openingstijden, geen waarden uit OpenStreetMap"),
+    ("BAG verblijfsobjecten and KvK-style establishments",
+     "BAG-verblijfsobjecten en vestigingen zoals bij de KvK"),
+    ("Opening hours (OSM opening_hours format)", "Openingstijden (in de vorm van OSM)"),
+    ("opening_hours:", "openingstijden:"),
+    ("generated by wijkkracht", "gegenereerd door wijkkracht"),
+    ("walking network (OSMnx's default walk network: no cycle paths) and POI/building points "
+     "(no names, no outlines)",
+     "loopnetwerk (het standaard loopnetwerk van OSMnx: zonder fietspaden) en punten van POI's "
+     "en gebouwen (zonder namen en omtrekken)"),
+    ("(OSMnx extraction)", "(uittreksel met OSMnx)"),
+    ("extract via OSMnx", "uittreksel met OSMnx"),
+    ("OpenStreetMap contributors", "OpenStreetMap-bijdragers"),
+)
+
+
+def _data_text(text: Any, lang: str) -> str:
+    """A text from the result's metadata (source names, attribution) in the report's language:
+    the phrases the tool wrote itself are translated; the rest is the data's own words."""
+    out = "" if text is None else str(text)
+    if lang == "nl":
+        for en, nl in _DATA_PHRASES_NL:
+            out = out.replace(en, nl)
+    return out
+
+
+#: Warnings of the spending flows (``spending.metadata["warnings"]``, written in English by
+#: :mod:`wijkkracht.core.spending`), as patterns and their text per language.
+_WARNINGS: tuple[tuple[str, dict[str, str]], ...] = (
+    (r"the streets and shops reach a median of (?P<reach>[\d,.]+) m beyond the zones, less than "
+     r"the (?P<cutoff>[\d,.]+) m cut-off: spending that leaks to shops further away is not seen, "
+     r"so the shares kept are upper bounds",
+     {"nl": "De straten en winkels reiken gemiddeld (mediaan) {reach} m buiten de gebieden, "
+            "minder dan de grens van {cutoff} m: bestedingen die weglekken naar winkels verder "
+            "weg zijn niet te zien, dus de aandelen die in het gebied blijven zijn "
+            "bovengrenzen.",
+      "en": "The streets and shops reach a median of {reach} m beyond the zones, less than "
+            "the {cutoff} m cut-off: spending that leaks to shops further away is not seen, "
+            "so the shares kept are upper bounds."}),
+)
+
+
+def _warning_text(text: str, lang: str) -> str:
+    """A warning of the analysis in ``lang``: a known warning in the report's words (its
+    numbers written the report's way), anything else as it was written."""
+    import re
+
+    for pattern, texts in _WARNINGS:
+        m = re.fullmatch(pattern, str(text).strip())
+        if m:
+            values = {k: _thousands_text(v, lang) for k, v in m.groupdict().items()}
+            return texts[lang].format(**values)
+    return str(text)
+
+
+def _thousands_text(number: str, lang: str) -> str:
+    """``2,000`` (as Python writes it) as ``2.000`` (nl) or ``2,000`` (en)."""
+    digits = number.replace(",", "")
+    try:
+        return f"{int(float(digits)):,}".replace(",", "." if lang == "nl" else ",")
+    except ValueError:
+        return number

@@ -157,7 +157,7 @@ def _types_html(scope: _Scope, types: list[dict[str, Any]], features: Sequence[s
                    f'{_pct(r["share"], lang)} {_esc(t["share_length"].lower())}</p>')
         chart = _profile_chart(p, features, r["color"], lang, kinds,
                                salt=f"wk-profile-{r['key']}")
-        legend = (f" {_esc(t['synthetic_legend'].format(what=_what(kinds)))}"
+        legend = (f" {_esc(t['synthetic_legend'].format(what=_what(kinds, t)))}"
                   if synthetic_features else "")
         out.append(f'<figure class="wk-profile"><h4>{_esc(t["profile"])}</h4>{chart}'
                    f"<figcaption>{_esc(t['profile_caption'])}{legend}</figcaption></figure>"

@@ -69,11 +69,15 @@ names and codes, source descriptions) is HTML-escaped in Python, and the JSON em
 the page has ``<``, ``>`` and ``&`` escaped, so no name can break out of the page's script;
 the search box writes names as text.
 
-Assets (:data:`WEB_ASSETS`): Leaflet and Leaflet.markercluster. An online page loads them
-from jsDelivr (with subresource-integrity hashes of the vendored copies); an offline page
-(``offline=True``) inlines the copies vendored in ``output/web-assets/`` (Leaflet's images as
-data URIs), so it renders with no network at all, and starts on the surroundings drawn from
-the data instead of a tile base map. Folium's other default assets (jQuery, Bootstrap, Font
+Assets (:data:`WEB_ASSETS`): Leaflet and Leaflet.markercluster. By default
+(``web_assets="inline"``) the page inlines the copies vendored in ``output/web-assets/``
+(Leaflet's images as data URIs): one self-contained file that renders from a USB stick, as an
+e-mail attachment or behind a firewall. The base-map tiles are online extras: when none
+loads, the map shows the surroundings drawn from the data. ``web_assets="cdn"`` (opt-in)
+loads the assets from jsDelivr instead (with subresource-integrity hashes of the vendored
+copies), a smaller file that needs the internet. ``offline=True`` also starts on the
+surroundings drawn from the data, so the page makes no request at all until someone picks a
+tile base map. Folium's other default assets (jQuery, Bootstrap, Font
 Awesome, awesome-markers) are not needed and not loaded.
 
 This module builds and writes the page (:func:`build_webmap`); its parts are made in their
@@ -191,8 +195,8 @@ DATA_BLOCK_IDS = {"config": "wk-config", "streets": "wk-streets", "pois": "wk-po
                   "named": "wk-named"}
 
 
-def build_webmap(result: AnalysisResult, *, lang: str = "nl",
-                 offline: bool = False) -> folium.Map:
+def build_webmap(result: AnalysisResult, *, lang: str = "nl", offline: bool = False,
+                 web_assets: str = "inline") -> folium.Map:
     """Build the Folium map of a result.
 
     Parameters
@@ -204,10 +208,14 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
     lang
         ``"nl"`` (Dutch) or ``"en"`` (English) for every label.
     offline
-        Inline Leaflet and Leaflet.markercluster (the copies in ``output/web-assets/``) instead
-        of loading them from the CDN, and start on the surroundings drawn from the data
-        instead of a tile base map: the page then makes no request at all until someone
-        picks a tile base map.
+        Start on the surroundings drawn from the data instead of a tile base map (the assets
+        inlined whatever ``web_assets`` says): the page then makes no request at all until
+        someone picks a tile base map.
+    web_assets
+        ``"inline"`` (the default: Leaflet and Leaflet.markercluster, the copies in
+        ``output/web-assets/``, inside the page, which then works without internet) or
+        ``"cdn"`` (loaded from jsDelivr: a smaller page that needs the internet); the
+        option ``web_assets`` of :data:`wijkkracht.core.options.MAP_OPTIONS`.
 
     Returns
     -------
@@ -216,10 +224,13 @@ def build_webmap(result: AnalysisResult, *, lang: str = "nl",
     """
     if lang not in _TEXT:
         raise ValueError(f"lang must be 'nl' or 'en', not {lang!r}")
+    if web_assets not in ("inline", "cdn"):
+        raise ValueError(f"web_assets must be 'inline' or 'cdn', not {web_assets!r}")
+    inline = bool(offline) or web_assets == "inline"
     content = _map_content(result, lang)
-    fmap, figure, bounds = _new_map(result, content.streets, offline)
-    config, blocks = _page_data(result, content, lang, offline, bounds)
-    runtime = _add_data(fmap, figure, config, blocks, offline, lang)
+    fmap, figure, bounds = _new_map(result, content.streets, inline)
+    config, blocks = _page_data(result, content, lang, bool(offline), bounds)
+    runtime = _add_data(fmap, figure, config, blocks, inline, lang)
     _add_layers(fmap, runtime, config, blocks["rasters"], content.indicators,
                 has_areas=content.areas is not None, lang=lang)
     _stable_ids(fmap.get_root())
@@ -268,10 +279,10 @@ def _map_content(result: AnalysisResult, lang: str) -> _MapContent:
                        area_columns=area_columns, threshold=threshold)
 
 
-def _new_map(result: AnalysisResult, streets: gpd.GeoDataFrame, offline: bool
+def _new_map(result: AnalysisResult, streets: gpd.GeoDataFrame, inline: bool
              ) -> tuple[folium.Map, Figure, list[list[float]]]:
-    """The empty map on the study area's bounds, with the page's head (assets, title,
-    styles); also the bounds (``[[south, west], [north, east]]``)."""
+    """The empty map on the study area's bounds, with the page's head (assets, inlined or
+    from the CDN, title, styles); also the bounds (``[[south, west], [north, east]]``)."""
     bounds_src = result.area if len(result.area) else streets
     west, south, east, north = bounds_src.to_crs(_WGS84).total_bounds
     bounds = [[south, west], [north, east]]
@@ -282,7 +293,7 @@ def _new_map(result: AnalysisResult, streets: gpd.GeoDataFrame, offline: bool
     area_name = _area_name(result)
     page_title = f"wijkkracht · {area_name}" if area_name else "wijkkracht"
     figure = cast(Figure, fmap.get_root())
-    figure.header.add_child(Element(_asset_html(offline)), name="wijkkracht_assets")
+    figure.header.add_child(Element(_asset_html(inline)), name="wijkkracht_assets")
     figure.header.add_child(Element(f"<title>{_esc(page_title)}</title>"))
     figure.header.add_child(Element(_CSS))
     figure.header.add_child(Element(
@@ -337,10 +348,10 @@ def _page_data(result: AnalysisResult, content: _MapContent, lang: str, offline:
 
 
 def _add_data(fmap: folium.Map, figure: Figure, config: dict[str, Any],
-              blocks: dict[str, Any], offline: bool, lang: str) -> _Runtime:
+              blocks: dict[str, Any], inline: bool, lang: str) -> _Runtime:
     """The configuration and data blocks in the page, and the runtime that reads them."""
-    if not offline:
-        # a network that blocks the CDN leaves Leaflet undefined: say why, and what helps
+    if not inline:
+        # the CDN variant: a network that blocks the CDN leaves Leaflet undefined; say why
         figure.html.add_child(Element(
             f'<div id="wk-no-leaflet" class="wk-no-leaflet" hidden>{_esc(_NO_LEAFLET[lang])}'
             '</div><script>window.addEventListener("load", function () { if (!window.L) { '
@@ -353,21 +364,25 @@ def _add_data(fmap: folium.Map, figure: Figure, config: dict[str, Any],
     return runtime
 
 
-def webmap_html(result: AnalysisResult, *, lang: str = "nl", offline: bool = False) -> str:
+def webmap_html(result: AnalysisResult, *, lang: str = "nl", offline: bool = False,
+                web_assets: str = "inline") -> str:
     """The map page as one HTML string (see :func:`build_webmap`)."""
-    return build_webmap(result, lang=lang, offline=offline).get_root().render()
+    return build_webmap(result, lang=lang, offline=offline,
+                        web_assets=web_assets).get_root().render()
 
 
 def write_webmap_file(result: AnalysisResult, path: str | os.PathLike[str], *,
-                      lang: str = "nl", offline: bool = False) -> Path:
+                      lang: str = "nl", offline: bool = False,
+                      web_assets: str = "inline") -> Path:
     """Write the map page to ``path`` directly (not atomic; see :func:`write_webmap`)."""
     p = Path(path)
-    p.write_text(webmap_html(result, lang=lang, offline=offline), encoding="utf-8")
+    p.write_text(webmap_html(result, lang=lang, offline=offline, web_assets=web_assets),
+                 encoding="utf-8")
     return p
 
 
 def write_webmap(result: AnalysisResult, path: str | os.PathLike[str], *,
-                 lang: str = "nl", offline: bool = False) -> Path:
+                 lang: str = "nl", offline: bool = False, web_assets: str = "inline") -> Path:
     """Write the map page atomically: ``path`` is complete or untouched.
 
     Parameters
@@ -378,8 +393,8 @@ def write_webmap(result: AnalysisResult, path: str | os.PathLike[str], *,
         Destination ``.html``; replaced if it exists. Its folder must exist.
     lang
         ``"nl"`` or ``"en"``.
-    offline
-        A page that needs no network (see :func:`build_webmap`).
+    offline, web_assets
+        As for :func:`build_webmap` (by default a self-contained page).
 
     Returns
     -------
@@ -391,15 +406,16 @@ def write_webmap(result: AnalysisResult, path: str | os.PathLike[str], *,
     OutputError
         If the file cannot be written; ``path`` is then left as it was.
     """
-    return write_atomically(path, lambda tmp: write_webmap_file(result, tmp, lang=lang,
-                                                                offline=offline))
+    return write_atomically(path, lambda tmp: write_webmap_file(
+        result, tmp, lang=lang, offline=offline, web_assets=web_assets))
 
 
 def write_layers_map(path: str | os.PathLike[str], streets: gpd.GeoDataFrame,
                      pois: gpd.GeoDataFrame | None = None, area: gpd.GeoDataFrame | None = None,
                      *, lang: str = "nl", attribution: str | None = None,
                      source: str = "streets", synthetic: Sequence[str] = (),
-                     privacy_threshold: int | None = None, offline: bool = False) -> Path:
+                     privacy_threshold: int | None = None, offline: bool = False,
+                     web_assets: str = "inline") -> Path:
     """Write the map of separate layers (see :func:`result_for_map`) atomically to ``path``.
 
     Parameters
@@ -410,8 +426,8 @@ def write_layers_map(path: str | os.PathLike[str], streets: gpd.GeoDataFrame,
         As for :func:`result_for_map`.
     lang
         ``"nl"`` or ``"en"``.
-    offline
-        A page that needs no network (see :func:`build_webmap`).
+    offline, web_assets
+        As for :func:`build_webmap`.
 
     Returns
     -------
@@ -420,4 +436,4 @@ def write_layers_map(path: str | os.PathLike[str], streets: gpd.GeoDataFrame,
     """
     result = result_for_map(streets, pois, area, attribution=attribution, source=source,
                             synthetic=synthetic, privacy_threshold=privacy_threshold)
-    return write_webmap(result, path, lang=lang, offline=offline)
+    return write_webmap(result, path, lang=lang, offline=offline, web_assets=web_assets)

@@ -1,6 +1,7 @@
 """What the web map page loads (part of :mod:`wijkkracht.output.webmap`): Leaflet and
-Leaflet.markercluster from jsDelivr with subresource-integrity hashes, or inlined from the
-copies vendored in ``output/web-assets/`` for an offline page; the base maps; the page's own
+Leaflet.markercluster inlined from the copies vendored in ``output/web-assets/`` (the
+default: a self-contained page), or from jsDelivr with subresource-integrity hashes (the
+``cdn`` variant); the base maps; the page's own
 JavaScript runtime (``webmap_runtime.js``) and styles (``webmap.css``).
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from .webmap_text import _esc
 
-#: Where the npm packages are fetched from by an online page.
+#: Where the npm packages are fetched from by a page of the ``cdn`` variant.
 CDN_NPM = "https://cdn.jsdelivr.net/npm/"
 
 #: The vendored copies of the assets (scripts/fetch_web_assets.sh --vendor).
@@ -149,7 +150,7 @@ def _inline_text(asset: WebAsset) -> str:
     ``<script>``/``<style>`` element early."""
     path = asset.vendored
     if not path.is_file():
-        raise RuntimeError(f"{path} is missing: the offline map needs the vendored web assets "
+        raise RuntimeError(f"{path} is missing: the map needs the vendored web assets "
                            "(scripts/fetch_web_assets.sh --vendor)")
     text = _SOURCE_MAP.sub("", path.read_text(encoding="utf-8"))
     if asset.kind == "css":
@@ -165,12 +166,12 @@ def _inline_text(asset: WebAsset) -> str:
 
 
 @functools.cache
-def _asset_html(offline: bool) -> str:
-    """The page head's CSS and JS: links to the CDN (with integrity hashes), or inlined."""
+def _asset_html(inline: bool) -> str:
+    """The page head's CSS and JS: inlined, or links to the CDN (with integrity hashes)."""
     parts = []
     for kind in ("css", "js"):
         for a in (x for x in WEB_ASSETS if x.kind == kind):
-            if offline:
+            if inline:
                 tag = "style" if kind == "css" else "script"
                 parts.append(f"<{tag} data-asset=\"{a.package}@{a.version}\">\n"
                              f"{_inline_text(a)}\n</{tag}>")

@@ -14,7 +14,6 @@ from typing import Any
 import folium
 from branca.element import Element, MacroElement
 from folium.template import Template
-from folium.utilities import JsCode
 
 from ..styles import indicator_style, poi_classes, poi_label
 from .webmap_assets import _RUNTIME_JS
@@ -24,9 +23,6 @@ from .webmap_time import _HOURS_TEXT, _SPEND_TEXT
 #: From this many street segments on, the streets are drawn on a canvas (one element for all)
 #: instead of as an SVG path each, which keeps a city's map responsive.
 CANVAS_FROM = 4000
-
-#: The layer control starts open on screens at least this wide and high (px).
-_OPEN_CONTROL_PX = (900, 600)
 
 #: On screens at most this wide (px) the legend starts folded (webmap.css: its button shows).
 _FOLD_LEGEND_PX = 600
@@ -175,18 +171,18 @@ def _add_layers(fmap: folium.Map, runtime: _Runtime, config: Mapping[str, Any],
                       show=False).add_to(fmap)
     surfaces = rasters["surfaces"]
     if surfaces:
-        raster_group = group("rasters", text["surfaces"], any(r["synthetic"] for r in surfaces))
+        # SYNTHETIC per surface, not for the group: most surfaces come from real OSM
+        raster_group = group("rasters", text["surfaces"])
         for i, r in enumerate(surfaces):
-            _RuntimeLayer(runtime, f"rasterLayer({i}, {raster_group})", r["title"],
+            title = r["title"] + (f" ({text['syntheticTag']})" if r["synthetic"] else "")
+            _RuntimeLayer(runtime, f"rasterLayer({i}, {raster_group})", title,
                           show=False).add_to(fmap)
     poi_group = group("pois", f"{text['pois']} (OpenStreetMap)")
     for cls in poi_classes():
         _RuntimeLayer(runtime, f"poiLayer({json.dumps(cls)}, {poi_group})",
                       _esc(poi_label(cls, lang)), show=cls != "other").add_to(fmap)
-    # open on a large screen; on a small one an icon that opens on hover or tap
-    control = folium.LayerControl(
-        collapsed=JsCode(f"window.innerWidth < {_OPEN_CONTROL_PX[0]} || "
-                         f"window.innerHeight < {_OPEN_CONTROL_PX[1]}"),
-        position="topright")
+    # an icon that opens on hover or a tap (the list, grouped under headings, scrolls where
+    # it is longer than the room beside the other controls): the map is what one sees first
+    control = folium.LayerControl(collapsed=True, position="topright")
     control.add_to(fmap)
     fmap.add_child(_Finish(runtime, control))

@@ -81,44 +81,26 @@ function (map, cfg, data) {
             "'></span>" + ty.label + "</div>" : "") +
       valueRows(cfg.indicators, p.v) + "</div>";
   }
-  // the side of the cursor a street tooltip opens on: the one where it hides the least of
-  // the controls (Leaflet's "auto" only looks at the map centre)
-  function overlap(a, b) {
-    var w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-    var h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-    return w > 0 && h > 0 ? w * h : 0;
-  }
-  var tipSize = [390, 440];  // until one was measured
-  function tipSide(e) {
-    var t = e.target.getTooltip();
-    if (!t) { return; }
-    var el = t.getElement(), box = map.getContainer().getBoundingClientRect();
-    if (el && el.offsetWidth) { tipSize = [el.offsetWidth, el.offsetHeight]; }
-    var w = tipSize[0], h = tipSize[1];
-    var x = box.left + e.containerPoint.x, y = box.top + e.containerPoint.y;
-    var controls = map.getContainer().querySelectorAll(".leaflet-control");
-    var rects = {
-      right: {left: x + 10, right: x + 10 + w, top: y - h / 2, bottom: y + h / 2},
-      left: {left: x - 10 - w, right: x - 10, top: y - h / 2, bottom: y + h / 2},
-      top: {left: x - w / 2, right: x + w / 2, top: y - 10 - h, bottom: y - 10},
-      bottom: {left: x - w / 2, right: x + w / 2, top: y + 10, bottom: y + 10 + h}
-    };
-    var best = null, bestCost = Infinity;
-    for (var side in rects) {
-      var rect = rects[side];
-      // the part outside the map counts, and the part under a control
-      var cost = w * h - overlap(rect, box);
-      for (var i = 0; i < controls.length; i++) {
-        cost += overlap(rect, controls[i].getBoundingClientRect());
-      }
-      if (cost < bestCost - 1) { best = side; bestCost = cost; }
-    }
-    t.options.direction = best;
+  // a street on hover: a small label (name and type); a click (a tap) opens its details
+  // (showDetails: a popup that stays, or on a phone a sheet at the bottom)
+  function label(p) {
+    var ty = typeOf(p.t), kind = p.p ? cfg.kinds[p.p - 1] : null;
+    var head = p.n ? p.n + (kind ? " <span class='wk-kind'>(" + kind + ")</span>" : "")
+                   : "<i>" + (kind || cfg.text.unnamed) + "</i>";
+    return "<b>" + head + "</b>" +
+      (ty ? "<br><span class='wk-swatch' style='background:" + ty.color + "'></span>" +
+            ty.label : "");
   }
   function bindTip(feature, layer) {
-    layer.on("mouseover mousemove", tipSide);  // before Leaflet's own handlers: runs first
-    layer.bindTooltip(function () { return tooltip(feature.properties); },
-                      {sticky: true, opacity: 1, className: "wk-tooltip wk-street-tip"});
+    layer.bindTooltip(function () { return label(feature.properties); },
+                      {sticky: true, opacity: 1, direction: "top", offset: [0, -10],
+                       className: "wk-tooltip wk-street-label"});
+    layer.on("click", function (e) {
+      layer.closeTooltip();
+      showDetails(tooltip(feature.properties), e.latlng,
+                  {minWidth: 300, maxWidth: 380}, {type: "FeatureCollection",
+                                                   features: [feature]});
+    });
   }
   var legends = [];
   // layers by Leaflet id -> their group in the layer control
@@ -270,10 +252,9 @@ function (map, cfg, data) {
       return focusable(L.geoJSON(namedFeatures(), {renderer: streetRenderer, style: namedStyle,
                                                    onEachFeature: function (f, l) {
         var ns = named[f.properties.i];
-        l.on("click", keepPopupClear);  // before Leaflet's own handler: runs first
-        l.bindPopup(function () { return namedPopup(ns); },
-                    {minWidth: 300, maxWidth: 380, className: "wk-popup"});
         l.bindTooltip(unescapeHtml(ns.n), {sticky: true, className: "wk-tooltip"});
+        clickDetails(l, function () { return namedPopup(ns); }, {minWidth: 300, maxWidth: 380},
+                     function () { return f; });
       }}), namedStyle, namedType);
     });
   }
@@ -326,11 +307,14 @@ function (map, cfg, data) {
   function spendingLayer() {
     var layer = L.geoJSON(data.spending, {
       style: function (f) {
-        return {color: "#333333", weight: 1.2, fillColor: f.properties.c, fillOpacity: 0.5};
+        // a light fill: the streets drawn over the zones stay readable
+        return {color: "#555555", weight: 1, opacity: 0.8, fillColor: f.properties.c,
+                fillOpacity: 0.28};
       },
       onEachFeature: function (f, l) {
         // the popup was built (and every value escaped) in Python
-        l.bindPopup(f.properties.p, {minWidth: 300, maxWidth: 380, className: "wk-popup"});
+        clickDetails(l, function () { return f.properties.p; },
+                     {minWidth: 300, maxWidth: 380});
       }
     });
     layer.on("add", function () { layer.bringToBack(); });
@@ -411,9 +395,7 @@ function (map, cfg, data) {
       "</div></div>";
   }
   // a popup pans into the part of the map the controls leave free
-  function keepPopupClear(e) {
-    var popup = e.target.getPopup();
-    if (!popup) { return; }
+  function keepPopupClear(popup) {
     var box = map.getContainer().getBoundingClientRect(), left = 10, right = 10;
     var controls = map.getContainer().querySelectorAll(".leaflet-control");
     for (var i = 0; i < controls.length; i++) {
@@ -438,6 +420,79 @@ function (map, cfg, data) {
     popup.options.autoPanPaddingTopLeft = [left, top];
     popup.options.autoPanPaddingBottomRight = [right, bottom];
   }
+
+  // ------------------------------------------------------------ details of a click
+  // a popup that stays until closed (or another click); on a phone a sheet fixed to the
+  // bottom of the map (scrollable, closable) instead. The clicked street (or area) is
+  // outlined on the highlight pane while its details show
+  var sheet = null, sheetBody = null, selected = null, detailPopup = null;
+  function isPhone() { return map.getSize().x <= cfg.foldLegendPx; }
+  function clearSelected() {
+    if (selected) { map.removeLayer(selected); selected = null; }
+  }
+  function select(fc) {
+    clearSelected();
+    if (!fc) { return; }
+    selected = L.geoJSON(fc, {pane: "wkHighlight", interactive: false, style: function () {
+      return {color: cfg.highlight.halo, weight: cfg.typeWidth + 9, opacity: 0.85,
+              fill: false, lineCap: "round", lineJoin: "round"};
+    }}).addTo(map);
+  }
+  function closeSheet() {
+    if (sheet && sheet.style.display !== "none") {
+      sheet.style.display = "none";
+      clearSelected();
+    }
+  }
+  function openSheet(html) {
+    if (!sheet) {
+      sheet = L.DomUtil.create("div", "wk-sheet", map.getContainer());
+      sheet.setAttribute("role", "dialog");
+      sheet.setAttribute("aria-label", unescapeHtml(cfg.text.details));
+      var close = L.DomUtil.create("a", "wk-sheet-close", sheet);
+      close.href = "#";
+      close.setAttribute("role", "button");
+      close.setAttribute("aria-label", unescapeHtml(cfg.text.close));
+      close.title = unescapeHtml(cfg.text.close);
+      close.innerHTML = "&times;";
+      sheetBody = L.DomUtil.create("div", "wk-sheet-body", sheet);
+      L.DomEvent.disableClickPropagation(sheet);
+      L.DomEvent.disableScrollPropagation(sheet);
+      L.DomEvent.on(close, "click", function (e) { L.DomEvent.preventDefault(e); closeSheet(); });
+    }
+    sheetBody.innerHTML = html;
+    sheet.style.display = "";
+    sheet.scrollTop = 0;
+  }
+  function showDetails(html, latlng, opts, fc) {
+    if (isPhone()) {
+      map.closePopup();
+      openSheet(html);
+      select(fc);
+      // the clicked place above the sheet
+      var y = map.latLngToContainerPoint(latlng).y, top = map.getSize().y - sheet.offsetHeight;
+      if (y > top - 30) { map.panBy([0, y - (top - 30) / 2 - 15], {animate: false}); }
+      return;
+    }
+    closeSheet();
+    detailPopup = L.popup(L.extend({className: "wk-popup"}, opts))
+      .setLatLng(latlng).setContent(html);
+    keepPopupClear(detailPopup);
+    var popup = detailPopup;
+    popup.on("remove", function () { if (detailPopup === popup) { clearSelected(); } });
+    popup.openOn(map);
+    select(fc);
+  }
+  // a click (a tap) on a shape opens ``html()`` as its details
+  function clickDetails(layer, html, opts, fc) {
+    layer.on("click", function (e) {
+      showDetails(html(), e.latlng, opts, fc ? fc() : null);
+    });
+  }
+  map.on("preclick", closeSheet);
+  L.DomEvent.on(document, "keydown", function (e) {
+    if (e.key === "Escape") { closeSheet(); }
+  });
   function areasLayer() {
     // transparent fill: a click anywhere inside opens the popup; kept below the streets so
     // their tooltips keep working
@@ -447,9 +502,8 @@ function (map, cfg, data) {
                 fillColor: cfg.areas.color, fillOpacity: 0, className: "wk-area-shape"};
       },
       onEachFeature: function (f, l) {
-        l.on("click", keepPopupClear);  // before Leaflet's own handler: runs first
-        l.bindPopup(function () { return areaPopup(f.properties); },
-                    {minWidth: 340, maxWidth: 400, className: "wk-popup"});
+        clickDetails(l, function () { return areaPopup(f.properties); },
+                     {minWidth: 340, maxWidth: 400});
       }
     });
     layer.on("add", function () { layer.bringToBack(); });
@@ -510,8 +564,8 @@ function (map, cfg, data) {
       }
       return "<div class='wk-section' data-legend='types'><h4>" + cfg.text.types + "</h4>" +
              rows.concat(none).join("") +
-             (clickable ? "<div class='wk-note wk-type-hint'>" + cfg.text.typeHint + "</div>"
-                        : "") + "</div>";
+             "<div class='wk-note wk-type-hint'>" +
+             (clickable ? cfg.text.typeHint + " " : "") + cfg.text.clickHint + "</div></div>";
     }
     if (entry.kind === "paths") {
       var color = pathType ? pathType.color : cfg.unknownColor;
@@ -820,6 +874,7 @@ function (map, cfg, data) {
       viewBefore = null;
     }
     markLegend();
+    writeHash();
     if (refocus && legendDiv && was >= 0) {
       var entry = legendDiv.querySelector("[data-type='" + was + "']");
       if (entry) { entry.focus(); }
@@ -904,6 +959,7 @@ function (map, cfg, data) {
     openTypePanel(ty);
     markLegend();
     revealType();
+    writeHash();
   }
   L.DomEvent.on(document, "keydown", function (e) {
     if (e.key === "Escape" && focusType >= 0) { hideType(true); }
@@ -955,6 +1011,40 @@ function (map, cfg, data) {
     document.addEventListener("fullscreenchange", onFullscreen);
     document.addEventListener("webkitfullscreenchange", onFullscreen);
   }
+
+  // print (or save as PDF) the current view: the print styles (webmap.css) hide the buttons
+  // and keep the title, the legend (unfolded), the scale and the attribution
+  (function () {
+    var bar = map.zoomControl ? map.zoomControl.getContainer()
+                              : L.DomUtil.create("div", "leaflet-bar");
+    var a = L.DomUtil.create("a", "wk-print-button", bar);
+    a.href = "#";
+    a.setAttribute("role", "button");
+    a.title = unescapeHtml(cfg.text.print);
+    a.setAttribute("aria-label", unescapeHtml(cfg.text.print));
+    a.innerHTML = "<svg viewBox='0 0 16 16' width='14' height='14' aria-hidden='true'>" +
+      "<path d='M4 6V1h8v5M4 12H1V6h14v6h-3M4 9h8v6H4z' fill='none' stroke='currentColor' " +
+      "stroke-width='1.6'/></svg>";
+    L.DomEvent.disableClickPropagation(a);
+    L.DomEvent.on(a, "click", function (e) {
+      L.DomEvent.preventDefault(e);
+      window.print();
+    });
+    if (!map.zoomControl) {
+      var pc = L.control({position: "topleft"});
+      pc.onAdd = function () { return bar; };
+      pc.addTo(map);
+    }
+  })();
+  var wasOpen = null;
+  window.addEventListener("beforeprint", function () {
+    wasOpen = legendOpen;
+    if (!legendOpen) { legendOpen = true; updateLegend(); }
+  });
+  window.addEventListener("afterprint", function () {
+    if (wasOpen === false) { legendOpen = false; updateLegend(); }
+    wasOpen = null;
+  });
 
   var titleDiv = null;
   var title = L.control({position: "topleft"});
@@ -1176,9 +1266,12 @@ function (map, cfg, data) {
     if (!ctrl || !ctrl._section) { return; }
     var section = ctrl._section, box = map.getContainer().getBoundingClientRect();
     var bottomRight = map.getContainer().querySelector(".leaflet-bottom.leaflet-right");
-    var below = bottomRight ? box.bottom - bottomRight.getBoundingClientRect().top : 0;
+    var below = bottomRight && bottomRight.offsetHeight
+      ? box.bottom - bottomRight.getBoundingClientRect().top : 0;
     var top = ctrl.getContainer().getBoundingClientRect().top - box.top;
     var room = Math.max(100, box.height - top - below - 24);
+    // a phone: the map stays visible below the list (a tap on it closes the list)
+    if (isPhone()) { room = Math.min(room, 0.7 * box.height - top); }
     section.style.height = "";
     if (section.scrollHeight > room) {
       section.style.height = room + "px";
@@ -1275,7 +1368,7 @@ function (map, cfg, data) {
     layer.on("remove", function () { L.DomUtil.removeClass(map.getContainer(), "wk-nobase"); });
     return layer;
   }
-  var baseLayers = [], contextLayer = null, fellBack = false;
+  var baseLayers = [], contextLayer = null, fellBack = false, startBase = cfg.basemap;
   function note(text) {
     var n = L.control({position: "bottomright"});
     n.onAdd = function () {
@@ -1314,7 +1407,7 @@ function (map, cfg, data) {
       var layer = b.url ? tileBase(b) : (contextLayer = contextBase());
       baseLayers.push(layer);
       if (ctrl) { ctrl.addBaseLayer(layer, b.label); }
-      if (b.key === cfg.basemap) { layer.addTo(map); }
+      if (b.key === startBase) { layer.addTo(map); }
     }
   }
 
@@ -1373,6 +1466,77 @@ function (map, cfg, data) {
     map.fitBounds(bounds, L.extend({animate: false}, padding));
   }
 
+  // ------------------------------------------------------------ the view in the URL
+  // #map=ZOOM/LAT/LON&layers=I-J-K&base=KEY[&type=KEY]: the view, the overlays shown (their
+  // positions in the layer control), the base map and the type shown; written (without a
+  // history entry) when it changes, read when the page opens, so a link shares the view
+  var hashReady = false, hashControl = null;
+  function overlays() {
+    return hashControl && hashControl._layers
+      ? hashControl._layers.filter(function (o) { return o.overlay; }) : [];
+  }
+  function readHash() {
+    var out = {}, text = String(window.location.hash || "").replace(/^#/, "");
+    text.split("&").forEach(function (part) {
+      var eq = part.indexOf("=");
+      if (eq > 0) { out[part.slice(0, eq)] = decodeURIComponent(part.slice(eq + 1)); }
+    });
+    var view = (out.map || "").split("/").map(Number);
+    if (view.length !== 3 || view.some(function (v) { return !isFinite(v); }) ||
+        Math.abs(view[1]) > 90 || Math.abs(view[2]) > 180) {
+      return null;
+    }
+    return {zoom: Math.max(0, Math.min(cfg.maxZoom, view[0])), center: [view[1], view[2]],
+            layers: out.layers, base: out.base, type: out.type};
+  }
+  function writeHash() {
+    if (!hashReady) { return; }
+    var c = map.getCenter(), on = [], base = null, all = overlays();
+    for (var i = 0; i < all.length; i++) { if (map.hasLayer(all[i].layer)) { on.push(i); } }
+    for (i = 0; i < baseLayers.length; i++) {
+      if (map.hasLayer(baseLayers[i])) { base = cfg.basemaps[i].key; }
+    }
+    var hash = "#map=" + Math.round(map.getZoom() * 100) / 100 + "/" + c.lat.toFixed(5) + "/" +
+               c.lng.toFixed(5) + "&layers=" + on.join("-") + (base ? "&base=" + base : "") +
+               (focusType >= 0 ? "&type=" + encodeURIComponent(cfg.types[focusType].key) : "");
+    if (hash === window.location.hash) { return; }
+    try {
+      window.history.replaceState(window.history.state, "", hash);
+    } catch (err) {
+      // a page that may not change its address (a sandboxed frame): the view is not shared
+    }
+  }
+  // the overlays of the hash shown, the others hidden
+  function restoreLayers(layers) {
+    if (layers === undefined) { return; }
+    var want = {}, all = overlays();
+    layers.split("-").forEach(function (i) { if (i !== "") { want[Number(i)] = true; } });
+    for (var i = 0; i < all.length; i++) {
+      var has = map.hasLayer(all[i].layer);
+      if (want[i] && !has) { map.addLayer(all[i].layer); }
+      if (!want[i] && has) { map.removeLayer(all[i].layer); }
+    }
+  }
+  function startView(ctrl) {
+    hashControl = ctrl;
+    var saved = readHash();
+    if (saved) {
+      restoreLayers(saved.layers);
+      if (saved.type) {
+        for (var i = 0; i < cfg.types.length; i++) {
+          if (cfg.types[i].key === saved.type) { showType(i); }
+        }
+      }
+      viewBefore = null;
+      map.setView(saved.center, saved.zoom, {animate: false});
+    } else {
+      fit(ctrl);
+    }
+    hashReady = true;
+    map.on("moveend overlayadd overlayremove baselayerchange", writeHash);
+    writeHash();
+  }
+
   return {
     streetLayer: function (which, group) {
       var layer = remember(streetLayer(which), group);
@@ -1415,6 +1579,12 @@ function (map, cfg, data) {
     areaLayer: function (group) { return remember(areaLayer(), group); },
     areasLayer: function (group) { return remember(areasLayer(), group); },
     finish: function (ctrl) {
+      var saved = readHash();
+      if (saved && saved.base) {
+        for (var i = 0; i < cfg.basemaps.length; i++) {
+          if (cfg.basemaps[i].key === saved.base) { startBase = saved.base; }
+        }
+      }
       addBaseLayers(ctrl);
       if (ctrl && ctrl._update) {
         var update = ctrl._update;
@@ -1434,9 +1604,19 @@ function (map, cfg, data) {
           };
         }
         map.on("resize", function () { fitControl(ctrl); });
+        // on a phone the open layer list is the only control shown (webmap.css)
+        var box = ctrl.getContainer();
+        if (window.MutationObserver) {
+          new MutationObserver(function () {
+            var open = L.DomUtil.hasClass(box, "leaflet-control-layers-expanded");
+            L.DomUtil[open && isPhone() ? "addClass" : "removeClass"](map.getContainer(),
+                                                                      "wk-layers-open");
+            if (open) { fitControl(ctrl); }
+          }).observe(box, {attributes: true, attributeFilter: ["class"]});
+        }
       }
       updateLegend();
-      fit(ctrl);
+      startView(ctrl);
       map.getContainer().setAttribute("data-wk-ready", "1");
     },
     refreshLegend: updateLegend,

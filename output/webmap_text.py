@@ -66,6 +66,9 @@ _TEXT = {
         "typeProfile": "Profiel: mediaan van de {n} segmenten van dit type",
         "typeSegments": "{n} segmenten",
         "close": "Sluiten",
+        "print": "Afdrukken of opslaan als pdf (dit kaartbeeld)",
+        "details": "Details van de straat",
+        "clickHint": "Klik of tik op een straat voor haar cijfers.",
     },
     "en": {
         "types": "Opportunity types",
@@ -117,17 +120,21 @@ _TEXT = {
         "typeProfile": "Profile: median of the {n} segments of this type",
         "typeSegments": "{n} segments",
         "close": "Close",
+        "print": "Print or save as PDF (this view)",
+        "details": "Details of the street",
+        "clickHint": "Click or tap a street for its figures.",
     },
 }
 
-#: What an online page says when Leaflet could not be loaded (a network that blocks the CDN).
+#: What a page of the ``cdn`` variant says when Leaflet could not be loaded (no internet, or
+#: a network that blocks the CDN): words for the reader, never an instruction for the maker.
 _NO_LEAFLET = {
-    "nl": "De kaart kan niet worden getoond: Leaflet kon niet van het internet "
-          "(cdn.jsdelivr.net) worden geladen. Maak de kaart met --offline "
-          "(wijkkracht run/demo --offline) om haar zonder internet te openen.",
-    "en": "The map cannot be shown: Leaflet could not be loaded from the internet "
-          "(cdn.jsdelivr.net). Make the map with --offline (wijkkracht run/demo --offline) "
-          "to open it without internet.",
+    "nl": "De kaart kan niet worden getoond: deze versie van de kaart laadt haar "
+          "kaartbibliotheek (Leaflet) van internet (cdn.jsdelivr.net), en dat lukte niet. "
+          "Open het bestand opnieuw met een internetverbinding.",
+    "en": "The map cannot be shown: this version of the map loads its map library "
+          "(Leaflet) from the internet (cdn.jsdelivr.net), which failed. Open the file "
+          "again with an internet connection.",
 }
 
 #: Names of the input kinds in ``metadata["synthetic"]`` (others are shown as they are).

@@ -49,10 +49,11 @@ _HOURS_TEXT = {
 _SPEND_TEXT = {
     "nl": {"layer": "Bestedingen per gebied (Huff)",
            "title": "Dagelijkse boodschappen: aandeel in het eigen gebied besteed",
-           "demand": "Woningen (vraag)", "kept": "Besteed in het gebied",
-           "leaked": "Lekt weg naar elders", "beyond": "Geen winkel binnen bereik",
+           "demand": "Woningen (vraag)", "kept": "Besteed in het gebied (aandeel 0–1)",
+           "leaked": "Lekt weg naar elders (aandeel 0–1)",
+           "beyond": "Geen winkel binnen bereik (aandeel 0–1)",
            "drawn": "Bestedingen die de winkels hier trekken (woningen)",
-           "inflow": "Daarvan van buiten het gebied",
+           "inflow": "Daarvan van buiten het gebied (aandeel 0–1)",
            "best": "Beste leegstaande winkelpand om te vullen",
            "best_text": "een winkel van {m2:g} m² trekt ~{drawn:.0f} woningen; het gebied houdt "
                         "dan {after} in plaats van {before}",
@@ -62,10 +63,11 @@ _SPEND_TEXT = {
                    "tot {cutoff:g} m. Bedragen in woningen (1 = wat één huishouden besteedt)."},
     "en": {"layer": "Spending per area (Huff)",
            "title": "Daily goods: share spent in the own area",
-           "demand": "Dwellings (demand)", "kept": "Spent in the area",
-           "leaked": "Leaks elsewhere", "beyond": "No shop in reach",
+           "demand": "Dwellings (demand)", "kept": "Spent in the area (share 0–1)",
+           "leaked": "Leaks elsewhere (share 0–1)",
+           "beyond": "No shop in reach (share 0–1)",
            "drawn": "Spending the shops here draw (dwellings)",
-           "inflow": "Of which from outside the area",
+           "inflow": "Of which from outside the area (share 0–1)",
            "best": "Best vacant shop front to fill",
            "best_text": "a {m2:g} m² shop draws ~{drawn:.0f} dwellings; the area then keeps "
                         "{after} instead of {before}",
@@ -85,10 +87,9 @@ def _spending_data(result: AnalysisResult, lang: str, kinds: Sequence[str]
         return None, {}
     text = _SPEND_TEXT[lang]
     st = indicator_style("spend_kept_share")
-    nd = 0
 
-    def pct(v: Any) -> str:
-        return "–" if v is None or pd.isna(v) else format_number(100 * float(v), nd, lang) + " %"
+    def pct(v: Any) -> str:  # a share 0–1, shown as in every other output (not a percentage)
+        return "–" if v is None or pd.isna(v) else format_number(float(v), 2, lang)
 
     def num(v: Any) -> str:
         return "–" if v is None or pd.isna(v) else format_number(float(v), 0, lang)

@@ -87,10 +87,10 @@ class ExportWebmapAlgorithm(WijkkrachtAlgorithm):
                "left out of the map; use the threshold of the analysis or a higher one."),
             advanced=True)
         self.add(QgsProcessingParameterBoolean(
-            self.OFFLINE, tr("Works without internet (offline)"), False),
-            "Put the map's JavaScript and CSS in the page and start on a base map drawn from "
-            "the data, so that it opens with no internet (e.g. where a network blocks CDNs); "
-            "the page is about 200 kB larger.")
+            self.OFFLINE, tr("Start without base-map tiles (no internet requests)"), False),
+            "The map's JavaScript and CSS are always in the page, so it opens with no internet; "
+            "this also starts it on a base map drawn from the data instead of online tiles, so "
+            "that the page makes no request at all (e.g. where a network blocks tile servers).")
         self.add(QgsProcessingParameterFileDestination(
             self.OUTPUT, tr("Interactive map"), tr("HTML files (*.html)")),
             "The HTML file to write.")

@@ -100,9 +100,11 @@ class ReportAlgorithm(WijkkrachtAlgorithm):
                       "The static map is always in the page; the interactive map makes the "
                       "page a few MB larger.")
         self.add(QgsProcessingParameterBoolean(
-            self.OFFLINE, tr("Works without internet (offline)"), False),
-            "Put the interactive map's JavaScript and CSS in the page, so that it opens with "
-            "no internet.", advanced=True)
+            self.OFFLINE, tr("Start without base-map tiles (no internet requests)"), False),
+            "The map's JavaScript and CSS are always in the page, so it opens with no internet; "
+            "this also starts it on a base map drawn from the data instead of online tiles, so "
+            "that the page makes no request at all (e.g. where a network blocks tile servers).",
+            advanced=True)
         add_privacy_threshold(
             self, self.PRIVACY_THRESHOLD,
             tr("With layers: establishment counts below this number are not shown; use the "

@@ -574,13 +574,15 @@ DUTCH: dict[str, str] = {
     "the map; use the threshold of the analysis or a higher one.":
         "Aantallen vestigingen onder dit getal (en wat daaruit berekend is) komen niet op de "
         "kaart; gebruik de drempel van de analyse of een hogere.",
-    "Works without internet (offline)": "Werkt zonder internet (offline)",
-    "Put the map's JavaScript and CSS in the page and start on a base map drawn from the data, "
-    "so that it opens with no internet (e.g. where a network blocks CDNs); the page is about "
-    "200 kB larger.":
-        "Zet de JavaScript en CSS van de kaart in de pagina en begin met een achtergrond "
-        "getekend uit de gegevens, zodat de kaart zonder internet opent (bv. waar een netwerk "
-        "CDN's blokkeert); de pagina wordt ongeveer 200 kB groter.",
+    "Start without base-map tiles (no internet requests)":
+        "Start zonder achtergrondkaart (geen internetverzoeken)",
+    "The map's JavaScript and CSS are always in the page, so it opens with no internet; this "
+    "also starts it on a base map drawn from the data instead of online tiles, so that the "
+    "page makes no request at all (e.g. where a network blocks tile servers).":
+        "De JavaScript en CSS van de kaart staan altijd in de pagina, zodat die zonder internet "
+        "opent; dit laat de kaart ook beginnen met een achtergrond getekend uit de gegevens in "
+        "plaats van online tegels, zodat de pagina helemaal niets opvraagt (bv. waar een "
+        "netwerk tegelservers blokkeert).",
     "The map says that the BAG/KvK data are SYNTHETIC.":
         "De kaart zegt dat de BAG/KvK-gegevens SYNTHETISCH zijn.",
     "Streets with opportunity types": "Straten met kansentypen",
@@ -1064,10 +1066,6 @@ DUTCH: dict[str, str] = {
     "The static map is always in the page; the interactive map makes the page a few MB larger.":
         "De vaste kaart staat altijd in de pagina; de interactieve kaart maakt de pagina een "
         "paar MB groter.",
-    "Put the interactive map's JavaScript and CSS in the page, so that it opens with no "
-    "internet.":
-        "Zet de JavaScript en CSS van de interactieve kaart in de pagina, zodat die zonder "
-        "internet opent.",
     "With layers: establishment counts below this number are not shown; use the threshold of "
     "the analysis or a higher one. A GeoPackage keeps its run's.":
         "Met lagen: aantallen vestigingen onder dit getal komen niet op de pagina; gebruik de "

@@ -129,10 +129,15 @@ def test_core_uses_only_the_schemas_of_data_sources():
                      + "; the callers pass data in:\n" + "\n".join(bad))
 
 
+#: The one import from core/ up to a front end, lazily inside a method: ``Result.explore``
+#: returns the interactive map, as ``GeoDataFrame.explore`` does (issue 18).
+ALLOWED_UP = {("core.result", "output.webmap"), ("core.result", "output")}  # (and its package)
+
+
 def test_core_imports_no_front_end():
     graph = _import_graph()
     bad = sorted(f"{a} -> {b} ({d['where']})" for a, b, d in graph.edges(data=True)
-                 if _in(a, "core") and _in(b, *ABOVE_CORE))
+                 if _in(a, "core") and _in(b, *ABOVE_CORE) and (a, b) not in ALLOWED_UP)
     assert not bad, "core/ imports a layer above it:\n" + "\n".join(bad)
 
 

@@ -255,7 +255,8 @@ def test_configuration_without_the_new_keys_keeps_its_hash(tmp_path):
     ('hours = false\ntypology_with = ["hours"]', False,
      "analysis.typology_with: 'hours' needs the opening hours"),
     ('hours_week = "2026-13-01"', False,
-     "analysis.hours_week: expected a date YYYY-MM-DD, got '2026-13-01' (month must be in 1..12)"),
+     "analysis.hours_week: expected a date YYYY-MM-DD (e.g. 2026-03-31), got '2026-13-01' "
+     "(month must be in 1..12)"),
     ('hours_week = "12-01-2026"', False, "analysis.hours_week: expected a date YYYY-MM-DD"),
     ('hours = false\nhours_week = "2026-01-12"', False,
      "analysis.hours_week: has no effect with analysis.hours = false"),

@@ -367,6 +367,10 @@ UNITS["m2"] = Label("m²", "m²")
 UNITS["per_100m"] = Label("per 100 m straat", "per 100 m of street")
 UNITS["m2_per_100m"] = Label("m² per 100 m straat", "m² per 100 m of street")
 UNITS["years"] = Label("jaar", "years")
+#: The effective numbers (Hill q=1, q=2) of what they count: BAG uses, construction periods
+#: (functions, ``species``, are the POI functions of the mixed-use group).
+UNITS["uses"] = Label("effectief aantal gebruiksdoelen", "effective number of uses")
+UNITS["periods"] = Label("effectief aantal bouwperioden", "effective number of construction periods")
 
 #: Tag of columns that count establishments (personal data at low numbers: sole traders,
 #: home-based businesses); :mod:`wijkkracht.core.privacy` suppresses small values of these.
@@ -429,7 +433,7 @@ _bag("mxi_400", "share", "Mixed-use Index binnen 400 m (MXI)", "Mixed-use Index 
      + _SPLIT[1] + ". 1: only housing, 0: no housing; mixed in between.",
      null=Label("geen verblijfsobjecten binnen 400 m", "no units within 400 m"),
      tags=("key",))
-_bag("bag_use_hill1_400", "species", "Functiemenging naar oppervlakte binnen 400 m (Hill q=1)",
+_bag("bag_use_hill1_400", "uses", "Functiemenging naar oppervlakte binnen 400 m (Hill q=1)",
      "Mixed use by floor area within 400 m (Hill q=1)",
      "exp(Shannon) over de BAG-gebruiksdoelen binnen 400 m lopen, gewogen naar oppervlakte: "
      "het effectieve aantal gebruiksdoelen; 0: geen oppervlakte.",
@@ -442,13 +446,13 @@ _bag("bag_use_shannon", "index", "Shannon-diversiteit gebruiksdoelen",
      "Shannon diversity of uses",
      "Shannon-entropie over de BAG-gebruiksdoelen, gewogen naar oppervlakte; 0: één of geen.",
      "Shannon entropy over the BAG uses, weighted by floor area; 0: one use or none.")
-_bag("bag_use_hill1", "species", "Functiemenging naar oppervlakte (Hill q=1)",
+_bag("bag_use_hill1", "uses", "Functiemenging naar oppervlakte (Hill q=1)",
      "Mixed use by floor area (Hill q=1)",
      "exp(Shannon) over de BAG-gebruiksdoelen gewogen naar oppervlakte: het effectieve aantal "
      "gebruiksdoelen; 0: geen oppervlakte.",
      "exp(Shannon) over the BAG uses weighted by floor area: the effective number of uses; "
      "0: no floor area.")
-_bag("bag_use_hill2", "species", "Functiemenging naar oppervlakte (Hill q=2)",
+_bag("bag_use_hill2", "uses", "Functiemenging naar oppervlakte (Hill q=2)",
      "Mixed use by floor area (Hill q=2)",
      "1/Σ p² over de BAG-gebruiksdoelen gewogen naar oppervlakte; 0: geen oppervlakte.",
      "1/Σ p² over the BAG uses weighted by floor area; 0: no floor area.")
@@ -570,7 +574,7 @@ _bag("age_richness", "categories", "Bouwperioden", "Construction periods",
 _bag("age_shannon", "index", "Shannon-diversiteit bouwjaren", "Shannon diversity of ages",
      "Shannon-entropie over de bouwperioden van de panden; 0: één periode of geen panden.",
      "Shannon entropy over the construction periods of the buildings; 0: one period or none.")
-_bag("age_hill1", "species", "Diversiteit bouwjaren (Hill q=1)", "Age diversity (Hill q=1)",
+_bag("age_hill1", "periods", "Diversiteit bouwjaren (Hill q=1)", "Age diversity (Hill q=1)",
      "exp(Shannon) over de bouwperioden: het effectieve aantal bouwperioden (Jacobs' oude "
      "gebouwen); 0: geen panden.",
      "exp(Shannon) over the construction periods: the effective number of periods (Jacobs' "

@@ -229,7 +229,7 @@ def test_failed_gpkg_keeps_the_previous_file(result: AnalysisResult, tmp_path: P
 def test_failed_map_leaves_no_gpkg_either(result: AnalysisResult, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(_result: AnalysisResult, path: Path, *, lang: str = "nl",
-               offline: bool = False) -> Path:
+               offline: bool = False, **_options: object) -> Path:
         assert lang == "nl" and not offline
         Path(path).write_text("<html>half", encoding="utf-8")
         raise OSError(28, "No space left on device")

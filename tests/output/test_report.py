@@ -41,6 +41,11 @@ def pct(value: float, lang: str = "nl") -> str:
     return f"{format_number(100 * value, 1, lang)} %"
 
 
+def share(value: float, lang: str = "nl") -> str:
+    """A share as its registered unit says (0–1), as on the map and in QGIS."""
+    return format_number(value, 2, lang)
+
+
 @pytest.fixture(scope="module")
 def page_nl(result: AnalysisResult) -> str:
     return build_report(result, lang="nl")
@@ -88,7 +93,7 @@ def test_key_figures_are_the_study_areas_values(result: AnalysisResult, page_nl:
     n, o = area["n_count"], area["o_count"]
     assert figs["Balans N en O"][0] == format_number(1 - abs(n - o) / (n + o), 2, "nl")
     vacancy = figs["Leegstaande winkelpanden (OpenStreetMap)"]
-    assert vacancy[0] == pct(area["vacancy_share"])
+    assert vacancy[0] == share(area["vacancy_share"])
     assert f"{area['vacant_shopfronts']} van {area['shopfronts']} winkelpanden" in vacancy[1]
 
 
@@ -97,18 +102,18 @@ def test_bag_key_figures_are_pooled_over_the_streets(result: AnalysisResult,
     st = result.streets
     figs = key_figures(page_nl)
     mxi = st["bag_housing_area_m2"].sum() / st["bag_floor_area_m2"].sum()
-    assert figs["Mixed-use Index (MXI): aandeel wonen in de vloeroppervlakte"][0] == pct(mxi)
+    assert figs["Mixed-use Index (MXI): aandeel wonen in de vloeroppervlakte"][0] == share(mxi)
     vacant = st["bag_vacant_units"].sum() / st["nonres_in_use_units"].sum()
     bag_vacancy = figs["Leegstandsindicatie (BAG/KvK)"]
-    assert bag_vacancy[0] == pct(vacant)
+    assert bag_vacancy[0] == share(vacant)
     assert "indicatie" in bag_vacancy[1].lower()  # labelled an indication, not a statistic
     # home-based: over the published counts only (suppressed segments left out, and said so)
     published = st["home_based_est"].notna() & st["active_est"].notna()
-    share = st.loc[published, "home_based_est"].sum() / st.loc[published, "active_est"].sum()
+    home_share = st.loc[published, "home_based_est"].sum() / st.loc[published, "active_est"].sum()
     home = figs["Bedrijven aan huis onder de vestigingen"]
-    assert home[0] == pct(share)
+    assert home[0] == share(home_share)
     assert f"({int(published.sum())} van {len(st)})" in home[1]  # over every segment
-    assert report_figures(result)["home_based_share"] == pytest.approx(share)
+    assert report_figures(result)["home_based_share"] == pytest.approx(home_share)
 
 
 def test_area_pages_show_their_areas_values(areas_result: AnalysisResult) -> None:
@@ -125,10 +130,10 @@ def test_area_pages_show_their_areas_values(areas_result: AnalysisResult) -> Non
         in_area = areas_result.streets.loc[pos == k, "length_m"].sum() / 1000
         assert figs["Length of the walking network"][0] == f"{format_number(in_area, 1, 'en')} km"
         assert figs["Mixed-use Index (MXI): housing share of the floor area"][0] == \
-            pct(row["mxi_pooled"], "en")
-        assert figs["Vacancy indication (BAG/KvK)"][0] == pct(row["bag_vacant_share_pooled"], "en")
+            share(row["mxi_pooled"], "en")
+        assert figs["Vacancy indication (BAG/KvK)"][0] == share(row["bag_vacant_share_pooled"], "en")
         assert figs["Home-based among the establishments"][0] == \
-            pct(row["home_based_share_pooled"], "en")
+            share(row["home_based_share_pooled"], "en")
         inside = pois[pois.geometry.intersects(row.geometry)]
         assert figs["Necessary businesses (N)"][0] == str(int((inside["no_class"] == "N").sum()))
         assert figs["Distinctive businesses (O)"][0] == str(int((inside["no_class"] == "O").sum()))
@@ -147,7 +152,7 @@ def test_suppressed_values_show_as_suppressed(strict_result: AnalysisResult) -> 
     page = build_report(strict_result, lang="nl", area="BU99990202")
     other = strict_result.areas.set_index("area_code").loc["BU99990202"]
     assert key_figures(page)["Bedrijven aan huis onder de vestigingen"][0] == \
-        pct(other["home_based_share_pooled"])
+        share(other["home_based_share_pooled"])
 
 
 def test_the_privacy_rule_is_stated_with_the_runs_threshold(strict_result: AnalysisResult,
@@ -410,8 +415,8 @@ def test_the_demo_is_announced_as_synthetic(result: AnalysisResult, page_nl: str
     assert result.metadata["synthetic"] == ["bag", "establishments", "opening_hours"]
     assert 'id="synthetic-notice"' in page_nl
     notice = text(page_nl[page_nl.index('id="synthetic-notice"'):])[:300]
-    assert "SYNTHETISCHE BAG/KvK/opening_hours-gegevens" in notice
-    assert "SYNTHETIC BAG/KvK/opening_hours data" in text(
+    assert "SYNTHETISCHE BAG/KvK/openingstijden-gegevens" in notice
+    assert "SYNTHETIC BAG/KvK/opening hours data" in text(
         page_en[page_en.index('id="synthetic-notice"'):])
     assert "(SYNTHETISCH)</title>" in page_nl
     # before the key figures, and every BAG/KvK key figure tagged
@@ -423,7 +428,7 @@ def test_the_demo_is_announced_as_synthetic(result: AnalysisResult, page_nl: str
     # every printed page carries it in its foot (a CSS page-margin box)
     foot = re.search(r"@bottom-left \{ content: \"([^\"]*)\"", page_nl).group(1)
     assert re.sub(r"\\([0-9a-f]+) ", lambda m: chr(int(m.group(1), 16)), foot) == \
-        "⚠ SYNTHETISCHE BAG/KvK/opening_hours-gegevens: niet echt"
+        "⚠ SYNTHETISCHE BAG/KvK/openingstijden-gegevens: niet echt"
 
 
 def test_real_data_is_not_called_synthetic() -> None:
@@ -436,7 +441,7 @@ def test_real_data_is_not_called_synthetic() -> None:
 def test_methods_define_every_indicator_of_the_streets(result: AnalysisResult,
                                                        lang: str) -> None:
     page = build_report(result, lang=lang)
-    methods = section(page, "methods")
+    methods = section(page, "definitions")  # the indicator dictionary: appendix B
     present = [n for n in INDICATORS if n in result.streets.columns]
     assert len(present) > 60
     for name in present:
@@ -487,18 +492,21 @@ def test_the_detour_warning_is_in_the_methods(result: AnalysisResult) -> None:
 
 
 def test_methods_list_every_source_and_the_parameters(result: AnalysisResult,
-                                                      page_nl: str) -> None:
-    (rows,) = tables(section(page_nl, "methods"), "wk-sources")
+                                                      page_nl: str, page_en: str) -> None:
+    (rows,) = tables(section(page_en, "methods"), "wk-sources")
     sources = result.metadata["sources"]
     assert len(rows) == 1 + len(sources)
     for row, src in zip(rows[1:], sources, strict=True):
         assert row[0].startswith(" ".join(src["name"].split()))
         assert row[1:] == [src["licence"], src["attribution"], src["date"]]
-    assert rows[2][0].endswith("SYNTHETISCH")  # the generated BAG/KvK
+    assert rows[2][0].endswith("SYNTHETIC")  # the generated BAG/KvK
+    (nl_rows,) = tables(section(page_nl, "methods"), "wk-sources")
+    assert nl_rows[2][0].endswith("SYNTHETISCH") and "gegenereerd" in nl_rows[2][0]
     (params,) = tables(section(page_nl, "methods"), "wk-params")
-    values = {r[0]: r[1] for r in params[1:]}
-    assert values["k"] == str(result.metadata["parameters"]["k"])
-    assert values["method"] == result.metadata["parameters"]["method"] == "rules"
+    values = {r[0]: r[1] for r in params[1:]}  # settings in words (see test_report_council)
+    assert values["Aantal kansentypen"] == str(result.metadata["parameters"]["k"])
+    assert result.metadata["parameters"]["method"] == "rules"
+    assert values["Methode van de kansentypen"] == "de regels van de kansentypen"
     assert values["Privacydrempel"] == "3"
     assert values["Peildatum vestigingen"] == result.metadata["bag"]["reference_date"]
     assert f"wijkkracht {result.metadata['version']}" in text(section(page_nl, "methods"))

@@ -24,8 +24,8 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_demo_report_is_written_with_the_other_outputs(demo_run: Path) -> None:
     assert sorted(p.name for p in demo_run.iterdir()) == [
-        "kanaleneiland.gpkg", "kanaleneiland.html", "kanaleneiland_report.html"]
-    page = (demo_run / "kanaleneiland_report.html").read_text(encoding="utf-8")
+        "kanaleneiland.gpkg", "kanaleneiland.html", "kanaleneiland_rapport.html"]
+    page = (demo_run / "kanaleneiland_rapport.html").read_text(encoding="utf-8")
     assert 'id="synthetic-notice"' in page
     assert 'src="kanaleneiland.html"' in page  # the map written beside it
     # the street segments of the run's GeoPackage (is_street), the network's in the note
@@ -42,15 +42,17 @@ def test_report_from_the_geopackage_is_the_runs_report(demo_run: Path, tmp_path:
     assert main(["report", "--from", str(gpkg), "--out", str(tmp_path)]) == 0
     # the folder had no map: it is written too, so that the report's frame and link work
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kanaleneiland.html",
-                                                          "kanaleneiland_report.html"]
-    assert (tmp_path / "kanaleneiland_report.html").read_bytes() == \
-        (demo_run / "kanaleneiland_report.html").read_bytes()
-    assert "kanaleneiland_report.html" in capsys.readouterr().err
+                                                          "kanaleneiland_rapport.html"]
+    assert (tmp_path / "kanaleneiland_rapport.html").read_bytes() == \
+        (demo_run / "kanaleneiland_rapport.html").read_bytes()
+    assert "kanaleneiland_rapport.html" in capsys.readouterr().err
     # beside the GeoPackage (the default), in English and under another name, keeping the map
     before = (demo_run / "kanaleneiland.html").read_bytes()
     assert main(["report", "--from", str(gpkg), "--lang", "en", "--name", "kanaleneiland",
                  "-q"]) == 0
     assert (demo_run / "kanaleneiland.html").read_bytes() == before
+    # the English report beside the Dutch one (named by language), not over it
+    assert (demo_run / "kanaleneiland_rapport.html").is_file()
     page = (demo_run / "kanaleneiland_report.html").read_text(encoding="utf-8")
     streets = pyogrio.read_dataframe(gpkg, layer="streets", read_geometry=False)
     assert '<html lang="en">' in page
@@ -64,9 +66,9 @@ def test_report_offline_writes_a_map_that_needs_no_internet(demo_run: Path,
     page = (tmp_path / "kanaleneiland.html").read_text(encoding="utf-8")
     assert "L.map(" in page or "leaflet" in page.lower()
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', page)
-    # the run's own map (online here) loads Leaflet from its CDN
-    online = (demo_run / "kanaleneiland.html").read_text(encoding="utf-8")
-    assert re.search(r'<script[^>]+src="https://', online)
+    # the run's own map holds its scripts too: self-contained by default (issue 18)
+    default = (demo_run / "kanaleneiland.html").read_text(encoding="utf-8")
+    assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', default)
 
 
 def test_report_errors_are_one_line(demo_run: Path, tmp_path: Path,

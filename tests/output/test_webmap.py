@@ -55,10 +55,14 @@ def block(page: str, name: str) -> Any:
     return json.loads(match.group(1))
 
 
-def test_loads_only_leaflet(page_nl: str) -> None:
-    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', page_nl)
+def test_loads_only_leaflet(page_nl: str, result: AnalysisResult) -> None:
+    # by default inlined (nothing loaded); the cdn variant loads Leaflet and nothing else
+    assert re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="(https?://[^"]+)"', page_nl) == []
+    cdn = webmap_html(result, lang="nl", web_assets="cdn")
+    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', cdn)
     assert sorted(external) == sorted(url for _, url in ASSET_URLS)
-    assert "jquery" not in page_nl.lower() and "bootstrap" not in page_nl.lower()
+    for page in (page_nl, cdn):
+        assert "jquery" not in page.lower() and "bootstrap" not in page.lower()
 
 
 def test_streets_carry_only_what_the_map_needs(page_nl: str, result: AnalysisResult) -> None:

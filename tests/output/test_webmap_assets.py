@@ -77,6 +77,7 @@ def test_write_outputs_and_the_cli_write_an_offline_map(tmp_path: Path) -> None:
     assert "cdn.jsdelivr.net" not in page
     assert not re.findall(r"<(?:script|link)\b[^>]*\b(?:src|href)=", page)
     online = tmp_path / "online"
-    assert main(["demo", "--osm-only", "--out", str(online), "-q"]) == 0
+    assert main(["demo", "--osm-only", "--web-assets", "cdn", "--out", str(online),
+                 "-q"]) == 0
     assert "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js" in \
         (online / "wijkkracht.html").read_text(encoding="utf-8")

@@ -180,8 +180,8 @@ def test_tooltip_groups_rows_and_shows_a_suppressed_value_as_its_meaning(
     assert len(hidden) >= 10
     point = bag_page.page.evaluate(STREET_POINT_JS, [int(i) for i in hidden])
     assert point is not None, "no suppressed street segment can be hovered"
-    bag_page.page.mouse.move(point[0], point[1])
-    tip = bag_page.page.locator(".wk-street-tip")
+    bag_page.page.mouse.click(point[0], point[1])
+    tip = bag_page.page.locator(".leaflet-popup")
     tip.wait_for(state="visible")
     bag_page.screenshot("webmap_bag_nl_tooltip.png")
     groups = tip.locator("tr.wk-grp").all_inner_texts()

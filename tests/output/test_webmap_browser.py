@@ -74,16 +74,14 @@ def test_legend_and_layer_toggle(map_page: Page) -> None:
     style = indicator_style(name)
     label = style.indicator.label("nl")
     assert style.title("nl") not in legend.inner_text()
-    map_page.page.locator(".leaflet-control-layers-overlays label", has_text=label).first.click()
-    map_page.page.wait_for_timeout(300)
+    map_page.toggle(label)
     assert style.title("nl") in legend.inner_text()
     assert legend.locator(f"[data-legend='{name}'] .wk-row").count() == len(style.legend("nl"))
     shot = map_page.screenshot(f"webmap_nl_{name}.png")
     assert sum(_pixels_of(shot, c) for c in style.colors) > 3000
     assert map_page.errors == []
 
-    map_page.page.locator(".leaflet-control-layers-overlays label", has_text=label).first.click()
-    map_page.page.wait_for_timeout(100)
+    map_page.toggle(label)
     assert style.title("nl") not in legend.inner_text()
 
 
@@ -94,12 +92,17 @@ def test_tooltip_shows_rounded_values(map_page: Page) -> None:
     for dx, dy in ((0.5, 0.5), (0.25, 0.25), (0.75, 0.75), (0.5, 0.25), (0.25, 0.5)):
         map_page.page.mouse.move(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
         map_page.page.wait_for_timeout(100)
-        tip = map_page.page.locator(".wk-tooltip")
-        if tip.count() and tip.first.is_visible():
+        label = map_page.page.locator(".wk-street-label")
+        if label.count() and label.first.is_visible():
             found = True
             break
     if not found:
         pytest.skip("could not hover a street segment at this zoom")
+    # hover: a small label; a click: the figures in a popup
+    map_page.page.mouse.down()
+    map_page.page.mouse.up()
+    tip = map_page.page.locator(".leaflet-popup")
+    tip.wait_for(state="visible")
     map_page.screenshot("webmap_nl_tooltip.png")
     text = tip.first.inner_text()
     assert indicator_style("dist_supermarket_m").title("nl") in text

@@ -87,7 +87,8 @@ def test_offline_page_loads_nothing_and_starts_on_the_data(offline_en: str) -> N
     assert len(offline_en.encode("utf-8")) < 1_500_000
 
 
-def test_online_page_loads_the_cdn_with_integrity(page_nl: str) -> None:
+def test_online_page_loads_the_cdn_with_integrity(result: AnalysisResult) -> None:
+    page_nl = webmap_html(result, lang="nl", web_assets="cdn")
     tags = re.findall(r"<(?:script|link)\b[^>]*\b(?:src|href)=\"https://[^>]*>", page_nl)
     assert len(tags) == 4
     for tag in tags:
@@ -241,8 +242,8 @@ def test_the_map_carries_the_runs_surfaces_marked_as_their_inputs() -> None:
     # a layer-control entry per surface
     entries = [json.loads(m) for m in re.findall(r'("(?:[^"\\]|\\.)*") : wijkkracht_layer_',
                                                  page)]
-    for s in surfaces:
-        assert s["title"] in entries
+    for s in surfaces:  # SYNTHETISCH on the surfaces made from synthetic data only
+        assert s["title"] + (" (SYNTHETISCH)" if s["synthetic"] else "") in entries
     assert len(page.encode("utf-8")) < 2_000_000
 
 

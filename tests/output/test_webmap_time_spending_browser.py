@@ -120,7 +120,8 @@ def test_spending_zones_with_their_figures(open_page: Callable[..., Page], page_
     popup.wait_for(timeout=5000)
     text = popup.inner_text()
     assert str(best["name"]) in text
-    pct = f"{100 * float(best['retained_share']):.0f} %"
-    assert pct in text, (pct, text)
+    # a share 0–1 with a decimal comma (Dutch map), as on the map's other layers and in QGIS
+    share = f"{float(best['retained_share']):.2f}".replace(".", ",")
+    assert share in text and "aandeel 0–1" in text and " %" not in text, (share, text)
     page.screenshot("webmap_spending_popup.png")
     assert page.errors == []

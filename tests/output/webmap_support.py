@@ -146,7 +146,7 @@ class Page:
 
     def __init__(self, browser: Any, asset_for: Callable[[str], Path | None],
                  screenshots: Path, viewport: dict[str, int] | None = None, *,
-                 network: bool = True, tiles: str = "blank") -> None:
+                 network: bool = True, tiles: str = "blank", touch: bool = False) -> None:
         self.errors: list[str] = []
         self.dialogs: list[str] = []
         self.requests: list[str] = []
@@ -157,7 +157,8 @@ class Page:
         self.network = network
         self.tiles = tiles
         self.url: str | None = None
-        self.context = browser.new_context(viewport=viewport or VIEWPORT, offline=not network)
+        self.context = browser.new_context(viewport=viewport or VIEWPORT, offline=not network,
+                                           has_touch=touch)
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
         self.page.on("console", self._console)
@@ -233,7 +234,12 @@ class Page:
             return np.asarray(img.convert("RGB"))
 
     def toggle(self, label: str) -> None:
-        """Click the layer-control entry ``label`` (switch the layer on or off)."""
+        """Click the layer-control entry ``label`` (switch the layer on or off); the control
+        opens first (it starts collapsed)."""
+        control = self.page.locator(".leaflet-control-layers")
+        if "leaflet-control-layers-expanded" not in (control.get_attribute("class") or ""):
+            control.hover()  # Leaflet ignores a click in the same moment as the hover
+            self.page.wait_for_timeout(100)
         self.page.locator(".leaflet-control-layers-overlays label", has_text=label).first.click()
         self.page.wait_for_timeout(300)
 

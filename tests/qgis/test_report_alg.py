@@ -49,8 +49,9 @@ def test_report_from_the_layers_of_an_analysis(wijkkracht_run: Any, analysis: di
     assert result["OUTPUT"] == str(out)
     text = out.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and '<html lang="nl">' in text
-    assert _headings(text)[:3] == ["Kerncijfers", "Kaart van de kansentypen", "Kansentypen"]
-    assert "Methode en bronnen" in _headings(text)
+    # the council's summary first (issue 18), then the key figures
+    assert _headings(text)[:2] == ["Samenvatting", "Kerncijfers"]
+    assert "Bijlage A. Methode en bronnen" in _headings(text)  # an appendix (issue 18)
     assert "Straten waar dit type het meest voorkomt" in text
     # every type of the data by its Dutch name, with the street where it is found most
     streets = analysis["STREETS_OUT"]
@@ -82,8 +83,7 @@ def test_report_in_english_from_a_run_geopackage(wijkkracht_run: Any, tmp_path: 
     wijkkracht_run("report", RESULT=str(gpkg), LANGUAGE=1, OUTPUT=str(out))
     text = out.read_text(encoding="utf-8")
     assert '<html lang="en">' in text
-    assert _headings(text)[:3] == ["Key figures", "Map of the opportunity types",
-                                   "Opportunity types"]
+    assert _headings(text)[:2] == ["Summary of findings", "Key figures"]
     # the run's metadata: its date and version, and the SYNTHETIC notice of the demo's BAG/KvK
     assert "Analysis of 20" in text and "SYNTHETIC" in text
     # by default the interactive map is in the page itself (one file, nothing beside it)

@@ -27,7 +27,10 @@ def _fails(argv: list[str], capsys, out: Path, *expected: str, code: int = 1) ->
     """Run ``wijkkracht argv``; assert the exit code, ONE error line holding ``expected`` and
     no file left in ``out``. Returns the error line."""
     before = _files(out)
-    got = main(argv)
+    try:
+        got = main(argv)
+    except SystemExit as stop:  # a usage error (exit 2), found before anything is read
+        got = stop.code
     err = capsys.readouterr().err
     lines = [ln for ln in err.splitlines() if ln.startswith("wijkkracht: error:")]
     assert got == code, err
@@ -141,7 +144,7 @@ def test_output_path_is_a_file(tmp_path, capsys):
     blocker = tmp_path / "out"
     blocker.write_text("not a folder")
     _fails(_run(DEMO, blocker, "--area", str(DEMO), "--area-layer", "study_area"), capsys,
-           tmp_path, "out: cannot create the output folder (File exists)")
+           tmp_path, "is a file, not a folder", code=2)
     assert blocker.read_text() == "not a folder"
 
 

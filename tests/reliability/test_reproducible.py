@@ -108,7 +108,7 @@ def test_attribute_tables_and_labels_are_identical(two_runs):
     assert a["type_id"].nunique() >= 3
 
 
-@pytest.mark.parametrize("page", ["wijkkracht.html", "wijkkracht_report.html"])
+@pytest.mark.parametrize("page", ["wijkkracht.html", "wijkkracht_rapport.html"])
 def test_map_and_report_pages_are_byte_equal(two_runs, page):
     # the map's element ids were random (branca draws them from os.urandom); they are now
     # numbered in tree order (output/webmap.py, _stable_ids), so nothing needs stripping
