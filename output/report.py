@@ -251,8 +251,10 @@ def write_report(result: AnalysisResult, out_dir: str | os.PathLike[str], *, lan
     lang
         ``"nl"`` or ``"en"``.
     basename
-        Pages are named ``<basename>_report.html`` (whole study area) and
-        ``<basename>_report_<area code>.html`` (see :func:`report_pages`).
+        Pages are named by their language: ``<basename>_rapport.html`` (whole study area) and
+        ``<basename>_rapport_<area code>.html`` in Dutch, ``<basename>_report.html`` and
+        ``<basename>_report_<area code>.html`` in English
+        (:func:`wijkkracht.output.writer.report_file_set`), so both live side by side.
     map
         ``"link"``: the pages show ``<basename>.html`` beside them in a frame and link to it;
         it is written too when the folder does not hold it yet. ``"embed"``: the map inside
@@ -283,14 +285,13 @@ def write_report(result: AnalysisResult, out_dir: str | os.PathLike[str], *, lan
         raise ValueError(f"map must be one of {', '.join(MAP_MODES)}, not {map!r}")
     if not basename or Path(basename).name != basename:
         raise ValueError(f"basename must be a plain file name, not {basename!r}")
+    from .writer import report_file_set  # named by language: NAME_rapport.html / _report.html
+
     folder = Path(out_dir)
     map_name = f"{basename}.html"
-    files = report_files(result, lang=lang, basename=basename,
-                         map_href=map_name if map == "link" else None, embed_map=map == "embed",
-                         offline=offline)
-    if areas is not None:
-        wanted = {_find_page(result, a).key for a in areas} | {"report"}
-        files = {k: v for k, v in files.items() if k in wanted}
+    files = report_file_set(result, lang=lang, basename=basename,
+                            map_href=map_name if map == "link" else None,
+                            embed_map=map == "embed", offline=offline, areas=areas)
     writes: list[tuple[Path, Callable[[Path], object]]] = []
     paths: dict[str, Path] = {}
     for key, (name, write) in files.items():

@@ -73,7 +73,7 @@ def run_report(args: argparse.Namespace) -> int:
     """Run ``wijkkracht report``; returns the exit code (0 ok, 1 input/output problem, 3
     internal error)."""
     from ..core.errors import WijkkrachtError
-    from .report import result_from_gpkg
+    from .report import result_from_gpkg, write_report
 
     source: Path = args.source
     out = args.out if args.out is not None else source.parent
@@ -83,8 +83,8 @@ def run_report(args: argparse.Namespace) -> int:
     try:
         result = result_from_gpkg(source)
         try:
-            paths = _write_report(result, out, lang=args.lang, basename=name, map=args.map,
-                                  areas=areas, offline=args.offline)
+            paths = write_report(result, out, lang=args.lang, basename=name, map=args.map,
+                                 areas=areas, offline=args.offline)
         except ValueError as exc:  # an unknown area or a bad name: the user's input
             from ..core.errors import InputError
 
@@ -107,34 +107,6 @@ def run_report(args: argparse.Namespace) -> int:
         for kind, path in paths.items():
             print(f"  {kind}: {path}", file=sys.stderr)
     return 0
-
-
-def _write_report(result: Any, out: Path, *, lang: str, basename: str, map: str,  # noqa: A002
-                  areas: Any, offline: bool) -> dict[str, Path]:
-    """:func:`~wijkkracht.output.report.write_report` with the pages named by their language
-    (:func:`~wijkkracht.output.writer.report_file_set`), so that the Dutch and the English
-    report of one run live side by side."""
-    from .atomic import write_all_into
-    from .report import MAP_MODES
-    from .webmap import write_webmap_file
-    from .writer import report_file_set
-
-    if map not in MAP_MODES:
-        raise ValueError(f"map must be one of {', '.join(MAP_MODES)}, not {map!r}")
-    if not basename or Path(basename).name != basename:
-        raise ValueError(f"basename must be a plain file name, not {basename!r}")
-    map_name = f"{basename}.html"
-    files = report_file_set(result, lang=lang, basename=basename,
-                            map_href=map_name if map == "link" else None,
-                            embed_map=map == "embed", offline=offline, areas=areas)
-    paths = {key: out / name for key, (name, _) in files.items()}
-    writes = [(out / name, write) for name, write in files.values()]
-    if map == "link" and not (out / map_name).is_file():
-        paths["html"] = out / map_name
-        writes.append((paths["html"],
-                       lambda p: write_webmap_file(result, p, lang=lang, offline=offline)))
-    write_all_into(out, writes)
-    return paths
 
 
 def report_outputs(args: argparse.Namespace, result: Any) -> dict[str, Any]:
