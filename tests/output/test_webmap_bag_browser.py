@@ -21,7 +21,7 @@ from wijkkracht.core.result import AnalysisResult
 from wijkkracht.output.webmap import write_webmap
 from wijkkracht.styles import hex_to_rgb, indicator_style, key_indicators
 
-from .webmap_support import Page, bag_result
+from .webmap_support import Page, bag_result, overlaps
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -71,17 +71,6 @@ STREET_POINT_JS = """(wanted) => {
 }"""
 
 
-def _overlaps(rects: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    out = []
-    for i, a in enumerate(rects):
-        for b in rects[i + 1:]:
-            w = min(a["right"], b["right"]) - max(a["left"], b["left"])
-            h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
-            if w > 0.5 and h > 0.5:
-                out.append((a["cls"], b["cls"]))
-    return out
-
-
 def _pixels_of(shot: np.ndarray, rgb: tuple[int, ...], tol: int = 3) -> int:
     return int((np.abs(shot.astype(int) - np.array(rgb)).max(axis=2) <= tol).sum())
 
@@ -129,7 +118,7 @@ def test_synthetic_notice_is_visible(bag_page: Page) -> None:
 def test_controls_do_not_cover_each_other(bag_page: Page, result: AnalysisResult) -> None:
     rects = bag_page.page.evaluate(CONTROL_RECTS_JS)
     assert len(rects) >= 7  # zoom, title, notice, legend, scale, layers, attribution
-    assert _overlaps(rects) == []
+    assert overlaps(rects) == []
     for r in rects:
         assert r["left"] >= 0 and r["top"] >= 0 and r["right"] <= 1200 and r["bottom"] <= 800
     # with two indicator legends the legend grows, and scrolls rather than cover the notice
@@ -138,7 +127,7 @@ def test_controls_do_not_cover_each_other(bag_page: Page, result: AnalysisResult
     for name in names:
         bag_page.toggle(indicator_style(name).indicator.label("nl"))
     try:
-        assert _overlaps(bag_page.page.evaluate(CONTROL_RECTS_JS)) == []
+        assert overlaps(bag_page.page.evaluate(CONTROL_RECTS_JS)) == []
         bag_page.screenshot("webmap_bag_nl_two_legends.png")
     finally:
         for name in names:
@@ -229,6 +218,6 @@ def test_area_popup_shows_a_name_with_markup_as_text(
         me = {"cls": "popup", "left": box["x"], "top": box["y"],
               "right": box["x"] + box["width"], "bottom": box["y"] + box["height"]}
         big = [r for r in rects if "layers" in r["cls"] or "wk-legend" in r["cls"]]
-        assert len(big) == 2 and _overlaps([me, *big]) == []
+        assert len(big) == 2 and overlaps([me, *big]) == []
     finally:
         page.page.close()

@@ -24,7 +24,7 @@ from wijkkracht.output.webmap import _CLUSTER_UNTIL_ZOOM as CLUSTER_UNTIL_ZOOM
 from wijkkracht.output.webmap import BASE_MAPS, CANVAS_FROM, write_webmap
 from wijkkracht.styles import hex_to_rgb, poi_style, raster_style, type_colors
 
-from .webmap_support import Page, raster_result
+from .webmap_support import Page, overlaps, raster_result
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -39,17 +39,6 @@ CONTROL_RECTS_JS = """() => Array.from(document.querySelectorAll('.leaflet-contr
                       bottom: r.bottom}; })"""
 
 MAP_JS = "Object.values(window).find(v => v instanceof L.Map)"
-
-
-def _overlaps(rects: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    out = []
-    for i, a in enumerate(rects):
-        for b in rects[i + 1:]:
-            w = min(a["right"], b["right"]) - max(a["left"], b["left"])
-            h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
-            if w > 0.5 and h > 0.5:
-                out.append((a["cls"], b["cls"]))
-    return out
 
 
 def _pixels_of(shot: np.ndarray, color: str, tol: int = 3) -> int:
@@ -340,7 +329,7 @@ def test_phone_controls_do_not_cover_each_other(open_page: Callable[..., Page],
                                                 pages: dict[str, Path], name: str) -> None:
     page = open_page(pages[name], viewport=PHONE, network=name == "online")
     rects = page.page.evaluate(CONTROL_RECTS_JS)
-    assert _overlaps(rects) == []
+    assert overlaps(rects) == []
     for r in rects:
         assert r["left"] >= 0 and r["top"] >= 0
         assert r["right"] <= PHONE["width"] and r["bottom"] <= PHONE["height"]
@@ -354,7 +343,7 @@ def test_desktop_controls_do_not_cover_each_other_with_a_surface_on(
     page.toggle(raster_result().rasters["mixed_use_diversity"].title("nl"))
     page.page.locator(".wk-search input").fill("kanaal")
     rects = page.page.evaluate(CONTROL_RECTS_JS)
-    assert _overlaps(rects) == []
+    assert overlaps(rects) == []
     page.screenshot("webmap_nl_desktop_surface.png")
     assert page.errors == []
 

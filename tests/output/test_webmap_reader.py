@@ -21,7 +21,7 @@ import pytest
 from wijkkracht.core.result import AnalysisResult
 from wijkkracht.output.webmap import webmap_html, write_webmap
 
-from .webmap_support import Page
+from .webmap_support import Page, overlaps
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -57,17 +57,6 @@ STREET_AT_JS = f"""([t, x0, x1, y0, y1]) => {{ const m = {MAP_JS}; let out = nul
           c.y < y1) {{ out = {{x: c.x, y: c.y, name: p.n, t: p.t}}; }}
     }});
     return out; }}"""
-
-
-def _overlaps(rects: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    out = []
-    for i, a in enumerate(rects):
-        for b in rects[i + 1:]:
-            w = min(a["right"], b["right"]) - max(a["left"], b["left"])
-            h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
-            if w > 0.5 and h > 0.5:
-                out.append((a["cls"], b["cls"]))
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -189,7 +178,7 @@ def test_phone_tap_opens_a_bottom_sheet_and_no_control_covers_another(
     for part in ("wk-title", "wk-search", "wk-legend", "wk-sources", "leaflet-control-layers",
                  "leaflet-control-attribution", "leaflet-control-zoom"):
         assert part in names, part
-    assert _overlaps(rects) == [], rects
+    assert overlaps(rects) == [], rects
     for r in rects:
         assert r["left"] >= 0 and r["top"] >= 0
         assert r["right"] <= PHONE["width"] and r["bottom"] <= PHONE["height"]
@@ -197,7 +186,7 @@ def test_phone_tap_opens_a_bottom_sheet_and_no_control_covers_another(
     # the legend unfolded, the layer control opened: still none over another
     page.page.locator(".wk-legend-toggle").tap()
     page.page.wait_for_timeout(200)
-    assert _overlaps(page.page.evaluate(CONTROL_RECTS_JS)) == []
+    assert overlaps(page.page.evaluate(CONTROL_RECTS_JS)) == []
     page.screenshot("reader_phone_legend.png")
     page.page.locator(".wk-legend-toggle").tap()
     page.page.wait_for_timeout(400)  # two taps in a moment are a double tap (a zoom)
@@ -205,7 +194,7 @@ def test_phone_tap_opens_a_bottom_sheet_and_no_control_covers_another(
     page.page.wait_for_timeout(200)
     assert page.page.locator(".leaflet-control-layers-expanded").count() == 1
     rects = page.page.evaluate(CONTROL_RECTS_JS)
-    assert _overlaps(rects) == [], rects
+    assert overlaps(rects) == [], rects
     assert all(r["right"] <= PHONE["width"] and r["bottom"] <= PHONE["height"] for r in rects)
     page.screenshot("reader_phone_layers.png")
     hash_before = page.page.evaluate("() => location.hash")

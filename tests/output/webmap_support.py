@@ -134,6 +134,19 @@ def blank_png() -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b""))
 
 
+def overlaps(rects: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The pairs of controls (``cls``) whose boxes (``getBoundingClientRect``: left, right,
+    top, bottom) overlap by more than half a pixel both ways."""
+    out = []
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            w = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            if w > 0.5 and h > 0.5:
+                out.append((a["cls"], b["cls"]))
+    return out
+
+
 class Page:
     """A Playwright page that records every error and routes every request offline.
 
