@@ -192,10 +192,11 @@ fi
 export WIJKKRACHT_PYQT6_VENV="$MIGRATION_VENV"
 
 # QGIS 3.22 (Debian 12's own QGIS, the oldest the plugin supports) as a second environment: Debian
-# holds one installed QGIS at a time, so 3.22's packages are unpacked into .cache/qgis-3.22
+# holds one installed QGIS at a time, so 3.22's packages are unpacked into the user's cache
+# (~/.cache/wijkkracht/qgis-3.22, outside the repository: its Python must not read as ours)
 # (apt-get download + dpkg -x, byte-compiled as Debian's postinst does; it uses the same system
 # Qt, GDAL, PROJ and GEOS as 3.40) and the QGIS tests run a second time against it.
-Q322="${WIJKKRACHT_QGIS322:-$PWD/.cache/qgis-3.22}"
+Q322="${WIJKKRACHT_QGIS322:-${XDG_CACHE_HOME:-$HOME/.cache}/wijkkracht/qgis-3.22}"
 q322_version="$(apt-cache madison qgis | awk '$3 ~ /^3\.22\./ {print $3; exit}')"
 if [ -n "$q322_version" ] && { [ ! -f "$Q322/.stamp" ] || [ "$(cat "$Q322/.stamp")" != "$q322_version" ]; }; then
     rm -rf "$Q322"

@@ -75,7 +75,7 @@ def test_internal_imports_are_relative():
     offenders = []
     for path in ROOT.rglob("*.py"):
         rel = path.relative_to(ROOT)
-        # hidden folders (.venv, .cache with the unpacked QGIS 3.22, ...) are no part of it
+        # hidden folders (.venv, .cache, ...) are no part of it
         if rel.parts[0] in ("tests", "benchmarks", "scripts", "build") or \
                 rel.parts[0].startswith("."):
             continue

@@ -48,7 +48,7 @@ _READS = frozenset({"open", "read_text", "read_bytes", "read_csv", "read_file", 
 
 
 def _python_files() -> list[Path]:
-    # hidden folders (.venv, .cache with the unpacked QGIS 3.22, ...) are no part of it
+    # hidden folders (.venv, .cache, ...) are no part of it
     return sorted(p for p in ROOT.rglob("*.py")
                   if p.relative_to(ROOT).parts[0] not in _SKIP
                   and not p.relative_to(ROOT).parts[0].startswith("."))

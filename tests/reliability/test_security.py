@@ -52,7 +52,7 @@ AREA_NAME = "Kanaleneiland " + HOSTILE[1] + HOSTILE[2]
 
 def _package_modules() -> list[Path]:
     skip = {"tests", "benchmarks", "scripts", ".venv", "build", "docs", "examples"}
-    # hidden folders (.venv, .cache with the unpacked QGIS 3.22, ...) are no part of it
+    # hidden folders (.venv, .cache, ...) are no part of it
     return sorted(p for p in PACKAGE.rglob("*.py")
                   if not skip & set(p.relative_to(PACKAGE).parts[:-1])
                   and not p.relative_to(PACKAGE).parts[0].startswith("."))
