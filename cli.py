@@ -7,10 +7,13 @@ which file and what is wrong); 2 wrong command-line usage; 3 an unexpected inter
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import signal
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -325,6 +328,16 @@ def build_parser() -> argparse.ArgumentParser:
                       help="network buffer beyond the study area in metres (default: 800)")
     live.add_argument("--cache-dir", type=Path, metavar="DIR",
                       help="cache folder for OpenStreetMap responses (default: per-user cache)")
+    live.add_argument("--overpass-url", metavar="URL",
+                      help="Overpass API server, e.g. your own (default: "
+                           "https://overpass-api.de/api)")
+    live.add_argument("--nominatim-url", metavar="URL",
+                      help="Nominatim geocoder for --place (default: "
+                           "https://nominatim.openstreetmap.org/)")
+    live.add_argument("--timeout", type=float, default=None, metavar="S",
+                      help="seconds to wait for each answer of Overpass/Nominatim, also the "
+                           "Overpass query's time limit (default: 180); a server or proxy "
+                           "that cannot be reached fails within 8 s")
     bag = run.add_argument_group("input (BAG, establishments, study areas; optional)")
     bag.add_argument("--bag", type=Path, metavar="FILE",
                      help="BAG verblijfsobjecten: a BAG GeoPackage (read by the bbox of the "
@@ -344,6 +357,10 @@ def build_parser() -> argparse.ArgumentParser:
     bag.add_argument("--area-code", metavar="CODE[,CODE]",
                      help="area codes in --areas (e.g. BU03440101, WK0344*)")
     bag.add_argument("--area-name", metavar="NAME[,NAME]", help="area names in --areas")
+    bag.add_argument("--area-field", metavar="COLUMN",
+                     help="the column of --areas that holds the area codes (any case; default: "
+                          "the column whose values are CBS codes such as BU03630101, else "
+                          "code/id)")
     _add_common(run)
     from .output.report_cli import add_report_parser
 
@@ -382,6 +399,14 @@ def _typology_fit(args: argparse.Namespace) -> int:
     from .output.typology_model import write_typology_model
 
     try:
+        if args.out.is_dir() or args.out.suffix.lower() != ".json":
+            raise InputError(args.out, "--out is the model file to write: a .json file "
+                                       "(e.g. model.json), not " + ("a folder" if
+                                       args.out.is_dir() else f"a {args.out.suffix or 'file'}"
+                                       " file"))
+        if any(args.out.exists() and p.exists() and args.out.samefile(p) for p in args.results):
+            raise InputError(args.out, "--out would replace one of the results it reads; "
+                                       "give another model file")
         frames = []
         for path in args.results:
             if not path.is_file():
@@ -515,7 +540,9 @@ def _run_user(args: argparse.Namespace, progress: _Progress) -> Any:
                 raise InputError(None, f"--bbox must be W,S,E,N in degrees, got {args.bbox!r}")
         progress.say(_say("OpenStreetMap ophalen ...", "Fetching OpenStreetMap ...", args.lang))
         fetched = fetch_osm(place=args.place, bbox=bbox, buffer_m=args.buffer,
-                            cache_dir=args.cache_dir)
+                            cache_dir=args.cache_dir, overpass_url=args.overpass_url,
+                            nominatim_url=args.nominatim_url,
+                            timeout=180.0 if args.timeout is None else args.timeout)
         sources = [{
             "name": f"OpenStreetMap via Overpass ({args.place or args.bbox})",
             "licence": "ODbL 1.0",
@@ -540,7 +567,7 @@ def _run_user(args: argparse.Namespace, progress: _Progress) -> Any:
         from .data_sources.areas import read_areas
 
         areas = read_areas(args.areas, layer=args.areas_layer, codes=args.area_code,
-                           names=args.area_name)
+                           names=args.area_name, field=args.area_field)
         if area is None:
             area = _union_area(areas)
     sources = [{
@@ -601,6 +628,15 @@ def _check_extra_options(args: argparse.Namespace) -> None:
         raise InputError(None, "--area-code/--area-name need --areas")
     if args.area_code and args.area_name:
         raise InputError(None, "give --area-code or --area-name, not both")
+    if getattr(args, "area_field", None) and not args.areas:
+        raise InputError(None, "--area-field needs --areas (it names a column of that file)")
+    live_only = [flag for flag, key in (("--overpass-url", "overpass_url"),
+                                        ("--nominatim-url", "nominatim_url"),
+                                        ("--timeout", "timeout"), ("--cache-dir", "cache_dir"))
+                 if getattr(args, key, None) is not None]
+    if live_only and not (args.place or args.bbox):
+        raise InputError(None, f"{live_only[0]} is for fetching OpenStreetMap live: it needs "
+                               "--place or --bbox (with --streets/--pois nothing is fetched)")
 
 
 def _read_establishments(args: argparse.Namespace) -> Any:
@@ -667,8 +703,47 @@ def _extra_outputs(args: argparse.Namespace) -> dict[str, Any]:
                                                                     unmatched=unmatched))}
 
 
+class _Stopped(KeyboardInterrupt):
+    """A termination signal (SIGTERM from ``kill``, a batch scheduler or a container stop;
+    SIGHUP from a closed terminal), raised where the program is, like Ctrl+C: every
+    ``finally`` and clean-up runs, so no temporary file and no half-written output stays."""
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[list[int]]:
+    """Turn SIGTERM and SIGHUP into :class:`_Stopped` while the command runs (the previous
+    handlers restored afterwards); yields a list that receives the signal's number."""
+    caught: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield caught  # signals reach only the main thread
+        return
+
+    def stop(signum: int, _frame: Any) -> None:
+        caught.append(signum)
+        raise _Stopped(signal.Signals(signum).name)
+
+    wanted = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {s: signal.signal(s, stop) for s in wanted}
+    try:
+        yield caught
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``wijkkracht`` command; returns the exit code."""
+    """Entry point of the ``wijkkracht`` command; returns the exit code (``128 + n`` when
+    stopped by signal ``n``, e.g. 143 for SIGTERM, 130 for Ctrl+C)."""
+    with _stop_on_signals() as caught:
+        try:
+            code = _main(argv)
+        except KeyboardInterrupt:  # between the commands' own handlers
+            print("wijkkracht: interrupted; no output written", file=sys.stderr)
+            code = 130
+    return 128 + caught[0] if caught else code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command in ("demo", "run", "typology"):
@@ -696,6 +771,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         for handler in logging.getLogger().handlers:  # warnings in the run's language
             handler.setFormatter(LocalisingFormatter(args.lang))
+        from .output.atomic import remove_leftovers
+
+        left = remove_leftovers(args.out)  # what a killed run (SIGKILL, power cut) left
+        if left:
+            log.info("removed %d file(s) an interrupted run left in %s", len(left), args.out)
     if args.command == "report":
         from .output.report_cli import run_report
 
@@ -777,17 +857,36 @@ def _summary_line(result: Any, seconds: float, lang: str = "nl") -> str:
     return ", ".join(parts) + f", {seconds:.1f} s"
 
 
+#: The options that name input files (or folders) of ``run`` and ``demo``.
+_INPUT_FILES = ("streets", "pois", "area", "bag", "establishments", "establishments_mapping",
+                "areas", "categories", "typology_model")
+
+
+def _check_outputs(sub: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The output name and folder (a usage error, exit code 2): a plain file name, a folder,
+    and no output that would replace one of the inputs."""
+    from .output.names import name_problem, would_replace
+
+    problem = name_problem(args.name)
+    if problem:
+        sub.error(f"argument --name: must be a plain file name (e.g. wijkkracht), not "
+                  f"{args.name!r}: it {problem}")
+    if args.out.exists() and not args.out.is_dir():
+        sub.error(f"argument --out/-o: {args.out} is a file, not a folder")
+    inputs = [getattr(args, key) for key in _INPUT_FILES if getattr(args, key, None)]
+    clash = would_replace(inputs, args.out, args.name)
+    if clash is not None:
+        sub.error(f"argument --out/--name: the output would replace the input {clash}; "
+                  "choose another --out folder or --name")
+
+
 def _check_inputs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """What ``run`` and ``demo`` are given, checked before any computing, in one line: the
     output name and folder, the numbers and the options that need another (a usage error,
     exit code 2), the inputs that cannot go together and every input file there
     (:class:`InputError`, exit code 1)."""
     sub = parser._subparsers._group_actions[0].choices[args.command]  # noqa: SLF001
-    name = args.name
-    if not name or Path(name).name != name or name in (".", ".."):
-        sub.error(f"argument --name: must be a plain file name (e.g. wijkkracht), not {name!r}")
-    if args.out.exists() and not args.out.is_dir():
-        sub.error(f"argument --out/-o: {args.out} is a file, not a folder")
+    _check_outputs(sub, args)
     from .core.errors import InputError  # an input problem: exit code 1
 
     files = ["categories", "typology_model"]
@@ -804,10 +903,33 @@ def _check_inputs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
         _check_extra_options(args)
         files += ["streets", "pois", "area", "bag", "establishments", "establishments_mapping",
                   "areas", "cache_dir"]
+    # every input file checked as its reader will (the same words with every GDAL version):
+    # there, not a folder, not empty, readable, contents that fit the extension
+    from .data_sources.file_checks import check_file, check_lv_bag_folder
+
+    what = {"streets": "streets file", "pois": "POI file", "area": "study-area file",
+            "areas": "file of areas (e.g. the CBS wijk- en buurtkaart)",
+            "categories": "category table CSV file",
+            "establishments": "establishments export (CSV or GeoPackage)",
+            "establishments_mapping": "column mapping file (TOML or JSON)",
+            "typology_model": "typology model file (JSON, or a wijkkracht .gpkg result)",
+            "bag": "BAG GeoPackage or a folder of LV BAG extracts"}
     for key in files:
         path = getattr(args, key, None)
-        if path is not None and key != "cache_dir" and not Path(path).exists():
-            raise InputError(path, f"file not found (--{key.replace('_', '-')})")
+        if path is None or key == "cache_dir":
+            continue
+        path, option = Path(path), f"--{key.replace('_', '-')}"
+        suffix = path.suffix.lower()
+        if key == "bag" and path.is_dir():
+            check_lv_bag_folder(path, option)
+            continue
+        kind = "vector"  # read with GDAL
+        if key in ("categories", "establishments_mapping") or key in (
+                "establishments", "typology_model") and suffix != ".gpkg":
+            kind = "text"
+        elif key == "bag" and suffix in (".xml", ".zip"):
+            kind = "any"  # LV BAG XML or a zip of it: read_bag_lv says what it lacks
+        check_file(path, what[key], option=option, kind=kind)
     if args.command == "demo":
         if args.osm_only and (args.spending or args.add_shop):
             sub.error("argument --spending/--add-shop: need the BAG (its dwellings are the "

@@ -59,6 +59,16 @@ DUTCH: tuple[tuple[str, str], ...] = (
      r"(?P<r>[\d.]+) %\); see (?P<p>.+)",
      "{n} vestiging(en) afgewezen of niet op een BAG-adres geplaatst (koppelgraad {r} %); "
      "zie {p}"),
+    (r"(?P<n>\d+) of (?P<m>\d+) feature\(s\) \((?P<s>\d+) %\) have coordinates that are not "
+     r"numbers \(NaN or infinite\) and are left out; check the export",
+     "{n} van {m} object(en) ({s} %) hebben coördinaten die geen getal zijn (NaN of oneindig) "
+     "en zijn weggelaten; controleer de export"),
+    (r"(?P<n>\d+) street feature\(s\) with a null or empty geometry were left out",
+     "{n} straatobject(en) zonder geometrie zijn weggelaten"),
+    (r"the streets cover (?P<s>[\d.]+) % of the study area \(places within (?P<d>\d+) m of "
+     r"a street\): the rest \(water, a park, or a network cut too small\?\) has no values",
+     "de straten bedekken {s} % van het studiegebied (plekken binnen {d} m van een straat): "
+     "de rest (water, een park, of een te klein uitgesneden netwerk?) heeft geen waarden"),
 )
 
 _MISSING_EN = re.compile(r"^no (?P<en>.+?) \((?P<nl>[^()]+?)\) in the POI layer")

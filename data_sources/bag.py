@@ -88,6 +88,7 @@ from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
+from .file_checks import check_file, gdal_reason
 from .schema import (  # the constants and the parser of the BAG schema, importable here too
     BAG_COLUMNS,
     BAG_STATUSES,
@@ -568,19 +569,20 @@ def read_bag_gpkg(
     source = str(path)
     if bbox is not None and mask is not None:
         raise InputError(source, "give bbox or mask, not both")
-    if not Path(path).exists():
-        raise InputError(source, "file not found")
+    check_file(path, "BAG GeoPackage (or a folder of LV BAG extracts)", kind="vector")
     try:
         layers = reader.layers(path)
     except UnreadableFileError as exc:
-        raise InputError(source, f"cannot open as a GeoPackage: {exc}") from None
+        raise InputError(source, f"cannot open as a GeoPackage: {gdal_reason(str(exc), path)}"
+                         ) from None
     if layer not in layers:
         raise InputError(source, f"no layer {layer!r}; layers are {', '.join(layers)}")
     fbbox, fmask = area_in_layer_crs(bbox, mask, reader.crs(path, layer), source)
     try:
         gdf = reader.read(path, layer=layer, bbox=fbbox, mask=fmask)
     except UnreadableFileError as exc:
-        raise InputError(source, f"cannot read layer {layer!r}: {exc}") from None
+        raise InputError(source, f"cannot read layer {layer!r}: {gdal_reason(str(exc), path)}"
+                         ) from None
     gdf = _renamed(gdf)
     if "identificatie" not in gdf:
         raise InputError(source, f"layer {layer!r} has no identificatie field; is this a BAG "
@@ -702,7 +704,8 @@ def _read_lv(paths: list[str], bbox: Sequence[float] | None, geometry: bool,
             frames.append(reader.read(path, bbox=bbox if geometry else None,
                                       read_geometry=geometry))
         except UnreadableFileError as exc:
-            raise InputError(path, f"cannot read as LV BAG 2.0 XML: {exc}") from None
+            raise InputError(path, f"cannot read as LV BAG 2.0 XML: {gdal_reason(str(exc))}"
+                             ) from None
     if not frames:
         return pd.DataFrame()
     frames = [f for f in frames if len(f)] or frames[:1]

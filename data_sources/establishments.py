@@ -77,6 +77,7 @@ import shapely
 from ..core.errors import InputError
 from ..core.sbi import parse_sbi_series
 from .bag import _true_flags
+from .file_checks import check_file, gdal_reason, os_reason
 
 __all__ = [
     "ESTABLISHMENT_COLUMNS",
@@ -209,7 +210,7 @@ def load_mapping(path: str | Path) -> dict[str, str]:
     InputError
         When the file cannot be read or parsed, or names an unknown output column.
     """
-    p = Path(path)
+    p = check_file(path, "column mapping file (TOML or JSON)", kind="text")
     try:
         import tomllib
     except ModuleNotFoundError as exc:  # pragma: no cover - Python 3.10
@@ -316,14 +317,16 @@ def read_establishments(
     if isinstance(mapping, (str, Path)):
         mapping_file = Path(mapping)
         mapping = load_mapping(mapping_file)
-    if p.suffix.lower() == ".gpkg":
+    gpkg = p.suffix.lower() == ".gpkg"
+    check_file(p, "establishments export (CSV or GeoPackage)", kind="vector" if gpkg else "text")
+    if gpkg:
         import pyogrio
         from pyogrio.errors import DataLayerError, DataSourceError
 
         try:
             gdf = pyogrio.read_dataframe(p, layer=layer)
         except (DataSourceError, DataLayerError, OSError) as exc:
-            raise InputError(p, f"cannot read the GeoPackage ({exc})") from exc
+            raise InputError(p, f"cannot read the GeoPackage ({gdal_reason(exc, p)})") from exc
         frame = pd.DataFrame(gdf.drop(columns="geometry", errors="ignore"))
         _check_present([str(c) for c in frame.columns], mapping, str(p), mapping_file)
         mapping = dict(mapping or {})
@@ -341,7 +344,7 @@ def read_establishments(
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise InputError(p, f"cannot read the file ({exc})") from exc
+        raise InputError(p, f"cannot read the file ({os_reason(exc)})") from exc
     text, enc = _decode(raw, encoding, p)
     sep = _sniff(text, delimiter)
     import io

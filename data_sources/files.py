@@ -13,6 +13,7 @@ Every reader returns data in EPSG:28992 following :mod:`wijkkracht.data_sources.
 from __future__ import annotations
 
 import difflib
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pyogrio
 import shapely
 
 from ..core.errors import InputError, NoDataError
+from .file_checks import check_file, gdal_reason, unreadable
 from .schema import area_in_layer_crs, normalize_area, normalize_pois, normalize_streets
 
 __all__ = ["read_streets", "read_pois", "read_area", "list_layers", "has_spatial_filter"]
@@ -35,26 +37,24 @@ def _is_osm_extract(path: Path) -> bool:
     return name.endswith((".osm", ".osm.pbf", ".pbf", ".osm.xml"))
 
 
-def _check_file(path: str | Path) -> Path:
-    p = Path(path)
-    if not p.exists():
-        raise InputError(p, "file not found")
-    if p.is_file() and p.stat().st_size == 0:
-        raise NoDataError(p, "the file is empty (0 bytes)")
-    return p
+def _check_file(path: str | Path, what: str = "vector file") -> Path:
+    """``path``, checked before GDAL opens it: it exists, is a file (not a folder), is not
+    empty, may be read and its first bytes fit its extension (see
+    :func:`wijkkracht.data_sources.file_checks.check_file`: the same words with every GDAL)."""
+    return check_file(path, what, kind="vector")
 
 
 def list_layers(path: str | Path) -> list[str]:
     """Names of the vector layers in ``path`` (raises :class:`InputError` if unreadable)."""
     p = _check_file(path)
     try:
-        return [str(name) for name, _ in pyogrio.list_layers(p)]
+        with warnings.catch_warnings():
+            # GDAL's notes on opening (e.g. "GPKG: bad application_id", GDAL 3.6 and 3.12) are
+            # no second line for the user: a file GDAL cannot read raises, said in our words
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return [str(name) for name, _ in pyogrio.list_layers(p)]
     except Exception as exc:  # pyogrio raises DataSourceError and friends
-        if "not recognized as a supported file format" in str(exc):
-            raise InputError(p, "not a readable vector file (GDAL does not recognise the format); "
-                                "give a GeoPackage, Shapefile, GeoJSON, GraphML or OSM file "
-                                "and check that the extension matches the contents") from exc
-        raise InputError(p, f"not a readable vector file ({_short(exc)})") from exc
+        raise unreadable(p, exc) from exc
 
 
 def _file_layers(path: Path, layer: str | None) -> list[str]:
@@ -104,7 +104,7 @@ def _read_layer(path: Path, layer: str,
             bbox, _ = area_in_layer_crs(bbox, None, info.get("crs"), f"{path} (layer {layer})")
         gdf = pyogrio.read_dataframe(path, layer=layer, bbox=bbox)
     except Exception as exc:
-        raise InputError(path, f"cannot read layer {layer!r} ({_short(exc)})") from exc
+        raise InputError(path, f"cannot read layer {layer!r} ({gdal_reason(exc, path)})") from exc
     if not isinstance(gdf, gpd.GeoDataFrame):  # pyogrio returns a DataFrame for a table
         raise InputError(path, f"layer {layer!r} has no geometry (a table, not a map layer)")
     return gdf
@@ -131,7 +131,7 @@ def read_streets(
     ``bbox`` (``xmin, ymin, xmax, ymax`` in EPSG:28992) reads only the lines that intersect
     it (GDAL's spatial filter; for GraphML the whole graph is read, then filtered).
     """
-    p = _check_file(path)
+    p = _check_file(path, "streets file")
     if p.suffix.lower() == ".graphml":
         edges = _graphml_edges(p)
         streets = normalize_streets(edges, p, name_column=name_column,
@@ -154,14 +154,43 @@ def _graphml_edges(p: Path) -> gpd.GeoDataFrame:
     try:
         graph = ox.io.load_graphml(p)
     except Exception as exc:
-        raise InputError(p, f"not a readable OSMnx GraphML file ({_short(exc)})") from exc
+        problem = _graphml_problem(p)
+        raise InputError(p, problem or f"not a readable OSMnx GraphML file ({_short(exc)})"
+                         ) from exc
     if graph.number_of_edges() == 0:
         raise NoDataError(p, "the graph has no edges")
     if "crs" not in graph.graph:
         raise InputError(p, "the graph has no 'crs' attribute; save it with osmnx.save_graphml")
     if not isinstance(graph, nx.MultiDiGraph):  # pragma: no cover - osmnx always returns one
         graph = nx.MultiDiGraph(graph)
-    return ox.convert.graph_to_gdfs(graph, nodes=False, fill_edge_geometry=True).reset_index()
+    try:
+        return ox.convert.graph_to_gdfs(graph, nodes=False, fill_edge_geometry=True
+                                        ).reset_index()
+    except (KeyError, ValueError, TypeError) as exc:  # e.g. a node without x/y
+        problem = _graphml_problem(p)
+        raise InputError(p, problem or f"not a readable OSMnx GraphML file ({_short(exc)})"
+                         ) from exc
+
+
+def _graphml_problem(p: Path) -> str | None:
+    """What is wrong with a GraphML file OSMnx cannot load, in a user's words (``None``
+    when it cannot be said): a file that is no GraphML, or edges between nodes that have no
+    coordinates (an edge list exported without its nodes' ``x``/``y``)."""
+    import networkx as nx
+
+    try:
+        graph = nx.read_graphml(p)
+    except Exception:  # noqa: BLE001 - any parser error: not GraphML
+        return "not a GraphML file (the XML cannot be read as a graph); save the network " \
+               "with osmnx.save_graphml"
+    used = {n for edge in graph.edges() for n in edge}
+    bad = sorted(str(n) for n in used
+                 if "x" not in graph.nodes[n] or "y" not in graph.nodes[n])
+    if bad:
+        return (f"{len(bad)} of the {len(used)} nodes its edges connect have no coordinates "
+                f"(x and y), e.g. node {bad[0]!r}; save the network with osmnx.save_graphml, "
+                "which writes them")
+    return None
 
 
 def read_pois(path: str | Path, *, layer: str | None = None,
@@ -170,7 +199,7 @@ def read_pois(path: str | Path, *, layer: str | None = None,
 
     ``bbox`` (EPSG:28992) reads only the features that intersect it.
     """
-    p = _check_file(path)
+    p = _check_file(path, "POI file")
     if _is_osm_extract(p):
         from .osm_extract import read_osm_extract_pois
 
@@ -185,11 +214,12 @@ def read_area(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame
     Returns a one-row GeoDataFrame with ``name`` (from a ``name``/``naam``/``buurtnaam``
     column when there is one) and the geometry.
     """
-    p = _check_file(path)
+    p = _check_file(path, "study-area file")
     lyr = _choose_layer(p, layer, _AREA_LAYER_NAMES, "area")
     return normalize_area(_read_layer(p, lyr), f"{p} (layer {lyr})", default_name=p.stem)
 
 
 def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__
+    """GDAL's (or another reader's) error in our words, the same with every GDAL version; an
+    unknown message cut at a word (:func:`~wijkkracht.data_sources.file_checks.gdal_reason`)."""
+    return gdal_reason(exc)

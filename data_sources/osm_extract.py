@@ -98,6 +98,7 @@ from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError, NoDataError
+from .file_checks import check_file, gdal_reason
 from .schema import OSM_POI_KEYS, RD_NEW, _osm_ids, normalize_pois, normalize_streets, to_rd_new
 from .walk_network import WAY_TAGS, walkable
 
@@ -492,13 +493,7 @@ def _keep_poi_tags(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _check_osm_file(path: str | Path) -> Path:
-    p = Path(path)
-    if not p.exists():
-        raise InputError(p, "file not found")
-    if not p.is_file():
-        raise InputError(p, "not a file; give an .osm or .osm.pbf extract")
-    if p.stat().st_size == 0:
-        raise NoDataError(p, "the file is empty (0 bytes)")
+    p = check_file(path, "OpenStreetMap extract (.osm or .osm.pbf)", kind="any")
     if not _OSMCONF.is_file():  # pragma: no cover - packaging error
         raise InputError(_OSMCONF, "wijkkracht's GDAL OSM configuration is missing; reinstall")
     with p.open("rb") as fh:
@@ -672,5 +667,5 @@ def _in_area_text(bbox: Sequence[float] | None, mask: Mask | None) -> str:
 
 
 def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__
+    """GDAL's error in our words, the same with every GDAL version (cut at a word)."""
+    return gdal_reason(exc)

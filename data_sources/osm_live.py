@@ -39,12 +39,19 @@ and a Nominatim 4xx or answer that is not a list (e.g. 403 blocked; a place it d
 is an empty list) end in one at once. None of these answers reaches OSMnx's cache. A cache
 file that does not parse (e.g. cut short by a crash while OSMnx wrote it) is deleted and
 fetched again.
+
+No network (see :func:`~wijkkracht.data_sources.http.unreachable`): a request that makes no
+connection within :data:`~wijkkracht.data_sources.http.CONNECT_TIMEOUT` seconds -- refused,
+host name not found, a proxy that refuses -- ends at once in a one-line :class:`InputError`
+naming the server and the proxy; the read timeout (``timeout``) is not shortened, so a slow
+Overpass query on a working server still gets its time. An area fetched before comes from the
+cache, without network.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +66,8 @@ from ..core.errors import InputError, NoDataError
 from .http import (
     RequestException,
     Retry,
+    check_server_url,
+    check_timeout,
     default_cache_dir,
     osmnx_errors,
     osmnx_settings,
@@ -144,11 +153,16 @@ def fetch_osm(
         Other Overpass / Nominatim servers (e.g. your own); default the public ones
         (:data:`DEFAULT_OVERPASS_URL`, :data:`DEFAULT_NOMINATIM_URL`).
     timeout
-        Seconds for each HTTP request and for the Overpass server's query.
+        Seconds to wait for each answer, and the Overpass server's time limit for the query.
+        The connection itself must be made within
+        :data:`~wijkkracht.data_sources.http.CONNECT_TIMEOUT` (8 s): a server or proxy that
+        cannot be reached fails at once, not after ``timeout``.
     retries
-        Further attempts after a 429 (waiting its ``Retry-After``, at most 300 s), a 5xx, a
-        connection dropped mid-answer or an answer cut short, waiting ``backoff`` x 1, 2, 4,
-        ... seconds in between.
+        Further attempts after a 429 (waiting its ``Retry-After``, or for Overpass the slot
+        its status endpoint announces, at most 300 s), a 5xx, a connection dropped mid-answer
+        or an answer cut short, waiting ``backoff`` x 1, 2, 4, ... seconds in between. A
+        request that makes no connection (refused, host name not found, a proxy that refuses)
+        and a timeout are not retried.
     backoff
         Base of the waiting time between attempts, in seconds.
 
@@ -160,8 +174,9 @@ def fetch_osm(
     Raises
     ------
     InputError
-        No area or more than one kind of area given; a bad polygon/bbox; a place Nominatim does
-        not know (or that is not an area); a server that cannot be reached, does not answer in
+        No area or more than one kind of area given; a bad polygon/bbox, server URL or
+        timeout; a place Nominatim does not know (or that is not an area); a server that
+        cannot be reached (the message names the proxy, if one is set), does not answer in
         time, still fails after ``retries``, or answers with an error or an Overpass remark
         (the message names its URL).
     NoDataError
@@ -177,8 +192,9 @@ def fetch_osm(
         )
     if not (np.isfinite(buffer_m) and buffer_m >= 0):
         raise InputError(None, f"buffer_m must be a distance >= 0 in metres, got {buffer_m!r}")
-    overpass = overpass_url or DEFAULT_OVERPASS_URL
-    nominatim = nominatim_url or DEFAULT_NOMINATIM_URL
+    overpass = check_server_url(overpass_url or DEFAULT_OVERPASS_URL, "Overpass")
+    nominatim = check_server_url(nominatim_url or DEFAULT_NOMINATIM_URL, "Nominatim")
+    timeout = check_timeout(timeout)
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
 
     with osmnx_settings(cache_folder=cache, overpass_url=overpass, nominatim_url=nominatim,
@@ -198,6 +214,8 @@ def fetch_osm(
         area = to_rd_new(area, source)
         buffered_rd = area.geometry.iloc[0].buffer(buffer_m)
         buffered = gpd.GeoSeries([buffered_rd], crs=RD_NEW).to_crs(_WGS84).iloc[0]
+        # a 429 from Overpass without Retry-After waits for the slot its /status announces
+        retry = replace(retry, overpass_url=overpass)
         streets = _fetch_streets(ox, buffered, source, overpass, retry)
         pois = _fetch_pois(ox, buffered, source, overpass, retry)
     return OsmFetch(area=area, streets=streets, pois=pois)

@@ -241,6 +241,42 @@ def _check_degrees(gdf: gpd.GeoDataFrame, source: str | Path, crs_name: str) -> 
     )
 
 
+def non_finite(geoms: np.ndarray) -> np.ndarray:
+    """True for each geometry with a coordinate that is not a number (NaN, infinite)."""
+    coords, index = shapely.get_coordinates(geoms, include_z=True, return_index=True)
+    bad = np.zeros(len(geoms), dtype=bool)
+    if len(coords):
+        # a 2D geometry reports z as NaN: only x and y (and a z that some vertex has) count
+        xy_bad = ~np.isfinite(coords[:, :2]).all(axis=1)
+        z_bad = np.isinf(coords[:, 2])
+        bad[np.unique(index[xy_bad | z_bad])] = True
+    return bad
+
+
+def _without_non_finite(gdf: gpd.GeoDataFrame, source: str | Path) -> gpd.GeoDataFrame:
+    """``gdf`` with the geometries that have a coordinate that is not a number set to None
+    (rows kept, so that callers stay aligned), with a warning saying how many; all of them:
+    :class:`NoDataError`. A GIS writes NaN for a vertex it could not compute; such a line
+    has no length and a point no place, so without this they would vanish unannounced."""
+    geoms = gdf.geometry.to_numpy()
+    bad = non_finite(geoms)
+    n_bad = int(bad.sum())
+    if not n_bad:
+        return gdf
+    n_geom = int((~(shapely.is_missing(geoms) | shapely.is_empty(geoms))).sum())
+    if n_bad == n_geom:
+        raise NoDataError(source, f"none of the {n_geom} features has usable coordinates "
+                                  "(every one holds a coordinate that is not a number: NaN "
+                                  "or infinite); check the export")
+    logging.getLogger(__name__).warning(
+        "%s: %d of %d feature(s) (%.0f %%) have coordinates that are not numbers (NaN or "
+        "infinite) and are left out; check the export", source, n_bad, n_geom,
+        100.0 * n_bad / n_geom)
+    out = gdf.copy()
+    out.loc[bad, out.geometry.name] = None
+    return out
+
+
 def to_rd_new(gdf: gpd.GeoDataFrame, source: str | Path) -> gpd.GeoDataFrame:
     """Return ``gdf`` in EPSG:28992, or raise :class:`InputError` naming ``source``.
 
@@ -263,6 +299,7 @@ def to_rd_new(gdf: gpd.GeoDataFrame, source: str | Path) -> gpd.GeoDataFrame:
             f"coordinate reference system {crs.name!r} is local/unknown and cannot be "
             "transformed to EPSG:28992 (RD New)",
         )
+    gdf = _without_non_finite(gdf, source)
     if crs.is_geographic:
         _check_degrees(gdf, source, crs.name)
     out = gdf if crs.equals(RD_NEW) else gdf.to_crs(RD_NEW)
@@ -386,6 +423,7 @@ def normalize_streets(
 
     if gdf is None or len(gdf) == 0:
         raise NoDataError(source, "the street layer is empty")
+    n_null = int((gdf.geometry.isna() | gdf.geometry.is_empty).sum())  # NaN ones: to_rd_new
     gdf = to_rd_new(gdf, source)
     geom_types = set(gdf.geometry.geom_type.dropna().unique())
     if not geom_types <= {"LineString", "MultiLineString"}:
@@ -440,10 +478,10 @@ def normalize_streets(
     out = out.explode(index_parts=False, ignore_index=True)
     out = out[out.geometry.length > 0].reset_index(drop=True)
     validate_streets(out, source)
-    if missing.any():
+    if n_null:
         logging.getLogger(__name__).warning(
             "%s: %d street feature(s) with a null or empty geometry were left out",
-            source, int(missing.sum()))
+            source, n_null)
     out.attrs["walk_network"] = info
     return out
 
@@ -489,6 +527,22 @@ def _split_key_value(text: str) -> str | None:
     return None
 
 
+def _no_tags(gdf: gpd.GeoDataFrame) -> str:
+    """Why no row of a POI layer has a tag, with an example of what the layer holds."""
+    col = "tag" if "tag" in gdf else "building_type" if "building_type" in gdf else None
+    cols = [col] if col else [k for k in OSM_POI_KEYS if k in gdf]
+    values = [str(v) for c in cols for v in gdf[c].dropna() if str(v).strip()]
+    what = ("key=value pairs such as shop=bakery" if col == "tag" else
+            "key_value pairs such as shop_bakery" if col == "building_type" else
+            "values such as bakery in a shop column")
+    named = ("column " if len(cols) == 1 else "columns ") + ", ".join(repr(c) for c in cols)
+    if not values:
+        return (f"no feature has a tag: {named} {'is' if len(cols) == 1 else 'are'} empty; "
+                f"expected {what}")
+    return (f"no feature has a usable tag: {named} {'holds' if len(cols) == 1 else 'hold'} "
+            f"values like {values[0][:40]!r}, expected {what}")
+
+
 def normalize_pois(
     gdf: gpd.GeoDataFrame,
     source: str | Path,
@@ -518,6 +572,12 @@ def normalize_pois(
     if "tag" in gdf or "building_type" in gdf:
         col = "tag" if "tag" in gdf else "building_type"
         tags = [_split_key_value(v) if v is not None else None for v in gdf[col]]
+        unusable = [str(v) for v, t in zip(gdf[col], tags, strict=True)
+                    if t is None and v is not None and not pd.isna(v) and str(v).strip()]
+        if unusable and len(unusable) < len(tags):
+            logging.getLogger(__name__).warning(
+                "%s: %d feature(s) whose %s is not a key=value tag (e.g. %r) were left out",
+                source, len(unusable), col, unusable[0][:40])
         frame = pd.DataFrame({"osm_id": ids, "tag": tags})
         for c in extra:
             frame[c] = gdf[c].to_numpy()
@@ -551,6 +611,8 @@ def normalize_pois(
             if parts
             else pd.DataFrame({"osm_id": [], "tag": [], "geometry": []})
         )
+    if not frame["tag"].notna().any():
+        raise NoDataError(source, _no_tags(gdf))
     frame = frame[frame["tag"].notna()]
     frame = frame.drop_duplicates(subset=["osm_id", "tag"]).reset_index(drop=True)
     out = gpd.GeoDataFrame(frame, geometry="geometry", crs=RD_NEW)

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..core.category_table import CategoryTable
 from ..core.errors import InputError
 from ..core.sbi import SbiCrosswalk, SbiMapping
+from .file_checks import check_file, os_reason
 
 __all__ = ["read_csv_rows", "read_category_table", "read_sbi_mapping", "read_sbi2025_crosswalk"]
 
@@ -33,10 +34,13 @@ def read_csv_rows(path: str | Path, what: str, *, encoding: str = "utf-8"
     p = Path(path)
     if not p.exists():
         raise InputError(p, f"{what} not found")
+    check_file(p, f"{what} CSV file", kind="text")  # a folder, binary data: said before reading
     try:
         text = p.read_text(encoding=encoding)
     except UnicodeDecodeError as exc:
         raise InputError(p, f"the {what} is not UTF-8 text") from exc
+    except OSError as exc:
+        raise InputError(p, f"cannot read the {what} ({os_reason(exc)})") from exc
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     reader = csv.DictReader(io.StringIO("\n".join(lines)))
     return list(reader.fieldnames or []), list(reader)

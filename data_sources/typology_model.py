@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..core.errors import InputError
 from ..core.typology import TypologyModel
+from .file_checks import check_file
 
 __all__ = ["read_typology_model", "MODEL_METADATA"]
 
@@ -30,13 +31,10 @@ def read_typology_model(path: str | Path) -> TypologyModel:
         The file is missing, a folder, not a model, of another format version, or a
         GeoPackage without a model (a result of a wijkkracht before models).
     """
-    p = Path(path)
-    if p.is_dir():
-        raise InputError(p, "is a folder; give the typology model's .json file (from "
-                            "'wijkkracht typology fit') or a wijkkracht .gpkg result")
-    if not p.exists():
-        raise InputError(p, "file not found")
-    if p.suffix.lower() == ".gpkg":
+    gpkg = Path(path).suffix.lower() == ".gpkg"
+    p = check_file(path, "typology model file (JSON from 'wijkkracht typology fit', or a "
+                         "wijkkracht .gpkg result)", kind="vector" if gpkg else "text")
+    if gpkg:
         import pyogrio
 
         try:

@@ -17,24 +17,39 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
+import re
 import secrets
+import socket
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from ..core.errors import OutputError
 
 __all__ = ["atomic_path", "write_atomically", "write_all_atomically", "write_all_into", "publish",
-           "temporary_name", "SIDE_FILE_SUFFIXES"]
+           "temporary_name", "remove_leftovers", "SIDE_FILE_SUFFIXES"]
 
 #: Files SQLite (and so GDAL's GeoPackage driver) and GDAL (PAM metadata) may leave beside a file.
 SIDE_FILE_SUFFIXES = ("-journal", "-wal", "-shm", ".aux.xml")
 
 
+#: This machine, in the names of temporary files: a run removes only the leftovers of a
+#: process of its own machine that has ended (a shared folder may be written from two).
+_HOST = hashlib.sha1(socket.gethostname().encode(), usedforsecurity=False).hexdigest()[:6]
+
+
+def _owner() -> str:
+    return f"{os.getpid()}-{_HOST}"
+
+
 def temporary_name(dest: Path) -> Path:
     """A fresh, hidden temporary path next to ``dest`` that keeps its suffix.
 
-    The suffix is kept because writers such as GDAL pick their format from it.
+    The suffix is kept because writers such as GDAL pick their format from it. The name
+    holds the writing process and machine, so that a later run can tell the leftovers of a
+    killed run (:func:`remove_leftovers`) from the files of a run still writing.
 
     Parameters
     ----------
@@ -44,9 +59,74 @@ def temporary_name(dest: Path) -> Path:
     Returns
     -------
     Path
-        E.g. ``out/.wijkkracht.gpkg.3f9a1c2b.tmp.gpkg`` (not created).
+        E.g. ``out/.wijkkracht.gpkg.3f9a1c2b.4242-a1b2c3.tmp.gpkg`` (not created).
     """
-    return dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.tmp{dest.suffix}")
+    return dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.{_owner()}.tmp{dest.suffix}")
+
+
+#: A temporary file (``.tmp``) or the kept previous version during publishing (``.old``)
+#: of this module, with its SQLite/GDAL side files; older versions wrote no owner.
+_LEFTOVER = re.compile(r"^\.(?P<dest>.+)\.[0-9a-f]{8}(?:\.(?P<pid>\d+)-(?P<host>[0-9a-f]{6}))?"
+                       r"\.(?P<kind>tmp|old)(?P<suffix>\.[^.]+)?"
+                       r"(?P<side>-journal|-wal|-shm|\.aux\.xml)?$")
+#: Leftovers of another machine (or an older version) are removed when older than this.
+_FOREIGN_AGE_S = 7 * 24 * 3600.0
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` of this machine still runs."""
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover - psutil comes with dask; a POSIX fallback
+        psutil = None
+    if psutil is not None:
+        return bool(psutil.pid_exists(pid))
+    if os.name == "nt":  # pragma: no cover - os.kill(pid, 0) would send CTRL_C there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process
+        return True
+    return True
+
+
+def _stale(match: re.Match[str], path: Path, now: float) -> bool:
+    pid, host = match["pid"], match["host"]
+    if pid is not None and host == _HOST:
+        return int(pid) != os.getpid() and not _running(int(pid))
+    try:
+        return now - path.stat().st_mtime > (_FOREIGN_AGE_S if pid is not None else 3600.0)
+    except OSError:
+        return False
+
+
+def remove_leftovers(folder: str | os.PathLike[str]) -> list[str]:
+    """Remove what killed runs left in ``folder``: their hidden temporary files (with SQLite's
+    ``-journal``) and the kept previous versions of published files. A previous version
+    whose file is missing (a run killed between the two renames of publishing) is put back
+    instead. Files of a process that still runs are left alone. Returns the names handled.
+
+    Called at the start of every run that writes into ``folder`` (a signal such as SIGKILL
+    gives a process no chance to clean up after itself).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    done, now = [], time.time()
+    for path in sorted(folder.iterdir()):
+        match = _LEFTOVER.match(path.name)
+        if match is None or not path.is_file() or not _stale(match, path, now):
+            continue
+        dest = folder / match["dest"]
+        with contextlib.suppress(OSError):
+            if match["kind"] == "old" and match["side"] is None and not dest.exists():
+                os.replace(path, dest)  # the previous version, back in its place
+            else:
+                path.unlink()
+            done.append(path.name)
+    return done
 
 
 def _remove(path: Path) -> None:
@@ -135,7 +215,7 @@ def _backup(dest: Path) -> Path | None:
     """
     if not (dest.is_file() or dest.is_symlink()):
         return None
-    backup = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.old{dest.suffix}")
+    backup = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.{_owner()}.old{dest.suffix}")
     try:
         os.link(dest, backup, follow_symlinks=False)
     except (OSError, NotImplementedError):
@@ -266,8 +346,12 @@ def write_all_atomically(
 def write_all_into(
     folder: Path,
     writes: Sequence[tuple[str | os.PathLike[str], Callable[[Path], object]]],
+    *,
+    leftovers: bool = False,
 ) -> list[Path]:
-    """:func:`write_all_atomically` into ``folder``, created (with parents) when missing.
+    """:func:`write_all_atomically` into ``folder``, created (with parents) when missing;
+    with ``leftovers`` what killed runs left there is removed first
+    (:func:`remove_leftovers`).
 
     Raises
     ------
@@ -275,6 +359,8 @@ def write_all_into(
         When the folder cannot be created, or as :func:`write_all_atomically`.
     """
     made = _make_folder(folder)
+    if leftovers:
+        remove_leftovers(folder)
     try:
         _check_writable(folder)
         return write_all_atomically(writes)

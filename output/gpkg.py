@@ -183,8 +183,11 @@ def _plain_columns(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _short(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0][:200] if lines else type(exc).__name__
+    """GDAL's (or SQLite's) error in our words, the same with every GDAL version, cut at a
+    word (:func:`wijkkracht.data_sources.file_checks.gdal_reason`)."""
+    from ..data_sources.file_checks import gdal_reason
+
+    return gdal_reason(exc)
 
 
 def _write_layer(frame: pd.DataFrame, path: Path, layer: str, lang: str, attribution: str,

@@ -144,8 +144,11 @@ def _crs() -> Any:
 
 
 def _short(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0][:300] if lines else type(exc).__name__
+    """GDAL's (or SQLite's) error in our words, the same with every GDAL version, cut at a
+    word (:func:`wijkkracht.data_sources.file_checks.gdal_reason`)."""
+    from ..data_sources.file_checks import gdal_reason
+
+    return gdal_reason(exc)
 
 
 # --- the schema pass -----------------------------------------------------------------------

@@ -107,5 +107,8 @@ def result_from_gpkg(path: str | os.PathLike[str]) -> AnalysisResult:
 
 
 def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0][:200] if lines else type(exc).__name__
+    """GDAL's (or SQLite's) error in our words, the same with every GDAL version, cut at a
+    word (:func:`wijkkracht.data_sources.file_checks.gdal_reason`)."""
+    from ..data_sources.file_checks import gdal_reason
+
+    return gdal_reason(exc)

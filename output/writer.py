@@ -20,9 +20,11 @@ from pathlib import Path
 from ..core.result import AnalysisResult
 from .atomic import write_all_into
 from .gpkg import write_gpkg_file
+from .names import name_problem, would_replace
 from .webmap import write_webmap_file
 
-__all__ = ["write_outputs", "ExtraFile", "REPORT_STEMS", "report_file_set", "stale_companions"]
+__all__ = ["write_outputs", "ExtraFile", "REPORT_STEMS", "report_file_set", "stale_companions",
+           "name_problem", "would_replace"]
 
 _LANGS = ("nl", "en")
 
@@ -32,8 +34,9 @@ ExtraFile = tuple[str, Callable[[Path], object]]
 
 
 def _plain_name(name: str, what: str) -> None:
-    if not name or Path(name).name != name or name in (".", ".."):
-        raise ValueError(f"{what} must be a plain file name, not {name!r}")
+    problem = name_problem(name)
+    if problem:
+        raise ValueError(f"{what} must be a plain file name, not {name!r}: it {problem}")
 
 
 def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str], *, lang: str = "nl",
@@ -115,7 +118,7 @@ def write_outputs(result: AnalysisResult, out_dir: str | os.PathLike[str], *, la
             raise ValueError(f"extra output {kind!r} ({name}) clashes with another output")
         paths[kind] = folder / name
         writes.append((paths[kind], write))
-    write_all_into(folder, writes)
+    write_all_into(folder, writes, leftovers=True)
     if prune:
         for stale in stale_companions(folder, basename, keep=paths.values()):
             with contextlib.suppress(OSError):
@@ -210,3 +213,4 @@ def stale_companions(folder: str | os.PathLike[str], basename: str,
         if "stage" in [c.strip().strip('"') for c in header.split(",")]:
             out.append(problems)
     return sorted(out)
+

@@ -26,6 +26,7 @@ from qgis.core import (  # type: ignore[import-not-found]
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
 )
 
@@ -122,6 +123,7 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
     REFERENCE_DATE = "REFERENCE_DATE"
     PRIVACY_THRESHOLD = "PRIVACY_THRESHOLD"
     AREAS = "AREAS"
+    AREA_FIELD = "AREA_FIELD"
     AREAS_OUT = "AREAS_OUT"
     PROBLEMS = "PROBLEMS"
     HOURS = "HOURS"
@@ -165,6 +167,13 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             "Polygons (e.g. CBS buurten or wijken) to summarise the streets by: one row per "
             "area that meets the street layer's extent, with the aggregates of every "
             "indicator.")
+        self.add(QgsProcessingParameterField(
+            self.AREA_FIELD, tr("Field of the area codes (optional)"),
+            parentLayerParameterName=self.AREAS, optional=True),
+            "The field of the areas that holds their codes (area_code in the summary). Empty: "
+            "the field whose values are CBS codes (BU03630101, WK036301, GM0363), whatever its "
+            "name, else a field called code, id or identificatie; the name from a field "
+            "called like buurtnaam, naam or name (any case).")
         # on (the default): computed when the POIs have opening hours (hours=None, the
         # declaration's default); off: hours=False
         add_boolean(self, "hours",
@@ -323,8 +332,9 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
             from ..data_sources.schema import to_rd_new
 
             options["areas"] = self.run_core(to_rd_new, areas, areas.attrs["source"])
-            if time_options.get("spending") and zones is None:
-                options["areas"] = with_zone_codes(options["areas"])
+            field = self.parameterAsString(parameters, self.AREA_FIELD, context) or None
+            if field is not None or (time_options.get("spending") and zones is None):
+                options["areas"] = self.run_core(with_zone_codes, options["areas"], field)
         if zones is not None and time_options.get("spending"):
             options["spending_zones"] = self.run_core(zone_frame, zones)
         if shops is not None and len(shops):
@@ -488,24 +498,15 @@ class NeighbourhoodAnalysisAlgorithm(WijkkrachtAlgorithm):
         return outputs
 
 
-def zone_columns(columns: Any) -> tuple[str, str | None, str | None]:
-    """(level, code field or None, name field or None) of a polygon layer's fields:
-    ``area_code``/``area_name`` (wijkkracht's areas), else as
-    :func:`wijkkracht.data_sources.areas.read_areas` finds them in a file (CBS fields, then
-    code/id/identificatie and naam/name)."""
-    from ..data_sources.areas import _GENERIC_CODE, _GENERIC_NAME, _OLD_FIELDS, CBS_LAYERS
+def zone_columns(frame: Any, field: str | None = None) -> tuple[str, str | None, str | None]:
+    """(level, code field or None, name field or None) of a polygon layer as read: found by
+    :func:`wijkkracht.data_sources.areas.area_columns`, as ``wijkkracht run --areas`` finds
+    them in a file (the field of CBS codes by its values, ``area_code``, else
+    code/id/identificatie; a name field called like buurtnaam/naam/name), or ``field``."""
+    from ..data_sources.areas import area_columns
 
-    lower = {str(c).lower(): str(c) for c in columns if str(c) != "geometry"}
-    if "area_code" in lower:  # wijkkracht's own schema (e.g. a summary per area)
-        return "other", lower["area_code"], lower.get("area_name")
-    for lvl, code, name, _ in CBS_LAYERS.values():
-        if code in lower and (name in lower or lvl == "buurt"):
-            return lvl, lower[code], lower.get(name)
-    for lvl, (code, name) in _OLD_FIELDS.items():
-        if code in lower and name in lower:
-            return lvl, lower[code], lower[name]
-    return ("other", next((lower[c] for c in _GENERIC_CODE if c in lower), None),
-            next((lower[c] for c in _GENERIC_NAME if c in lower), None))
+    source = str(frame.attrs.get("source", "areas"))
+    return area_columns(frame.columns, frame, field=field, source=source)
 
 
 def zone_frame(gdf: Any) -> Any:
@@ -517,17 +518,18 @@ def zone_frame(gdf: Any) -> Any:
 
     source = str(gdf.attrs.get("source", "zones"))
     rd = to_rd_new(gdf, source)
-    return _normalise(rd, *zone_columns(rd.columns), source)
+    return _normalise(rd, *zone_columns(rd), source)
 
 
-def with_zone_codes(areas: Any) -> Any:
+def with_zone_codes(areas: Any, field: str | None = None) -> Any:
     """``areas`` (as read, in EPSG:28992) with ``area_code`` and ``area_name`` added where it
-    has none, so that the spending flows per area can be joined to its summary."""
+    has none (from ``field`` when given, replacing any), so that the spending flows per area
+    can be joined to its summary."""
     import pandas as pd
 
-    if "area_code" in areas.columns:
+    if "area_code" in areas.columns and field is None:
         return areas
-    _, code, name = zone_columns(areas.columns)
+    _, code, name = zone_columns(areas, field)
     out = areas.copy()
     codes = out[code].astype(str) if code is not None else \
         pd.Series([str(i + 1) for i in range(len(out))], index=out.index)

@@ -769,6 +769,15 @@ DUTCH: dict[str, str] = {
         "Vlakken (bv. CBS-buurten of -wijken) om de straten per gebied samen te vatten: één rij "
         "per gebied binnen de uitsnede van de stratenlaag, met de samenvattingen van elke "
         "indicator.",
+    "Field of the area codes (optional)": "Veld met de gebiedscodes (optioneel)",
+    "The field of the areas that holds their codes (area_code in the summary). Empty: the "
+    "field whose values are CBS codes (BU03630101, WK036301, GM0363), whatever its name, else "
+    "a field called code, id or identificatie; the name from a field called like buurtnaam, "
+    "naam or name (any case).":
+        "Het veld van de gebieden met hun codes (area_code in de samenvatting). Leeg: het veld "
+        "waarvan de waarden CBS-codes zijn (BU03630101, WK036301, GM0363), hoe het ook heet, "
+        "anders een veld met de naam code, id of identificatie; de naam uit een veld dat "
+        "buurtnaam, naam of name heet (hoofdletters of niet).",
     "Summary per area": "Samenvatting per gebied",
     "With areas: one row per area with the aggregates of the indicators (small establishment "
     "counts suppressed).":

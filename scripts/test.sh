@@ -240,4 +240,36 @@ if [ "$whole_suite" = 1 ] && [ -f "$Q322/.stamp" ]; then
         --deselect tests/qgis/test_install_packages.py --deselect tests/qgis/test_qt6_ready.py
     status=$(( status || $? ))
 fi
+# The file-message tests again on the GDAL inside pyogrio's wheels (manylinux, GDAL 3.10-3.12),
+# what `pip install wijkkracht` gives outside QGIS: GDAL words its errors differently from the
+# system's 3.6, and each message must read the same with both. A small venv of its own, made by
+# the same python3 as $VENV but without the system site-packages (no Debian GDAL, numpy or QGIS),
+# with prebuilt wheels only for the geo stack and no test extras beyond pytest and hypothesis;
+# rebuilt only when pyproject.toml or this recipe changes (the stamp), when the whole suite runs.
+GDAL_WHEELS_VENV="${WIJKKRACHT_GDAL_WHEELS_VENV:-$PWD/.venv-gdal-wheels}"
+GDAL_WHEELS_TESTS=(tests/reliability/test_file_messages.py tests/reliability/test_bad_inputs.py)
+gdal_wheels_stamp="recipe=1 pyproject=$(sha256sum pyproject.toml | cut -c1-16) $("$SYSTEM_PYTHON" -V)"
+if [ "$whole_suite" = 1 ]; then
+    start=$SECONDS
+    if [ ! -f "$GDAL_WHEELS_VENV/.stamp" ] \
+            || [ "$(cat "$GDAL_WHEELS_VENV/.stamp")" != "$gdal_wheels_stamp" ]; then
+        echo "test.sh: building $GDAL_WHEELS_VENV (pyogrio's wheel and its own GDAL)" >&2
+        rm -rf "$GDAL_WHEELS_VENV"
+        "$SYSTEM_PYTHON" -m venv "$GDAL_WHEELS_VENV" \
+        && "$GDAL_WHEELS_VENV/bin/python" -m pip install -q --disable-pip-version-check -U pip \
+        && "$GDAL_WHEELS_VENV/bin/python" -m pip install -q --disable-pip-version-check \
+            --only-binary pyogrio,shapely,pyproj,rasterio,numpy -e . "pytest>=7" "hypothesis>=6" \
+        && echo "$gdal_wheels_stamp" > "$GDAL_WHEELS_VENV/.stamp"
+    fi
+    if [ -f "$GDAL_WHEELS_VENV/.stamp" ]; then
+        echo "test.sh: the file-message tests again with $("$GDAL_WHEELS_VENV/bin/python" -c \
+            'import pyogrio; print(f"pyogrio {pyogrio.__version__}, GDAL {pyogrio.__gdal_version_string__}")')" >&2
+        "$GDAL_WHEELS_VENV/bin/pytest" "$@" -p no:cacheprovider "${GDAL_WHEELS_TESTS[@]}"
+        status=$(( status || $? ))
+    else
+        echo "test.sh: could not build $GDAL_WHEELS_VENV" >&2
+        status=1
+    fi
+    echo "test.sh: GDAL-wheels pass took $((SECONDS - start)) s" >&2
+fi
 exit "$status"

@@ -147,3 +147,139 @@ def test_a_national_list_of_codes(tmp_path):
     assert out["area_code"].is_unique
     with pytest.raises(InputError, match="no area with code 'BU99990001'"):
         read_areas(path, codes=[*codes, "BU99990001"])
+
+
+# --- the columns of any area layer (issue 19): CBS codes by their values, names in any case ---
+
+def _table(**columns):
+    import pandas as pd
+
+    return pd.DataFrame(columns)
+
+
+def test_cbs_code_column_found_by_its_values_whatever_its_name():
+    from wijkkracht.data_sources.areas import area_columns
+
+    for name in ("cbsCode", "CBS_CODE", "statcode", "buurtcode", "gebied"):
+        t = _table(code=["0101", "A3"], **{name: ["BU03440101", "BU03440102"]},
+                   BUURTNAAM=["Oud", "Nieuw"])
+        assert area_columns(t.columns, t) == ("buurt", name, "BUURTNAAM"), name
+    # lower-case codes and a missing value are still CBS codes
+    t = _table(id=[1, 2, 3], x=["wk034401", None, "WK034402"], Naam=["a", "b", "c"])
+    assert area_columns(t.columns, t) == ("wijk", "x", "Naam")
+
+
+def test_the_wanted_prefix_or_the_layer_chooses_among_cbs_columns():
+    from wijkkracht.data_sources.areas import area_columns
+
+    t = _table(gemeentecode=["GM0344"] * 2, wijk=["WK034401"] * 2,
+               buurt=["BU03440101", "BU03440102"], buurt_naam=["a", "b"], wijknaam=["w", "w"])
+    assert area_columns(t.columns, t) == ("buurt", "buurt", "buurt_naam")  # the finest
+    assert area_columns(t.columns, t, codes=["WK034401"]) == ("wijk", "wijk", "wijknaam")
+    assert area_columns(t.columns, t, codes=["gm0344"]).code == "gemeentecode"
+    assert area_columns(t.columns, t, layer="wijken").code == "wijk"
+    # a name of another level is not the area's name
+    assert area_columns(t.columns, t, codes=["GM0344"]).name is None
+
+
+def test_own_codes_look_in_the_code_column():
+    from wijkkracht.data_sources.areas import area_columns
+
+    t = _table(code=["0101", "A3"], cbsCode=["BU03440101", "BU03440102"])
+    assert area_columns(t.columns, t, codes=["0101", "A3"]).code == "code"
+    assert area_columns(t.columns, t, codes=["BU03440101"]).code == "cbsCode"
+    # without values (no sample) only the names count
+    assert area_columns(["code", "cbsCode", "Naam"]) == ("other", "code", "Naam")
+
+
+def test_name_columns_in_any_case_and_spelling():
+    from wijkkracht.data_sources.areas import area_columns
+
+    for name in ("BUURTNAAM", "Naam", "buurt_naam", "NAME", "area_name", "statnaam",
+                 "Gebiedsnaam", "BU_NAAM"):
+        t = _table(code=["A", "B"], **{name: ["x", "y"]})
+        assert area_columns(t.columns, t).name == name, name
+    t = _table(nummer=["1"], omschrijving=["x"])
+    assert area_columns(t.columns, t) == ("other", None, None)
+
+
+def test_the_field_named_by_the_user():
+    from wijkkracht.data_sources.areas import area_columns
+
+    t = _table(code=["0101", "A3"], cbsCode=["BU03440101", "BU03440102"],
+               BUURTNAAM=["a", "b"])
+    assert area_columns(t.columns, t, field="CODE") == ("other", "code", "BUURTNAAM")
+    assert area_columns(t.columns, t, field="cbscode") == ("buurt", "cbsCode", "BUURTNAAM")
+    with pytest.raises(InputError, match=r"mine: no column 'cbs_cod' for the area codes; did you "
+                                         r"mean 'cbsCode'\? \(columns: code, cbsCode, BUURTNAAM\)"):
+        area_columns(t.columns, t, field="cbs_cod", source="mine")
+
+
+def test_read_areas_with_field_and_any_case_codes(tmp_path):
+    path = tmp_path / "gemeente_synthetic.gpkg"
+    boxes = [shapely.box(135000, 455000 + 100 * i, 135100, 455100 + 100 * i) for i in range(3)]
+    gdf = gpd.GeoDataFrame({"code": ["0101", "0102", "A3"],
+                            "statcode": ["bu99990101", "bu99990102", "bu99990201"],
+                            "BUURTNAAM": ["Oud", "Nieuw", "Haven"]}, geometry=boxes, crs=28992)
+    pyogrio.write_dataframe(gdf, path, layer="buurten")
+    got = read_areas(path, codes="BU99990102")
+    assert list(got["area_code"]) == ["bu99990102"] and list(got["area_name"]) == ["Nieuw"]
+    assert list(read_areas(path, codes="BU999901*")["area_name"]) == ["Oud", "Nieuw"]
+    assert list(read_areas(path, codes="A3,0101")["area_name"]) == ["Oud", "Haven"]
+    assert list(read_areas(path, field="Code", codes="A3")["area_name"]) == ["Haven"]
+    assert list(read_areas(path, names="HAVEN")["area_code"]) == ["bu99990201"]
+    with pytest.raises(InputError, match="no column 'cod'.*did you mean 'code'"):
+        read_areas(path, field="cod", codes="A3")
+    with pytest.raises(InputError, match="malformed CBS code 'BU0363MM\\*'"):
+        read_areas(path, codes="BU0363MM*")
+    with pytest.raises(InputError, match="no area named 'Havn' in column BUURTNAAM; did you "
+                                         "mean 'Haven'"):
+        read_areas(path, names="Havn")
+
+
+def test_a_national_file_is_sampled_not_read(tmp_path, monkeypatch):
+    """15 000 buurten with 30 columns: the columns are found on the first rows of the text
+    columns (no geometry); only the selection is read with its geometry."""
+    n = 15_000
+    codes = [f"BU{i // 100:04d}{i % 100:04d}" for i in range(n)]
+    data = {"gemeentecode": [f"GM{c[2:6]}" for c in codes], "code": [str(i) for i in range(n)],
+            "cbs_code": codes, "BUURTNAAM": [f"Buurt {i}" for i in range(n)]}
+    data.update({f"kerncijfer_{j}": [float(j)] * n for j in range(26)})
+    gdf = gpd.GeoDataFrame(data, geometry=[shapely.box(100_000 + 10 * (i % 1000),
+                                                       400_000 + 10 * (i // 1000),
+                                                       100_008 + 10 * (i % 1000),
+                                                       400_008 + 10 * (i // 1000))
+                                           for i in range(n)], crs=28992)
+    path = tmp_path / "buurten_nationaal_synthetic.gpkg"
+    pyogrio.write_dataframe(gdf, path, layer="buurt_2024")
+    calls: list[dict] = []
+    real = pyogrio.read_dataframe
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pyogrio, "read_dataframe", spy)
+    out = read_areas(path, codes="BU01230045")
+    assert list(out["area_code"]) == ["BU01230045"] and list(out["area_name"]) == ["Buurt 12345"]
+    unfiltered = [c for c in calls if c.get("where") is None]
+    assert unfiltered and all(not c["read_geometry"] and c["max_features"] <= 2_000
+                              and not any(k.startswith("kerncijfer") for k in c["columns"])
+                              for c in unfiltered), calls
+
+
+def test_a_repeated_gemeentecode_is_no_area_code_unless_asked_for(tmp_path):
+    from wijkkracht.data_sources.areas import area_columns
+
+    t = _table(gemeentecode=["GM9999"] * 4, code=["0101", "0102", "A3", "A4"],
+               naam=["a", "b", "c", "d"])
+    assert area_columns(t.columns, t) == ("other", "code", "naam")
+    assert area_columns(t.columns, t, codes=["GM9999"]).code == "gemeentecode"
+    path = tmp_path / "gemeente_synthetic.gpkg"
+    boxes = [shapely.box(135000, 455000 + 100 * i, 135100, 455100 + 100 * i) for i in range(4)]
+    pyogrio.write_dataframe(gpd.GeoDataFrame(t, geometry=boxes, crs=28992), path, layer="b")
+    assert list(read_areas(path)["area_code"]) == ["0101", "0102", "A3", "A4"]
+    whole = read_areas(path, codes="GM9999")  # the gemeente: its buurten as one area
+    assert list(whole["area_code"]) == ["GM9999"] and list(whole["level"]) == ["gemeente"]
+    assert list(whole["area_name"]) == ["GM9999"]  # not the name of one of its buurten
+    assert whole.geometry.iloc[0].area == pytest.approx(40_000.0)

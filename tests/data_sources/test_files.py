@@ -266,5 +266,6 @@ def test_points_are_not_streets(bundled_gpkg: Path) -> None:
 def test_broken_graphml(tmp_path: Path) -> None:
     path = tmp_path / "netwerk.graphml"
     path.write_text("<graphml><graph><node id='1'></graph>")
-    with pytest.raises(InputError, match=r"netwerk\.graphml: not a readable OSMnx GraphML file"):
+    with pytest.raises(InputError, match=r"netwerk\.graphml: not a GraphML file \(the XML "
+                       r"cannot be read as a graph\); save the network with osmnx\.save_graphml"):
         read_streets(path)

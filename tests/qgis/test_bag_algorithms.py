@@ -304,7 +304,8 @@ def test_qgis_reader_refuses_as_the_library_does(qgis_app: Any, tmp_path: Path) 
         qgis_io.read_bag_gpkg(GPKG, layer="pand")
     broken = tmp_path / "broken.gpkg"
     broken.write_text("no GeoPackage", encoding="utf-8")
-    with pytest.raises(InputError, match="broken.gpkg: cannot open as a GeoPackage"):
+    with pytest.raises(InputError, match="broken.gpkg: not a readable vector file: named .gpkg "
+                                         "but it holds text, not a GeoPackage"):
         qgis_io.read_bag_gpkg(broken)
     with pytest.raises(InputError, match="file not found"):
         qgis_io.read_bag_gpkg(tmp_path / "missing.gpkg")

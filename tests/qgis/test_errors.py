@@ -79,8 +79,10 @@ def test_study_area_without_streets(fails: Any, demo_layers: dict[str, Any], qgi
                                                                         400100)], crs=28992)
     expected = _core_message(indicators_for_layers, _raw("streets"), _raw("pois"), area,
                              group="vacancy")
-    assert message == expected == ("streets: no street segment lies inside the study area; "
-                                   "check that the area and the streets cover the same place")
+    assert message == expected == (
+        "streets: the streets do not reach the study area at all (places within 200 m of a "
+        "street); give a network that covers the whole area and reaches beyond it, or check "
+        "that the area is the right one")
 
 
 def test_typology_without_indicators(fails: Any, demo_layers: dict[str, Any]) -> None:

@@ -69,7 +69,8 @@ def test_text_file_named_gpkg(tmp_path, capsys):
     bad.write_text("this is not a GeoPackage\n")
     out = tmp_path / "out"
     _fails(_run(bad, out, streets_layer=None), capsys, out, "streets.gpkg",
-           "not a readable vector file (GDAL does not recognise the format); give a GeoPackage")
+           "not a readable vector file: named .gpkg but it holds text, not a GeoPackage "
+           "(SQLite) database; give a GeoPackage")
 
 
 def test_empty_layer(tmp_path, capsys):
@@ -126,7 +127,8 @@ def test_some_null_and_empty_street_geometries_are_left_out_with_a_warning(tmp_p
     path = tmp_path / "somenulls.gpkg"
     bad.to_file(path, layer="streets")
     out = tmp_path / "out"
-    assert main(_run(path, out, "--area", str(DEMO), "--area-layer", "study_area")) == 0
+    assert main(_run(path, out, "--area", str(DEMO), "--area-layer", "study_area",
+                     "--lang", "en")) == 0
     assert "somenulls.gpkg (layer streets): 10 street feature(s) with a null or empty " \
         "geometry were left out" in caplog.text, caplog.text
     assert (out / "wijkkracht.gpkg").exists()
@@ -193,7 +195,7 @@ def test_area_with_no_streets(tmp_path, capsys):
     area = _area(tmp_path / "maastricht.gpkg", shapely.box(175000, 316000, 177000, 318000))
     out = tmp_path / "out"
     _fails(_run(DEMO, out, "--area", str(area)), capsys, out,
-           "no street segment lies inside the study area; check that the area and the streets")
+           "the streets do not reach the study area at all (places within 200 m of a street)")
 
 
 def test_area_with_no_pois(tmp_path, capsys):
