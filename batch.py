@@ -9,7 +9,15 @@ stopped. A failed area is reported on one line and the others go on. When every 
 all per-area streets (with an ``area_code`` column) and area summaries are merged into
 ``<out>/<name>.gpkg`` (layers ``streets`` and ``areas``; and/or GeoParquet, ``formats``) with
 provenance metadata (``WIJKKRACHT_BATCH``: tool version, input files with sizes and
-modification times, BAG snapshot dates, parameters).
+modification times, BAG snapshot dates, parameters). ``areas.layer`` names the layer of the
+areas file and ``areas.field`` the column holding the area codes (else found from the values).
+
+Checked before any folder or file is made (one line, the output folder left as it was): the
+configuration file (UTF-8, a byte-order mark is dropped; another encoding, a folder, a binary
+or an empty file is named as such), every key and value, the packages the run needs (Dask for
+``--workers N``/``--scheduler``, pyarrow, opening-hours-py), the number of workers (1 to
+:func:`max_workers`: 4 per CPU), outputs that would replace an input or an output folder inside
+an input folder, the areas and the inputs' readability.
 
 Scale. The areas to do are grouped into *partitions*: the buurten of one gemeente (from the
 CBS code; other layers: 10 km tiles), cut into spatially compact groups of at most
@@ -63,11 +71,14 @@ See ``examples/batch.toml`` for a commented configuration.
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import difflib
 import hashlib
+import importlib.util
 import json
 import logging
 import math
+import os
 import re
 import secrets
 import shutil
@@ -82,7 +93,7 @@ from ._version import __version__
 from .core.errors import InputError, WijkkrachtError
 
 __all__ = ["BatchConfig", "BatchSummary", "Partition", "load_config", "plan_partitions",
-           "run_batch", "add_batch_parser", "run_batch_cli"]
+           "run_batch", "add_batch_parser", "run_batch_cli", "max_workers"]
 
 log = logging.getLogger("wijkkracht")
 
@@ -90,18 +101,21 @@ log = logging.getLogger("wijkkracht")
 _SCHEMA: dict[str | None, dict[str, type | tuple[type, ...]]] = {
     None: {"name": str, "out": str, "lang": str, "formats": list, "areas": dict, "data": dict,
            "analysis": dict, "engine": dict},
-    "areas": {"file": str, "layer": str, "codes": list, "gemeente": str, "buffer": (int, float)},
+    "areas": {"file": str, "layer": str, "field": str, "codes": list, "gemeente": str,
+              "buffer": (int, float)},
     "data": {"streets": str, "streets_layer": str, "pois": str, "pois_layer": str, "bag": str,
-             "bag_layer": str, "bag_snapshot_date": str, "establishments": str,
+             "bag_layer": str, "bag_snapshot_date": (str, _dt.date), "establishments": str,
              "mapping": str},
     "analysis": {},  # made from the declarations of the options: _analysis_schema()
     "engine": {"workers": int, "scheduler": str, "partition_size": int},
 }
 _REQUIRED = {None: ("out", "areas", "data"), "areas": ("file",), "data": ("streets", "pois")}
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SCHEDULER_RE = re.compile(r"^(tcp|tls|ws|wss|inproc)://\S+$")
 FORMATS = ("gpkg", "parquet")
+#: Worker processes of a local Dask cluster per CPU, at most (:func:`max_workers`).
+WORKERS_PER_CPU = 4
+_DASK_HINT = "pip install 'wijkkracht[batch]'"
 
 
 @dataclass(frozen=True)
@@ -122,6 +136,7 @@ class BatchConfig:
     workers: int = 1
     scheduler: str | None = None
     partition_size: int = 25
+    areas_field: str | None = None
 
     def inputs(self) -> dict[str, Path]:
         """The input files by role (areas, streets, pois, bag, establishments, mapping)."""
@@ -138,10 +153,14 @@ def _err(path: Path, key: str, problem: str) -> InputError:
     return InputError(path, f"{key}: {problem}")
 
 
-#: The TOML type of a value of each kind of option (:attr:`wijkkracht.core.options.Option.kind`).
+#: The TOML type of a value of each kind of option (:attr:`wijkkracht.core.options.Option.kind`);
+#: a date may be a TOML date (``2026-01-01``) or a string.
 _TOML_TYPES: dict[str, type | tuple[type, ...]] = {
     "int": int, "float": (int, float), "bool": bool, "choice": str, "choices": list,
-    "date": str, "k_range": list, "path": str}
+    "date": (str, _dt.date), "k_range": list, "path": str}
+_TOML_NAMES = {"str": "a string", "int": "a whole number", "float": "a number",
+               "bool": "true or false", "list": "a list", "dict": "a table",
+               "date": "a date"}
 
 
 def analysis_options() -> dict[str, Any]:
@@ -156,6 +175,52 @@ def _analysis_schema() -> dict[str, type | tuple[type, ...]]:
     return {key: _TOML_TYPES[o.kind] for key, o in analysis_options().items()}
 
 
+def _type_ok(value: Any, want: type | tuple[type, ...]) -> bool:
+    """``value`` is of the TOML type ``want``: a boolean is no number, a date-time no date."""
+    wants = want if isinstance(want, tuple) else (want,)
+    if isinstance(value, bool):
+        return bool in wants
+    if isinstance(value, _dt.datetime) or isinstance(value, _dt.time):
+        return False
+    return isinstance(value, wants)
+
+
+#: What a key outside ``[analysis]`` holds, for its type errors; a list's example.
+_KEY_WORDS = {"areas.buffer": "metres between 0 and 10000",
+              "engine.partition_size": "1 to 10000 areas"}
+_LIST_EXAMPLES = {"k_range": "[3, 8]", "typology_with": '["hours", "spending"]',
+                  "codes": '["BU03440101", "BU03440102"]', "formats": '["gpkg", "parquet"]'}
+
+
+def _type_problem(section: str | None, key: str, value: Any,
+                  want: type | tuple[type, ...]) -> str:
+    """``expected <TOML type> (<the declaration's words>), got <value>`` and what to do."""
+    wants = want if isinstance(want, tuple) else (want,)
+    names = " or ".join(t.__name__ for t in wants if t is not _dt.date)
+    words = "a number" if float in wants else \
+        " or ".join(_TOML_NAMES.get(t.__name__, t.__name__) for t in wants)
+    if section == "analysis":
+        words = analysis_options()[key].bounds_text()
+    elif f"{section}.{key}" == "engine.workers":
+        words = f"1 to {max_workers()} worker processes"
+    words = _KEY_WORDS.get(f"{section}.{key}", words)
+    problem = f"expected {names}" + (f" ({words})" if bool not in wants else "") + \
+        f", got {value!r}"
+    if dict in wants:
+        problem += f"; write it as a table: [{key}] on a line of its own, then its keys"
+    elif bool in wants:
+        problem += "; write true or false, without quotes"
+    elif list in wants:
+        problem += f"; write a list in brackets, e.g. {_LIST_EXAMPLES.get(key, '[...]')}"
+    elif isinstance(value, str):
+        problem += "; write it without quotes"
+    elif isinstance(value, float) and not math.isfinite(value):
+        problem += "; give a finite number"
+    elif str in wants:
+        problem += "; write it in quotes"
+    return problem
+
+
 def _check_keys(path: Path, section: str | None, table: dict[str, Any]) -> None:
     known = _analysis_schema() if section == "analysis" else _SCHEMA[section]
     prefix = f"{section}." if section else ""
@@ -165,21 +230,72 @@ def _check_keys(path: Path, section: str | None, table: dict[str, Any]) -> None:
             hint = f"; did you mean {prefix + close[0]!r}?" if close else \
                 f"; known keys: {', '.join(sorted(known))}"
             raise _err(path, f"{prefix}{key}", f"unknown key{hint}")
-        want = known[key]
-        ok = isinstance(value, want) and not (isinstance(value, bool) and want in (int, (int, float)))
-        if not ok:
-            names = " or ".join(t.__name__ for t in (want if isinstance(want, tuple) else (want,)))
-            raise _err(path, f"{prefix}{key}", f"expected {names}, got {value!r}")
-    for key in _REQUIRED.get(section, ()):
-        if key not in table:
-            raise _err(path, f"{prefix}{key}", "missing (required)")
+        if not _type_ok(value, known[key]):
+            raise _err(path, f"{prefix}{key}", _type_problem(section, key, value, known[key]))
+    missing = [key for key in _REQUIRED.get(section, ()) if key not in table]
+    if missing:
+        also = f"; also missing: {', '.join(prefix + k for k in missing[1:])}" \
+            if missing[1:] else ""
+        raise _err(path, f"{prefix}{missing[0]}", f"missing (required){also} "
+                                                  "(see examples/batch.toml)")
 
 
 def _file(cfg_dir: Path, cfg: Path, key: str, value: str) -> Path:
+    if not value.strip():
+        raise _err(cfg, key, "is empty: give the path of the file")
     p = (cfg_dir / value).resolve()
     if not p.exists():
         raise _err(cfg, key, f"{p} does not exist")
     return p
+
+
+def _read_toml(cfg: Path) -> dict[str, Any]:
+    """The TOML of ``cfg`` (UTF-8, with or without a byte-order mark), or one line saying
+    why it cannot be read: missing, a folder, not UTF-8 text, not TOML, empty."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ModuleNotFoundError:
+            raise InputError(cfg, "batch configurations need Python 3.11+ (or the tomli "
+                                  "package)") from None
+    if cfg.is_dir():
+        raise InputError(cfg, "is a folder, not a configuration file: give the path of the "
+                              "TOML file (see examples/batch.toml)")
+    try:
+        raw = cfg.read_bytes()
+    except FileNotFoundError:
+        raise InputError(cfg, "configuration file not found") from None
+    except OSError as exc:
+        raise InputError(cfg, f"cannot read the configuration: {exc.strerror or exc}") from None
+    text = _decode(cfg, raw)
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(cfg, f"not valid TOML: {exc} (see examples/batch.toml)") from None
+    if not table:
+        raise InputError(cfg, "the configuration is empty: it needs at least out, "
+                              "[areas] file and [data] streets and pois "
+                              "(see examples/batch.toml)")
+    return table
+
+
+def _decode(cfg: Path, raw: bytes) -> str:
+    """``raw`` as UTF-8 text; a byte-order mark (as Windows Notepad writes) is dropped."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(cfg, "is UTF-16 text: save the configuration as UTF-8 (in Notepad: "
+                              "Save as, Encoding UTF-8)")
+    if b"\x00" in raw[:4096]:
+        raise InputError(cfg, "is a binary file, not a TOML configuration (text): give the "
+                              ".toml file (see examples/batch.toml)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise InputError(cfg, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line "
+                              f"{line}, e.g. a Latin-1 'é'): save the configuration as UTF-8 "
+                              "(in Notepad: Save as, Encoding UTF-8)") from None
 
 
 def load_config(path: str | Path) -> BatchConfig:
@@ -192,22 +308,7 @@ def load_config(path: str | Path) -> BatchConfig:
         known one suggested).
     """
     cfg = Path(path).resolve()
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-        try:
-            import tomli as tomllib  # type: ignore[no-redef]
-        except ModuleNotFoundError:
-            raise InputError(cfg, "batch configurations need Python 3.11+ (or the tomli "
-                                  "package)") from None
-    try:
-        raw = tomllib.loads(cfg.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(cfg, "configuration file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(cfg, f"cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(cfg, f"not valid TOML: {exc}") from None
+    raw = _read_toml(cfg)
     _check_keys(cfg, None, raw)
     for section in ("areas", "data", "analysis", "engine"):
         _check_keys(cfg, section, raw.get(section, {}))
@@ -218,12 +319,45 @@ def load_config(path: str | Path) -> BatchConfig:
     lang = raw.get("lang", "nl")
     if lang not in ("nl", "en"):
         raise _err(cfg, "lang", f"must be 'nl' or 'en', got {lang!r}")
+    if not raw["out"].strip():
+        raise _err(cfg, "out", "is empty: give the output folder (relative to the configuration)")
     out = (base / raw["out"]).resolve()
-    if out.exists() and not out.is_dir():
-        raise _err(cfg, "out", f"{out} is not a folder")
+    codes, buffer = _check_areas(cfg, raw["areas"])
+    data = _check_data(cfg, raw["data"])
+    an = dict(raw.get("analysis", {}))
+    _check_analysis(cfg, an)
+    if "typology_model" in an:
+        from .data_sources.typology_model import read_typology_model
 
-    areas = raw["areas"]
+        model_path = _file(cfg.parent, cfg, "analysis.typology_model", an["typology_model"])
+        read_typology_model(model_path)  # a bad model stops the run before any area
+        an["typology_model"] = str(model_path)
+    if "reference_date" in an and "establishments" not in data:
+        raise _err(cfg, "analysis.reference_date", "needs data.establishments")
+    _check_time_and_spending(cfg, an, data)
+    formats = raw.get("formats", ["gpkg"])
+    if not formats or len(set(formats)) != len(formats) or not set(formats) <= set(FORMATS):
+        raise _err(cfg, "formats", f"expected a list of {' and/or '.join(map(repr, FORMATS))}, "
+                                   f"got {formats!r}")
+    engine = raw.get("engine", {})
+    _check_engine_table(cfg, engine)
+    config = BatchConfig(path=cfg, out=out, name=name, lang=lang,
+                         areas_file=_file(base, cfg, "areas.file", raw["areas"]["file"]),
+                         areas_layer=raw["areas"].get("layer"), codes=tuple(codes),
+                         buffer=buffer, data=data, analysis=an, formats=tuple(formats),
+                         workers=engine.get("workers", 1), scheduler=engine.get("scheduler"),
+                         partition_size=engine.get("partition_size", 25),
+                         areas_field=raw["areas"].get("field"))
+    _check_outputs(config)
+    return config
+
+
+def _check_areas(cfg: Path, areas: dict[str, Any]) -> tuple[list[str], float]:
+    """The area codes (a prefix pattern for ``gemeente``) and the buffer of ``[areas]``."""
     codes: list[str] = []
+    for key in ("layer", "field"):
+        if key in areas and not areas[key].strip():
+            raise _err(cfg, f"areas.{key}", "is empty: give the name or leave the key out")
     if "codes" in areas and "gemeente" in areas:
         raise _err(cfg, "areas.codes", "give either areas.codes or areas.gemeente (or neither: "
                                        "every area of the layer), not both")
@@ -241,13 +375,30 @@ def load_config(path: str | Path) -> BatchConfig:
             raise _err(cfg, "areas.gemeente", f"expected a gemeente code like 'GM0344', got {gm!r}")
         codes = [f"BU{gm[2:]}*"]
     buffer = float(areas.get("buffer", 800.0))
-    if not 0 <= buffer <= 10_000:
+    if not 0 <= buffer <= 10_000:  # also NaN
         raise _err(cfg, "areas.buffer", f"expected metres between 0 and 10000, got {buffer}")
+    return codes, buffer
+
+
+def _check_data(cfg: Path, table: dict[str, Any]) -> dict[str, Any]:
+    """``[data]``: the files resolved against the configuration's folder, the rest checked."""
+    from .core.options import parse_date
 
     data: dict[str, Any] = {}
-    for key, value in raw["data"].items():
-        plain = key.endswith("_layer") or key == "bag_snapshot_date"
-        data[key] = value if plain else _file(base, cfg, f"data.{key}", value)
+    for key, value in table.items():
+        if key == "bag_snapshot_date":
+            try:
+                data[key] = parse_date(value).isoformat()
+            except ValueError:
+                raise _err(cfg, f"data.{key}", f"expected a date YYYY-MM-DD (e.g. 2026-01-01), "
+                                               f"got {value!r}") from None
+        elif key.endswith("_layer"):
+            if not value.strip():
+                raise _err(cfg, f"data.{key}", "is empty: give the layer name or leave the key "
+                                               "out")
+            data[key] = value
+        else:
+            data[key] = _file(cfg.parent, cfg, f"data.{key}", value)
     if "establishments" in data and "bag" not in data:
         raise _err(cfg, "data.establishments", "needs data.bag (establishments are placed on "
                                                "BAG addresses)")
@@ -256,40 +407,22 @@ def load_config(path: str | Path) -> BatchConfig:
     for key in ("bag_layer", "bag_snapshot_date"):
         if key in data and "bag" not in data:
             raise _err(cfg, f"data.{key}", "needs data.bag")
-    if "bag_snapshot_date" in data and not _DATE_RE.match(data["bag_snapshot_date"]):
-        raise _err(cfg, "data.bag_snapshot_date",
-                   f"expected YYYY-MM-DD, got {data['bag_snapshot_date']!r}")
+    return data
 
-    an = dict(raw.get("analysis", {}))
-    _check_analysis(cfg, an)
-    if "typology_model" in an:
-        from .data_sources.typology_model import read_typology_model
 
-        model_path = _file(cfg.parent, cfg, "analysis.typology_model", an["typology_model"])
-        read_typology_model(model_path)  # a bad model stops the run before any area
-        an["typology_model"] = str(model_path)
-    if "reference_date" in an and "establishments" not in data:
-        raise _err(cfg, "analysis.reference_date", "needs data.establishments")
-    _check_time_and_spending(cfg, an, data)
-    formats = raw.get("formats", ["gpkg"])
-    if not formats or len(set(formats)) != len(formats) or not set(formats) <= set(FORMATS):
-        raise _err(cfg, "formats", f"expected a list of {' and/or '.join(map(repr, FORMATS))}, "
-                                   f"got {formats!r}")
-    engine = raw.get("engine", {})
-    if engine.get("workers", 1) < 1:
-        raise _err(cfg, "engine.workers", f"must be at least 1, got {engine['workers']}")
+def _check_engine_table(cfg: Path, engine: dict[str, Any]) -> None:
+    """``[engine]``: the number of workers within :func:`max_workers`, a scheduler address,
+    the partition size (whether Dask is installed is checked by :func:`run_batch`, which
+    knows whether the command line overrides the workers)."""
+    problem = _workers_problem(engine.get("workers", 1))
+    if problem:
+        raise _err(cfg, "engine.workers", problem)
     if "scheduler" in engine and not _SCHEDULER_RE.match(engine["scheduler"]):
         raise _err(cfg, "engine.scheduler", "expected a Dask scheduler address like "
                                             f"'tcp://10.0.0.5:8786', got {engine['scheduler']!r}")
     if not 1 <= engine.get("partition_size", 25) <= 10_000:
         raise _err(cfg, "engine.partition_size",
                    f"expected 1 to 10000 areas, got {engine['partition_size']}")
-    return BatchConfig(path=cfg, out=out, name=name, lang=lang,
-                       areas_file=_file(base, cfg, "areas.file", areas["file"]),
-                       areas_layer=areas.get("layer"), codes=tuple(codes), buffer=buffer,
-                       data=data, analysis=an, formats=tuple(formats),
-                       workers=engine.get("workers", 1), scheduler=engine.get("scheduler"),
-                       partition_size=engine.get("partition_size", 25))
 
 
 def _check_analysis(cfg: Path, an: dict[str, Any]) -> None:
@@ -297,7 +430,8 @@ def _check_analysis(cfg: Path, an: dict[str, Any]) -> None:
     (:meth:`wijkkracht.core.options.Option.check`), then the combinations that cannot go
     together (:func:`wijkkracht.core.options.check_options`); an error names the key
     (``analysis.<key>``) in the declaration's words, a wrong choice with the closest one
-    suggested (as an unknown key)."""
+    suggested (as an unknown key). A date (a TOML date or a string) is kept as
+    ``YYYY-MM-DD``, so both spellings run and hash alike."""
     from .core.options import check_options, suggest
 
     options = analysis_options()
@@ -309,6 +443,8 @@ def _check_analysis(cfg: Path, an: dict[str, Any]) -> None:
         except InputError as exc:
             hint = suggest(value, opt.choices) if opt.kind == "choice" else ""
             raise _err(cfg, f"analysis.{key}", exc.problem + hint) from None
+        if opt.kind == "date":
+            an[key] = values[opt.name]
     try:
         check_options(values)
     except InputError as exc:
@@ -343,25 +479,30 @@ _SPENDING_KEYS = ("huff_decay", "huff_beta", "huff_lambda", "huff_cutoff", "spen
 
 def _check_time_and_spending(cfg: Path, an: dict[str, Any], data: dict[str, Any]) -> None:
     """What the liveliness-by-hour and spending-flow keys of ``[analysis]`` need besides
-    their values (checked by their declarations): each other and the data (one-line
-    errors)."""
+    their values (checked by their declarations): each other, the data and the packages
+    (one-line errors)."""
     if an.get("hours") is False:
         for key in ("hours_week", "hours_radius"):
             if key in an:
                 raise _err(cfg, f"analysis.{key}", "has no effect with analysis.hours = false")
+    groups = an.get("typology_with", [])
+    if (an.get("hours") or "hours" in groups) and _missing("opening_hours"):
+        key = "hours" if an.get("hours") else "typology_with"
+        raise _err(cfg, f"analysis.{key}", "the opening hours need the package "
+                   "opening-hours-py, which is not installed: pip install opening-hours-py "
+                   f"(or leave analysis.{key} out)")
     if an.get("spending") and "bag" not in data:
         raise _err(cfg, "analysis.spending", "needs data.bag (its dwellings are the demand)")
     for key in _SPENDING_KEYS:
         if key in an and not an.get("spending"):
             raise _err(cfg, f"analysis.{key}", "needs analysis.spending = true")
-    decay = an.get("huff_decay", "power")
+    decay = an.get("huff_decay", analysis_options()["huff_decay"].default)
     if "huff_beta" in an and decay != "power":
         raise _err(cfg, "analysis.huff_beta", "is the exponent of the power decay: not used "
                                               "with huff_decay = 'exponential' (huff_lambda is)")
     if "huff_lambda" in an and decay != "exponential":
         raise _err(cfg, "analysis.huff_lambda", "is the rate of the exponential decay: needs "
                                                 "huff_decay = 'exponential'")
-    groups = an.get("typology_with", [])
     if "spending" in groups and not an.get("spending"):
         raise _err(cfg, "analysis.typology_with", "'spending' needs analysis.spending = true")
     if "hours" in groups and an.get("hours") is False:
@@ -370,14 +511,155 @@ def _check_time_and_spending(cfg: Path, an: dict[str, Any], data: dict[str, Any]
 
 
 def _huff(an: dict[str, Any]) -> Any:
-    """The :class:`~wijkkracht.core.huff.HuffParameters` of ``[analysis]`` (defaults for the
-    keys not given)."""
+    """The :class:`~wijkkracht.core.huff.HuffParameters` of ``[analysis]`` (the declarations'
+    defaults for the keys not given)."""
     from .core.huff import HuffParameters
 
-    given = {"decay": an.get("huff_decay"), "beta": an.get("huff_beta"),
-             "lam": an.get("huff_lambda"), "cutoff": an.get("huff_cutoff")}
-    return HuffParameters(**{k: (float(v) if k != "decay" else v)
-                             for k, v in given.items() if v is not None})
+    options = analysis_options()
+
+    def value(key: str) -> Any:
+        return an.get(key, options[key].default)
+
+    return HuffParameters(decay=value("huff_decay"), beta=float(value("huff_beta")),
+                          lam=float(value("huff_lambda")), cutoff=float(value("huff_cutoff")))
+
+
+# --- the engine and the outputs, checked before anything is read or written ----------------------
+
+def _cpus() -> int:
+    """The CPUs this process may run on (a container's or ``taskset``'s share)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def max_workers() -> int:
+    """The most worker processes of a local cluster: :data:`WORKERS_PER_CPU` per CPU.
+
+    An area is CPU-bound, and each worker holds its partition's inputs (and an input without
+    a spatial index whole), so workers beyond the CPUs add memory, not speed; a few per CPU
+    leave room for reading and writing. A larger number is a typo (``--workers 100000``
+    would start as many processes).
+    """
+    return WORKERS_PER_CPU * _cpus()
+
+
+def _workers_problem(value: Any) -> str | None:
+    """Why ``value`` is no number of workers (``None``: it is one)."""
+    high = max_workers()
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= high:
+        return None
+    return (f"must be at least 1 and at most {high} ({WORKERS_PER_CPU} worker processes per "
+            f"CPU; this machine has {_cpus()}), got {value!r}")
+
+
+def _workers_arg(text: str) -> int:
+    """``--workers``: a whole number from 1 to :func:`max_workers` (a usage error if not)."""
+    try:
+        value: Any = int(text.strip())
+    except ValueError:
+        value = text
+    problem = _workers_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return int(value)
+
+
+def _scheduler_arg(text: str) -> str:
+    """``--scheduler``: a Dask scheduler address (a usage error if not)."""
+    if not _SCHEDULER_RE.match(text):
+        raise argparse.ArgumentTypeError(f"expected a Dask scheduler address like "
+                                         f"tcp://10.0.0.5:8786, got {text!r}")
+    return text
+
+
+def _missing(*modules: str) -> str | None:
+    """The first of ``modules`` that cannot be imported here (``None``: all can), found
+    without importing them."""
+    for name in modules:
+        try:
+            if importlib.util.find_spec(name) is None:
+                return name
+        except (ImportError, ValueError):  # e.g. a finder that refuses it
+            return name
+    return None
+
+
+def _engine(cfg: BatchConfig, workers: int | None,
+            scheduler: str | None) -> tuple[int, str | None]:
+    """The workers and scheduler of a run (the arguments override ``[engine]``), checked:
+    the number of workers, the address, and Dask installed when they need it."""
+    given = workers is not None
+    workers = cfg.workers if workers is None else workers
+    scheduler = scheduler or cfg.scheduler
+    where = "--workers" if given else f"{cfg.path}: engine.workers ="
+    problem = _workers_problem(workers)
+    if problem:
+        raise InputError(None, f"{where.rstrip(' =')}: {problem}")
+    if scheduler and not _SCHEDULER_RE.match(scheduler):
+        raise InputError(None, f"--scheduler: expected an address like tcp://HOST:PORT, "
+                               f"got {scheduler!r}")
+    missing = _missing("dask", "distributed") if scheduler or workers > 1 else None
+    if missing and scheduler:
+        raise InputError(None, f"a Dask scheduler ({scheduler}) needs Dask, which is not "
+                               f"installed here (no module '{missing}'): {_DASK_HINT}")
+    if missing:
+        raise InputError(None, f"{where} {workers} runs the areas on a local Dask cluster, but "
+                               f"Dask is not installed (no module '{missing}'): {_DASK_HINT}, "
+                               "or run with --workers 1 (in this process)")
+    return workers, scheduler
+
+
+def _same(a: Path, b: Path) -> bool:
+    if os.path.normcase(a) == os.path.normcase(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """``path`` is ``folder`` or below it (symbolic links followed)."""
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
+
+
+def _check_outputs(cfg: BatchConfig) -> None:
+    """Refuse, before anything is read or written, an output folder that cannot be made or
+    lies inside an input folder, and outputs that would replace or remove an input: the
+    merged files, the run's typology model, and the folders the run owns (``areas/``,
+    ``prepared/``)."""
+    from .output.merge import merged_paths
+
+    out = cfg.out
+    existing = next(p for p in (out, *out.parents) if p.exists() or p == p.parent)
+    if existing == out and not out.is_dir():
+        raise _err(cfg.path, "out", f"{out} is a file, not a folder: give a folder")
+    if existing != out and not existing.is_dir():
+        raise _err(cfg.path, "out", f"{out} cannot be made: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise _err(cfg.path, "out", f"{out} cannot be written: no permission to write in "
+                                    f"{existing}; choose another folder")
+    written = merged_paths(out / cfg.name, cfg.formats)
+    if not {"typology_model", "k", "k_range"} & set(cfg.analysis):  # see _run_typology
+        written.append(out / f"{cfg.name}_typology_model.json")
+    for role, path in cfg.inputs().items():
+        key = "areas.file" if role == "areas" else \
+            "analysis.typology_model" if role == "typology_model" else f"data.{role}"
+        if path.is_dir() and _inside(out, path):
+            raise _err(cfg.path, "out", f"the output folder {out} is inside the input folder "
+                                        f"{path} ({key}): choose an output folder outside it")
+        for own in ("areas", "prepared"):
+            if _inside(path, out / own):
+                raise _err(cfg.path, key, f"{path} is inside {out / own}, which the batch "
+                                          "writes and clears: move the input or choose "
+                                          "another out")
+        hit = next((w for w in written if _same(path, w)), None)
+        if hit is not None:
+            raise _err(cfg.path, key, f"{path} would be replaced by the batch's output "
+                                      f"{hit.name} in {out}: choose another name or out")
 
 
 def _fingerprint(p: Path) -> dict[str, Any]:
@@ -389,7 +671,9 @@ def _parameters(cfg: BatchConfig) -> dict[str, Any]:
     return {"analysis": cfg.analysis, "buffer": cfg.buffer, "lang": cfg.lang,
             "layers": {k: v for k, v in cfg.data.items() if k.endswith("_layer")},
             "bag_snapshot_date": cfg.data.get("bag_snapshot_date"),
-            "areas_layer": cfg.areas_layer}
+            "areas_layer": cfg.areas_layer,
+            # only when given: a configuration without it hashes as before
+            **({"areas_field": cfg.areas_field} if cfg.areas_field else {})}
 
 
 def _run_payload(cfg: BatchConfig) -> dict[str, Any]:
@@ -578,11 +862,6 @@ def _prepare_establishments(cfg: BatchConfig) -> tuple[Path, dict[str, Any]] | N
     """
     if "establishments" not in cfg.data:
         return None
-    try:
-        import pyarrow  # noqa: F401 - the buckets are Parquet files
-    except ModuleNotFoundError:
-        raise InputError(cfg.data["establishments"], "batch runs with establishments need "
-                         "pyarrow: pip install 'wijkkracht[batch]'") from None
     import pandas as pd
 
     from .data_sources.establishments import read_establishments
@@ -741,6 +1020,7 @@ def _one_line(exc: BaseException) -> str:
     return msg if isinstance(exc, WijkkrachtError) else f"{type(exc).__name__}: {msg}"
 
 
+#: A temporary file of an older version (without the writing process in its name).
 _TEMPORARY = re.compile(r"^\.[A-Za-z0-9_.-]+\.(gpkg|json|parquet)\.[0-9a-f]{8}\.tmp\."
                         r"(gpkg|json|parquet)"
                         r"(-journal|-wal|-shm|\.aux\.xml)?$")
@@ -748,11 +1028,18 @@ _TEMPORARY_DIR = re.compile(r"^\.establishments-[0-9a-f]{16}\.[0-9a-f]{8}\.tmp$"
 
 
 def _remove_stale_temporaries(cfg: BatchConfig) -> None:
-    """Remove the temporary files a killed run left (``.<file>.<hex>.tmp.<ext>``).
+    """Remove what a killed run left: its temporary files in the output folder and in
+    ``areas/`` (:func:`wijkkracht.output.atomic.remove_leftovers`: those of a process that
+    has ended; and those of an older version, ``.<file>.<hex>.tmp.<ext>``) and its
+    half-prepared establishments (``prepared/.establishments-*.tmp``).
 
-    Two runs must not share an output folder at the same time: one would remove the other's.
+    Two runs must not share an output folder at the same time: one would remove the other's
+    half-prepared establishments.
     """
+    from .output.atomic import remove_leftovers
+
     for folder in (cfg.out, cfg.out / "areas"):
+        remove_leftovers(folder)
         for p in folder.iterdir():
             if _TEMPORARY.match(p.name) and p.is_file():
                 p.unlink(missing_ok=True)
@@ -821,9 +1108,9 @@ def _dask_client(workers: int, scheduler: str | None) -> tuple[Any, Any]:
             logging.getLogger(name).setLevel(logging.ERROR)
     try:
         from distributed import Client, LocalCluster
-    except ModuleNotFoundError:
-        raise InputError(None, "--workers > 1 and --scheduler need Dask: "
-                               "pip install 'wijkkracht[batch]'") from None
+    except ModuleNotFoundError as exc:  # found by _engine; here: a broken installation
+        raise InputError(None, f"--workers > 1 and --scheduler need Dask (no module "
+                               f"'{exc.name}'): {_DASK_HINT}") from None
     if scheduler:
         try:
             return Client(scheduler, timeout="30s"), None
@@ -862,31 +1149,79 @@ def run_batch(cfg: BatchConfig, *, workers: int | None = None, scheduler: str | 
 
     ``workers``/``scheduler`` override the configuration's ``[engine]``. With ``workers > 1``
     worker processes are started (spawned): a script calling this must do so under
-    ``if __name__ == "__main__":``.
+    ``if __name__ == "__main__":``. The engine, the packages it needs, the outputs and the
+    inputs are checked before any folder or file is made: an error leaves the output folder
+    as it was.
     """
     from .data_sources.areas import read_areas
 
     t_start = time.perf_counter()
-    workers = cfg.workers if workers is None else workers
-    scheduler = scheduler or cfg.scheduler
-    if workers < 1:
-        raise InputError(None, f"--workers must be at least 1, got {workers}")
-    if scheduler and not _SCHEDULER_RE.match(scheduler):
-        raise InputError(None, f"--scheduler: expected an address like tcp://HOST:PORT, "
-                               f"got {scheduler!r}")
+    workers, scheduler = _engine(cfg, workers, scheduler)
+    _check_outputs(cfg)
+    _check_packages(cfg)
     if scheduler:
         _check_scheduler(scheduler)
-    if "parquet" in cfg.formats:
-        try:
-            import pyarrow  # noqa: F401
-        except ModuleNotFoundError:
-            raise InputError(cfg.path, "formats: GeoParquet needs pyarrow: "
-                                       "pip install 'wijkkracht[batch]'") from None
-    areas = read_areas(cfg.areas_file, layer=cfg.areas_layer, codes=list(cfg.codes) or None)
+    try:
+        areas = read_areas(cfg.areas_file, layer=cfg.areas_layer,
+                           codes=list(cfg.codes) or None, field=cfg.areas_field)
+    except InputError as exc:  # the reader names the command line's option: say the key
+        raise type(exc)(exc.source, exc.problem.replace("--area-field", "[areas] field")
+                        ) from None
     areas = areas.sort_values("area_code").reset_index(drop=True)
+    rows, skipped, hashes = _plan_areas(cfg, areas)
+    todo = areas[areas["area_code"].isin(list(rows))]
+    parts = plan_partitions(todo, cfg.buffer, cfg.partition_size)
+    say(f"{len(areas)} areas: {len(skipped)} done before, {len(rows)} to do"
+        + (f" in {len(parts)} partitions" if parts else ""))
+    if rows and cfg.analysis.get("spending") and cfg.buffer < _huff(cfg.analysis).cutoff:
+        say(f"warning: areas.buffer ({cfg.buffer:g} m) is less than the spending cut-off "
+            f"(analysis.huff_cutoff, {_huff(cfg.analysis).cutoff:g} m): shops beyond the buffer "
+            "are not seen, so the spending leaking out of an area is underestimated")
+    made: list[Path] = []
+    try:
+        if rows:  # an unreadable input is an error of the run, not of each area
+            _check_inputs(cfg, todo)
+        made = _make_folders(cfg, cfg.out / "areas")
+        _remove_stale_temporaries(cfg)
+        done, failed, peaks, prepare_seconds = _run_areas(cfg, parts, rows, hashes, workers,
+                                                          scheduler, say)
+    except BaseException:
+        _WHOLE.clear()
+        _remove_empty(made)  # the folders this run made, when nothing was written in them
+        raise
+    merged = None
+    if not failed:
+        from .output.merge import merged_paths
+
+        outputs = merged_paths(cfg.out / cfg.name, cfg.formats)
+        merged = outputs[0]
+        if done or any(_merged_hashes(p) != hashes for p in outputs):
+            _merge(cfg, list(areas["area_code"]), hashes)
+            say(f"merged: {', '.join(str(p) for p in outputs)}")
+        else:
+            say(f"merged output up to date: {', '.join(str(p) for p in outputs)}")
+    elif not done:
+        _remove_empty(made)
+    return BatchSummary(done=done, skipped=skipped, failed=failed, merged=merged,
+                        partitions=len(parts), seconds=time.perf_counter() - t_start,
+                        prepare_seconds=prepare_seconds, worker_peak_mb=peaks)
+
+
+def _check_packages(cfg: BatchConfig) -> None:
+    """The packages the configuration needs besides Dask (:func:`_engine`): pyarrow for
+    GeoParquet and for the prepared establishments."""
+    if "parquet" in cfg.formats and _missing("pyarrow"):
+        raise InputError(cfg.path, f"formats: GeoParquet needs pyarrow, which is not installed: "
+                                   f"{_DASK_HINT} (or formats = [\"gpkg\"])")
+    if "establishments" in cfg.data and _missing("pyarrow"):
+        raise InputError(cfg.path, "data.establishments: batch runs with establishments need "
+                                   f"pyarrow, which is not installed: {_DASK_HINT}")
+
+
+def _plan_areas(cfg: BatchConfig, areas: Any) -> tuple[dict[str, Any], list[str], dict[str, str]]:
+    """The areas to do (code -> row), those done before (their record matches) and every
+    area's hash."""
     folder = cfg.out / "areas"
-    folder.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(cfg)
     rows, skipped, hashes = {}, [], {}
     run = _run_payload(cfg)
     for i in range(len(areas)):
@@ -899,14 +1234,34 @@ def run_batch(cfg: BatchConfig, *, workers: int | None = None, scheduler: str | 
             skipped.append(code)
         else:
             rows[code] = row
-    todo = areas[areas["area_code"].isin(list(rows))]
-    parts = plan_partitions(todo, cfg.buffer, cfg.partition_size)
-    say(f"{len(areas)} areas: {len(skipped)} done before, {len(rows)} to do"
-        + (f" in {len(parts)} partitions" if parts else ""))
-    if rows and cfg.analysis.get("spending") and cfg.buffer < _huff(cfg.analysis).cutoff:
-        say(f"warning: areas.buffer ({cfg.buffer:g} m) is less than the spending cut-off "
-            f"(analysis.huff_cutoff, {_huff(cfg.analysis).cutoff:g} m): shops beyond the buffer "
-            "are not seen, so the spending leaking out of an area is underestimated")
+    return rows, skipped, hashes
+
+
+def _make_folders(cfg: BatchConfig, folder: Path) -> list[Path]:
+    """Make ``folder`` (with its parents); the folders made, deepest first."""
+    made = [p for p in (folder, *folder.parents) if not p.exists()]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(cfg.path, f"out: cannot make {folder}: {exc.strerror or exc}") from None
+    return made
+
+
+def _remove_empty(made: list[Path]) -> None:
+    """Remove the folders of ``made`` (deepest first) that are empty."""
+    for path in made:
+        try:
+            path.rmdir()
+        except OSError:
+            return
+
+
+def _run_areas(cfg: BatchConfig, parts: list[Partition], rows: dict[str, Any],
+               hashes: dict[str, str], workers: int, scheduler: str | None,
+               say: Callable[[str], None]
+               ) -> tuple[list[str], dict[str, str], dict[str, float], float]:
+    """Analyse the areas of ``rows``: done, failed (code -> one line), peak memory per
+    worker and the seconds spent preparing the establishments."""
     done: list[str] = []
     failed: dict[str, str] = {}
     peaks: dict[str, float] = {}
@@ -928,38 +1283,25 @@ def run_batch(cfg: BatchConfig, *, workers: int | None = None, scheduler: str | 
             f"({len(failed)} failed, {len(rows) - n} remaining, "
             f"{60 * n / max(elapsed, 1e-9):.1f} areas/min, ETA {_duration(eta)})")
 
-    if rows:
-        _check_inputs(cfg, todo)  # an unreadable input is an error of the run, not of each area
-        t_prep = time.perf_counter()
-        prepared = _prepare_establishments(cfg)
-        prepare_seconds = time.perf_counter() - t_prep
-        if prepared:
-            say(f"establishments: {prepared[1]['counts'].get('valid', 0)} read into "
-                f"{prepared[1]['buckets']} buckets ({prepare_seconds:.1f} s)")
-        prep_folder = prepared[0] if prepared else None
-        t0 = time.perf_counter()
-        try:
-            if workers == 1 and not scheduler:
-                _run_here(cfg, parts, rows, hashes, prep_folder, report)
-            else:
-                _WHOLE.clear()  # read by the check; the workers read their own
-                _run_dask(cfg, parts, rows, hashes, prep_folder, report, workers, scheduler, say)
-        finally:
-            _WHOLE.clear()  # the inputs are not kept in memory after the run
-    merged = None
-    if not failed:
-        from .output.merge import merged_paths
-
-        outputs = merged_paths(cfg.out / cfg.name, cfg.formats)
-        merged = outputs[0]
-        if done or any(_merged_hashes(p) != hashes for p in outputs):
-            _merge(cfg, list(areas["area_code"]), hashes)
-            say(f"merged: {', '.join(str(p) for p in outputs)}")
+    if not rows:
+        return done, failed, peaks, prepare_seconds
+    t_prep = time.perf_counter()
+    prepared = _prepare_establishments(cfg)
+    prepare_seconds = time.perf_counter() - t_prep
+    if prepared:
+        say(f"establishments: {prepared[1]['counts'].get('valid', 0)} read into "
+            f"{prepared[1]['buckets']} buckets ({prepare_seconds:.1f} s)")
+    prep_folder = prepared[0] if prepared else None
+    t0 = time.perf_counter()
+    try:
+        if workers == 1 and not scheduler:
+            _run_here(cfg, parts, rows, hashes, prep_folder, report)
         else:
-            say(f"merged output up to date: {', '.join(str(p) for p in outputs)}")
-    return BatchSummary(done=done, skipped=skipped, failed=failed, merged=merged,
-                        partitions=len(parts), seconds=time.perf_counter() - t_start,
-                        prepare_seconds=prepare_seconds, worker_peak_mb=peaks)
+            _WHOLE.clear()  # read by the check; the workers read their own
+            _run_dask(cfg, parts, rows, hashes, prep_folder, report, workers, scheduler, say)
+    finally:
+        _WHOLE.clear()  # the inputs are not kept in memory after the run
+    return done, failed, peaks, prepare_seconds
 
 
 def _run_here(cfg: BatchConfig, parts: list[Partition], rows: dict[str, Any],
@@ -983,9 +1325,9 @@ def _run_dask(cfg: BatchConfig, parts: list[Partition], rows: dict[str, Any],
               hashes: dict[str, str], prepared: Path | None, report: Callable[..., None],
               workers: int, scheduler: str | None, say: Callable[[str], None]) -> None:
     """A Dask cluster: one task per partition read, one per area depending on it."""
+    client, cluster = _dask_client(workers, scheduler)
     from distributed import as_completed
 
-    client, cluster = _dask_client(workers, scheduler)
     try:
         n = len(client.scheduler_info().get("workers", {}))
         say(f"Dask: {'scheduler ' + scheduler if scheduler else 'local cluster'}, "
@@ -1146,11 +1488,11 @@ def add_batch_parser(sub: Any) -> None:
                                    "(see examples/batch.toml); finished areas are skipped on a "
                                    "re-run, and all areas are merged into one GeoPackage.")
     p.add_argument("config", type=Path, metavar="CONFIG", help="the TOML configuration")
-    p.add_argument("--workers", type=int, default=None, metavar="N",
+    p.add_argument("--workers", type=_workers_arg, default=None, metavar="N",
                    help="areas analysed in parallel: N single-threaded processes of a local "
-                        "Dask cluster (default: engine.workers of the configuration, else 1: "
-                        "in this process)")
-    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                        f"Dask cluster, at most {WORKERS_PER_CPU} per CPU (default: "
+                        "engine.workers of the configuration, else 1: in this process)")
+    p.add_argument("--scheduler", type=_scheduler_arg, default=None, metavar="tcp://HOST:PORT",
                    help="send the areas to this dask.distributed scheduler (its workers need "
                         "wijkkracht and the input/output paths); default: engine.scheduler")
     verbosity = p.add_mutually_exclusive_group()
