@@ -107,12 +107,14 @@ _SCHEMA: dict[str | None, dict[str, type | tuple[type, ...]]] = {
              "bag_layer": str, "bag_snapshot_date": (str, _dt.date), "establishments": str,
              "mapping": str},
     "analysis": {},  # made from the declarations of the options: _analysis_schema()
-    "engine": {"workers": int, "scheduler": str, "partition_size": int},
+    "engine": {"workers": int, "scheduler": str, "partition_size": int, "unit": str},
 }
 _REQUIRED = {None: ("out", "areas", "data"), "areas": ("file",), "data": ("streets", "pois")}
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 _SCHEDULER_RE = re.compile(r"^(tcp|tls|ws|wss|inproc)://\S+$")
 FORMATS = ("gpkg", "parquet")
+#: The units of work (``[engine] unit``).
+UNITS = ("area", "partition")
 #: Worker processes of a local Dask cluster per CPU, at most (:func:`max_workers`).
 WORKERS_PER_CPU = 4
 _DASK_HINT = "pip install 'wijkkracht[batch]'"
@@ -136,6 +138,10 @@ class BatchConfig:
     workers: int = 1
     scheduler: str | None = None
     partition_size: int = 25
+    #: ``"area"``: each area analysed on its own (buffered); ``"partition"``: partitions
+    #: (gemeenten) analysed whole with a halo, each segment once, one typology
+    #: (:mod:`wijkkracht.batch_partitions`).
+    unit: str = "area"
     areas_field: str | None = None
 
     def inputs(self) -> dict[str, Path]:
@@ -347,6 +353,7 @@ def load_config(path: str | Path) -> BatchConfig:
                          buffer=buffer, data=data, analysis=an, formats=tuple(formats),
                          workers=engine.get("workers", 1), scheduler=engine.get("scheduler"),
                          partition_size=engine.get("partition_size", 25),
+                         unit=engine.get("unit", "area"),
                          areas_field=raw["areas"].get("field"))
     _check_outputs(config)
     return config
@@ -423,6 +430,9 @@ def _check_engine_table(cfg: Path, engine: dict[str, Any]) -> None:
     if not 1 <= engine.get("partition_size", 25) <= 10_000:
         raise _err(cfg, "engine.partition_size",
                    f"expected 1 to 10000 areas, got {engine['partition_size']}")
+    if engine.get("unit", "area") not in UNITS:
+        raise _err(cfg, "engine.unit", f"expected {' or '.join(map(repr, UNITS))}, got "
+                                       f"{engine['unit']!r}")
 
 
 def _check_analysis(cfg: Path, an: dict[str, Any]) -> None:
@@ -862,30 +872,38 @@ def _prepare_establishments(cfg: BatchConfig) -> tuple[Path, dict[str, Any]] | N
     """
     if "establishments" not in cfg.data:
         return None
-    import pandas as pd
 
-    from .data_sources.establishments import read_establishments
 
     files = {k: cfg.data[k] for k in ("establishments", "mapping") if k in cfg.data}
     key = hashlib.sha256(json.dumps({
-        "version": __version__, "scheme": 1,
+        "version": __version__, "scheme": 2,
         "files": {k: {n: v for n, v in _fingerprint(p).items() if n != "path"}
                   for k, p in files.items()}}, sort_keys=True).encode()).hexdigest()[:16]
     root = cfg.out / "prepared"
     folder = root / f"establishments-{key}"
     if (folder / "counts.json").is_file():
         return folder, json.loads((folder / "counts.json").read_text(encoding="utf-8"))
-    read = read_establishments(cfg.data["establishments"], mapping=cfg.data.get("mapping"))
-    est = read.establishments
-    buckets = _buckets_of(est["postcode"], est["vbo_id"], est["x"], est["y"])
     tmp = root / f".{folder.name}.{secrets.token_hex(4)}.tmp"
     tmp.mkdir(parents=True)
     try:
-        est.iloc[:0].to_parquet(tmp / "_schema.parquet", index=False)
-        for name, rows in est.groupby(pd.Series(buckets, index=est.index), sort=True):
-            rows.to_parquet(tmp / f"{name}.parquet", index=False)
-        info = {"counts": {k: int(v) for k, v in read.counts.items()}, "source": read.source,
-                "buckets": int(len(set(buckets)))}
+        counts: dict[str, int] = {}
+        names: set[str] = set()
+        source = str(cfg.data["establishments"])
+        for i, read in enumerate(_establishment_chunks(cfg)):
+            est = read.establishments
+            buckets = _buckets_of(est["postcode"], est["vbo_id"], est["x"], est["y"])
+            names.update(buckets)
+            if i == 0:
+                est.iloc[:0].to_parquet(tmp / "_schema.parquet", index=False)
+            # one file per chunk, sorted by bucket in small row groups: a partition reads
+            # only the row groups of its buckets (by their statistics)
+            est = est.assign(bucket=buckets).sort_values("bucket", kind="stable")
+            est.to_parquet(tmp / f"part-{i:05d}.parquet", index=False,
+                           row_group_size=_BUCKET_ROW_GROUP)
+            for k, v in read.counts.items():
+                counts[k] = counts.get(k, 0) + int(v)
+            source = read.source
+        info = {"counts": counts, "source": source, "buckets": len(names)}
         (tmp / "counts.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
         tmp.rename(folder)
     except BaseException:
@@ -895,6 +913,26 @@ def _prepare_establishments(cfg: BatchConfig) -> tuple[Path, dict[str, Any]] | N
         if old != folder:
             shutil.rmtree(old, ignore_errors=True)
     return folder, info
+
+
+#: Rows per row group of the prepared establishments (a partition reads whole row groups).
+_BUCKET_ROW_GROUP = 2_000
+#: Rows of the establishments export read at a time.
+ESTABLISHMENT_CHUNK_ROWS = 250_000
+
+
+def _establishment_chunks(cfg: BatchConfig) -> Any:
+    """The establishments export as :class:`ReadResult` chunks: a CSV streamed
+    (:func:`~wijkkracht.data_sources.establishments.iter_establishments_csv`), a GeoPackage
+    whole."""
+    from .data_sources.establishments import iter_establishments_csv, read_establishments
+
+    path = cfg.data["establishments"]
+    if path.suffix.lower() == ".gpkg":
+        yield read_establishments(path, mapping=cfg.data.get("mapping"))
+        return
+    yield from iter_establishments_csv(path, mapping=cfg.data.get("mapping"),
+                                       chunk_rows=ESTABLISHMENT_CHUNK_ROWS)
 
 
 def _bucketed_establishments(folder: Path, bag: Any,
@@ -908,11 +946,14 @@ def _bucketed_establishments(folder: Path, bag: Any,
     for tx in range(int((bounds[0] - m) // _TILE), int((bounds[2] + m) // _TILE) + 1):
         for ty in range(int((bounds[1] - m) // _TILE), int((bounds[3] + m) // _TILE) + 1):
             names.add(f"T{tx}_{ty}")
-    frames = [pd.read_parquet(f) for f in (folder / f"{n}.parquet" for n in sorted(names))
-              if f.is_file()]
-    if not frames:
+    import pyarrow.dataset as ds
+
+    parts = sorted(folder.glob("part-*.parquet"))
+    if not parts:
         return pd.read_parquet(folder / "_schema.parquet")
-    return pd.concat(frames, ignore_index=True)
+    table = ds.dataset(parts, format="parquet").to_table(
+        filter=ds.field("bucket").isin(sorted(names)))
+    return table.to_pandas().drop(columns="bucket").reset_index(drop=True)
 
 
 # --- one area ------------------------------------------------------------------------------------
@@ -1038,7 +1079,9 @@ def _remove_stale_temporaries(cfg: BatchConfig) -> None:
     """
     from .output.atomic import remove_leftovers
 
-    for folder in (cfg.out, cfg.out / "areas"):
+    for folder in (cfg.out, cfg.out / "areas", cfg.out / "partitions"):
+        if not folder.is_dir():
+            continue
         remove_leftovers(folder)
         for p in folder.iterdir():
             if _TEMPORARY.match(p.name) and p.is_file():
@@ -1168,6 +1211,10 @@ def run_batch(cfg: BatchConfig, *, workers: int | None = None, scheduler: str | 
         raise type(exc)(exc.source, exc.problem.replace("--area-field", "[areas] field")
                         ) from None
     areas = areas.sort_values("area_code").reset_index(drop=True)
+    if cfg.unit == "partition":  # the run as one analysis: partitions computed whole
+        from .batch_partitions import run_partitions
+
+        return run_partitions(cfg, areas, workers, scheduler, say, t_start)
     rows, skipped, hashes = _plan_areas(cfg, areas)
     todo = areas[areas["area_code"].isin(list(rows))]
     parts = plan_partitions(todo, cfg.buffer, cfg.partition_size)

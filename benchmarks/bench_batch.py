@@ -90,7 +90,7 @@ def _country(name: str, spec) -> tuple[Path, dict]:
 
 def write_config(path: Path, country: Path, *, name: str, codes: list[str] | None = None,
                  gemeente: str | None = None, workers: int = 1, partition_size: int = 25,
-                 buffer: float = 800.0) -> Path:
+                 buffer: float = 800.0, unit: str = "area") -> Path:
     """A batch configuration (see examples/batch.toml) for ``country``, output in ``path``'s
     folder under ``out/``."""
     from synthetic_country import FILES
@@ -136,6 +136,7 @@ reference_date = "2026-01-01"
 [engine]
 workers = {workers}
 partition_size = {partition_size}
+unit = "{unit}"
 """
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -498,6 +499,27 @@ def nation(workers: list[int], sample: int) -> dict:
     return result
 
 
+def nation_whole(workers: list[int]) -> dict:
+    """The whole SYNTHETIC nation as one analysis (issue 20): ``[engine] unit =
+    "partition"``, every buurt, end to end (the establishments bucketed in chunks, the
+    typology model fitted, the partitions, the merge), each worker count from scratch."""
+    from synthetic_country import PRESETS
+
+    country, manifest = _country("nation", PRESETS["nation"])
+    runs = []
+    for w in workers:
+        folder = _fresh(RUNS / f"nation-whole-w{w}")
+        cfg = write_config(folder / "batch.toml", country, name="nation", workers=w,
+                           unit="partition")
+        runs.append(run(cfg, w, addresses=manifest["counts"]["addresses"],
+                        label="nation-whole"))
+    result = {"benchmark": "batch_nation_whole", "synthetic": True,
+              "country": _manifest_summary(manifest), "unit": "partition", "runs": runs}
+    if any("error" in r for r in runs):
+        result["error"] = "a run failed"
+    return result
+
+
 def _manifest_summary(m: dict) -> dict:
     return {"spec": m["spec"], "counts": m["counts"], "densities": m["densities"],
             "layout": m["layout"], "generate_seconds": m["seconds"]["total"],
@@ -507,7 +529,8 @@ def _manifest_summary(m: dict) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("case", nargs="?", choices=("municipality", "scaling", "nation", "all"))
+    parser.add_argument("case", nargs="?", choices=("municipality", "scaling", "nation",
+                                                    "nation-whole", "all"))
     parser.add_argument("--workers", default=None,
                         help="comma-separated worker counts (municipality: 1,2; nation: 1,2,4)")
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
@@ -530,6 +553,8 @@ def main() -> None:
         if case == "municipality":
             ws = [int(v) for v in (args.workers or "1,2").split(",")]
             result = municipality(ws)
+        elif case == "nation-whole":
+            result = nation_whole([int(v) for v in (args.workers or "2,1").split(",")])
         elif case == "scaling":
             result = scaling([int(v) for v in args.sizes.split(",")], args.scaling_workers)
         else:

@@ -671,6 +671,11 @@ def _read_layer(path: Path, layer: str) -> Any:
                                f"({_short(exc)})") from exc
 
 
+#: The code of a part that carries its own ``area_code`` per segment (a batch partition:
+#: several areas, each segment already given to the one area that owns it).
+OWN_CODES = "*"
+
+
 def _read_part(code: str, path: Path, schemas: Mapping[str, _LayerSchema]) -> dict[str, Any]:
     """The conforming ``streets`` (those of the area, with ``area_code``), ``areas`` and
     ``named_streets`` (with ``area_code``; none when the part has no such layer)."""
@@ -678,6 +683,13 @@ def _read_part(code: str, path: Path, schemas: Mapping[str, _LayerSchema]) -> di
 
     streets = _read_layer(path, "streets")
     summary = _read_layer(path, "areas")
+    if code == OWN_CODES:  # a partition of a batch: its segments are its own, each coded
+        out = {"streets": _conform(streets, schemas["streets"]),
+               "areas": _conform(summary, schemas["areas"])}
+        if _has_layer(path, "named_streets"):
+            out["named_streets"] = _conform(_read_layer(path, "named_streets"),
+                                            schemas["named_streets"])
+        return out
     # a segment on the border belongs to the area holding its midpoint (as in the summary)
     if len(streets):
         streets = streets[assign_segments(streets, summary) >= 0].copy()
