@@ -236,16 +236,6 @@ def _plain(frame: Any) -> Any:
     return out
 
 
-def is_done(folder: Path, key: str, digest: str) -> bool:
-    rec, gpkg = folder / f"{key}.json", folder / f"{key}.gpkg"
-    if not (rec.is_file() and gpkg.is_file()):
-        return False
-    try:
-        return json.loads(rec.read_text(encoding="utf-8")).get("hash") == digest
-    except (OSError, ValueError):
-        return False
-
-
 def model_sample(parts: list[Any], n: int = MODEL_PARTITIONS) -> list[Any]:
     """``n`` partitions spread evenly over ``parts`` (which are in Hilbert order)."""
     if len(parts) <= n:
@@ -322,6 +312,7 @@ def run_partitions(cfg: Any, areas: Any, workers: int, scheduler: str | None,
         _WHOLE,
         BatchSummary,
         _check_inputs,
+        _is_done,
         _make_folders,
         _prepare_establishments,
         _remove_empty,
@@ -344,7 +335,7 @@ def run_partitions(cfg: Any, areas: Any, workers: int, scheduler: str | None,
         hashes = {p.key: partition_hash(run, p, [areas.geometry.iloc[i].wkb for i in
                                                  _rows(areas, p)], halo, model)
                   for p in parts}
-        todo = [p for p in parts if not is_done(folder, p.key, hashes[p.key])]
+        todo = [p for p in parts if not _is_done(folder, p.key, hashes[p.key])]
         skipped = [p.key for p in parts if p not in todo]
         say(f"{len(areas)} areas: {len(parts)} partitions (halo {halo:g} m), "
             f"{len(skipped)} done before, {len(todo)} to do")
