@@ -115,25 +115,31 @@ def test_one_typology_model_for_the_run(batch):
     assert typed["area_code"].str[:6].nunique() == 2
 
 
-def test_a_gemeente_equals_a_single_run_over_it(country, batch, tmp_path):
-    cfg, summary = batch
+def _single_run(country: dict[str, Path], summary, out: Path, codes: str,
+                *extra: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """``wijkkracht run`` over the buurten ``codes`` with the batch's typology model: its
+    segments in those buurten, and its area summaries."""
     provenance = json.loads(pyogrio.read_info(summary.merged, layer="streets")
                             ["dataset_metadata"]["WIJKKRACHT_BATCH"])
-    model = provenance["typology"]["model"]
-    out = tmp_path / "single"
     assert main(["run", "--streets", str(country["streets"]), "--streets-layer", "streets",
                  "--pois", str(country["pois"]), "--pois-layer", "pois",
                  "--bag", str(country["bag"]), "--establishments",
                  str(country["establishments"]), "--areas", str(country["areas"]),
-                 "--areas-layer", "buurten", "--area-code", "BU9000*",
-                 "--reference-date", "2026-01-01", "--no-hours", "--typology-model", model,
-                 "--out", str(out), "--name", "gm9000", "-q"]) == 0
-    single = gpd.read_file(out / "gm9000.gpkg", layer="streets")
-    areas = gpd.read_file(out / "gm9000.gpkg", layer="areas")
+                 "--areas-layer", "buurten", "--area-code", codes,
+                 "--reference-date", "2026-01-01", "--no-hours", "--typology-model",
+                 provenance["typology"]["model"], *extra,
+                 "--out", str(out), "--name", "enkel", "-q"]) == 0
+    single = gpd.read_file(out / "enkel.gpkg", layer="streets")
+    areas = gpd.read_file(out / "enkel.gpkg", layer="areas")
     own = single.iloc[assign_segments(single, areas.sort_values("area_code")
                                       .reset_index(drop=True)) >= 0]
+    return own, areas
+
+
+def _assert_equal(own: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, summary,
+                  prefix: str) -> None:
     merged = gpd.read_file(summary.merged, layer="streets")
-    part = merged[merged["area_code"].str.startswith("BU9000")]
+    part = merged[merged["area_code"].str.startswith(prefix)]
     a = own.assign(k=own.geometry.to_wkb()).set_index("k").sort_index()
     b = part.assign(k=part.geometry.to_wkb()).set_index("k").sort_index()
     assert list(a.index) == list(b.index)  # the same segments
@@ -152,6 +158,27 @@ def test_a_gemeente_equals_a_single_run_over_it(country, batch, tmp_path):
         np.testing.assert_allclose(batch_areas.loc[single_areas.index, col].to_numpy(float),
                                    single_areas[col].to_numpy(float), rtol=1e-9, atol=1e-9,
                                    equal_nan=True, err_msg=col)
+
+
+def test_a_gemeente_equals_a_single_run_over_it(country, batch, tmp_path):
+    _, summary = batch
+    own, areas = _single_run(country, summary, tmp_path, "BU9000*")
+    _assert_equal(own, areas, summary, "BU9000")
+
+
+def test_spending_flows_cross_the_partition_borders(country, tmp_path):
+    """With spending the halo is twice the cut-off: a gemeente's shops draw from the
+    dwellings across its border, as in one run over the whole country."""
+    cfg = load_config(_config(tmp_path / "batch" / "land.toml", country, buffer=800,
+                              analysis="spending = true\nhuff_cutoff = 1000"))
+    summary = run_batch(cfg, workers=1)
+    info = json.loads(pyogrio.read_info(summary.merged, layer="streets")
+                      ["dataset_metadata"]["WIJKKRACHT_BATCH"])
+    assert info["halo_m"] == 2000
+    own, areas = _single_run(country, summary, tmp_path / "single", "BU9000*,BU9001*",
+                             "--spending", "--huff-cutoff", "1000")
+    assert "spend_kept_share" in own and own["spend_kept_share"].notna().any()
+    _assert_equal(own, areas, summary, "BU900")
 
 
 def test_a_rerun_skips_the_partitions(batch):
