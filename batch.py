@@ -724,13 +724,15 @@ class Partition:
     bounds: tuple[float, float, float, float]
 
 
-def _group(code: str, x: float, y: float) -> str:
+def _group(code: str, x: float, y: float, tile: float = _TILE) -> str:
+    """The gemeente of a CBS code (``GM0344`` of ``BU03440101``), else the ``tile`` of the
+    point ``x, y``."""
     m = re.match(r"^(?:BU|WK)(\d{4})\d*$", code, flags=re.IGNORECASE)
     if m:
         return f"GM{m.group(1)}"
     if re.fullmatch(r"GM\d{4}", code, flags=re.IGNORECASE):
         return code.upper()
-    return f"T{int(x // _TILE)}_{int(y // _TILE)}"
+    return f"T{int(x // tile)}_{int(y // tile)}"
 
 
 def plan_partitions(areas: Any, buffer: float, size: int) -> list[Partition]:

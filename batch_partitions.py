@@ -37,7 +37,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import socket
 import time
 from collections.abc import Callable
@@ -70,27 +69,18 @@ def halo_m(analysis: dict[str, Any], buffer: float) -> float:
     return max(reach)
 
 
-def _key(code: str, x: float, y: float, tile: float) -> str:
-    m = re.match(r"^(?:BU|WK)(\d{4})\d*$", code, flags=re.IGNORECASE)
-    if m:
-        return f"GM{m.group(1)}"
-    if re.fullmatch(r"GM\d{4}", code, flags=re.IGNORECASE):
-        return code.upper()
-    return f"T{int(x // tile)}_{int(y // tile)}"
-
-
 def plan_whole_partitions(areas: Any, halo: float, tile: float = 10_000.0) -> list[Any]:
     """One partition per gemeente (its buurten or wijken, from their CBS codes; other areas:
     per ``tile``), in Hilbert order of their centres; ``bounds`` is the partition's extent
     grown by ``halo``."""
-    from .batch import Partition
+    from .batch import Partition, _group
 
     if len(areas) == 0:
         return []
     cent = areas.geometry.centroid
     groups: dict[str, list[int]] = {}
     for i, (code, x, y) in enumerate(zip(areas["area_code"], cent.x, cent.y, strict=True)):
-        groups.setdefault(_key(str(code), x, y, tile), []).append(i)
+        groups.setdefault(_group(str(code), x, y, tile), []).append(i)
     bounds = areas.geometry.bounds.to_numpy()
     parts = []
     for key, idx in groups.items():
