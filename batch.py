@@ -1534,8 +1534,11 @@ def add_batch_parser(sub: Any) -> None:
     """Register ``wijkkracht batch CONFIG [--workers N]``."""
     p = sub.add_parser("batch", help="run many areas from a TOML configuration (resumable)",
                        description="Run the analysis area by area from a TOML configuration "
-                                   "(see examples/batch.toml); finished areas are skipped on a "
-                                   "re-run, and all areas are merged into one GeoPackage.")
+                                   "(see examples/batch.toml), or gemeente by gemeente as one "
+                                   "analysis with [engine] unit = \"partition\" (each street "
+                                   "once, one typology model: for national runs); finished "
+                                   "work is skipped on a re-run, and all areas are merged into "
+                                   "one GeoPackage.")
     p.add_argument("config", type=Path, metavar="CONFIG", help="the TOML configuration")
     p.add_argument("--workers", type=_workers_arg, default=None, metavar="N",
                    help="areas analysed in parallel: N single-threaded processes of a local "
