@@ -245,16 +245,21 @@ fi
 # system's 3.6, and each message must read the same with both. A small venv of its own, made by
 # the same python3 as $VENV but without the system site-packages (no Debian GDAL, numpy or QGIS),
 # with prebuilt wheels only for the geo stack and no test extras beyond pytest and hypothesis;
-# rebuilt only when pyproject.toml or this recipe changes (the stamp), when the whole suite runs.
-GDAL_WHEELS_VENV="${WIJKKRACHT_GDAL_WHEELS_VENV:-$PWD/.venv-gdal-wheels}"
+# rebuilt only when pyproject.toml, this recipe or the checkout changes (the stamp), when the whole suite runs.
+# Inside $VENV, as the PyQt6 migration venv: tools that scan the tree leave .venv out (its
+# site-packages, matplotlib's Qt backends and PIL.ImageQt, are not the project's code), and it
+# stays readable for the tests that run the command line as another user (not under ~root).
+GDAL_WHEELS_VENV="${WIJKKRACHT_GDAL_WHEELS_VENV:-$(cd "$VENV" && pwd)/gdal-wheels}"
 GDAL_WHEELS_TESTS=(tests/reliability/test_file_messages.py tests/reliability/test_bad_inputs.py)
-gdal_wheels_stamp="recipe=1 pyproject=$(sha256sum pyproject.toml | cut -c1-16) $("$SYSTEM_PYTHON" -V)"
+# (the stamp holds this checkout's path: the venv's editable install points at one checkout)
+gdal_wheels_stamp="recipe=1 repo=$PWD pyproject=$(sha256sum pyproject.toml | cut -c1-16) $("$SYSTEM_PYTHON" -V)"
 if [ "$whole_suite" = 1 ]; then
     start=$SECONDS
     if [ ! -f "$GDAL_WHEELS_VENV/.stamp" ] \
             || [ "$(cat "$GDAL_WHEELS_VENV/.stamp")" != "$gdal_wheels_stamp" ]; then
         echo "test.sh: building $GDAL_WHEELS_VENV (pyogrio's wheel and its own GDAL)" >&2
         rm -rf "$GDAL_WHEELS_VENV"
+        mkdir -p "$(dirname "$GDAL_WHEELS_VENV")"
         "$SYSTEM_PYTHON" -m venv "$GDAL_WHEELS_VENV" \
         && "$GDAL_WHEELS_VENV/bin/python" -m pip install -q --disable-pip-version-check -U pip \
         && "$GDAL_WHEELS_VENV/bin/python" -m pip install -q --disable-pip-version-check \

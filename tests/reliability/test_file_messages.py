@@ -8,10 +8,10 @@ first bytes against the extension, the layer) and maps what GDAL still says to i
 (:mod:`wijkkracht.data_sources.file_checks`).
 
 ``scripts/test.sh`` runs this file twice: in ``.venv`` (system GDAL) and in
-``.venv-gdal-wheels`` (pyogrio's wheel); every test id names the GDAL it ran with, and every
-case asserts the whole error line, so both runs hold the same words. Each case goes through the
-real command line (:func:`cli_support.fails`): exit code 1, one ``wijkkracht: error:`` line, the
-output folder and the inputs unchanged.
+``.venv/gdal-wheels`` (pyogrio's wheel); every test id names the GDAL it
+ran with, and every case asserts the whole error line, so both runs hold the same words. Each
+case goes through the real command line (:func:`cli_support.fails`): exit code 1, one
+``wijkkracht: error:`` line, the output folder and the inputs unchanged.
 """
 
 from __future__ import annotations
