@@ -1405,9 +1405,9 @@ def _run_dask(cfg: BatchConfig, parts: list[Partition], rows: dict[str, Any],
             cluster.close()
 
 
-def _merged_hashes(path: Path) -> dict[str, str] | None:
-    """The area hashes recorded in a merged GeoPackage or GeoParquet file (None: no such file,
-    or no record)."""
+def _merged_hashes(path: Path, unit: str = "areas") -> dict[str, str] | None:
+    """The area (or, with ``unit="partitions"``, partition) hashes recorded in a merged
+    GeoPackage or GeoParquet file (None: no such file, or no record)."""
     if not path.is_file():
         return None
     try:
@@ -1420,7 +1420,7 @@ def _merged_hashes(path: Path) -> dict[str, str] | None:
 
             text = (pyogrio.read_info(path, layer="streets").get("dataset_metadata")
                     or {})["WIJKKRACHT_BATCH"]
-        return json.loads(text).get("areas")
+        return json.loads(text).get(unit)
     except Exception:  # noqa: BLE001 - unreadable or foreign: merge again
         return None
 
@@ -1492,23 +1492,19 @@ def _run_typology(cfg: BatchConfig, codes: list[str]) -> dict[str, Any]:
             "note": "the same written rules in every area: one model for the run"}
 
 
-def _merge(cfg: BatchConfig, codes: list[str], hashes: dict[str, str]) -> Path:
-    """Merge the per-area streets and area summaries into ``<out>/<name>.gpkg`` (and/or
-    GeoParquet, ``cfg.formats``) atomically, one area at a time
-    (:func:`wijkkracht.output.merge.merge_area_outputs`); returns the first output."""
-    from .output.merge import merge_area_outputs
-
-    folder = cfg.out / "areas"
+def run_provenance(cfg: BatchConfig, folder: Path, names: list[str]) -> dict[str, Any]:
+    """What every merged output records of its run: the tool, the configuration, the inputs
+    (with sizes and modification times), the BAG snapshot dates and opening-hours weeks of
+    the done records ``<folder>/<name>.json``, the establishments read and the parameters."""
     snapshots: set[str] = set()
     weeks: set[str] = set()
-    establishments = _prepared_counts(cfg)
-    for code in codes:
-        record = json.loads((folder / f"{code}.json").read_text(encoding="utf-8"))
+    for name in names:
+        record = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
         if record.get("bag_snapshot_date"):
             snapshots.add(str(record["bag_snapshot_date"]))
         if record.get("hours_week"):
             weeks.add(str(record["hours_week"]))
-    provenance = {
+    return {
         "tool": "wijkkracht", "version": __version__, "config": str(cfg.path),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "inputs": {role: {**_fingerprint(p), "modified": time.strftime(
@@ -1516,10 +1512,20 @@ def _merge(cfg: BatchConfig, codes: list[str], hashes: dict[str, str]) -> Path:
             for role, p in cfg.inputs().items()},
         "bag_snapshot_dates": sorted(snapshots),
         **({"hours_weeks": sorted(weeks)} if weeks else {}),
-        "establishments": establishments,
-        "parameters": _parameters(cfg), "areas": {c: hashes[c] for c in codes},
-        "typology": _run_typology(cfg, codes),
+        "establishments": _prepared_counts(cfg),
+        "parameters": _parameters(cfg),
     }
+
+
+def _merge(cfg: BatchConfig, codes: list[str], hashes: dict[str, str]) -> Path:
+    """Merge the per-area streets and area summaries into ``<out>/<name>.gpkg`` (and/or
+    GeoParquet, ``cfg.formats``) atomically, one area at a time
+    (:func:`wijkkracht.output.merge.merge_area_outputs`); returns the first output."""
+    from .output.merge import merge_area_outputs
+
+    folder = cfg.out / "areas"
+    provenance = {**run_provenance(cfg, folder, codes),
+                  "areas": {c: hashes[c] for c in codes}, "typology": _run_typology(cfg, codes)}
     meta = {"WIJKKRACHT_BATCH": json.dumps(provenance, sort_keys=True, default=str)}
     model_file = provenance["typology"].get("model")
     if model_file:  # the run's model in the merged file too: read_typology_model reads it

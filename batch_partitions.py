@@ -136,6 +136,7 @@ def analyse_partition(cfg: Any, part: Any, areas_all: Any, data: dict[str, Any],
     """The analysis of one partition: (result, owned streets with ``area_code``, the own
     areas' summary rows)."""
     import geopandas as gpd
+    import numpy as np
 
     from .batch import _add_euro_columns, _analysis_kwargs, _clip
     from .core.areas import assign_segments
@@ -163,10 +164,10 @@ def analyse_partition(cfg: Any, part: Any, areas_all: Any, data: dict[str, Any],
     streets = result.streets
     pos = assign_segments(streets, near)
     codes = near["area_code"].astype(str).to_numpy()
-    owner = [codes[p] if p >= 0 else None for p in pos]
-    keep = [o is not None and o in set(part.codes) for o in owner]
+    owner = np.where(pos >= 0, codes[np.maximum(pos, 0)], "")
+    keep = np.isin(owner, list(part.codes))
     owned = streets.loc[keep].copy()
-    owned.insert(0, "area_code", [o for o, k in zip(owner, keep, strict=True) if k])
+    owned.insert(0, "area_code", owner[keep].astype(object))
     summary = result.areas[result.areas["area_code"].astype(str).isin(part.codes)]
     return result, owned, summary.reset_index(drop=True)
 
@@ -338,8 +339,16 @@ def run_partitions(cfg: Any, areas: Any, workers: int, scheduler: str | None,
     _WHOLE.clear()
     merged = None
     if not failed:
-        merged = merge_partitions(cfg, parts, hashes, halo, model)
-        say(f"merged: {merged}")
+        from .batch import _merged_hashes
+        from .output.merge import merged_paths
+
+        outputs = merged_paths(cfg.out / cfg.name, cfg.formats)
+        merged = outputs[0]
+        if done or any(_merged_hashes(p, "partitions") != hashes for p in outputs):
+            merge_partitions(cfg, parts, hashes, halo, model)
+            say(f"merged: {', '.join(str(p) for p in outputs)}")
+        else:
+            say(f"merged output up to date: {', '.join(str(p) for p in outputs)}")
     return BatchSummary(done=done, skipped=skipped, failed=failed, merged=merged,
                         partitions=len(parts), seconds=time.perf_counter() - t_start,
                         prepare_seconds=prepare_seconds, worker_peak_mb=peaks)
@@ -456,28 +465,15 @@ def merge_partitions(cfg: Any, parts: list[Any], hashes: dict[str, str], halo: f
     """Stream the partition files into ``<out>/<name>.gpkg`` (and/or GeoParquet), with the
     provenance: inputs, parameters, the halo, the partitions' hashes and the run's one
     typology model (also as the model metadata :func:`read_typology_model` reads)."""
-    from ._version import __version__
-    from .batch import _fingerprint, _parameters, _prepared_counts
+    from .batch import run_provenance
     from .data_sources.typology_model import MODEL_METADATA, read_typology_model
     from .output.merge import merge_area_outputs
 
     folder = cfg.out / "partitions"
-    snapshots, weeks = set(), set()
-    for part in parts:
-        record = json.loads((folder / f"{part.key}.json").read_text(encoding="utf-8"))
-        if record.get("bag_snapshot_date"):
-            snapshots.add(str(record["bag_snapshot_date"]))
-        if record.get("hours_week"):
-            weeks.add(str(record["hours_week"]))
     typ = read_typology_model(model)
     provenance = {
-        "tool": "wijkkracht", "version": __version__, "config": str(cfg.path),
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "inputs": {role: _fingerprint(p) for role, p in cfg.inputs().items()},
-        "bag_snapshot_dates": sorted(snapshots),
-        **({"hours_weeks": sorted(weeks)} if weeks else {}),
-        "establishments": _prepared_counts(cfg),
-        "parameters": _parameters(cfg), "unit": "partition", "halo_m": halo,
+        **run_provenance(cfg, folder, [p.key for p in parts]),
+        "unit": "partition", "halo_m": halo,
         "partitions": {p.key: hashes[p.key] for p in parts},
         "typology": {"model": model, "method": typ.method, "k": typ.k,
                      "fitted_on": typ.fitted_on,

@@ -182,9 +182,12 @@ def test_spending_flows_cross_the_partition_borders(country, tmp_path):
 
 
 def test_a_rerun_skips_the_partitions(batch):
-    cfg, _ = batch
+    cfg, summary = batch
+    before = summary.merged.stat().st_mtime_ns
     again = run_batch(cfg, workers=1)
     assert again.done == [] and sorted(again.skipped) == ["GM9000", "GM9001"]
+    assert again.merged == summary.merged
+    assert summary.merged.stat().st_mtime_ns == before  # up to date: not merged again
 
 
 def test_the_halo_covers_every_reach():
